@@ -1,0 +1,104 @@
+import { Command, CommanderError, Option } from 'commander';
+import { defaultLabOptions, LAB_VERSIONS, type LabOptions, type LabVersion } from './layout.js';
+import { labDown, labEnv, labScenario, labStatus, labUp, readState } from './lab.js';
+import { SCENARIOS } from './scenarios.js';
+import { labPull } from './pull.js';
+
+const log = (line: string) => process.stderr.write(`lab: ${line}\n`);
+
+function options(o: { dir?: string; portBase?: string; versions?: string }): LabOptions {
+  const d = defaultLabOptions();
+  const versions = o.versions ? o.versions.split(',').map((v) => v.trim()) : d.versions;
+  for (const v of versions) {
+    if (!(LAB_VERSIONS as readonly string[]).includes(v)) throw new Error(`unknown containerd version "${v}"; the lab has ${LAB_VERSIONS.join(', ')}`);
+  }
+  const portBase = o.portBase ? Number(o.portBase) : d.portBase;
+  if (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65000) throw new Error(`--port-base must be a number from 1024 to 65000, not "${o.portBase}"`);
+  return { ...d, ...(o.dir ? { dir: o.dir } : {}), portBase, versions: versions as LabVersion[] };
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]*$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `mirror-doctor lab …`: up, down, status, env, scenarios, scenario NAME, pull. */
+export async function runLabCli(args: string[]): Promise<number> {
+  const program = new Command('mirror-doctor lab')
+    .description('A lab of real containerd 1.6/1.7/2.x daemons and registries on 127.0.0.1, for tests and demos (root only)')
+    .exitOverride()
+    .showHelpAfterError();
+  const common = (c: Command) =>
+    c
+      .addOption(new Option('--dir <dir>', 'lab folder').env('MIRROR_DOCTOR_LAB_DIR'))
+      .addOption(new Option('--port-base <n>', 'first port on 127.0.0.1 (uses base+1 … base+9)').env('MIRROR_DOCTOR_LAB_PORT_BASE'))
+      .addOption(new Option('--versions <list>', `containerd versions, comma separated (${LAB_VERSIONS.join(',')})`).env('MIRROR_DOCTOR_LAB_VERSIONS'));
+
+  common(program.command('up'))
+    .description('start registries and containerd daemons and apply a scenario (idempotent)')
+    .option('--scenario <name>', 'scenario to apply (default: the current one, else mirror-ok)')
+    .action(async (o) => {
+      const state = await labUp(options(o), o.scenario, log);
+      log(`up: scenario "${state.scenario}", ${Object.keys(state.daemons).length} containerd daemons; \`lab env\` prints their sockets`);
+    });
+  common(program.command('down'))
+    .description('stop everything the lab started (by PID) and remove the lab folder (idempotent)')
+    .action(async (o) => {
+      await labDown(options(o), log);
+    });
+  common(program.command('status'))
+    .description('show the lab processes and whether they run')
+    .option('--json', 'print JSON')
+    .action((o) => {
+      const s = labStatus(options(o));
+      if (o.json) process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+      else if (s.processes.length === 0) process.stdout.write('lab is down\n');
+      else {
+        process.stdout.write(`lab is ${s.up ? 'up' : 'partly up'}, scenario "${s.scenario}"\n`);
+        for (const p of s.processes) process.stdout.write(`  ${p.alive ? 'running' : 'stopped'}  ${p.name.padEnd(16)} pid ${String(p.pid).padEnd(8)} ${p.detail}\n`);
+      }
+      process.exitCode = s.up ? 0 : 1;
+    });
+  common(program.command('env'))
+    .description('print sockets, ctr paths and folders as shell variables (or JSON)')
+    .option('--json', 'print JSON')
+    .action((o) => {
+      const opts = options(o);
+      const state = readState(opts.dir);
+      if (!state) throw new Error(`no lab is up in ${opts.dir}; run \`lab up\``);
+      const env = labEnv(state);
+      if (o.json) process.stdout.write(`${JSON.stringify(env, null, 2)}\n`);
+      else for (const [k, v] of Object.entries(env)) process.stdout.write(`${k}=${shellQuote(v)}\n`);
+    });
+  program
+    .command('scenarios')
+    .description('list the scenarios')
+    .option('--json', 'print JSON')
+    .action((o) => {
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(SCENARIOS.map(({ name, summary, whatHappens, ref, cri }) => ({ name, summary, whatHappens, ref, cri: cri ?? { configPath: 'set' } })), null, 2)}\n`);
+        return;
+      }
+      const w = Math.max(...SCENARIOS.map((s) => s.name.length));
+      for (const s of SCENARIOS) process.stdout.write(`${s.name.padEnd(w)}  ${s.summary}\n${' '.repeat(w)}  → ${s.whatHappens}\n`);
+    });
+  common(program.command('scenario'))
+    .description('switch the running lab to another scenario')
+    .argument('<name>', 'scenario name (see `lab scenarios`)')
+    .action(async (name: string, o) => {
+      await labScenario(options(o), name, log);
+    });
+  common(program.command('pull'))
+    .description('pull the scenario image with each containerd version through ctr --hosts-dir and show which registry served it')
+    .action(async (o) => {
+      process.exitCode = await labPull(options(o), (l) => process.stdout.write(`${l}\n`));
+    });
+
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    process.stderr.write(`lab: ${(err as Error).message}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+
+/** The three containerd generations the lab runs, and where Debian ships them. */
+export const LAB_VERSIONS = ['1.6', '1.7', '2.1'] as const;
+export type LabVersion = (typeof LAB_VERSIONS)[number];
+
+export interface LabOptions {
+  /** Folder holding everything the lab creates (daemons' root/state, sockets, logs, registries). */
+  dir: string;
+  /** Folder where downloaded containerd packages are cached between runs. */
+  cacheDir: string;
+  /** First TCP port on 127.0.0.1; the lab uses portBase+1 … portBase+9. */
+  portBase: number;
+  /** Which containerd versions to run. */
+  versions: readonly LabVersion[];
+}
+
+export function defaultLabOptions(env: NodeJS.ProcessEnv = process.env): LabOptions {
+  const versions = env.MIRROR_DOCTOR_LAB_VERSIONS
+    ? (env.MIRROR_DOCTOR_LAB_VERSIONS.split(',').filter((v) => (LAB_VERSIONS as readonly string[]).includes(v)) as LabVersion[])
+    : [...LAB_VERSIONS];
+  return {
+    dir: env.MIRROR_DOCTOR_LAB_DIR || join(tmpdir(), 'mirror-doctor-lab'),
+    cacheDir: env.MIRROR_DOCTOR_CACHE || join(env.XDG_CACHE_HOME || join(env.HOME || tmpdir(), '.cache'), 'mirror-doctor'),
+    portBase: env.MIRROR_DOCTOR_LAB_PORT_BASE ? Number(env.MIRROR_DOCTOR_LAB_PORT_BASE) : 5100,
+    versions,
+  };
+}
+
+/** Ports of the lab's registries on 127.0.0.1. */
+export interface LabPorts {
+  /** plain-HTTP mirror that holds the test image */
+  mirror: number;
+  /** plain-HTTP registry that is empty: every manifest is 404 */
+  empty: number;
+  /** nothing listens here: connection refused */
+  refused: number;
+  /** HTTPS mirror with a certificate from the lab's own CA */
+  tls: number;
+  /** plain-HTTP mirror behind basic auth (htpasswd) */
+  auth: number;
+  /** an HTTP proxy address where nothing listens (for the daemon proxy-env scenario) */
+  deadProxy: number;
+}
+
+export function labPorts(base: number): LabPorts {
+  return { mirror: base + 1, empty: base + 2, refused: base + 3, tls: base + 4, auth: base + 5, deadProxy: base + 9 };
+}
+
+/** Every path inside the lab folder, in one place. */
+export function labPaths(dir: string) {
+  return {
+    dir,
+    state: join(dir, 'state.json'),
+    lock: join(dir, '.lock'),
+    hostsDir: join(dir, 'certs.d'),
+    pki: join(dir, 'pki'),
+    caCert: join(dir, 'pki', 'ca.crt'),
+    caKey: join(dir, 'pki', 'ca.key'),
+    serverCert: join(dir, 'pki', 'server.crt'),
+    serverKey: join(dir, 'pki', 'server.key'),
+    htpasswd: join(dir, 'pki', 'htpasswd'),
+    registry: (name: string) => ({
+      dir: join(dir, 'registry', name),
+      config: join(dir, 'registry', name, 'config.yml'),
+      log: join(dir, 'registry', name, 'registry.log'),
+    }),
+    storage: (name: string) => join(dir, 'storage', name),
+    containerd: (version: LabVersion) => {
+      const base = join(dir, 'containerd', version);
+      return {
+        base,
+        config: join(base, 'config.toml'),
+        root: join(base, 'root'),
+        state: join(base, 'state'),
+        opt: join(base, 'opt'),
+        cniConfDir: join(base, 'cni', 'net.d'),
+        address: join(base, 'containerd.sock'),
+        log: join(base, 'containerd.log'),
+      };
+    },
+  };
+}
+export type LabPaths = ReturnType<typeof labPaths>;
+
+/** Credentials of the basic-auth mirror. Lab-only, not a secret. */
+export const LAB_AUTH = { user: 'labuser', password: 'labpass' } as const;

@@ -1,0 +1,204 @@
+import type { LabPorts } from './layout.js';
+
+/** The image every docker.io scenario pulls; the upstream (registry-1.docker.io) is unreachable in the lab. */
+export const DOCKER_REF = 'docker.io/library/mirror-doctor-demo:1.0';
+export const DOCKER_REPOSITORY = 'library/mirror-doctor-demo';
+/** A registry with a port; it does not resolve (".invalid"), so only its mirror can serve it. */
+export const HOSTPORT_REGISTRY = 'registry.lab.invalid:5000';
+export const HOSTPORT_REF = `${HOSTPORT_REGISTRY}/lab/mirror-doctor-demo:1.0`;
+export const HOSTPORT_REPOSITORY = 'lab/mirror-doctor-demo';
+export const TAG = '1.0';
+
+export interface ScenarioContext {
+  ports: LabPorts;
+  /** PEM of the lab CA, for scenarios that ship a `ca` file beside hosts.toml */
+  caPem: string;
+}
+
+/** The daemon side of a scenario. */
+export interface ScenarioCri {
+  /** `set`: config_path = the lab's hosts folder; `unset`: no config_path at all */
+  configPath: 'set' | 'unset';
+  /** also set the legacy registry.mirrors."docker.io" (fatal next to config_path) */
+  legacyMirror?: boolean;
+  /** write config_path into config.toml only after the daemon has started */
+  configPathAddedAfterStart?: boolean;
+  /** start the daemon with HTTP(S)_PROXY pointing at a dead proxy and no NO_PROXY */
+  daemonProxy?: boolean;
+}
+
+export interface Scenario {
+  name: string;
+  /** what is set up, in one line */
+  summary: string;
+  /** what real containerd does with it (for people; tests assert the recorded behaviour) */
+  whatHappens: string;
+  /** full reference to pull (ctr style) */
+  ref: string;
+  /** files written under the lab's hosts folder, path relative to it */
+  hostFiles: (ctx: ScenarioContext) => Record<string, string>;
+  /** the daemon side; default: config_path set to the hosts folder */
+  cri?: ScenarioCri;
+}
+
+const mirror = (c: ScenarioContext) => `http://127.0.0.1:${c.ports.mirror}`;
+
+/** A hosts.toml that sends pulls and resolves to one mirror before the upstream. */
+function hostsToml(hostUrl: string, extra: string[] = [], server = 'https://registry-1.docker.io'): string {
+  return [
+    `server = "${server}"`,
+    '',
+    `[host."${hostUrl}"]`,
+    '  capabilities = ["pull", "resolve"]',
+    ...extra.map((l) => `  ${l}`),
+    '',
+  ].join('\n');
+}
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'mirror-ok',
+    summary: 'docker.io/hosts.toml sends pulls to a working plain-HTTP mirror',
+    whatHappens: 'the mirror serves manifest and blobs (requests carry ?ns=docker.io)',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(mirror(c)) }),
+  },
+  {
+    name: 'mirror-404',
+    summary: 'the mirror is up but does not have the image',
+    whatHappens: 'the mirror answers 404, containerd tries the upstream, which is unreachable',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(`http://127.0.0.1:${c.ports.empty}`) }),
+  },
+  {
+    name: 'mirror-refused',
+    summary: 'nothing listens on the mirror port',
+    whatHappens: 'connection refused on the mirror, silent fallback to the upstream',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(`http://127.0.0.1:${c.ports.refused}`) }),
+  },
+  {
+    name: 'https-on-http',
+    summary: 'the host URL says https:// but the mirror speaks plain HTTP',
+    whatHappens: '"http: server gave HTTP response to HTTPS client", fallback to the upstream',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(`https://127.0.0.1:${c.ports.mirror}`) }),
+  },
+  {
+    name: 'pull-only',
+    summary: 'the mirror has capabilities = ["pull"] only (no "resolve")',
+    whatHappens: 'tags are resolved at the upstream only; the mirror is never asked for the manifest',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({
+      'docker.io/hosts.toml': [`server = "https://registry-1.docker.io"`, '', `[host."${mirror(c)}"]`, '  capabilities = ["pull"]', ''].join('\n'),
+    }),
+  },
+  {
+    name: 'url-v2-suffix',
+    summary: 'the host URL ends in /v2',
+    whatHappens: 'a path already ending in /v2 is kept as the API root, so requests go to /v2/<repo>/…',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(`${mirror(c)}/v2`) }),
+  },
+  {
+    name: 'toml-syntax-error',
+    summary: 'hosts.toml has a TOML syntax error (unclosed table header)',
+    whatHappens: 'containerd logs "failed to decode hosts.toml" and uses the upstream only',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({
+      'docker.io/hosts.toml': [`server = "https://registry-1.docker.io"`, '', `[host."${mirror(c)}"`, '  capabilities = ["pull", "resolve"]', ''].join('\n'),
+    }),
+  },
+  {
+    name: 'dir-registry-1',
+    summary: 'the folder is named registry-1.docker.io instead of docker.io',
+    whatHappens: 'containerd looks up <hosts>/docker.io only; the folder is never read',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'registry-1.docker.io/hosts.toml': hostsToml(mirror(c)) }),
+  },
+  {
+    name: 'file-host-toml',
+    summary: 'the file is named host.toml instead of hosts.toml',
+    whatHappens: 'the docker.io folder is found but has no hosts.toml: upstream only',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/host.toml': hostsToml(mirror(c)) }),
+  },
+  {
+    name: 'tls-no-ca',
+    summary: 'an HTTPS mirror with a certificate from a private CA, no ca configured',
+    whatHappens: 'x509 unknown authority on the mirror, fallback to the upstream',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(`https://127.0.0.1:${c.ports.tls}`) }),
+  },
+  {
+    name: 'tls-with-ca',
+    summary: 'the same HTTPS mirror with ca = "lab-ca.crt" beside hosts.toml',
+    whatHappens: 'the relative ca path is resolved against the host folder; the mirror serves the pull',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({
+      'docker.io/hosts.toml': hostsToml(`https://127.0.0.1:${c.ports.tls}`, ['ca = "lab-ca.crt"']),
+      'docker.io/lab-ca.crt': c.caPem,
+    }),
+  },
+  {
+    name: 'basic-auth',
+    summary: 'the mirror requires basic auth and containerd has no credentials for it',
+    whatHappens: 'the mirror answers 401, containerd falls back to the upstream',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(`http://127.0.0.1:${c.ports.auth}`) }),
+  },
+  {
+    name: 'host-port-registry',
+    summary: `a registry with a port (${HOSTPORT_REGISTRY}) mirrored through the folder registry.lab.invalid_5000_`,
+    whatHappens: 'host:port becomes host_port_ for the folder name; requests carry ?ns=registry.lab.invalid%3A5000',
+    ref: HOSTPORT_REF,
+    hostFiles: (c) => ({
+      'registry.lab.invalid_5000_/hosts.toml': hostsToml(mirror(c), [], `https://${HOSTPORT_REGISTRY}`),
+    }),
+  },
+  {
+    name: 'default-dir',
+    summary: 'only a _default/hosts.toml exists',
+    whatHappens: '_default applies to every registry without a folder of its own (1.6.17+, 1.7+)',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({
+      '_default/hosts.toml': ['', `[host."${mirror(c)}"]`, '  capabilities = ["pull", "resolve"]', ''].join('\n'),
+    }),
+  },
+  {
+    name: 'cri-config-path-unset',
+    summary: 'hosts.toml is right, but config.toml has no config_path for the CRI plugin',
+    whatHappens: 'ctr --hosts-dir uses the mirror; CRI (kubelet) never reads the hosts folder',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(mirror(c)) }),
+    cri: { configPath: 'unset' },
+  },
+  {
+    name: 'cri-config-edited-after-start',
+    summary: 'config_path was added to config.toml after containerd started (no restart)',
+    whatHappens: 'the file says config_path, the running daemon has none until restarted',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(mirror(c)) }),
+    cri: { configPath: 'unset', configPathAddedAfterStart: true },
+  },
+  {
+    name: 'cri-mirrors-and-config-path',
+    summary: 'config.toml sets both registry.mirrors and config_path',
+    whatHappens: 'the CRI plugin refuses to load: "`mirrors` cannot be set when `config_path` is provided"',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(mirror(c)) }),
+    cri: { configPath: 'set', legacyMirror: true },
+  },
+  {
+    name: 'cri-proxy-env',
+    summary: 'the daemon runs with HTTP_PROXY/HTTPS_PROXY pointing at a dead proxy and no NO_PROXY',
+    whatHappens: 'loopback mirrors bypass the proxy; every other host (the upstream) fails at the proxy',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(mirror(c)) }),
+    cri: { configPath: 'set', daemonProxy: true },
+  },
+];
+
+export function findScenario(name: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.name === name);
+}
