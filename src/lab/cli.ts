@@ -93,6 +93,16 @@ export async function runLabCli(args: string[]): Promise<number> {
       process.exitCode = await labPull(options(o), (l) => process.stdout.write(`${l}\n`));
     });
 
+  common(program.command('record-fixtures'))
+    .description('record real ctr and daemon output for every scenario and version into a folder')
+    .option('--out <dir>', 'output folder', 'test/fixtures/lab')
+    .option('--only <names>', 'comma-separated scenario names')
+    .action(async (o) => {
+      const { recordFixtures } = await import('./record-fixtures.js');
+      const n = await recordFixtures(options(o), o.out, o.only ? String(o.only).split(',') : undefined, log);
+      log(`recorded ${n} pulls into ${o.out}`);
+    });
+
   try {
     await program.parseAsync(args, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
