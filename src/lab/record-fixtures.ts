@@ -6,6 +6,7 @@ import { labDown, labUp, readState, type DaemonState, type LabState } from './la
 import { SCENARIOS, type Scenario } from './scenarios.js';
 import { ctrPull, logOffset, readLogFrom, type CtrPullOptions } from './ctr-pull.js';
 import { LAB_AUTH } from './layout.js';
+import { CriClient, CriError, liveRegistryConfig } from '../probe/cri-client.js';
 
 /** One way of running ctr that a fixture records. */
 export interface PullVariant {
@@ -60,6 +61,8 @@ export async function recordFixtures(opts: LabOptions, out: string, only: string
           await recordOne(state, daemon, scenario, variant, join(dir, variant.name));
           count++;
         }
+        await recordCri(daemon, scenario, join(dir, 'cri'));
+        count++;
         log(`recorded ${daemon.version}/${scenario.name}`);
       }
     }
@@ -113,6 +116,76 @@ async function recordOne(state: LabState, daemon: DaemonState, scenario: Scenari
     timedOut: r.timedOut,
     durationMs: r.durationMs,
     labPortBase: state.portBase,
+    recordedAt: new Date().toISOString(),
+  };
+  writeFileSync(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+}
+
+/** The reference as a pod spec would name it: docker.io images in their short form (CRI normalises). */
+export function kubeletImageName(ref: string): string {
+  return ref.startsWith('docker.io/library/') ? ref.slice('docker.io/library/'.length) : ref;
+}
+
+/**
+ * A CRI pull exactly as kubelet makes it (runtime.v1 PullImage over the socket), with the daemon
+ * log of the same period and the daemon's live config from Status(verbose).
+ */
+async function recordCri(daemon: DaemonState, scenario: Scenario, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const image = kubeletImageName(scenario.ref);
+  const client = new CriClient(daemon.address);
+  const at = logOffset(daemon.log);
+  const started = Date.now();
+  let status: unknown = null;
+  let statusError: string | null = null;
+  let imageRef: string | null = null;
+  let error: { code: string; message: string } | null = null;
+  try {
+    try {
+      const st = await client.status(true);
+      const live = liveRegistryConfig(st);
+      // registry: null when the daemon does not expose its registry config (containerd 2.x)
+      status = { conditions: st.conditions, registry: live ?? null, infoKeys: Object.keys(st.info) };
+    } catch (e) {
+      statusError = e instanceof CriError ? `${e.code}: ${e.details}` : (e as Error).message;
+    }
+    const before = await client.imageStatus(image).catch(() => undefined);
+    try {
+      imageRef = await client.pullImage(image, 90_000);
+    } catch (e) {
+      error = e instanceof CriError ? { code: e.code, message: e.details } : { code: 'UNKNOWN', message: (e as Error).message };
+    }
+    if (imageRef && !before) await client.removeImage(image).catch(() => undefined);
+  } finally {
+    client.close();
+  }
+  const durationMs = Date.now() - started;
+  await sleep(300);
+  const daemonLog = readLogFrom(daemon.log, at);
+  writeFileSync(join(dir, 'daemon.log'), daemonLog);
+  writeFileSync(join(dir, 'status.json'), `${JSON.stringify({ status, statusError }, null, 2)}\n`);
+  // 1.x CRI always pulls in the daemon's own resolver (client.Pull); 2.1+ logs which path it takes
+  const pullMode = daemon.version.startsWith('1.')
+    ? 'local'
+    : /using transfer service|Calling cri transfer service/.test(daemonLog)
+    ? 'transfer'
+    : /PullImage .* with snapshotter|using client\.Pull\(\)/.test(daemonLog)
+      ? 'local'
+      : 'unknown';
+  const meta = {
+    schema: 'mirror-doctor.fixture/v1',
+    scenario: scenario.name,
+    summary: scenario.summary,
+    series: daemon.version,
+    containerdVersion: daemon.packageVersion,
+    variant: 'cri',
+    mode: 'cri',
+    criPullMode: pullMode,
+    ref: scenario.ref,
+    image,
+    imageRef,
+    error,
+    durationMs,
     recordedAt: new Date().toISOString(),
   };
   writeFileSync(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);

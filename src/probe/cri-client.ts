@@ -1,0 +1,142 @@
+import * as grpc from '@grpc/grpc-js';
+import { decode, pb, read, type WireMessage } from './protobuf-wire.js';
+
+/**
+ * A small CRI (runtime.v1) client over the containerd socket, for the few calls the doctor makes
+ * exactly as kubelet would: Version, Status(verbose) for the daemon's live config, ImageStatus,
+ * PullImage, RemoveImage. Messages are hand-encoded (see protobuf-wire.ts).
+ */
+
+export interface CriStatus {
+  conditions: Array<{ type: string; status: boolean; reason: string; message: string }>;
+  /** verbose info; containerd puts its live CRI config as JSON under "config" */
+  info: Record<string, string>;
+}
+
+export interface CriImage {
+  id: string;
+  repoTags: string[];
+  repoDigests: string[];
+  size: number;
+}
+
+export interface CriVersion {
+  version: string;
+  runtimeName: string;
+  runtimeVersion: string;
+  runtimeApiVersion: string;
+}
+
+/** A CRI call that failed: the gRPC code name and containerd's message text, verbatim. */
+export class CriError extends Error {
+  constructor(
+    readonly method: string,
+    readonly code: string,
+    readonly details: string,
+  ) {
+    super(`${method}: ${code}: ${details}`);
+    this.name = 'CriError';
+  }
+}
+
+const identity = (b: Buffer) => b;
+
+const imageSpec = (image: string) => pb.encode(pb.string(1, image));
+
+export class CriClient {
+  private readonly client: grpc.Client;
+
+  constructor(readonly address: string) {
+    const target = address.startsWith('unix:') ? address : `unix://${address}`;
+    this.client = new grpc.Client(target, grpc.credentials.createInsecure(), {
+      'grpc.max_receive_message_length': 64 * 1024 * 1024,
+    });
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  private call(service: 'RuntimeService' | 'ImageService', method: string, body: Buffer, timeoutMs: number): Promise<WireMessage> {
+    const path = `/runtime.v1.${service}/${method}`;
+    return new Promise((resolve, reject) => {
+      this.client.makeUnaryRequest(
+        path,
+        identity,
+        identity,
+        body,
+        new grpc.Metadata(),
+        { deadline: Date.now() + timeoutMs },
+        (err: grpc.ServiceError | null, value?: Buffer) => {
+          if (err) reject(new CriError(method, grpc.status[err.code] ?? String(err.code), err.details || err.message));
+          else {
+            try {
+              resolve(decode(value ?? Buffer.alloc(0)));
+            } catch (e) {
+              reject(new CriError(method, 'DECODE', (e as Error).message));
+            }
+          }
+        },
+      );
+    });
+  }
+
+  async version(timeoutMs = 5000): Promise<CriVersion> {
+    const m = await this.call('RuntimeService', 'Version', pb.encode(pb.string(1, 'v1')), timeoutMs);
+    return {
+      version: read.string(m, 1),
+      runtimeName: read.string(m, 2),
+      runtimeVersion: read.string(m, 3),
+      runtimeApiVersion: read.string(m, 4),
+    };
+  }
+
+  async status(verbose = true, timeoutMs = 5000): Promise<CriStatus> {
+    const m = await this.call('RuntimeService', 'Status', pb.encode(pb.bool(1, verbose)), timeoutMs);
+    const status = read.message(m, 1);
+    return {
+      conditions: (status ? read.messages(status, 1) : []).map((c) => ({
+        type: read.string(c, 1),
+        status: read.bool(c, 2),
+        reason: read.string(c, 3),
+        message: read.string(c, 4),
+      })),
+      info: read.stringMap(m, 2),
+    };
+  }
+
+  /** The image as CRI knows it, or undefined when absent. */
+  async imageStatus(image: string, timeoutMs = 5000): Promise<CriImage | undefined> {
+    const m = await this.call('ImageService', 'ImageStatus', pb.encode(pb.message(1, imageSpec(image))), timeoutMs);
+    const img = read.message(m, 1);
+    if (!img) return undefined;
+    return { id: read.string(img, 1), repoTags: read.strings(img, 2), repoDigests: read.strings(img, 3), size: read.uint(img, 4) };
+  }
+
+  /** Pulls like kubelet does; returns the image reference (the image id) CRI answers with. */
+  async pullImage(image: string, timeoutMs: number): Promise<string> {
+    const m = await this.call('ImageService', 'PullImage', pb.encode(pb.message(1, imageSpec(image))), timeoutMs);
+    return read.string(m, 1);
+  }
+
+  async removeImage(image: string, timeoutMs = 30_000): Promise<void> {
+    await this.call('ImageService', 'RemoveImage', pb.encode(pb.message(1, imageSpec(image))), timeoutMs);
+  }
+}
+
+/**
+ * The registry part of containerd's live CRI config, from Status(verbose).info.config. containerd
+ * 1.x includes it; 2.x reports only the runtime config there (the image service's registry config
+ * is not exposed over CRI), so this is undefined on 2.x.
+ */
+export function liveRegistryConfig(status: CriStatus): { configPath: string; mirrors: Record<string, unknown> } | undefined {
+  const text = status.info.config;
+  if (!text) return undefined;
+  try {
+    const config = JSON.parse(text) as { registry?: { configPath?: string; mirrors?: Record<string, unknown> | null } };
+    if (!config.registry) return undefined;
+    return { configPath: config.registry.configPath ?? '', mirrors: config.registry.mirrors ?? {} };
+  } catch {
+    return undefined;
+  }
+}
