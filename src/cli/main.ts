@@ -3,6 +3,16 @@ import { UsageError } from './usage-error.js';
 
 export const VERSION = '0.1.0';
 
+// Kept here (not imported from ./explain.js) so that building the program stays cheap.
+const EXPLAIN_HELP_TEXT = `
+explain examples (every option):
+  $ mirror-doctor explain docker.io/library/nginx:latest
+  $ mirror-doctor explain nginx --containerd-version 1.7.24
+  $ mirror-doctor explain docker.io/library/busybox:latest --hosts-dir /etc/containerd/certs.d
+  $ mirror-doctor explain registry.local:5000/app:1.0 --root ./node-copy --config /etc/containerd/config.toml
+  $ mirror-doctor explain docker.io/library/nginx:latest --containerd-version 2.1.9 --json
+`;
+
 /**
  * Builds the command tree. Each subcommand lives in its own file and is
  * imported lazily inside its action, so `explain --json` never loads ink/react.
@@ -26,6 +36,24 @@ export function buildProgram(): Command {
       const { runLabCli } = await import('../lab/cli.js');
       process.exitCode = await runLabCli(args);
     });
+
+  program
+    .command('explain')
+    .description("Say exactly what containerd would do for an image reference: hosts tried, in order, for ctr and CRI")
+    .argument('<ref>', 'image reference, e.g. docker.io/library/nginx:latest')
+    .option('--root <dir>', 'prefix for every path read (a copied node filesystem or a fixture)', '/')
+    .option('--config <file>', 'containerd config.toml, read under --root (default: /etc/containerd/config.toml)')
+    .option('--hosts-dir <dir>', 'also plan `ctr images pull --hosts-dir <dir>`')
+    .option('--containerd-version <version>', 'containerd version to emulate, e.g. 1.7.24 (default: detected, else 2.1.9 assumed)')
+    .option('--json', 'print stable JSON (schema mirror-doctor.explain/v1)')
+    .allowUnknownOption(true)
+    .allowExcessArguments(true)
+    .addHelpText('after', EXPLAIN_HELP_TEXT)
+    .action(async (ref: string, opts: Record<string, unknown>, cmd: Command) => {
+      const { runExplain } = await import('./explain.js');
+      process.exitCode = await runExplain(ref, opts, cmd.args.slice(1));
+    });
+  program.addHelpText('after', EXPLAIN_HELP_TEXT);
 
   return program;
 }

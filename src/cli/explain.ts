@@ -1,0 +1,127 @@
+/**
+ * `mirror-doctor explain <ref>`: reads the node files (under --root), emulates containerd for the
+ * given version and prints the plan per client (text or JSON). Bad input → UsageError (exit 2).
+ */
+import * as path from 'node:path';
+import { analyzeConfig, DEFAULT_CONFIG_FILE } from '../containerd/config-toml.js';
+import { explain } from '../containerd/explain.js';
+import { explainJson } from '../containerd/explain-json.js';
+import { explainText } from '../containerd/explain-text.js';
+import { goPathClean } from '../containerd/go-url.js';
+import { splitConfigPath } from '../containerd/host-dirs.js';
+import { lookupEntry } from '../containerd/node-snapshot.js';
+import { parseCriReference, parseCtrReference } from '../containerd/reference.js';
+import { resolveProfile, type ProfileSource } from '../containerd/version.js';
+import { detectContainerdVersion } from '../probe/containerd-version.js';
+import { NodeFileReader, type FsLike } from '../probe/node-files.js';
+import { UsageError } from './usage-error.js';
+
+export interface ExplainOptions {
+  root?: string;
+  config?: string;
+  hostsDir?: string;
+  containerdVersion?: string;
+  json?: boolean;
+}
+
+export interface ExplainIo {
+  stdout: (s: string) => void;
+  /** Version detection (tests replace it). */
+  detectVersion?: () => Promise<string | undefined>;
+  fs?: FsLike;
+}
+
+const defaultIo: ExplainIo = {
+  stdout: (s) => {
+    process.stdout.write(s);
+  },
+};
+
+const EXAMPLE = 'mirror-doctor explain docker.io/library/nginx:latest';
+
+function checkReference(ref: string, extra: string[]): void {
+  if (ref.startsWith('-')) {
+    throw new UsageError(
+      `invalid image reference ${JSON.stringify(ref)}: a reference cannot start with "-" (unknown option?)`,
+      `example: ${EXAMPLE}`,
+    );
+  }
+  const unknown = extra.find((a) => a.startsWith('-'));
+  if (unknown !== undefined) throw new UsageError(`unknown option ${JSON.stringify(unknown)} for explain`, 'see mirror-doctor explain --help');
+  if (extra.length > 0) throw new UsageError(`explain takes one image reference, got also ${extra.map((a) => JSON.stringify(a)).join(' ')}`, `example: ${EXAMPLE}`);
+  if (ref.trim() === '') throw new UsageError('the image reference is empty', `example: ${EXAMPLE}`);
+  const ctr = parseCtrReference(ref);
+  const cri = parseCriReference(ref);
+  if (!cri.ok && (!ctr.ok && ctr.stage === 'parse')) {
+    throw new UsageError(`invalid image reference ${JSON.stringify(ref)}: ${cri.error}`, `example: ${EXAMPLE}`);
+  }
+}
+
+function nodePath(p: string): string {
+  return goPathClean(p.startsWith('/') ? p : `/${p}`);
+}
+
+export async function runExplain(ref: string, opts: ExplainOptions, extraArgs: string[] = [], io: ExplainIo = defaultIo): Promise<number> {
+  checkReference(ref, extraArgs);
+  const root = path.resolve(opts.root ?? '/');
+  const reader = new NodeFileReader({ root, ...(io.fs ? { fs: io.fs } : {}) });
+  const rootEntry = await reader.stat('/');
+  if (rootEntry.kind !== 'directory') {
+    throw new UsageError(`--root ${root} is not a readable directory`, 'pass the directory that stands in for / , e.g. --root ./node-copy');
+  }
+
+  // containerd version: option, else detected (live node only), else assumed.
+  let versionText = opts.containerdVersion;
+  let source: ProfileSource = 'option';
+  let assumptionNote: string | undefined;
+  if (versionText === undefined) {
+    if (root === '/') {
+      versionText = await (io.detectVersion ?? detectContainerdVersion)();
+      source = 'detected';
+    } else {
+      assumptionNote = 'with --root the local containerd binary does not describe that node, so no version was detected';
+    }
+  }
+  const prof = resolveProfile(versionText, source);
+  if (!prof.ok) throw new UsageError(prof.error, 'example: --containerd-version 1.7.24');
+  const profile = prof.profile;
+  if (assumptionNote && prof.source === 'assumed') profile.assumption = `${profile.assumption}; ${assumptionNote}`;
+
+  const configFile = nodePath(opts.config ?? DEFAULT_CONFIG_FILE);
+  await reader.readConfig(configFile);
+  const cfgEntry = lookupEntry(reader.snapshot, configFile);
+  if (opts.config !== undefined && cfgEntry.kind === 'missing') {
+    throw new UsageError(`config file ${configFile} does not exist${root !== '/' ? ` under ${root}` : ''}`, 'omit --config to use /etc/containerd/config.toml, or pass the right path');
+  }
+  const config = analyzeConfig(configFile, reader.snapshot, profile);
+  if (config.unreadable) throw new UsageError(`cannot read the config file: ${config.unreadable}`, 'pass a containerd config.toml with --config');
+
+  // Read every hosts root any plan may consult, for every registry host the reference may name.
+  const hosts = new Set<string>();
+  for (const r of [parseCtrReference(ref), parseCriReference(ref)]) if (r.ok) hosts.add(r.ref.hostname);
+  const roots = new Set<string>();
+  const cp = config.cri.configPath;
+  if (cp !== '') {
+    roots.add(cp);
+    for (const r of splitConfigPath(cp)) if (r !== '') roots.add(r);
+  }
+  if (opts.hostsDir !== undefined) {
+    if (opts.hostsDir.trim() === '') throw new UsageError('--hosts-dir is empty', 'example: --hosts-dir /etc/containerd/certs.d');
+    roots.add(opts.hostsDir);
+  }
+  for (const r of roots) for (const h of hosts) await reader.readHostRoot(r, h);
+
+  const result = explain({
+    ref,
+    snapshot: reader.snapshot,
+    profile,
+    profileSource: prof.source,
+    configFile,
+    ...(opts.hostsDir !== undefined ? { hostsDir: opts.hostsDir } : {}),
+  });
+  if (result.unanalysable.length > 0) {
+    throw new UsageError(`cannot analyse: ${result.unanalysable.join('; ')}`, 'files over 10 MB are not containerd configuration');
+  }
+  io.stdout(opts.json ? `${JSON.stringify(explainJson(result), null, 2)}\n` : explainText(result));
+  return 0;
+}

@@ -1,0 +1,498 @@
+/**
+ * config.toml as containerd reads it, for what matters to registry mirrors (reference §3):
+ * version header, `imports` merge, the CRI registry table per version (and where people put it
+ * wrongly), `config_path` and its default per version, legacy `mirrors`/`configs`/`auths`,
+ * `disabled_plugins`, the fatal `mirrors` + `config_path` combination, and the CRI pull mode
+ * (transfer service vs local) on 2.1+.
+ */
+import { parse as parseToml, TomlError } from 'smol-toml';
+import type { Decision, SourcePosition } from './decision.js';
+import { goPathClean, goPathIsAbs, goPathJoin } from './go-url.js';
+import { isTable } from './go-value.js';
+import { lookupEntry, goPathError, type NodeSnapshot } from './node-snapshot.js';
+import { firstMention, scanToml } from './toml-scan.js';
+import type { BehaviourProfile, PullMode } from './version.js';
+
+export const DEFAULT_CONFIG_FILE = '/etc/containerd/config.toml';
+
+const CRI_V1_SHORT = 'cri';
+const CRI_GRPC = 'io.containerd.grpc.v1.cri';
+const CRI_IMAGES = 'io.containerd.cri.v1.images';
+const TRANSFER = 'io.containerd.transfer.v1.local';
+
+type Table = Record<string, unknown>;
+
+export interface LoadedConfigFile {
+  path: string;
+  data: Table;
+  text: string;
+}
+
+export interface CriRegistryConfig {
+  /** CRI plugin is present and loads. */
+  loads: boolean;
+  /** Why it does not load / is absent. */
+  notLoadedReason?: string;
+  /** Effective `config_path` (after defaults). */
+  configPath: string;
+  configPathSource: 'file' | 'default' | 'plugin-init-default' | 'unset';
+  configPathAt?: SourcePosition;
+  /** Which table the value was read from (dotted, as written). */
+  table?: string;
+  pullMode: PullMode;
+  pullModeReason: string;
+  /** Legacy `registry.mirrors."<host>".endpoint`. */
+  mirrors: Record<string, string[]>;
+}
+
+export interface ConfigAnalysis {
+  file: string;
+  /** False when the file does not exist (containerd runs on defaults). */
+  found: boolean;
+  /** Files merged, main first. */
+  files: string[];
+  versionWritten?: number;
+  /** Version containerd works with. */
+  version: number;
+  /** containerd refuses to start with this config. */
+  startupError?: string;
+  cri: CriRegistryConfig;
+  decisions: Decision[];
+  /** Set when the file could not be read or analysed at all (bad input for us). */
+  unreadable?: string;
+}
+
+function get(t: unknown, ...path: string[]): unknown {
+  let cur: unknown = t;
+  for (const p of path) {
+    if (!isTable(cur)) return undefined;
+    cur = cur[p];
+  }
+  return cur;
+}
+
+function deepMerge(to: Table, from: Table): Table {
+  const out: Table = { ...to };
+  for (const [k, v] of Object.entries(from)) {
+    const cur = out[k];
+    out[k] = isTable(cur) && isTable(v) ? deepMerge(cur, v) : v;
+  }
+  return out;
+}
+
+function readConfigText(path: string, snapshot: NodeSnapshot): { ok: true; text: string } | { ok: false; error: string; missing?: boolean } {
+  const e = lookupEntry(snapshot, path);
+  switch (e.kind) {
+    case 'missing':
+      return { ok: false, error: `${path} does not exist`, missing: true };
+    case 'stat-error':
+      return { ok: false, error: goPathError('stat', path, e.error) };
+    case 'directory':
+      return { ok: false, error: `${path} is a directory, not a file` };
+    case 'other':
+      return { ok: false, error: `${path} is not a regular file (${e.description})` };
+    case 'file':
+      if (e.readError) return { ok: false, error: goPathError('open', path, e.readError) };
+      if (!e.content) return { ok: false, error: `${path} was not read` };
+      if (e.content.kind === 'too-large') return { ok: false, error: `${path} is larger than ${e.content.limit} bytes; not a containerd config` };
+      if (e.content.kind === 'binary') return { ok: false, error: `${path} is not text (binary data at byte ${e.content.offset})` };
+      return { ok: true, text: e.content.text };
+  }
+}
+
+function matchGlob(pattern: string, snapshot: NodeSnapshot): string[] {
+  if (!/[*?[]/.test(pattern)) return [pattern];
+  return snapshot.globs?.[pattern] ?? [];
+}
+
+/** Import paths of a file, resolved relative to it and globbed (§3.7). */
+export function resolveImports(file: string, data: Table, snapshot: NodeSnapshot): string[] {
+  const imports = data.imports;
+  if (!Array.isArray(imports)) return [];
+  const out: string[] = [];
+  for (const imp of imports) {
+    if (typeof imp !== 'string') continue;
+    const abs = goPathIsAbs(imp) ? goPathClean(imp) : goPathJoin(file.slice(0, file.lastIndexOf('/')) || '/', imp);
+    out.push(...matchGlob(abs, snapshot));
+  }
+  return out;
+}
+
+/** Every config file containerd would read: the main file then imports, recursively, without repeats. */
+export function collectConfigFiles(
+  file: string,
+  snapshot: NodeSnapshot,
+): { files: LoadedConfigFile[]; errors: Array<{ path: string; error: string; missing?: boolean; at?: SourcePosition }> } {
+  const files: LoadedConfigFile[] = [];
+  const errors: Array<{ path: string; error: string; missing?: boolean; at?: SourcePosition }> = [];
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    const r = readConfigText(path, snapshot);
+    if (!r.ok) {
+      errors.push({ path, error: r.error, ...(r.missing ? { missing: true } : {}) });
+      return;
+    }
+    try {
+      const data = parseToml(r.text, { integersAsBigInt: false }) as Table;
+      files.push({ path, data, text: r.text });
+      for (const imp of resolveImports(path, data, snapshot)) visit(imp);
+    } catch (e) {
+      if (e instanceof TomlError) {
+        errors.push({
+          path,
+          error: `TOML syntax error: ${(e.message.split('\n')[0] ?? '').replace(/^Invalid TOML document: /, '')} at ${e.line}:${e.column}`,
+          at: { file: path, line: e.line, column: e.column },
+        });
+        return;
+      }
+      throw e;
+    }
+  };
+  visit(file);
+  return { files, errors };
+}
+
+function mergeFiles(files: LoadedConfigFile[], profile: BehaviourProfile): Table {
+  let merged: Table = {};
+  files.forEach((f, i) => {
+    if (i === 0) {
+      merged = structuredClone(f.data);
+      return;
+    }
+    if (profile.importsMerge === 'deep-merge') {
+      merged = deepMerge(merged, f.data);
+      return;
+    }
+    // 1.x mergeConfig: mergo override for top-level values, then whole plugin tables replaced.
+    const { plugins, ...rest } = f.data;
+    merged = { ...merged, ...rest };
+    if (isTable(plugins)) {
+      const to: Table = isTable(merged.plugins) ? { ...merged.plugins } : {};
+      for (const [k, v] of Object.entries(plugins)) to[k] = v;
+      merged.plugins = to;
+    }
+  });
+  return merged;
+}
+
+function positionIn(files: LoadedConfigFile[], path: string[]): SourcePosition | undefined {
+  for (let i = files.length - 1; i >= 0; i--) {
+    const f = files[i]!;
+    const p = firstMention(scanToml(f.text), path);
+    if (p) return { file: f.path, line: p.line, column: p.column };
+  }
+  return undefined;
+}
+
+function tableName(path: string[]): string {
+  return path.map((p) => (/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p))).join('.');
+}
+
+function mirrorsOf(registry: unknown): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const m = get(registry, 'mirrors');
+  if (!isTable(m)) return out;
+  for (const [host, v] of Object.entries(m)) {
+    const eps = get(v, 'endpoint');
+    out[host] = Array.isArray(eps) ? eps.filter((e): e is string => typeof e === 'string') : [];
+  }
+  return out;
+}
+
+function nonEmptyTable(v: unknown): boolean {
+  return isTable(v) && Object.keys(v).length > 0;
+}
+
+/**
+ * Analyses the config file at `file` (node path) and its imports.
+ * A missing file is not an error: containerd runs with defaults.
+ */
+export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: BehaviourProfile): ConfigAnalysis {
+  const decisions: Decision[] = [];
+  const { files, errors } = collectConfigFiles(file, snapshot);
+  const mainError = errors.find((e) => e.path === file);
+  const analysis: ConfigAnalysis = {
+    file,
+    found: !mainError?.missing,
+    files: files.map((f) => f.path),
+    version: 0,
+    cri: { loads: true, configPath: '', configPathSource: 'unset', pullMode: profile.criDefaultPullMode, pullModeReason: '', mirrors: {} },
+    decisions,
+  };
+  if (mainError && !mainError.missing && !mainError.at) {
+    analysis.unreadable = mainError.error;
+    return analysis;
+  }
+  for (const e of errors) {
+    if (e.path === file && e.missing) {
+      decisions.push({ code: 'config.absent', severity: 'info', message: `${file} does not exist; containerd runs with its built-in defaults`, cite: '§3.2' });
+      continue;
+    }
+    if (e.at) {
+      analysis.startupError = `${e.path}: ${e.error}`;
+      decisions.push({
+        code: 'config.syntax-error',
+        severity: 'error',
+        message: `${e.path} is not valid TOML (${e.error}); containerd refuses to start`,
+        at: e.at,
+        cite: '§3.5',
+      });
+    } else {
+      // An import that cannot be read: containerd fails to load the config (resolveImports/loadConfigFile).
+      analysis.startupError = `${e.path}: ${e.error}`;
+      decisions.push({ code: 'config.import-unreadable', severity: 'error', message: `import ${e.path}: ${e.error}; containerd refuses to start`, cite: '§3.7' });
+    }
+  }
+  if (files.length > 1) {
+    decisions.push({
+      code: 'config.imports',
+      severity: profile.importsMerge === 'replace-plugin-table' ? 'warning' : 'info',
+      message:
+        profile.importsMerge === 'replace-plugin-table'
+          ? `imports ${files.slice(1).map((f) => f.path).join(', ')} are merged the 1.x way: each plugin table in an import replaces the whole table from earlier files`
+          : `imports ${files.slice(1).map((f) => f.path).join(', ')} are deep-merged into ${file} (later files win)`,
+      cite: '§3.7',
+    });
+  }
+  const merged = mergeFiles(files, profile);
+  const vRaw = merged.version;
+  const written = typeof vRaw === 'number' ? vRaw : undefined;
+  if (written !== undefined) analysis.versionWritten = written;
+  let version = written ?? 1;
+  if (written === undefined && files.length > 0) {
+    decisions.push({
+      code: 'config.no-version',
+      severity: 'warning',
+      message:
+        profile.version.major >= 2
+          ? `${file} has no \`version\` line: ${profile.label} reads it as version 1 and migrates it straight to 3${profile.versionlessConfigMigratesCri ? '' : ', skipping the CRI plugin migration, so CRI settings under io.containerd.grpc.v1.cri are not applied (inferred from code, §3.5)'}`
+          : `${file} has no \`version\` line: containerd reads it as version 1, where plugins are named by short id (\`plugins.cri\`), and logs a deprecation warning`,
+      cite: '§3.5',
+    });
+  }
+  if (version === 3 && profile.configVersion3 !== 'native') {
+    if (profile.configVersion3 === 'fatal') {
+      analysis.startupError = `failed to load TOML from ${file}: unsupported config version \`3\``;
+      decisions.push({
+        code: 'config.version3-on-1x',
+        severity: 'error',
+        message: `version = 3 is a containerd 2.x config; ${profile.label} refuses to start with it`,
+        containerdError: analysis.startupError,
+        cite: '§3.5',
+      });
+    } else {
+      decisions.push({
+        code: 'config.version3-on-1x',
+        severity: 'warning',
+        message: `version = 3 is a containerd 2.x config; ${profile.label} ignores the number and reads plugins by full URI as in version 2 (io.containerd.cri.v1.images does not exist in 1.x)`,
+        cite: '§3.5',
+      });
+      version = 2;
+    }
+  }
+  analysis.version = version;
+  const plugins = isTable(merged.plugins) ? merged.plugins : {};
+
+  // disabled_plugins (§3.7)
+  const disabled = Array.isArray(merged.disabled_plugins) ? merged.disabled_plugins.filter((x): x is string => typeof x === 'string') : [];
+  if (version >= 2) {
+    for (const d of disabled) {
+      const bad =
+        profile.disabledPluginsValidation === 'contains-dot'
+          ? !d.includes('.')
+          : profile.disabledPluginsValidation === 'io.containerd-4-parts'
+            ? // 1.7 checks strings.SplitN(p, ".", 4) has 4 parts: at least four, so
+              // "io.containerd.nri.v1.nri" is valid (the lab's 1.7.24 starts with it)
+              !d.startsWith('io.containerd.') || d.split('.').length < 4
+            : false;
+      if (bad && !analysis.startupError) {
+        analysis.startupError = `invalid disabled plugin URI ${JSON.stringify(d)} expect io.containerd.x.vx`;
+        decisions.push({ code: 'config.disabled-plugin-invalid', severity: 'error', message: `disabled_plugins entry ${JSON.stringify(d)} is not a plugin URI; containerd refuses to start`, containerdError: analysis.startupError, cite: '§3.7' });
+      }
+    }
+  }
+  const criDisabledBy = disabled.find((d) =>
+    version === 1 && profile.version.major < 2 ? d === CRI_V1_SHORT : d === CRI_GRPC || d === CRI_IMAGES || (profile.version.major >= 2 && version === 1 && d === CRI_V1_SHORT),
+  );
+  if (criDisabledBy) {
+    analysis.cri.loads = false;
+    analysis.cri.notLoadedReason = `disabled_plugins contains ${JSON.stringify(criDisabledBy)}`;
+    decisions.push({ code: 'config.cri-disabled', severity: 'error', message: `the CRI plugin is disabled (${JSON.stringify(criDisabledBy)} in disabled_plugins): kubelet/crictl pulls never reach the resolver`, cite: '§3.7' });
+  }
+
+  // Transfer plugin config_path: declared, never read (§3.1).
+  if (get(plugins, TRANSFER, 'config_path') !== undefined) {
+    const at = positionIn(files, ['plugins', TRANSFER, 'config_path']);
+    decisions.push({
+      code: 'config.transfer-config-path-unused',
+      severity: 'warning',
+      message: `plugins.${JSON.stringify(TRANSFER)}.config_path is never read by containerd (the field is only declared and copied); it does not configure any pull`,
+      ...(at ? { at } : {}),
+      cite: '§3.1',
+    });
+  }
+
+  // Where the CRI registry table is read from.
+  const v2 = profile.version.major >= 2;
+  let registryPath: string[] | undefined;
+  const wrongPlaces: Array<{ path: string[]; why: string }> = [];
+  if (!v2) {
+    if (version === 1) {
+      registryPath = ['plugins', CRI_V1_SHORT, 'registry'];
+      wrongPlaces.push({ path: ['plugins', CRI_GRPC, 'registry'], why: 'a version-1 file names plugins by short id; add `version = 2` at the top' });
+    } else {
+      registryPath = ['plugins', CRI_GRPC, 'registry'];
+      wrongPlaces.push({ path: ['plugins', CRI_V1_SHORT, 'registry'], why: '`plugins.cri` is the version-1 name; in a version 2 file use plugins."io.containerd.grpc.v1.cri".registry' });
+    }
+    wrongPlaces.push({ path: ['plugins', CRI_IMAGES, 'registry'], why: `io.containerd.cri.v1.images is a containerd 2.x plugin; ${profile.label} reads plugins."io.containerd.grpc.v1.cri".registry` });
+  } else {
+    registryPath = ['plugins', CRI_IMAGES, 'registry'];
+    if (version === 3) {
+      wrongPlaces.push({ path: ['plugins', CRI_GRPC, 'registry'], why: 'the version 2 table name inside a version 3 file is not migrated (containerd warns "Ignoring unknown key in TOML for plugin")' });
+      wrongPlaces.push({ path: ['plugins', CRI_V1_SHORT, 'registry'], why: '`plugins.cri` is the version-1 name' });
+    } else if (version === 1 && !profile.versionlessConfigMigratesCri) {
+      wrongPlaces.push({ path: ['plugins', CRI_V1_SHORT, 'registry'], why: `${profile.label} migrates a versionless config straight to version 3 without the CRI plugin migration (inferred from code, §3.5); add \`version = 3\` and use plugins."io.containerd.cri.v1.images".registry` });
+      wrongPlaces.push({ path: ['plugins', CRI_GRPC, 'registry'], why: 'not migrated in a versionless config (inferred from code, §3.5)' });
+    }
+  }
+  for (const w of wrongPlaces) {
+    if (get(plugins, ...w.path.slice(1)) === undefined) continue;
+    const at = positionIn(files, w.path);
+    decisions.push({
+      code: 'config.registry-wrong-table',
+      severity: 'error',
+      message: `[${tableName(w.path)}] is not read by ${profile.label}: ${w.why}`,
+      ...(at ? { at } : {}),
+      cite: '§3.1, §3.5',
+    });
+  }
+
+  // Effective images/registry config (2.x v2 files: migrated from the grpc.v1.cri table).
+  let images: Table = isTable(get(plugins, registryPath[1]!)) ? (get(plugins, registryPath[1]!) as Table) : {};
+  let registrySource = registryPath;
+  if (v2 && (version === 2 || (version === 1 && profile.versionlessConfigMigratesCri))) {
+    const grpcName = version === 1 ? CRI_V1_SHORT : CRI_GRPC;
+    const grpc = get(plugins, grpcName);
+    if (isTable(grpc)) {
+      const migrated: Table = { ...images };
+      for (const k of ['registry', 'image_decryption', 'max_concurrent_downloads', 'image_pull_progress_timeout', 'image_pull_with_sync_fs', 'stats_collect_period']) {
+        if (grpc[k] !== undefined) migrated[k] = grpc[k];
+      }
+      const ctd = get(grpc, 'containerd');
+      for (const k of ['snapshotter', 'disable_snapshot_annotations', 'discard_unpacked_layers']) {
+        if (get(ctd, k) !== undefined) migrated[k] = get(ctd, k);
+      }
+      if (grpc.registry !== undefined) registrySource = ['plugins', grpcName, 'registry'];
+      images = migrated;
+      decisions.push({
+        code: 'config.migrated',
+        severity: 'info',
+        message: `version ${version} config: ${profile.label} migrates plugins.${JSON.stringify(grpcName)} settings into ${JSON.stringify(CRI_IMAGES)} at startup`,
+        containerdLog: `level=warning msg="Configuration migrated from version ${version}, use \`containerd config migrate\` to avoid migration"`,
+        cite: '§3.5',
+      });
+    }
+  }
+  const registry = v2 ? images.registry : get(plugins, ...registryPath.slice(1));
+  const cri = analysis.cri;
+  cri.mirrors = mirrorsOf(registry);
+  cri.table = tableName(registrySource);
+  const explicitPath = get(registry, 'config_path');
+  const hasMirrors = Object.keys(cri.mirrors).length > 0;
+  if (typeof explicitPath === 'string') {
+    cri.configPath = explicitPath;
+    cri.configPathSource = 'file';
+    const at = positionIn(files, [...registrySource, 'config_path']);
+    if (at) cri.configPathAt = at;
+  }
+  const dflt = profile.criDefaultConfigPath;
+  if (dflt.form === 'default-config') {
+    // 2.2.0/2.2.1: the default is in DefaultImageConfig; the v2→v3 migration also rewrote an
+    // explicit "" to it on Linux (§3.2).
+    const migratedEmpty = cri.configPathSource === 'file' && cri.configPath === '' && version < 3;
+    if (cri.configPathSource !== 'file' || migratedEmpty) {
+      cri.configPath = dflt.value;
+      cri.configPathSource = 'default';
+      decisions.push({ code: 'config.config-path-default', severity: 'info', message: `config_path ${migratedEmpty ? 'is "" in a migrated v2 config, rewritten' : 'is not set, defaulting'} to ${JSON.stringify(dflt.value)} (${profile.label}, Linux)`, cite: '§3.2' });
+    }
+  } else if (dflt.form === 'plugin-init' && cri.configPath === '' && !hasMirrors) {
+    cri.configPath = dflt.value;
+    cri.configPathSource = 'plugin-init-default';
+    decisions.push({ code: 'config.config-path-default', severity: 'info', message: `config_path is empty and there are no mirrors: ${profile.label} sets it to ${JSON.stringify(dflt.value)} at CRI plugin init (Linux); \`containerd config dump\` does not show this`, cite: '§3.2' });
+  } else if (cri.configPath === '' && cri.configPathSource !== 'file') {
+    decisions.push({ code: 'config.config-path-unset', severity: 'warning', message: `CRI registry config_path is not set (default "" in ${profile.label}): CRI pulls read no hosts.toml at all${hasMirrors ? ' and use the legacy mirrors' : ''}`, cite: '§3.2' });
+  }
+  if (!profile.criConfigPath) cri.configPath = '';
+
+  // Legacy keys and their conflicts (§3.3, §3.4).
+  const configs = get(registry, 'configs');
+  const auths = get(registry, 'auths');
+  if (hasMirrors) decisions.push({ code: 'config.mirrors-deprecated', severity: 'warning', message: 'legacy registry.mirrors are set (deprecated)', containerdLog: 'level=warning msg="`mirrors` is deprecated, please use `config_path` instead"', cite: '§3.4' });
+  if (nonEmptyTable(configs) && profile.configsDeprecationWarning) decisions.push({ code: 'config.configs-deprecated', severity: 'info', message: 'legacy registry.configs are set (deprecated, still used for credentials/TLS keyed by host)', containerdLog: 'level=warning msg="`configs` is deprecated, please use `config_path` instead"', cite: '§3.4' });
+  if (nonEmptyTable(auths)) decisions.push({ code: 'config.auths-deprecated', severity: 'info', message: 'legacy registry.auths are set (deprecated)', cite: '§3.4' });
+  const configsTls = isTable(configs) && Object.values(configs).some((c) => get(c, 'tls') !== undefined);
+  if (cri.loads && hasMirrors && cri.configPath !== '') {
+    const err = v2
+      ? 'invalid cri image config: `mirrors` cannot be set when `config_path` is provided'
+      : 'invalid plugin config: `mirrors` cannot be set when `config_path` is provided';
+    cri.loads = false;
+    cri.notLoadedReason = err;
+    decisions.push({
+      code: 'config.mirrors-with-config-path',
+      severity: 'error',
+      message: `registry.mirrors and config_path (${JSON.stringify(cri.configPath)}${cri.configPathSource === 'file' ? '' : ', the default'}) are both set: the CRI plugin fails to load and containerd runs without CRI`,
+      containerdError: err,
+      containerdLog: v2 ? `level=warning msg="failed to load plugin" error="${err}" id=${CRI_IMAGES} type=io.containerd.cri.v1` : `level=warning msg="failed to load plugin ${CRI_GRPC}" error="${err}"`,
+      cite: '§3.3',
+    });
+  } else if (cri.loads && configsTls && cri.configPath !== '' && profile.criConfigsTls) {
+    const err = 'invalid plugin config: `configs.tls` cannot be set when `config_path` is provided';
+    cri.loads = false;
+    cri.notLoadedReason = err;
+    decisions.push({ code: 'config.configs-tls-with-config-path', severity: 'error', message: 'registry.configs.*.tls and config_path are both set: the CRI plugin fails to load', containerdError: err, containerdLog: `level=warning msg="failed to load plugin ${CRI_GRPC}" error="${err}"`, cite: '§3.3' });
+  } else if (configsTls && !profile.criConfigsTls) {
+    decisions.push({ code: 'config.configs-tls-ignored', severity: 'warning', message: `registry.configs.*.tls no longer exists in ${profile.label} (unknown key, ignored)`, cite: '§3.3, §3.5' });
+  }
+
+  // CRI pull mode (§3.6).
+  if (profile.criDefaultPullMode === 'transfer') {
+    const forced: string[] = [];
+    if (images.disable_snapshot_annotations === false) forced.push('disable_snapshot_annotations = false');
+    if (images.discard_unpacked_layers === true) forced.push('discard_unpacked_layers');
+    if (hasMirrors) forced.push('registry.mirrors');
+    if (nonEmptyTable(configs)) forced.push('registry.configs');
+    if (nonEmptyTable(auths)) forced.push('registry.auths');
+    if (typeof images.max_concurrent_downloads === 'number' && images.max_concurrent_downloads !== 3) forced.push('max_concurrent_downloads');
+    if (images.image_pull_with_sync_fs === true) forced.push('image_pull_with_sync_fs');
+    const useLocal = get(plugins, CRI_IMAGES, 'use_local_image_pull') === true;
+    if (useLocal) {
+      cri.pullMode = 'local';
+      cri.pullModeReason = 'use_local_image_pull = true';
+    } else if (forced.length > 0) {
+      cri.pullMode = 'local';
+      cri.pullModeReason = `forced local by ${forced.join(', ')}`;
+      for (const f of forced) {
+        decisions.push({
+          code: 'config.pull-mode-forced-local',
+          severity: 'info',
+          message: `${f} is incompatible with the transfer service: CRI falls back to local image pull mode`,
+          containerdLog: `level=warning msg="Found '${f.split(' ')[0]}' in CRI config which is incompatible with transfer service (…). Falling back to local image pull mode."`,
+          cite: '§3.6',
+        });
+      }
+    } else {
+      cri.pullMode = 'transfer';
+      cri.pullModeReason = `transfer service is the CRI default in ${profile.label} (use_local_image_pull not set)`;
+    }
+  } else {
+    cri.pullMode = 'local';
+    cri.pullModeReason = `${profile.label} CRI always pulls locally (transfer service is the default from 2.1.0)`;
+    if (get(plugins, CRI_IMAGES, 'use_local_image_pull') !== undefined && v2) {
+      decisions.push({ code: 'config.use-local-unknown', severity: 'info', message: `use_local_image_pull has no effect in ${profile.label} (it exists from 2.1.0)`, cite: '§3.6' });
+    }
+  }
+  if (!profile.criConfigPath) cri.pullModeReason += '; config_path does not exist before 1.5';
+  return analysis;
+}

@@ -1,0 +1,39 @@
+/**
+ * A Decision is one step of the emulation, stated with its reason: what containerd
+ * does at this point, why, and what it would print. Every plan carries its decisions in
+ * the order containerd makes them.
+ */
+export type DecisionSeverity = 'info' | 'warning' | 'error';
+
+export interface SourcePosition {
+  /** File the position refers to (node path, as containerd would see it). */
+  file: string;
+  /** 1-based line. */
+  line: number;
+  /** 1-based column. */
+  column: number;
+}
+
+export interface Decision {
+  /** Stable machine id, e.g. `hosts-toml.discarded`. */
+  code: string;
+  severity: DecisionSeverity;
+  /** Our precise explanation, one line. */
+  message: string;
+  /** Where in a file the decision comes from, when known. */
+  at?: SourcePosition;
+  /** containerd's own error text, when the reference gives it. */
+  containerdError?: string;
+  /** The log line containerd would print (level and message), when it prints one. */
+  containerdLog?: string;
+  /** Reference section that proves the behaviour, e.g. `§1.5`. */
+  cite: string;
+}
+
+export function decision(d: Decision): Decision {
+  return d;
+}
+
+export function formatPosition(at: SourcePosition | undefined): string {
+  return at ? `${at.line}:${at.column}` : '';
+}

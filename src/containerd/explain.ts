@@ -1,0 +1,52 @@
+/**
+ * `explain`: the three client plans for one reference on one node, plus the config analysis.
+ * Pure: takes the node snapshot and a profile, returns data for the text/JSON renderers.
+ */
+import type { Decision } from './decision.js';
+import { analyzeConfig, type ConfigAnalysis } from './config-toml.js';
+import { planCri, planCtr, planCtrHostsDir, type ClientPlan } from './plan.js';
+import type { NodeSnapshot } from './node-snapshot.js';
+import type { BehaviourProfile, ProfileSource } from './version.js';
+
+export const EXPLAIN_SCHEMA = 'mirror-doctor.explain/v1';
+
+export interface ExplainRequest {
+  ref: string;
+  snapshot: NodeSnapshot;
+  profile: BehaviourProfile;
+  profileSource: ProfileSource;
+  /** Node path of config.toml. */
+  configFile: string;
+  hostsDir?: string;
+}
+
+export interface ExplainResult {
+  ref: string;
+  profile: BehaviourProfile;
+  profileSource: ProfileSource;
+  root: string;
+  config: ConfigAnalysis;
+  plans: ClientPlan[];
+  /** Decisions that concern the whole node (version assumption, config). */
+  decisions: Decision[];
+  /** Inputs we could not analyse (exit 2 in the CLI). */
+  unanalysable: string[];
+}
+
+export function explain(req: ExplainRequest): ExplainResult {
+  const config = analyzeConfig(req.configFile, req.snapshot, req.profile);
+  const decisions: Decision[] = [];
+  if (req.profile.assumption) {
+    decisions.push({ code: 'version.assumption', severity: 'warning', message: req.profile.assumption, cite: '§0.1' });
+  }
+  decisions.push(...config.decisions);
+  const base = { ref: req.ref, snapshot: req.snapshot, profile: req.profile, config };
+  const plans: ClientPlan[] = [planCtr(base)];
+  if (req.hostsDir !== undefined) plans.push(planCtrHostsDir({ ...base, hostsDir: req.hostsDir }));
+  plans.push(planCri(base));
+  const unanalysable = [
+    ...(config.unreadable ? [config.unreadable] : []),
+    ...plans.flatMap((p) => (p.unanalysable ? [p.unanalysable] : [])),
+  ];
+  return { ref: req.ref, profile: req.profile, profileSource: req.profileSource, root: req.snapshot.root, config, plans, decisions, unanalysable: [...new Set(unanalysable)] };
+}

@@ -1,0 +1,416 @@
+/**
+ * The pull plan: for one client, the hosts containerd tries, in order, for resolve and fetch,
+ * with the exact request URLs and why any host is skipped (reference §1.7, §2, §3.6, §4).
+ */
+import type { Decision } from './decision.js';
+import { configureHosts, type RegistryEndpoint } from './configure-hosts.js';
+import type { ConfigAnalysis } from './config-toml.js';
+import { goPathJoin, goQueryEscape, goUrlParse } from './go-url.js';
+import { lookupHostDir, shadowedCandidates, splitConfigPath, type HostDirLookup } from './host-dirs.js';
+import type { Capability } from './hosts-toml.js';
+import { loadHostDir, type LoadedHostDir } from './load-host-dir.js';
+import type { NodeSnapshot } from './node-snapshot.js';
+import { parseCriReference, parseCtrReference, type ImageReference } from './reference.js';
+import type { BehaviourProfile, PullMode } from './version.js';
+
+export type ClientKind = 'ctr' | 'ctr-hosts-dir' | 'cri';
+
+export interface RequestAttempt {
+  endpoint: number;
+  method: 'HEAD' | 'GET';
+  url: string;
+  /** The plain-HTTP retry after a TLS/connection error (https-first hosts). */
+  fallbackUrl?: string;
+}
+
+export interface SkippedHost {
+  endpoint: number;
+  host: string;
+  reason: string;
+}
+
+export interface RequestPlan {
+  /** What the requests are for. */
+  purpose: string;
+  /** Capabilities a host needs to be asked. */
+  needs: Capability[];
+  attempts: RequestAttempt[];
+  skipped: SkippedHost[];
+  /** containerd's error when no host qualifies. */
+  noHostsError?: string;
+}
+
+export type PlanStatus =
+  /** Requests will be made as listed. */
+  | 'requests'
+  /** containerd fails before any request (bad reference, file error, CRI not loaded, …). */
+  | 'fails-before-request';
+
+export interface ClientPlan {
+  client: ClientKind;
+  title: string;
+  mode: PullMode;
+  /** The reference as the client resolves it. */
+  reference?: ImageReference;
+  normalizedFrom?: string;
+  /** Host roots searched ([] when hosts.toml is not consulted at all). */
+  hostRoots: string[];
+  lookup?: HostDirLookup;
+  hostDir?: Omit<LoadedHostDir, 'decisions' | 'hosts'>;
+  endpoints: RegistryEndpoint[];
+  resolve?: RequestPlan;
+  fetch?: RequestPlan;
+  status: PlanStatus;
+  /** The error the client prints when it fails before a request. */
+  error?: string;
+  decisions: Decision[];
+  /** We could not analyse an input (not containerd's behaviour). */
+  unanalysable?: string;
+}
+
+
+function has(ep: RegistryEndpoint, needs: Capability[]): boolean {
+  return needs.every((n) => ep.capabilities.includes(n));
+}
+
+/** `isProxy`: the request host differs from the reference host (docker.io ↔ registry-1 excepted), §2. */
+export function needsNamespace(refHost: string, endpointHost: string): boolean {
+  if (refHost === endpointHost) return false;
+  return !(refHost === 'docker.io' && endpointHost === 'registry-1.docker.io');
+}
+
+/** Full request URL for one endpoint: `scheme://host` + path.Join("/", path, repo, kind, object) + `?ns=`. */
+export function requestUrl(ep: RegistryEndpoint, ref: ImageReference, kind: 'manifests' | 'blobs', object: string, scheme = ep.scheme): string {
+  const p = goPathJoin('/', ep.path, ref.repository, kind, object);
+  const ns = needsNamespace(ref.hostname, ep.host) ? `?ns=${goQueryEscape(ref.hostname)}` : '';
+  return `${scheme}://${ep.host}${p}${ns}`;
+}
+
+function attemptsFor(eps: RegistryEndpoint[], ref: ImageReference, method: 'HEAD' | 'GET', kind: 'manifests' | 'blobs', object: string): RequestAttempt[] {
+  return eps.map((ep) => ({
+    endpoint: ep.index,
+    method,
+    url: requestUrl(ep, ref, kind, object),
+    ...(ep.httpFallback ? { fallbackUrl: requestUrl(ep, ref, kind, object, 'http') } : {}),
+  }));
+}
+
+/** Resolve (HEAD manifests; digest refs also try blobs/) and fetch plans for a configured host list. */
+export function requestPlans(endpoints: RegistryEndpoint[], ref: ImageReference): { resolve: RequestPlan; fetch: RequestPlan } {
+  const digest = ref.digest;
+  const needs: Capability[] = digest ? ['pull'] : ['pull', 'resolve'];
+  const qualifying = endpoints.filter((e) => has(e, needs));
+  const skipped = endpoints
+    .filter((e) => !has(e, needs))
+    .map((e) => ({
+      endpoint: e.index,
+      host: e.host,
+      reason: `capabilities [${e.capabilities.join(', ')}] lack ${needs.filter((n) => !e.capabilities.includes(n)).join(' and ')} (resolving a ${digest ? 'digest needs pull' : 'tag needs pull and resolve'})`,
+    }));
+  const resolve: RequestPlan = {
+    purpose: digest ? `resolve digest ${digest}: HEAD manifests/<digest> on every host, then blobs/<digest>` : `resolve tag ${ref.tag ?? ref.object}: HEAD manifests/<tag>`,
+    needs,
+    attempts: digest
+      ? [...attemptsFor(qualifying, ref, 'HEAD', 'manifests', digest), ...attemptsFor(qualifying, ref, 'HEAD', 'blobs', digest)]
+      : attemptsFor(qualifying, ref, 'HEAD', 'manifests', ref.tag ?? ref.object),
+    skipped,
+  };
+  if (qualifying.length === 0) resolve.noHostsError = 'no resolve hosts: not found';
+  const pullHosts = endpoints.filter((e) => has(e, ['pull']));
+  const object = digest ?? '<digest>';
+  const fetch: RequestPlan = {
+    purpose: 'fetch manifest/config/layers by digest: GET manifests/<digest> (blobs/<digest> for layers) on all hosts in order, once any host has pull',
+    needs: ['pull'],
+    attempts: pullHosts.length === 0 ? [] : attemptsFor(endpoints, ref, 'GET', 'manifests', object),
+    skipped: [],
+  };
+  if (pullHosts.length === 0) fetch.noHostsError = 'no pull hosts: not found';
+  return { resolve, fetch };
+}
+
+function endpointDecisions(endpoints: RegistryEndpoint[], ref: ImageReference): Decision[] {
+  const out: Decision[] = [];
+  for (const ep of endpoints) {
+    if (!ep.usable) {
+      out.push({
+        code: 'endpoint.unusable',
+        severity: 'error',
+        message: `host #${ep.index + 1} (${JSON.stringify(ep.written)}) cannot be reached: ${ep.problem}; containerd logs 'trying next host' and moves on`,
+        ...(ep.at ? { at: ep.at } : {}),
+        cite: '§1.6',
+      });
+    }
+    if (ep.kind === 'mirror' && ep.capabilities.includes('push')) {
+      out.push({
+        code: 'endpoint.mirror-push',
+        severity: 'info',
+        message: `mirror ${ep.host} has push capability (capabilities omitted means all, including push)`,
+        cite: '§1.8',
+      });
+    }
+  }
+  if (endpoints.length > 1) {
+    const last = endpoints[endpoints.length - 1]!;
+    out.push({
+      code: 'endpoint.upstream-last',
+      severity: 'info',
+      message: `${last.host || '(empty)'} is tried last: containerd always appends the server entry${last.kind === 'upstream' ? ` (no \`server\` given, so the registry itself: ${last.host})` : ''}; omitting \`server\` does not remove the upstream`,
+      cite: '§1.7, §1.8',
+    });
+  }
+  void ref;
+  return out;
+}
+
+function failurePrefix(client: ClientKind, mode: PullMode, refText: string): string {
+  if (client === 'cri') {
+    return mode === 'local'
+      ? `failed to pull and unpack image ${JSON.stringify(refText)}: failed to resolve reference ${JSON.stringify(refText)}: `
+      : `failed to pull and unpack image ${JSON.stringify(refText)}: failed to resolve image: `;
+  }
+  return mode === 'local' ? `ctr: failed to resolve reference ${JSON.stringify(refText)}: ` : 'ctr: failed to resolve image: ';
+}
+
+interface PlanInput {
+  client: ClientKind;
+  title: string;
+  mode: PullMode;
+  refInput: string;
+  roots: string[] | null;
+  snapshot: NodeSnapshot;
+  profile: BehaviourProfile;
+  decisions: Decision[];
+}
+
+function buildPlan(input: PlanInput): ClientPlan {
+  const { client, mode, snapshot, profile } = input;
+  const decisions = [...input.decisions];
+  const plan: ClientPlan = { client, title: input.title, mode, hostRoots: input.roots ?? [], endpoints: [], status: 'requests', decisions };
+  const parsed = client === 'cri' ? parseCriReference(input.refInput) : parseCtrReference(input.refInput);
+  if (!parsed.ok) {
+    plan.status = 'fails-before-request';
+    plan.error =
+      client === 'cri'
+        ? `failed to pull and unpack image ${JSON.stringify(input.refInput)}: ${parsed.error}`
+        : `${failurePrefix(client, mode, input.refInput)}${parsed.error}`;
+    decisions.push({
+      code: 'reference.invalid',
+      severity: 'error',
+      message: `${client === 'cri' ? 'CRI' : 'ctr'} cannot use ${JSON.stringify(input.refInput)}: ${parsed.error}${client !== 'cri' && parsed.error === 'object required' ? ' (ctr does not normalise: write docker.io/library/<name>:<tag>)' : ''}`,
+      containerdError: parsed.error,
+      cite: '§1.2, §5.6',
+    });
+    return plan;
+  }
+  const ref = parsed.ref;
+  plan.reference = ref;
+  if (parsed.normalizedFrom) {
+    plan.normalizedFrom = parsed.normalizedFrom;
+    decisions.push({ code: 'reference.normalized', severity: 'info', message: `CRI normalises ${JSON.stringify(parsed.normalizedFrom)} to ${ref.name}`, cite: '§1.2' });
+  }
+  if (client !== 'cri' && !ref.hostname.includes('.') && !ref.hostname.includes(':') && ref.hostname !== 'localhost') {
+    decisions.push({
+      code: 'reference.host-looks-wrong',
+      severity: 'warning',
+      message: `ctr takes ${JSON.stringify(ref.hostname)} as the registry host (ctr does not normalise; Docker Hub images need docker.io/…)`,
+      cite: '§1.2',
+    });
+  }
+  let loaded: LoadedHostDir | undefined;
+  if (input.roots && input.roots.length > 0) {
+    const lookup = lookupHostDir(input.roots, ref.hostname, snapshot, profile);
+    plan.lookup = lookup;
+    decisions.push(...lookup.decisions, ...shadowedCandidates(lookup, snapshot));
+    if (lookup.error !== undefined) {
+      plan.status = 'fails-before-request';
+      plan.error = `${failurePrefix(client, mode, ref.name)}${lookup.error}`;
+      return plan;
+    }
+    if (lookup.dir) {
+      loaded = loadHostDir(lookup.dir, snapshot, profile);
+      const { decisions: d, hosts: _h, ...rest } = loaded;
+      void _h;
+      plan.hostDir = rest;
+      decisions.push(...d);
+      if (loaded.unanalysable) {
+        plan.unanalysable = loaded.unanalysable;
+        plan.status = 'fails-before-request';
+        return plan;
+      }
+      if (loaded.error !== undefined) {
+        plan.status = 'fails-before-request';
+        plan.error = `${failurePrefix(client, mode, ref.name)}${loaded.error}`;
+        return plan;
+      }
+    }
+  }
+  const configured = configureHosts(ref.hostname, loaded ? loaded.hosts : null, snapshot, profile);
+  decisions.push(...configured.decisions);
+  plan.endpoints = configured.endpoints;
+  if (configured.error !== undefined) {
+    plan.status = 'fails-before-request';
+    plan.error = `${failurePrefix(client, mode, ref.name)}${configured.error}`;
+    return plan;
+  }
+  const { resolve, fetch } = requestPlans(configured.endpoints, ref);
+  plan.resolve = resolve;
+  plan.fetch = fetch;
+  decisions.push(...endpointDecisions(configured.endpoints, ref));
+  for (const s of resolve.skipped) {
+    decisions.push({ code: 'endpoint.skipped-for-resolve', severity: 'warning', message: `host #${s.endpoint + 1} ${s.host} is not asked to resolve: ${s.reason}`, cite: '§1.7' });
+  }
+  if (resolve.noHostsError) {
+    plan.status = 'fails-before-request';
+    plan.error = `${failurePrefix(client, mode, ref.name)}${resolve.noHostsError}`;
+  }
+  return plan;
+}
+
+/** Legacy CRI `registry.mirrors` (config_path unset): endpoints + the default host (pkg/cri image_pull.go registryEndpoints). */
+function legacyMirrorPlan(input: PlanInput, mirrors: Record<string, string[]>): ClientPlan {
+  const plan = buildPlan({ ...input, roots: null });
+  const ref = plan.reference;
+  if (!ref || plan.status === 'fails-before-request') return plan;
+  // Not in the reference: from containerd's CRI registryEndpoints (1.x pkg/cri/server/image_pull.go,
+  // 2.x internal/cri/server/images/image_pull.go) — mirrors[host] or mirrors["*"], each with
+  // https:// added when it has no scheme, then https://<default host> unless already listed.
+  const list = [...(mirrors[ref.hostname] ?? mirrors['*'] ?? [])].map((e) => (e.includes('://') ? e : `https://${e}`));
+  const defaultHost = ref.hostname === 'docker.io' ? 'registry-1.docker.io' : ref.hostname;
+  const hosts = list.map((e) => goUrlParse(e)).flatMap((r) => (r.ok ? [r.url] : []));
+  if (!hosts.some((u) => u.host === ref.hostname)) hosts.push({ scheme: 'https', host: defaultHost, path: '', opaque: '', user: '', rawQuery: '', fragment: '' });
+  const all: Capability[] = ['pull', 'resolve'];
+  plan.endpoints = hosts.map((u, i) => ({
+    index: i,
+    kind: i === hosts.length - 1 && u.host === defaultHost ? 'upstream' : 'legacy-mirror',
+    written: `${u.scheme}://${u.host}${u.path}`,
+    scheme: u.scheme,
+    host: u.host,
+    path: u.path === '' ? '/v2' : u.path,
+    capabilities: all,
+    tls: { caCerts: [], clientPairs: [], explicit: false },
+    httpFallback: false,
+    header: {},
+    dialTimeout: '30s',
+    usable: true,
+  }));
+  const { resolve, fetch } = requestPlans(plan.endpoints, ref);
+  plan.resolve = resolve;
+  plan.fetch = fetch;
+  plan.decisions.push({
+    code: 'cri.legacy-mirrors',
+    severity: 'warning',
+    message: `config_path is empty, so CRI uses the legacy registry.mirrors for ${ref.hostname} (${list.length} endpoint${list.length === 1 ? '' : 's'}) — TLS from registry.configs is not modelled here`,
+    cite: '§1.12, §3.1',
+  });
+  return plan;
+}
+
+export interface PlanRequest {
+  ref: string;
+  snapshot: NodeSnapshot;
+  profile: BehaviourProfile;
+  config: ConfigAnalysis;
+  /** `ctr --hosts-dir` value, when the ctr-with-hosts-dir plan is wanted. */
+  hostsDir?: string;
+}
+
+export function planCtr(req: PlanRequest): ClientPlan {
+  const mode = req.profile.ctrDefaultPullMode;
+  return buildPlan({
+    client: 'ctr',
+    title: `ctr images pull ${req.ref} (no --hosts-dir)`,
+    mode,
+    refInput: req.ref,
+    roots: null,
+    snapshot: req.snapshot,
+    profile: req.profile,
+    decisions: [
+      {
+        code: 'ctr.no-hosts-dir',
+        severity: 'warning',
+        message: `ctr without --hosts-dir reads no hosts.toml at all (any version, any mode); CRI's config_path is never read by ctr${mode === 'transfer' ? ` — ${req.profile.label} ctr pulls through the daemon's transfer service by default` : ''}`,
+        cite: '§4.1',
+      },
+    ],
+  });
+}
+
+export function planCtrHostsDir(req: PlanRequest & { hostsDir: string }): ClientPlan {
+  const p = req.profile;
+  const mode = p.ctrDefaultPullMode;
+  const decisions: Decision[] = [];
+  if (req.hostsDir.includes(':')) {
+    decisions.push({
+      code: 'ctr.hosts-dir-one-path',
+      severity: 'error',
+      message: `--hosts-dir ${JSON.stringify(req.hostsDir)} is one directory, not a colon-separated list: containerd looks for ${goPathJoin(req.hostsDir, '<registry>')}`,
+      cite: '§1.12',
+    });
+  }
+  if (mode === 'transfer') {
+    decisions.push({
+      code: 'ctr.transfer-hosts-dir',
+      severity: 'info',
+      message: `${p.label} ctr pulls through the transfer service: the daemon opens ${req.hostsDir} on its own filesystem (a path that exists only where ctr runs is silently "not found")`,
+      cite: '§4.3',
+    });
+  } else if (p.version.major === 1 && p.version.minor === 7) {
+    decisions.push({ code: 'ctr.local-1.7', severity: 'info', message: 'ctr 1.7 pulls locally by default; with --local=false (transfer service) it would ignore --hosts-dir completely', cite: '§4.3' });
+  }
+  return buildPlan({
+    client: 'ctr-hosts-dir',
+    title: `ctr images pull --hosts-dir ${req.hostsDir} ${req.ref}`,
+    mode,
+    refInput: req.ref,
+    roots: [req.hostsDir],
+    snapshot: req.snapshot,
+    profile: p,
+    decisions,
+  });
+}
+
+export function planCri(req: PlanRequest): ClientPlan {
+  const p = req.profile;
+  const cri = req.config.cri;
+  const mode = cri.pullMode;
+  const decisions: Decision[] = [
+    { code: 'cri.pull-mode', severity: 'info', message: `CRI pull mode: ${mode} (${cri.pullModeReason})`, cite: '§3.6' },
+  ];
+  const title = `crictl pull / kubelet ${req.ref} (CRI, config_path ${JSON.stringify(cri.configPath)})`;
+  const base = { client: 'cri' as const, title, mode, refInput: req.ref, snapshot: req.snapshot, profile: p };
+  if (req.config.startupError !== undefined || !cri.loads) {
+    const plan = buildPlan({ ...base, roots: null, decisions });
+    plan.status = 'fails-before-request';
+    plan.endpoints = [];
+    delete plan.resolve;
+    delete plan.fetch;
+    plan.error =
+      req.config.startupError !== undefined
+        ? `containerd does not start: ${req.config.startupError}`
+        : `the CRI plugin is not loaded: ${cri.notLoadedReason ?? 'unknown'}`;
+    return plan;
+  }
+  if (cri.configPath === '') {
+    if (Object.keys(cri.mirrors).length > 0) return legacyMirrorPlan({ ...base, roots: null, decisions }, cri.mirrors);
+    return buildPlan({ ...base, roots: null, decisions });
+  }
+  let roots: string[];
+  if (mode === 'transfer') {
+    roots = [cri.configPath];
+    if (cri.configPath.includes(':')) {
+      decisions.push({
+        code: 'cri.transfer-colon-list',
+        severity: 'error',
+        message: `config_path ${JSON.stringify(cri.configPath)} is a colon-separated list, but ${p.label} CRI pulls through the transfer service, which treats it as ONE directory: every hosts.toml is ignored, with no log line (issue #12808). Set a single directory or use_local_image_pull = true`,
+        ...(cri.configPathAt ? { at: cri.configPathAt } : {}),
+        cite: '§1.12, §3.6',
+      });
+    }
+  } else {
+    roots = splitConfigPath(cri.configPath);
+    if (roots.length > 1) {
+      decisions.push({ code: 'cri.local-roots', severity: 'info', message: `CRI local pull searches ${roots.join(', ')} in order; the first root with any match (including its _default) wins`, cite: '§1.12' });
+    }
+  }
+  return buildPlan({ ...base, roots, decisions });
+}

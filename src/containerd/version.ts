@@ -1,0 +1,260 @@
+/**
+ * containerd version → behaviour profile.
+ *
+ * Every feature gate below comes from the version map of the reference
+ * (containerd-internals.md §0.1) or from the section named next to it. A gate is a
+ * plain field so a plan can say *why* it behaved as it did ("_default needs 1.6.17+").
+ */
+
+export interface ContainerdVersion {
+  major: number;
+  minor: number;
+  patch: number;
+  /** e.g. `rc.1` for `2.0.0-rc.1`, empty when a release. */
+  prerelease: string;
+  /** The text the version was read from. */
+  raw: string;
+  /** True when the input had no patch number (`2.2`), which was then taken as `.0`. */
+  patchAssumed: boolean;
+}
+
+export type LocalhostRule =
+  /** 1.5.x, 1.6.0–1.6.8: localhost is like any host (https). */
+  | 'none'
+  /** 1.6.9–1.6.24, 1.7.0–1.7.7: http + skip_verify for any localhost port. */
+  | 'http-any-port'
+  /** 1.6.25+, 1.7.8+, 2.x: port ""/443 → https, else http; skip_verify unless port 80. */
+  | 'port-rule';
+
+export type HttpsFirstRule =
+  /** before 1.6.25 / 1.7.7: an http host stays plain http. */
+  | 'none'
+  /** 1.7.7: fallback without any port check, no log line. */
+  | 'any-port'
+  /** 1.6.25–1.6.39, 1.7.8–1.7.23: needs a port that is not 80 (`http://mirror` stays http). */
+  | 'port-required-not-80'
+  /** 1.7.24+, 2.x: every port except 80 (no port counts). */
+  | 'not-port-80';
+
+export type PullMode = 'local' | 'transfer';
+
+export type ConfigVersion3Handling =
+  /** 1.x before 1.6.32 / 1.7.17: `version = 3` read, treated like 2, no error. */
+  | 'ignored'
+  /** 1.6.32+, 1.7.17+: `unsupported config version \`3\``, containerd does not start. */
+  | 'fatal'
+  /** 2.x: the native version. */
+  | 'native';
+
+export interface BehaviourProfile {
+  version: ContainerdVersion;
+  /** Human label, `containerd 1.7.24`. */
+  label: string;
+  /** Set when the version was not given or not exact: what we assumed and why. */
+  assumption?: string;
+  /** `_default` host directory (1.6.17+, 1.7.0+; §1.2). */
+  defaultHostDir: boolean;
+  /** Localhost rules for the implicit upstream (§1.8). */
+  localhost: LocalhostRule;
+  /** http host with TLS options → HTTPS first (§1.9). */
+  httpsFirst: HttpsFirstRule;
+  /** The INFO line `host will try HTTPS first…` is printed (1.6.25+, 1.7.8+, 2.x; §5.1). */
+  httpsFirstLogLine: boolean;
+  /** A hosts.toml with no `[host]` table fails with "invalid `host` tree" (1.5–1.6.x, 1.7.0–1.7.31; §0.1). */
+  requiresHostTable: boolean;
+  /** hosts.toml parser generation (§1.5): go-toml v1 in 1.x, v2 in 2.x. */
+  hostsParser: 'go-toml-v1' | 'go-toml-v2';
+  /** `override_path` key exists (1.6.0+). */
+  overridePath: boolean;
+  /** `dial_timeout` key exists (2.0.7+, 2.1.0+). */
+  dialTimeout: boolean;
+  /** `referrers` capability exists and is in the defaults (2.2.0+). */
+  referrersCapability: boolean;
+  /** Host `header` also sent on token requests (2.1.0+). */
+  headerOnAuthRequests: boolean;
+  /** `ns=` also added on push requests (2.3.0+). */
+  nsOnPush: boolean;
+  /** A non-404 error status tries the next host (1.5.5+); before that the pull aborted. */
+  non404TriesNextHost: boolean;
+  /** Resolver log texts: 1.x `trying next host …`; 2.0.0+ `trying next host after status` / `fetch failed` (§5.2). */
+  resolverLogTexts: 'v1' | 'v2';
+  /** From 2.2.6/2.3.0 the `blobs/<digest>` resolve fallback is skipped after a non-404 error (§1.7). */
+  blobsFallbackSkippedAfterNon404: boolean;
+  /** ERROR log text when hosts.toml cannot be decoded (§1.3, §5.1). */
+  decodeLogMessage: (hostDir: string) => string;
+  /** ctr `images pull` default mode (§4.1): local in 1.x, transfer in 2.x. */
+  ctrDefaultPullMode: PullMode;
+  /** ctr in transfer mode honours `--hosts-dir` (2.x yes; 1.7 `--local=false` ignores it; §4.3). */
+  ctrTransferHonoursHostsDir: boolean;
+  /** CRI default pull mode (§3.6): transfer from 2.1.0. */
+  criDefaultPullMode: PullMode;
+  /** CRI `registry.config_path` exists (1.5.0+). */
+  criConfigPath: boolean;
+  /**
+   * Default CRI `config_path` (§3.2): '' up to 2.1.x; 2.2.0/2.2.1 put the colon list in
+   * the default config; 2.2.2+ set it at plugin init when empty and no `mirrors` (Linux).
+   */
+  criDefaultConfigPath: { value: string; form: 'none' | 'default-config' | 'plugin-init' };
+  /** How a `version = 3` config.toml is handled (§3.5). */
+  configVersion3: ConfigVersion3Handling;
+  /** Highest config.toml version understood. */
+  maxConfigVersion: 2 | 3;
+  /** `imports` merge of plugin tables (§3.7): 1.x replaces whole plugin tables, 2.x deep-merges. */
+  importsMerge: 'replace-plugin-table' | 'deep-merge';
+  /** Versionless config.toml on 2.x: 2.0–2.2 skip the CRI plugin migration, 2.3+ migrate (§3.5). */
+  versionlessConfigMigratesCri: boolean;
+  /** Unknown keys in config.toml are warned about (2.x) or silently ignored (1.x; §3.5). */
+  configUnknownKeysWarned: boolean;
+  /** `configs.tls` exists and conflicts with config_path (1.x only; §3.3). */
+  criConfigsTls: boolean;
+  /** `disabled_plugins` validation (§3.7). */
+  disabledPluginsValidation: 'none' | 'io.containerd-4-parts' | 'contains-dot';
+  /** `configs` deprecation warning exists (1.6.25+, 1.7.9+, 2.x; §3.4). */
+  configsDeprecationWarning: boolean;
+}
+
+export type VersionParseResult =
+  | { ok: true; version: ContainerdVersion }
+  | { ok: false; error: string };
+
+/** The version assumed when none is given or detected. */
+export const ASSUMED_VERSION = '2.1.9';
+
+const VERSION_RE = /(?:^|[\s/])v?(\d+)\.(\d+)(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:[~+][0-9A-Za-z.~+-]*)?(?=$|\s)/;
+
+/**
+ * Reads a version from a string such as `1.6.20~ds1`, `v1.7.24`, `2.1.9+unknown`, `2.2`,
+ * or the full `containerd --version` line (`containerd github.com/containerd/containerd/v2 v2.1.9 abc…`).
+ */
+export function parseContainerdVersion(input: string): VersionParseResult {
+  const text = input.trim();
+  const m = VERSION_RE.exec(text);
+  if (!m) {
+    return {
+      ok: false,
+      error: `cannot read a containerd version from ${JSON.stringify(input)} (expected e.g. 1.7.24, v2.1.9, 1.6.20~ds1)`,
+    };
+  }
+  const major = Number(m[1]);
+  const minor = Number(m[2]);
+  const patch = m[3] === undefined ? 0 : Number(m[3]);
+  return {
+    ok: true,
+    version: { major, minor, patch, prerelease: m[4] ?? '', raw: input, patchAssumed: m[3] === undefined },
+  };
+}
+
+/** Compares a version with `major.minor.patch`; negative when older. Pre-releases count as the release. */
+export function compareVersion(v: Pick<ContainerdVersion, 'major' | 'minor' | 'patch'>, major: number, minor: number, patch = 0): number {
+  return v.major - major || v.minor - minor || v.patch - patch;
+}
+
+function atLeast(v: ContainerdVersion, major: number, minor: number, patch = 0): boolean {
+  return compareVersion(v, major, minor, patch) >= 0;
+}
+
+/** True for `major.minor.x` with `x >= patch` (a gate that only applies inside one minor series). */
+function inSeriesFrom(v: ContainerdVersion, major: number, minor: number, patch: number): boolean {
+  return v.major === major && v.minor === minor && v.patch >= patch;
+}
+
+const CRI_COLON_LIST = '/etc/containerd/certs.d:/etc/docker/certs.d';
+
+/** Builds the behaviour profile for a parsed version. */
+export function profileFor(version: ContainerdVersion, assumption?: string): BehaviourProfile {
+  const v = version;
+  const v2 = v.major >= 2;
+  const notes: string[] = [];
+  if (assumption) notes.push(assumption);
+  if (v.patchAssumed) notes.push(`no patch version given in ${JSON.stringify(v.raw)}; assuming ${v.major}.${v.minor}.0`);
+  if (compareVersion(v, 1, 5) < 0) {
+    notes.push(`containerd ${v.major}.${v.minor} is older than 1.5, which this emulation does not model (1.4 did not append \`server\`, §1.7); results follow 1.5`);
+  }
+  if (compareVersion(v, 2, 4) >= 0) {
+    notes.push(`containerd ${v.major}.${v.minor} is newer than the reference (read up to 2.3.4 and main); results follow 2.3`);
+  }
+  if (v.prerelease) {
+    notes.push(`pre-release ${v.prerelease} is treated as the ${v.major}.${v.minor}.${v.patch} release (2.0.0 betas/rcs still used the 1.7 resolver log texts, §5.2)`);
+  }
+
+  const localhost: LocalhostRule =
+    v2 || atLeast(v, 1, 7, 8) || inSeriesFrom(v, 1, 6, 25)
+      ? 'port-rule'
+      : atLeast(v, 1, 7, 0) || inSeriesFrom(v, 1, 6, 9)
+        ? 'http-any-port'
+        : 'none';
+
+  let httpsFirst: HttpsFirstRule = 'none';
+  if (v2 || atLeast(v, 1, 7, 24)) httpsFirst = 'not-port-80';
+  else if (atLeast(v, 1, 7, 8) || inSeriesFrom(v, 1, 6, 25)) httpsFirst = 'port-required-not-80';
+  else if (atLeast(v, 1, 7, 7)) httpsFirst = 'any-port';
+
+  const criDefaultConfigPath: BehaviourProfile['criDefaultConfigPath'] = atLeast(v, 2, 2, 2)
+    ? { value: CRI_COLON_LIST, form: 'plugin-init' }
+    : atLeast(v, 2, 2, 0)
+      ? { value: CRI_COLON_LIST, form: 'default-config' }
+      : { value: '', form: 'none' };
+
+  const profile: BehaviourProfile = {
+    version: v,
+    label: `containerd ${v.major}.${v.minor}.${v.patch}${v.prerelease ? `-${v.prerelease}` : ''}`,
+    defaultHostDir: v2 || atLeast(v, 1, 7, 0) || inSeriesFrom(v, 1, 6, 17),
+    localhost,
+    httpsFirst,
+    httpsFirstLogLine: v2 || atLeast(v, 1, 7, 8) || inSeriesFrom(v, 1, 6, 25),
+    requiresHostTable: !v2 && !atLeast(v, 1, 7, 32),
+    hostsParser: v2 ? 'go-toml-v2' : 'go-toml-v1',
+    overridePath: atLeast(v, 1, 6, 0),
+    dialTimeout: atLeast(v, 2, 1, 0) || inSeriesFrom(v, 2, 0, 7),
+    referrersCapability: atLeast(v, 2, 2, 0),
+    headerOnAuthRequests: atLeast(v, 2, 1, 0),
+    nsOnPush: atLeast(v, 2, 3, 0),
+    non404TriesNextHost: atLeast(v, 1, 5, 5),
+    resolverLogTexts: v2 && !v.prerelease ? 'v2' : 'v1',
+    blobsFallbackSkippedAfterNon404: atLeast(v, 2, 3, 0) || inSeriesFrom(v, 2, 2, 6),
+    decodeLogMessage: v2 ? (dir) => `failed to decode ${dir.replace(/\/+$/, '')}/hosts.toml` : () => 'failed to decode hosts.toml',
+    ctrDefaultPullMode: v2 ? 'transfer' : 'local',
+    ctrTransferHonoursHostsDir: v2,
+    criDefaultPullMode: atLeast(v, 2, 1, 0) ? 'transfer' : 'local',
+    criConfigPath: atLeast(v, 1, 5, 0),
+    criDefaultConfigPath,
+    configVersion3: v2 ? 'native' : atLeast(v, 1, 7, 17) || inSeriesFrom(v, 1, 6, 32) ? 'fatal' : 'ignored',
+    maxConfigVersion: v2 ? 3 : 2,
+    importsMerge: v2 ? 'deep-merge' : 'replace-plugin-table',
+    versionlessConfigMigratesCri: atLeast(v, 2, 3, 0),
+    configUnknownKeysWarned: v2,
+    criConfigsTls: !v2,
+    // §3.7 gives the rule for 1.7 (ValidateV2) and 2.x (ValidateVersion); 1.6 is not stated in the
+    // reference, so no validation is modelled for it.
+    disabledPluginsValidation: v2 ? 'contains-dot' : atLeast(v, 1, 7, 0) ? 'io.containerd-4-parts' : 'none',
+    configsDeprecationWarning: v2 || atLeast(v, 1, 7, 9) || inSeriesFrom(v, 1, 6, 25),
+  };
+  if (notes.length > 0) profile.assumption = notes.join('; ');
+  return profile;
+}
+
+export type ProfileSource = 'option' | 'detected' | 'assumed';
+
+/**
+ * Profile from an optional version string. No string → {@link ASSUMED_VERSION} with the
+ * assumption stated; an unreadable string → `ok: false`.
+ */
+export function resolveProfile(input: string | undefined, source: ProfileSource = 'option'):
+  | { ok: true; profile: BehaviourProfile; source: ProfileSource }
+  | { ok: false; error: string } {
+  if (input === undefined || input.trim() === '') {
+    const parsed = parseContainerdVersion(ASSUMED_VERSION);
+    if (!parsed.ok) throw new Error('unreachable: ASSUMED_VERSION parses');
+    return {
+      ok: true,
+      source: 'assumed',
+      profile: profileFor(
+        parsed.version,
+        `containerd version unknown (no --containerd-version and none detected); assuming ${ASSUMED_VERSION}`,
+      ),
+    };
+  }
+  const parsed = parseContainerdVersion(input);
+  if (!parsed.ok) return parsed;
+  return { ok: true, source, profile: profileFor(parsed.version) };
+}

@@ -1,0 +1,232 @@
+/**
+ * Reads the node files the containerd emulation needs into a {@link NodeSnapshot}: config.toml
+ * and its imports (globbed, relative to the importing file), and for every hosts root the
+ * candidate folders, hosts.toml, Docker-style cert files and referenced `ca`/`client` files.
+ *
+ * Every path is read under a `--root` prefix. Nothing here throws for a bad file: symlink loops,
+ * directories instead of files, unreadable files, oversized files and binary content all become
+ * typed entries that the core explains.
+ */
+import * as fsp from 'node:fs/promises';
+import type { Dirent, Stats } from 'node:fs';
+import * as path from 'node:path';
+import { resolveImports } from '../containerd/config-toml.js';
+import { goPathClean, goPathJoin } from '../containerd/go-url.js';
+import { hostDirectoryName } from '../containerd/host-dirs.js';
+import { referencedTlsFiles } from '../containerd/hosts-toml.js';
+import type { DirEntry, FileContent, FsEntry, NodeSnapshot } from '../containerd/node-snapshot.js';
+
+/** The part of `node:fs/promises` used here; tests inject failures through it. */
+export interface FsLike {
+  stat(p: string): Promise<Stats>;
+  readdir(p: string, opts: { withFileTypes: true }): Promise<Dirent[]>;
+  readFile(p: string): Promise<Buffer>;
+}
+
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+const MAX_DIR_ENTRIES = 1000;
+
+export interface NodeFilesOptions {
+  /** Prefix for every path read ('/' for the live node). */
+  root: string;
+  fs?: FsLike;
+  maxBytes?: number;
+}
+
+function errCode(e: unknown): string {
+  return typeof e === 'object' && e !== null && 'code' in e && typeof (e as { code: unknown }).code === 'string' ? (e as { code: string }).code : 'EIO';
+}
+
+/** First byte offset that is not text: a NUL/control byte or invalid UTF-8. -1 when text. */
+export function binaryOffset(buf: Buffer): number {
+  for (let i = 0; i < buf.length; i++) {
+    const b = buf[i]!;
+    if (b === 0 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return i;
+  }
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(buf);
+    return -1;
+  } catch {
+    // locate the first invalid sequence
+    for (let i = 0; i < buf.length; i++) {
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, i + 1));
+      } catch {
+        // an incomplete trailing sequence also throws: check it is really invalid
+        let ok = false;
+        for (let j = i + 1; j <= Math.min(buf.length, i + 4); j++) {
+          try {
+            new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, j));
+            ok = true;
+            break;
+          } catch {
+            /* keep looking */
+          }
+        }
+        if (!ok) return i;
+      }
+    }
+    return 0;
+  }
+}
+
+export class NodeFileReader {
+  readonly snapshot: NodeSnapshot;
+  private readonly fs: FsLike;
+  private readonly maxBytes: number;
+  private readonly root: string;
+
+  constructor(opts: NodeFilesOptions) {
+    this.root = path.resolve(opts.root);
+    this.fs = opts.fs ?? (fsp as unknown as FsLike);
+    this.maxBytes = opts.maxBytes ?? MAX_FILE_BYTES;
+    this.snapshot = { root: this.root, entries: {} };
+  }
+
+  /** Host path for a node path. */
+  real(nodePath: string): string {
+    return path.join(this.root, nodePath);
+  }
+
+  /** stat (following symlinks) → entry; directories are listed. */
+  async stat(nodePath: string): Promise<FsEntry> {
+    const key = goPathClean(nodePath);
+    const cached = this.snapshot.entries[key];
+    if (cached) return cached;
+    let entry: FsEntry;
+    try {
+      const st = await this.fs.stat(this.real(key));
+      if (st.isDirectory()) {
+        entry = { kind: 'directory' };
+        try {
+          const list = await this.fs.readdir(this.real(key), { withFileTypes: true });
+          entry.entries = list.slice(0, MAX_DIR_ENTRIES).map(
+            (d): DirEntry => ({
+              name: d.name,
+              kind: d.isDirectory() ? 'directory' : d.isSymbolicLink() ? 'symlink' : d.isFile() ? 'file' : 'other',
+            }),
+          );
+        } catch (e) {
+          entry.listError = { code: errCode(e) };
+        }
+      } else if (st.isFile()) {
+        entry = { kind: 'file', size: st.size };
+      } else {
+        entry = { kind: 'other', description: st.isFIFO() ? 'a named pipe' : st.isSocket() ? 'a socket' : 'not a regular file' };
+      }
+    } catch (e) {
+      const code = errCode(e);
+      entry = code === 'ENOENT' ? { kind: 'missing' } : { kind: 'stat-error', error: { code } };
+    }
+    this.snapshot.entries[key] = entry;
+    return entry;
+  }
+
+  /** stat, then read a regular file's content (size-limited, binary-checked). */
+  async read(nodePath: string): Promise<FsEntry> {
+    const key = goPathClean(nodePath);
+    const entry = await this.stat(key);
+    if (entry.kind !== 'file' || entry.content || entry.readError) return entry;
+    if (entry.size > this.maxBytes) {
+      entry.content = { kind: 'too-large', limit: this.maxBytes };
+      return entry;
+    }
+    try {
+      const buf = await this.fs.readFile(this.real(key));
+      if (buf.length > this.maxBytes) {
+        entry.content = { kind: 'too-large', limit: this.maxBytes };
+        return entry;
+      }
+      const off = binaryOffset(buf);
+      const content: FileContent = off >= 0 ? { kind: 'binary', offset: off } : { kind: 'text', text: buf.toString('utf8') };
+      entry.content = content;
+      entry.size = buf.length;
+    } catch (e) {
+      entry.readError = { code: errCode(e) };
+    }
+    return entry;
+  }
+
+  /** Go filepath.Glob over node paths (`*`, `?`, `[…]` within one segment), sorted. */
+  async glob(pattern: string): Promise<string[]> {
+    const parts = goPathClean(pattern).split('/').filter((p) => p !== '');
+    let current = ['/'];
+    for (const part of parts) {
+      const next: string[] = [];
+      if (!/[*?[]/.test(part)) {
+        for (const c of current) next.push(goPathJoin(c, part));
+      } else {
+        const re = new RegExp(
+          `^${part.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`,
+        );
+        for (const c of current) {
+          const e = await this.stat(c);
+          if (e.kind !== 'directory') continue;
+          for (const d of e.entries ?? []) if (re.test(d.name)) next.push(goPathJoin(c, d.name));
+        }
+      }
+      current = next;
+    }
+    const matches: string[] = [];
+    for (const m of current) if ((await this.stat(m)).kind !== 'missing') matches.push(m);
+    matches.sort();
+    (this.snapshot.globs ??= {})[goPathClean(pattern)] = matches;
+    return matches;
+  }
+
+  /** config.toml and every import, recursively. */
+  async readConfig(file: string): Promise<void> {
+    const seen = new Set<string>();
+    const visit = async (p: string) => {
+      if (seen.has(p) || seen.size > 64) return;
+      seen.add(p);
+      const e = await this.read(p);
+      if (e.kind !== 'file' || e.content?.kind !== 'text') return;
+      let data: Record<string, unknown>;
+      try {
+        const { parse } = await import('smol-toml');
+        data = parse(e.content.text) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      const imports = Array.isArray(data.imports) ? data.imports : [];
+      for (const imp of imports) {
+        if (typeof imp !== 'string') continue;
+        const dir = p.slice(0, p.lastIndexOf('/')) || '/';
+        const abs = imp.startsWith('/') ? goPathClean(imp) : goPathJoin(dir, imp);
+        if (/[*?[]/.test(abs)) await this.glob(abs);
+      }
+      for (const imp of resolveImports(p, data, this.snapshot)) await visit(imp);
+    };
+    await visit(goPathClean(file));
+  }
+
+  /**
+   * For one hosts root and registry host: every candidate folder (port form, host, _default),
+   * and for each that exists, hosts.toml, its cert files and the files hosts.toml references.
+   */
+  async readHostRoot(root: string, registryHost: string): Promise<void> {
+    const names = [hostDirectoryName(registryHost), registryHost, '_default'];
+    for (const name of [...new Set(names)]) {
+      const dir = goPathJoin(root, name);
+      const e = await this.stat(dir);
+      if (e.kind === 'missing') continue;
+      const hostsToml = await this.read(goPathJoin(dir, 'hosts.toml'));
+      if (e.kind !== 'directory') continue;
+      for (const d of e.entries ?? []) {
+        if (/\.(crt|cert|key|pem)$/.test(d.name)) await this.read(goPathJoin(dir, d.name));
+      }
+      if (hostsToml.kind === 'file' && hostsToml.content?.kind === 'text') {
+        for (const f of referencedTlsFiles(dir, hostsToml.content.text)) await this.read(f);
+      }
+    }
+  }
+}
+
+/** Convenience: config + host roots in one call. */
+export async function collectNodeFiles(opts: NodeFilesOptions & { configFile: string; hostRoots: string[]; registryHosts: string[] }): Promise<NodeSnapshot> {
+  const reader = new NodeFileReader(opts);
+  await reader.readConfig(opts.configFile);
+  for (const root of opts.hostRoots) for (const h of opts.registryHosts) await reader.readHostRoot(root, h);
+  return reader.snapshot;
+}

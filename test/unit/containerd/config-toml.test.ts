@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeConfig } from '../../../src/containerd/config-toml.js';
+import { profile, snap } from './helpers.js';
+
+const CFG = '/etc/containerd/config.toml';
+const an = (text: string, v: string, extra: Record<string, string> = {}) => analyzeConfig(CFG, snap({ [CFG]: text, ...extra }), profile(v));
+
+describe('§3 config.toml', () => {
+  it('v2 file on 1.7: config_path from plugins."io.containerd.grpc.v1.cri".registry', () => {
+    const a = an('version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n', '1.7.24');
+    expect([a.cri.configPath, a.cri.configPathSource, a.cri.pullMode]).toEqual(['/etc/containerd/certs.d', 'file', 'local']);
+  });
+  it('no version line on 1.x: the v2 table name is not read', () => {
+    const a = an('[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/x"\n', '1.6.20');
+    expect(a.cri.configPath).toBe('');
+    expect(a.decisions.map((d) => d.code)).toEqual(expect.arrayContaining(['config.no-version', 'config.registry-wrong-table']));
+  });
+  it('version 1 file on 1.x reads plugins.cri.registry', () => {
+    expect(an('[plugins.cri.registry]\n  config_path = "/x"\n', '1.6.20').cri.configPath).toBe('/x');
+  });
+  it('v2 table inside a version 3 file on 2.x is not read', () => {
+    const a = an('version = 3\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/x"\n', '2.1.9');
+    expect(a.cri.configPath).toBe('');
+    expect(a.decisions.find((d) => d.code === 'config.registry-wrong-table')?.message).toContain('not migrated');
+  });
+  it('v2 file on 2.x is migrated into io.containerd.cri.v1.images', () => {
+    const a = an('version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/x"\n', '2.1.9');
+    expect(a.cri.configPath).toBe('/x');
+    expect(a.decisions.find((d) => d.code === 'config.migrated')?.containerdLog).toBe('level=warning msg="Configuration migrated from version 2, use `containerd config migrate` to avoid migration"');
+  });
+  it('version = 3 on 1.7.17+ stops containerd', () => {
+    expect(an('version = 3\n', '1.7.24').startupError).toBe('failed to load TOML from /etc/containerd/config.toml: unsupported config version `3`');
+    expect(an('version = 3\n', '1.7.16').startupError).toBeUndefined();
+  });
+  it('mirrors + config_path: CRI fails to load (exact text per generation)', () => {
+    const t1 = 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/x"\n[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["https://m"]\n';
+    expect(an(t1, '1.7.24').cri.notLoadedReason).toBe('invalid plugin config: `mirrors` cannot be set when `config_path` is provided');
+    expect(an(t1, '2.1.9').cri.notLoadedReason).toBe('invalid cri image config: `mirrors` cannot be set when `config_path` is provided');
+  });
+  it('2.2.0: mirrors alone meet the default config_path and CRI fails; 2.2.2 does not', () => {
+    const t = 'version = 3\n[plugins."io.containerd.cri.v1.images".registry.mirrors."docker.io"]\n  endpoint = ["https://m"]\n';
+    expect(an(t, '2.2.0').cri.loads).toBe(false);
+    expect(an(t, '2.2.2').cri.loads).toBe(true);
+  });
+  it('2.1: registry.mirrors force local pull mode', () => {
+    const a = an('version = 3\n[plugins."io.containerd.cri.v1.images".registry.mirrors."docker.io"]\n  endpoint = ["https://m"]\n', '2.1.9');
+    expect([a.cri.pullMode, a.cri.pullModeReason]).toEqual(['local', 'forced local by registry.mirrors']);
+  });
+  it('2.1: discard_unpacked_layers forces local mode; otherwise transfer', () => {
+    expect(an('version = 3\n[plugins."io.containerd.cri.v1.images"]\n  discard_unpacked_layers = true\n', '2.1.9').cri.pullMode).toBe('local');
+    expect(an('version = 3\n', '2.1.9').cri.pullMode).toBe('transfer');
+  });
+  it('transfer plugin config_path is flagged as never read', () => {
+    const a = an('version = 3\n[plugins."io.containerd.transfer.v1.local"]\n  config_path = "/x"\n', '2.1.9');
+    expect(a.decisions.map((d) => d.code)).toContain('config.transfer-config-path-unused');
+  });
+  it('1.x import replaces the whole CRI plugin table; 2.x deep-merges', () => {
+    const main = 'version = 2\nimports = ["/etc/containerd/conf.d/a.toml"]\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/x"\n';
+    const imp = { '/etc/containerd/conf.d/a.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  sandbox_image = "pause"\n' };
+    expect(an(main, '1.7.24', imp).cri.configPath).toBe('');
+    expect(an(main, '2.1.9', imp).cri.configPath).toBe('/x');
+  });
+  it('disabled_plugins = ["io.containerd.grpc.v1.cri"] removes CRI', () => {
+    expect(an('version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n', '1.7.24').cri.loads).toBe(false);
+  });
+});
