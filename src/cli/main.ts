@@ -38,6 +38,32 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('parse')
+    .description('Turn ctr output and containerd daemon logs into a timeline and a verdict per pull')
+    .argument('<file>', 'log file (plain or .gz), or - for standard input')
+    .option('--json', 'print one mirror-doctor.trace/v1 document per pull (a JSON array)')
+    .option('--ref <ref>', 'only pulls of this image (e.g. nginx:1.27 or docker.io/library/nginx:1.27)')
+    .addHelpText(
+      'after',
+      `
+Input (auto-detected, may be mixed): ctr [--debug] images pull [--http-trace] [--http-dump] output of
+containerd 1.6, 1.7 and 2.x (local and transfer mode), containerd daemon logs as logrus text, behind
+journalctl prefixes (short, short-iso), journalctl -o json, and k3s/RKE2 containerd.log.
+Secrets (Authorization, cookies, tokens, passwords, user:pass@) are redacted; bodies are never shown.
+Exit codes: 0 parsed, 1 a pull in the input failed, 2 unusable input.
+
+Examples:
+  ctr --debug images pull --hosts-dir /etc/containerd/certs.d --http-dump docker.io/library/nginx:1.27 2>&1 | mirror-doctor parse -
+  journalctl -u containerd --since -10min | mirror-doctor parse - --ref nginx:1.27
+  mirror-doctor parse /var/lib/rancher/k3s/agent/containerd/containerd.log --json
+  mirror-doctor parse containerd.log.gz --json > trace.json`,
+    )
+    .action(async (file: string, opts: { json?: boolean; ref?: string }) => {
+      const { runParse } = await import('./parse.js');
+      process.exitCode = await runParse(file, opts);
+    });
+
+  program
     .command('explain')
     .description("Say exactly what containerd would do for an image reference: hosts tried, in order, for ctr and CRI")
     .argument('<ref>', 'image reference, e.g. docker.io/library/nginx:latest')

@@ -1,0 +1,1024 @@
+/**
+ * The incremental trace parser: `feed(line)` one input line at a time, `end()` for the documents.
+ *
+ * Pull grouping: a group starts at ctr's `fetching image=…`, CRI's `PullImage "…"`, a resolver
+ * `resolving` when the current group is already past its resolve, the first `--http-dump` request
+ * with no open group, a transfer-mode progress line, or a lone `ctr: …` error. ctr's final error,
+ * `Completed pull …`, `done: …` and CRI's `PullImage … failed/returns` close a group.
+ *
+ * In 2.x transfer mode ctr's side (dump, progress, final error) and the daemon's side (resolver
+ * lines) describe one pull; when both are in the input they form two groups that `end()` joins
+ * (same reference, one client-only and one daemon-only group).
+ *
+ * Never throws: every `feed` is guarded, and a line that breaks a handler is counted and skipped.
+ */
+import { challengeSummary, DumpAssembler, type DumpRequest } from './dump.js';
+import { fieldsOf, MAX_SCAN, scanLine, type LogLine } from './line.js';
+import {
+  kindFromPath,
+  normalizeRef,
+  outcomeFromError,
+  outcomeFromStatus,
+  parseStatus,
+  refFromPath,
+  registryOfHost,
+  splitUrl,
+  DIGEST_RE,
+} from './classify.js';
+import {
+  TRACE_SCHEMA,
+  type AttemptKind,
+  type LineFormat,
+  type Outcome,
+  type PullMode,
+  type TraceAttempt,
+  type TraceDoc,
+  type TraceResult,
+} from './schema.js';
+import { redact } from '../report/redact.js';
+
+export interface TraceParserOptions {
+  /** Keep only pulls of this image (normalised like containerd does). */
+  ref?: string | null;
+  /** Called once per group as soon as its result is decided (success or failure). */
+  onDecided?: (doc: TraceDoc) => void;
+}
+
+interface Attempt {
+  host: string;
+  url: string | null;
+  path: string | null;
+  method: string | null;
+  kind: AttemptKind;
+  mirror: boolean;
+  status: number | null;
+  outcome: Outcome | null;
+  error: string | null;
+  digest: string | null;
+  viaProxy: boolean;
+  challenge: string | null;
+  inferred: string | null;
+  evidence: 'debug' | 'dump' | 'error';
+  line: number;
+  /** created by `resolving` and not yet filled by `do request` */
+  placeholder: boolean;
+  /** a `trying next host` / `fetch failed` line was seen for it */
+  nextLogged: boolean;
+  dump: DumpRequest | null;
+}
+
+interface Group {
+  first: number;
+  last: number;
+  formats: LineFormat[];
+  client: boolean;
+  daemon: boolean;
+  cri: boolean;
+  /** the image name exactly as CRI's PullImage logged it (matches its failed/returns lines) */
+  criName: string | null;
+  ctrStart: boolean;
+  mode: PullMode | null;
+  ref: string | null;
+  urlRef: string | null;
+  version: string | null;
+  hostsDir: string | null;
+  tomlErrors: { dir: string | null; error: string }[];
+  debug: Attempt[];
+  dump: Attempt[];
+  resolvedHost: string | null;
+  resolvedDigest: string | null;
+  resolveFailed: boolean;
+  unpacking: boolean;
+  result: TraceResult | null;
+  error: string | null;
+  closed: boolean;
+  warnings: string[];
+  decidedSent: boolean;
+  joined: boolean;
+}
+
+const RESOLVER_MSGS = new Set([
+  'loading host directory',
+  'resolving',
+  'do request',
+  'fetch response received',
+  'Unauthorized',
+  'trying next host',
+  'trying next host - response was http.StatusNotFound',
+  'fetch failed',
+  'resolved',
+  'fetching',
+  'unpacking',
+  'fetch',
+  'failed to decode hosts.toml',
+  'token request failed',
+  'authorization error using bearer token, retrying',
+  'no Docker-Content-Digest header, fetching manifest instead',
+  'registering stream',
+  'starting cri plugin',
+  'failed to load plugin',
+  'starting containerd',
+  'transient transport error, retrying',
+  'Verifying image pull',
+  'remote host ignored content range, forcing parallelism to 1',
+  'httpReadSeeker: failed to close ReadCloser',
+]);
+const HTTPS_FIRST = 'host will try HTTPS first since it is configured for HTTP with a TLS configuration';
+
+/** Cheap first-character test for messages that may matter (prefilter before any Set/field work). */
+function interesting(msg: string): boolean {
+  if (RESOLVER_MSGS.has(msg)) return true;
+  const c = msg.charCodeAt(0);
+  // t(rying…) f(etch…/failed…) P(ullImage/Pulled) S(tart cri) h(ost will…) C(onfiguration) I(gnoring) F(ound) c(ancel)
+  switch (c) {
+    case 116: return msg.startsWith('trying next host after status: ');
+    case 102: return msg.startsWith('fetch failed after status: ') || msg.startsWith('failed to decode ') || msg.startsWith('failed to load plugin ');
+    case 80: return msg.startsWith('PullImage ') || msg.startsWith('Pulled image ');
+    case 83: return msg.startsWith('Start cri plugin with config ');
+    case 104: return msg.startsWith(HTTPS_FIRST);
+    case 67: return msg.startsWith('Configuration migrated from version');
+    case 73: return msg.startsWith('Ignoring unknown key in TOML');
+    case 70: return msg.startsWith("Found '");
+    case 99: return msg.startsWith('cancel pulling image');
+    default: return false;
+  }
+}
+
+const UA_RE = /containerd\/([0-9][0-9A-Za-z.+~_-]{0,40})/;
+
+export class TraceParser {
+  private groups: Group[] = [];
+  private cur: Group | null = null;
+  private lineNo = 0;
+  private pendingDir: string | null = null;
+  private pendingToml: { dir: string | null; error: string }[] = [];
+  private pendingTransfer = false;
+  private pendingWarnings: string[] = [];
+  private dumpAsm: DumpAssembler;
+  private dumpGroup: Group | null = null;
+  private readonly daemonInfo = { criConfigPath: null as string | null, pluginErrors: [] as { plugin: string; error: string }[], version: null as string | null };
+  /** lines a handler choked on (should stay 0; kept for diagnostics) */
+  skipped = 0;
+  private ended: TraceDoc[] | null = null;
+
+  constructor(private readonly opts: TraceParserOptions = {}) {
+    this.dumpAsm = new DumpAssembler((r) => this.onDumpRequest(r));
+  }
+
+  /** Daemon-wide facts seen so far (CRI config_path, CRI plugin load failures, version). */
+  daemonFacts(): { criConfigPath: string | null; pluginErrors: { plugin: string; error: string }[]; containerdVersion: string | null } {
+    return {
+      criConfigPath: this.daemonInfo.criConfigPath,
+      pluginErrors: this.daemonInfo.pluginErrors.map((e) => ({ ...e })),
+      containerdVersion: this.daemonInfo.version,
+    };
+  }
+
+  /** Number of lines fed so far. */
+  get lines(): number {
+    return this.lineNo;
+  }
+
+  /** True once the most recent pull has a result (a live tracer may stop reading). */
+  get decided(): boolean {
+    return this.cur !== null && this.cur.result !== null && this.cur.result !== 'incomplete';
+  }
+
+  feed(raw: string): void {
+    this.lineNo++;
+    if (this.ended) return;
+    try {
+      this.handle(typeof raw === 'string' ? (raw.length > MAX_SCAN ? raw.slice(0, MAX_SCAN) : raw) : String(raw));
+    } catch {
+      this.skipped++;
+    }
+  }
+
+  /** Ends the input; returns one document per pull (filtered by `ref` if given). Idempotent. */
+  end(): TraceDoc[] {
+    if (this.ended) return this.ended;
+    try {
+      this.dumpAsm.flush();
+      this.ended = this.finalizeAll();
+    } catch {
+      this.ended = [];
+    }
+    return this.ended;
+  }
+
+  /**
+   * Documents of pulls that are long finished (beyond a window of recent groups), removed from
+   * the parser: a streaming consumer prints them early so memory stays flat on huge logs.
+   */
+  drain(): TraceDoc[] {
+    const d = this.compactedDocs;
+    this.compactedDocs = [];
+    return d;
+  }
+
+  /** Documents for the input so far, without ending it. */
+  snapshot(): TraceDoc[] {
+    try {
+      return this.joinGroups(this.groups).map((g) => this.toDoc(g)).filter((d) => this.keep(d));
+    } catch {
+      return [];
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private handle(raw: string): void {
+    const l = scanLine(raw);
+    if (l.kind === 'plain') {
+      const t = l.text;
+      // ctr's stdout without a trailing newline glues the next stderr line on: `done: 5ms\ttime="…`
+      const k = t.indexOf('time="');
+      if (k > 0) {
+        this.plain(t.slice(0, k), l.format);
+        this.handle(t.slice(k));
+        return;
+      }
+      this.plain(t, l.format);
+      return;
+    }
+    const msg = l.msg;
+    if (l.level === 'info' || l.level === null) {
+      // --http-dump text (INFO): only when it looks like dump text or a dump is in progress
+      if ((this.dumpAsm.active || DumpAssembler.looksLikeStart(msg)) && !interesting(msg)) {
+        if (this.dumpAsm.active || msg.length > 0) {
+          const before = this.cur;
+          this.dumpGroupFor(l);
+          if (this.dumpAsm.feed(msg, this.lineNo)) {
+            this.touch(this.dumpGroup ?? before, l);
+            return;
+          }
+        }
+      }
+    }
+    if (!interesting(msg)) return;
+    this.logLine(l);
+  }
+
+  private dumpGroupFor(l: LogLine): void {
+    if (!this.dumpAsm.active) {
+      // a new dump message starts: it belongs to the open group, or starts one
+      if (!this.cur || this.cur.closed) this.cur = this.newGroup(l.format);
+      this.dumpGroup = this.cur;
+    }
+  }
+
+  private onDumpRequest(r: DumpRequest): void {
+    const g = this.dumpGroup ?? this.cur ?? (this.cur = this.newGroup('plain'));
+    g.client = true;
+    const host = r.host ?? '';
+    const kind = kindFromPath(r.method, r.path);
+    const a = this.attempt(g, {
+      host,
+      url: null,
+      path: r.path,
+      method: r.method,
+      kind,
+      mirror: r.path.includes('?ns=') || r.path.includes('&ns='),
+      evidence: 'dump',
+      line: r.line,
+    });
+    a.dump = r;
+    if (!g.version && r.userAgent) g.version = UA_RE.exec(r.userAgent)?.[1] ?? null;
+    const dm = DIGEST_RE.exec(r.path);
+    if (dm && kind === 'fetch') a.digest = dm[0];
+    g.dump.push(a);
+    if (!g.urlRef && kind === 'resolve') g.urlRef = refFromPath(host, r.path);
+  }
+
+  private newGroup(format: LineFormat): Group {
+    const g: Group = {
+      first: this.lineNo,
+      last: this.lineNo,
+      formats: [format],
+      client: false,
+      daemon: false,
+      cri: false,
+      criName: null,
+      ctrStart: false,
+      mode: null,
+      ref: null,
+      urlRef: null,
+      version: null,
+      hostsDir: null,
+      tomlErrors: [],
+      debug: [],
+      dump: [],
+      resolvedHost: null,
+      resolvedDigest: null,
+      resolveFailed: false,
+      unpacking: false,
+      result: null,
+      error: null,
+      closed: false,
+      warnings: [],
+      decidedSent: false,
+      joined: false,
+    };
+    if (this.pendingTransfer) {
+      g.mode = 'transfer';
+      this.pendingTransfer = false;
+    }
+    if (this.pendingDir !== null) {
+      g.hostsDir = this.pendingDir;
+      this.pendingDir = null;
+    }
+    if (this.pendingToml.length) {
+      g.tomlErrors.push(...this.pendingToml);
+      this.pendingToml = [];
+    }
+    if (this.pendingWarnings.length) {
+      g.warnings.push(...this.pendingWarnings);
+      this.pendingWarnings = [];
+    }
+    if (this.dumpAsm.active) this.dumpAsm.flush();
+    this.groups.push(g);
+    // bound memory for huge daemon logs: fold finished groups beyond a window into documents
+    if (this.groups.length > 400) this.compact();
+    return g;
+  }
+
+  private compactedDocs: TraceDoc[] = [];
+  private compact(): void {
+    const keepFrom = this.groups.length - 50;
+    const old = this.groups.slice(0, keepFrom);
+    this.groups = this.groups.slice(keepFrom);
+    for (const g of this.joinGroups(old)) {
+      const d = this.toDoc(g);
+      if (this.keep(d)) this.compactedDocs.push(d);
+    }
+  }
+
+  private touch(g: Group | null, l: { format: LineFormat; client?: boolean; kind?: string }): void {
+    if (!g) return;
+    g.last = this.lineNo;
+    if (!g.formats.includes(l.format)) g.formats.push(l.format);
+    if (l.kind === 'log' && (l as LogLine).client) g.client = true;
+  }
+
+  /** The open group, or a new one. */
+  private open(format: LineFormat): Group {
+    if (!this.cur || this.cur.closed) this.cur = this.newGroup(format);
+    return this.cur;
+  }
+
+  private close(g: Group, result: TraceResult, error: string | null): void {
+    if (g.result === null || g.result === 'incomplete' || (g.result === 'success' && result === 'failure')) {
+      g.result = result;
+    }
+    if (error !== null) g.error = error;
+    g.closed = true;
+    this.dumpAsm.flush();
+    if (this.opts.onDecided && !g.decidedSent) {
+      g.decidedSent = true;
+      try {
+        const d = this.toDoc(g);
+        if (this.keep(d)) this.opts.onDecided(d);
+      } catch {
+        /* never throw from a callback path */
+      }
+    }
+  }
+
+  // ---- plain lines: ctr's final error and progress ---------------------------------------------
+
+  private plain(text: string, format: LineFormat): void {
+    if (text.length === 0) return;
+    const c = text.charCodeAt(0);
+    if (c === 99 /* c */ && text.startsWith('ctr: ')) {
+      const err = text.slice(5).trimEnd();
+      const g = this.open(format);
+      g.client = true;
+      this.touch(g, { format });
+      const m = /^failed to resolve reference "([^"]{1,512})": /.exec(err);
+      if (m) {
+        g.ref ??= m[1] as string;
+        g.mode ??= 'local';
+      } else if (err.startsWith('failed to resolve image: ')) g.mode = 'transfer';
+      this.close(g, 'failure', err);
+      return;
+    }
+    if (c === 100 /* d */ && /^done: [0-9.]+[a-zµ]*s\s*$/.test(text)) {
+      if (this.cur && !this.cur.closed && this.cur.client) {
+        this.touch(this.cur, { format });
+        this.close(this.cur, 'success', null);
+      }
+      return;
+    }
+    const tr = /^(Resolving|Pulling|Completed pull) from OCI Registry \(([^)\s]{1,512})\)/.exec(text);
+    if (tr) {
+      // the progress display redraws: repeated lines after the pull finished belong to it
+      const prev = this.cur;
+      if (prev && prev.closed && prev.mode === 'transfer' && (prev.ref === null || prev.ref === tr[2])) {
+        this.touch(prev, { format });
+        return;
+      }
+      const g = this.open(format);
+      g.client = true;
+      g.mode = 'transfer';
+      g.ref ??= tr[2] as string;
+      this.touch(g, { format });
+      if (tr[1] === 'Completed pull') this.close(g, 'success', null);
+      return;
+    }
+    // 1.x progress table: "docker.io/library/x:1.0: resolving |--------| elapsed: 0.1 s"
+    const pr = /^([^\s:]{1,256}(?::[0-9]{1,5})?\/[^\s]{1,512}):\s+(resolving|resolved)\s+\|/.exec(text);
+    if (pr) {
+      const g = this.open(format);
+      g.client = true;
+      g.mode ??= 'local';
+      g.ref ??= pr[1] as string;
+      this.touch(g, { format });
+    }
+  }
+
+  // ---- log lines -------------------------------------------------------------------------------
+
+  private logLine(l: LogLine): void {
+    const msg = l.msg;
+    const f = fieldsOf(l);
+    if (!this.daemonInfo.version) {
+      const ua = f['request.header.user-agent'];
+      if (ua) {
+        const m = UA_RE.exec(ua);
+        if (m) this.daemonInfo.version = m[1] as string;
+      }
+    }
+    switch (msg) {
+      case 'fetching': {
+        // ctr local pull start (cmd/ctr/commands/content/fetch.go)
+        if (!f.image) return;
+        const g = this.newGroup(l.format);
+        this.cur = g;
+        g.ref = f.image;
+        g.mode = 'local';
+        g.client = true;
+        g.ctrStart = true;
+        this.touch(g, l);
+        return;
+      }
+      case 'unpacking': {
+        if (this.cur && !this.cur.closed) {
+          this.cur.unpacking = true;
+          this.touch(this.cur, l);
+        }
+        return;
+      }
+      case 'registering stream': {
+        if ((f.stream ?? '').startsWith('progress') || (f.stream ?? '').startsWith('http-debug')) this.pendingTransfer = true;
+        return;
+      }
+      case 'loading host directory': {
+        const dir = f.dir ?? null;
+        const g = this.cur;
+        if (g && !g.closed && !g.resolveFailed && g.resolvedHost === null && (g.debug.length === 0 || g.hostsDir === null)) {
+          g.hostsDir ??= dir;
+          g.daemon = true;
+          this.touch(g, l);
+        } else if (g && !g.closed && g.resolvedHost !== null) {
+          // the fetcher loads the directory again after resolve: same pull
+          this.touch(g, l);
+        } else {
+          this.pendingDir = dir;
+          this.pendingToml = [];
+        }
+        return;
+      }
+      case 'failed to decode hosts.toml':
+        this.tomlError(this.pendingDir ?? (this.cur && !this.cur.closed ? this.cur.hostsDir : null), f.error ?? '', l);
+        return;
+      case 'resolving': {
+        const host = f.host ?? '';
+        let g = this.cur;
+        if (!g || g.closed || g.resolvedHost !== null || g.resolveFailed || (g.client && !g.ctrStart && !l.client && g.debug.length === 0 && g.dump.length > 0)) {
+          g = this.newGroup(l.format);
+          this.cur = g;
+        }
+        g.daemon = g.daemon || !l.client;
+        this.touch(g, l);
+        this.beforeNextHost(g, host);
+        const a = this.attempt(g, { host, url: null, path: null, method: null, kind: 'resolve', mirror: false, evidence: 'debug', line: this.lineNo });
+        a.placeholder = true;
+        g.debug.push(a);
+        return;
+      }
+      case 'do request': {
+        const g = this.open(l.format);
+        this.touch(g, l);
+        if (!l.client) g.daemon = true;
+        const url = f.url ?? null;
+        const u = url ? splitUrl(url) : null;
+        const host = u?.host ?? f.host ?? '';
+        const method = f['request.method'] ?? null;
+        const kind: AttemptKind = f.digest ? 'fetch' : f.host ? 'resolve' : u ? kindFromPath(method, u.path) : 'unknown';
+        let a: Attempt | undefined;
+        if (kind === 'resolve') {
+          const last = g.debug[g.debug.length - 1];
+          if (last && last.placeholder && last.host === host) a = last;
+        }
+        if (!a) {
+          a = this.attempt(g, { host, url: null, path: null, method: null, kind, mirror: false, evidence: 'debug', line: this.lineNo });
+          g.debug.push(a);
+        }
+        a.placeholder = false;
+        a.url = url;
+        a.path = u?.path ?? null;
+        a.method = method;
+        a.kind = kind;
+        a.mirror = u?.ns != null;
+        if (f.digest) a.digest = f.digest;
+        if (!g.urlRef && kind === 'resolve' && u) g.urlRef = refFromPath(host, u.path);
+        const ua = f['request.header.user-agent'];
+        if (ua && !g.version) g.version = UA_RE.exec(ua)?.[1] ?? null;
+        return;
+      }
+      case 'fetch response received': {
+        const g = this.cur;
+        if (!g) return;
+        this.touch(g, l);
+        const status = parseStatus(f['response.status']);
+        const a = this.findAttempt(g, f.url ?? null, f.host ?? null, f.digest ?? null, (x) => x.status === null);
+        if (a && status !== null) {
+          a.status = status;
+          if (a.outcome === null || a.outcome === 'other') a.outcome = outcomeFromStatus(status);
+          const ch = f['response.header.www-authenticate'];
+          if (ch) a.challenge = challengeSummary(ch);
+        }
+        return;
+      }
+      case 'Unauthorized': {
+        const g = this.cur;
+        if (!g) return;
+        this.touch(g, l);
+        const a = this.findAttempt(g, null, f.host ?? null, f.digest ?? null, () => true);
+        if (a) {
+          if (f.header) a.challenge = challengeSummary(f.header);
+          if (a.status === null) {
+            a.status = 401;
+            a.outcome = 'unauthorized';
+          }
+        }
+        return;
+      }
+      case 'trying next host - response was http.StatusNotFound':
+        this.nextHost(l, f.host ?? '', null, 404, false);
+        return;
+      case 'trying next host':
+        this.nextHost(l, f.host ?? '', f.error ?? null, null, false);
+        return;
+      case 'fetch failed': {
+        if (f.host !== undefined || (!f.digest && this.cur && this.cur.resolvedHost === null)) {
+          this.nextHost(l, f.host ?? '', f.error ?? null, null, true);
+          return;
+        }
+        // fetcher open failure (2.1+): a blob fetch failed
+        const g = this.cur;
+        if (!g) return;
+        this.touch(g, l);
+        const a = this.findAttempt(g, null, null, f.digest ?? null, (x) => x.kind === 'fetch' && x.error === null);
+        if (a) {
+          a.error = redact(f.error ?? '');
+          if (a.status === null) a.outcome = outcomeFromError(a.error);
+        }
+        return;
+      }
+      case 'resolved': {
+        const g = this.cur;
+        if (!g) return;
+        this.touch(g, l);
+        const host = f.host ?? null;
+        g.resolvedHost = host;
+        g.resolvedDigest = f['desc.digest'] ?? null;
+        const a = this.findAttempt(g, null, host, null, (x) => x.kind === 'resolve');
+        if (a && (a.outcome === null || a.outcome === 'other')) {
+          a.outcome = 'ok';
+          if (a.status === null) a.inferred ??= 'status not logged; `resolved` names this host';
+        }
+        return;
+      }
+      case 'Verifying image pull': {
+        const g = this.cur;
+        if (g && !g.closed && f.name) g.urlRef ??= f.name;
+        return;
+      }
+      case 'token request failed': {
+        const g = this.cur;
+        if (!g) return;
+        this.touch(g, l);
+        const status = Number(f.status);
+        const a = this.attempt(g, { host: '', url: null, path: null, method: null, kind: 'auth', mirror: false, evidence: 'debug', line: this.lineNo });
+        a.status = Number.isInteger(status) && status >= 100 && status <= 999 ? status : null;
+        a.outcome = a.status !== null ? outcomeFromStatus(a.status) : 'other';
+        a.inferred = 'token request: endpoint host not logged';
+        g.debug.push(a);
+        return;
+      }
+      case 'starting cri plugin': {
+        const cfg = f.config ?? '';
+        const m = /"configPath"\s*:\s*"((?:[^"\\]|\\.){0,4096})"/.exec(cfg) ?? /"config_path"\s*:\s*"((?:[^"\\]|\\.){0,4096})"/.exec(cfg);
+        // 2.x logs the runtime part only (the registry lives in the images plugin config, unlogged)
+        if (m) this.daemonInfo.criConfigPath = m[1] as string;
+        else if (cfg.includes('"registry"')) this.daemonInfo.criConfigPath = '';
+        return;
+      }
+      case 'starting containerd':
+        if (f.version) this.daemonInfo.version = f.version;
+        return;
+      case 'failed to load plugin': {
+        const id = f.id ?? '';
+        if (id.includes('cri') || id.includes('sandbox')) this.daemonInfo.pluginErrors.push({ plugin: id, error: redact(f.error ?? '') });
+        return;
+      }
+      default:
+        break;
+    }
+    // prefixed messages
+    if (msg.startsWith('trying next host after status: ')) {
+      this.nextHost(l, f.host ?? '', null, parseStatus(msg.slice(31)), false);
+    } else if (msg.startsWith('fetch failed after status: ')) {
+      this.nextHost(l, f.host ?? '', null, parseStatus(msg.slice(27)), true);
+    } else if (msg.startsWith('failed to decode ')) {
+      const p = msg.slice('failed to decode '.length);
+      const dir = p.endsWith('/hosts.toml') ? p.slice(0, -'/hosts.toml'.length) : p;
+      this.tomlError(dir, f.error ?? '', l);
+    } else if (msg.startsWith('failed to load plugin ')) {
+      const id = msg.slice('failed to load plugin '.length);
+      if (id.includes('cri')) this.daemonInfo.pluginErrors.push({ plugin: id, error: redact(f.error ?? '') });
+    } else if (msg.startsWith('Start cri plugin with config ')) {
+      const m = /ConfigPath:([^\s}]*)/.exec(msg);
+      this.daemonInfo.criConfigPath = m ? (m[1] as string) : '';
+    } else if (msg.startsWith('PullImage ')) {
+      this.criPull(l, msg, f);
+    } else if (msg.startsWith('Pulled image ')) {
+      const g = this.cur;
+      if (g && g.cri && !g.closed) {
+        this.touch(g, l);
+        this.close(g, 'success', null);
+      }
+    } else if (msg.startsWith(HTTPS_FIRST)) {
+      const w = `${f.host ?? 'a host'} is configured as http:// with a TLS configuration: containerd tries HTTPS first`;
+      if (this.cur && !this.cur.closed && this.cur.resolvedHost === null) this.cur.warnings.push(w);
+      else this.pendingWarnings.push(w);
+    } else if (msg.startsWith('cancel pulling image')) {
+      const g = this.cur;
+      if (g && g.cri && !g.closed) g.warnings.push(redact(msg));
+    } else if (msg.startsWith("Found '")) {
+      const g = this.cur;
+      if (g && !g.closed) g.warnings.push(redact(msg));
+    }
+  }
+
+  private criPull(l: LogLine, msg: string, f: Record<string, string>): void {
+    const norm = /^PullImage using normalized image ref: "([^"]{1,512})"/.exec(msg);
+    if (norm) {
+      const g = this.cur;
+      if (g && g.cri && !g.closed) g.ref = norm[1] as string;
+      return;
+    }
+    const m = /^PullImage "((?:[^"\\]|\\.){1,512})"(.*)$/.exec(msg);
+    if (!m) return;
+    const ref = m[1] as string;
+    const rest = m[2] as string;
+    if (rest === '') {
+      const g = this.newGroup(l.format);
+      this.cur = g;
+      g.cri = true;
+      g.mode = 'cri';
+      g.ref = ref;
+      g.criName = ref;
+      g.daemon = true;
+      this.touch(g, l);
+      return;
+    }
+    const g = this.groups.slice().reverse().find((x) => x.cri && (x.criName === ref || x.ref === ref) && !x.closed) ?? null;
+    if (!g) return;
+    this.touch(g, l);
+    if (rest.startsWith(' failed')) this.close(g, 'failure', f.error ?? null);
+    else if (rest.startsWith(' returns image reference')) this.close(g, 'success', null);
+  }
+
+  private tomlError(dir: string | null, error: string, l: LogLine): void {
+    const e = { dir, error: redact(error) };
+    const g = this.cur;
+    if (this.pendingDir === null && g && !g.closed && g.resolvedHost === null && !g.resolveFailed) {
+      g.tomlErrors.push(e);
+      this.touch(g, l);
+    } else this.pendingToml.push(e);
+  }
+
+  /** Before the resolver moves to `host`: settle what the previous host's attempt implies. */
+  private beforeNextHost(g: Group, host: string): void {
+    const prev = lastOf(g.debug, (x) => x.kind === 'resolve');
+    if (!prev || prev.host === host) return;
+    if (prev.outcome === null && !prev.nextLogged) {
+      prev.outcome = 'other';
+      prev.inferred = 'no response or error logged before containerd moved to the next host';
+    } else if (prev.status !== null && prev.status >= 400 && prev.status !== 404 && !prev.nextLogged) {
+      prev.inferred = `no "trying next host" logged: containerd 1.5.5–1.7 move on silently after a ${prev.status} status`;
+    }
+  }
+
+  private nextHost(l: LogLine, host: string, error: string | null, status: number | null, last: boolean): void {
+    const g = this.open(l.format);
+    this.touch(g, l);
+    if (!l.client) g.daemon = true;
+    let a = this.findAttempt(g, null, host, null, (x) => x.kind === 'resolve' && !x.nextLogged);
+    if (!a) {
+      a = this.attempt(g, { host, url: null, path: null, method: null, kind: 'resolve', mirror: false, evidence: 'debug', line: this.lineNo });
+      a.inferred = 'no "do request" logged for this host; implied by "' + (last ? 'fetch failed' : 'trying next host') + '"';
+      g.debug.push(a);
+      if (error) {
+        const m = /^failed to do request: [A-Z][a-z]+ "([^"]{1,2048})": /.exec(error);
+        const u = m ? splitUrl(m[1] as string) : null;
+        if (u && u.host === host) {
+          a.url = m?.[1] ?? null;
+          a.path = u.path;
+          a.mirror = u.ns !== null;
+        }
+      }
+    }
+    a.placeholder = false;
+    a.nextLogged = true;
+    if (status !== null && a.status === null) a.status = status;
+    if (error !== null) {
+      a.error = redact(error);
+      a.viaProxy = a.viaProxy || error.includes('proxyconnect');
+    }
+    if (a.status !== null) a.outcome = outcomeFromStatus(a.status);
+    else if (error !== null) a.outcome = outcomeFromError(error);
+    if (last) g.resolveFailed = true;
+  }
+
+  private attempt(
+    g: Group,
+    a: Pick<Attempt, 'host' | 'url' | 'path' | 'method' | 'kind' | 'mirror' | 'evidence' | 'line'>,
+  ): Attempt {
+    void g;
+    return {
+      host: a.host,
+      url: a.url,
+      path: a.path,
+      method: a.method,
+      kind: a.kind,
+      mirror: a.mirror,
+      evidence: a.evidence,
+      line: a.line,
+      status: null,
+      outcome: null,
+      error: null,
+      digest: null,
+      viaProxy: false,
+      challenge: null,
+      inferred: null,
+      placeholder: false,
+      nextLogged: false,
+      dump: null,
+    };
+  }
+
+  private findAttempt(g: Group, url: string | null, host: string | null, digest: string | null, pred: (a: Attempt) => boolean): Attempt | undefined {
+    const list = g.debug;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const a = list[i] as Attempt;
+      if (!pred(a)) continue;
+      if (url !== null && a.url === url) return a;
+      if (url === null && digest !== null && a.digest === digest) return a;
+      if (url === null && digest === null && host !== null && a.host === host) return a;
+    }
+    if (url !== null && host !== null) {
+      for (let i = list.length - 1; i >= 0; i--) {
+        const a = list[i] as Attempt;
+        if (pred(a) && a.host === host) return a;
+      }
+    }
+    return undefined;
+  }
+
+  // ---- finalisation ----------------------------------------------------------------------------
+
+  private keep(d: TraceDoc): boolean {
+    if (!this.opts.ref) return true;
+    if (!d.ref) return false;
+    try {
+      return normalizeRef(d.ref) === normalizeRef(this.opts.ref);
+    } catch {
+      return false;
+    }
+  }
+
+  private finalizeAll(): TraceDoc[] {
+    const out = [...this.compactedDocs];
+    for (const g of this.joinGroups(this.groups)) {
+      const d = this.toDoc(g);
+      if (this.keep(d)) out.push(d);
+    }
+    return out;
+  }
+
+  /** Joins ctr's client-side transfer group with the daemon-side group of the same pull. */
+  private joinGroups(groups: Group[]): Group[] {
+    const used = new Set<Group>();
+    const out: Group[] = [];
+    const isClientOnly = (g: Group) => g.client && !g.ctrStart && g.debug.length === 0 && !g.cri;
+    const isDaemonOnly = (g: Group) => !g.client && g.daemon && !g.cri && g.debug.length > 0 && g.error === null;
+    const refOf = (g: Group) => g.ref ?? g.urlRef;
+    const compatible = (a: Group, b: Group) => {
+      const ra = refOf(a);
+      const rb = refOf(b);
+      if (ra && rb) return normalizeRef(ra) === normalizeRef(rb);
+      return true;
+    };
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i] as Group;
+      if (used.has(g)) continue;
+      if (isClientOnly(g) || isDaemonOnly(g)) {
+        const want = isClientOnly(g) ? isDaemonOnly : isClientOnly;
+        let partner: Group | undefined;
+        for (let j = i + 1; j < groups.length && j <= i + 8; j++) {
+          const h = groups[j] as Group;
+          if (!used.has(h) && want(h) && compatible(g, h)) {
+            partner = h;
+            break;
+          }
+        }
+        if (partner) {
+          used.add(partner);
+          out.push(join(isClientOnly(g) ? g : partner, isClientOnly(g) ? partner : g));
+          continue;
+        }
+      }
+      out.push(g);
+    }
+    return out;
+  }
+
+  private toDoc(g: Group): TraceDoc {
+    // attempts: the resolver's debug lines when present, else the dump; auth requests from both
+    let attempts: Attempt[];
+    const debugMain = g.debug.filter((a) => a.kind !== 'auth');
+    if (debugMain.length > 0) {
+      attempts = [...g.debug, ...g.dump.filter((a) => a.kind === 'auth')];
+      // fill the challenge / status for debug attempts from the dump when missing
+    } else {
+      attempts = [...g.debug, ...g.dump];
+      // dump-only: a request without a response failed before an answer
+      this.applyFinalErrorToDump(g, attempts);
+    }
+    attempts.sort((a, b) => a.line - b.line);
+    // settle the last placeholder / silent attempts
+    for (const a of attempts) {
+      if (a.outcome === null) {
+        if (a.status !== null) a.outcome = outcomeFromStatus(a.status);
+        else if (a.error !== null) a.outcome = outcomeFromError(a.error);
+        else {
+          a.outcome = 'other';
+          a.inferred ??= g.result === null || g.result === 'incomplete' ? 'no outcome logged (yet)' : 'no response or error logged for this request';
+        }
+      }
+    }
+    // the final error may name the URL of an attempt whose cause was not logged
+    const version = g.version ?? this.daemonInfo.version;
+    let result: TraceResult = g.result ?? 'incomplete';
+    if (result === 'incomplete') {
+      if (g.unpacking) result = 'success';
+      else if (g.resolveFailed) result = 'failure';
+    }
+    const resolvedHost = g.resolvedHost ?? inferredResolvedHost(attempts);
+    const resolvedAttempt = resolvedHost !== null ? lastOf(attempts, (a) => a.kind === 'resolve' && a.host === resolvedHost && a.outcome === 'ok') : undefined;
+    const blobHosts: string[] = [];
+    for (const a of attempts) {
+      if (a.kind === 'fetch' && a.outcome === 'ok' && a.host && !blobHosts.includes(a.host)) blobHosts.push(a.host);
+    }
+    const mirrorUsed = (resolvedAttempt?.mirror ?? false) || attempts.some((a) => a.kind === 'fetch' && a.outcome === 'ok' && a.mirror);
+    const fallback: TraceDoc['fallback'] = [];
+    const res = attempts.filter((a) => a.kind === 'resolve');
+    for (let i = 1; i < res.length; i++) {
+      const p = res[i - 1] as Attempt;
+      const n = res[i] as Attempt;
+      if (p.host !== n.host && p.outcome !== 'ok') fallback.push({ from: p.host, to: n.host, reason: p.outcome ?? 'other' });
+    }
+    const mode: PullMode = g.cri ? 'cri' : g.mode ?? 'unknown';
+    const doc: TraceDoc = {
+      schema: TRACE_SCHEMA,
+      source: { kind: g.client ? 'ctr' : 'daemon-log', containerdVersion: version, mode, formats: [...g.formats], joined: g.joined },
+      ref: g.ref ?? g.urlRef,
+      hostsDir: g.hostsDir,
+      hostsTomlErrors: g.tomlErrors.map((e) => ({ ...e })),
+      attempts: attempts.map((a) => ({
+        host: a.host,
+        url: a.url === null ? null : redact(a.url),
+        method: a.method,
+        kind: a.kind,
+        mirror: a.mirror,
+        status: a.status,
+        outcome: a.outcome ?? 'other',
+        error: a.error,
+        path: a.path === null ? null : redact(a.path),
+        digest: a.digest,
+        viaProxy: a.viaProxy,
+        challenge: a.challenge === null ? null : redact(a.challenge),
+        inferred: a.inferred,
+        evidence: a.evidence,
+        line: a.line,
+      })),
+      resolved: { host: resolvedHost, digest: g.resolvedDigest ?? resolvedAttempt?.dump?.contentDigest ?? null },
+      blobHosts,
+      mirrorUsed,
+      result,
+      error: g.error === null ? null : redact(g.error),
+      lines: { first: g.first, last: g.last },
+      fallback,
+      warnings: [...g.warnings],
+      daemon: { criConfigPath: this.daemonInfo.criConfigPath, pluginErrors: this.daemonInfo.pluginErrors.map((e) => ({ ...e })) },
+      verdict: '',
+    };
+    doc.verdict = verdictOf(doc);
+    return doc;
+  }
+
+  private applyFinalErrorToDump(g: Group, attempts: Attempt[]): void {
+    for (const a of attempts) {
+      if (a.evidence !== 'dump' || a.dump === null) continue;
+      if (a.dump.status !== null) {
+        a.status = a.dump.status;
+        a.outcome = outcomeFromStatus(a.dump.status);
+        a.challenge = a.dump.challenge;
+      }
+    }
+    if (!g.error) return;
+    const m = /failed to do request: [A-Z][a-z]+ "([^"]{1,2048})": (.*)$/.exec(g.error);
+    if (!m) return;
+    const u = splitUrl(m[1] as string);
+    if (!u) return;
+    const a = lastOf(attempts, (x) => x.evidence === 'dump' && x.host === u.host && x.path === u.path && x.status === null);
+    if (a) {
+      a.url = m[1] as string;
+      a.error = redact(g.error);
+      a.outcome = outcomeFromError(g.error);
+      a.viaProxy = g.error.includes('proxyconnect');
+      a.inferred = 'outcome taken from ctr\'s final error (the dump shows no response)';
+    }
+  }
+}
+
+function join(client: Group, daemon: Group): Group {
+  return {
+    ...daemon,
+    first: Math.min(client.first, daemon.first),
+    last: Math.max(client.last, daemon.last),
+    formats: [...new Set([...client.formats, ...daemon.formats])],
+    client: true,
+    daemon: true,
+    mode: client.mode ?? daemon.mode ?? 'transfer',
+    ref: client.ref ?? daemon.ref,
+    urlRef: client.urlRef ?? daemon.urlRef,
+    version: client.version ?? daemon.version,
+    dump: client.dump,
+    result: client.result ?? daemon.result,
+    error: client.error ?? daemon.error,
+    warnings: [...daemon.warnings, ...client.warnings],
+    unpacking: client.unpacking || daemon.unpacking,
+    joined: true,
+  };
+}
+
+function lastOf<T>(xs: T[], pred: (x: T) => boolean): T | undefined {
+  for (let i = xs.length - 1; i >= 0; i--) if (pred(xs[i] as T)) return xs[i];
+  return undefined;
+}
+
+function inferredResolvedHost(attempts: Attempt[]): string | null {
+  // dump-only traces: the host whose manifest request succeeded
+  const a = lastOf(attempts, (x) => x.kind === 'resolve' && x.outcome === 'ok');
+  return a ? a.host : null;
+}
+
+export function verdictOf(d: TraceDoc): string {
+  const res = d.attempts.filter((a) => a.kind === 'resolve');
+  const mirrors = [...new Set(res.filter((a) => a.mirror).map((a) => a.host))];
+  const first = res[0];
+  if (d.result === 'success') {
+    if (d.mirrorUsed) {
+      const others = d.blobHosts.filter((h) => h !== d.resolved.host);
+      return `pulled via mirror ${d.resolved.host ?? d.blobHosts[0] ?? '?'}${others.length ? ` (blobs also from ${others.join(', ')})` : ''}`;
+    }
+    if (mirrors.length) return `pulled from ${d.resolved.host ?? '?'}: mirror ${mirrors.join(', ')} was tried and skipped (${res.filter((a) => a.mirror).map((a) => a.outcome).join(', ')})`;
+    return `pulled from ${d.resolved.host ?? d.blobHosts[0] ?? '?'} without a mirror${d.hostsDir ? '' : ' (no host directory was loaded)'}`;
+  }
+  const why = d.error ? `: ${d.error}` : '';
+  if (d.result === 'failure') {
+    if (mirrors.length) {
+      const m = res.filter((a) => a.mirror).map((a) => `${a.host} ${a.outcome}`).join(', ');
+      return `failed; mirror tried first (${m}), then ${[...new Set(res.filter((a) => !a.mirror).map((a) => a.host))].join(', ') || 'nothing else'}${why}`;
+    }
+    if (d.hostsTomlErrors.length) return `failed; hosts.toml could not be parsed, so no mirror was used${why}`;
+    if (first) return `failed; no mirror was tried (${[...new Set(res.map((a) => a.host))].join(', ')} only)${why}`;
+    return `failed${why}`;
+  }
+  if (first) return `incomplete: ${res.length} resolve attempt(s), last ${res[res.length - 1]?.host} ${res[res.length - 1]?.outcome}`;
+  return 'incomplete: no resolver activity in the input';
+}

@@ -1,0 +1,109 @@
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../src/cli/main.js';
+import { runParse } from '../../../src/cli/parse.js';
+import { readLogLines } from '../../../src/probe/log-source.js';
+import { validateTraceDoc } from '../../../src/trace/index.js';
+
+const LAB = join(import.meta.dirname, '../../fixtures/lab');
+const tmp = mkdtempSync(join(tmpdir(), 'md-parse-'));
+const file = (name: string, data: string | Buffer) => {
+  const p = join(tmp, name);
+  writeFileSync(p, data);
+  return p;
+};
+
+let out = '';
+let err = '';
+beforeEach(() => {
+  out = '';
+  err = '';
+  process.exitCode = undefined;
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+const run = (...args: string[]) => main(['node', 'mirror-doctor', 'parse', ...args]);
+
+describe('mirror-doctor parse', () => {
+  const stderr404 = join(LAB, '1.7/mirror-404/ctr-hosts-dir/stderr.txt');
+
+  it('text timeline and verdict; exit 1 when the pull failed', async () => {
+    expect(await run(stderr404)).toBe(1);
+    expect(out).toMatch(/127\.0\.0\.1:5102 \(mirror\): 404 not-found/);
+    expect(out).toMatch(/Verdict: FAILURE/);
+  });
+
+  it('--json prints a JSON array of valid documents', async () => {
+    expect(await run(join(LAB, '1.7/mirror-ok/ctr-hosts-dir/stderr.txt'), '--json')).toBe(0);
+    const docs = JSON.parse(out);
+    expect(Array.isArray(docs)).toBe(true);
+    expect(docs).toHaveLength(1);
+    expect(validateTraceDoc(docs[0])).toEqual([]);
+    expect(docs[0].result).toBe('success');
+  });
+
+  it('--ref filters', async () => {
+    await run(stderr404, '--json', '--ref', 'nginx:1.27');
+    expect(JSON.parse(out)).toEqual([]);
+  });
+
+  it('gzip input by magic bytes (no .gz name needed)', async () => {
+    const p = file('log.bin', gzipSync(readFileSync(stderr404)));
+    expect(await run(p, '--json')).toBe(1);
+    expect(JSON.parse(out)[0].attempts).toHaveLength(2);
+  });
+
+  it('stdin with -', async () => {
+    const code = await runParse('-', { json: true }, { stdout: (s) => void (out += s), stdin: Readable.from([readFileSync(stderr404)]) });
+    expect(code).toBe(1);
+    expect(JSON.parse(out)[0].ref).toBe('docker.io/library/mirror-doctor-demo:1.0');
+  });
+
+  it('never echoes the real basic-auth credentials of the fixture', async () => {
+    await run(join(LAB, '2.1/basic-auth/ctr-hosts-dir-user/stderr.txt'));
+    await run(join(LAB, '2.1/basic-auth/ctr-hosts-dir-user/stderr.txt'), '--json');
+    expect(out).not.toContain(Buffer.from('labuser:labpass').toString('base64'));
+    expect(out).not.toMatch(/[\x00-\x08\x0e-\x1f]/); // no binary blob bytes
+  });
+
+  const malformed: [string, () => string, RegExp][] = [
+    ['binary', () => file('bin', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 3, 0, 0])), /binary data/],
+    ['truncated gzip', () => file('t.gz', gzipSync(Buffer.from('time="x" level=info msg=resolving\n'.repeat(5000))).subarray(0, 200)), /gzip data is truncated/],
+    ['corrupt gzip', () => file('c.gz', Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), Buffer.alloc(64, 0x41)])), /gzip data is (corrupt|truncated)/],
+    ['5 MB single line', () => file('long', 'x'.repeat(5 * 1024 * 1024)), /line 1 is longer than 1024 KiB/],
+    ['5 MB line after normal lines', () => file('long2', 'a\nb\n' + 'y'.repeat(5 * 1024 * 1024) + '\n'), /line 3 is longer/],
+    ['non-UTF-8', () => file('latin1', Buffer.concat([Buffer.from('time="x" level=info msg="caf'), Buffer.from([0xe9]), Buffer.from('"\n')])), /not UTF-8/],
+    ['missing file', () => join(tmp, 'nope.log'), /no such file/],
+    ['a directory', () => tmp, /is a directory/],
+  ];
+  for (const [name, make, msg] of malformed) {
+    it(`malformed input: ${name} → clear message, exit 2`, async () => {
+      expect(await run(make())).toBe(2);
+      expect(err).toMatch(/^mirror-doctor: /);
+      expect(err).toMatch(msg);
+      expect(err).not.toMatch(/at .*\.js:\d+/); // no stack trace
+    });
+  }
+
+  it('--help shows examples', async () => {
+    expect(await main(['node', 'mirror-doctor', 'parse', '--help'])).toBe(0);
+    expect(out + err).toMatch(/Examples:/);
+    expect(out + err).toMatch(/journalctl -u containerd/);
+  });
+
+  it('log-source streams lines lazily (first line before the rest is read)', async () => {
+    const p = file('many', Array.from({ length: 100000 }, (_, i) => `line ${i}`).join('\n'));
+    const it = readLogLines(p)[Symbol.asyncIterator]();
+    expect((await it.next()).value).toBe('line 0');
+    await it.return?.(undefined);
+  });
+});
