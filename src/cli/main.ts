@@ -81,6 +81,40 @@ Examples:
     });
   program.addHelpText('after', EXPLAIN_HELP_TEXT);
 
+  program
+    .command('trace')
+    .description('Run real pulls (ctr without and with --hosts-dir, and CRI as kubelet) and compare the paths')
+    .argument('<ref>', 'image reference, e.g. docker.io/library/nginx:latest (CRI gets it as given)')
+    .option('--ctr <path>', 'ctr binary', 'ctr')
+    .option('--address <socket>', 'containerd socket', '/run/containerd/containerd.sock')
+    .option('--hosts-dir <dir>', 'hosts directory for the ctr --hosts-dir pull (default: config_path, else /etc/containerd/certs.d)')
+    .option('--config <file>', 'containerd config.toml (for config_path and the restart check)', '/etc/containerd/config.toml')
+    .option('--namespace <ns>', 'throw-away namespace to pull into (default: mirror-doctor-<random>; must not exist)')
+    .option('--timeout <seconds>', 'give up a pull after this long', '60')
+    .option('--stall <seconds>', 'stop a pull whose connection to a host has not completed after this long (a blackholed host)', '2')
+    .option('--response-timeout <seconds>', 'stop a pull that is connected but has had no answer for this long', '20')
+    .option('--full', 'follow every pull to the end instead of stopping once the verdict is decided')
+    .option('--no-cri', 'skip the CRI pull')
+    .option('--daemon-log <file>', "containerd's log file, to show which hosts the CRI pull tried")
+    .option('--json', 'print the three traces and the comparison as JSON (mirror-doctor.trace-run/v1)')
+    .option('--save <dir>', 'keep the raw logs (redacted) and the JSON in DIR (mode 0600)')
+    .allowUnknownOption(true)
+    .allowExcessArguments(true)
+    .addHelpText(
+      'after',
+      `
+examples:
+  $ mirror-doctor trace docker.io/library/nginx:latest
+  $ mirror-doctor trace nginx:1.27 --hosts-dir /etc/containerd/certs.d --daemon-log /var/log/containerd.log
+  $ mirror-doctor trace registry.local:5000/app:1.0 --address /run/k3s/containerd/containerd.sock --json
+  $ mirror-doctor trace docker.io/library/busybox:latest --full --timeout 120 --save ./trace-out
+`,
+    )
+    .action(async (ref: string, opts: Record<string, unknown>, cmd: Command) => {
+      const { runTrace } = await import('./trace.js');
+      process.exitCode = await runTrace(ref, opts, cmd.args.slice(1));
+    });
+
   return program;
 }
 

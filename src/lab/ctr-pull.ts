@@ -1,34 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { openSync, readSync, closeSync, statSync } from 'node:fs';
+export { logOffset, readLogFrom } from '../probe/log-file.js';
 import { execa } from 'execa';
 import type { DaemonState } from './lab.js';
-
-/** A byte offset into a growing log file, so a run can read only what it added. */
-export function logOffset(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
-}
-
-export function readLogFrom(file: string, offset: number): string {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return '';
-  }
-  try {
-    const size = statSync(file).size;
-    if (size <= offset) return '';
-    const buf = Buffer.alloc(size - offset);
-    readSync(fd, buf, 0, buf.length, offset);
-    return buf.toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
-}
+import { removeThrowAwayNamespace, throwAwayNamespace } from '../probe/ctr-namespace.js';
 
 export interface CtrPullOptions {
   ref: string;
@@ -68,7 +41,7 @@ export function ctrPullArgs(daemon: Pick<DaemonState, 'address' | 'version'>, na
 
 /** Runs one `ctr images pull` in a throw-away namespace and removes what it added afterwards. */
 export async function ctrPull(daemon: DaemonState, o: CtrPullOptions): Promise<CtrPullResult> {
-  const namespace = `mirror-doctor-lab-${randomBytes(4).toString('hex')}`;
+  const namespace = throwAwayNamespace('mirror-doctor-lab');
   const args = ctrPullArgs(daemon, namespace, o);
   const started = Date.now();
   const r = await execa(daemon.ctr, args, { reject: false, timeout: o.timeoutMs ?? 120_000, env: { ...daemon.env }, extendEnv: false, stdin: 'ignore' });
@@ -81,18 +54,6 @@ export async function ctrPull(daemon: DaemonState, o: CtrPullOptions): Promise<C
     durationMs: Date.now() - started,
     timedOut: r.timedOut,
   };
-  await removeNamespace(daemon, namespace);
+  await removeThrowAwayNamespace(daemon, namespace);
   return result;
-}
-
-/** Removes every image and lease in a namespace, then the namespace; content goes with the GC. */
-export async function removeNamespace(daemon: Pick<DaemonState, 'ctr' | 'address'>, namespace: string): Promise<void> {
-  const ctr = (...a: string[]) => execa(daemon.ctr, ['--address', daemon.address, '--namespace', namespace, ...a], { reject: false, timeout: 30_000 });
-  const images = (await ctr('images', 'ls', '-q')).stdout.split('\n').filter(Boolean);
-  if (images.length) await ctr('images', 'rm', '--sync', ...images);
-  const leases = (await ctr('leases', 'ls', '-q')).stdout.split('\n').filter(Boolean);
-  for (const l of leases) await ctr('leases', 'rm', '--sync', l);
-  const content = (await ctr('content', 'ls', '-q')).stdout.split('\n').filter(Boolean);
-  if (content.length) await ctr('content', 'rm', ...content);
-  await execa(daemon.ctr, ['--address', daemon.address, 'namespaces', 'rm', namespace], { reject: false, timeout: 30_000 });
 }

@@ -15,6 +15,7 @@ const SYSTEM_COMMANDS: Array<{ command: string; pkg: string }> = [
   { command: 'docker-registry', pkg: 'docker-registry' },
   { command: 'openssl', pkg: 'openssl' },
   { command: 'htpasswd', pkg: 'apache2-utils' },
+  { command: 'python3', pkg: 'python3' },
 ];
 
 export interface ContainerdBinaries {

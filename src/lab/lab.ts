@@ -11,6 +11,7 @@ import { daemonConfigToml } from './containerd-config.js';
 import { buildTestImage, pushTestImage } from './test-image.js';
 import { DOCKER_REPOSITORY, HOSTPORT_REPOSITORY, SCENARIOS, TAG, findScenario, type Scenario } from './scenarios.js';
 import { httpCall } from './http-client.js';
+import { startBlackhole } from './blackhole.js';
 
 export const DEFAULT_SCENARIO = 'mirror-ok';
 
@@ -39,6 +40,8 @@ export interface LabState {
   caCert: string;
   scenario: string;
   registries: Partial<Record<RegistryName, LabProcess & { url: string }>>;
+  /** the blackholed host (port ports.blackhole) */
+  blackhole?: LabProcess;
   daemons: Partial<Record<LabVersion, DaemonState>>;
   /**
    * containerd 1.7+ creates its default state folder /run/containerd at start even when --state
@@ -103,6 +106,11 @@ export async function labUp(opts: LabOptions, scenarioName: string | undefined, 
     if (running && isAlive(running)) continue;
     log(`starting registry "${spec.name}" on ${registryUrl(spec)}`);
     state.registries[spec.name] = { ...(await startRegistry(paths, spec)), url: registryUrl(spec) };
+    writeState(state);
+  }
+  if (!(state.blackhole && isAlive(state.blackhole))) {
+    log(`starting a blackholed host on 127.0.0.1:${ports.blackhole}`);
+    state.blackhole = await startBlackhole(opts.dir, ports.blackhole);
     writeState(state);
   }
   await ensureTestImage(ports, log);
@@ -282,6 +290,10 @@ export async function labDown(opts: LabOptions, log: Log): Promise<void> {
         }
       }),
     );
+    if (state.blackhole && isAlive(state.blackhole)) {
+      log(`stopping the blackholed host (pid ${state.blackhole.pid})`);
+      await stopProcess(state.blackhole);
+    }
   }
   for (const m of mountsUnder(opts.dir)) {
     log(`unmounting ${m}`);
@@ -313,6 +325,7 @@ export function labStatus(opts: LabOptions): { up: boolean; scenario?: string; p
       alive: isAlive(r!),
       detail: r!.url,
     })),
+    ...(state.blackhole ? [{ name: 'blackhole', pid: state.blackhole.pid, alive: isAlive(state.blackhole), detail: `127.0.0.1:${state.ports.blackhole}` }] : []),
     ...Object.values(state.daemons).map((d) => ({
       name: `containerd-${d!.version}`,
       pid: d!.process.pid,
@@ -337,6 +350,7 @@ export function labEnv(state: LabState): Record<string, string> {
     MD_LAB_REFUSED_URL: `http://127.0.0.1:${state.ports.refused}`,
     MD_LAB_TLS_URL: `https://127.0.0.1:${state.ports.tls}`,
     MD_LAB_AUTH_URL: `http://127.0.0.1:${state.ports.auth}`,
+    MD_LAB_BLACKHOLE_URL: `https://127.0.0.1:${state.ports.blackhole}`,
     MD_LAB_AUTH_USER: `${LAB_AUTH.user}:${LAB_AUTH.password}`,
     MD_LAB_VERSIONS: Object.keys(state.daemons).join(' '),
   };

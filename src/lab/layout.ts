@@ -40,12 +40,14 @@ export interface LabPorts {
   tls: number;
   /** plain-HTTP mirror behind basic auth (htpasswd) */
   auth: number;
+  /** accepts no connection and answers no SYN: a blackholed host (connects time out) */
+  blackhole: number;
   /** an HTTP proxy address where nothing listens (for the daemon proxy-env scenario) */
   deadProxy: number;
 }
 
 export function labPorts(base: number): LabPorts {
-  return { mirror: base + 1, empty: base + 2, refused: base + 3, tls: base + 4, auth: base + 5, deadProxy: base + 9 };
+  return { mirror: base + 1, empty: base + 2, refused: base + 3, tls: base + 4, auth: base + 5, blackhole: base + 6, deadProxy: base + 9 };
 }
 
 /** Every path inside the lab folder, in one place. */

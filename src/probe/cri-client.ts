@@ -1,5 +1,5 @@
-import * as grpc from '@grpc/grpc-js';
-import { decode, pb, read, type WireMessage } from './protobuf-wire.js';
+import { pb, read, type WireMessage } from './protobuf-wire.js';
+import { UnaryGrpc } from './grpc-unary.js';
 
 /**
  * A small CRI (runtime.v1) client over the containerd socket, for the few calls the doctor makes
@@ -28,57 +28,23 @@ export interface CriVersion {
 }
 
 /** A CRI call that failed: the gRPC code name and containerd's message text, verbatim. */
-export class CriError extends Error {
-  constructor(
-    readonly method: string,
-    readonly code: string,
-    readonly details: string,
-  ) {
-    super(`${method}: ${code}: ${details}`);
-    this.name = 'CriError';
-  }
-}
-
-const identity = (b: Buffer) => b;
+export { GrpcCallError as CriError } from './grpc-unary.js';
 
 const imageSpec = (image: string) => pb.encode(pb.string(1, image));
 
 export class CriClient {
-  private readonly client: grpc.Client;
+  private readonly grpc: UnaryGrpc;
 
   constructor(readonly address: string) {
-    const target = address.startsWith('unix:') ? address : `unix://${address}`;
-    this.client = new grpc.Client(target, grpc.credentials.createInsecure(), {
-      'grpc.max_receive_message_length': 64 * 1024 * 1024,
-    });
+    this.grpc = new UnaryGrpc(address);
   }
 
   close(): void {
-    this.client.close();
+    this.grpc.close();
   }
 
-  private call(service: 'RuntimeService' | 'ImageService', method: string, body: Buffer, timeoutMs: number): Promise<WireMessage> {
-    const path = `/runtime.v1.${service}/${method}`;
-    return new Promise((resolve, reject) => {
-      this.client.makeUnaryRequest(
-        path,
-        identity,
-        identity,
-        body,
-        new grpc.Metadata(),
-        { deadline: Date.now() + timeoutMs },
-        (err: grpc.ServiceError | null, value?: Buffer) => {
-          if (err) reject(new CriError(method, grpc.status[err.code] ?? String(err.code), err.details || err.message));
-          else {
-            try {
-              resolve(decode(value ?? Buffer.alloc(0)));
-            } catch (e) {
-              reject(new CriError(method, 'DECODE', (e as Error).message));
-            }
-          }
-        },
-      );
-    });
+  private call(service: 'RuntimeService' | 'ImageService', method: string, body: Buffer, timeoutMs: number, signal?: AbortSignal): Promise<WireMessage> {
+    return this.grpc.call(`/runtime.v1.${service}/${method}`, body, { timeoutMs, ...(signal ? { signal } : {}) });
   }
 
   async version(timeoutMs = 5000): Promise<CriVersion> {
@@ -114,8 +80,8 @@ export class CriClient {
   }
 
   /** Pulls like kubelet does; returns the image reference (the image id) CRI answers with. */
-  async pullImage(image: string, timeoutMs: number): Promise<string> {
-    const m = await this.call('ImageService', 'PullImage', pb.encode(pb.message(1, imageSpec(image))), timeoutMs);
+  async pullImage(image: string, timeoutMs: number, signal?: AbortSignal): Promise<string> {
+    const m = await this.call('ImageService', 'PullImage', pb.encode(pb.message(1, imageSpec(image))), timeoutMs, signal);
     return read.string(m, 1);
   }
 

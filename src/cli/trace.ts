@@ -1,0 +1,138 @@
+/**
+ * `mirror-doctor trace <ref>`: real pulls on this node — ctr without and with --hosts-dir, and CRI
+ * as kubelet — compared side by side, with what the difference proves.
+ */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseCriReference } from '../containerd/reference.js';
+import { analyzeConfig, DEFAULT_CONFIG_FILE } from '../containerd/config-toml.js';
+import { resolveProfile } from '../containerd/version.js';
+import { splitConfigPath } from '../containerd/host-dirs.js';
+import { NodeFileReader } from '../probe/node-files.js';
+import { DEFAULT_ADDRESS } from '../probe/daemon-process.js';
+import { ctrVersions, trace, TraceError, type TraceOptions, type TraceRun } from '../probe/tracer.js';
+import { renderTraceRunText } from '../trace/render-run.js';
+import { redactedJsonText } from '../report/redact.js';
+import { UsageError } from './usage-error.js';
+
+export interface TraceCliOptions {
+  ctr?: string;
+  address?: string;
+  namespace?: string;
+  hostsDir?: string;
+  config?: string;
+  timeout?: string;
+  stall?: string;
+  responseTimeout?: string;
+  full?: boolean;
+  cri?: boolean;
+  daemonLog?: string;
+  json?: boolean;
+  save?: string;
+}
+
+function seconds(name: string, v: string | undefined, dflt: number): number {
+  if (v === undefined) return dflt * 1000;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new UsageError(`--${name} must be a number of seconds from 0 to 3600, not ${JSON.stringify(v)}`);
+  return n * 1000;
+}
+
+/** Validates the options and reads what the trace needs from the node (versions, config_path). */
+export async function prepareTrace(ref: string, o: TraceCliOptions, extra: string[] = []): Promise<TraceOptions> {
+  if (ref.startsWith('-') || extra.some((a) => a.startsWith('-'))) {
+    throw new UsageError(`invalid image reference or unknown option ${JSON.stringify(ref.startsWith('-') ? ref : extra.find((a) => a.startsWith('-')))}`, 'see mirror-doctor trace --help');
+  }
+  if (extra.length) throw new UsageError(`trace takes one image reference, got also ${extra.join(' ')}`);
+  const parsed = parseCriReference(ref);
+  if (!parsed.ok) throw new UsageError(`invalid image reference ${JSON.stringify(ref)}: ${parsed.error}`, 'example: mirror-doctor trace docker.io/library/nginx:latest');
+  const fullRef = parsed.ref.name;
+  if (o.namespace !== undefined && !/^[A-Za-z0-9]([A-Za-z0-9_.-]{0,75}[A-Za-z0-9])?$/.test(o.namespace)) {
+    throw new UsageError(`--namespace ${JSON.stringify(o.namespace)} is not a valid containerd namespace name`);
+  }
+  const address = o.address ?? DEFAULT_ADDRESS;
+  const ctr = o.ctr ?? 'ctr';
+  const timeoutMs = seconds('timeout', o.timeout, 60);
+  const stallMs = seconds('stall', o.stall, 2);
+  const responseStallMs = seconds('response-timeout', o.responseTimeout, 20);
+
+  const versions = await ctrVersions(ctr, address);
+  if (!versions.client) throw new UsageError(`cannot run ${ctr}: ${versions.error ?? 'not found'}`, 'install ctr (it comes with containerd) or pass --ctr PATH');
+  if (!versions.server) throw new UsageError(`cannot reach containerd at ${address}: ${versions.error}`, 'pass --address SOCKET (k3s: /run/k3s/containerd/containerd.sock)');
+
+  // config.toml on disk: its config_path (for the CRI comparison and the default --hosts-dir)
+  const configFile = o.config ?? DEFAULT_CONFIG_FILE;
+  const reader = new NodeFileReader({ root: '/' });
+  await reader.readConfig(configFile);
+  const prof = resolveProfile(versions.server, 'detected');
+  const diskConfigPath = prof.ok ? analyzeConfig(configFile, reader.snapshot, prof.profile).cri.configPath || null : null;
+  const hostsDir = resolve(o.hostsDir ?? (diskConfigPath ? splitConfigPath(diskConfigPath)[0] : undefined) ?? '/etc/containerd/certs.d');
+
+  return {
+    ref: fullRef,
+    criImage: ref,
+    ctr,
+    address,
+    hostsDir,
+    ...(o.namespace ? { namespace: o.namespace } : {}),
+    timeoutMs,
+    stallMs,
+    responseStallMs,
+    full: !!o.full,
+    cri: o.cri !== false,
+    ...(o.daemonLog ? { daemonLog: o.daemonLog } : {}),
+    diskConfigPath,
+    configFile,
+    versions: { client: versions.client, server: versions.server },
+  };
+}
+
+export async function runTrace(ref: string, o: TraceCliOptions, extra: string[] = []): Promise<number> {
+  const prepared = await prepareTrace(ref, o, extra);
+  const abort = new AbortController();
+  let signalled: NodeJS.Signals | null = null;
+  const onSignal = (s: NodeJS.Signals) => {
+    signalled = s;
+    process.stderr.write(`\nmirror-doctor: ${s}: stopping the pull and cleaning up…\n`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let run: TraceRun;
+  try {
+    run = await trace({
+      ...prepared,
+      signal: abort.signal,
+      onProgress: o.json
+        ? undefined
+        : (e) => {
+            if (!process.stderr.isTTY) return;
+            if (e.kind === 'path-start') process.stderr.write(`… ${e.command}\n`);
+            if (e.kind === 'cleanup') process.stderr.write(`… cleaning up ${e.what}\n`);
+          },
+    });
+  } catch (e) {
+    if (e instanceof TraceError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (o.save) saveRun(o.save, run);
+  process.stdout.write(o.json ? `${redactedJsonText(run)}\n` : renderTraceRunText(run));
+  if (signalled) return signalled === 'SIGINT' ? 130 : 143;
+  return 0;
+}
+
+/** --save DIR: the raw logs (redacted) and the JSON, readable by the owner only. */
+function saveRun(dir: string, run: TraceRun): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const p of run.paths) {
+    const f = join(dir, `${p.path}.log`);
+    writeFileSync(f, p.log.endsWith('\n') ? p.log : `${p.log}\n`, { mode: 0o600 });
+    chmodSync(f, 0o600);
+  }
+  const j = join(dir, 'trace.json');
+  writeFileSync(j, `${redactedJsonText(run)}\n`, { mode: 0o600 });
+  chmodSync(j, 0o600);
+}

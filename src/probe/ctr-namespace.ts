@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { execa } from 'execa';
+import { ContainerdApi } from './containerd-api.js';
+import { GrpcCallError } from './grpc-unary.js';
+
+/** A fresh, recognisable namespace for one throw-away pull. */
+export function throwAwayNamespace(prefix = 'mirror-doctor'): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+export interface CtrTarget {
+  ctr: string;
+  address: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Removes everything a throw-away pull left in its own namespace — images, leases, the
+ * namespace's content references — and then the namespace. Blobs that other namespaces
+ * reference stay: containerd only garbage-collects content that no namespace references.
+ * Never touches any other namespace. Returns what could not be removed (empty when clean).
+ * Uses the containerd API directly; content (a server-streaming list) goes through ctr.
+ */
+export async function removeThrowAwayNamespace(t: CtrTarget, namespace: string): Promise<string[]> {
+  const api = new ContainerdApi(t.address);
+  try {
+    if (!(await api.namespaces()).includes(namespace)) return [];
+    const [images, leases] = await Promise.all([api.images(namespace), api.leases(namespace)]);
+    for (const i of images) await api.deleteImage(namespace, i, true);
+    for (const l of leases) await api.deleteLease(namespace, l);
+    let last = '';
+    for (let attempt = 0; attempt < 4; attempt++) {
+      try {
+        await api.deleteNamespace(namespace);
+        return [];
+      } catch (e) {
+        last = e instanceof GrpcCallError ? e.details : (e as Error).message;
+        if (!/must be empty/.test(last)) break;
+      }
+      // content the pull wrote, or that its lease held until the garbage collector ran
+      const ctr = (...a: string[]) => execa(t.ctr, ['--address', t.address, '--namespace', namespace, ...a], { reject: false, timeout: 30_000, stdin: 'ignore' });
+      const content = (await ctr('content', 'ls', '-q')).stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+      if (content.length) await ctr('content', 'rm', ...content);
+      else await sleep(150);
+    }
+    return [`namespace ${namespace}: ${last}`];
+  } catch (e) {
+    return [`namespace ${namespace}: ${e instanceof GrpcCallError ? `${e.code}: ${e.details}` : (e as Error).message}`];
+  } finally {
+    api.close();
+  }
+}

@@ -1,0 +1,434 @@
+/**
+ * The live tracer: real pulls on the node, parsed while they run. Runs `ctr images pull` without
+ * and with `--hosts-dir` (debug, http-trace, http-dump) in a throw-away namespace, and a CRI
+ * PullImage exactly as kubelet does; stops each early once its verdict is decided (unless `full`),
+ * and always cleans up what it added — also on abort (Ctrl-C), timeout and a crash of ctr.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { execa } from 'execa';
+import { TraceParser } from '../trace/parser.js';
+import type { TraceDoc } from '../trace/schema.js';
+import { redact } from '../report/redact.js';
+import { comparePaths, type Comparison, type LiveRegistry, type PathName, type PathOutcome } from '../trace/compare-paths.js';
+import { runStreamed } from './ctr-runner.js';
+import { removeThrowAwayNamespace, throwAwayNamespace } from './ctr-namespace.js';
+import { CriClient, CriError, liveRegistryConfig } from './cri-client.js';
+import { logOffset, readLogFrom } from './log-file.js';
+import { findDaemonProcess } from './daemon-process.js';
+import { ContainerdApi } from './containerd-api.js';
+import { earlyStop, markStalled, type EarlyStop } from '../trace/early-stop.js';
+
+/** Lines after which the verdict may have changed (a cheap filter before asking the parser). */
+const STOP_CHECK = /msg="?(resolved|trying next host|do request|fetch failed)|^ctr: |HTTP\/1\.[01] [1-5]\d\d /;
+
+export const TRACE_RUN_SCHEMA = 'mirror-doctor.trace-run/v1';
+
+export interface TraceOptions {
+  /** the reference as ctr needs it (full host/path:tag) */
+  ref: string;
+  /** the image name given to CRI PullImage (kubelet passes the pod spec's image; CRI normalises) */
+  criImage: string;
+  ctr: string;
+  address: string;
+  hostsDir: string;
+  namespace?: string;
+  timeoutMs: number;
+  /** stop a pull whose connection to a host has not completed after this long (a blackholed host) */
+  stallMs: number;
+  /** stop a pull that is connected but has had no answer for this long (default 20 s) */
+  responseStallMs?: number;
+  full: boolean;
+  /** containerd's log file to read the daemon-side lines from (CRI, transfer mode) */
+  daemonLog?: string;
+  cri: boolean;
+  /** client and server versions when the caller already asked (saves a ctr call) */
+  versions?: { client: string | null; server: string | null };
+  /** config_path as written in config.toml, and the file's path (for the restart check) */
+  diskConfigPath: string | null;
+  configFile?: string;
+  signal?: AbortSignal;
+  onProgress?: (event: TraceProgress) => void;
+}
+
+export type TraceProgress =
+  | { kind: 'path-start'; path: PathName; command: string }
+  | { kind: 'line'; path: PathName; line: string }
+  | { kind: 'path-end'; path: PathName; run: PathRun }
+  | { kind: 'cleanup'; what: string };
+
+export interface PathRun {
+  path: PathName;
+  /** what ran: the ctr argument array, or the CRI call */
+  command: string[];
+  mode: 'local' | 'transfer' | 'cri';
+  modeReason: string;
+  exitCode: number | null;
+  stoppedBy: 'verdict' | 'stall' | 'timeout' | 'abort' | null;
+  /** for a stall: the host the pull was waiting for */
+  stalledOn: string | null;
+  durationMs: number;
+  doc: TraceDoc | null;
+  pulled: boolean | null;
+  error: string | null;
+  code?: string | null;
+  /** why blob requests may be missing from the trace */
+  blobNote: string | null;
+  /** the raw output (ctr) or daemon log slice (CRI), redacted */
+  log: string;
+}
+
+export interface TraceRun {
+  schema: typeof TRACE_RUN_SCHEMA;
+  ref: string;
+  containerd: { client: string | null; server: string | null };
+  address: string;
+  namespace: string;
+  hostsDir: string;
+  live: LiveRegistry | null;
+  paths: PathRun[];
+  comparison: Comparison;
+  /** anything cleanup could not remove (should be empty) */
+  leftovers: string[];
+}
+
+export class TraceError extends Error {}
+
+/** The containerd namespace CRI (kubelet) uses. */
+export const CRI_NAMESPACE = 'k8s.io';
+
+export async function ctrVersions(ctr: string, address: string): Promise<{ client: string | null; server: string | null; error: string | null }> {
+  const r = await execa(ctr, ['--address', address, 'version'], { reject: false, timeout: 10_000, stdin: 'ignore' });
+  const pick = (section: string) => new RegExp(`${section}:\\s*\\n\\s*Version:\\s*(\\S+)`).exec(r.stdout)?.[1] ?? null;
+  return { client: pick('Client'), server: pick('Server'), error: r.exitCode === 0 ? null : (r.stderr || r.stdout || String(r.exitCode)).trim() };
+}
+
+function ctrArgs(o: TraceOptions, namespace: string, serverVersion: string, withHostsDir: boolean): { args: string[]; mode: 'local' | 'transfer'; reason: string } {
+  const args = ['--address', o.address, '--namespace', namespace, '--debug', 'images', 'pull'];
+  let mode: 'local' | 'transfer' = 'local';
+  let reason: string;
+  if (/^v?2\./.test(serverVersion) || /^v?[3-9]\./.test(serverVersion)) {
+    args.push('--local');
+    reason =
+      'containerd 2.x: ctr pulls through the daemon\'s transfer service by default and its client log then shows little; --local resolves in ctr itself so every request is visible (the hosts.toml rules are the same)';
+  } else if (/^v?1\.7\./.test(serverVersion)) {
+    reason = 'containerd 1.7: ctr pulls locally by default (never --local=false: that path ignores --hosts-dir)';
+  } else {
+    reason = `containerd ${serverVersion}: ctr pulls locally`;
+  }
+  if (withHostsDir) args.push('--hosts-dir', o.hostsDir);
+  args.push('--http-trace', '--http-dump', o.ref);
+  return { args, mode, reason };
+}
+
+/** One ctr pull, parsed as it streams; stops early once decided unless `full`. */
+async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', namespace: string, server: string, silentHosts: Set<string>): Promise<PathRun> {
+  const { args, mode, reason } = ctrArgs(o, namespace, server, path === 'ctr-hosts-dir');
+  o.onProgress?.({ kind: 'path-start', path, command: redact(['ctr', ...args].join(' ')) });
+  const parser = new TraceParser({ ref: o.ref });
+  let lastHost: string | null = null;
+  let stopReason: EarlyStop = null;
+  // --http-trace logs "Connection successful" once TCP (and TLS) is up: a request without it is
+  // still connecting, which a blackholed host never finishes
+  let connected = true;
+  let lastLineAt = Date.now();
+  const run = await runStreamed(o.ctr, {
+    args,
+    timeoutMs: o.timeoutMs,
+    stallMs: o.stallMs,
+    ...(o.signal ? { signal: o.signal } : {}),
+    onLine: (line) => {
+      parser.feed(line);
+      lastLineAt = Date.now();
+      if (line.includes('msg="do request"')) connected = false;
+      // --http-dump's DumpRequestOut connects to a fake conn first and logs remote_addr="<nil>"
+      else if (line.includes('msg="Connection successful"') && !line.includes('remote_addr="<nil>"')) connected = true;
+      o.onProgress?.({ kind: 'line', path, line });
+      if (o.full || !STOP_CHECK.test(line)) return undefined;
+      const why = earlyStop(parser.snapshot().at(-1));
+      if (why) {
+        stopReason = why;
+        return 'stop';
+      }
+      return undefined;
+    },
+    onStall: () => {
+      const d = parser.snapshot().at(-1);
+      // a pull that is streaming blobs may be silent for long: only a pull still resolving stalls
+      if (d?.resolved.host) return false;
+      const host = d?.attempts.at(-1)?.host ?? null;
+      if (!connected) {
+        if (host) silentHosts.add(host);
+      } else if (Date.now() - lastLineAt < (o.responseStallMs ?? 20_000)) {
+        return false; // connected and waiting for an answer (a pull-through cache may be slow)
+      }
+      lastHost = host;
+      return true;
+    },
+  });
+  let doc = parser.end().at(-1) ?? null;
+  if (run.stoppedBy === 'stall' && doc) {
+    const m = markStalled(doc, o.stallMs);
+    doc = m.doc;
+    lastHost = m.host ?? lastHost;
+  }
+  const raw = run.lines.map((l) => l.text).join('\n');
+  const pulled = run.stoppedBy === null ? run.exitCode === 0 : doc?.resolved.host ? true : null;
+  let blobNote: string | null = null;
+  if (stopReason === 'mirrors-failed') {
+    blobNote = 'stopped once every mirror had failed and containerd moved on to the upstream (use --full to see how the upstream answers)';
+  } else if (doc && doc.resolved.host && doc.blobHosts.length === 0) {
+    blobNote =
+      run.stoppedBy === 'verdict'
+        ? 'stopped once the manifest was served; blobs were not fetched (use --full to follow the whole pull)'
+        : 'no blob requests: containerd shares blobs across namespaces, so blobs already on this node are not fetched again — this says nothing about which host would serve them';
+  }
+  const error = run.spawnError ?? (doc?.error ? redact(doc.error) : run.exitCode && !run.stoppedBy ? redact(run.lines.filter((l) => l.text.startsWith('ctr: ')).at(-1)?.text ?? `ctr exited with ${run.exitCode}`) : null);
+  return {
+    path,
+    command: ['ctr', ...args],
+    mode,
+    modeReason: reason,
+    exitCode: run.exitCode,
+    stoppedBy: run.stoppedBy,
+    stalledOn: run.stoppedBy === 'stall' ? lastHost : null,
+    durationMs: run.durationMs,
+    doc,
+    pulled,
+    error,
+    blobNote,
+    log: redact(raw),
+  };
+}
+
+/** Follows a growing log file from an offset, whole lines only. */
+class LogFollower {
+  private offset: number;
+  readonly lines: string[] = [];
+  constructor(private readonly file: string) {
+    this.offset = logOffset(file);
+  }
+  /** New complete lines since the last call. */
+  poll(): string[] {
+    const text = readLogFrom(this.file, this.offset);
+    const cut = text.lastIndexOf('\n');
+    if (cut < 0) return [];
+    const whole = text.slice(0, cut + 1);
+    this.offset += Buffer.byteLength(whole);
+    const fresh = whole.split('\n').slice(0, -1);
+    this.lines.push(...fresh);
+    return fresh;
+  }
+}
+
+const RESOLVER_PROGRESS = /msg="?(do request|fetch response received|trying next host|fetch failed|resolving|resolved|loading host directory)/;
+
+/**
+ * The CRI path: PullImage exactly as kubelet (then RemoveImage when it was not there before).
+ * With the daemon's log file, its resolver lines are followed while the call runs, so a pull that
+ * waits on a silent host is cancelled after `stallMs` instead of containerd's 30 s per host.
+ */
+async function traceCri(o: TraceOptions, hadCriNamespace: boolean, silentHosts: Set<string>): Promise<{ run: PathRun; live: LiveRegistry | null }> {
+  const started = Date.now();
+  const client = new CriClient(o.address);
+  const command = ['cri', 'PullImage', o.criImage];
+  o.onProgress?.({ kind: 'path-start', path: 'cri', command: `CRI runtime.v1.ImageService/PullImage ${o.criImage}` });
+  const follower = o.daemonLog ? new LogFollower(o.daemonLog) : null;
+  const parser = new TraceParser({ ref: o.criImage });
+  let live: LiveRegistry | null = null;
+  let pulled: boolean | null = null;
+  let error: string | null = null;
+  let code: string | null = null;
+  let stoppedBy: PathRun['stoppedBy'] = null;
+  let stalledOn: string | null = null;
+  const cancel = new AbortController();
+  const onAbort = () => {
+    stoppedBy = 'abort';
+    cancel.abort();
+  };
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  let lastProgress = Date.now();
+  const feed = (lines: string[]) => {
+    for (const line of lines) {
+      parser.feed(line);
+      if (RESOLVER_PROGRESS.test(line)) lastProgress = Date.now();
+    }
+  };
+  const tail = follower
+    ? setInterval(() => {
+        feed(follower.poll());
+        const d = parser.snapshot().at(-1);
+        const why = o.full ? null : earlyStop(d);
+        if (why === 'mirrors-failed' && !stoppedBy) {
+          stoppedBy = 'verdict';
+          cancel.abort();
+        } else if (
+          !d?.resolved.host &&
+          !stoppedBy &&
+          // the daemon log has no connection events: stop when the ctr pull found this host silent,
+          // or when nothing happened for the response timeout
+          (silentHosts.has(d?.attempts.at(-1)?.host ?? '') ||
+            Date.now() - lastProgress > (o.responseStallMs ?? 20_000))
+        ) {
+          stoppedBy = 'stall';
+          stalledOn = d?.attempts.at(-1)?.host ?? null;
+          cancel.abort();
+        }
+      }, 100)
+    : undefined;
+  try {
+    try {
+      const st = await client.status(true);
+      const reg = liveRegistryConfig(st);
+      live = reg ? { exposed: true, configPath: reg.configPath, hasMirrors: Object.keys(reg.mirrors).length > 0 } : { exposed: false, configPath: null, hasMirrors: false };
+    } catch {
+      live = null;
+    }
+    const before = await client.imageStatus(o.criImage).catch(() => undefined);
+    try {
+      await client.pullImage(o.criImage, o.timeoutMs, cancel.signal);
+      pulled = true;
+      if (!before) await client.removeImage(o.criImage).catch(() => undefined);
+    } catch (e) {
+      pulled = false;
+      if (stoppedBy === 'verdict' || stoppedBy === 'stall') {
+        // we cancelled it ourselves: the trace, not the cancellation, is the evidence
+      } else if (e instanceof CriError) {
+        code = e.code;
+        error = redact(e.details);
+        if (e.code === 'DEADLINE_EXCEEDED') stoppedBy = 'timeout';
+      } else error = redact((e as Error).message);
+      // a pull that was cancelled after its manifest was resolved may still have completed in the
+      // daemon: remove the image if it is new
+      const cancelledByUs = (stoppedBy as PathRun['stoppedBy']) === 'stall' || (stoppedBy as PathRun['stoppedBy']) === 'verdict';
+      if (!before && (parser.snapshot().at(-1)?.resolved.host || !cancelledByUs)) {
+        const after = await client.imageStatus(o.criImage).catch(() => undefined);
+        if (after) await client.removeImage(o.criImage).catch(() => undefined);
+      }
+    }
+  } finally {
+    if (tail) clearInterval(tail);
+    o.signal?.removeEventListener('abort', onAbort);
+    client.close();
+    // kubelet's namespace: on a fresh daemon the first CRI pull creates it, and then we remove it again
+    if (!hadCriNamespace) await removeThrowAwayNamespace({ ctr: o.ctr, address: o.address }, CRI_NAMESPACE).catch(() => undefined);
+  }
+  let doc: TraceDoc | null = null;
+  if (follower) {
+    await new Promise((r) => setTimeout(r, 50)); // the daemon writes its last lines after answering
+    feed(follower.poll());
+    doc = parser.end().at(-1) ?? null;
+    if ((stoppedBy as PathRun['stoppedBy']) === 'stall' && doc) {
+      const m = markStalled(doc, o.stallMs);
+      doc = m.doc;
+      stalledOn = m.host ?? stalledOn;
+    }
+  }
+  return {
+    live,
+    run: {
+      path: 'cri',
+      command,
+      mode: 'cri',
+      modeReason: 'as kubelet: CRI PullImage over the containerd socket; the daemon resolves with the CRI config_path',
+      exitCode: null,
+      stoppedBy,
+      stalledOn,
+      durationMs: Date.now() - started,
+      doc,
+      pulled,
+      error,
+      code,
+      blobNote: doc && doc.resolved.host && doc.blobHosts.length === 0 ? 'no blob requests: the blobs are already on this node (containerd shares content across namespaces)' : null,
+      log: redact(follower ? follower.lines.join('\n') : ''),
+    },
+  };
+}
+
+/** Every namespace of the daemon, or null when they could not be listed. */
+async function listNamespaces(o: Pick<TraceOptions, 'address'>): Promise<string[] | null> {
+  const api = new ContainerdApi(o.address);
+  try {
+    return await api.namespaces();
+  } catch {
+    return null;
+  } finally {
+    api.close();
+  }
+}
+
+async function namespaceExists(o: Pick<TraceOptions, 'ctr' | 'address'>, ns: string): Promise<boolean> {
+  return (await listNamespaces(o))?.includes(ns) ?? false;
+}
+
+export async function trace(o: TraceOptions): Promise<TraceRun> {
+  const [versions, before] = await Promise.all([o.versions?.server ? { ...o.versions, error: null } : ctrVersions(o.ctr, o.address), listNamespaces(o)]);
+  if (!versions.server) throw new TraceError(`cannot talk to containerd at ${o.address}: ${versions.error ?? 'no server version'}`);
+  const namespace = o.namespace ?? throwAwayNamespace();
+  // each ctr pull gets a namespace of its own, so the two can run at the same time
+  const namespaces: Record<'ctr' | 'ctr-hosts-dir', string> = { ctr: namespace, 'ctr-hosts-dir': `${namespace}-hosts-dir` };
+  const taken = Object.values(namespaces).filter((ns) => before?.includes(ns));
+  if (taken.length) throw new TraceError(`namespace ${taken[0]} already exists; the tracer only pulls into namespaces of its own (it removes them afterwards)`);
+  const paths: PathRun[] = [];
+  let live: LiveRegistry | null = null;
+  const leftovers: string[] = [];
+  /** hosts a ctr pull found silent (connect never completed): the CRI pull need not wait on them */
+  const silentHosts = new Set<string>();
+  const runCtr = async (path: 'ctr' | 'ctr-hosts-dir') => {
+    const run = await traceCtr(o, path, namespaces[path], versions.server!, silentHosts);
+    o.onProgress?.({ kind: 'path-end', path, run });
+    return run;
+  };
+  const runCri = async () => {
+    const r = await traceCri(o, before?.includes(CRI_NAMESPACE) ?? true, silentHosts);
+    o.onProgress?.({ kind: 'path-end', path: 'cri', run: r.run });
+    live = r.live;
+    return r.run;
+  };
+  const cleanupCtr = async () => {
+    const existing = await listNamespaces(o);
+    const ours = Object.values(namespaces).filter((ns) => existing === null || existing.includes(ns));
+    for (const ns of ours) o.onProgress?.({ kind: 'cleanup', what: `namespace ${ns}` });
+    const left = await Promise.all(ours.map((ns) => removeThrowAwayNamespace({ ctr: o.ctr, address: o.address }, ns)));
+    leftovers.push(...left.flat());
+  };
+  if (o.full) {
+    // whole pulls one after another, so each path's blob requests are its own
+    try {
+      for (const path of ['ctr', 'ctr-hosts-dir'] as const) if (!o.signal?.aborted) paths.push(await runCtr(path));
+    } finally {
+      await cleanupCtr();
+    }
+    if (o.cri && !o.signal?.aborted) paths.push(await runCri());
+  } else {
+    // stopped at the verdict, the paths fetch no blobs: run them at the same time, and clean up
+    // the ctr namespaces while the CRI pull may still be running
+    const ctrRuns = Promise.allSettled([runCtr('ctr'), runCtr('ctr-hosts-dir')]).then(async (settled) => {
+      await cleanupCtr();
+      return settled;
+    });
+    const [settled, criRun] = await Promise.all([ctrRuns, o.cri ? runCri() : Promise.resolve(null)]);
+    for (const r of settled) {
+      if (r.status === 'rejected') throw r.reason;
+      paths.push(r.value);
+    }
+    if (criRun) paths.push(criRun);
+  }
+  let configNewerThanDaemon: boolean | null = null;
+  if (o.configFile && existsSync(o.configFile)) {
+    const daemon = findDaemonProcess(o.address);
+    if (daemon?.startedAt) configNewerThanDaemon = statSync(o.configFile).mtimeMs > daemon.startedAt;
+  }
+  const outcomes: PathOutcome[] = paths.map((p) => ({ path: p.path, doc: p.doc, pulled: p.pulled, error: p.error, ...(p.code !== undefined ? { code: p.code } : {}) }));
+  return {
+    schema: TRACE_RUN_SCHEMA,
+    ref: o.ref,
+    containerd: { client: versions.client, server: versions.server },
+    address: o.address,
+    namespace,
+    hostsDir: o.hostsDir,
+    live,
+    paths,
+    comparison: comparePaths({ paths: outcomes, hostsDir: o.hostsDir, live, diskConfigPath: o.diskConfigPath, configNewerThanDaemon }),
+    leftovers,
+  };
+}

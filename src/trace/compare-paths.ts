@@ -1,0 +1,135 @@
+/**
+ * What the difference between the three pull paths proves. Pure: takes the parsed traces of
+ * `ctr` without and with `--hosts-dir` and of the CRI pull, plus the daemon's live registry config
+ * and config.toml on disk, and returns statements in plain words.
+ */
+import type { TraceDoc } from './schema.js';
+
+export type PathName = 'ctr' | 'ctr-hosts-dir' | 'cri';
+
+export interface PathOutcome {
+  path: PathName;
+  /** null when the path did not run (no daemon, CRI disabled by option, …) */
+  doc: TraceDoc | null;
+  /** the call itself succeeded (image pulled) */
+  pulled: boolean | null;
+  /** the client's final error, verbatim (redacted) */
+  error: string | null;
+  /** CRI only: the gRPC status code name of a failed call */
+  code?: string | null;
+}
+
+export interface LiveRegistry {
+  /** 1.x reports it in Status(verbose); 2.x does not expose the registry config over CRI */
+  exposed: boolean;
+  configPath: string | null;
+  hasMirrors: boolean;
+}
+
+export interface CompareInput {
+  paths: PathOutcome[];
+  hostsDir: string;
+  live: LiveRegistry | null;
+  /** config_path as written in config.toml (null when the file could not be read) */
+  diskConfigPath: string | null;
+  /** the config file changed after the daemon started (null when unknown) */
+  configNewerThanDaemon: boolean | null;
+}
+
+export interface Comparison {
+  /** one line: what the difference proves */
+  verdict: string;
+  statements: string[];
+  mirrorUsedBy: PathName[];
+}
+
+function upstreamOf(doc: TraceDoc | null): string | null {
+  const a = doc?.attempts.find((x) => !x.mirror && x.kind === 'resolve');
+  return a?.host ?? null;
+}
+
+function whyNot(doc: TraceDoc): string {
+  if (doc.hostsTomlErrors.length) return `hosts.toml could not be parsed (${doc.hostsTomlErrors[0]!.error}), so containerd used the upstream only`;
+  if (!doc.hostsDir) return 'no host directory was loaded for this registry';
+  const mirrors = doc.attempts.filter((a) => a.mirror && a.kind === 'resolve');
+  if (mirrors.length === 0) return `the host directory ${doc.hostsDir} was loaded but no mirror was asked to resolve the tag (no hosts.toml in it, or no mirror with the resolve capability: \`mirror-doctor explain\` tells which)`;
+  const m = mirrors[mirrors.length - 1]!;
+  if (m.outcome === 'timeout') return `the mirror ${m.host} did not answer (${m.error ?? 'timeout'}): blackholed or very slow; containerd waits up to 30 s to connect, then falls back to the next host`;
+  return `the mirror ${m.host} answered ${m.status ?? ''} ${m.outcome}`.replace(/\s+/g, ' ') + (m.error ? ` (${m.error})` : '') + ', and containerd fell back to the next host';
+}
+
+export function comparePaths(i: CompareInput): Comparison {
+  const by = (p: PathName) => i.paths.find((x) => x.path === p);
+  const ctr = by('ctr');
+  const ctrHd = by('ctr-hosts-dir');
+  const cri = by('cri');
+  const statements: string[] = [];
+  const mirrorUsedBy = i.paths.filter((p) => p.doc?.mirrorUsed).map((p) => p.path);
+
+  if (ctr?.doc) {
+    statements.push(
+      ctr.doc.mirrorUsed
+        ? 'ctr without --hosts-dir used a mirror (unexpected: ctr reads no hosts.toml without --hosts-dir)'
+        : `ctr without --hosts-dir went to ${upstreamOf(ctr.doc) ?? 'the upstream'}: ctr never reads config_path, only --hosts-dir`,
+    );
+  }
+  const filesWork = !!ctrHd?.doc?.mirrorUsed;
+  if (ctrHd?.doc) {
+    statements.push(
+      filesWork
+        ? `ctr --hosts-dir ${i.hostsDir} used the mirror ${ctrHd.doc.resolved.host ?? ctrHd.doc.blobHosts[0] ?? ''}: the hosts.toml files are good`.trimEnd()
+        : `even ctr --hosts-dir ${i.hostsDir} did not use a mirror: ${whyNot(ctrHd.doc)}`,
+    );
+  }
+
+  let criLine: string | null = null;
+  if (cri) {
+    if (cri.code === 'UNIMPLEMENTED') {
+      criLine = 'the CRI plugin is not loaded (the daemon answers "unknown service runtime.v1.ImageService"): kubelet cannot pull at all; the daemon log says why ("failed to load plugin")';
+    } else if (cri.doc?.mirrorUsed) {
+      criLine = 'CRI (as kubelet) used the mirror';
+    } else {
+      const parts: string[] = ['CRI (as kubelet) did not use a mirror'];
+      if (i.live?.exposed) {
+        if (!i.live.configPath) {
+          parts.push("and the daemon's live configPath is empty");
+          if (i.diskConfigPath) {
+            parts.push(
+              i.configNewerThanDaemon === false
+                ? `although config.toml sets config_path = "${i.diskConfigPath}" (check which config file the daemon was started with)`
+                : `: config.toml sets config_path = "${i.diskConfigPath}" but containerd was started before that edit — restart containerd`,
+            );
+          } else parts.push(': config_path is not set in config.toml for the CRI plugin');
+        } else if (!i.live.configPath.split(':').includes(i.hostsDir)) {
+          parts.push(`: the daemon reads hosts from ${i.live.configPath}, not from ${i.hostsDir}`);
+        } else if (cri.doc) {
+          parts.push(`: ${whyNot(cri.doc)}`);
+        }
+      } else if (cri.doc) {
+        if (!cri.doc.hostsDir) {
+          parts.push(
+            `and its pull loaded no host directory${i.diskConfigPath ? ` although config.toml sets config_path = "${i.diskConfigPath}"` : ' (config_path is not set in config.toml)'}` +
+              (i.diskConfigPath?.includes(':') ? '; a colon-separated config_path is read as one path by the transfer service on 2.1+' : '') +
+              (i.diskConfigPath && !i.diskConfigPath.includes(':')
+                ? i.configNewerThanDaemon
+                  ? ': containerd was started before config.toml was edited — restart containerd'
+                  : '; if config.toml was edited after containerd started, restart containerd'
+                : ''),
+          );
+        } else parts.push(`: ${whyNot(cri.doc)}`);
+      } else if (cri.error) {
+        parts.push(`(${cri.error}); no daemon log was available to show which hosts it tried (pass --daemon-log)`);
+      }
+      criLine = parts.join(' ').replace(/ :/g, ':');
+    }
+    statements.push(criLine);
+  }
+
+  let verdict: string;
+  if (cri && cri.code === 'UNIMPLEMENTED') verdict = criLine!;
+  else if (filesWork && cri && !cri.doc?.mirrorUsed) verdict = `ctr with --hosts-dir uses the mirror, CRI does not${criLine ? ` — ${criLine.replace(/^CRI \(as kubelet\) did not use a mirror,? ?/, '')}` : ''}`;
+  else if (filesWork && cri?.doc?.mirrorUsed) verdict = 'the mirror is used by ctr --hosts-dir and by CRI: nothing is ignored';
+  else if (ctrHd?.doc && !filesWork) verdict = `the mirror is not used even with --hosts-dir: ${whyNot(ctrHd.doc)}`;
+  else verdict = statements[statements.length - 1] ?? 'no pull could be traced';
+  return { verdict: verdict.replace(/\s+/g, ' ').trim(), statements, mirrorUsedBy };
+}

@@ -1,0 +1,58 @@
+/** Text rendering of a live trace: the three paths side by side, then what the difference proves. Pure. */
+import { redact } from '../report/redact.js';
+import type { TraceRun, PathRun } from '../probe/tracer.js';
+
+const TITLES: Record<PathRun['path'], string> = { ctr: 'ctr (no --hosts-dir)', 'ctr-hosts-dir': 'ctr --hosts-dir', cri: 'CRI (as kubelet)' };
+
+function cellFor(run: PathRun, host: string): string {
+  const tried = run.doc?.attempts.filter((a) => a.host === host && a.kind === 'resolve') ?? [];
+  if (tried.length === 0) return '-';
+  const last = tried[tried.length - 1]!;
+  return `${last.status ? `${last.status} ` : ''}${last.outcome}`;
+}
+
+function resultOf(run: PathRun): string {
+  const secs = `${(run.durationMs / 1000).toFixed(1)} s`;
+  if (run.stoppedBy === 'stall') return `stalled on ${run.stalledOn ?? '?'} (${secs})`;
+  if (run.stoppedBy === 'timeout') return `timed out (${secs})`;
+  if (run.stoppedBy === 'abort') return `interrupted (${secs})`;
+  if (run.stoppedBy === 'verdict') {
+    if (run.doc?.resolved.host) return `manifest served, stopped (${secs})`;
+    if (run.doc?.result === 'failure' || run.pulled === false && run.path !== 'cri') return `failed (${secs})`;
+    return `mirrors failed, stopped (${secs})`;
+  }
+  if (run.code === 'UNIMPLEMENTED') return 'CRI not loaded';
+  return run.pulled ? `pulled (${secs})` : `failed (${secs})`;
+}
+
+export function renderTraceRunText(run: TraceRun): string {
+  const paths = run.paths;
+  const hosts: string[] = [];
+  for (const p of paths) for (const a of p.doc?.attempts ?? []) if (a.kind === 'resolve' && !hosts.includes(a.host)) hosts.push(a.host);
+  const mirrorHosts = new Set(paths.flatMap((p) => p.doc?.attempts.filter((a) => a.mirror).map((a) => a.host) ?? []));
+  const rows: string[][] = [
+    ['', ...paths.map((p) => TITLES[p.path])],
+    ['host directory', ...paths.map((p) => (p.doc?.hostsDir ?? (p.doc ? 'none loaded' : p.path === 'cri' ? '(no daemon log)' : '-')))],
+    ...hosts.map((h, i) => [`${i + 1}. ${h}${mirrorHosts.has(h) ? ' (mirror)' : ''}`, ...paths.map((p) => cellFor(p, h))]),
+    ['manifest from', ...paths.map((p) => p.doc?.resolved.host ?? '-')],
+    ['blobs from', ...paths.map((p) => (p.doc?.blobHosts.length ? p.doc.blobHosts.join(', ') : p.blobNote ? '(none fetched)' : '-'))],
+    ['result', ...paths.map(resultOf)],
+  ];
+  const widths = rows[0]!.map((_, c) => Math.min(40, Math.max(...rows.map((r) => (r[c] ?? '').length))));
+  const fit = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
+  const out: string[] = [];
+  out.push(`mirror-doctor trace ${run.ref}`);
+  out.push(`containerd ${run.containerd.server ?? '?'} (ctr ${run.containerd.client ?? '?'}) at ${run.address}; hosts dir ${run.hostsDir}; namespace ${run.namespace} (removed)`);
+  out.push('');
+  for (const r of rows) out.push(r.map((c, i) => fit(c, widths[i]!)).join('  ').trimEnd());
+  out.push('');
+  for (const p of paths) {
+    const notes = [p.modeReason, p.error ? `error: ${p.error}` : null, p.blobNote].filter(Boolean);
+    if (notes.length) out.push(`${TITLES[p.path]}:`, ...notes.map((n) => `  ${n}`));
+  }
+  if (run.live) out.push(run.live.exposed ? `live CRI registry config: configPath ${JSON.stringify(run.live.configPath)}${run.live.hasMirrors ? ' (legacy mirrors set)' : ''}` : 'live CRI registry config: not exposed by this containerd (2.x reports no registry config over CRI)');
+  out.push('', 'What the difference proves:', ...run.comparison.statements.map((s) => `  - ${s}`));
+  if (run.leftovers.length) out.push('', 'Cleanup could not remove:', ...run.leftovers.map((l) => `  ${l}`));
+  out.push('', `verdict: ${run.comparison.verdict}`);
+  return redact(`${out.join('\n')}\n`);
+}
