@@ -1,0 +1,94 @@
+/**
+ * What the difference between the three pull paths proves, on recorded real pulls: for every lab
+ * scenario and containerd version, the ctr traces (without and with --hosts-dir, local mode), the
+ * CRI pull's daemon log, the live registry config from CRI Status and config.toml on disk.
+ */
+import { describe, it, expect } from 'vitest';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseTraceText } from '../../../src/trace/index.js';
+import { comparePaths, type LiveRegistry, type PathOutcome } from '../../../src/trace/compare-paths.js';
+import { earlyStop, markStalled } from '../../../src/trace/early-stop.js';
+import { expectedComparison, type LabSeries } from '../../helpers/scenario-expectations.js';
+
+const LAB = resolve(__dirname, '../../fixtures/lab');
+const read = (...p: string[]) => readFileSync(join(LAB, ...p), 'utf8');
+const meta = (...p: string[]) => JSON.parse(read(...p, 'meta.json')) as { ref: string; exitCode?: number; hostsDir?: string; error?: { code: string } | null; imageRef?: string | null };
+
+function outcomes(series: LabSeries, scenario: string): { paths: PathOutcome[]; live: LiveRegistry; hostsDir: string; diskConfigPath: string | null } {
+  const local = series === '2.1' ? '-local' : '';
+  const ctrPath = (variant: string, path: 'ctr' | 'ctr-hosts-dir'): PathOutcome => {
+    const m = meta(series, scenario, variant);
+    const doc = parseTraceText(read(series, scenario, variant, 'stderr.txt'), { ref: m.ref }).at(-1) ?? null;
+    return { path, doc, pulled: m.exitCode === 0, error: doc?.error ?? null };
+  };
+  const criMeta = meta(series, scenario, 'cri');
+  const criDoc = parseTraceText(read(series, scenario, 'cri', 'daemon.log')).at(-1) ?? null;
+  const status = JSON.parse(read(series, scenario, 'cri', 'status.json')) as { status: { registry: { configPath: string; mirrors: Record<string, unknown> | null } | null } | null };
+  const reg = status.status?.registry ?? null;
+  const config = read(series, scenario, 'config.toml');
+  return {
+    paths: [
+      ctrPath(`ctr-no-hosts-dir${local}`, 'ctr'),
+      ctrPath(`ctr-hosts-dir${local}`, 'ctr-hosts-dir'),
+      { path: 'cri', doc: criDoc, pulled: !!criMeta.imageRef, error: criMeta.error ? 'failed' : null, code: criMeta.error?.code ?? null },
+    ],
+    live: reg ? { exposed: true, configPath: reg.configPath, hasMirrors: !!reg.mirrors && Object.keys(reg.mirrors).length > 0 } : { exposed: false, configPath: null, hasMirrors: false },
+    hostsDir: meta(series, scenario, `ctr-hosts-dir${local}`).hostsDir!,
+    diskConfigPath: /config_path = "([^"]+)"/.exec(config)?.[1] ?? null,
+  };
+}
+
+const cases = (['1.6', '1.7', '2.1'] as const).flatMap((series) =>
+  readdirSync(join(LAB, series))
+    .filter((s) => existsSync(join(LAB, series, s, 'cri', 'meta.json')))
+    .map((scenario) => [series, scenario] as const),
+);
+
+describe('comparePaths on every recorded scenario', () => {
+  it('covers 18 scenarios on three versions', () => {
+    expect(cases).toHaveLength(54);
+  });
+
+  it.each(cases)('%s %s', (series, scenario) => {
+    const o = outcomes(series, scenario);
+    const c = comparePaths({
+      ...o,
+      // in the lab only this scenario edits config.toml after the daemon started
+      configNewerThanDaemon: scenario === 'cri-config-edited-after-start',
+    });
+    const e = expectedComparison(scenario, series, 5100);
+    expect(c.verdict).toMatch(e.verdict);
+    expect(c.mirrorUsedBy.includes('ctr-hosts-dir')).toBe(e.files);
+    expect(c.mirrorUsedBy.includes('ctr')).toBe(false);
+    if (e.cri !== null) expect(c.mirrorUsedBy.includes('cri')).toBe(e.cri);
+    expect(c.statements[0]).toMatch(/^ctr without --hosts-dir went to /);
+  });
+});
+
+describe('earlyStop', () => {
+  const doc = (series: LabSeries, scenario: string, variant: string) => parseTraceText(read(series, scenario, variant, 'stderr.txt')).at(-1)!;
+  it('stops once the pull has ended or the manifest is served', () => {
+    expect(earlyStop(doc('1.7', 'mirror-ok', 'ctr-hosts-dir'))).toBe('pull-ended');
+    expect(earlyStop(undefined)).toBeNull();
+  });
+  it('sees "every mirror failed, containerd moved on to the upstream" in a partial trace', () => {
+    // the mirror-404 trace cut right where containerd turns to the upstream
+    const text = read('1.7', 'mirror-404', 'ctr-hosts-dir', 'stderr.txt').split('\n');
+    const cut = text.findIndex((l) => l.includes('msg=resolving') && l.includes('host=registry-1.docker.io'));
+    expect(cut).toBeGreaterThan(0);
+    const partial = parseTraceText(text.slice(0, cut + 1).join('\n')).at(-1);
+    expect(earlyStop(partial)).toBe('mirrors-failed');
+    // before the upstream request, nothing is decided yet
+    expect(earlyStop(parseTraceText(text.slice(0, cut).join('\n')).at(-1))).toBeNull();
+  });
+  it('markStalled turns the open attempt into an inferred timeout', () => {
+    const text = read('1.7', 'mirror-ok', 'ctr-hosts-dir', 'stderr.txt').split('\n');
+    const cut = text.findIndex((l) => l.includes('msg="do request"'));
+    const partial = parseTraceText(text.slice(0, cut + 1).join('\n')).at(-1)!;
+    const { doc: d, host } = markStalled(partial, 2000);
+    expect(host).toBe('127.0.0.1:5101');
+    expect(d.attempts.at(-1)).toMatchObject({ outcome: 'timeout', error: 'no answer within 2 s' });
+    expect(d.attempts.at(-1)!.inferred).toMatch(/stopped waiting after 2 s/);
+  });
+});
