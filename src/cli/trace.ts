@@ -57,7 +57,7 @@ export async function prepareTrace(ref: string, o: TraceCliOptions, extra: strin
   const responseStallMs = seconds('response-timeout', o.responseTimeout, 20);
 
   const versions = await ctrVersions(ctr, address);
-  if (!versions.client) throw new UsageError(`cannot run ${ctr}: ${versions.error ?? 'not found'}`, 'install ctr (it comes with containerd) or pass --ctr PATH');
+  if (!versions.client) throw new UsageError(`cannot run ctr: ${versions.error ?? `${ctr}: not found`}`, 'install ctr (it comes with containerd) or pass --ctr PATH');
   if (!versions.server) throw new UsageError(`cannot reach containerd at ${address}: ${versions.error}`, 'pass --address SOCKET (k3s: /run/k3s/containerd/containerd.sock)');
 
   // config.toml on disk: its config_path (for the CRI comparison and the default --hosts-dir)

@@ -16,6 +16,7 @@ import { CriClient, CriError, liveRegistryConfig } from './cri-client.js';
 import { logOffset, readLogFrom } from './log-file.js';
 import { findDaemonProcess } from './daemon-process.js';
 import { ContainerdApi } from './containerd-api.js';
+import { GrpcCallError } from './grpc-unary.js';
 import { earlyStop, markStalled, type EarlyStop } from '../trace/early-stop.js';
 
 /** Lines after which the verdict may have changed (a cheap filter before asking the parser). */
@@ -96,10 +97,22 @@ export class TraceError extends Error {}
 /** The containerd namespace CRI (kubelet) uses. */
 export const CRI_NAMESPACE = 'k8s.io';
 
+/**
+ * The ctr client's version (`ctr --version`, no daemon needed) and the daemon's (over the API),
+ * at the same time. A missing ctr or an unreachable daemon is reported in `error`.
+ */
 export async function ctrVersions(ctr: string, address: string): Promise<{ client: string | null; server: string | null; error: string | null }> {
-  const r = await execa(ctr, ['--address', address, 'version'], { reject: false, timeout: 10_000, stdin: 'ignore' });
-  const pick = (section: string) => new RegExp(`${section}:\\s*\\n\\s*Version:\\s*(\\S+)`).exec(r.stdout)?.[1] ?? null;
-  return { client: pick('Client'), server: pick('Server'), error: r.exitCode === 0 ? null : (r.stderr || r.stdout || String(r.exitCode)).trim() };
+  const api = new ContainerdApi(address);
+  const [client, server] = await Promise.all([
+    execa(ctr, ['--version'], { reject: false, timeout: 10_000, stdin: 'ignore' }).then(
+      (r) => (r.exitCode === 0 ? { value: /\s(v?\d[^\s]*)\s*$/.exec(r.stdout.trim())?.[1] ?? null, error: null } : { value: null, error: r.exitCode === undefined ? `${ctr}: ${/ENOENT/.test(r.shortMessage ?? '') ? 'no such file' : (r.shortMessage ?? '').split('\n')[0]}` : (r.stderr || r.stdout).trim() }),
+    ),
+    api.version().then(
+      (v) => ({ value: v.version, error: null }),
+      (e: Error) => ({ value: null, error: e instanceof GrpcCallError ? `${e.code}: ${e.details.replace(/\s*Resolution note:.*$/s, '')}` : e.message }),
+    ),
+  ]).finally(() => api.close());
+  return { client: client.value, server: server.value, error: client.error ?? server.error };
 }
 
 function ctrArgs(o: TraceOptions, namespace: string, serverVersion: string, withHostsDir: boolean): { args: string[]; mode: 'local' | 'transfer'; reason: string } {
