@@ -125,4 +125,13 @@ export interface Facts {
   traceError: string | null;
   /** the user who invoked mirror-doctor (SUDO_UID when run through sudo) */
   invokingUser: { uid: number; name: string | null };
+  // ---- optional additions (effects layer) ----
+  /** where `address` came from: --address, the detected distribution's socket, or the default */
+  addressSource?: 'option' | 'distribution' | 'default';
+  /** where `configFile` came from: --config, the daemon's --config flag, the distribution, or the default */
+  configFileSource?: 'option' | 'daemon-flag' | 'distribution' | 'default';
+  /** mtime (ms since the epoch) of config.toml and of every import merged into it */
+  configMtimes?: Record<string, number>;
+  /** what gathering could not do or assumed, in plain words (e.g. --root without --address: offline) */
+  notes?: string[];
 }

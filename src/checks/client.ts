@@ -1,0 +1,108 @@
+/**
+ * Client layer: which client pulls and what it reads (reference §4). ctr is how people test a
+ * mirror, and it behaves unlike kubelet: no config_path, another namespace, the transfer service.
+ */
+import { parseCtrReference } from '../containerd/reference.js';
+import { parseContainerdVersion } from '../containerd/version.js';
+import type { Check } from './types.js';
+import { attemptEvidence, commandEvidence, finding, quote } from './make.js';
+
+const ctrIgnoresConfigPath: Check = {
+  id: 'ctr-ignores-config-path',
+  run(facts, d) {
+    const hasHostsConfig = d.hostDirs.some((v) => v.dir) || d.config.cri.configPath !== '';
+    if (!hasHostsConfig || !d.registryHost) return [];
+    const evidence = [];
+    const ctr = d.trace.ctr;
+    const first = ctr?.doc?.attempts.find((a) => a.kind === 'resolve');
+    if (ctr && first) evidence.push(attemptEvidence(ctr, first));
+    const note = d.plans.ctr.decisions.find((x) => x.code === 'ctr.no-hosts-dir');
+    if (note) evidence.push({ kind: 'command' as const, source: `ctr images pull ${d.ctrRef}`, text: note.message });
+    return [
+      finding('ctr-ignores-config-path', {
+        detail:
+          `\`ctr images pull\` without --hosts-dir reads no hosts.toml at all, in any version and mode; CRI's config_path is never read by ctr. ` +
+          `A ctr pull that goes to the upstream proves nothing about the mirror${ctr?.doc && !ctr.doc.mirrorUsed ? ` (the traced ctr pull went to ${first?.host ?? 'the upstream'})` : ''}.`,
+        evidence,
+        fix: [`ctr images pull --hosts-dir ${d.hostsDir} ${d.ctrRef}`, `crictl pull ${facts.ref.input}   # what kubelet does`],
+      }),
+    ];
+  },
+};
+
+function ctrVersion(facts: Parameters<Check['run']>[0]): string | null {
+  return facts.versions.ctr.value ?? facts.containerdVersion.value ?? null;
+}
+
+const ctrTransferService: Check = {
+  id: 'ctr-transfer-service',
+  run(facts, d) {
+    const raw = ctrVersion(facts);
+    const v = raw ? parseContainerdVersion(raw) : null;
+    if (!v?.ok || v.version.major < 2) return [];
+    const evidence = [commandEvidence('ctr --version', raw!)];
+    const note = d.plans.ctrHostsDir.decisions.find((x) => x.code === 'ctr.transfer-hosts-dir');
+    if (note) evidence.push(commandEvidence(`ctr images pull --hosts-dir ${d.hostsDir} ${d.ctrRef}`, note.message));
+    return [
+      finding('ctr-transfer-service', {
+        detail:
+          `ctr ${v.version.major}.${v.version.minor} pulls through the daemon's transfer service by default: the daemon resolves and fetches, ` +
+          `opens --hosts-dir on its own filesystem, uses its own proxy environment, and logs the registry requests in the daemon log (not ctr's output). ` +
+          `--skip-verify, --tlscacert, --tlscert and --tlskey are refused without --local.`,
+        evidence,
+        fix: [`ctr images pull --local --hosts-dir ${d.hostsDir} ${d.ctrRef}   # resolve in ctr itself, requests visible with --debug`],
+      }),
+    ];
+  },
+};
+
+const ctrNamespace: Check = {
+  id: 'ctr-namespace',
+  run(facts, d) {
+    if (!facts.daemon.reachable || !d.config.cri.loads) return [];
+    return [
+      finding('ctr-namespace', {
+        detail:
+          'ctr uses the containerd namespace `default` unless -n is given; kubelet and crictl use `k8s.io`. An image pulled with plain ctr is invisible to kubelet, which pulls again (through CRI and its config_path).',
+        evidence: [commandEvidence('ctr namespaces ls', 'kubelet/CRI namespace: k8s.io; ctr default: default (or $CONTAINERD_NAMESPACE)')],
+        fix: [`ctr -n k8s.io images pull --hosts-dir ${d.hostsDir} ${d.ctrRef}`, `ctr -n k8s.io images ls | grep ${quote(d.ref?.repository ?? facts.ref.input)}`],
+      }),
+    ];
+  },
+};
+
+const ctrMissing: Check = {
+  id: 'ctr-missing',
+  run(facts) {
+    const c = facts.versions.ctr;
+    if (c.value !== null) return [];
+    if (!/ENOENT|not found|no such file/i.test(c.unknown.error)) return [];
+    return [
+      finding('ctr-missing', {
+        detail: `ctr could not be run (${c.unknown.error}), so the ctr pulls cannot be traced; the CRI pull and the file checks still run.`,
+        evidence: [commandEvidence(c.unknown.source, c.unknown.error)],
+        fix: ['install the containerd package that ships ctr (ctr comes with containerd), or pass --ctr PATH', 'k3s/RKE2: use `k3s ctr` / `/var/lib/rancher/rke2/bin/ctr`'],
+      }),
+    ];
+  },
+};
+
+const ctrReferenceWithoutHost: Check = {
+  id: 'ctr-reference-without-host',
+  run(facts, d) {
+    if (facts.ref.source !== 'argument' || !d.ref) return [];
+    const r = parseCtrReference(facts.ref.input);
+    const hostLooksWrong = r.ok && !r.ref.hostname.includes('.') && !r.ref.hostname.includes(':') && r.ref.hostname !== 'localhost';
+    if (r.ok && !hostLooksWrong) return [];
+    const why = r.ok ? `ctr takes ${quote(r.ref.hostname)} as the registry host and looks up ${d.hostsDir}/${r.ref.hostname}` : `ctr fails: ${r.error}`;
+    return [
+      finding('ctr-reference-without-host', {
+        detail: `${quote(facts.ref.input)} is not a full reference for ctr, which does not normalise names the way CRI does (${why}). CRI reads it as ${d.ref.name}.`,
+        evidence: [commandEvidence(`ctr images pull ${facts.ref.input}`, r.ok ? `registry host: ${r.ref.hostname}` : `ctr: ${r.error}`)],
+        fix: [`ctr images pull --hosts-dir ${d.hostsDir} ${d.ref.name}`],
+      }),
+    ];
+  },
+};
+
+export const CLIENT_CHECKS: Check[] = [ctrIgnoresConfigPath, ctrTransferService, ctrNamespace, ctrMissing, ctrReferenceWithoutHost];

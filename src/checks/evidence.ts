@@ -1,0 +1,197 @@
+/**
+ * Evidence layer: what the live pulls showed (the traces of `trace`). Skipped with --offline.
+ */
+import type { PathRun } from '../probe/tracer.js';
+import type { Outcome, TraceAttempt, TraceDoc } from '../trace/schema.js';
+import type { Derived } from './derived.js';
+import type { Evidence, Finding } from './finding.js';
+import type { Check } from './types.js';
+import { attemptEvidence, finding, pathLabel, quote } from './make.js';
+
+/** The paths that read hosts.toml (ctr without --hosts-dir never does). */
+function mirrorPaths(d: Derived): PathRun[] {
+  return [d.trace.ctrHostsDir, d.trace.cri].filter((p): p is PathRun => !!p?.doc);
+}
+
+/** The doc shows resolver debug lines, so the absence of "loading host directory" means something. */
+function sawResolver(doc: TraceDoc): boolean {
+  return doc.attempts.some((a) => a.evidence === 'debug');
+}
+
+const traceUnavailable: Check = {
+  id: 'trace-unavailable',
+  run(facts) {
+    if (facts.trace) return [];
+    return [
+      finding('trace-unavailable', {
+        detail: facts.offline
+          ? '--offline: no pulls were made, so the evidence checks are skipped and the verdict comes from the files alone.'
+          : `No live trace${facts.traceError ? `: ${facts.traceError}` : ''}; the verdict comes from the files alone.`,
+        evidence: facts.traceError ? [{ kind: 'command', source: 'mirror-doctor trace', text: facts.traceError }] : [],
+      }),
+    ];
+  },
+};
+
+const mirrorUsed: Check = {
+  id: 'mirror-used',
+  run(_facts, d) {
+    const used = mirrorPaths(d).filter((p) => p.doc!.mirrorUsed);
+    if (used.length === 0) return [];
+    const evidence: Evidence[] = [];
+    for (const p of used) {
+      const a = p.doc!.attempts.find((x) => x.mirror && x.outcome === 'ok');
+      if (a) evidence.push(attemptEvidence(p, a));
+    }
+    const host = used[0]!.doc!.resolved.host ?? used[0]!.doc!.blobHosts[0] ?? 'the mirror';
+    const cri = d.trace.cri;
+    return [
+      finding('mirror-used', {
+        severity: 'ok',
+        title: `the mirror ${host} served the pull`,
+        detail: `${used.map(pathLabel).join(' and ')} pulled through ${host} (requests with ?ns=).${cri && !cri.doc?.mirrorUsed ? ' CRI did not: see cri-path-differs.' : ''}`,
+        evidence,
+      }),
+    ];
+  },
+};
+
+const OUTCOME_TEXT: Partial<Record<Outcome, { what: string; fix: (host: string, url: string) => string[] }>> = {
+  'not-found': { what: 'the mirror answered 404: it does not have the image (or serves another path)', fix: (h, u) => [`curl -sSI '${u}'`, 'a pull-through cache must be configured for this upstream; a mirror that routes by path needs ?ns= support or override_path'] },
+  unauthorized: { what: 'the mirror answered 401: it wants credentials containerd does not send to it', fix: (h) => [`give CRI credentials for the mirror host: [plugins."io.containerd.cri.v1.images".registry.configs.${quote(h)}.auth] (1.x: plugins."io.containerd.grpc.v1.cri".registry.configs)`, `or in hosts.toml: [host."…".header]\n  Authorization = "Basic <base64 user:password>"`] },
+  forbidden: { what: 'the mirror answered 403', fix: (h) => [`check the mirror's access rules for this repository and the credentials for ${h}`] },
+  'bad-request': { what: 'the mirror answered 400, often because it rejects the ?ns= query containerd adds for mirrors', fix: (_h, u) => [`curl -sSI '${u}'`, 'configure the mirror to accept (or ignore) the ns parameter'] },
+  'server-error': { what: 'the mirror answered 5xx', fix: (h) => [`check the mirror's logs (${h})`] },
+  'tls-unknown-authority': { what: "the mirror's certificate is signed by a CA containerd does not trust", fix: () => ['add the CA to the host table: ca = "ca.crt"   # relative to the hosts folder', 'or install it in the system trust store and restart containerd'] },
+  'tls-hostname-mismatch': { what: "the mirror's certificate does not name the host in the URL", fix: (h) => [`use the name in the certificate in [host."https://…"], or reissue the certificate with ${h} in its SANs`] },
+  'tls-other': { what: 'the TLS handshake with the mirror failed', fix: (h) => [`openssl s_client -connect ${h} -showcerts </dev/null`] },
+  'http-response-to-https': { what: 'the mirror speaks plain HTTP but containerd used https://', fix: (h) => [`write the host as [host."http://${h}"] in hosts.toml`] },
+  'connection-refused': { what: 'nothing listens on the mirror address', fix: (h) => [`check that the mirror runs and listens on ${h} (as the daemon sees the network)`, 'dial_timeout = "1s" shortens waits on a dead mirror (2.0.7+/2.1+)'] },
+  'dns-failure': { what: 'the mirror host name does not resolve on the node', fix: (h) => [`getent hosts ${h.replace(/:\d+$/, '')}   # the daemon uses the node's DNS, not the cluster's`] },
+  timeout: { what: 'the mirror did not answer in time', fix: () => ['check firewalls and proxies between the node and the mirror', 'dial_timeout = "1s" makes the fallback faster (2.0.7+/2.1+)'] },
+  'no-route': { what: 'there is no route to the mirror', fix: (h) => [`ip route get $(getent hosts ${h.replace(/:\d+$/, '')} | cut -d' ' -f1)`] },
+};
+
+interface Fallback {
+  host: string;
+  outcome: Outcome;
+  to: string | null;
+  evidence: Evidence[];
+  url: string;
+  paths: string[];
+  recovered: boolean;
+}
+
+function fallbacksOf(p: PathRun): Array<{ host: string; outcome: Outcome; to: string | null; attempt: TraceAttempt | undefined }> {
+  const doc = p.doc!;
+  const mirrorHosts = new Set(doc.attempts.filter((a) => a.mirror).map((a) => a.host));
+  const out: Array<{ host: string; outcome: Outcome; to: string | null; attempt: TraceAttempt | undefined }> = doc.fallback.filter((f) => mirrorHosts.has(f.from)).map((f) => ({ host: f.from, outcome: f.reason, to: f.to, attempt: doc.attempts.find((a) => a.host === f.from && a.mirror && a.outcome !== 'ok') }));
+  // a failed mirror that was the last host (no fallback recorded)
+  for (const a of doc.attempts) {
+    if (!a.mirror || a.outcome === 'ok' || a.kind === 'auth') continue;
+    if (out.some((o) => o.host === a.host)) continue;
+    if (!doc.mirrorUsed) out.push({ host: a.host, outcome: a.outcome, to: null, attempt: a });
+  }
+  return out;
+}
+
+const mirrorFallback: Check = {
+  id: 'mirror-fallback',
+  run(_facts, d) {
+    const byKey = new Map<string, Fallback>();
+    for (const p of mirrorPaths(d)) {
+      for (const f of fallbacksOf(p)) {
+        const key = `${f.host} ${f.outcome}`;
+        const cur = byKey.get(key) ?? { host: f.host, outcome: f.outcome, to: f.to, evidence: [], url: f.attempt?.url ?? `https://${f.host}/v2/`, paths: [], recovered: true };
+        if (f.attempt) cur.evidence.push(attemptEvidence(p, f.attempt));
+        cur.paths.push(pathLabel(p));
+        cur.recovered &&= p.doc!.mirrorUsed;
+        byKey.set(key, cur);
+      }
+    }
+    const out: Finding[] = [];
+    for (const f of byKey.values()) {
+      const t = OUTCOME_TEXT[f.outcome];
+      out.push(
+        finding('mirror-fallback', {
+          severity: f.recovered ? 'warning' : 'error',
+          title: `the mirror ${f.host} failed (${f.outcome})${f.to ? ` and containerd fell back to ${f.to}` : ''}`,
+          detail: `${t?.what ?? `the mirror failed: ${f.outcome}`}. Seen in ${[...new Set(f.paths)].join(' and ')}.${f.to ? ` containerd then tried ${f.to}${f.recovered ? ', and another mirror served the pull' : ''}; the mirror failure only shows in debug/info logs.` : ''}`,
+          evidence: f.evidence,
+          fix: t?.fix(f.host, f.url) ?? [`curl -sSI '${f.url}'`],
+        }),
+      );
+    }
+    return out;
+  },
+};
+
+const mirrorNotTried: Check = {
+  id: 'mirror-not-tried',
+  run(_facts, d) {
+    const out: Finding[] = [];
+    for (const p of mirrorPaths(d)) {
+      const doc = p.doc!;
+      if (!doc.hostsDir || doc.hostsTomlErrors.length > 0 || !sawResolver(doc)) continue;
+      if (doc.attempts.some((a) => a.mirror)) continue;
+      const first = doc.attempts.find((a) => a.kind === 'resolve') ?? doc.attempts[0];
+      out.push(
+        finding('mirror-not-tried', {
+          detail: `${pathLabel(p)} loaded ${doc.hostsDir} but asked no mirror${first ? `: it went straight to ${first.host}` : ''} (no hosts.toml in the folder, no mirror entry, or no mirror with the capability the request needs).`,
+          evidence: [{ kind: 'trace', source: `${pathLabel(p)}`, text: `loading host directory dir=${doc.hostsDir}` }, ...(first ? [attemptEvidence(p, first)] : [])],
+          fix: [`mirror-doctor explain ${d.ctrRef}   # shows which hosts containerd builds from ${doc.hostsDir}`],
+        }),
+      );
+    }
+    return out;
+  },
+};
+
+const hostsDirNotLoaded: Check = {
+  id: 'hosts-dir-not-loaded',
+  run(_facts, d) {
+    const out: Finding[] = [];
+    for (const p of mirrorPaths(d)) {
+      const doc = p.doc!;
+      if (doc.hostsDir || !sawResolver(doc)) continue;
+      const first = doc.attempts.find((a) => a.kind === 'resolve') ?? doc.attempts[0];
+      const why =
+        p.path === 'cri'
+          ? `the daemon's CRI plugin did not look up a hosts folder for ${d.registryHost ?? 'the registry'} (config_path unset or not applied, or no folder with that name under it)`
+          : `no folder under ${d.hostsDir} matches ${d.registryHost ?? 'the registry'}`;
+      out.push(
+        finding('hosts-dir-not-loaded', {
+          detail: `${pathLabel(p)} made its requests without loading any hosts folder: ${why}.`,
+          evidence: [{ kind: 'trace', source: pathLabel(p), line: doc.lines.first, text: 'no "loading host directory" line before the first request' }, ...(first ? [attemptEvidence(p, first)] : [])],
+          fix: [`mirror-doctor explain ${d.ctrRef}`],
+        }),
+      );
+    }
+    return out;
+  },
+};
+
+const criPathDiffers: Check = {
+  id: 'cri-path-differs',
+  run(facts, d) {
+    const hd = d.trace.ctrHostsDir;
+    const cri = d.trace.cri;
+    if (!hd?.doc?.mirrorUsed || !cri) return [];
+    if (cri.doc?.mirrorUsed) return [];
+    const evidence: Evidence[] = [];
+    const a = hd.doc.attempts.find((x) => x.mirror && x.outcome === 'ok');
+    if (a) evidence.push(attemptEvidence(hd, a));
+    const c = cri.doc?.attempts.find((x) => x.kind === 'resolve');
+    if (c) evidence.push(attemptEvidence(cri, c));
+    else if (cri.error) evidence.push({ kind: 'api', source: 'CRI PullImage', text: cri.error });
+    return [
+      finding('cri-path-differs', {
+        detail: `The hosts.toml files work (ctr --hosts-dir ${d.hostsDir} used the mirror) but the CRI pull, as kubelet does it, did not. ${facts.trace?.comparison.verdict ?? ''}`.trim(),
+        evidence,
+        fix: ['see the config findings above: config_path, the CRI plugin, and whether containerd was restarted'],
+      }),
+    ];
+  },
+};
+
+export const EVIDENCE_CHECKS: Check[] = [traceUnavailable, mirrorUsed, mirrorFallback, mirrorNotTried, hostsDirNotLoaded, criPathDiffers];

@@ -1,0 +1,274 @@
+/**
+ * Hosts folders layer (reference §1.2, §1.3, §1.11, §1.12): which folder containerd uses for the
+ * registry, and whether it holds a hosts.toml it can read.
+ */
+import { goPathClean, goPathJoin, goSplitHostPort } from '../containerd/go-url.js';
+import { hostDirectoryName } from '../containerd/host-dirs.js';
+import { lookupEntry } from '../containerd/node-snapshot.js';
+import type { ClientPlan } from '../containerd/plan.js';
+import type { Derived, HostDirView } from './derived.js';
+import { selectedHostDirs } from './derived.js';
+import type { Facts } from './facts.js';
+import type { Finding } from './finding.js';
+import type { Check } from './types.js';
+import { decisionEvidence, finding, quote, wholeFileEvidence } from './make.js';
+
+/** Names in a hosts root (snapshot listing, plus the entries the probe stat'ed). */
+function rootNames(facts: Facts, root: string): string[] {
+  const names = new Set<string>();
+  const e = lookupEntry(facts.snapshot, root);
+  if (e.kind === 'directory') for (const x of e.entries ?? []) if (x.kind === 'directory' || x.kind === 'symlink') names.add(x.name);
+  const prefix = `${goPathClean(root)}/`;
+  for (const f of facts.hostDirEntries) {
+    const p = goPathClean(f.path);
+    if (p.startsWith(prefix) && !p.slice(prefix.length).includes('/') && f.kind !== 'missing' && f.kind !== 'file') names.add(p.slice(prefix.length));
+  }
+  for (const [p, v] of Object.entries(facts.snapshot.entries)) {
+    if (p.startsWith(prefix) && !p.slice(prefix.length).includes('/') && v.kind === 'directory') names.add(p.slice(prefix.length));
+  }
+  return [...names].sort();
+}
+
+function rootExists(facts: Facts, root: string): boolean {
+  return lookupEntry(facts.snapshot, root).kind === 'directory' || rootNames(facts, root).length > 0;
+}
+
+/** Folder names that look meant for `host` but are not what containerd looks up (§1.2). */
+export function misnamedFolders(host: string, names: string[]): Array<{ name: string; why: string }> {
+  const ok = new Set([hostDirectoryName(host), host, '_default']);
+  const hp = goSplitHostPort(host);
+  const bare = (hp?.host ?? host).toLowerCase();
+  const port = hp?.port ?? '';
+  const out: Array<{ name: string; why: string }> = [];
+  for (const name of names) {
+    if (ok.has(name)) continue;
+    const lower = name.toLowerCase();
+    let why: string | undefined;
+    if (host === 'docker.io' && ['registry-1.docker.io', 'index.docker.io', 'registry.hub.docker.com', 'hub.docker.com', 'docker.com', 'registry.docker.io'].includes(lower)) {
+      why = 'Docker Hub images are looked up as docker.io (the reference host), never registry-1.docker.io or index.docker.io';
+    } else if (lower === host.toLowerCase() || lower === hostDirectoryName(host).toLowerCase()) {
+      why = 'folder names are case-sensitive';
+    } else if (port && (lower === bare || lower === `${bare}_${port}` || lower === `${bare}${port}` || lower === `${bare}-${port}` || lower === `_${bare}_${port}_`)) {
+      why = `a registry with a port is looked up as ${hostDirectoryName(host)} or ${host} (the port must match exactly)`;
+    } else if (!port && (lower.startsWith(`${bare}_`) || lower.startsWith(`${bare}:`)) && /^[_:]\d+_?$/.test(lower.slice(bare.length))) {
+      why = `the reference has no port, so containerd looks up ${host}; a folder with a port is for ${bare}:<port> references only`;
+    } else if (/^https?[_:]/.test(lower) && lower.includes(bare)) {
+      why = 'the folder name is the registry host, without a scheme';
+    } else if (lower === `${bare}.d` || lower === `${bare}/`) {
+      why = `the folder must be named exactly ${host}`;
+    }
+    if (why) out.push({ name, why });
+  }
+  return out;
+}
+
+/** Views that matter: the roots CRI reads, else the ctr --hosts-dir root (when it exists). */
+function relevantViews(facts: Facts, d: Derived): HostDirView[] {
+  const cri = d.hostDirs.filter((v) => v.usedBy.includes('cri'));
+  if (cri.length > 0) return cri;
+  if (Object.keys(d.config.cri.mirrors).length > 0) return [];
+  return d.hostDirs.filter((v) => v.usedBy.includes('ctr-hosts-dir') && rootExists(facts, v.root));
+}
+
+const hostDirMisnamed: Check = {
+  id: 'host-dir-misnamed',
+  run(facts, d) {
+    if (!d.registryHost) return [];
+    const out: Finding[] = [];
+    for (const v of d.hostDirs) {
+      const specific = v.dir && !v.dir.endsWith('/_default');
+      if (specific || v.lookup.error) continue;
+      for (const m of misnamedFolders(d.registryHost, rootNames(facts, v.root))) {
+        const wrong = goPathJoin(v.root, m.name);
+        const right = goPathJoin(v.root, d.registryHost.includes(':') ? hostDirectoryName(d.registryHost) : d.registryHost);
+        out.push(
+          finding('host-dir-misnamed', {
+            severity: v.dir ? 'warning' : 'error',
+            detail: `${wrong} is never read for ${d.registryHost}: ${m.why}. containerd looks for ${v.lookup.candidates.filter((c) => c.consulted).map((c) => c.path).join(', ')}${v.dir ? `, and uses ${v.dir}` : ', finds none, and uses the upstream'}.`,
+            evidence: [wholeFileEvidence(wrong, 'exists'), ...v.lookup.candidates.filter((c) => c.consulted).map((c) => wholeFileEvidence(c.path, c.state === 'missing' ? 'does not exist' : c.state))],
+            fix: [`mv ${wrong} ${right}`],
+          }),
+        );
+      }
+    }
+    return out;
+  },
+};
+
+const hostDirMissing: Check = {
+  id: 'host-dir-missing',
+  run(facts, d) {
+    if (!d.registryHost) return [];
+    for (const v of relevantViews(facts, d)) {
+      if (v.dir || v.lookup.error) continue;
+      if (!rootExists(facts, v.root)) continue; // config-path-missing-dir
+      if (misnamedFolders(d.registryHost, rootNames(facts, v.root)).length > 0) continue; // host-dir-misnamed
+      const name = hostDirectoryName(d.registryHost);
+      const looked = v.lookup.candidates.filter((c) => c.consulted).map((c) => c.path);
+      return [
+        finding('host-dir-missing', {
+          detail: `No folder in ${v.root} matches ${d.registryHost} (containerd looked for ${looked.join(', ')}), so ${v.usedBy.includes('cri') ? 'CRI' : 'ctr --hosts-dir'} uses the upstream ${d.registryHost === 'docker.io' ? 'registry-1.docker.io' : d.registryHost} directly.`,
+          evidence: looked.map((p) => wholeFileEvidence(p, 'does not exist')),
+          fix: [`mkdir -p ${goPathJoin(v.root, name)} && $EDITOR ${goPathJoin(v.root, name, 'hosts.toml')}`, `example:\nserver = ${quote(d.registryHost === 'docker.io' ? 'https://registry-1.docker.io' : `https://${d.registryHost}`)}\n\n[host."https://mirror.example.com"]\n  capabilities = ["pull", "resolve"]`],
+        }),
+      ];
+    }
+    return [];
+  },
+};
+
+function hasHostsToml(facts: Facts, dir: string): boolean {
+  const e = lookupEntry(facts.snapshot, goPathJoin(dir, 'hosts.toml'));
+  return e.kind === 'file' && e.size > 0;
+}
+
+function shadowFindings(facts: Facts, plan: ClientPlan, who: string): Finding[] {
+  const lookup = plan.lookup;
+  if (!lookup?.dir) return [];
+  const selected = lookup.candidates.find((c) => c.path === lookup.dir);
+  const selHasToml = hasHostsToml(facts, lookup.dir);
+  const out: Finding[] = [];
+  for (const c of lookup.candidates) {
+    if (c.state !== 'not-reached' || !hasHostsToml(facts, c.path)) continue;
+    const crossRoot = c.root !== selected?.root;
+    if (selHasToml && !(crossRoot && selected?.form === 'default')) continue; // a specific hosts.toml winning over _default is intended
+    out.push(
+      finding('host-dir-shadows-default', {
+        detail: `${who} uses ${lookup.dir}${selHasToml ? '' : ', which has no hosts.toml'}, because it is found first; ${c.path}/hosts.toml is never read for ${lookup.host}${crossRoot ? ' (the first config_path root with any match wins, including its _default)' : ''}.`,
+        evidence: [wholeFileEvidence(lookup.dir, selHasToml ? 'found first' : 'found first, no hosts.toml'), wholeFileEvidence(`${c.path}/hosts.toml`, 'shadowed')],
+        fix: selHasToml ? [`move ${c.path}/hosts.toml to ${lookup.dir}/hosts.toml, or reorder config_path`] : [`rm -r ${lookup.dir}   # if it is empty or only holds certificates you do not need`, `or: cp ${c.path}/hosts.toml ${lookup.dir}/hosts.toml`],
+      }),
+    );
+  }
+  return out;
+}
+
+const hostDirShadowsDefault: Check = {
+  id: 'host-dir-shadows-default',
+  run(facts, d) {
+    const out = [...shadowFindings(facts, d.plans.cri, 'CRI')];
+    if (d.plans.ctrHostsDir.lookup?.dir !== d.plans.cri.lookup?.dir) out.push(...shadowFindings(facts, d.plans.ctrHostsDir, 'ctr --hosts-dir'));
+    return out;
+  },
+};
+
+const defaultDirUnsupported: Check = {
+  id: 'default-dir-unsupported',
+  run(facts, d) {
+    const seen = new Set<string>();
+    const out: Finding[] = [];
+    for (const v of d.hostDirs) {
+      for (const x of v.decisions.filter((y) => y.code === 'host-dir.default-unsupported')) {
+        if (seen.has(x.message)) continue;
+        seen.add(x.message);
+        out.push(
+          finding('default-dir-unsupported', {
+            detail: `${x.message}, so the mirror in it is never used.`,
+            evidence: [wholeFileEvidence(goPathJoin(v.root, '_default'), `exists; ${d.profile.label}`)],
+            fix: [`cp -r ${goPathJoin(v.root, '_default')} ${goPathJoin(v.root, d.registryHost ? hostDirectoryName(d.registryHost) : '<registry>')}   # one folder per registry`, 'or upgrade containerd to 1.6.17+ / 1.7+'],
+          }),
+        );
+      }
+    }
+    return out;
+  },
+};
+
+const NEAR_MISS = /^(hosts?|host_?s)\.(toml|tml|yaml|yml|json|conf|ini|txt)(\..*)?$|^hosts\.toml.+$|^config\.toml$|^hosts$/i;
+
+const hostsTomlMissing: Check = {
+  id: 'hosts-toml-missing',
+  run(facts, d) {
+    const out: Finding[] = [];
+    for (const v of selectedHostDirs(d)) {
+      if (!v.loaded || !v.loaded.decisions.some((x) => x.code === 'hosts-toml.absent')) continue;
+      const e = lookupEntry(facts.snapshot, v.dir!);
+      const files = e.kind === 'directory' ? (e.entries ?? []).filter((x) => x.kind !== 'directory').map((x) => x.name) : [];
+      const near = files.filter((f) => NEAR_MISS.test(f) && f !== 'hosts.toml');
+      const certsOnly = near.length === 0 && files.length > 0 && files.every((f) => /\.(crt|cert|key|pem)$/.test(f));
+      const hostsToml = goPathJoin(v.dir!, 'hosts.toml');
+      const fix = near.map((n) => (/\.toml/.test(n) || !/\.(ya?ml|json)$/.test(n) ? `mv ${goPathJoin(v.dir!, n)} ${hostsToml}` : `rewrite ${goPathJoin(v.dir!, n)} as TOML in ${hostsToml} (only hosts.toml is read)`));
+      out.push(
+        finding('hosts-toml-missing', {
+          severity: certsOnly ? 'warning' : 'error',
+          detail:
+            `${v.dir} is the folder containerd uses for ${d.registryHost}, but it has no hosts.toml${near.length ? ` (it has ${near.join(', ')}: only the exact name hosts.toml is read)` : files.length ? ` (it holds ${files.join(', ')})` : ' (it is empty)'}. ` +
+            'containerd treats it as a Docker-style certificate folder and pulls from the upstream; the folder still shadows _default.',
+          evidence: [...near.map((n) => wholeFileEvidence(goPathJoin(v.dir!, n), 'not read: wrong name')), wholeFileEvidence(hostsToml, 'does not exist')],
+          fix: fix.length ? fix : [`$EDITOR ${hostsToml}`],
+        }),
+      );
+    }
+    return out;
+  },
+};
+
+const hostsTomlEmpty: Check = {
+  id: 'hosts-toml-empty',
+  run(facts, d) {
+    return selectedHostDirs(d)
+      .filter((v) => v.loaded?.decisions.some((x) => x.code === 'hosts-toml.empty'))
+      .map((v) =>
+        finding('hosts-toml-empty', {
+          detail: `${v.dir}/hosts.toml is 0 bytes: containerd treats the folder as Docker-style certificates and uses the upstream for ${d.registryHost}.`,
+          evidence: [{ kind: 'file', source: `${v.dir}/hosts.toml`, text: 'size 0' }],
+          fix: [`$EDITOR ${v.dir}/hosts.toml   # the editor may not have saved, or a config tool truncated it`],
+        }),
+      );
+  },
+};
+
+function modeText(f: Facts['hostDirEntries'][number]): string {
+  return `${f.kind}${f.mode !== null ? ` mode ${f.mode.toString(8).padStart(4, '0')}` : ''}${f.owner !== null ? ` owner ${f.owner}:${f.group ?? '?'}` : ''}`;
+}
+
+const UNREADABLE_CODES = new Set(['host-dir.stat-error', 'hosts-toml.read-error', 'cert-files.read-error', 'host-dir.not-a-directory']);
+
+const hostsPathUnreadable: Check = {
+  id: 'hosts-path-unreadable',
+  run(facts, d) {
+    const out: Finding[] = [];
+    const seen = new Set<string>();
+    for (const v of d.hostDirs) {
+      const ds = v.decisions.filter((y) => UNREADABLE_CODES.has(y.code) && !seen.has(y.message));
+      if (ds.length === 0) continue;
+      for (const x of ds) seen.add(x.message);
+      const notDir = ds.some((x) => x.code === 'host-dir.not-a-directory');
+      const target = v.dir ?? v.root;
+      seen.add(target);
+      out.push(
+        finding('hosts-path-unreadable', {
+          detail: `${ds.map((x) => x.message).join('; ')}.`,
+          evidence: [wholeFileEvidence(target, notDir ? 'not a directory' : 'cannot be read'), ...ds.flatMap((x) => decisionEvidence(facts.snapshot, x))],
+          fix: [notDir ? `mv ${target} ${target}.bak && mkdir ${target}   # the registry entry must be a folder holding hosts.toml` : `chmod a+rX ${target}; ls -l ${target}`],
+        }),
+      );
+    }
+    for (const f of facts.hostDirEntries) {
+      if (f.readableByRoot === false && !seen.has(f.path)) {
+        seen.add(f.path);
+        out.push(
+          finding('hosts-path-unreadable', {
+            detail: `${f.path} cannot be read by root (containerd): every pull through it fails with a read error instead of falling back.`,
+            evidence: [{ kind: 'file', source: f.path, text: modeText(f) }],
+            fix: [`chmod a+rX ${f.path}`, 'check SELinux/AppArmor labels: ls -Z'],
+          }),
+        );
+      } else if (f.readableByUser === false && f.readableByRoot !== false && f.kind !== 'missing' && !seen.has(f.path)) {
+        seen.add(f.path);
+        out.push(
+          finding('hosts-path-unreadable', {
+            severity: 'warning',
+            detail: `${f.path} is readable by root but not by user ${facts.invokingUser.name ?? facts.invokingUser.uid}: ctr run as that user (local mode) cannot read it, while the daemon can.`,
+            evidence: [{ kind: 'file', source: f.path, text: modeText(f) }],
+            fix: [`chmod a+rX ${f.path}   # or run ctr with sudo`],
+          }),
+        );
+      }
+    }
+    return out;
+  },
+};
+
+export const HOST_DIR_CHECKS: Check[] = [hostDirMissing, hostDirMisnamed, hostDirShadowsDefault, defaultDirUnsupported, hostsTomlMissing, hostsTomlEmpty, hostsPathUnreadable];
+

@@ -1,0 +1,91 @@
+/**
+ * Names ONE root cause among the findings: the error finding that explains the user's symptom best.
+ *
+ * Ranking: only `error` findings are candidates (a warning never is: the mirror still works).
+ * Among them, the one whose id comes first in {@link CAUSE_ORDER} wins. The order goes from what
+ * makes everything downstream irrelevant to what is only a symptom:
+ *   1. containerd does not start / cannot be asked (config invalid, no daemon);
+ *   2. the CRI plugin is not loaded (mirrors + config_path, disabled, failed);
+ *   3. the daemon runs another config than the file (restart-required);
+ *   4. CRI does not read the hosts folders (config_path unset, wrong table, list in transfer mode, …);
+ *   5. the folder containerd looks up is wrong, missing, unreadable or has no usable hosts.toml;
+ *   6. hosts.toml is discarded or loses its mirror;
+ *   7. a mirror is configured so it is not asked (scheme, capabilities, TLS files);
+ *   8. evidence only: the mirror failed at run time (fallback with its outcome), then the symptoms
+ *      (no hosts folder loaded, CRI differs from ctr, mirror not tried).
+ * So a fallback caused by a discarded hosts.toml names hosts-toml-invalid, a CRI pull that read no
+ * folder because the daemon was not restarted names restart-required, and a CRI that did not load
+ * because of `mirrors` names mirrors-with-config-path. Ties (same id) keep the findings' order.
+ */
+import { CRASH_ID, type Finding } from './finding.js';
+import { checkIds } from './registry.js';
+
+export const CAUSE_ORDER: readonly string[] = [
+  // 1
+  'config-unreadable',
+  'config-parse-error',
+  'config-version-unsupported',
+  'disabled-plugin-invalid',
+  'daemon-permission-denied',
+  'daemon-unreachable',
+  // 2
+  'mirrors-with-config-path',
+  'cri-plugin-disabled',
+  'cri-plugin-failed',
+  // 3
+  'restart-required',
+  // 4
+  'config-path-wrong-section',
+  'config-version-missing',
+  'config-imports-replace',
+  'config-path-unset',
+  'config-path-list-transfer',
+  'config-path-mismatch',
+  'config-path-missing-dir',
+  // 5
+  'hosts-path-unreadable',
+  'default-dir-unsupported',
+  'host-dir-misnamed',
+  'host-dir-shadows-default',
+  'hosts-toml-missing',
+  'hosts-toml-empty',
+  'host-dir-missing',
+  // 6
+  'hosts-toml-no-host-table',
+  'hosts-toml-invalid',
+  'hosts-toml-inline-host-dropped',
+  'hosts-toml-unknown-key',
+  // 7
+  'ca-file-missing',
+  'ca-file-invalid',
+  'client-cert-invalid',
+  'mirror-missing-scheme',
+  'mirror-no-pull',
+  'mirror-no-resolve',
+  // 8
+  'mirror-fallback',
+  'hosts-dir-not-loaded',
+  'cri-path-differs',
+  'mirror-not-tried',
+];
+
+function rankOf(id: string): number {
+  const i = CAUSE_ORDER.indexOf(id);
+  if (i >= 0) return i;
+  if (id === CRASH_ID) return Number.MAX_SAFE_INTEGER;
+  const j = checkIds().indexOf(id);
+  return CAUSE_ORDER.length + (j >= 0 ? j : 1000);
+}
+
+/** Error findings, best explanation first. */
+export function rankCauses(findings: readonly Finding[]): Finding[] {
+  return findings
+    .map((f, i) => ({ f, i }))
+    .filter(({ f }) => f.severity === 'error' && f.id !== CRASH_ID)
+    .sort((a, b) => rankOf(a.f.id) - rankOf(b.f.id) || a.i - b.i)
+    .map(({ f }) => f);
+}
+
+export function rootCause(findings: readonly Finding[]): Finding | null {
+  return rankCauses(findings)[0] ?? null;
+}

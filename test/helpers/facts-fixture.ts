@@ -1,0 +1,350 @@
+/**
+ * Builds `Facts` for tests without root, a daemon or the network:
+ *
+ * - `factsFromFixture(dir)`: `dir` is a folder standing for `/` (etc/containerd/config.toml,
+ *   etc/containerd/certs.d/…). Its files are read with the real NodeFileReader; `facts.json` in it
+ *   is an overlay for everything that is not a file (versions, daemon, live CRI, plugins,
+ *   distribution, proxy env, …) and may name a recorded lab run as the trace:
+ *   `"trace": {"from": "lab/2.1/mirror-404"}`.
+ * - `labFacts(series, scenario)`: the node of a recorded lab scenario (its config.toml and hosts
+ *   folder, mapped read-only to the paths the lab used), its daemon facts and, unless offline, its
+ *   three recorded pulls as the TraceRun.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import { analyzeConfig } from '../../src/containerd/config-toml.js';
+import { goPathClean } from '../../src/containerd/go-url.js';
+import { splitConfigPath } from '../../src/containerd/host-dirs.js';
+import { parseCriReference } from '../../src/containerd/reference.js';
+import { resolveProfile } from '../../src/containerd/version.js';
+import { FACTS_SCHEMA, type DistributionFact, type Facts, type HostDirEntryFact, type Known, type PluginFact } from '../../src/checks/facts.js';
+import { NodeFileReader, type FsLike } from '../../src/probe/node-files.js';
+import { TRACE_RUN_SCHEMA, type PathRun, type TraceRun } from '../../src/probe/tracer.js';
+import { comparePaths, type LiveRegistry } from '../../src/trace/compare-paths.js';
+import { parseTraceText } from '../../src/trace/index.js';
+
+export const FIXTURES = resolve(__dirname, '../fixtures');
+export const LAB = join(FIXTURES, 'lab');
+/** where the lab fixtures were recorded */
+export const LAB_DIR = '/tmp/mirror-doctor-lab';
+export const LAB_HOSTS = `${LAB_DIR}/certs.d`;
+/** a fixed "now" so tests do not depend on the clock */
+export const DAEMON_START = Date.UTC(2026, 10, 27, 23, 0, 0);
+
+type KnownInput<T> = T | null | { error: string };
+
+/** The non-file facts of a fixture (`facts.json`); every field is optional. */
+export interface FactsOverlay {
+  ref?: string;
+  refSource?: Facts['ref']['source'];
+  containerdVersion?: string;
+  versions?: { binary?: KnownInput<string>; ctr?: KnownInput<string>; server?: KnownInput<string> };
+  offline?: boolean;
+  address?: string;
+  configFile?: string;
+  /** ms relative to the daemon start (e.g. 5000: edited 5 s after it started); null: missing */
+  configMtimeAfterStart?: number | null;
+  daemon?: {
+    reachable?: boolean;
+    error?: string | null;
+    /** false: no process found */
+    process?: false | { pid?: number; argv?: string[]; configFlag?: string | null; proxyEnv?: Record<string, string> | null };
+    systemd?: Facts['daemon']['systemd'];
+  };
+  hostRoots?: Facts['hostRoots'];
+  /** extra roots to read, besides config_path and /etc/containerd/certs.d */
+  extraRoots?: string[];
+  hostDirEntries?: HostDirEntryFact[];
+  plugins?: KnownInput<PluginFact[]>;
+  liveCri?: KnownInput<{ exposed: boolean; configPath: string | null; hasMirrors: boolean }>;
+  distribution?: Partial<DistributionFact>;
+  shellProxyEnv?: Record<string, string>;
+  trace?: { from: string } | null;
+  traceError?: string | null;
+}
+
+function known<T>(v: KnownInput<T> | undefined, dflt: T | null, source: string): Known<T> {
+  const x = v === undefined ? dflt : v;
+  if (x === null) return { value: null, unknown: { error: 'not gathered', source } };
+  if (typeof x === 'object' && x !== null && !Array.isArray(x) && 'error' in (x as object) && Object.keys(x as object).length === 1) {
+    return { value: null, unknown: { error: (x as { error: string }).error, source } };
+  }
+  return { value: x as T, source };
+}
+
+const DEFAULT_DISTRIBUTION: DistributionFact = {
+  kind: 'containerd',
+  evidence: [],
+  configFile: '/etc/containerd/config.toml',
+  certsDir: '/etc/containerd/certs.d',
+  socket: '/run/containerd/containerd.sock',
+  generated: false,
+  editInstead: null,
+};
+
+/** An FsLike that maps node-path prefixes to fixture folders (read-only); anything else is ENOENT. */
+function mappedFs(root: string, map: Array<[nodePrefix: string, real: string]>): FsLike {
+  const real = (p: string) => {
+    const node = `/${p.slice(root.length).split(sep).filter(Boolean).join('/')}`;
+    for (const [prefix, target] of map) {
+      if (node === prefix || node.startsWith(`${prefix}/`)) return join(target, node.slice(prefix.length));
+    }
+    // ancestors of a mapped prefix are directories holding the next segment
+    return null;
+  };
+  const enoent = (p: string) => Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
+  return {
+    async stat(p) {
+      const r = real(p);
+      if (!r) throw enoent(p);
+      return fsp.stat(r);
+    },
+    async readdir(p, opts) {
+      const r = real(p);
+      if (!r) throw enoent(p);
+      return fsp.readdir(r, opts);
+    },
+    async readFile(p) {
+      const r = real(p);
+      if (!r) throw enoent(p);
+      return fsp.readFile(r);
+    },
+  };
+}
+
+interface BuildInput {
+  overlay: FactsOverlay;
+  reader: NodeFileReader;
+  trace: TraceRun | null;
+}
+
+async function build({ overlay, reader, trace }: BuildInput): Promise<Facts> {
+  const version = overlay.containerdVersion ?? '2.1.9';
+  const profile = resolveProfile(version);
+  if (!profile.ok) throw new Error(profile.error);
+  const configFile = overlay.configFile ?? '/etc/containerd/config.toml';
+  await reader.readConfig(configFile);
+  const config = analyzeConfig(configFile, reader.snapshot, profile.profile);
+  const ref = overlay.ref ?? 'docker.io/library/busybox:latest';
+  const parsed = parseCriReference(ref);
+  const hostRoots: Facts['hostRoots'] =
+    overlay.hostRoots ??
+    [
+      ...splitConfigPath(config.cri.configPath).map((root) => ({ root, reason: 'config_path' as const })),
+      ...(overlay.extraRoots ?? []).map((root) => ({ root, reason: 'hosts-dir-option' as const })),
+      { root: '/etc/containerd/certs.d', reason: 'default' as const },
+    ].filter((r, i, all) => r.root !== '' && all.findIndex((x) => goPathClean(x.root) === goPathClean(r.root)) === i);
+  for (const r of hostRoots) {
+    await reader.stat(r.root);
+    if (parsed.ok) await reader.readHostRoot(r.root, parsed.ref.hostname);
+  }
+  const configEntry = reader.snapshot.entries[goPathClean(configFile)];
+  const mtimeAfter = overlay.configMtimeAfterStart === undefined ? -60_000 : overlay.configMtimeAfterStart;
+  const d = overlay.daemon ?? {};
+  const offline = overlay.offline ?? false;
+  const reachable = d.reachable ?? !offline;
+  const address = overlay.address ?? '/run/containerd/containerd.sock';
+  const proc = d.process === false ? null : d.process ?? {};
+  return {
+    schema: FACTS_SCHEMA,
+    collectedAt: new Date(DAEMON_START + 3_600_000).toISOString(),
+    root: reader.snapshot.root,
+    offline,
+    ref: { input: ref, source: overlay.refSource ?? 'argument' },
+    containerdVersion: { value: version, source: 'server' },
+    versions: {
+      binary: known(overlay.versions?.binary, version, 'containerd --version'),
+      ctr: known(overlay.versions?.ctr, version, 'ctr --version'),
+      server: known(overlay.versions?.server, reachable ? version : null, 'containerd Version API'),
+    },
+    address,
+    daemon: {
+      reachable,
+      error: d.error ?? null,
+      process: proc
+        ? {
+            pid: proc.pid ?? 4242,
+            argv: proc.argv ?? ['/usr/bin/containerd', ...(overlay.configFile ? ['--config', configFile] : [])],
+            startedAt: DAEMON_START,
+            configFlag: proc.configFlag ?? (overlay.configFile ? configFile : null),
+            address,
+            proxyEnv: proc.proxyEnv === undefined ? {} : proc.proxyEnv,
+          }
+        : null,
+      systemd: d.systemd ?? null,
+    },
+    configFile,
+    configMtime: configEntry && configEntry.kind !== 'missing' && mtimeAfter !== null ? DAEMON_START + mtimeAfter : null,
+    snapshot: reader.snapshot,
+    hostRoots,
+    hostDirEntries: overlay.hostDirEntries ?? [],
+    plugins: known(overlay.plugins, offline ? null : [{ id: 'io.containerd.grpc.v1.cri', type: 'io.containerd.grpc.v1', status: 'ok', error: null }], 'ctr plugins ls'),
+    liveCri: known(overlay.liveCri, null, 'CRI Status(verbose)'),
+    distribution: { ...DEFAULT_DISTRIBUTION, ...overlay.distribution },
+    shellProxyEnv: overlay.shellProxyEnv ?? {},
+    trace,
+    traceError: overlay.traceError ?? null,
+    invokingUser: { uid: 0, name: 'root' },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// recorded lab runs
+
+interface LabMeta {
+  ref: string;
+  containerdVersion: string;
+  exitCode?: number;
+  hostsDir?: string;
+  mode?: string;
+  ctr?: string[];
+  durationMs?: number;
+  labPortBase?: number;
+  imageRef?: string | null;
+  error?: { code: string; message: string } | null;
+}
+
+function labPath(series: string, scenario: string, ...rest: string[]): string {
+  return join(LAB, series, scenario, ...rest);
+}
+
+function labMeta(series: string, scenario: string, variant: string): LabMeta {
+  return JSON.parse(readFileSync(labPath(series, scenario, variant, 'meta.json'), 'utf8')) as LabMeta;
+}
+
+function labLive(series: string, scenario: string): LiveRegistry | null {
+  const f = labPath(series, scenario, 'cri', 'status.json');
+  if (!existsSync(f)) return null;
+  const s = JSON.parse(readFileSync(f, 'utf8')) as { status: { registry: { configPath: string; mirrors: Record<string, unknown> | null } | null } | null };
+  if (!s.status) return null;
+  const reg = s.status.registry;
+  return reg ? { exposed: true, configPath: reg.configPath, hasMirrors: !!reg.mirrors && Object.keys(reg.mirrors).length > 0 } : { exposed: false, configPath: null, hasMirrors: false };
+}
+
+/** The TraceRun `trace` would have produced: both ctr pulls (local mode, as the tracer runs them) and the CRI pull. */
+export function labTraceRun(series: string, scenario: string): TraceRun {
+  const local = series.startsWith('2') ? '-local' : '';
+  const ctrRun = (variant: string, path: 'ctr' | 'ctr-hosts-dir'): PathRun => {
+    const m = labMeta(series, scenario, variant);
+    const log = readFileSync(labPath(series, scenario, variant, 'stderr.txt'), 'utf8');
+    const doc = parseTraceText(log, { ref: m.ref }).at(-1) ?? null;
+    return { path, command: m.ctr ?? [], mode: 'local', modeReason: 'recorded', exitCode: m.exitCode ?? null, stoppedBy: null, stalledOn: null, durationMs: m.durationMs ?? 0, doc, pulled: m.exitCode === 0, error: doc?.error ?? null, blobNote: null, log };
+  };
+  const cm = labMeta(series, scenario, 'cri');
+  const criLog = readFileSync(labPath(series, scenario, 'cri', 'daemon.log'), 'utf8');
+  const criDoc = parseTraceText(criLog).at(-1) ?? null;
+  const cri: PathRun = {
+    path: 'cri',
+    command: ['cri', 'PullImage', cm.ref],
+    mode: 'cri',
+    modeReason: 'recorded',
+    exitCode: null,
+    stoppedBy: null,
+    stalledOn: null,
+    durationMs: cm.durationMs ?? 0,
+    doc: criDoc,
+    pulled: !!cm.imageRef,
+    error: cm.error?.message ?? null,
+    code: cm.error?.code ?? null,
+    blobNote: null,
+    log: criLog,
+  };
+  const paths = [ctrRun(`ctr-no-hosts-dir${local}`, 'ctr'), ctrRun(`ctr-hosts-dir${local}`, 'ctr-hosts-dir'), cri];
+  const hostsDir = labMeta(series, scenario, `ctr-hosts-dir${local}`).hostsDir ?? LAB_HOSTS;
+  const live = labLive(series, scenario);
+  const config = readFileSync(labPath(series, scenario, 'config.toml'), 'utf8');
+  return {
+    schema: TRACE_RUN_SCHEMA,
+    ref: cm.ref,
+    containerd: { client: cm.containerdVersion, server: cm.containerdVersion },
+    address: `${LAB_DIR}/containerd/${series}/containerd.sock`,
+    namespace: 'mirror-doctor-test',
+    hostsDir,
+    live,
+    paths,
+    comparison: comparePaths({
+      paths: paths.map((p) => ({ path: p.path as 'ctr' | 'ctr-hosts-dir' | 'cri', doc: p.doc, pulled: p.pulled, error: p.error, ...(p.code !== undefined ? { code: p.code } : {}) })),
+      hostsDir,
+      live,
+      diskConfigPath: /config_path = "([^"]+)"/.exec(config)?.[1] ?? null,
+      configNewerThanDaemon: scenario === 'cri-config-edited-after-start',
+    }),
+    leftovers: [],
+  };
+}
+
+/** `failed to load plugin` lines of the recorded daemon start, as `ctr plugins ls` would report them. */
+function labPlugins(series: string, scenario: string): PluginFact[] {
+  const out: PluginFact[] = [];
+  const f = labPath(series, scenario, 'daemon-start.log');
+  const text = existsSync(f) ? readFileSync(f, 'utf8') : '';
+  for (const line of text.split('\n')) {
+    if (!line.includes('failed to load plugin')) continue;
+    const id = /msg="failed to load plugin ([^"]+)"/.exec(line)?.[1] ?? /\bid=(\S+)/.exec(line)?.[1];
+    const error = /error="((?:[^"\\]|\\.)*)"/.exec(line)?.[1] ?? '';
+    if (id && !out.some((p) => p.id === id)) out.push({ id, type: /\btype=(\S+)/.exec(line)?.[1] ?? '', status: 'error', error });
+  }
+  if (!out.some((p) => p.id === 'io.containerd.grpc.v1.cri')) out.push({ id: 'io.containerd.grpc.v1.cri', type: 'io.containerd.grpc.v1', status: 'ok', error: null });
+  return out;
+}
+
+export function labSeries(): string[] {
+  return readdirSync(LAB).sort();
+}
+
+export function labScenarios(series: string): string[] {
+  return readdirSync(join(LAB, series)).filter((s) => existsSync(labPath(series, s, 'cri', 'meta.json'))).sort();
+}
+
+/** Facts for a recorded lab scenario, as `check` would gather them on the lab node. */
+export async function labFacts(series: string, scenario: string, opts: { offline?: boolean } = {}): Promise<Facts> {
+  const offline = opts.offline ?? false;
+  const cm = labMeta(series, scenario, 'cri');
+  const configFile = `${LAB_DIR}/containerd/${series}/config.toml`;
+  const virtualRoot = '/nonexistent-lab-root';
+  const reader = new NodeFileReader({
+    root: virtualRoot,
+    fs: mappedFs(virtualRoot, [
+      [configFile, labPath(series, scenario, 'config.toml')],
+      [LAB_HOSTS, labPath(series, scenario, 'hosts')],
+    ]),
+  });
+  const portBase = 5100;
+  const overlay: FactsOverlay = {
+    ref: cm.ref,
+    containerdVersion: cm.containerdVersion,
+    offline,
+    address: `${LAB_DIR}/containerd/${series}/containerd.sock`,
+    configFile,
+    configMtimeAfterStart: scenario === 'cri-config-edited-after-start' ? 5_000 : -60_000,
+    daemon: {
+      reachable: !offline,
+      process: { configFlag: configFile, proxyEnv: scenario === 'cri-proxy-env' ? { HTTP_PROXY: `http://127.0.0.1:${portBase + 9}`, HTTPS_PROXY: `http://127.0.0.1:${portBase + 9}` } : {} },
+    },
+    extraRoots: [LAB_HOSTS],
+    plugins: offline ? null : labPlugins(series, scenario),
+    liveCri: offline ? null : (labLive(series, scenario) ?? { error: 'UNIMPLEMENTED: unknown service runtime.v1.RuntimeService' }),
+    trace: null,
+  };
+  return build({ overlay, reader, trace: offline ? null : labTraceRun(series, scenario) });
+}
+
+// ---------------------------------------------------------------------------------------------
+// node-filesystem fixtures
+
+/** Facts for a fixture folder standing for `/` (see the file comment). */
+export async function factsFromFixture(dir: string, extra: FactsOverlay = {}): Promise<Facts> {
+  const root = resolve(dir);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new Error(`no fixture folder ${root}`);
+  const overlayFile = join(root, 'facts.json');
+  const overlay: FactsOverlay = { ...(existsSync(overlayFile) ? (JSON.parse(readFileSync(overlayFile, 'utf8')) as FactsOverlay) : {}), ...extra };
+  const reader = new NodeFileReader({ root });
+  let trace: TraceRun | null = null;
+  if (overlay.trace && !overlay.offline) {
+    const m = /^lab\/([^/]+)\/([^/]+)$/.exec(overlay.trace.from);
+    if (!m) throw new Error(`trace.from must be lab/<series>/<scenario>, got ${overlay.trace.from}`);
+    trace = labTraceRun(m[1]!, m[2]!);
+  }
+  return build({ overlay, reader, trace });
+}

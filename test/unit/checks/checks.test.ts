@@ -1,0 +1,139 @@
+/**
+ * Every check id has a minimal node fixture under test/fixtures/checks/<id>/ (a folder standing for
+ * `/`, plus facts.json for what is not a file). Each test runs ALL checks on it and asserts that the
+ * id is reported with the expected severity and evidence (file and line where there is one).
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Evidence, Finding, Severity } from '../../../src/checks/finding.js';
+import { CHECKS, checkIds } from '../../../src/checks/registry.js';
+import { runChecks } from '../../../src/checks/run.js';
+import { FIXTURES, factsFromFixture } from '../../helpers/facts-fixture.js';
+
+const DIR = join(FIXTURES, 'checks');
+const HOSTS = '/etc/containerd/certs.d/docker.io/hosts.toml';
+const CONFIG = '/etc/containerd/config.toml';
+
+interface Expect {
+  severity: Severity;
+  /** one evidence item must match this */
+  evidence: { [K in keyof Evidence]?: Evidence[K] | RegExp };
+  detail?: RegExp;
+  title?: RegExp;
+  fix?: RegExp;
+}
+
+const EXPECT: Record<string, Expect> = {
+  'ctr-ignores-config-path': { severity: 'info', evidence: { kind: 'trace', source: 'ctr (no --hosts-dir) output', line: 2, text: /registry-1\.docker\.io/ }, fix: /--hosts-dir \/tmp\/mirror-doctor-lab\/certs\.d/ },
+  'ctr-transfer-service': { severity: 'info', evidence: { kind: 'command', source: 'ctr --version', text: '2.1.9' } },
+  'ctr-namespace': { severity: 'info', evidence: { kind: 'command' }, fix: /ctr -n k8s\.io/ },
+  'ctr-missing': { severity: 'warning', evidence: { kind: 'command', source: 'ctr --version', text: 'spawn ctr ENOENT' } },
+  'ctr-reference-without-host': { severity: 'warning', evidence: { kind: 'command', text: /object required/ }, fix: /docker\.io\/library\/nginx:latest/ },
+  'daemon-unreachable': { severity: 'error', evidence: { kind: 'api', text: /no such file or directory/ } },
+  'daemon-permission-denied': { severity: 'error', evidence: { kind: 'api', text: /permission denied/ }, fix: /sudo/ },
+  'daemon-version-skew': { severity: 'warning', evidence: { kind: 'command', source: 'containerd --version', text: '2.1.9' }, detail: /upgraded and not restarted/ },
+  'embedded-containerd': { severity: 'warning', evidence: { kind: 'file', source: '/var/lib/rancher/k3s/agent/etc/containerd/config.toml' }, fix: /registries\.yaml/ },
+  'proxy-env-mismatch': { severity: 'warning', evidence: { kind: 'command', source: '/proc/4242/environ', text: /HTTPS_PROXY=http:\/\/proxy\.corp\.example:3128/ }, detail: /mirror\.example\.com \(via http:\/\/proxy/ },
+  'config-missing': { severity: 'warning', evidence: { kind: 'file', source: CONFIG, text: 'does not exist' }, fix: /config_path = "\/etc\/containerd\/certs\.d"/ },
+  'config-unreadable': { severity: 'error', evidence: { kind: 'file', source: CONFIG, text: /is a directory/ } },
+  'config-parse-error': { severity: 'error', evidence: { kind: 'file', source: CONFIG, line: 2 } },
+  'config-version-missing': { severity: 'warning', evidence: { kind: 'file', source: CONFIG, line: 1 }, fix: /version = 2/ },
+  'config-version-unsupported': { severity: 'error', evidence: { kind: 'file', source: CONFIG, line: 1, text: /version = 3/ } },
+  'disabled-plugin-invalid': { severity: 'error', evidence: { kind: 'file', source: CONFIG, line: 2, text: /disabled_plugins/ } },
+  'cri-plugin-disabled': { severity: 'error', evidence: { kind: 'file', source: CONFIG, line: 2, text: /io\.containerd\.cri\.v1\.images/ } },
+  'cri-plugin-failed': { severity: 'error', evidence: { kind: 'file', source: CONFIG, line: 6, text: /configs/ }, detail: /configs\.\*\.tls/ },
+  'config-path-unset': { severity: 'error', evidence: { kind: 'file', source: CONFIG, line: 3 }, fix: /\[plugins\."io\.containerd\.cri\.v1\.images"\.registry\]\n  config_path = "\/etc\/containerd\/certs\.d"/ },
+  'config-path-wrong-section': { severity: 'error', evidence: { kind: 'file', source: CONFIG, line: 3 }, fix: /io\.containerd\.cri\.v1\.images/ },
+  'config-path-missing-dir': { severity: 'error', evidence: { kind: 'file', source: '/etc/containerd/certs.d', text: 'does not exist' } },
+  'config-path-mismatch': { severity: 'error', evidence: { kind: 'file', source: CONFIG, line: 4 }, detail: /\/etc\/containerd\/certs\.d\/docker\.io/ },
+  'config-path-list-transfer': { severity: 'error', evidence: { kind: 'file', source: CONFIG, line: 4 }, fix: /use_local_image_pull = true/ },
+  'transfer-config-path-unused': { severity: 'warning', evidence: { kind: 'file', source: CONFIG, line: 7 } },
+  'mirrors-with-config-path': { severity: 'error', evidence: { kind: 'file', source: CONFIG, line: 6, text: /mirrors/ } },
+  'legacy-mirrors': { severity: 'warning', evidence: { kind: 'file', source: CONFIG, line: 3 }, fix: /server = "https:\/\/registry-1\.docker\.io"\n\n\[host\."https:\/\/mirror\.example\.com"\]\n  capabilities = \["pull", "resolve"\]\nEOF/ },
+  'config-imports-replace': { severity: 'error', evidence: { kind: 'file', source: '/etc/containerd/conf.d/snapshotter.toml', line: 3 }, detail: /`sandbox_image`, `registry` are dropped/ },
+  'restart-required': { severity: 'error', evidence: { kind: 'api', text: '""' }, detail: /file "\/etc\/containerd\/certs\.d"/ },
+  'host-dir-missing': { severity: 'error', evidence: { kind: 'file', source: '/etc/containerd/certs.d/docker.io', text: 'does not exist' } },
+  'host-dir-misnamed': { severity: 'error', evidence: { kind: 'file', source: '/etc/containerd/certs.d/registry-1.docker.io' }, fix: /^mv \/etc\/containerd\/certs\.d\/registry-1\.docker\.io \/etc\/containerd\/certs\.d\/docker\.io$/ },
+  'host-dir-shadows-default': { severity: 'error', evidence: { kind: 'file', source: '/etc/containerd/certs.d/_default/hosts.toml', text: 'shadowed' } },
+  'default-dir-unsupported': { severity: 'error', evidence: { kind: 'file', source: '/etc/containerd/certs.d/_default' }, detail: /1\.6\.17/ },
+  'hosts-toml-missing': { severity: 'error', evidence: { kind: 'file', source: '/etc/containerd/certs.d/docker.io/host.toml' }, fix: /mv \/etc\/containerd\/certs\.d\/docker\.io\/host\.toml \/etc\/containerd\/certs\.d\/docker\.io\/hosts\.toml/ },
+  'hosts-toml-empty': { severity: 'error', evidence: { kind: 'file', source: HOSTS, text: 'size 0' } },
+  'hosts-path-unreadable': { severity: 'error', evidence: { kind: 'log', text: /not a directory/ } },
+  'hosts-toml-invalid': { severity: 'error', evidence: { kind: 'file', source: HOSTS, line: 5, text: /skip_verify = "true"/ } },
+  'hosts-toml-no-host-table': { severity: 'error', evidence: { kind: 'log', text: /invalid `host` tree/ }, fix: /\[host\."https:\/\/mirror\.example\.com"\]/ },
+  'hosts-toml-unknown-key': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 4, text: /capabilitys/ }, detail: /did you mean `capabilities`\?/ },
+  'hosts-toml-inline-host-dropped': { severity: 'error', evidence: { kind: 'file', source: HOSTS, line: 4 }, fix: /\[host\."https:\/\/mirror\.example\.com"\]/ },
+  'hosts-toml-duplicate-host': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 9 } },
+  'mirror-missing-scheme': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 3 }, fix: /https:\/\/mirror\.example\.com:5000/ },
+  'mirror-path-needs-override': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 3 }, fix: /override_path = true/ },
+  'mirror-no-resolve': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 4, text: /capabilities = \["pull"\]/ } },
+  'mirror-no-pull': { severity: 'error', evidence: { kind: 'file', source: HOSTS, line: 4, text: /\["resolve"\]/ } },
+  'server-not-disabling-upstream': { severity: 'info', evidence: { kind: 'file', source: HOSTS, text: /mirror\.example\.com → registry-1\.docker\.io/ }, fix: /server = "https:\/\/mirror\.example\.com"/ },
+  'http-host-with-tls': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 3 } },
+  'skip-verify-enabled': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 5, text: /skip_verify = true/ } },
+  'ca-file-missing': { severity: 'error', evidence: { kind: 'file', source: HOSTS, line: 5, text: /ca = "mirror-ca\.crt"/ }, detail: /unable to read CA cert/ },
+  'ca-file-invalid': { severity: 'error', evidence: { kind: 'log', text: /unable to load CA cert/ } },
+  'client-cert-invalid': { severity: 'error', evidence: { kind: 'file', source: HOSTS, line: 5, text: /client = / }, detail: /failed to load X509 key pair/ },
+  'dial-timeout-unsupported': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 5, text: /dial_timeout/ } },
+  'mirror-used': { severity: 'ok', evidence: { kind: 'trace', source: 'ctr --hosts-dir output', line: 3, text: /127\.0\.0\.1:5101.*200/ } },
+  'mirror-fallback': { severity: 'error', evidence: { kind: 'trace', source: 'ctr --hosts-dir output', line: 3, text: /404/ }, title: /\(not-found\) and containerd fell back to registry-1\.docker\.io/ },
+  'mirror-not-tried': { severity: 'error', evidence: { kind: 'trace', text: /loading host directory dir=\/tmp\/mirror-doctor-lab\/certs\.d\/docker\.io/ } },
+  'hosts-dir-not-loaded': { severity: 'error', evidence: { kind: 'trace', source: 'ctr --hosts-dir output', line: 2, text: /registry-1\.docker\.io/ } },
+  'cri-path-differs': { severity: 'error', evidence: { kind: 'trace', source: 'CRI (as kubelet) daemon log', text: /registry-1\.docker\.io/ } },
+  'trace-unavailable': { severity: 'info', evidence: {} , detail: /--offline/ },
+};
+
+function matches(e: Evidence, want: Expect['evidence']): boolean {
+  for (const [k, v] of Object.entries(want)) {
+    const got = (e as unknown as Record<string, unknown>)[k];
+    if (v instanceof RegExp ? !(typeof got === 'string' && v.test(got)) : got !== v) return false;
+  }
+  return true;
+}
+
+describe('the registry', () => {
+  it('lists every id once, with a layer, title and docs link', () => {
+    const ids = checkIds();
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const c of CHECKS) {
+      expect(c.docs).toBe(`docs/checks.md#${c.id}`);
+      expect(c.title.length).toBeGreaterThan(5);
+    }
+  });
+  it('has a test row and a fixture folder for every id, and nothing else', () => {
+    expect(Object.keys(EXPECT).sort()).toEqual(checkIds().sort());
+    expect(readdirSync(DIR).filter((n) => !n.startsWith('_')).sort()).toEqual(checkIds().sort());
+  });
+});
+
+describe.each(checkIds())('%s', (id) => {
+  it('is reported on its fixture with the expected severity and evidence', async () => {
+    expect(existsSync(join(DIR, id))).toBe(true);
+    const run = runChecks(await factsFromFixture(join(DIR, id)));
+    expect(run.findings.filter((f) => f.id === 'crash')).toEqual([]);
+    const found = run.findings.filter((f) => f.id === id);
+    expect(found.length, `${id} not reported; got ${run.findings.map((f) => f.id).join(', ')}`).toBeGreaterThan(0);
+    const want = EXPECT[id]!;
+    const f = found.find((x) => x.severity === want.severity) as Finding;
+    expect(f, `severities: ${found.map((x) => x.severity).join(', ')}`).toBeDefined();
+    expect(f.layer).toBe(CHECKS.find((c) => c.id === id)!.layer);
+    expect(f.docs).toBe(`docs/checks.md#${id}`);
+    expect(f.detail.length).toBeGreaterThan(10);
+    if (Object.keys(want.evidence).length > 0) expect(f.evidence.some((e) => matches(e, want.evidence)), JSON.stringify(f.evidence, null, 1)).toBe(true);
+    if (want.detail) expect(f.detail).toMatch(want.detail);
+    if (want.title) expect(f.title).toMatch(want.title);
+    if (want.fix) expect(f.fix.some((x) => want.fix!.test(x)), f.fix.join('\n---\n')).toBe(true);
+    if (f.severity === 'error' || f.severity === 'warning') expect(f.fix.length).toBeGreaterThan(0);
+  });
+});
+
+describe('a healthy node', () => {
+  it('reports no error and no warning, and exits 0', async () => {
+    const run = runChecks(await factsFromFixture(join(DIR, '_healthy')));
+    expect(run.findings.filter((f) => f.severity === 'error' || f.severity === 'warning')).toEqual([]);
+    expect(run.rootCause).toBeNull();
+    expect(run.exitCode).toBe(0);
+    expect(run.status).toBe('ok');
+  });
+});

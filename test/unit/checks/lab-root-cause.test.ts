@@ -1,0 +1,74 @@
+/**
+ * The root cause `check` names for every recorded lab scenario on every containerd version, with
+ * the traces (online) and from the files alone (--offline). These are the verdicts the live
+ * integration test expects from real containerd.
+ */
+import { describe, expect, it } from 'vitest';
+import { runChecks } from '../../../src/checks/run.js';
+import { labFacts, labScenarios, labSeries } from '../../helpers/facts-fixture.js';
+
+/** scenario → [root cause id or null, the mirror-fallback outcome when that is the cause] */
+const ONLINE: Record<string, [string | null, string?]> = {
+  'mirror-ok': [null],
+  'mirror-404': ['mirror-fallback', 'not-found'],
+  'mirror-refused': ['mirror-fallback', 'connection-refused'],
+  'https-on-http': ['mirror-fallback', 'http-response-to-https'],
+  'pull-only': ['mirror-no-resolve'],
+  'url-v2-suffix': [null],
+  'toml-syntax-error': ['hosts-toml-invalid'],
+  'dir-registry-1': ['host-dir-misnamed'],
+  'file-host-toml': ['hosts-toml-missing'],
+  'tls-no-ca': ['mirror-fallback', 'tls-unknown-authority'],
+  'tls-with-ca': [null],
+  'basic-auth': ['mirror-fallback', 'unauthorized'],
+  'host-port-registry': [null],
+  'default-dir': [null],
+  'cri-config-path-unset': ['config-path-unset'],
+  'cri-config-edited-after-start': ['restart-required'],
+  'cri-mirrors-and-config-path': ['mirrors-with-config-path'],
+  'cri-proxy-env': [null],
+};
+
+/** From the files alone the runtime failures are invisible (the files are fine). */
+const OFFLINE: Record<string, string | null> = {
+  ...Object.fromEntries(Object.entries(ONLINE).map(([k, v]) => [k, v[0] === 'mirror-fallback' ? null : v[0]])),
+  // offline there is no proof the tag was not resolvable upstream: a warning, not the cause
+  'pull-only': null,
+  // offline there is no live config to compare: the newer mtime alone is a warning
+  'cri-config-edited-after-start': null,
+};
+
+const cases = labSeries().flatMap((series) => labScenarios(series).map((scenario) => [series, scenario] as const));
+
+describe('root cause on the recorded lab scenarios', () => {
+  it('covers every scenario on three versions', () => {
+    expect(cases.length).toBe(54);
+    for (const [, s] of cases) expect(ONLINE[s], s).toBeDefined();
+  });
+
+  it.each(cases)('%s %s (traced)', async (series, scenario) => {
+    const run = runChecks(await labFacts(series, scenario));
+    const [id, outcome] = ONLINE[scenario]!;
+    const errors = run.findings.filter((f) => f.severity === 'error').map((f) => `${f.id}: ${f.title}`);
+    expect(run.rootCause?.id ?? null, errors.join('\n')).toBe(id);
+    if (outcome) expect(run.rootCause!.title).toContain(`(${outcome})`);
+    expect(run.findings.filter((f) => f.id === 'crash')).toEqual([]);
+    if (id === null) {
+      expect(run.status).toBe('ok');
+      expect(run.exitCode).toBe(0);
+      expect(run.findings.find((f) => f.id === 'mirror-used')?.severity).toBe('ok');
+    } else {
+      expect(run.status).toBe('problems');
+      expect(run.exitCode).toBe(1);
+    }
+    if (scenario === 'cri-proxy-env') expect(run.findings.find((f) => f.id === 'proxy-env-mismatch')?.severity).toBe('warning');
+  });
+
+  it.each(cases)('%s %s (--offline)', async (series, scenario) => {
+    const run = runChecks(await labFacts(series, scenario, { offline: true }));
+    const errors = run.findings.filter((f) => f.severity === 'error').map((f) => `${f.id}: ${f.title}`);
+    expect(run.rootCause?.id ?? null, errors.join('\n')).toBe(OFFLINE[scenario]);
+    expect(run.findings.some((f) => f.layer === 'evidence' && f.id !== 'trace-unavailable')).toBe(false);
+    expect(run.findings.find((f) => f.id === 'trace-unavailable')?.severity).toBe('info');
+  });
+});

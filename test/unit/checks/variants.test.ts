@@ -1,0 +1,94 @@
+/** Variants of some checks (other severities, helpers) and the documentation of every id. */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { legacyHostsToml } from '../../../src/checks/config.js';
+import { misnamedFolders } from '../../../src/checks/host-dirs.js';
+import { suggestKey } from '../../../src/checks/hosts-toml.js';
+import { checkIds } from '../../../src/checks/registry.js';
+import { runChecks } from '../../../src/checks/run.js';
+import { FIXTURES, factsFromFixture } from '../../helpers/facts-fixture.js';
+
+const DIR = join(FIXTURES, 'checks');
+
+describe('helpers', () => {
+  it('misnamedFolders knows the usual wrong names', () => {
+    expect(misnamedFolders('docker.io', ['registry-1.docker.io', 'index.docker.io', 'docker.io', '_default', 'quay.io']).map((m) => m.name)).toEqual(['registry-1.docker.io', 'index.docker.io']);
+    expect(misnamedFolders('reg.example.com:5000', ['reg.example.com', 'reg.example.com_5000', 'reg.example.com_5000_', 'reg.example.com:5000']).map((m) => m.name)).toEqual(['reg.example.com', 'reg.example.com_5000']);
+    expect(misnamedFolders('reg.example.com', ['reg.example.com_443_', 'reg.example.com:443', 'Reg.Example.com']).map((m) => m.name)).toEqual(['reg.example.com_443_', 'reg.example.com:443', 'Reg.Example.com']);
+  });
+  it('suggestKey says "did you mean"', () => {
+    expect(suggestKey('capabilitys')).toBe('capabilities');
+    expect(suggestKey('skip-verify')).toBe('skip_verify');
+    expect(suggestKey('override-path')).toBe('override_path');
+    expect(suggestKey('serevr')).toBe('server');
+    expect(suggestKey('totally_unrelated')).toBeNull();
+  });
+  it('legacyHostsToml writes the equivalent hosts.toml', () => {
+    expect(legacyHostsToml('docker.io', ['mirror.example.com', 'https://registry-1.docker.io'])).toBe('server = "https://registry-1.docker.io"\n\n[host."https://mirror.example.com"]\n  capabilities = ["pull", "resolve"]\n');
+    expect(legacyHostsToml('*', ['http://cache:5000/'])).toBe('[host."http://cache:5000"]\n  capabilities = ["pull", "resolve"]\n');
+  });
+});
+
+describe('severity variants', () => {
+  it('restart-required is only a warning when nothing but the mtime says so', async () => {
+    const facts = await factsFromFixture(join(DIR, '_healthy'), { configMtimeAfterStart: 5000 });
+    const f = runChecks(facts).findings.find((x) => x.id === 'restart-required');
+    expect(f?.severity).toBe('warning');
+    expect(f?.evidence[0]?.source).toMatch(/^stat \/etc\/containerd\/config\.toml/);
+  });
+  it('a live CRI config equal to the file needs no restart', async () => {
+    const facts = await factsFromFixture(join(DIR, 'restart-required'), { liveCri: { exposed: true, configPath: '/etc/containerd/certs.d', hasMirrors: false } });
+    expect(runChecks(facts).findings.find((x) => x.id === 'restart-required')).toBeUndefined();
+  });
+  it('hosts-path-unreadable warns when only the invoking user cannot read', async () => {
+    const facts = await factsFromFixture(join(DIR, '_healthy'), {
+      hostDirEntries: [{ path: '/etc/containerd/certs.d/docker.io/hosts.toml', kind: 'file', owner: 0, group: 0, mode: 0o600, readableByRoot: true, readableByUser: false }],
+    });
+    const f = runChecks(facts).findings.find((x) => x.id === 'hosts-path-unreadable');
+    expect(f).toMatchObject({ severity: 'warning' });
+    expect(f!.evidence[0]).toMatchObject({ source: '/etc/containerd/certs.d/docker.io/hosts.toml', text: 'file mode 0600 owner 0:0' });
+  });
+  it('hosts-path-unreadable is an error when root cannot read', async () => {
+    const facts = await factsFromFixture(join(DIR, '_healthy'), {
+      hostDirEntries: [{ path: '/etc/containerd/certs.d/docker.io', kind: 'directory', owner: 0, group: 0, mode: 0o000, readableByRoot: false, readableByUser: false }],
+    });
+    const run = runChecks(facts);
+    expect(run.findings.find((x) => x.id === 'hosts-path-unreadable')?.severity).toBe('error');
+    expect(run.rootCause?.id).toBe('hosts-path-unreadable');
+  });
+  it('embedded-containerd is info when the distribution does not generate the files', async () => {
+    const facts = await factsFromFixture(join(DIR, '_healthy'), { distribution: { kind: 'k0s', evidence: ['/etc/k0s/containerd.toml'], generated: false } });
+    expect(runChecks(facts).findings.find((x) => x.id === 'embedded-containerd')?.severity).toBe('info');
+  });
+  it('config-missing is only info when the version defaults config_path (2.2+)', async () => {
+    const facts = await factsFromFixture(join(DIR, 'config-missing'), { containerdVersion: '2.2.2' });
+    expect(runChecks(facts).findings.find((x) => x.id === 'config-missing')?.severity).toBe('info');
+  });
+  it('the 2.2 default config_path list is caught in transfer mode even when not written', async () => {
+    const facts = await factsFromFixture(join(DIR, 'config-missing'), { containerdVersion: '2.2.2' });
+    const run = runChecks(facts);
+    expect(run.rootCause?.id).toBe('config-path-list-transfer');
+  });
+  it('an unknown key that was meant as a mirror is an error, and the root cause', async () => {
+    const run = runChecks(await factsFromFixture(join(DIR, '_unknown-key-mirrors')));
+    const f = run.findings.find((x) => x.id === 'hosts-toml-unknown-key');
+    expect(f?.severity).toBe('error');
+    expect(f?.detail).toMatch(/did you mean `host`\?/);
+    expect(f?.evidence[0]).toMatchObject({ source: '/etc/containerd/certs.d/docker.io/hosts.toml', line: 3 });
+    expect(run.rootCause?.id).toBe('hosts-toml-unknown-key');
+  });
+});
+
+describe('docs/checks.md', () => {
+  const doc = readFileSync(resolve(__dirname, '../../../docs/checks.md'), 'utf8');
+  it.each(checkIds())('documents %s (meaning, evidence, fix)', (id) => {
+    const start = doc.indexOf(`\n### ${id}\n`);
+    expect(start).toBeGreaterThan(0);
+    const section = doc.slice(start, doc.indexOf('\n##', start + 5));
+    expect(section).toMatch(/\*\*What it means\.\*\*/);
+    expect(section).toMatch(/\*\*Evidence\.\*\*/);
+    expect(section).toMatch(/\*\*Fix\.\*\*/);
+  });
+  it('documents crash', () => expect(doc).toMatch(/\n## crash\n/));
+});
