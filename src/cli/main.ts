@@ -79,7 +79,19 @@ Examples:
       const { runExplain } = await import('./explain.js');
       process.exitCode = await runExplain(ref, opts, cmd.args.slice(1));
     });
-  program.addHelpText('after', EXPLAIN_HELP_TEXT);
+  program.addHelpText(
+    'after',
+    `
+examples:
+  $ mirror-doctor check                                   # the whole checklist on this node, root cause last
+  $ mirror-doctor explain docker.io/library/nginx:latest  # what containerd would do with this node's files
+  $ mirror-doctor trace nginx:1.27                        # real pulls: ctr without/with --hosts-dir and CRI, compared
+  $ mirror-doctor parse ctr-output.txt                    # evidence from pasted ctr output or containerd logs
+  $ sudo scripts/demo                                     # all of it on the built-in lab (real containerd)
+
+\`mirror-doctor <command> --help\` lists every option of a command with examples.
+`,
+  );
 
   program
     .command('trace')
@@ -113,6 +125,53 @@ examples:
     .action(async (ref: string, opts: Record<string, unknown>, cmd: Command) => {
       const { runTrace } = await import('./trace.js');
       process.exitCode = await runTrace(ref, opts, cmd.args.slice(1));
+    });
+
+  program
+    .command('check')
+    .description('Why is my mirror ignored? Gather the facts, run every check, name the root cause')
+    .argument('[ref]', 'image reference (default: the first registry in the hosts folders, else docker.io/library/busybox:latest)')
+    .option('--root <dir>', 'prefix for every path read (a copied node filesystem); without --address this checks the files only', '/')
+    .option('--config <file>', "containerd config.toml (default: the daemon's --config, the distribution's, else /etc/containerd/config.toml)")
+    .option('--hosts-dir <dir>', 'hosts folder for the `ctr --hosts-dir` pull and the checks (default: config_path)')
+    .option('--containerd-version <version>', 'containerd version to emulate (default: the daemon\'s, else `containerd --version`, else 2.1.9 assumed)')
+    .option('--address <socket>', 'containerd socket (default: the distribution\'s, else /run/containerd/containerd.sock)')
+    .option('--ctr <path>', 'ctr binary (default: ctr)')
+    .option('--namespace <ns>', 'throw-away namespace for the ctr pulls (default: mirror-doctor-<random>; must not exist)')
+    .option('--timeout <seconds>', 'give up a pull after this long', '60')
+    .option('--stall <seconds>', 'stop a pull whose connection to a host has not completed after this long', '2')
+    .option('--response-timeout <seconds>', 'stop a pull that is connected but has had no answer for this long', '20')
+    .option('--full', 'follow every pull to the end instead of stopping once the verdict is decided')
+    .option('--no-cri', 'skip the CRI pull')
+    .option('--daemon-log <file>', "containerd's log file, to show which hosts the CRI pull tried")
+    .option('--offline', 'no daemon calls and no pulls: check the files only (works on any machine)')
+    .option('--json', 'print the report as JSON (schema mirror-doctor.report/v1)')
+    .option('--report <file>', 'also write a report for a ticket: Markdown, or JSON when FILE ends in .json (mode 0600)')
+    .option('--save <dir>', 'keep facts.json, report.json, report.md and the raw logs, redacted, in DIR (mode 0600)')
+    .option('--ignore <ids>', 'check ids to leave out, comma-separated (e.g. proxy-env-mismatch,ctr-namespace)')
+    .option('--strict', 'warnings count as problems (exit code 1)')
+    .allowUnknownOption(true)
+    .allowExcessArguments(true)
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 no error finding (warnings allowed), 1 an error finding (with --strict: or a warning),
+2 mirror-doctor could not run (bad option, unreadable --root, …).
+Secrets (Authorization headers, tokens, config auth/password/identitytoken/header values) are
+redacted from every output and report.
+
+examples:
+  $ mirror-doctor check
+  $ mirror-doctor check docker.io/library/nginx:1.27 --report ticket.md
+  $ mirror-doctor check registry.local:5000/app:1.0 --address /run/k3s/containerd/containerd.sock --json
+  $ mirror-doctor check --root ./node-copy --offline --report report.json
+  $ mirror-doctor check nginx --config /etc/containerd/config.toml --daemon-log /var/log/containerd.log --strict
+  $ mirror-doctor check --ignore proxy-env-mismatch,ctr-namespace --save ./check-out
+`,
+    )
+    .action(async (ref: string | undefined, opts: Record<string, unknown>, cmd: Command) => {
+      const { runCheck } = await import('./check.js');
+      process.exitCode = await runCheck(ref, opts, cmd.args.slice(ref === undefined ? 0 : 1));
     });
 
   return program;

@@ -1,0 +1,229 @@
+/**
+ * `mirror-doctor check [ref]`: gather the node's facts once (src/probe/facts.ts), run every check
+ * over them (src/checks/run.ts), and print the findings grouped by layer with one verdict line —
+ * or JSON, or a Markdown/JSON report file for a ticket. Writes nothing but --report and --save.
+ * Exit codes: 0 no error finding, 1 an error finding (with --strict also a warning), 2 could not run.
+ */
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Facts } from '../checks/facts.js';
+import { parseIgnore as parseCheckIds, runChecks as realRunChecks, UnknownCheckIdError } from '../checks/run.js';
+import { parseCriReference, parseCtrReference } from '../containerd/reference.js';
+import { resolveProfile } from '../containerd/version.js';
+import { gatherFacts, type GatherDeps, type GatherOptions } from '../probe/facts.js';
+import { collectConfigSecrets, redactFacts, redactReportText } from '../report/redact-config.js';
+import { renderReportJson, type ChecksOutcome } from '../report/report-json.js';
+import { renderReportMarkdown } from '../report/report-markdown.js';
+import { renderReportText } from '../report/report-text.js';
+import { UsageError } from './usage-error.js';
+
+export interface CheckCliOptions {
+  root?: string;
+  config?: string;
+  hostsDir?: string;
+  containerdVersion?: string;
+  address?: string;
+  ctr?: string;
+  namespace?: string;
+  timeout?: string;
+  stall?: string;
+  responseTimeout?: string;
+  full?: boolean;
+  cri?: boolean;
+  daemonLog?: string;
+  offline?: boolean;
+  json?: boolean;
+  report?: string;
+  save?: string;
+  ignore?: string | string[];
+  strict?: boolean;
+}
+
+export type RunChecks = (facts: Facts, o: { ignore: string[]; strict: boolean }) => ChecksOutcome | Promise<ChecksOutcome>;
+
+export interface CheckIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  /** progress lines on stderr (default: when stderr is a TTY) */
+  progress?: boolean;
+  color?: boolean;
+  /** the checks (default: runChecks of src/checks/run.ts) */
+  runChecks?: RunChecks;
+  deps?: GatherDeps;
+  env?: NodeJS.ProcessEnv;
+}
+
+const defaultIo = (): CheckIo => ({
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+  progress: !!process.stderr.isTTY,
+  color: !!process.stdout.isTTY && !process.env.NO_COLOR,
+});
+
+const EXAMPLE = 'mirror-doctor check docker.io/library/nginx:latest';
+
+function seconds(name: string, v: string | undefined, dflt: number): number {
+  if (v === undefined) return dflt * 1000;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 3600) throw new UsageError(`--${name} must be a number of seconds from 0 to 3600, not ${JSON.stringify(v)}`);
+  return n * 1000;
+}
+
+function checkReference(ref: string | undefined, extra: string[]): void {
+  const unknown = extra.find((a) => a.startsWith('-'));
+  if (unknown !== undefined) throw new UsageError(`unknown option ${JSON.stringify(unknown)} for check`, 'see mirror-doctor check --help');
+  if (extra.length > 0) throw new UsageError(`check takes at most one image reference, got also ${extra.map((a) => JSON.stringify(a)).join(' ')}`, `example: ${EXAMPLE}`);
+  if (ref === undefined) return;
+  if (ref.startsWith('-')) throw new UsageError(`invalid image reference ${JSON.stringify(ref)}: a reference cannot start with "-" (unknown option?)`, `example: ${EXAMPLE}`);
+  if (ref.trim() === '') throw new UsageError('the image reference is empty', `example: ${EXAMPLE}`);
+  const cri = parseCriReference(ref);
+  const ctr = parseCtrReference(ref);
+  if (!cri.ok && !(ctr.ok || ctr.stage !== 'parse')) throw new UsageError(`invalid image reference ${JSON.stringify(ref)}: ${cri.error}`, `example: ${EXAMPLE}`);
+}
+
+/** `--ignore a,b --ignore c` → [a, b, c], known check ids only (an unknown id is a usage error). */
+export function parseIgnore(v: string | string[] | undefined): string[] {
+  if (v !== undefined && (Array.isArray(v) ? v : [v]).every((s) => s.split(',').every((x) => x.trim() === ''))) {
+    throw new UsageError('--ignore needs check ids, e.g. --ignore proxy-env-mismatch,ctr-namespace');
+  }
+  try {
+    return parseCheckIds(v);
+  } catch (e) {
+    if (e instanceof UnknownCheckIdError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+function writableTarget(option: string, file: string, kind: 'file' | 'dir'): string {
+  if (file.trim() === '') throw new UsageError(`${option} is empty`);
+  const abs = path.resolve(file);
+  if (kind === 'file') {
+    if (existsSync(abs) && statSync(abs).isDirectory()) throw new UsageError(`${option} ${file} is a directory; pass a file name, e.g. ${option} report.md`);
+    const dir = path.dirname(abs);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${option} ${file}: the folder ${dir} does not exist`);
+  } else if (existsSync(abs) && !statSync(abs).isDirectory()) {
+    throw new UsageError(`${option} ${file} exists and is not a directory`);
+  }
+  return abs;
+}
+
+/** Writes a file only its owner can read (also when it existed with a wider mode). */
+function writePrivate(file: string, text: string): void {
+  writeFileSync(file, text, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+/** Validates the options (UsageError → exit 2) and turns them into gathering options. */
+export function prepareCheck(ref: string | undefined, o: CheckCliOptions, extra: string[] = []): { gather: GatherOptions; ignore: string[]; report: string | null; save: string | null } {
+  checkReference(ref, extra);
+  const root = path.resolve(o.root ?? '/');
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new UsageError(`--root ${o.root} is not a readable directory`, 'pass the directory that stands in for / , e.g. --root ./node-copy');
+  }
+  if (o.config !== undefined) {
+    if (o.config.trim() === '') throw new UsageError('--config is empty', 'example: --config /etc/containerd/config.toml');
+    const real = path.join(root, o.config.startsWith('/') ? o.config : `/${o.config}`);
+    if (!existsSync(real)) throw new UsageError(`config file ${o.config} does not exist${root !== '/' ? ` under ${root}` : ''}`, 'omit --config to use the daemon\'s (or /etc/containerd/config.toml), or pass the right path');
+    if (statSync(real).isDirectory()) throw new UsageError(`config file ${o.config} is a directory, not a file`);
+  }
+  if (o.hostsDir !== undefined && o.hostsDir.trim() === '') throw new UsageError('--hosts-dir is empty', 'example: --hosts-dir /etc/containerd/certs.d');
+  if (o.containerdVersion !== undefined) {
+    const prof = resolveProfile(o.containerdVersion, 'option');
+    if (!prof.ok) throw new UsageError(prof.error, 'example: --containerd-version 1.7.24');
+  }
+  if (o.address !== undefined && o.address.trim() === '') throw new UsageError('--address is empty', 'example: --address /run/containerd/containerd.sock');
+  if (o.ctr !== undefined && o.ctr.trim() === '') throw new UsageError('--ctr is empty', 'example: --ctr /usr/bin/ctr');
+  if (o.namespace !== undefined && !/^[A-Za-z0-9]([A-Za-z0-9_.-]{0,75}[A-Za-z0-9])?$/.test(o.namespace)) {
+    throw new UsageError(`--namespace ${JSON.stringify(o.namespace)} is not a valid containerd namespace name`);
+  }
+  const timeoutMs = seconds('timeout', o.timeout, 60);
+  const stallMs = seconds('stall', o.stall, 2);
+  const responseStallMs = seconds('response-timeout', o.responseTimeout, 20);
+  if (o.daemonLog !== undefined && !o.offline) {
+    if (!existsSync(o.daemonLog) || statSync(o.daemonLog).isDirectory()) throw new UsageError(`--daemon-log ${o.daemonLog} is not a file`, 'pass containerd\'s log file, e.g. /var/lib/rancher/k3s/agent/containerd/containerd.log');
+  }
+  const ignore = parseIgnore(o.ignore);
+  const report = o.report !== undefined ? writableTarget('--report', o.report, 'file') : null;
+  const save = o.save !== undefined ? writableTarget('--save', o.save, 'dir') : null;
+  const gather: GatherOptions = {
+    root,
+    ...(ref !== undefined ? { ref } : {}),
+    ...(o.config !== undefined ? { config: o.config } : {}),
+    ...(o.hostsDir !== undefined ? { hostsDir: o.hostsDir } : {}),
+    ...(o.containerdVersion !== undefined ? { containerdVersion: o.containerdVersion } : {}),
+    ...(o.address !== undefined ? { address: o.address } : {}),
+    ...(o.ctr !== undefined ? { ctr: o.ctr } : {}),
+    ...(o.namespace !== undefined ? { namespace: o.namespace } : {}),
+    ...(o.daemonLog !== undefined ? { daemonLog: o.daemonLog } : {}),
+    timeoutMs,
+    stallMs,
+    responseStallMs,
+    full: !!o.full,
+    cri: o.cri !== false,
+    offline: !!o.offline,
+  };
+  return { gather, ignore, report, save };
+}
+
+function exitCodeOf(outcome: ChecksOutcome, strict: boolean): number {
+  if (typeof outcome.exitCode === 'number') return outcome.exitCode;
+  const errors = outcome.findings.filter((f) => f.severity === 'error').length;
+  const warnings = outcome.findings.filter((f) => f.severity === 'warning').length;
+  return errors > 0 || (strict && warnings > 0) ? 1 : 0;
+}
+
+export async function runCheck(ref: string | undefined, o: CheckCliOptions, extra: string[] = [], ioIn?: Partial<CheckIo>): Promise<number> {
+  const io: CheckIo = { ...defaultIo(), ...ioIn };
+  const { gather, ignore, report, save } = prepareCheck(ref, o, extra);
+  const runChecks: RunChecks = io.runChecks ?? realRunChecks;
+
+  const abort = new AbortController();
+  let signalled: NodeJS.Signals | null = null;
+  const onSignal = (s: NodeJS.Signals) => {
+    signalled = s;
+    io.stderr(`\nmirror-doctor: ${s}: stopping the pulls and cleaning up…\n`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let facts: Facts;
+  try {
+    facts = await gatherFacts(
+      {
+        ...gather,
+        ...(io.env ? { env: io.env } : {}),
+        signal: abort.signal,
+        ...(io.progress && !o.json
+          ? {
+              onStep: (s: string) => io.stderr(`… ${s}\n`),
+              onProgress: (e) => {
+                if (e.kind === 'path-start') io.stderr(`… ${e.command}\n`);
+                if (e.kind === 'cleanup') io.stderr(`… cleaning up ${e.what}\n`);
+              },
+            }
+          : {}),
+      },
+      io.deps ?? {},
+    );
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  const outcome = await runChecks(facts, { ignore, strict: !!o.strict });
+  const input = { facts, outcome, ignored: ignore, strict: !!o.strict };
+  const secrets = collectConfigSecrets(facts.snapshot);
+
+  if (report) writePrivate(report, report.endsWith('.json') ? renderReportJson(input, secrets) : renderReportMarkdown(input, secrets));
+  if (save) {
+    mkdirSync(save, { recursive: true, mode: 0o700 });
+    writePrivate(path.join(save, 'facts.json'), `${JSON.stringify(redactFacts(facts, secrets), null, 2)}\n`);
+    writePrivate(path.join(save, 'report.json'), renderReportJson(input, secrets));
+    writePrivate(path.join(save, 'report.md'), renderReportMarkdown(input, secrets));
+    for (const p of facts.trace?.paths ?? []) writePrivate(path.join(save, `${p.path}.log`), redactReportText(p.log.endsWith('\n') ? p.log : `${p.log}\n`, secrets));
+  }
+  io.stdout(o.json ? renderReportJson(input, secrets) : renderReportText(input, { color: !!io.color }, secrets));
+  if (report && !o.json) io.stderr(`report written to ${report} (mode 0600)\n`);
+  if (signalled) return signalled === 'SIGINT' ? 130 : 143;
+  return exitCodeOf(outcome, !!o.strict);
+}

@@ -1,0 +1,121 @@
+/**
+ * The `check` report for a terminal: a header naming what was checked, the findings grouped by
+ * layer (worst first; problems in full with evidence, fix and docs, passing checks one line each),
+ * a compact table of the three pulls, and one last verdict line naming the root cause. Pure;
+ * redacted like every output.
+ */
+import type { Finding, Severity } from '../checks/finding.js';
+import { collectConfigSecrets, redactReportText } from './redact-config.js';
+import { counts, groupFindings, LAYER_TITLES, PATH_TITLES, pathResult, rootCauseId, summaryText, traceSkipReason, type ReportInput } from './report-json.js';
+
+export interface TextOptions {
+  /** ANSI colours (a TTY without NO_COLOR) */
+  color?: boolean;
+  /** also print the detail of ok/info findings */
+  verbose?: boolean;
+}
+
+export const GLYPH: Record<Severity, string> = { error: '✗', warning: '!', info: 'i', ok: '✓' };
+const COLOR: Record<Severity, string> = { error: '31', warning: '33', info: '36', ok: '32' };
+
+function paint(on: boolean, code: string, s: string): string {
+  return on ? `\u001b[${code}m${s}\u001b[0m` : s;
+}
+
+function indent(text: string, pad: string): string[] {
+  return text.split('\n').map((l) => (l === '' ? '' : `${pad}${l}`));
+}
+
+function evidenceLine(e: Finding['evidence'][number]): string {
+  const where = e.kind === 'file' && e.line ? `${e.source}:${e.line}${e.column ? `:${e.column}` : ''}` : e.source;
+  return `${where}${e.text ? `: ${e.text}` : ''}`;
+}
+
+function renderFinding(f: Finding, o: TextOptions): string[] {
+  const c = !!o.color;
+  const head = `  ${paint(c, COLOR[f.severity], GLYPH[f.severity])} ${paint(c, '1', f.id)}  ${f.title}`;
+  const full = f.severity === 'error' || f.severity === 'warning' || o.verbose;
+  if (!full) return [head];
+  const out = [head];
+  if (f.detail) out.push(...indent(f.detail, '      '));
+  if (f.evidence.length) {
+    out.push('      evidence:');
+    for (const e of f.evidence.slice(0, 8)) {
+      const [first, ...rest] = evidenceLine(e).split('\n');
+      out.push(`        ${first}`, ...rest.slice(0, 6).map((l) => `          ${l}`));
+    }
+    if (f.evidence.length > 8) out.push(`        … ${f.evidence.length - 8} more`);
+  }
+  if (f.fix.length) {
+    out.push('      fix:');
+    for (const step of f.fix) {
+      const [first, ...rest] = step.split('\n');
+      out.push(`        ${first}`, ...rest.map((l) => `          ${l}`));
+    }
+  }
+  if (f.docs) out.push(`      docs: ${f.docs}`);
+  return out;
+}
+
+function header(input: ReportInput): string[] {
+  const f = input.facts;
+  const v = f.containerdVersion;
+  const srv = f.daemon.reachable ? `reachable at ${f.address}` : f.offline ? `not contacted (offline), socket ${f.address}` : `NOT reachable at ${f.address}: ${f.daemon.error ?? 'unknown error'}`;
+  const lines = [
+    `mirror-doctor check ${f.ref.input}${f.ref.source === 'argument' ? '' : f.ref.source === 'hosts-folder' ? ' (first registry in the hosts folders)' : ' (default image)'}`,
+    `containerd ${v.value} (${v.source === 'server' ? 'from the daemon' : v.source === 'binary' ? 'from containerd --version' : v.source === 'option' ? '--containerd-version' : 'assumed: version unknown'}); daemon ${srv}`,
+    `config ${f.configFile}${f.root !== '/' ? ` under ${f.root}` : ''}; ${f.distribution.kind === 'containerd' ? 'plain containerd' : `${f.distribution.kind} (its own containerd${f.distribution.generated ? ', files generated on start' : ''})`}`,
+  ];
+  for (const n of f.notes ?? []) lines.push(`note: ${n}`);
+  return lines;
+}
+
+function traceTable(input: ReportInput): string[] {
+  const run = input.facts.trace;
+  if (!run) return [`pulls: not run — ${traceSkipReason(input.facts)}`];
+  const rows = [
+    ['path', 'host directory', 'manifest from', 'mirror used', 'result'],
+    ...run.paths.map((p) => [
+      PATH_TITLES[p.path],
+      p.doc?.hostsDir ?? (p.doc ? 'none loaded' : '-'),
+      p.doc?.resolved.host ?? '-',
+      p.doc ? (p.doc.mirrorUsed ? 'yes' : 'no') : '-',
+      pathResult(p),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.min(44, Math.max(...rows.map((r) => (r[i] ?? '').length))));
+  const fit = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
+  const out = [`pulls (namespace ${run.namespace}, removed afterwards):`];
+  for (const r of rows) out.push(`  ${r.map((c, i) => fit(c, widths[i]!)).join('  ').trimEnd()}`);
+  out.push(`  → ${run.comparison.verdict}`);
+  if (run.leftovers.length) out.push(`  cleanup could not remove: ${run.leftovers.join(', ')}`);
+  return out;
+}
+
+export function renderReportText(input: ReportInput, o: TextOptions = {}, secrets: readonly string[] = collectConfigSecrets(input.facts.snapshot)): string {
+  const c = !!o.color;
+  const out: string[] = [...header(input), ''];
+  const groups = groupFindings(input.outcome.findings);
+  for (const g of groups) {
+    const n = counts(g.findings);
+    const tally = (['error', 'warning', 'info', 'ok'] as const)
+      .filter((s) => n[s] > 0)
+      .map((s) => `${n[s]} ${s === 'error' ? (n[s] > 1 ? 'errors' : 'error') : s === 'warning' ? (n[s] > 1 ? 'warnings' : 'warning') : s}`)
+      .join(', ');
+    out.push(`${paint(c, COLOR[g.worst], GLYPH[g.worst])} ${paint(c, '1', LAYER_TITLES[g.layer] ?? g.layer)}  (${tally})`);
+    for (const f of g.findings) out.push(...renderFinding(f, o));
+    out.push('');
+  }
+  if (groups.length === 0) out.push('no findings', '');
+  out.push(...traceTable(input), '');
+  const total = counts(input.outcome.findings);
+  const ignored = input.ignored?.length ? `; ignored: ${input.ignored.join(', ')}` : '';
+  out.push(`${total.error} error(s), ${total.warning} warning(s), ${total.ok} ok, ${total.info} info${input.strict ? '; --strict: warnings count as problems' : ''}${ignored}`);
+  const rc = rootCauseId(input.outcome);
+  const ok = input.outcome.status === 'ok';
+  const verdict = ok
+    ? `${paint(c, COLOR.ok, '✓')} verdict: ok — ${input.outcome.summary}`
+    : `${paint(c, COLOR.error, '✗')} verdict: problems — root cause: ${rc ?? 'unknown'} — ${summaryText(input.outcome)}`;
+  out.push(verdict);
+  return redactReportText(`${out.join('\n')}\n`, secrets);
+}
