@@ -65,6 +65,8 @@ export interface PathRun {
   modeReason: string;
   exitCode: number | null;
   stoppedBy: 'verdict' | 'stall' | 'timeout' | 'abort' | null;
+  /** with stoppedBy 'verdict': what decided it */
+  stopReason?: EarlyStop;
   /** for a stall: the host the pull was waiting for */
   stalledOn: string | null;
   durationMs: number;
@@ -203,6 +205,7 @@ async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', namespac
     modeReason: reason,
     exitCode: run.exitCode,
     stoppedBy: run.stoppedBy,
+    stopReason: run.stoppedBy === 'verdict' ? stopReason : null,
     stalledOn: run.stoppedBy === 'stall' ? lastHost : null,
     durationMs: run.durationMs,
     doc,
@@ -252,6 +255,7 @@ async function traceCri(o: TraceOptions, hadCriNamespace: boolean, silentHosts: 
   let error: string | null = null;
   let code: string | null = null;
   let stoppedBy: PathRun['stoppedBy'] = null;
+  let criStopReason: EarlyStop = null;
   let stalledOn: string | null = null;
   const cancel = new AbortController();
   const onAbort = () => {
@@ -273,6 +277,7 @@ async function traceCri(o: TraceOptions, hadCriNamespace: boolean, silentHosts: 
         const why = o.full ? null : earlyStop(d);
         if (why === 'mirrors-failed' && !stoppedBy) {
           stoppedBy = 'verdict';
+          criStopReason = why;
           cancel.abort();
         } else if (
           !d?.resolved.host &&
@@ -345,6 +350,7 @@ async function traceCri(o: TraceOptions, hadCriNamespace: boolean, silentHosts: 
       modeReason: 'as kubelet: CRI PullImage over the containerd socket; the daemon resolves with the CRI config_path',
       exitCode: null,
       stoppedBy,
+      stopReason: criStopReason,
       stalledOn,
       durationMs: Date.now() - started,
       doc,

@@ -106,16 +106,9 @@ export function traceSkipReason(facts: Facts): string | null {
   return 'not run';
 }
 
-/** One line per path: what happened. */
-export function pathResult(run: PathRun): string {
-  const secs = `${(run.durationMs / 1000).toFixed(1)} s`;
-  if (run.stoppedBy === 'stall') return `stalled on ${run.stalledOn ?? '?'} (${secs})`;
-  if (run.stoppedBy === 'timeout') return `timed out (${secs})`;
-  if (run.stoppedBy === 'abort') return `interrupted (${secs})`;
-  if (run.code === 'UNIMPLEMENTED') return 'CRI plugin not loaded';
-  if (run.stoppedBy === 'verdict') return run.doc?.resolved.host ? `manifest served, stopped (${secs})` : `mirrors failed, stopped (${secs})`;
-  return run.pulled ? `pulled (${secs})` : `failed (${secs})`;
-}
+import { pathResult } from '../trace/render-run.js';
+
+export { pathResult };
 
 function iso(ms: number | null | undefined): string | null {
   return typeof ms === 'number' && ms > 0 ? new Date(ms).toISOString() : null;

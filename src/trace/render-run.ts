@@ -11,17 +11,19 @@ function cellFor(run: PathRun, host: string): string {
   return `${last.status ? `${last.status} ` : ''}${last.outcome}`;
 }
 
-function resultOf(run: PathRun): string {
+/** One line per path: what happened (shared by the trace and check renderers). */
+export function pathResult(run: PathRun): string {
   const secs = `${(run.durationMs / 1000).toFixed(1)} s`;
   if (run.stoppedBy === 'stall') return `stalled on ${run.stalledOn ?? '?'} (${secs})`;
   if (run.stoppedBy === 'timeout') return `timed out (${secs})`;
   if (run.stoppedBy === 'abort') return `interrupted (${secs})`;
+  if (run.code === 'UNIMPLEMENTED') return 'CRI plugin not loaded';
   if (run.stoppedBy === 'verdict') {
-    if (run.doc?.resolved.host) return `manifest served, stopped (${secs})`;
-    if (run.doc?.result === 'failure' || run.pulled === false && run.path !== 'cri') return `failed (${secs})`;
-    return `mirrors failed, stopped (${secs})`;
+    if (run.stopReason === 'manifest-served') return `manifest served, stopped (${secs})`;
+    if (run.stopReason === 'mirrors-failed') return `every mirror failed, stopped (${secs})`;
+    // the pull had ended on its own (ctr was printing its last lines)
+    return run.doc?.result === 'success' ? `pulled (${secs})` : `failed (${secs})`;
   }
-  if (run.code === 'UNIMPLEMENTED') return 'CRI not loaded';
   return run.pulled ? `pulled (${secs})` : `failed (${secs})`;
 }
 
@@ -36,7 +38,7 @@ export function renderTraceRunText(run: TraceRun): string {
     ...hosts.map((h, i) => [`${i + 1}. ${h}${mirrorHosts.has(h) ? ' (mirror)' : ''}`, ...paths.map((p) => cellFor(p, h))]),
     ['manifest from', ...paths.map((p) => p.doc?.resolved.host ?? '-')],
     ['blobs from', ...paths.map((p) => (p.doc?.blobHosts.length ? p.doc.blobHosts.join(', ') : p.blobNote ? '(none fetched)' : '-'))],
-    ['result', ...paths.map(resultOf)],
+    ['result', ...paths.map(pathResult)],
   ];
   const widths = rows[0]!.map((_, c) => Math.min(40, Math.max(...rows.map((r) => (r[c] ?? '').length))));
   const fit = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
