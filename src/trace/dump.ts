@@ -45,7 +45,6 @@ export class DumpAssembler {
   private respChallenge: string | null = null;
   private respLine = 0;
   private respBody = '';
-  readonly requests: DumpRequest[] = [];
   private pending: DumpRequest[] = [];
 
   constructor(private readonly onRequest: (r: DumpRequest) => void) {}
@@ -215,7 +214,6 @@ export class DumpAssembler {
 
   private finishRequest(): void {
     if (this.req && this.state === 'req-headers') {
-      this.requests.push(this.req);
       this.pending.push(this.req);
       if (this.pending.length > 256) this.pending.shift();
       this.onRequest(this.req);

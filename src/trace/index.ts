@@ -31,7 +31,11 @@ export function parseTraceLines(lines: Iterable<string>, opts: TraceParserOption
 }
 
 export function parseTraceText(text: string, opts: TraceParserOptions = {}): TraceDoc[] {
-  return parseTraceLines(typeof text === 'string' ? text.split('\n') : [], opts);
+  // the same lines as text.split('\n'), without cutting out the ones that do not matter
+  if (typeof text !== 'string') return parseTraceLines([], opts);
+  const p = new TraceParser(opts);
+  p.feedText(text);
+  return p.end();
 }
 
 export async function parseTraceStream(lines: AsyncIterable<string>, opts: TraceParserOptions = {}): Promise<TraceDoc[]> {

@@ -13,7 +13,7 @@
  *
  * Never throws. Regexes are anchored and free of nested quantifiers (no backtracking blow-up).
  */
-import { parseLogfmt, readValue } from './logfmt.js';
+import { parseLogfmt, readValue, skipValue } from './logfmt.js';
 import type { LineFormat } from './schema.js';
 
 export type Level = 'trace' | 'debug' | 'info' | 'warning' | 'error' | 'fatal' | 'panic';
@@ -215,6 +215,103 @@ export const WANTED_FIELDS: ReadonlySet<string> = new Set([
 /** The fields of a log line (parsed on demand; only WANTED_FIELDS unless `all`). */
 export function fieldsOf(l: LogLine, all = false): Record<string, string> {
   if (l.pre) return l.pre;
-  l.pre = parseLogfmt(l.src, l.at, Object.create(null), all ? null : WANTED_FIELDS);
+  l.pre = all ? parseLogfmt(l.src, l.at, Object.create(null), null) : parseWanted(l.src, l.at);
   return l.pre;
+}
+
+/** A fixed-shape holder for the WANTED_FIELDS (absent: undefined), cheaper than a dictionary. */
+class WantedValues {
+  url?: string = undefined;
+  host?: string = undefined;
+  digest?: string = undefined;
+  mediatype?: string = undefined;
+  'request.method'?: string = undefined;
+  'response.status'?: string = undefined;
+  error?: string = undefined;
+  'desc.digest'?: string = undefined;
+  dir?: string = undefined;
+  image?: string = undefined;
+  header?: string = undefined;
+  stream?: string = undefined;
+  config?: string = undefined;
+  id?: string = undefined;
+  version?: string = undefined;
+  name?: string = undefined;
+  status?: string = undefined;
+  body?: string = undefined;
+  'request.header.user-agent'?: string = undefined;
+  'response.header.www-authenticate'?: string = undefined;
+  lookup_err?: string = undefined;
+  type?: string = undefined;
+}
+
+/** The WANTED_FIELDS key spelled at `s[i, i+len)`, or null (first character, then the spelling). */
+function wantedKey(s: string, i: number, len: number): string | null {
+  const c = s.charCodeAt(i);
+  switch (len) {
+    case 2: return c === 105 && s.startsWith('id', i) ? 'id' : null;
+    case 3: return c === 117 ? (s.startsWith('url', i) ? 'url' : null) : c === 100 && s.startsWith('dir', i) ? 'dir' : null;
+    case 4:
+      switch (c) {
+        case 104: return s.startsWith('host', i) ? 'host' : null;
+        case 110: return s.startsWith('name', i) ? 'name' : null;
+        case 98: return s.startsWith('body', i) ? 'body' : null;
+        case 116: return s.startsWith('type', i) ? 'type' : null;
+        default: return null;
+      }
+    case 5: return c === 101 ? (s.startsWith('error', i) ? 'error' : null) : c === 105 && s.startsWith('image', i) ? 'image' : null;
+    case 6:
+      switch (c) {
+        case 100: return s.startsWith('digest', i) ? 'digest' : null;
+        case 104: return s.startsWith('header', i) ? 'header' : null;
+        case 115: return s.startsWith('stream', i) ? 'stream' : s.startsWith('status', i) ? 'status' : null;
+        case 99: return s.startsWith('config', i) ? 'config' : null;
+        default: return null;
+      }
+    case 7: return c === 118 && s.startsWith('version', i) ? 'version' : null;
+    case 9: return c === 109 && s.startsWith('mediatype', i) ? 'mediatype' : null;
+    case 10: return c === 108 && s.startsWith('lookup_err', i) ? 'lookup_err' : null;
+    case 11: return c === 100 && s.startsWith('desc.digest', i) ? 'desc.digest' : null;
+    case 14: return c === 114 && s.startsWith('request.method', i) ? 'request.method' : null;
+    case 15: return c === 114 && s.startsWith('response.status', i) ? 'response.status' : null;
+    case 25: return c === 114 && s.startsWith('request.header.user-agent', i) ? 'request.header.user-agent' : null;
+    case 32: return c === 114 && s.startsWith('response.header.www-authenticate', i) ? 'response.header.www-authenticate' : null;
+    default: return null;
+  }
+}
+
+/**
+ * parseLogfmt(s, start, {}, WANTED_FIELDS), without cutting out keys: a key is compared in place
+ * against the wanted names and only wanted values are built.
+ */
+export function parseWanted(s: string, start: number): Record<string, string> {
+  const into = new WantedValues() as unknown as Record<string, string>;
+  const n = s.length;
+  let i = start;
+  while (i < n) {
+    while (i < n && s.charCodeAt(i) === 32) i++;
+    if (i >= n) break;
+    // the key runs to the first '=' (a space first: a bare token, skipped; neither: done)
+    let j = i;
+    let c = 0;
+    while (j < n) {
+      c = s.charCodeAt(j);
+      if (c === 61 || c === 32) break;
+      j++;
+    }
+    if (j >= n) break;
+    if (c === 32) {
+      i = j + 1;
+      continue;
+    }
+    const key = wantedKey(s, i, j - i);
+    if (key === null) {
+      i = skipValue(s, j + 1);
+      continue;
+    }
+    const [val, next] = readValue(s, j + 1);
+    into[key] = val;
+    i = next;
+  }
+  return into;
 }

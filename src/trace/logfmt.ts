@@ -43,7 +43,17 @@ export function readValue(s: string, i: number): [string, number] {
 
 /** Undoes Go's strconv.Quote escapes. Invalid escapes are kept literally. `\xNN` maps to U+00NN. */
 export function unquoteGo(raw: string): string {
-  if (raw.indexOf('\\') < 0) return raw;
+  const first = raw.indexOf('\\');
+  if (first < 0) return raw;
+  // the common case: every backslash starts a \" (quoted values quoting other strings)
+  let onlyQuotes = true;
+  for (let j = first; j >= 0; j = raw.indexOf('\\', j + 2)) {
+    if (raw.charCodeAt(j + 1) !== 34) {
+      onlyQuotes = false;
+      break;
+    }
+  }
+  if (onlyQuotes) return raw.replaceAll('\\"', '"');
   let out = '';
   let last = 0;
   const n = raw.length;

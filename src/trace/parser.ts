@@ -13,7 +13,8 @@
  * Never throws: every `feed` is guarded, and a line that breaks a handler is counted and skipped.
  */
 import { challengeSummary, DumpAssembler, type DumpRequest } from './dump.js';
-import { fieldsOf, MAX_SCAN, scanLine, type LogLine } from './line.js';
+import { fieldsOf, MAX_SCAN, scanLine, type Level, type LogLine } from './line.js';
+import { readValue, unquoteGo } from './logfmt.js';
 import {
   kindFromPath,
   normalizeRef,
@@ -194,6 +195,108 @@ export class TraceParser {
     }
   }
 
+  /**
+   * Feeds a block of whole lines joined by `\n` (as `readLogBlocks` yields them; `"a\nb"` is two
+   * lines, `""` one empty line). The same as feeding each line, only faster: a line that cannot
+   * matter (a logrus-text line whose message is not one the parser reads) is recognised from its
+   * first few fields without being cut out of the block or scanned further.
+   */
+  feedText(text: string): void {
+    if (typeof text !== 'string') text = String(text);
+    const n = text.length;
+    for (let i = 0; ; ) {
+      const nl = text.indexOf('\n', i);
+      const end = nl < 0 ? n : nl;
+      this.lineNo++;
+      if (!this.ended) {
+        try {
+          // the hot shape first: logrus text, scanned in place; anything else takes the full path
+          if (!this.fastLogrus(text, i, end)) this.handle(end - i > MAX_SCAN ? text.slice(i, i + MAX_SCAN) : text.slice(i, end));
+        } catch {
+          this.skipped++;
+        }
+      }
+      if (nl < 0) break;
+      i = nl + 1;
+    }
+  }
+
+  /**
+   * The logrus-text line `s[i, end)` (`time=… level=… msg=… fields`), scanned in place exactly as
+   * scanLine/scanLogrusText would: a line whose message does not matter is dropped without being
+   * cut out of the block; one that matters becomes a LogLine without a second scan. Returns false
+   * (nothing done) for anything unusual — quoted or unknown levels, CR endings, huge lines — which
+   * then takes the full path.
+   */
+  private fastLogrus(s: string, i: number, end: number): boolean {
+    if (end - i > MAX_SCAN || s.charCodeAt(i) !== 116 /* t */ || !s.startsWith('time=', i) || s.charCodeAt(end - 1) === 13) return false;
+    const timeEnd = valueEnd(s, i + 5, end);
+    let p = timeEnd;
+    while (p < end && s.charCodeAt(p) === 32) p++;
+    let level: Level | null = null;
+    if (s.startsWith('level=', p)) {
+      const a = p + 6;
+      let b = s.indexOf(' ', a);
+      if (b < 0 || b > end) b = end;
+      switch (b - a) {
+        case 4:
+          if (s.startsWith('info', a)) level = 'info';
+          else if (s.startsWith('warn', a)) level = 'warning';
+          else return false;
+          break;
+        case 5:
+          if (s.startsWith('debug', a)) level = 'debug';
+          else if (s.startsWith('error', a)) level = 'error';
+          else if (s.startsWith('trace', a)) level = 'trace';
+          else if (s.startsWith('fatal', a)) level = 'fatal';
+          else if (s.startsWith('panic', a)) level = 'panic';
+          else return false;
+          break;
+        case 7:
+          if (s.startsWith('warning', a)) level = 'warning';
+          else return false;
+          break;
+        default:
+          return false; // empty, quoted or unusual: the full path normalises it
+      }
+      p = b;
+    }
+    let msg = '';
+    if (s.startsWith(' msg=', p)) {
+      const a = p + 5;
+      if (a >= end) p = end;
+      else if (s.charCodeAt(a) !== 34) {
+        let b = s.indexOf(' ', a);
+        if (b < 0 || b > end) b = end;
+        msg = s.slice(a, b);
+        p = b;
+      } else {
+        const q = closingQuote(s, a, end);
+        const raw = q < 0 ? s.slice(a + 1, end) : s.slice(a + 1, q);
+        msg = raw.indexOf('\\') >= 0 ? unquoteGo(raw) : raw;
+        p = q < 0 ? end : q + 1;
+      }
+    }
+    const isInteresting = interesting(msg);
+    if (!isInteresting && !((level === 'info' || level === null) && (this.dumpAsm.active || DumpAssembler.looksLikeStart(msg)))) return true;
+    const line = s.slice(i, end);
+    const time = readValue(line, 5)[0];
+    const l: LogLine = {
+      kind: 'log',
+      format: 'logrus-text',
+      inner: 'logrus-text',
+      level,
+      msg,
+      time,
+      client: time.length > 0 && time.indexOf('.') < 0,
+      src: line,
+      at: p - i,
+      pre: null,
+    };
+    this.handleLog(l, isInteresting);
+    return true;
+  }
+
   /** Ends the input; returns one document per pull (filtered by `ref` if given). Idempotent. */
   end(): TraceDoc[] {
     if (this.ended) return this.ended;
@@ -241,10 +344,14 @@ export class TraceParser {
       this.plain(t, l.format);
       return;
     }
+    this.handleLog(l, interesting(l.msg));
+  }
+
+  private handleLog(l: LogLine, isInteresting: boolean): void {
     const msg = l.msg;
     if (l.level === 'info' || l.level === null) {
       // --http-dump text (INFO): only when it looks like dump text or a dump is in progress
-      if ((this.dumpAsm.active || DumpAssembler.looksLikeStart(msg)) && !interesting(msg)) {
+      if ((this.dumpAsm.active || DumpAssembler.looksLikeStart(msg)) && !isInteresting) {
         if (this.dumpAsm.active || msg.length > 0) {
           const before = this.cur;
           this.dumpGroupFor(l);
@@ -255,7 +362,7 @@ export class TraceParser {
         }
       }
     }
-    if (!interesting(msg)) return;
+    if (!isInteresting) return;
     this.logLine(l);
   }
 
@@ -694,7 +801,14 @@ export class TraceParser {
       this.touch(g, l);
       return;
     }
-    const g = this.groups.slice().reverse().find((x) => x.cri && (x.criName === ref || x.ref === ref) && !x.closed) ?? null;
+    let g: Group | null = null;
+    for (let i = this.groups.length - 1; i >= 0; i--) {
+      const x = this.groups[i] as Group;
+      if (!x.closed && x.cri && (x.criName === ref || x.ref === ref)) {
+        g = x;
+        break;
+      }
+    }
     if (!g) return;
     this.touch(g, l);
     if (rest.startsWith(' failed')) this.close(g, 'failure', f.error ?? null);
@@ -984,6 +1098,38 @@ function join(client: Group, daemon: Group): Group {
     unpacking: client.unpacking || daemon.unpacking,
     joined: true,
   };
+}
+
+/** Index just after the logfmt value starting at `i` within the line ending at `end` (like skipValue). */
+function valueEnd(s: string, i: number, end: number): number {
+  if (i >= end) return end;
+  if (s.charCodeAt(i) !== 34) {
+    const j = s.indexOf(' ', i);
+    return j < 0 || j > end ? end : j;
+  }
+  const q = closingQuote(s, i, end);
+  return q < 0 ? end : q + 1;
+}
+
+/** The closing quote of the quoted value opening at `i`, before `end`; -1 when unterminated. */
+function closingQuote(s: string, i: number, end: number): number {
+  for (let k = i + 1; ; ) {
+    const q = s.indexOf('"', k);
+    if (q < 0 || q >= end) return -1;
+    if (quoteCloses(s, i, q)) return q;
+    k = q + 1;
+  }
+}
+
+/** Is the quote at `q` unescaped (an even run of backslashes before it, not reaching back to `i`)? */
+function quoteCloses(s: string, i: number, q: number): boolean {
+  let b = q - 1;
+  let bs = 0;
+  while (b > i && s.charCodeAt(b) === 92) {
+    bs++;
+    b--;
+  }
+  return (bs & 1) === 0;
 }
 
 function lastOf<T>(xs: T[], pred: (x: T) => boolean): T | undefined {
