@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -127,6 +127,16 @@ export interface StreamedRunOptions {
  * Runs a command, streaming its stdout and stderr line by line, and stops it on request, on a
  * stall, on timeout or on abort. Kills only the child it started (by its PID).
  */
+/** Memory-backed /dev/shm when there is one (the output can be hundreds of MB, read once), else the temp folder. */
+function runFilesRoot(): string {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
+}
+
 /**
  * Runs a command, reading its stdout and stderr line by line while it runs, and stops it on
  * request, on a stall, on timeout or on abort. Kills only the child it started (by its PID).
@@ -138,7 +148,7 @@ export interface StreamedRunOptions {
 export function runStreamed(command: string, o: StreamedRunOptions): Promise<StreamedRun> {
   const started = Date.now();
   const log = new BoundedLog();
-  const dir = mkdtempSync(join(tmpdir(), 'mirror-doctor-run-'));
+  const dir = mkdtempSync(join(runFilesRoot(), 'mirror-doctor-run-'));
   const files = { stdout: join(dir, 'stdout'), stderr: join(dir, 'stderr') };
   const writeFds = { stdout: openSync(files.stdout, 'w', 0o600), stderr: openSync(files.stderr, 'w', 0o600) };
   const readFds = { stdout: openSync(files.stdout, 'r'), stderr: openSync(files.stderr, 'r') };

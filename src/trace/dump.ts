@@ -54,6 +54,16 @@ export class DumpAssembler {
     return this.state !== 'idle';
   }
 
+  /** Inside the body of a response that turned out binary (a blob): its lines carry nothing. */
+  get inBinaryBody(): boolean {
+    return this.state === 'resp-body' && this.resp !== null && this.resp.bodyBinary;
+  }
+
+  /** A binary body line the caller recognised without scanning it (see TraceParser). */
+  skipBodyLine(): void {
+    // nothing to record: bodies are never kept, and their size is not reported
+  }
+
   /** Is this INFO message the start of a dump (a request line, possibly glued after a body)? */
   static looksLikeStart(msg: string): boolean {
     return msg.endsWith(' HTTP/1.1') || msg.endsWith(' HTTP/1.0') || msg.startsWith('HTTP/1.');

@@ -147,6 +147,9 @@ function interesting(msg: string): boolean {
 
 const UA_RE = /containerd\/([0-9][0-9A-Za-z.+~_-]{0,40})/;
 
+/** INFO messages the parser reads that could otherwise pass for a line of a body. */
+const BODY_LOOKALIKE = /^(trying next host|fetch failed|failed to|host will try|PullImage|Pulled image|Start cri|starting cri|Configuration migrated|Ignoring unknown|Found '|cancel pulling|resolving|loading host|resolved|request)/;
+
 export class TraceParser {
   private groups: Group[] = [];
   private cur: Group | null = null;
@@ -189,6 +192,7 @@ export class TraceParser {
     this.lineNo++;
     if (this.ended) return;
     try {
+      if (this.dumpAsm.inBinaryBody && typeof raw === 'string' && this.binaryBodyLine(raw, 0, raw.length)) return;
       this.handle(typeof raw === 'string' ? (raw.length > MAX_SCAN ? raw.slice(0, MAX_SCAN) : raw) : String(raw));
     } catch {
       this.skipped++;
@@ -210,8 +214,12 @@ export class TraceParser {
       this.lineNo++;
       if (!this.ended) {
         try {
+          // a line of a dumped blob body: nothing to read (it can be hundreds of MB of them)
+          if (this.dumpAsm.inBinaryBody && this.binaryBodyLine(text, i, end)) {
+            /* skipped */
+          }
           // the hot shape first: logrus text, scanned in place; anything else takes the full path
-          if (!this.fastLogrus(text, i, end)) this.handle(end - i > MAX_SCAN ? text.slice(i, i + MAX_SCAN) : text.slice(i, end));
+          else if (!this.fastLogrus(text, i, end)) this.handle(end - i > MAX_SCAN ? text.slice(i, i + MAX_SCAN) : text.slice(i, end));
         } catch {
           this.skipped++;
         }
@@ -329,6 +337,30 @@ export class TraceParser {
   }
 
   // -------------------------------------------------------------------------------------------
+
+  /**
+   * `s[i, end)` is one more line of a binary response body that --http-dump prints (ctr writes
+   * blob bodies through logrus, one INFO entry per chunk): `time="…" level=info msg="<escaped
+   * bytes>"` with no other field and no glued request or status line. Such a line is recognised
+   * from its shape alone, without unquoting it, and skipped; anything else takes the full path.
+   */
+  private binaryBodyLine(s: string, i: number, end: number): boolean {
+    if (!s.startsWith('time="', i)) return false;
+    const q = s.indexOf('"', i + 6);
+    if (q < 0 || q >= end || !s.startsWith(' level=info msg="', q + 1)) return false;
+    const m = q + 17;
+    // the quoted message runs to the end of the line: no other field follows
+    if (s.charCodeAt(end - 1) !== 34 || end - 1 <= m) return false;
+    let bs = 0;
+    for (let k = end - 2; k >= m && s.charCodeAt(k) === 92; k--) bs++;
+    if (bs % 2 === 1) return false;
+    // search this line only: `s` may be a whole block of lines
+    const msg = s.slice(m, end);
+    if (msg.includes('HTTP/1.') || BODY_LOOKALIKE.test(msg)) return false;
+    this.dumpAsm.skipBodyLine();
+    if (this.dumpGroup) this.dumpGroup.last = this.lineNo;
+    return true;
+  }
 
   private handle(raw: string): void {
     const l = scanLine(raw);
