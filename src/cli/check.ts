@@ -11,6 +11,7 @@ import { parseIgnore as parseCheckIds, runChecks as realRunChecks, UnknownCheckI
 import { parseCriReference, parseCtrReference } from '../containerd/reference.js';
 import { resolveProfile } from '../containerd/version.js';
 import { gatherFacts, type GatherDeps, type GatherOptions } from '../probe/facts.js';
+import { checkEvents, gatherListeners, initialSession, progressLine, reduceAll, reduceSession, type SessionEvent, type SessionState } from '../checks/session.js';
 import { collectConfigSecrets, redactFacts, redactReportText } from '../report/redact-config.js';
 import { renderReportJson, type ChecksOutcome } from '../report/report-json.js';
 import { renderReportMarkdown } from '../report/report-markdown.js';
@@ -108,7 +109,7 @@ function writableTarget(option: string, file: string, kind: 'file' | 'dir'): str
 }
 
 /** Writes a file only its owner can read (also when it existed with a wider mode). */
-function writePrivate(file: string, text: string): void {
+export function writePrivate(file: string, text: string): void {
   writeFileSync(file, text, { mode: 0o600 });
   chmodSync(file, 0o600);
 }
@@ -165,13 +166,6 @@ export function prepareCheck(ref: string | undefined, o: CheckCliOptions, extra:
   return { gather, ignore, report, save };
 }
 
-function exitCodeOf(outcome: ChecksOutcome, strict: boolean): number {
-  if (typeof outcome.exitCode === 'number') return outcome.exitCode;
-  const errors = outcome.findings.filter((f) => f.severity === 'error').length;
-  const warnings = outcome.findings.filter((f) => f.severity === 'warning').length;
-  return errors > 0 || (strict && warnings > 0) ? 1 : 0;
-}
-
 export async function runCheck(ref: string | undefined, o: CheckCliOptions, extra: string[] = [], ioIn?: Partial<CheckIo>): Promise<number> {
   const io: CheckIo = { ...defaultIo(), ...ioIn };
   const { gather, ignore, report, save } = prepareCheck(ref, o, extra);
@@ -186,6 +180,14 @@ export async function runCheck(ref: string | undefined, o: CheckCliOptions, extr
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // the same session model as the TUI (src/checks/session.ts): progress lines are its events
+  let session: SessionState = reduceSession(initialSession(Date.now()), { type: 'ref-chosen', ref: ref ?? '', at: Date.now() });
+  const showProgress = !!io.progress && !o.json;
+  const emit = (e: SessionEvent) => {
+    session = reduceSession(session, e);
+    const line = showProgress ? progressLine(e) : null;
+    if (line) io.stderr(line);
+  };
   let facts: Facts;
   try {
     facts = await gatherFacts(
@@ -193,24 +195,18 @@ export async function runCheck(ref: string | undefined, o: CheckCliOptions, extr
         ...gather,
         ...(io.env ? { env: io.env } : {}),
         signal: abort.signal,
-        ...(io.progress && !o.json
-          ? {
-              onStep: (s: string) => io.stderr(`… ${s}\n`),
-              onProgress: (e) => {
-                if (e.kind === 'path-start') io.stderr(`… ${e.command}\n`);
-                if (e.kind === 'cleanup') io.stderr(`… cleaning up ${e.what}\n`);
-              },
-            }
-          : {}),
+        ...(showProgress ? gatherListeners(emit) : {}),
       },
       io.deps ?? {},
     );
+    emit({ type: 'facts-gathered', facts, at: Date.now() });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
 
   const outcome = await runChecks(facts, { ignore, strict: !!o.strict });
+  session = reduceAll(session, checkEvents(outcome, !!o.strict));
   const input = { facts, outcome, ignored: ignore, strict: !!o.strict };
   const secrets = collectConfigSecrets(facts.snapshot);
 
@@ -225,5 +221,5 @@ export async function runCheck(ref: string | undefined, o: CheckCliOptions, extr
   io.stdout(o.json ? renderReportJson(input, secrets) : renderReportText(input, { color: !!io.color }, secrets));
   if (report && !o.json) io.stderr(`report written to ${report} (mode 0600)\n`);
   if (signalled) return signalled === 'SIGINT' ? 130 : 143;
-  return exitCodeOf(outcome, !!o.strict);
+  return session.verdict?.exitCode ?? 2;
 }

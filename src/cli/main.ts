@@ -174,12 +174,41 @@ examples:
       process.exitCode = await runCheck(ref, opts, cmd.args.slice(ref === undefined ? 0 : 1));
     });
 
+  // ---- tui: the interactive walkthrough (also `mirror-doctor` alone); the same options as check
+  const check = program.commands.find((c) => c.name() === 'check')!;
+  const tui = program
+    .command('tui')
+    .description('Interactive walkthrough: detect the setup, pick an image, run the checks and pulls live, fix the root cause')
+    .argument('[ref]', 'image reference (default: ask, offering the registries in the hosts folders and recent refs)')
+    .allowUnknownOption(true)
+    .allowExcessArguments(true)
+    .addHelpText(
+      'after',
+      `
+Keys: ↑↓ Enter choose · t trace per path · f fix steps · r re-run and re-check · s save the Markdown
+report (mode 0600; --report FILE names it) · y copy the verdict · q or Ctrl-C quit · ? help.
+When stdout is not a terminal (or with --json) this prints the output of \`mirror-doctor check\`.
+
+examples:
+  $ mirror-doctor
+  $ mirror-doctor tui docker.io/library/nginx:1.27
+  $ mirror-doctor tui --address /run/k3s/containerd/containerd.sock --report ticket.md
+`,
+    )
+    .action(async (ref: string | undefined, opts: Record<string, unknown>, cmd: Command) => {
+      const { runTuiCommand } = await import('./tui.js');
+      process.exitCode = await runTuiCommand(ref, opts, cmd.args.slice(ref === undefined ? 0 : 1));
+    });
+  for (const option of check.options) tui.addOption(option);
+
   return program;
 }
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 problems found, 2 could not run. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  // `mirror-doctor` alone: the walkthrough on a terminal, else the check output (see tui.ts)
+  if (argv.length <= 2) argv = [...argv, 'tui'];
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

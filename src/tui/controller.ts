@@ -1,0 +1,168 @@
+/**
+ * Runs one walkthrough session: holds the state (src/checks/session.ts), feeds it the events of
+ * detection, gathering and the checks, and carries out the commands the keys ask for (choose,
+ * re-run, save, copy, quit). The effects themselves are injected ({@link TuiServices}); no React.
+ */
+import type { Facts } from '../checks/facts.js';
+import {
+  checkEvents,
+  gatherListeners,
+  initialSession,
+  reduceSession,
+  type DetectedSetup,
+  type SessionEvent,
+  type SessionState,
+} from '../checks/session.js';
+import type { TraceProgress } from '../probe/tracer.js';
+import type { ChecksOutcome } from '../report/report-json.js';
+
+export interface GatherCallbacks {
+  onStep: (step: string) => void;
+  onProgress: (p: TraceProgress) => void;
+}
+
+export interface TuiServices {
+  /** the setup without pulls, and the refs to offer */
+  detect(signal: AbortSignal): Promise<{ setup: DetectedSetup; choices: string[] }>;
+  /** every fact, with the real pulls (the tracer cleans up when `signal` aborts) */
+  gather(ref: string, callbacks: GatherCallbacks, signal: AbortSignal): Promise<Facts>;
+  /** the checks of `check` (runChecks with --ignore/--strict) */
+  check(facts: Facts): ChecksOutcome | Promise<ChecksOutcome>;
+  /** writes the Markdown report (mode 0600) and returns its path */
+  saveReport(facts: Facts, outcome: ChecksOutcome): Promise<string>;
+  /** copies text to the clipboard; false when no clipboard tool works */
+  copy(text: string): Promise<boolean>;
+  /** remembers a ref for the chooser next time */
+  remember?(ref: string): void;
+  now?(): number;
+}
+
+export class SessionController {
+  private state: SessionState;
+  private listeners = new Set<() => void>();
+  private abort: AbortController | null = null;
+  private work: Promise<void> = Promise.resolve();
+  private outcome: ChecksOutcome | null = null;
+  private ticker: ReturnType<typeof setInterval> | null = null;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly services: TuiServices,
+    private readonly strict = false,
+  ) {
+    this.now = services.now ?? Date.now;
+    this.state = initialSession(this.now());
+  }
+
+  getState = (): SessionState => this.state;
+
+  subscribe = (fn: () => void): (() => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+
+  dispatch = (e: SessionEvent): void => {
+    this.state = reduceSession(this.state, e);
+    for (const fn of this.listeners) fn();
+  };
+
+  /** Detects the setup; with a ref given on the command line, runs it straight away. */
+  start(ref?: string): Promise<void> {
+    this.dispatch({ type: 'detect-started', at: this.now() });
+    if (ref !== undefined) this.dispatch({ type: 'ref-chosen', ref, at: this.now() });
+    this.startTicking();
+    this.work = this.guard(async (signal) => {
+      const { setup, choices } = await this.services.detect(signal);
+      if (signal.aborted) return;
+      this.dispatch({ type: 'setup-detected', setup, choices });
+      if (ref !== undefined) await this.runRef(ref, signal);
+      else this.stopTicking();
+    });
+    return this.work;
+  }
+
+  choose(ref: string): Promise<void> {
+    if (this.state.phase !== 'choosing') return this.work;
+    this.services.remember?.(ref);
+    this.dispatch({ type: 'ref-chosen', ref, at: this.now() });
+    this.startTicking();
+    this.work = this.guard((signal) => this.runRef(ref, signal));
+    return this.work;
+  }
+
+  rerun(): Promise<void> {
+    const ref = this.state.ref;
+    if (ref === null || (this.state.phase !== 'verdict' && this.state.phase !== 'failed')) return this.work;
+    this.dispatch({ type: 'rerun-started', at: this.now() });
+    this.startTicking();
+    this.work = this.guard((signal) => this.runRef(ref, signal));
+    return this.work;
+  }
+
+  async save(): Promise<void> {
+    const facts = this.state.facts;
+    if (!facts || !this.outcome) return;
+    try {
+      this.dispatch({ type: 'report-saved', file: await this.services.saveReport(facts, this.outcome) });
+    } catch (e) {
+      this.dispatch({ type: 'report-failed', error: (e as Error).message });
+    }
+  }
+
+  async copy(): Promise<void> {
+    const line = this.state.verdict?.line;
+    if (!line) return;
+    const ok = await this.services.copy(line).catch(() => false);
+    this.dispatch({ type: 'verdict-copied', to: ok ? 'clipboard' : 'on-quit' });
+  }
+
+  /** Stops a running pull (the tracer cleans up on abort) and waits until it has. */
+  async quit(): Promise<void> {
+    if (!this.state.quitting) this.dispatch({ type: 'quit-requested' });
+    this.abort?.abort();
+    await this.work.catch(() => undefined);
+    this.stopTicking();
+  }
+
+  /** What to print after the terminal is restored (the verdict when it could not be copied). */
+  farewell(): string | null {
+    return this.state.copied === 'on-quit' && this.state.verdict ? this.state.verdict.line : null;
+  }
+
+  get exitCode(): number {
+    return this.state.verdict?.exitCode ?? (this.state.phase === 'failed' ? 2 : 0);
+  }
+
+  private async runRef(ref: string, signal: AbortSignal): Promise<void> {
+    const facts = await this.services.gather(ref, gatherListeners(this.dispatch, this.now), signal);
+    if (signal.aborted && this.state.quitting) return;
+    this.dispatch({ type: 'facts-gathered', facts, at: this.now() });
+    const outcome = await this.services.check(facts);
+    this.outcome = outcome;
+    for (const e of checkEvents(outcome, this.strict)) this.dispatch(e);
+  }
+
+  private guard(fn: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    const abort = new AbortController();
+    this.abort = abort;
+    return fn(abort.signal)
+      .catch((e: unknown) => {
+        if (!this.state.quitting) this.dispatch({ type: 'failed', error: (e as Error)?.message ?? String(e) });
+      })
+      .finally(() => {
+        if (this.abort === abort) this.abort = null;
+        this.stopTicking();
+      });
+  }
+
+  private startTicking(): void {
+    if (this.ticker) return;
+    this.ticker = setInterval(() => this.dispatch({ type: 'tick', at: this.now() }), 120);
+    this.ticker.unref?.();
+  }
+
+  private stopTicking(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+  }
+}

@@ -1,0 +1,30 @@
+/** `?`: every key of the walkthrough. */
+import { Box, Text } from 'ink';
+
+const KEYS: Array<[string, string]> = [
+  ['↑ ↓', 'move (refs, requests, fix steps)'],
+  ['Enter', 'choose a ref · expand a request · mark a fix step done'],
+  ['t', 'trace timeline per path (← → or Tab switch paths)'],
+  ['f', 'fix steps for the root cause'],
+  ['c', 'back to the checklist'],
+  ['r', 're-run the trace and re-check'],
+  ['s', 'save the Markdown report (mode 0600)'],
+  ['y', 'copy the one-line verdict'],
+  ['q  Ctrl-C', 'quit (stops a running pull and cleans up)'],
+  ['Esc', 'quit from the ref chooser'],
+  ['?', 'close this help'],
+];
+
+export function KeyHelp() {
+  return (
+    <Box flexDirection="column">
+      <Text bold>Keys</Text>
+      {KEYS.map(([k, d]) => (
+        <Text key={k} wrap="truncate-end">
+          {'  '}
+          {k.padEnd(11)} {d}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,79 @@
+/**
+ * Keys → what they do, as data: a session event to dispatch, or a command with effects for the
+ * controller (choose, re-run, save, copy, quit). Pure, so every key is testable without a terminal.
+ */
+import { chosenRef, fixSteps, type SessionEvent, type SessionState } from '../checks/session.js';
+
+export interface KeyPress {
+  upArrow?: boolean;
+  downArrow?: boolean;
+  leftArrow?: boolean;
+  rightArrow?: boolean;
+  return?: boolean;
+  escape?: boolean;
+  ctrl?: boolean;
+  tab?: boolean;
+  shift?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+}
+
+export type KeyAction =
+  | { kind: 'event'; event: SessionEvent }
+  | { kind: 'choose'; ref: string }
+  | { kind: 'rerun' }
+  | { kind: 'save' }
+  | { kind: 'copy' }
+  | { kind: 'quit' }
+  | { kind: 'none' };
+
+const ev = (event: SessionEvent): KeyAction => ({ kind: 'event', event });
+const NONE: KeyAction = { kind: 'none' };
+
+export function keyAction(s: SessionState, input: string, key: KeyPress): KeyAction {
+  if (key.ctrl && input === 'c') return { kind: 'quit' };
+  if (s.quitting) return NONE;
+  if (input === '?') return ev({ type: 'view', view: 'help' });
+  if (s.view === 'help') return key.escape || input === 'q' ? ev({ type: 'view', view: 'help' }) : NONE;
+
+  if (s.phase === 'choosing') {
+    if (key.escape) return { kind: 'quit' };
+    if (key.upArrow) return ev({ type: 'choice-moved', delta: -1 });
+    if (key.downArrow || key.tab) return ev({ type: 'choice-moved', delta: 1 });
+    if (key.return) {
+      const ref = chosenRef(s);
+      return ref ? { kind: 'choose', ref } : NONE;
+    }
+    if (key.backspace || key.delete) return ev({ type: 'query-changed', query: s.query.slice(0, -1) });
+    if (input && !key.ctrl && /^[\x21-\x7e]+$/.test(input)) return ev({ type: 'query-changed', query: s.query + input });
+    return NONE;
+  }
+
+  if (input === 'q') return { kind: 'quit' };
+  if (s.phase === 'detecting') return NONE;
+  const settled = s.phase === 'verdict' || s.phase === 'failed';
+  if (input === 'r' && settled) return { kind: 'rerun' };
+  if (input === 's' && s.phase === 'verdict') return { kind: 'save' };
+  if (input === 'y' && s.phase === 'verdict') return { kind: 'copy' };
+  if (input === 't') return ev({ type: 'view', view: 'trace' });
+  if (input === 'f' && s.phase === 'verdict') return ev({ type: 'view', view: 'fix' });
+  if (input === 'c' || key.escape) return ev({ type: 'view', view: 'checklist' });
+
+  if (s.view === 'trace') {
+    if (key.rightArrow || (key.tab && !key.shift)) return ev({ type: 'trace-path-moved', delta: 1 });
+    if (key.leftArrow || (key.tab && key.shift)) return ev({ type: 'trace-path-moved', delta: -1 });
+    if (key.upArrow) return ev({ type: 'trace-attempt-moved', delta: -1 });
+    if (key.downArrow) return ev({ type: 'trace-attempt-moved', delta: 1 });
+    if (key.return || input === ' ') return ev({ type: 'trace-expand-toggled' });
+  }
+  if (s.view === 'fix') {
+    if (key.upArrow) return ev({ type: 'fix-moved', delta: -1 });
+    if (key.downArrow) return ev({ type: 'fix-moved', delta: 1 });
+    if (key.return || input === ' ') {
+      const step = fixSteps(s)[s.fixSelected];
+      if (!step) return NONE;
+      return step.kind === 'recheck' ? { kind: 'rerun' } : ev({ type: 'fix-step-done', index: s.fixSelected });
+    }
+  }
+  return NONE;
+}

@@ -1,0 +1,63 @@
+/**
+ * The whole walkthrough for one session state: finished checklist items in `<Static>` (printed
+ * once, scrolling up), then the live area — header, the chooser or what is running, the trace or
+ * fix view, the verdict, the keys. Renders state only.
+ */
+import { Box, Static, Text } from 'ink';
+import type { SessionState } from '../checks/session.js';
+import { Activity } from './activity.js';
+import { ChecklistItem } from './checklist-item.js';
+import { FixSteps } from './fix-steps.js';
+import { Header } from './header.js';
+import { KeyHelp } from './key-help.js';
+import { KeyHints } from './key-hints.js';
+import { RefChooser } from './ref-chooser.js';
+import { makeTheme } from './theme.js';
+import { ThemeContext } from './theme-context.js';
+import { TraceTimeline } from './trace-timeline.js';
+import { VerdictBar } from './verdict-bar.js';
+
+export interface ScreenProps {
+  state: SessionState;
+  /** columns to lay out in (80 or more) */
+  width: number;
+  color: boolean;
+}
+
+export function Screen({ state, width, color }: ScreenProps) {
+  const theme = makeTheme(color);
+  const main =
+    state.view === 'help' ? (
+      <KeyHelp />
+    ) : state.phase === 'choosing' ? (
+      <RefChooser state={state} />
+    ) : state.view === 'trace' ? (
+      <TraceTimeline state={state} />
+    ) : state.view === 'fix' ? (
+      <FixSteps state={state} />
+    ) : (
+      <Activity state={state} />
+    );
+  return (
+    <ThemeContext.Provider value={theme}>
+      <Static items={state.finished}>
+        {(item) => (
+          <Box key={item.key} width={width}>
+            <ChecklistItem item={item} />
+          </Box>
+        )}
+      </Static>
+      <Box flexDirection="column" width={width}>
+        <Header setup={state.setup} image={state.ref} />
+        {main}
+        {state.phase === 'failed' ? (
+          <Text color={color ? 'red' : undefined} wrap="wrap">
+            ✗ mirror-doctor could not finish: {state.error}
+          </Text>
+        ) : null}
+        {state.view !== 'help' ? <VerdictBar state={state} /> : null}
+        <KeyHints state={state} />
+      </Box>
+    </ThemeContext.Provider>
+  );
+}
