@@ -13,6 +13,18 @@ explain examples (every option):
   $ mirror-doctor explain docker.io/library/nginx:latest --containerd-version 2.1.9 --json
 `;
 
+/** The options of the real pulls, shared by `trace` and `check` (and the TUI, which copies check's). */
+function withPullOptions(c: Command): Command {
+  return c
+    .option('--namespace <ns>', 'throw-away namespace for the ctr pulls (default: mirror-doctor-<random>; must not exist)')
+    .option('--timeout <seconds>', 'give up a pull after this long', '60')
+    .option('--stall <seconds>', 'stop a pull whose connection to a host has not completed after this long (a blackholed host)', '2')
+    .option('--response-timeout <seconds>', 'stop a pull that is connected but has had no answer for this long', '20')
+    .option('--full', 'follow every pull to the end instead of stopping once the verdict is decided')
+    .option('--no-cri', 'skip the CRI pull')
+    .option('--daemon-log <file>', "containerd's log file, to show which hosts the CRI pull tried");
+}
+
 /**
  * Builds the command tree. Each subcommand lives in its own file and is
  * imported lazily inside its action, so `explain --json` never loads ink/react.
@@ -93,21 +105,16 @@ examples:
 `,
   );
 
-  program
-    .command('trace')
-    .description('Run real pulls (ctr without and with --hosts-dir, and CRI as kubelet) and compare the paths')
-    .argument('<ref>', 'image reference, e.g. docker.io/library/nginx:latest (CRI gets it as given)')
-    .option('--ctr <path>', 'ctr binary', 'ctr')
-    .option('--address <socket>', 'containerd socket', '/run/containerd/containerd.sock')
-    .option('--hosts-dir <dir>', 'hosts directory for the ctr --hosts-dir pull (default: config_path, else /etc/containerd/certs.d)')
-    .option('--config <file>', 'containerd config.toml (for config_path and the restart check)', '/etc/containerd/config.toml')
-    .option('--namespace <ns>', 'throw-away namespace to pull into (default: mirror-doctor-<random>; must not exist)')
-    .option('--timeout <seconds>', 'give up a pull after this long', '60')
-    .option('--stall <seconds>', 'stop a pull whose connection to a host has not completed after this long (a blackholed host)', '2')
-    .option('--response-timeout <seconds>', 'stop a pull that is connected but has had no answer for this long', '20')
-    .option('--full', 'follow every pull to the end instead of stopping once the verdict is decided')
-    .option('--no-cri', 'skip the CRI pull')
-    .option('--daemon-log <file>', "containerd's log file, to show which hosts the CRI pull tried")
+  withPullOptions(
+    program
+      .command('trace')
+      .description('Run real pulls (ctr without and with --hosts-dir, and CRI as kubelet) and compare the paths')
+      .argument('<ref>', 'image reference, e.g. docker.io/library/nginx:latest (CRI gets it as given)')
+      .option('--ctr <path>', 'ctr binary', 'ctr')
+      .option('--address <socket>', 'containerd socket', '/run/containerd/containerd.sock')
+      .option('--hosts-dir <dir>', 'hosts directory for the ctr --hosts-dir pull (default: config_path, else /etc/containerd/certs.d)')
+      .option('--config <file>', 'containerd config.toml (for config_path and the restart check)', '/etc/containerd/config.toml'),
+  )
     .option('--json', 'print the three traces and the comparison as JSON (mirror-doctor.trace-run/v1)')
     .option('--save <dir>', 'keep the raw logs (redacted) and the JSON in DIR (mode 0600)')
     .allowUnknownOption(true)
@@ -127,23 +134,18 @@ examples:
       process.exitCode = await runTrace(ref, opts, cmd.args.slice(1));
     });
 
-  program
-    .command('check')
-    .description('Why is my mirror ignored? Gather the facts, run every check, name the root cause')
-    .argument('[ref]', 'image reference (default: the first registry in the hosts folders, else docker.io/library/busybox:latest)')
-    .option('--root <dir>', 'prefix for every path read (a copied node filesystem); without --address this checks the files only', '/')
-    .option('--config <file>', "containerd config.toml (default: the daemon's --config, the distribution's, else /etc/containerd/config.toml)")
-    .option('--hosts-dir <dir>', 'hosts folder for the `ctr --hosts-dir` pull and the checks (default: config_path)')
-    .option('--containerd-version <version>', 'containerd version to emulate (default: the daemon\'s, else `containerd --version`, else 2.1.9 assumed)')
-    .option('--address <socket>', 'containerd socket (default: the distribution\'s, else /run/containerd/containerd.sock)')
-    .option('--ctr <path>', 'ctr binary (default: ctr)')
-    .option('--namespace <ns>', 'throw-away namespace for the ctr pulls (default: mirror-doctor-<random>; must not exist)')
-    .option('--timeout <seconds>', 'give up a pull after this long', '60')
-    .option('--stall <seconds>', 'stop a pull whose connection to a host has not completed after this long', '2')
-    .option('--response-timeout <seconds>', 'stop a pull that is connected but has had no answer for this long', '20')
-    .option('--full', 'follow every pull to the end instead of stopping once the verdict is decided')
-    .option('--no-cri', 'skip the CRI pull')
-    .option('--daemon-log <file>', "containerd's log file, to show which hosts the CRI pull tried")
+  withPullOptions(
+    program
+      .command('check')
+      .description('Why is my mirror ignored? Gather the facts, run every check, name the root cause')
+      .argument('[ref]', 'image reference (default: the first registry in the hosts folders, else docker.io/library/busybox:latest)')
+      .option('--root <dir>', 'prefix for every path read (a copied node filesystem); without --address this checks the files only', '/')
+      .option('--config <file>', "containerd config.toml (default: the daemon's --config, the distribution's, else /etc/containerd/config.toml)")
+      .option('--hosts-dir <dir>', 'hosts folder for the `ctr --hosts-dir` pull and the checks (default: config_path)')
+      .option('--containerd-version <version>', 'containerd version to emulate (default: the daemon\'s, else `containerd --version`, else 2.1.9 assumed)')
+      .option('--address <socket>', 'containerd socket (default: the distribution\'s, else /run/containerd/containerd.sock)')
+      .option('--ctr <path>', 'ctr binary (default: ctr)'),
+  )
     .option('--offline', 'no daemon calls and no pulls: check the files only (works on any machine)')
     .option('--json', 'print the report as JSON (schema mirror-doctor.report/v1)')
     .option('--report <file>', 'also write a report for a ticket: Markdown, or JSON when FILE ends in .json (mode 0600)')
