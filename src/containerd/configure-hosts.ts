@@ -6,7 +6,7 @@
  */
 import type { Decision, SourcePosition } from './decision.js';
 import { isLocalhost, portOf } from './go-url.js';
-import { defaultCapabilities, type Capability, type HostConfig } from './hosts-toml.js';
+import { defaultCapabilities, emptyServerEntry, type Capability, type HostConfig } from './hosts-toml.js';
 import { goPathError, lookupEntry, type NodeSnapshot } from './node-snapshot.js';
 import type { BehaviourProfile } from './version.js';
 
@@ -55,21 +55,6 @@ export interface ConfiguredHosts {
   decisions: Decision[];
 }
 
-function emptyServerEntry(): HostConfig {
-  return {
-    kind: 'server',
-    written: '',
-    scheme: '',
-    host: '',
-    path: '',
-    capabilities: [],
-    capabilitiesDefaulted: true,
-    caCerts: [],
-    clientPairs: [],
-    header: {},
-    overridePath: false,
-  };
-}
 
 function readCheck(snapshot: NodeSnapshot, path: string): { ok: true; text?: string } | { ok: false; error: string } {
   const e = lookupEntry(snapshot, path);

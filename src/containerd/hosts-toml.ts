@@ -576,3 +576,20 @@ export function referencedTlsFiles(dir: string, text: string): string[] {
   if (isTable(data.host)) for (const v of Object.values(data.host)) if (isTable(v)) collect(v);
   return [...new Set(out)];
 }
+
+/** The entry containerd starts from when a folder has no usable hosts.toml: the server slot, to be filled with the registry itself. */
+export function emptyServerEntry(): HostConfig {
+  return {
+    kind: 'server',
+    written: '',
+    scheme: '',
+    host: '',
+    path: '',
+    capabilities: [],
+    capabilitiesDefaulted: true,
+    caCerts: [],
+    clientPairs: [],
+    header: {},
+    overridePath: false,
+  };
+}

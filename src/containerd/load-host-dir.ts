@@ -5,7 +5,7 @@
  */
 import type { Decision } from './decision.js';
 import { goPathJoin } from './go-url.js';
-import { parseHostsFile, type HostConfig } from './hosts-toml.js';
+import { emptyServerEntry, parseHostsFile, type HostConfig } from './hosts-toml.js';
 import { goPathError, isNotExist, lookupEntry, type NodeSnapshot } from './node-snapshot.js';
 import type { BehaviourProfile } from './version.js';
 
@@ -26,19 +26,7 @@ export interface LoadedHostDir {
 
 function certFileEntry(dir: string, snapshot: NodeSnapshot, decisions: Decision[]): { hosts: HostConfig[]; error?: string } {
   const e = lookupEntry(snapshot, dir);
-  const host: HostConfig = {
-    kind: 'server',
-    written: '',
-    scheme: '',
-    host: '',
-    path: '',
-    capabilities: [],
-    capabilitiesDefaulted: true,
-    caCerts: [],
-    clientPairs: [],
-    header: {},
-    overridePath: false,
-  };
+  const host: HostConfig = emptyServerEntry();
   if (e.kind === 'directory' && e.listError && !isNotExist(e.listError)) {
     return { hosts: [], error: goPathError('open', dir, e.listError) };
   }
