@@ -53,7 +53,7 @@ export class LineSplitter {
   }
 
   private flushLine(): void {
-    let text = Buffer.concat(this.pending).toString('utf8');
+    let text = (this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending)).toString('utf8');
     if (this.skipping > 0) text = `${text}… [${this.skipping - KEEP_BYTES} more bytes of this line not kept]`;
     this.pending = [];
     this.pendingBytes = 0;
@@ -170,14 +170,21 @@ export function runStreamed(command: string, o: StreamedRunOptions): Promise<Str
       killTimer = setTimeout(() => child.kill('SIGKILL'), 2000);
     };
     const timeout = setTimeout(() => stop('timeout'), o.timeoutMs);
+    // one timer for the stall, not one per line: each line only notes the time, and the timer,
+    // when it fires early, waits for the rest of the quiet period
     let stallTimer: NodeJS.Timeout | undefined;
-    const armStall = () => {
-      if (!o.stallMs) return;
-      if (stallTimer) clearTimeout(stallTimer);
+    let lastActivity = Date.now();
+    const armStall = (delay = o.stallMs) => {
+      if (!o.stallMs || settled) return;
       stallTimer = setTimeout(() => {
+        const quiet = Date.now() - lastActivity;
+        if (quiet < o.stallMs!) return armStall(o.stallMs! - quiet);
         if (o.onStall?.() ?? true) stop('stall');
-        else armStall();
-      }, o.stallMs);
+        else {
+          lastActivity = Date.now();
+          armStall();
+        }
+      }, delay);
     };
     armStall();
     const onAbort = () => stop('abort');
@@ -191,7 +198,7 @@ export function runStreamed(command: string, o: StreamedRunOptions): Promise<Str
       splitter: new LineSplitter((raw) => {
         const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
         log.push({ stream, text });
-        armStall();
+        lastActivity = Date.now();
         if (stoppedBy) return;
         if (o.onLine(text, stream) === 'stop') stop('verdict');
       }),
