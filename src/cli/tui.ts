@@ -109,6 +109,9 @@ export async function runTuiCommand(ref: string | undefined, o: CheckCliOptions,
   const env = io.env ?? process.env;
   const services = tuiServices(o, io);
   if (ref !== undefined) rememberRef(ref, env);
+  // Ink draws nothing until it exits when CI or CONTINUOUS_INTEGRATION is set (is-in-ci, read
+  // when ink is first imported); on a real terminal the user asked for the walkthrough, so draw it
+  for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[k];
   const { runTui } = await import('../tui/run-tui.js');
   return runTui({ ...(ref !== undefined ? { ref } : {}), services, strict: !!o.strict, color: !env.NO_COLOR && env.TERM !== 'dumb' });
 }
