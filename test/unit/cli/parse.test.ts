@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 import { runParse } from '../../../src/cli/parse.js';
 import { readLogLines } from '../../../src/probe/log-source.js';
@@ -11,6 +11,7 @@ import { validateTraceDoc } from '../../../src/trace/index.js';
 
 const LAB = join(import.meta.dirname, '../../fixtures/lab');
 const tmp = mkdtempSync(join(tmpdir(), 'md-parse-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const file = (name: string, data: string | Buffer) => {
   const p = join(tmp, name);
   writeFileSync(p, data);
