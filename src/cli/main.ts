@@ -203,6 +203,27 @@ examples:
     });
   for (const option of check.options) tui.addOption(option);
 
+  program
+    .command('demo')
+    .description('The whole tool on a built-in lab (real containerd and registries on 127.0.0.1) with a broken setup; needs root')
+    .option('--scenario <name>', 'which broken setup (default: demo; --list shows all)')
+    .option('--list', 'list the scenarios')
+    .option('--containerd-version <version>', 'which lab containerd to examine: 1.6, 1.7 or 2.1', '1.7')
+    .option('--keep', 'leave the lab running afterwards (mirror-doctor lab down stops it)')
+    .addHelpText(
+      'after',
+      `
+examples:
+  $ sudo mirror-doctor demo
+  $ sudo mirror-doctor demo --scenario cri-config-edited-after-start --containerd-version 2.1
+  $ mirror-doctor demo --list
+`,
+    )
+    .action(async (opts: Record<string, unknown>) => {
+      const { runDemo } = await import('./demo.js');
+      process.exitCode = await runDemo(opts);
+    });
+
   return program;
 }
 

@@ -199,6 +199,28 @@ export const SCENARIOS: readonly Scenario[] = [
   },
 ];
 
+/**
+ * The built-in demo (`mirror-doctor demo`): a realistic broken node. config_path is set, but the
+ * hosts.toml sits in a folder named after the upstream host (registry-1.docker.io), so it is never
+ * read; and once that is fixed, its mirror still lacks `resolve`. Not one of the SCENARIOS the
+ * tests and fixtures iterate over.
+ */
+export const DEMO_SCENARIO: Scenario = {
+  name: 'demo',
+  summary: 'config_path is set, but hosts.toml is in a folder named registry-1.docker.io and its mirror lacks resolve',
+  whatHappens: 'the folder is never read (containerd looks up docker.io); fixed, the tag would still resolve upstream only',
+  ref: DOCKER_REF,
+  hostFiles: (c) => ({
+    'registry-1.docker.io/hosts.toml': [
+      `server = "https://registry-1.docker.io"`,
+      '',
+      `[host."${mirror(c)}"]`,
+      '  capabilities = ["pull"]',
+      '',
+    ].join('\n'),
+  }),
+};
+
 export function findScenario(name: string): Scenario | undefined {
-  return SCENARIOS.find((s) => s.name === name);
+  return name === DEMO_SCENARIO.name ? DEMO_SCENARIO : SCENARIOS.find((s) => s.name === name);
 }

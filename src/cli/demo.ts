@@ -1,0 +1,65 @@
+/**
+ * `mirror-doctor demo`: the whole tool in a minute on a machine without containerd. Brings up the
+ * lab (real containerd 1.6/1.7/2.1 and registries on 127.0.0.1) with a realistic broken setup, opens
+ * the walkthrough on it (or prints `check`'s text when stdout is not a terminal), and tears the lab
+ * down on exit.
+ */
+import { defaultLabOptions, LAB_VERSIONS, type LabVersion } from '../lab/layout.js';
+import { labDown, labUp } from '../lab/lab.js';
+import { DEMO_SCENARIO, SCENARIOS, findScenario } from '../lab/scenarios.js';
+import { kubeletImageName } from '../lab/record-fixtures.js';
+import { UsageError } from './usage-error.js';
+
+export interface DemoOptions {
+  scenario?: string;
+  list?: boolean;
+  containerdVersion?: string;
+  keep?: boolean;
+}
+
+/** The scenario names `demo --list` prints, the built-in demo first. */
+export function demoScenarioList(): string {
+  const all = [DEMO_SCENARIO, ...SCENARIOS];
+  const w = Math.max(...all.map((s) => s.name.length));
+  return all.map((s) => `${s.name.padEnd(w)}  ${s.summary}`).join('\n') + '\n';
+}
+
+export async function runDemo(o: DemoOptions): Promise<number> {
+  if (o.list) {
+    process.stdout.write(demoScenarioList());
+    return 0;
+  }
+  const scenario = findScenario(o.scenario ?? DEMO_SCENARIO.name);
+  if (!scenario) throw new UsageError(`unknown scenario ${JSON.stringify(o.scenario)}`, 'mirror-doctor demo --list shows them');
+  const version = (o.containerdVersion ?? '1.7') as LabVersion;
+  if (!(LAB_VERSIONS as readonly string[]).includes(version)) {
+    throw new UsageError(`the lab runs containerd ${LAB_VERSIONS.join(', ')}, not ${JSON.stringify(o.containerdVersion)}`, 'example: mirror-doctor demo --containerd-version 2.1');
+  }
+  if (process.getuid?.() !== 0) throw new UsageError('the demo runs real containerd daemons and needs root', 'run: sudo mirror-doctor demo');
+  const opts = defaultLabOptions();
+  const log = (l: string) => process.stderr.write(`demo: ${l}\n`);
+  let stopping = false;
+  const down = async () => {
+    if (stopping || o.keep) return;
+    stopping = true;
+    await labDown(opts, () => undefined);
+  };
+  try {
+    const state = await labUp(opts, scenario.name, log);
+    const d = state.daemons[version];
+    if (!d) throw new UsageError(`containerd ${version} is not running in the lab`);
+    log(`scenario ${scenario.name}: ${scenario.summary}`);
+    const { runTuiCommand } = await import('./tui.js');
+    // problems found are the point of the demo: only "could not run" is a failure
+    const code = await runTuiCommand(kubeletImageName(scenario.ref), {
+      address: d.address,
+      ctr: d.ctr,
+      config: d.config,
+      daemonLog: d.log,
+      hostsDir: state.hostsDir,
+    });
+    return code === 2 ? 2 : 0;
+  } finally {
+    await down();
+  }
+}
