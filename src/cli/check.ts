@@ -17,21 +17,15 @@ import { renderReportJson, type ChecksOutcome } from '../report/report-json.js';
 import { renderReportMarkdown } from '../report/report-markdown.js';
 import { renderReportText } from '../report/report-text.js';
 import { UsageError } from './usage-error.js';
+import { pullTimings, type PullCliOptions } from './pull-options.js';
 
-export interface CheckCliOptions {
+export interface CheckCliOptions extends PullCliOptions {
   root?: string;
   config?: string;
   hostsDir?: string;
   containerdVersion?: string;
   address?: string;
   ctr?: string;
-  namespace?: string;
-  timeout?: string;
-  stall?: string;
-  responseTimeout?: string;
-  full?: boolean;
-  cri?: boolean;
-  daemonLog?: string;
   offline?: boolean;
   json?: boolean;
   report?: string;
@@ -62,13 +56,6 @@ const defaultIo = (): CheckIo => ({
 });
 
 const EXAMPLE = 'mirror-doctor check docker.io/library/nginx:latest';
-
-function seconds(name: string, v: string | undefined, dflt: number): number {
-  if (v === undefined) return dflt * 1000;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 3600) throw new UsageError(`--${name} must be a number of seconds from 0 to 3600, not ${JSON.stringify(v)}`);
-  return n * 1000;
-}
 
 function checkReference(ref: string | undefined, extra: string[]): void {
   const unknown = extra.find((a) => a.startsWith('-'));
@@ -137,9 +124,7 @@ export function prepareCheck(ref: string | undefined, o: CheckCliOptions, extra:
   if (o.namespace !== undefined && !/^[A-Za-z0-9]([A-Za-z0-9_.-]{0,75}[A-Za-z0-9])?$/.test(o.namespace)) {
     throw new UsageError(`--namespace ${JSON.stringify(o.namespace)} is not a valid containerd namespace name`);
   }
-  const timeoutMs = seconds('timeout', o.timeout, 60);
-  const stallMs = seconds('stall', o.stall, 2);
-  const responseStallMs = seconds('response-timeout', o.responseTimeout, 20);
+  const { timeoutMs, stallMs, responseStallMs } = pullTimings(o);
   if (o.daemonLog !== undefined && !o.offline) {
     if (!existsSync(o.daemonLog) || statSync(o.daemonLog).isDirectory()) throw new UsageError(`--daemon-log ${o.daemonLog} is not a file`, 'pass containerd\'s log file, e.g. /var/lib/rancher/k3s/agent/containerd/containerd.log');
   }

@@ -14,28 +14,15 @@ import { ctrVersions, trace, TraceError, type TraceOptions, type TraceRun } from
 import { renderTraceRunText } from '../trace/render-run.js';
 import { redactedJsonText } from '../report/redact.js';
 import { UsageError } from './usage-error.js';
+import { pullTimings, type PullCliOptions } from './pull-options.js';
 
-export interface TraceCliOptions {
+export interface TraceCliOptions extends PullCliOptions {
   ctr?: string;
   address?: string;
-  namespace?: string;
   hostsDir?: string;
   config?: string;
-  timeout?: string;
-  stall?: string;
-  responseTimeout?: string;
-  full?: boolean;
-  cri?: boolean;
-  daemonLog?: string;
   json?: boolean;
   save?: string;
-}
-
-function seconds(name: string, v: string | undefined, dflt: number): number {
-  if (v === undefined) return dflt * 1000;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new UsageError(`--${name} must be a number of seconds from 0 to 3600, not ${JSON.stringify(v)}`);
-  return n * 1000;
 }
 
 /** Validates the options and reads what the trace needs from the node (versions, config_path). */
@@ -52,9 +39,7 @@ export async function prepareTrace(ref: string, o: TraceCliOptions, extra: strin
   }
   const address = o.address ?? DEFAULT_ADDRESS;
   const ctr = o.ctr ?? 'ctr';
-  const timeoutMs = seconds('timeout', o.timeout, 60);
-  const stallMs = seconds('stall', o.stall, 2);
-  const responseStallMs = seconds('response-timeout', o.responseTimeout, 20);
+  const { timeoutMs, stallMs, responseStallMs } = pullTimings(o);
 
   const versions = await ctrVersions(ctr, address);
   if (!versions.client) throw new UsageError(`cannot run ctr: ${versions.error ?? `${ctr}: not found`}`, 'install ctr (it comes with containerd) or pass --ctr PATH');
