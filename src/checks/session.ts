@@ -124,6 +124,25 @@ export type SessionEvent =
   | { type: 'verdict-copied'; to: 'clipboard' | 'on-quit' }
   | { type: 'quit-requested' };
 
+/** What one run of the checklist fills in; a re-run starts again from these. */
+function freshRun() {
+  return {
+    steps: [],
+    paths: [],
+    cleanup: null,
+    facts: null,
+    findings: [],
+    verdict: null,
+    error: null,
+    tracePath: 0,
+    traceAttempt: 0,
+    traceExpanded: false,
+    savedReport: null,
+    saveError: null,
+    copied: null,
+  } satisfies Partial<SessionState>;
+}
+
 export function initialSession(now = 0): SessionState {
   return {
     phase: 'detecting',
@@ -136,21 +155,9 @@ export function initialSession(now = 0): SessionState {
     query: '',
     selected: 0,
     ref: null,
-    steps: [],
-    paths: [],
-    cleanup: null,
-    facts: null,
-    findings: [],
-    verdict: null,
-    error: null,
-    tracePath: 0,
-    traceAttempt: 0,
-    traceExpanded: false,
+    ...freshRun(),
     fixSelected: 0,
     fixDone: [],
-    savedReport: null,
-    saveError: null,
-    copied: null,
     quitting: false,
     finished: [],
   };
@@ -262,19 +269,7 @@ export function reduceSession(s: SessionState, e: SessionEvent): SessionState {
         run: s.run + 1,
         now: e.at,
         finished: [...s.finished, { key: `r${s.run + 1}-rerun`, status: 'info', label: `re-run ${s.run + 1}: the trace and every check again`, detail: null }],
-        steps: [],
-        paths: [],
-        cleanup: null,
-        facts: null,
-        findings: [],
-        verdict: null,
-        error: null,
-        tracePath: 0,
-        traceAttempt: 0,
-        traceExpanded: false,
-        savedReport: null,
-        saveError: null,
-        copied: null,
+        ...freshRun(),
       };
     case 'report-saved':
       return { ...s, savedReport: e.file, saveError: null };
