@@ -126,6 +126,8 @@ export interface Facts {
   /** the user who invoked mirror-doctor (SUDO_UID when run through sudo) */
   invokingUser: { uid: number; name: string | null };
   // ---- optional additions (effects layer) ----
+  /** the node's name: MIRROR_DOCTOR_NODE_NAME (set by the fleet manifest from spec.nodeName), else the host name */
+  nodeName?: string | null;
   /** where `address` came from: --address, the detected distribution's socket, or the default */
   addressSource?: 'option' | 'distribution' | 'default';
   /** where `configFile` came from: --config, the daemon's --config flag, the distribution, or the default */

@@ -6,6 +6,7 @@
  */
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
+import { hostname as osHostname } from 'node:os';
 import { execa } from 'execa';
 import {
   FACTS_SCHEMA,
@@ -99,6 +100,8 @@ export interface GatherDeps {
   runTrace?: (o: TraceOptions) => Promise<TraceRun>;
   now?: () => number;
   user?: InvokingUser;
+  /** the machine's host name (default: os.hostname()) */
+  hostname?: () => string;
 }
 
 const defaultExec = async (file: string, args: string[], timeoutMs: number): Promise<ExecResult> => {
@@ -505,6 +508,8 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
     }
   }
 
+  const nodeName = await gatherNodeName(env, live, deps.hostname ?? osHostname, auxText);
+
   const facts: Facts = {
     schema: FACTS_SCHEMA,
     collectedAt: new Date(now()).toISOString(),
@@ -531,6 +536,26 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
     configFileSource,
     configMtimes,
     notes,
+    nodeName,
   };
   return facts;
+}
+
+/**
+ * The node's name: MIRROR_DOCTOR_NODE_NAME (the fleet manifest sets it from the pod's spec.nodeName;
+ * a pod's own host name is the pod's), else this machine's host name on a live node, else the
+ * copied node's /etc/hostname under --root.
+ */
+async function gatherNodeName(env: NodeJS.ProcessEnv, live: boolean, hostname: () => string, readText: (p: string) => Promise<string | null>): Promise<string | null> {
+  const fromEnv = env.MIRROR_DOCTOR_NODE_NAME?.trim();
+  if (fromEnv) return fromEnv;
+  if (live) {
+    try {
+      return hostname() || null;
+    } catch {
+      return null;
+    }
+  }
+  const copied = (await readText('/etc/hostname').catch(() => null))?.split('\n')[0]?.trim();
+  return copied || null;
 }

@@ -149,6 +149,7 @@ export function buildReport(input: ReportInput) {
       },
     },
     node: {
+      name: facts.nodeName ?? null,
       root: facts.root,
       offline: facts.offline,
       hostRoots: facts.hostRoots,

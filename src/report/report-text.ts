@@ -62,7 +62,7 @@ function header(input: ReportInput): string[] {
   const v = f.containerdVersion;
   const srv = f.daemon.reachable ? `reachable at ${f.address}` : f.offline ? `not contacted (offline), socket ${f.address}` : `NOT reachable at ${f.address}: ${f.daemon.error ?? 'unknown error'}`;
   const lines = [
-    `mirror-doctor check ${f.ref.input}${f.ref.source === 'argument' ? '' : f.ref.source === 'hosts-folder' ? ' (first registry in the hosts folders)' : ' (default image)'}`,
+    `mirror-doctor check ${f.ref.input}${f.ref.source === 'argument' ? '' : f.ref.source === 'hosts-folder' ? ' (first registry in the hosts folders)' : ' (default image)'}${f.nodeName ? ` on ${f.nodeName}` : ''}`,
     `containerd ${v.value} (${v.source === 'server' ? 'from the daemon' : v.source === 'binary' ? 'from containerd --version' : v.source === 'option' ? '--containerd-version' : 'assumed: version unknown'}); daemon ${srv}`,
     `config ${f.configFile}${f.root !== '/' ? ` under ${f.root}` : ''}; ${f.distribution.kind === 'containerd' ? 'plain containerd' : `${f.distribution.kind} (its own containerd${f.distribution.generated ? ', files generated on start' : ''})`}`,
   ];

@@ -440,3 +440,21 @@ describe('gatherFacts: online (daemon calls replaced)', () => {
     expect(f.versions.server).toEqual({ value: null, unknown: { error: 'not contacted (offline)', source: 'containerd Version API at /run/a.sock' } });
   });
 });
+
+describe('gatherFacts: the node name', () => {
+  const cases: Array<{ name: string; root: 'live' | 'copy'; env: Record<string, string>; etcHostname?: string; expected: string | null }> = [
+    { name: 'MIRROR_DOCTOR_NODE_NAME wins (the fleet pod sets it from spec.nodeName)', root: 'copy', env: { MIRROR_DOCTOR_NODE_NAME: ' worker-7 ' }, etcHostname: 'pod-name\n', expected: 'worker-7' },
+    { name: 'a copied node: its /etc/hostname', root: 'copy', env: {}, etcHostname: 'node-a\nignored\n', expected: 'node-a' },
+    { name: 'a copied node without /etc/hostname: unknown', root: 'copy', env: {}, expected: null },
+    { name: 'an empty variable is ignored', root: 'copy', env: { MIRROR_DOCTOR_NODE_NAME: '  ' }, etcHostname: 'node-b', expected: 'node-b' },
+    { name: 'a live node: the host name', root: 'live', env: {}, expected: 'this-machine' },
+  ];
+  it.each(cases)('$name', async ({ root, env, etcHostname, expected }) => {
+    const dir = node(etcHostname === undefined ? {} : { 'etc/hostname': etcHostname });
+    const f =
+      root === 'copy'
+        ? await gatherFacts({ root: dir, env }, { ...noDaemon, hostname: () => 'this-machine' })
+        : await gatherFacts({ root: '/', offline: true, env }, { ...noDaemon, fs: rootedFs(dir), statFs: rootedStat(dir), findDaemon: () => null, exec: async (file) => ({ exitCode: null, stdout: '', stderr: '', error: `${file}: command not found` }), hostname: () => 'this-machine' });
+    expect(f.nodeName).toBe(expected);
+  });
+});
