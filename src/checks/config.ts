@@ -425,6 +425,13 @@ const configImportsReplace: Check = {
   },
 };
 
+/**
+ * How much newer than the daemon's start config.toml must be to count as changed after it: the
+ * start time comes from clock ticks (10 ms) and boot time, and tools write the config and restart
+ * within milliseconds of each other.
+ */
+export const START_TIME_SLACK_MS = 100;
+
 const restartRequired: Check = {
   id: 'restart-required',
   run(facts, d) {
@@ -434,10 +441,10 @@ const restartRequired: Check = {
     // the newest of config.toml and its imports (configMtimes is optional)
     const mtimes = [facts.configMtime, ...Object.values(facts.configMtimes ?? {})].filter((x): x is number => typeof x === 'number');
     const mtime = mtimes.length ? Math.max(...mtimes) : null;
-    const newer = started !== null && mtime !== null ? mtime > started : null;
+    const newer = started !== null && mtime !== null ? mtime > started + START_TIME_SLACK_MS : null;
     const timeEvidence: Evidence[] =
       started !== null && mtime !== null
-        ? [{ kind: 'command', source: `stat ${facts.configFile}; ps -o lstart -p ${facts.daemon.process!.pid}`, text: `config.toml modified ${new Date(mtime).toISOString()}, containerd started ${new Date(started).toISOString()}` }]
+        ? [{ kind: 'command', source: `stat ${facts.configFile}; /proc/${facts.daemon.process!.pid}/stat (start time)`, text: `config.toml modified ${new Date(mtime).toISOString()}, containerd started ${new Date(started).toISOString()}` }]
         : [];
     const fileEv: Evidence[] = cri.configPathAt ? [fileEvidence(facts.snapshot, cri.configPathAt)] : [];
     const live = facts.liveCri.value;

@@ -198,7 +198,8 @@ export async function applyScenario(
       }
       // the "edited after start" case: the file changes, the running daemon does not
       const fileConfig = cri.configPathAddedAfterStart ? daemonConfigToml({ ...configInput, cri: { ...configInput.cri, configPath: 'set' } }) : startConfig;
-      writeFileSync(p.config, fileConfig);
+      // (rewriting the same text would still move the mtime past the daemon's start: a false "restart required")
+      if (!existsSync(p.config) || readFileSync(p.config, 'utf8') !== fileConfig) writeFileSync(p.config, fileConfig);
     }),
   );
   writeState(state);

@@ -12,7 +12,19 @@ export interface DaemonProcess {
   address: string;
 }
 
+/**
+ * Boot time in ms since the epoch, to the 10 ms of /proc/uptime (now minus uptime); /proc/stat's
+ * btime, whole seconds, only when uptime is unreadable. The daemon's start time is boot time plus
+ * its start ticks, and it is compared with config.toml's mtime: with btime, a config written just
+ * before the start could look up to a second newer than the daemon.
+ */
 function bootTimeMs(): number | null {
+  try {
+    const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+    if (Number.isFinite(uptime) && uptime > 0) return Date.now() - uptime * 1000;
+  } catch {
+    // fall through to btime
+  }
   try {
     const m = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
     return m ? Number(m[1]) * 1000 : null;

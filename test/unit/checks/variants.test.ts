@@ -37,6 +37,16 @@ describe('severity variants', () => {
     expect(f?.severity).toBe('warning');
     expect(f?.evidence[0]?.source).toMatch(/^stat \/etc\/containerd\/config\.toml/);
   });
+  it.each([
+    [0, false],
+    [40, false],
+    [100, false],
+    [101, true],
+    [1500, true],
+  ])('a config.toml %i ms newer than the daemon start: restart-required %s (10 ms ticks, write-then-restart automation)', async (after, expected) => {
+    const facts = await factsFromFixture(join(DIR, '_healthy'), { configMtimeAfterStart: after });
+    expect(runChecks(facts).findings.some((x) => x.id === 'restart-required')).toBe(expected);
+  });
   it('a live CRI config equal to the file needs no restart', async () => {
     const facts = await factsFromFixture(join(DIR, 'restart-required'), { liveCri: { exposed: true, configPath: '/etc/containerd/certs.d', hasMirrors: false } });
     expect(runChecks(facts).findings.find((x) => x.id === 'restart-required')).toBeUndefined();
