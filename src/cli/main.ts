@@ -224,6 +224,37 @@ examples:
       process.exitCode = await runDemo(opts);
     });
 
+  // ---- fleet: every node of a Kubernetes cluster
+  const fleet = program
+    .command('fleet')
+    .description('Many nodes: a manifest that runs check on every node of a cluster, and a table of their answers');
+  fleet
+    .command('collect')
+    .description('Read the reports (kubectl logs of the fleet pods, or files) and print node × root cause, grouped, odd nodes first')
+    .argument('[files...]', 'report files (check --json output), saved pod logs, folders of them, or - ; default: kubectl logs of the fleet pods')
+    .option('--json', 'print the table as JSON (schema mirror-doctor.fleet/v1)')
+    .option('-n, --namespace <ns>', 'namespace of the fleet pods', 'mirror-doctor')
+    .option('-l, --selector <selector>', 'label selector of the fleet pods', 'app.kubernetes.io/name=mirror-doctor')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--kubectl <path>', 'kubectl binary', 'kubectl')
+    .option('--timeout <seconds>', 'give up a kubectl call after this long', '60')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 every node ok, 1 a node has problems or no report, 2 nothing could be collected.
+
+examples:
+  $ mirror-doctor fleet collect
+  $ mirror-doctor fleet collect --context prod-eu --json > fleet.json
+  $ mirror-doctor fleet collect reports/            # a folder of check --json outputs or pod logs
+  $ kubectl logs -n mirror-doctor -l app.kubernetes.io/name=mirror-doctor --prefix | mirror-doctor fleet collect -
+`,
+    )
+    .action(async (files: string[], opts: Record<string, unknown>) => {
+      const { runFleetCollect } = await import('./fleet-collect.js');
+      process.exitCode = await runFleetCollect(files, opts);
+    });
+
   return program;
 }
 
