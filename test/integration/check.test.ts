@@ -1,10 +1,12 @@
 /**
  * `check` against every lab scenario on real containerd 1.6, 1.7 and 2.1, pointed at each lab
  * daemon the way a user of a non-standard node would (--config, --address, --ctr, --hosts-dir,
- * --daemon-log): the right root cause, and no namespace or image left behind.
+ * --daemon-log): the right root cause, and no namespace or image left behind. Every scenario runs
+ * twice per version: through the source tree (in-process) and through the single-file build
+ * (dist/mirror-doctor.mjs, copied alone into an empty folder, as shipped to a node).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -65,7 +67,30 @@ interface CheckResult {
   stderr: string;
 }
 
-async function check(v: Version, ref: string, extra: Record<string, unknown> = {}): Promise<CheckResult> {
+const BUNDLE = resolve(__dirname, '../../dist/mirror-doctor.mjs');
+const RUNNERS = ['source', 'single-file'] as const;
+type Runner = (typeof RUNNERS)[number];
+let bundleDir: string;
+
+/** `check --json` through the single file, from an empty folder, with no node_modules near it. */
+async function checkSingleFile(v: Version, ref: string): Promise<CheckResult> {
+  const d = state.daemons[v]!;
+  const r = await execa(
+    process.execPath,
+    ['mirror-doctor.mjs', 'check', ref, '--config', d.config, '--address', d.address, '--ctr', d.ctr, '--hosts-dir', state.hostsDir, '--daemon-log', d.log, '--timeout', '30', '--json'],
+    { cwd: bundleDir, reject: false, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, extendEnv: false },
+  );
+  let json: CheckResult['json'];
+  try {
+    json = JSON.parse(r.stdout) as CheckResult['json'];
+  } catch {
+    throw new Error(`single file: no JSON report (exit ${r.exitCode}): ${r.stderr.slice(-2000)}`);
+  }
+  return { code: r.exitCode ?? -1, json, stderr: r.stderr };
+}
+
+async function check(v: Version, ref: string, extra: Record<string, unknown> = {}, runner: Runner = 'source'): Promise<CheckResult> {
+  if (runner === 'single-file') return checkSingleFile(v, ref);
   const d = state.daemons[v]!;
   let out = '';
   let err = '';
@@ -80,11 +105,15 @@ async function check(v: Version, ref: string, extra: Record<string, unknown> = {
 
 describe('check on every lab scenario and containerd version', () => {
   beforeAll(async () => {
+    expect(existsSync(BUNDLE), 'the single file is missing: run `npm run build` first').toBe(true);
+    bundleDir = mkdtempSync(join(tmpdir(), 'md-check-single-'));
+    copyFileSync(BUNDLE, join(bundleDir, 'mirror-doctor.mjs'));
     state = await labUp(opts, 'mirror-ok', quietLog);
   });
   afterAll(async () => {
     await labDown(opts, quietLog);
     rmSync(dirname(opts.dir), { recursive: true, force: true });
+    if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
   });
 
   it('every scenario has an expectation', () => {
@@ -96,10 +125,10 @@ describe('check on every lab scenario and containerd version', () => {
       state = await labUp(opts, scenario.name, quietLog);
       const e = EXPECT[scenario.name]!;
       const problems: string[] = [];
-      for (const v of VERSIONS) {
+      for (const v of VERSIONS) for (const runner of RUNNERS) {
         const before = await inventory(v);
-        const r = await check(v, scenario.ref);
-        const where = `${v} ${scenario.name}: ${r.json.verdict.summary} | trace: ${r.json.traces.verdict ?? r.json.traces.skipped}`;
+        const r = await check(v, scenario.ref, {}, runner);
+        const where = `${v} ${runner} ${scenario.name}: ${r.json.verdict.summary} | trace: ${r.json.traces.verdict ?? r.json.traces.skipped}`;
         expect(r.json.containerd.reachable, where).toBe(true);
         expect(r.json.traces.ran, where).toBe(true);
         expect(r.json.traces.leftovers, where).toEqual([]);
@@ -119,7 +148,7 @@ describe('check on every lab scenario and containerd version', () => {
 
   it('the CLI itself (built): --report for a ticket, exit code, mode 0600', async () => {
     const bin = resolve(__dirname, '../../bin/mirror-doctor.js');
-    if (!existsSync(resolve(__dirname, '../../dist/cli/main.js')) && !existsSync(resolve(__dirname, '../../dist/mirror-doctor.mjs'))) return; // needs npm run build
+    expect(existsSync(resolve(__dirname, '../../dist/cli/main.js')), 'run `npm run build` first').toBe(true);
     state = await labUp(opts, 'mirror-404', quietLog);
     const d = state.daemons['1.7']!;
     const out = mkdtempSync(join(tmpdir(), 'md-check-report-'));
