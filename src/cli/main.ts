@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from './usage-error.js';
+import { addFleetManifestCommand } from './fleet-manifest.js';
 
 export const VERSION = '0.1.0';
 
@@ -228,6 +229,7 @@ examples:
   const fleet = program
     .command('fleet')
     .description('Many nodes: a manifest that runs check on every node of a cluster, and a table of their answers');
+  addFleetManifestCommand(fleet);
   fleet
     .command('collect')
     .description('Read the reports (kubectl logs of the fleet pods, or files) and print node × root cause, grouped, odd nodes first')
@@ -247,7 +249,7 @@ examples:
   $ mirror-doctor fleet collect
   $ mirror-doctor fleet collect --context prod-eu --json > fleet.json
   $ mirror-doctor fleet collect reports/            # a folder of check --json outputs or pod logs
-  $ kubectl logs -n mirror-doctor -l app.kubernetes.io/name=mirror-doctor --prefix | mirror-doctor fleet collect -
+  $ kubectl logs -n mirror-doctor -l app.kubernetes.io/name=mirror-doctor --prefix --tail=-1 | mirror-doctor fleet collect -
 `,
     )
     .action(async (files: string[], opts: Record<string, unknown>) => {
