@@ -3,8 +3,9 @@
  * into one evidence document per pull. All output passes through `redact()`.
  */
 import { LogSourceError, readLogBlocks } from '../probe/log-source.js';
-import { redact, redactedJsonText, redactJson, REDACTED } from '../report/redact.js';
+import { redact } from '../report/redact.js';
 import { createTraceParser, renderTraceText, type TraceDoc } from '../trace/index.js';
+import { traceDocJson } from '../trace/render-json.js';
 import { UsageError } from './usage-error.js';
 
 export interface ParseCliOptions {
@@ -13,8 +14,11 @@ export interface ParseCliOptions {
 }
 
 export interface ParseIo {
-  /** Returns false when the consumer is saturated (then `drained` is awaited). */
-  stdout: (s: string) => boolean | void;
+  /**
+   * Returns false when the consumer is saturated (then `drained` is awaited). The JSON output
+   * comes as Buffers of whole UTF-8 characters (never reused after the call), the text as strings.
+   */
+  stdout: (s: string | Uint8Array) => boolean | void;
   drained?: () => Promise<void>;
   stdin?: NodeJS.ReadableStream;
 }
@@ -50,26 +54,25 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
   let failed = false;
   // stdout to a pipe is asynchronous: honour backpressure or the queue grows with the input
   let saturated = false;
-  const write = (s: string) => {
+  const write = (s: string | Uint8Array) => {
     if (io.stdout(s) === false) saturated = true;
   };
   const settle = async () => {
     if (saturated && io.drained) await io.drained();
     saturated = false;
   };
-  // documents are written in pieces of about 64 KiB: far fewer calls than one per document, and
-  // each piece stays below the size where encoding it for the write maps fresh memory
+  // one compact document per line inside the array (`[`, `{…},`, …, `]`): the same JSON value as
+  // the indented form, a fifth less text to redact and write, and a line per pull for grep/jq.
+  // Each document is encoded straight into a Buffer of about 128 KiB, written when full: far fewer
+  // writes than one per document, and no long string to assemble and encode per write
+  const sink = new Utf8Chunks(write);
   const emitJson = (ds: TraceDoc[]) => {
-    let out = '';
     for (const d of ds) {
       if (d.result === 'failure') failed = true;
-      out += (jsonCount++ === 0 ? '[\n' : ',\n') + indentJson(redactedDocJson(d));
-      if (out.length >= 1 << 16) {
-        write(out);
-        out = '';
-      }
+      sink.add(jsonCount++ === 0 ? '[\n' : ',\n');
+      sink.add(traceDocJson(d));
     }
-    if (out) write(out);
+    sink.flush();
   };
   try {
     for await (const blocks of readLogBlocks(file, io.stdin ? { stdin: io.stdin as never } : {}, () => parser.lines)) {
@@ -112,79 +115,31 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
   return failed || docs.some((d) => d.result === 'failure') ? 1 : 0;
 }
 
-// ---- JSON output -------------------------------------------------------------------------------
+/** Collects strings as UTF-8 in Buffers of CHUNK bytes and hands each full one to `write`. */
+class Utf8Chunks {
+  private static readonly CHUNK = 1 << 17;
+  private buf: Buffer | null = null;
+  private used = 0;
 
-/** `text.replace(/^/gm, '  ')`: two spaces at the start of every line. */
-function indentJson(text: string): string {
-  // JSON.stringify escapes \n and \r inside strings, so a newline is a line start of the layout;
-  // U+2028/U+2029 (also line terminators for /m) are left raw by JSON.stringify: take the regex then
-  if (text.indexOf('\r') >= 0 || text.indexOf('\u2028') >= 0 || text.indexOf('\u2029') >= 0) return text.replace(/^/gm, '  ');
-  return '  ' + text.replaceAll('\n', '\n  ');
-}
+  constructor(private readonly write: (b: string | Uint8Array) => void) {}
 
-/**
- * Exactly `redactedJsonText(d)` (redact every string, serialise with 2-space indentation, redact the
- * text once more), faster: the redacting deep copy uses plain loops instead of Object.entries and a
- * per-key regex, and remembers `redact()` of the enum-like values. `redact` is pure, so the memo
- * changes nothing. Values outside plain JSON data (never in a TraceDoc) take the original function.
- */
-function redactedDocJson(d: unknown): string {
-  let copy: unknown;
-  try {
-    copy = redactedCopy(d, 0);
-  } catch (e) {
-    if (e !== UNSUPPORTED) throw e;
-    return redactedJsonText(d);
-  }
-  return redact(JSON.stringify(copy, null, 2));
-}
-
-const UNSUPPORTED = new Error('not plain JSON data');
-// redact() of the values under these keys is remembered: they come from small fixed sets (code
-// constants, never substrings of the input, so the memo keeps no input text alive) and some of
-// them ("unauthorized", "tls-unknown-authority") take redact's slow path every time
-const ENUM_KEYS = new Set(['schema', 'kind', 'mode', 'outcome', 'evidence', 'result', 'reason']);
-const enumMemo = new Map<string, string>();
-function redactEnum(s: string): string {
-  let r = enumMemo.get(s);
-  if (r === undefined) {
-    r = redact(s);
-    if (enumMemo.size < 256) enumMemo.set(s, r);
-  }
-  return r;
-}
-const secretKeys = new Map<string, boolean>();
-/** Does redactJson replace a string under this key outright? (asked once per key name, so it follows redact.ts) */
-function secretKey(k: string): boolean {
-  let r = secretKeys.get(k);
-  if (r === undefined) {
-    r = (redactJson({ [k]: 'x' }) as Record<string, unknown>)[k] === REDACTED;
-    if (secretKeys.size < 1000) secretKeys.set(k, r);
-  }
-  return r;
-}
-
-/** redactJson(v) for plain data: strings, finite numbers, booleans, null, arrays, plain objects. */
-function redactedCopy(v: unknown, depth: number): unknown {
-  if (typeof v === 'string') return redact(v);
-  if (v === null || typeof v === 'number' || typeof v === 'boolean') return v;
-  if (typeof v !== 'object' || depth > 60) throw UNSUPPORTED;
-  if (Array.isArray(v)) {
-    const out = new Array<unknown>(v.length);
-    for (let i = 0; i < v.length; i++) {
-      if (!(i in v)) throw UNSUPPORTED;
-      out[i] = redactedCopy(v[i], depth + 1);
+  add(s: string): void {
+    // a UTF-16 code unit takes at most 3 bytes in UTF-8
+    if (this.buf === null || this.used + s.length * 3 > this.buf.length) {
+      this.flush();
+      if (s.length * 3 > Utf8Chunks.CHUNK) {
+        this.write(s);
+        return;
+      }
+      this.buf = Buffer.allocUnsafeSlow(Utf8Chunks.CHUNK);
     }
-    return out;
+    this.used += this.buf.write(s, this.used, 'utf8');
   }
-  const proto = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) throw UNSUPPORTED;
-  const out: Record<string, unknown> = {};
-  for (const k in v) {
-    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
-    if (k === '__proto__' || k === 'toJSON') throw UNSUPPORTED;
-    const x = (v as Record<string, unknown>)[k];
-    out[k] = typeof x === 'string' ? (secretKey(k) ? REDACTED : ENUM_KEYS.has(k) ? redactEnum(x) : redact(x)) : x === undefined ? undefined : redactedCopy(x, depth + 1);
+
+  /** Writes what was collected; the Buffer is the consumer's from then on. */
+  flush(): void {
+    if (this.buf !== null && this.used > 0) this.write(this.buf.subarray(0, this.used));
+    this.buf = null;
+    this.used = 0;
   }
-  return out;
 }

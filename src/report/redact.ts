@@ -36,8 +36,63 @@ const ARG_CREDS = /((?:^|\s|")(?:--user|-u|--creds|--password|-p|--auth)(?:=|\s+
 // one pass to decide whether any rule can apply (most strings have no secret-looking word at all)
 const TRIGGER = /auth|cookie|bearer|basic|token|passw|secret|@|--user|-u\b|--creds|-p\b|api.?key/i;
 
+// Cheap necessary conditions, one per group of rules, checked on the current text right before the
+// group runs: a rule whose condition fails cannot match, so skipping it changes nothing. (Strings
+// that pass TRIGGER usually do so for a word like "unauthorized" or "Basic realm", and then only
+// one or two of the eight rules need to scan them.)
+// HEADER_JSON / HEADER_COLON / HEADER_FIELD all need a header name (proxy-authorization and
+// set-cookie contain authorization and cookie)
+const GATE_HEADER = /authorization|cookie|x-registry-auth|x-auth-token|x-api-key/i;
+// BEARER needs its scheme word
+const GATE_BEARER = /bearer|basic/i;
+// JSON_SECRET needs a secret key followed by `\` or `"`, QUERY_SECRET one followed by `=`; every
+// SECRET_KEYS alternative ends in one of these words
+const GATE_SECRET = /(?:token|secret|passw(?:or)?d|auth|api_?key)[\\"=]/i;
+// ARG_CREDS (case-sensitive): one of its options followed by `=`, whitespace or `"` (so not by a
+// letter or digit: "tls-unknown-authority" cannot match)
+const GATE_ARG = /--user|--password|--creds|--auth|-[up](?![A-Za-z0-9_])/;
+
+// `api.?key` lets any one character sit between the words; JSON escapes some characters with several
+// (`api\"key`), so a JSON text shows such a string as `api\…`
+const API_ESCAPED = /api\\/i;
+
+/**
+ * False when neither `jsonText` nor any string whose JSON form (JSON.stringify) appears in it can
+ * hold a secret: then `redact()` returns each of them unchanged. JSON escaping keeps every word
+ * TRIGGER looks for (letters, `@`, `-`, and the word boundary after `-u`/`-p`), except the one
+ * character of `api.?key`, which API_ESCAPED covers.
+ */
+export function jsonMayHoldSecret(jsonText: string): boolean {
+  return TRIGGER.test(jsonText) || API_ESCAPED.test(jsonText);
+}
+
 /** Replaces every secret in `text` with `[REDACTED]`. Pure; never throws. */
 export function redact(text: string): string {
+  if (typeof text !== 'string' || text.length === 0) return text;
+  if (!TRIGGER.test(text)) return text;
+  let s = text;
+  if (GATE_HEADER.test(s)) {
+    s = s.replace(HEADER_JSON, (_m, k: string, v: string) => k + quoteLike(v) + REDACTED + quoteLike(v, true));
+    s = s.replace(HEADER_COLON, (_m, k: string) => k + REDACTED);
+    s = s.replace(HEADER_FIELD, (_m, k: string, v: string) => k + (v.startsWith('"') ? `"${REDACTED}"` : REDACTED));
+  }
+  if (GATE_BEARER.test(s)) s = s.replace(BEARER, (_m, scheme: string, sp: string) => scheme + sp + REDACTED);
+  if (GATE_SECRET.test(s)) {
+    s = s.replace(JSON_SECRET, (_m, k: string, v: string) => k + (v.includes('"') ? quoteLike(v) + REDACTED + quoteLike(v, true) : REDACTED));
+    s = s.replace(QUERY_SECRET, (_m, k: string, v: string) => (v === REDACTED ? k + v : k + REDACTED));
+  }
+  // URL_USERINFO needs a `://` with an `@` somewhere after it
+  const cs = s.indexOf('://');
+  if (cs > 0 && s.indexOf('@', cs) > 0) s = s.replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${REDACTED}@`);
+  if (GATE_ARG.test(s)) s = s.replace(ARG_CREDS, (_m, k: string) => k + REDACTED);
+  return s;
+}
+
+/**
+ * `redact()` without its gates: every rule runs whenever TRIGGER matches. The reference that
+ * test/unit/trace/redact-gates.test.ts compares `redact()` with; not used for output.
+ */
+export function redactEveryRule(text: string): string {
   if (typeof text !== 'string' || text.length === 0) return text;
   if (!TRIGGER.test(text)) return text;
   let s = text;

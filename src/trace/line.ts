@@ -310,8 +310,19 @@ export function parseWanted(s: string, start: number): Record<string, string> {
       continue;
     }
     const [val, next] = readValue(s, j + 1);
-    into[key] = val;
+    into[key] = unpinned(val);
     i = next;
   }
   return into;
+}
+
+/**
+ * A copy of `v` that does not keep the text it was cut from alive. V8 represents a slice of 13 or
+ * more characters as a view on its parent, here a ~64 KiB block of the input; a host or URL kept
+ * in a pull group would keep the whole block alive and push it into the old generation, so the heap
+ * (and peak RSS) grew with the input read between two full collections. Prepending a character
+ * makes a new flat string; the slice of it holds only that.
+ */
+function unpinned(v: string): string {
+  return v.length >= 13 ? (' ' + v).slice(1) : v;
 }

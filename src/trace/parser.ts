@@ -98,37 +98,40 @@ interface Group {
   joined: boolean;
 }
 
-const RESOLVER_MSGS = new Set([
-  'loading host directory',
-  'resolving',
-  'do request',
-  'fetch response received',
-  'Unauthorized',
-  'trying next host',
-  'trying next host - response was http.StatusNotFound',
-  'fetch failed',
-  'resolved',
-  'fetching',
-  'unpacking',
-  'fetch',
-  'failed to decode hosts.toml',
-  'token request failed',
-  'authorization error using bearer token, retrying',
-  'no Docker-Content-Digest header, fetching manifest instead',
-  'registering stream',
-  'starting cri plugin',
-  'failed to load plugin',
-  'starting containerd',
-  'transient transport error, retrying',
-  'Verifying image pull',
-  'remote host ignored content range, forcing parallelism to 1',
-  'httpReadSeeker: failed to close ReadCloser',
-]);
 const HTTPS_FIRST = 'host will try HTTPS first since it is configured for HTTP with a TLS configuration';
+
+/**
+ * The resolver / CRI messages the parser reads in full, by length first: no hash of a freshly cut
+ * message is computed (as a Set lookup would).
+ */
+function isResolverMsg(msg: string): boolean {
+  switch (msg.length) {
+    case 5: return msg === 'fetch';
+    case 8: return msg === 'resolved' || msg === 'fetching';
+    case 9: return msg === 'resolving' || msg === 'unpacking';
+    case 10: return msg === 'do request';
+    case 12: return msg === 'Unauthorized' || msg === 'fetch failed';
+    case 16: return msg === 'trying next host';
+    case 18: return msg === 'registering stream';
+    case 19: return msg === 'starting cri plugin' || msg === 'starting containerd';
+    case 20: return msg === 'token request failed' || msg === 'Verifying image pull';
+    case 21: return msg === 'failed to load plugin';
+    case 22: return msg === 'loading host directory';
+    case 23: return msg === 'fetch response received';
+    case 27: return msg === 'failed to decode hosts.toml';
+    case 35: return msg === 'transient transport error, retrying';
+    case 42: return msg === 'httpReadSeeker: failed to close ReadCloser';
+    case 48: return msg === 'authorization error using bearer token, retrying';
+    case 51: return msg === 'trying next host - response was http.StatusNotFound';
+    case 58: return msg === 'no Docker-Content-Digest header, fetching manifest instead';
+    case 59: return msg === 'remote host ignored content range, forcing parallelism to 1';
+    default: return false;
+  }
+}
 
 /** Cheap first-character test for messages that may matter (prefilter before any Set/field work). */
 function interesting(msg: string): boolean {
-  if (RESOLVER_MSGS.has(msg)) return true;
+  if (isResolverMsg(msg)) return true;
   const c = msg.charCodeAt(0);
   // t(rying…) f(etch…/failed…) P(ullImage/Pulled) S(tart cri) h(ost will…) C(onfiguration) I(gnoring) F(ound) c(ancel)
   switch (c) {
@@ -288,15 +291,32 @@ export class TraceParser {
     const isInteresting = interesting(msg);
     if (!isInteresting && !((level === 'info' || level === null) && (this.dumpAsm.active || DumpAssembler.looksLikeStart(msg)))) return true;
     const line = s.slice(i, end);
-    const time = readValue(line, 5)[0];
+    // ctr writes second-precision timestamps, the daemon RFC3339Nano: a time without a '.' is ctr's.
+    // Read in place; a time with an escape in it is unquoted first, exactly as scanLogrusText does
+    let client: boolean;
+    let tA = i + 5;
+    let tB = timeEnd;
+    if (s.charCodeAt(tA) === 34) {
+      const q = closingQuote(s, tA, end);
+      tA++;
+      tB = q < 0 ? end : q;
+    }
+    const bs = s.indexOf('\\', tA);
+    if (bs >= 0 && bs < tB) {
+      const t = readValue(line, 5)[0];
+      client = t.length > 0 && t.indexOf('.') < 0;
+    } else {
+      const dot = s.indexOf('.', tA);
+      client = tB > tA && (dot < 0 || dot >= tB);
+    }
     const l: LogLine = {
       kind: 'log',
       format: 'logrus-text',
       inner: 'logrus-text',
       level,
       msg,
-      time,
-      client: time.length > 0 && time.indexOf('.') < 0,
+      time: null, // never read by the parser (scanLine fills it for other callers)
+      client,
       src: line,
       at: p - i,
       pre: null,
@@ -812,16 +832,19 @@ export class TraceParser {
   }
 
   private criPull(l: LogLine, msg: string, f: Record<string, string>): void {
-    const norm = /^PullImage using normalized image ref: "([^"]{1,512})"/.exec(msg);
-    if (norm) {
-      const g = this.cur;
-      if (g && g.cri && !g.closed) g.ref = norm[1] as string;
+    // /^PullImage using normalized image ref: "([^"]{1,512})"/
+    if (msg.startsWith(PULL_NORMALIZED)) {
+      const q = msg.indexOf('"', PULL_NORMALIZED.length);
+      const n = q - PULL_NORMALIZED.length;
+      if (n >= 1 && n <= 512) {
+        const g = this.cur;
+        if (g && g.cri && !g.closed) g.ref = msg.slice(PULL_NORMALIZED.length, q);
+      }
       return;
     }
-    const m = /^PullImage "((?:[^"\\]|\\.){1,512})"(.*)$/.exec(msg);
+    const m = pullImageRef(msg);
     if (!m) return;
-    const ref = m[1] as string;
-    const rest = m[2] as string;
+    const [ref, rest] = m;
     if (rest === '') {
       const g = this.newGroup(l.format);
       this.cur = g;
@@ -1199,4 +1222,36 @@ export function verdictOf(d: TraceDoc): string {
   }
   if (first) return `incomplete: ${res.length} resolve attempt(s), last ${res[res.length - 1]?.host} ${res[res.length - 1]?.outcome}`;
   return 'incomplete: no resolver activity in the input';
+}
+
+const PULL_NORMALIZED = 'PullImage using normalized image ref: "';
+const PULL_QUOTE = 'PullImage "';
+
+/**
+ * `/^PullImage "((?:[^"\\]|\\.){1,512})"(.*)$/.exec(msg)` as [ref, rest], scanned by hand: 1 to 512
+ * characters or backslash escapes (not of a line terminator) up to the first unescaped quote, and
+ * no line terminator after it.
+ */
+export function pullImageRef(msg: string): [string, string] | null {
+  if (!msg.startsWith(PULL_QUOTE)) return null;
+  const n = msg.length;
+  let k = PULL_QUOTE.length;
+  let units = 0;
+  for (;;) {
+    if (k >= n) return null;
+    const c = msg.charCodeAt(k);
+    if (c === 34) break;
+    if (c === 92) {
+      if (k + 1 >= n || isLineTerminator(msg.charCodeAt(k + 1))) return null;
+      k += 2;
+    } else k++;
+    if (++units > 512) return null;
+  }
+  if (units === 0) return null;
+  for (let j = k + 1; j < n; j++) if (isLineTerminator(msg.charCodeAt(j))) return null;
+  return [msg.slice(PULL_QUOTE.length, k), msg.slice(k + 1)];
+}
+
+function isLineTerminator(c: number): boolean {
+  return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 }

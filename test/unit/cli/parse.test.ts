@@ -52,6 +52,16 @@ describe('mirror-doctor parse', () => {
     expect(docs[0].result).toBe('success');
   });
 
+  it('--json writes one compact document per line inside the array', async () => {
+    expect(await run(join(LAB, '1.7/mirror-404/cri/daemon.log'), '--json')).toBe(1);
+    const lines = out.trimEnd().split('\n');
+    expect(lines[0]).toBe('[');
+    expect(lines[lines.length - 1]).toBe(']');
+    const docs = lines.slice(1, -1).map((l, i, a) => JSON.parse(i < a.length - 1 ? l.replace(/,$/, '') : l));
+    expect(docs.length).toBeGreaterThan(0);
+    expect(docs).toEqual(JSON.parse(out));
+  });
+
   it('--ref filters', async () => {
     await run(stderr404, '--json', '--ref', 'nginx:1.27');
     expect(JSON.parse(out)).toEqual([]);
