@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { labPaths, labPorts, LAB_AUTH, type LabOptions, type LabPaths, type LabPorts, type LabVersion } from './layout.js';
+import { labPaths, labPorts, LAB_AUTH, LAB_VERSIONS, type LabOptions, type LabPaths, type LabPorts, type LabVersion } from './layout.js';
 import { ensureContainerd, ensureSystemPackages, type ContainerdBinaries } from './install.js';
 import { ensurePki } from './pki.js';
 import { isAlive, startDetached, stopProcess, waitUntil, type LabProcess } from './processes.js';
@@ -202,6 +202,8 @@ export async function applyScenario(
       if (!existsSync(p.config) || readFileSync(p.config, 'utf8') !== fileConfig) writeFileSync(p.config, fileConfig);
     }),
   );
+  // the daemons start in parallel: list them in version order, not in the order they came up
+  state.daemons = Object.fromEntries(LAB_VERSIONS.filter((v) => state.daemons[v]).map((v) => [v, state.daemons[v]!]));
   writeState(state);
 }
 
