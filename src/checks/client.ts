@@ -79,7 +79,10 @@ const ctrMissing: Check = {
     if (!/ENOENT|not found|no such file/i.test(c.unknown.error)) return [];
     return [
       finding('ctr-missing', {
-        detail: `ctr could not be run (${c.unknown.error}), so the ctr pulls cannot be traced; the CRI pull and the file checks still run.`,
+        detail:
+          facts.root === '/'
+            ? `ctr could not be run (${c.unknown.error}), so no pull is traced (the tracer compares the ctr and CRI paths side by side); the file checks still run.`
+            : `ctr could not be run (${c.unknown.error}): the two ctr pulls fail; the CRI pull and the file checks still run.`,
         evidence: [commandEvidence(c.unknown.source, c.unknown.error)],
         fix: ['install the containerd package that ships ctr (ctr comes with containerd), or pass --ctr PATH', 'k3s/RKE2: use `k3s ctr` / `/var/lib/rancher/rke2/bin/ctr`'],
       }),

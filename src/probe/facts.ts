@@ -277,7 +277,12 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
   } else {
     const why = `with --root ${root} the binaries of this machine do not describe that node`;
     binary = unknown(why, 'containerd --version');
-    ctrVersion = unknown(why, `${ctr} --version`);
+    if (o.ctr !== undefined && !offline) {
+      // --ctr with --root and --address (a pod of the fleet manifest): that ctr makes the pulls
+      const c = await exec(ctr, ['--version'], 5000);
+      const cl = c.stdout.trim().split('\n')[0] ?? '';
+      ctrVersion = c.exitCode === 0 && cl ? known(versionToken(cl) ?? cl, `${ctr} --version`) : unknown(c.error ?? (c.stderr.trim() || `exit code ${c.exitCode}`), `${ctr} --version`);
+    } else ctrVersion = unknown(why, `${ctr} --version`);
   }
 
   let reachable = false;

@@ -382,6 +382,29 @@ describe('gatherFacts: online (daemon calls replaced)', () => {
     // no config_path: ctr --hosts-dir gets the conventional folder
   });
 
+  it.each([
+    ['a ctr that runs', { exitCode: 0, stdout: 'ctr github.com/containerd/containerd v1.7.24\n', stderr: '', error: null }, '1.7.24'],
+    ['a ctr that is missing', { exitCode: null, stdout: '', stderr: '', error: '/host/usr/bin/ctr: command not found' }, null],
+  ])('--root with --address and --ctr (a fleet pod): %s is asked its version; the trace still runs', async (_name, answer, version) => {
+    const root = node({ 'etc/containerd/config.toml': 'version = 2\n' });
+    const ran: string[] = [];
+    let traced = false;
+    const f = await gatherFacts(
+      { root, address: '/run/containerd/containerd.sock', ctr: '/host/usr/bin/ctr' },
+      onlineDeps({
+        exec: async (file, args) => (ran.push(`${file} ${args.join(' ')}`), answer),
+        runTrace: async () => {
+          traced = true;
+          throw new Error('no trace in this test');
+        },
+      }),
+    );
+    expect(ran).toEqual(['/host/usr/bin/ctr --version']);
+    expect(f.versions.ctr.value).toBe(version);
+    expect(f.versions.binary.value).toBeNull();
+    expect(traced).toBe(true);
+  });
+
   it('socket permission denied: unreachable with that error, no further calls, no trace', async () => {
     const calls: string[] = [];
     const f = await gatherFacts({ root: '/', address: '/run/containerd/containerd.sock' }, onlineDeps({ fs: rootedFs(node({})), statFs: rootedStat(node({}, 'n2')), socketProblem: async (a) => `dial unix ${a}: connect: permission denied` }, calls));
