@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
-import { accessSync, closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { accessSync, close, closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mark } from './timeline.js';
+import { lowerPriority } from './priority.js';
 
 /**
  * Lines longer than this are cut before they are decoded: with --http-dump, ctr prints whole blob
@@ -10,25 +12,56 @@ import { join } from 'node:path';
  */
 export const MAX_LINE_BYTES = 8 * 1024;
 const KEEP_BYTES = 512;
+/** the child's output is read this much at a time */
+const READ_BYTES = 1 << 20;
 
-/** Splits a byte stream into lines without decoding the overlong ones. */
-export class LineSplitter {
+/** Where a splitter's lines go: whole lines as raw bytes, cut overlong ones as text. */
+export interface LineSink {
+  /**
+   * a line buf[start, end), without its newline, not decoded; `offset` is where it starts in the
+   * stream. The buffer may be reused once the call returns.
+   */
+  raw(buf: Buffer, start: number, end: number, offset: number): void;
+  /** an overlong line: its head, decoded, and a note of how much was not kept */
+  cut(text: string): void;
+}
+
+/**
+ * Splits a byte stream into lines without decoding them: a line that lies within one chunk is
+ * handed on as a span of that chunk (no copy), one that spans chunks is joined first, and an
+ * overlong one is cut before it is decoded. The caller may reuse a chunk's memory once `push`
+ * returns (the start of a line that continues in the next chunk is copied).
+ */
+export class ByteLineSplitter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   /** the current line is overlong: the rest of it is skipped until the next newline */
   private skipping = 0;
-  constructor(private readonly onLine: (line: string) => void) {}
+  /** stream offset of the current chunk, and of the current line's first byte */
+  private base = 0;
+  private lineStart = 0;
+  constructor(private readonly sink: LineSink) {}
 
   push(chunk: Buffer): void {
     let start = 0;
-    while (start < chunk.length) {
+    const n = chunk.length;
+    while (start < n) {
       const nl = chunk.indexOf(10, start);
-      const end = nl < 0 ? chunk.length : nl;
+      if (nl >= 0 && this.pendingBytes === 0 && this.skipping === 0 && nl - start <= MAX_LINE_BYTES) {
+        // the common case: a whole line inside this chunk
+        this.sink.raw(chunk, start, nl, this.lineStart);
+        start = nl + 1;
+        this.lineStart = this.base + start;
+        continue;
+      }
+      const end = nl < 0 ? n : nl;
       this.take(chunk.subarray(start, end));
-      if (nl < 0) return;
+      if (nl < 0) break;
       this.flushLine();
       start = nl + 1;
+      this.lineStart = this.base + start;
     }
+    this.base += n;
   }
 
   end(): void {
@@ -41,58 +74,120 @@ export class LineSplitter {
       this.skipping += part.length;
       return;
     }
+    // parts are copied: the chunk they come from may be reused for the next read
     if (this.pendingBytes + part.length > MAX_LINE_BYTES) {
       const room = Math.max(0, KEEP_BYTES - this.pendingBytes);
-      if (room > 0) this.pending.push(part.subarray(0, room));
+      if (room > 0) this.pending.push(Buffer.from(part.subarray(0, room)));
       this.skipping = this.pendingBytes + part.length;
       this.pendingBytes = Math.min(KEEP_BYTES, this.pendingBytes);
       return;
     }
-    this.pending.push(part);
+    this.pending.push(Buffer.from(part));
     this.pendingBytes += part.length;
   }
 
   private flushLine(): void {
-    let text = (this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending)).toString('utf8');
-    if (this.skipping > 0) text = `${text}… [${this.skipping - KEEP_BYTES} more bytes of this line not kept]`;
+    const line = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    const skipped = this.skipping;
     this.pending = [];
     this.pendingBytes = 0;
     this.skipping = 0;
-    this.onLine(text);
+    if (skipped > 0) this.sink.cut(`${line.toString('utf8')}… [${skipped - KEEP_BYTES} more bytes of this line not kept]`);
+    else this.sink.raw(line, 0, line.length, this.lineStart);
   }
 }
 
-/** The kept output: the head up to a byte budget, then only the last lines (a dump can be GBs). */
+/** Splits a byte stream into lines (decoded), without decoding the overlong ones. */
+export class LineSplitter {
+  private readonly bytes: ByteLineSplitter;
+  constructor(onLine: (line: string) => void) {
+    this.bytes = new ByteLineSplitter({ raw: (buf, start, end) => onLine(buf.toString('utf8', start, end)), cut: onLine });
+  }
+
+  push(chunk: Buffer): void {
+    this.bytes.push(chunk);
+  }
+
+  end(): void {
+    this.bytes.end();
+  }
+}
+
+type Stream = 'stdout' | 'stderr';
+type KeptLine = { stream: Stream; text: string };
+
+/** Reads a kept line back from where the output was written (see BoundedLog.pushAt). */
+export type ReadBack = (stream: Stream, offset: number, length: number) => string;
+
+/**
+ * The kept output: the head up to a byte budget, then only the last lines (a dump can be GBs).
+ * A line of the tail may be kept as just its place in the output (`pushAt`, when the output is in
+ * a file): it is read back only if it is still among the last ones when the log is read.
+ */
 export class BoundedLog {
-  readonly head: Array<{ stream: 'stdout' | 'stderr'; text: string }> = [];
-  private tail: Array<{ stream: 'stdout' | 'stderr'; text: string }> = [];
+  readonly head: KeptLine[] = [];
   private headBytes = 0;
-  dropped = 0;
+  /** lines that went to the tail so far (once one has, the head is closed) */
+  private tailCount = 0;
+  /** the tail: a ring of the last `tailLines` lines, each a text or a place in the output */
+  private readonly ringText: Array<string | null>;
+  private readonly ringOffset: Float64Array;
+  private readonly ringLength: Int32Array;
+  private readonly ringStderr: Uint8Array;
   constructor(
     private readonly headBudget = 4 * 1024 * 1024,
     private readonly tailLines = 2000,
-  ) {}
+  ) {
+    this.ringText = new Array<string | null>(tailLines).fill(null);
+    this.ringOffset = new Float64Array(tailLines);
+    this.ringLength = new Int32Array(tailLines);
+    this.ringStderr = new Uint8Array(tailLines);
+  }
 
-  push(line: { stream: 'stdout' | 'stderr'; text: string }): void {
-    if (this.dropped === 0 && this.tail.length === 0 && this.headBytes + line.text.length <= this.headBudget) {
+  /** lines not kept so far (between the head and the tail) */
+  get dropped(): number {
+    return Math.max(0, this.tailCount - this.tailLines);
+  }
+
+  push(line: KeptLine): void {
+    if (this.tailCount === 0 && this.headBytes + line.text.length <= this.headBudget) {
       this.head.push(line);
       this.headBytes += line.text.length + 1;
       return;
     }
-    this.tail.push(line);
-    if (this.tail.length > this.tailLines * 2) {
-      this.dropped += this.tail.length - this.tailLines;
-      this.tail = this.tail.slice(-this.tailLines);
-    }
+    this.ringText[this.slot(line.stream)] = line.text;
   }
 
-  lines(): Array<{ stream: 'stdout' | 'stderr'; text: string }> {
-    let tail = this.tail;
-    let dropped = this.dropped;
-    if (tail.length > this.tailLines) {
-      dropped += tail.length - this.tailLines;
-      tail = tail.slice(-this.tailLines);
+  /**
+   * The line buf[start, end), which is also found at `offset` of the stream's output: in the
+   * tail only that place is kept, and `lines()` reads it back (decoding it only then).
+   */
+  pushAt(stream: Stream, buf: Buffer, start: number, end: number, offset: number): void {
+    if (this.tailCount === 0) return this.push({ stream, text: buf.toString('utf8', start, end) });
+    const k = this.slot(stream);
+    this.ringText[k] = null;
+    this.ringOffset[k] = offset;
+    this.ringLength[k] = end - start;
+  }
+
+  private slot(stream: Stream): number {
+    const k = this.tailCount % this.tailLines;
+    this.tailCount++;
+    this.ringStderr[k] = stream === 'stderr' ? 1 : 0;
+    return k;
+  }
+
+  /** The kept lines; `readBack` is needed when lines were kept by their place (pushAt). */
+  lines(readBack?: ReadBack): KeptLine[] {
+    const kept = Math.min(this.tailCount, this.tailLines);
+    const tail: KeptLine[] = [];
+    for (let i = this.tailCount - kept; i < this.tailCount; i++) {
+      const k = i % this.tailLines;
+      const stream = this.ringStderr[k] ? 'stderr' : 'stdout';
+      const text = this.ringText[k] ?? (readBack ? readBack(stream, this.ringOffset[k]!, this.ringLength[k]!) : '');
+      tail.push({ stream, text });
     }
+    const dropped = this.dropped;
     return dropped > 0 ? [...this.head, { stream: 'stderr', text: `… [${dropped} lines not kept] …` }, ...tail] : [...this.head, ...tail];
   }
 }
@@ -121,12 +216,22 @@ export interface StreamedRunOptions {
   onLine: (line: string, stream: 'stdout' | 'stderr') => 'stop' | void;
   /** called when the stall timer fires; return true to stop */
   onStall?: () => boolean;
+  /**
+   * Optional: offered each line as raw bytes buf[start, end) (no newline, no trailing CR) before
+   * it is decoded; returning true means the caller has taken it as it is (a dumped body line it
+   * skips unread): it is then neither decoded nor passed to onLine, only kept for the log. Not
+   * called once the run is being stopped. The buffer is reused once the call returns. `readAt` is
+   * when the line was read (Date.now(), once per read rather than once per line).
+   */
+  rawLine?: (buf: Buffer, start: number, end: number, stream: 'stdout' | 'stderr', readAt: number) => boolean;
+  /**
+   * Run this process at a lower scheduling priority (nice +N) while the child runs, so that
+   * following a chatty child never takes CPU the child could use (the output is in a file: lagging
+   * behind is harmless). Only where the priority can be restored afterwards (root).
+   */
+  niceWhileRunning?: number;
 }
 
-/**
- * Runs a command, streaming its stdout and stderr line by line, and stops it on request, on a
- * stall, on timeout or on abort. Kills only the child it started (by its PID).
- */
 /** Memory-backed /dev/shm when there is one (the output can be hundreds of MB, read once), else the temp folder. */
 function runFilesRoot(): string {
   try {
@@ -141,9 +246,10 @@ function runFilesRoot(): string {
  * Runs a command, reading its stdout and stderr line by line while it runs, and stops it on
  * request, on a stall, on timeout or on abort. Kills only the child it started (by its PID).
  *
- * The child writes into files of a private temporary folder (0700, removed afterwards), which this
- * process follows: a pipe would slow a chatty child down (ctr --http-dump prints every blob body,
- * hundreds of MB, and blocks on a full pipe), a file never does.
+ * The child writes into files of a private temporary folder (0700; the names are removed at once,
+ * the open files stay until the run ends), which this process follows: a pipe would slow a chatty
+ * child down whenever this process lags (ctr --http-dump prints every blob body, hundreds of MB,
+ * and blocks on a full pipe), a file never does.
  */
 export function runStreamed(command: string, o: StreamedRunOptions): Promise<StreamedRun> {
   const started = Date.now();
@@ -152,16 +258,21 @@ export function runStreamed(command: string, o: StreamedRunOptions): Promise<Str
   const files = { stdout: join(dir, 'stdout'), stderr: join(dir, 'stderr') };
   const writeFds = { stdout: openSync(files.stdout, 'w', 0o600), stderr: openSync(files.stderr, 'w', 0o600) };
   const readFds = { stdout: openSync(files.stdout, 'r'), stderr: openSync(files.stderr, 'r') };
+  // the open descriptors keep the files; their names are not needed: nothing is left behind even
+  // if this process is killed, and the memory goes with the last descriptor
+  rmSync(dir, { recursive: true, force: true });
   return new Promise((resolve) => {
     let stoppedBy: StreamedRun['stoppedBy'] = null;
     let settled = false;
     let child: ReturnType<typeof spawn>;
     try {
       child = spawn(command, o.args, { env: o.env ?? process.env, stdio: ['ignore', writeFds.stdout, writeFds.stderr] });
+      mark('child spawned', { pid: child.pid });
     } finally {
       closeSync(writeFds.stdout);
       closeSync(writeFds.stderr);
     }
+    const restorePriority = o.niceWhileRunning ? lowerPriority(o.niceWhileRunning) : () => undefined;
     let killTimer: NodeJS.Timeout | undefined;
     const stop = (why: NonNullable<StreamedRun['stoppedBy']>) => {
       if (stoppedBy || child.exitCode !== null || child.signalCode !== null) return;
@@ -191,18 +302,31 @@ export function runStreamed(command: string, o: StreamedRunOptions): Promise<Str
     if (o.signal?.aborted) onAbort();
     o.signal?.addEventListener('abort', onAbort, { once: true });
 
-    const buf = Buffer.alloc(1 << 20);
+    const onText = (stream: Stream, text: string) => {
+      log.push({ stream, text });
+      lastActivity = Date.now();
+      if (stoppedBy) return;
+      if (o.onLine(text, stream) === 'stop') stop('verdict');
+    };
     const streams = (['stdout', 'stderr'] as const).map((stream) => ({
       stream,
       position: 0,
-      splitter: new LineSplitter((raw) => {
-        const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-        log.push({ stream, text });
-        lastActivity = Date.now();
-        if (stoppedBy) return;
-        if (o.onLine(text, stream) === 'stop') stop('verdict');
+      splitter: new ByteLineSplitter({
+        raw: (buf, start, end, offset) => {
+          if (end > start && buf[end - 1] === 13) end--;
+          if (!stoppedBy && o.rawLine?.(buf, start, end, stream, readAt)) {
+            // the line stays in the output file: the log keeps its place, not its text
+            log.pushAt(stream, buf, start, end, offset);
+            lastActivity = readAt;
+            return;
+          }
+          onText(stream, buf.toString('utf8', start, end));
+        },
+        cut: (text) => onText(stream, text.endsWith('\r') ? text.slice(0, -1) : text),
       }),
     }));
+    const buf = Buffer.allocUnsafe(READ_BYTES);
+    let readAt = Date.now();
     /** reads what the child appended since the last call; true when anything was read */
     const drain = (): boolean => {
       let any = false;
@@ -212,10 +336,16 @@ export function runStreamed(command: string, o: StreamedRunOptions): Promise<Str
           if (n <= 0) break;
           s.position += n;
           any = true;
+          readAt = Date.now();
           s.splitter.push(buf.subarray(0, n));
         }
       }
       return any;
+    };
+    const readBack: ReadBack = (stream, offset, length) => {
+      const b = Buffer.allocUnsafe(length);
+      const n = readSync(readFds[stream], b, 0, length, offset);
+      return b.toString('utf8', 0, n);
     };
     let follow: NodeJS.Timeout | undefined;
     const tick = () => {
@@ -227,19 +357,24 @@ export function runStreamed(command: string, o: StreamedRunOptions): Promise<Str
     const finish = (exitCode: number | null, signal: NodeJS.Signals | null, spawnError: string | null) => {
       if (settled) return;
       settled = true;
+      restorePriority();
       if (follow) clearTimeout(follow);
       drain();
       for (const s of streams) s.splitter.end();
-      closeSync(readFds.stdout);
-      closeSync(readFds.stderr);
-      rmSync(dir, { recursive: true, force: true });
+      const lines = log.lines(readBack);
+      // closing the last descriptor frees the output (hundreds of MB): in the background (the
+      // process does not exit before it is done)
+      close(readFds.stdout, () => undefined);
+      close(readFds.stderr, () => undefined);
       clearTimeout(timeout);
       if (stallTimer) clearTimeout(stallTimer);
       if (killTimer) clearTimeout(killTimer);
       o.signal?.removeEventListener('abort', onAbort);
-      resolve({ exitCode, signal, stoppedBy, durationMs: Date.now() - started, lines: log.lines(), spawnError });
+      mark('child output read');
+      resolve({ exitCode, signal, stoppedBy, durationMs: Date.now() - started, lines, spawnError });
     };
     child.on('error', (e) => finish(null, null, e.message));
+    child.on('exit', () => mark('child exit'));
     child.on('close', (code, sig) => finish(code, sig, null));
   });
 }

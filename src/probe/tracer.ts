@@ -11,16 +11,24 @@ import type { TraceDoc } from '../trace/schema.js';
 import { redact } from '../report/redact.js';
 import { comparePaths, type Comparison, type LiveRegistry, type PathName, type PathOutcome } from '../trace/compare-paths.js';
 import { runStreamed } from './ctr-runner.js';
+import { bodyLineSkipper } from './body-lines.js';
 import { removeThrowAwayNamespace, throwAwayNamespace } from './ctr-namespace.js';
 import { CriClient, CriError, liveRegistryConfig } from './cri-client.js';
 import { logOffset, readLogFrom } from './log-file.js';
 import { findDaemonProcess } from './daemon-process.js';
 import { ContainerdApi } from './containerd-api.js';
 import { GrpcCallError } from './grpc-unary.js';
+import { mark } from './timeline.js';
+import { START_TIME_SLACK_MS } from '../checks/config.js';
 import { earlyStop, markStalled, type EarlyStop } from '../trace/early-stop.js';
 
 /** Lines after which the verdict may have changed (a cheap filter before asking the parser). */
 const STOP_CHECK = /msg="?(resolved|trying next host|do request|fetch failed)|^ctr: |HTTP\/1\.[01] [1-5]\d\d /;
+
+/** The ctr lines the tracer follows the connection state by (body lines with these messages are read). */
+const DO_REQUEST = 'msg="do request"';
+const CONNECTED = 'msg="Connection successful"';
+const WATCHED_MESSAGES = ['do request', 'Connection successful'];
 
 export const TRACE_RUN_SCHEMA = 'mirror-doctor.trace-run/v1';
 
@@ -136,7 +144,7 @@ function ctrArgs(o: TraceOptions, namespace: string, serverVersion: string, with
 }
 
 /** One ctr pull, parsed as it streams; stops early once decided unless `full`. */
-async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', namespace: string, server: string, silentHosts: Set<string>): Promise<PathRun> {
+async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', namespace: string, server: string, silentHosts: Set<string>, onExit?: () => void): Promise<PathRun> {
   const { args, mode, reason } = ctrArgs(o, namespace, server, path === 'ctr-hosts-dir');
   o.onProgress?.({ kind: 'path-start', path, command: redact(['ctr', ...args].join(' ')) });
   const parser = new TraceParser({ ref: o.ref });
@@ -151,12 +159,24 @@ async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', namespac
     timeoutMs: o.timeoutMs,
     stallMs: o.stallMs,
     ...(o.signal ? { signal: o.signal } : {}),
+    // a whole pull (--full) streams the blobs: their dumped bodies are hundreds of MB of lines
+    // the parser skips unread, so they are recognised on their bytes and never decoded (nor sent
+    // as progress lines); and following them at a lower priority leaves the CPU to ctr. (Without
+    // --full the pull stops at the verdict, before any blob.)
+    ...(o.full
+      ? {
+          niceWhileRunning: 10,
+          rawLine: bodyLineSkipper(parser, WATCHED_MESSAGES, (readAt) => {
+            lastLineAt = readAt;
+          }),
+        }
+      : {}),
     onLine: (line) => {
       parser.feed(line);
       lastLineAt = Date.now();
-      if (line.includes('msg="do request"')) connected = false;
+      if (line.includes(DO_REQUEST)) connected = false;
       // --http-dump's DumpRequestOut connects to a fake conn first and logs remote_addr="<nil>"
-      else if (line.includes('msg="Connection successful"') && !line.includes('remote_addr="<nil>"')) connected = true;
+      else if (line.includes(CONNECTED) && !line.includes('remote_addr="<nil>"')) connected = true;
       o.onProgress?.({ kind: 'line', path, line });
       if (o.full || !STOP_CHECK.test(line)) return undefined;
       const why = earlyStop(parser.snapshot().at(-1));
@@ -180,13 +200,17 @@ async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', namespac
       return true;
     },
   });
+  onExit?.();
   let doc = parser.end().at(-1) ?? null;
+  mark(`${path}: parsed`);
   if (run.stoppedBy === 'stall' && doc) {
     const m = markStalled(doc, o.stallMs);
     doc = m.doc;
     lastHost = m.host ?? lastHost;
   }
   const raw = run.lines.map((l) => l.text).join('\n');
+  const log = redact(raw);
+  mark(`${path}: redacted`);
   const pulled = run.stoppedBy === null ? run.exitCode === 0 : doc?.resolved.host ? true : null;
   let blobNote: string | null = null;
   if (stopReason === 'mirrors-failed') {
@@ -212,7 +236,7 @@ async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', namespac
     pulled,
     error,
     blobNote,
-    log: redact(raw),
+    log,
   };
 }
 
@@ -328,7 +352,7 @@ async function traceCri(o: TraceOptions, hadCriNamespace: boolean, silentHosts: 
     o.signal?.removeEventListener('abort', onAbort);
     client.close();
     // kubelet's namespace: on a fresh daemon the first CRI pull creates it, and then we remove it again
-    if (!hadCriNamespace) await removeThrowAwayNamespace({ ctr: o.ctr, address: o.address }, CRI_NAMESPACE).catch(() => undefined);
+    if (!hadCriNamespace) await removeCriNamespace(o, pulled !== true);
   }
   let doc: TraceDoc | null = null;
   if (follower) {
@@ -375,13 +399,35 @@ async function listNamespaces(o: Pick<TraceOptions, 'address'>): Promise<string[
   }
 }
 
+/**
+ * Removes kubelet's namespace, which the first CRI pull on a fresh daemon creates. A pull we
+ * cancelled (verdict, stall, Ctrl-C) goes on in the daemon for a moment and can create the
+ * namespace just after a first removal found none, so then it is looked for again until it has
+ * stayed away twice in a row (about a second at most, more only while the daemon keeps it).
+ */
+async function removeCriNamespace(o: Pick<TraceOptions, 'ctr' | 'address'>, cancelled: boolean): Promise<void> {
+  const remove = () => removeThrowAwayNamespace({ ctr: o.ctr, address: o.address }, CRI_NAMESPACE).catch(() => undefined);
+  await remove();
+  if (!cancelled) return;
+  let absent = 0;
+  for (let i = 0; i < 12 && absent < 2; i++) {
+    await new Promise((r) => setTimeout(r, 150));
+    if (await namespaceExists(o, CRI_NAMESPACE)) {
+      absent = 0;
+      await remove();
+    } else absent++;
+  }
+}
+
 async function namespaceExists(o: Pick<TraceOptions, 'ctr' | 'address'>, ns: string): Promise<boolean> {
   return (await listNamespaces(o))?.includes(ns) ?? false;
 }
 
 export async function trace(o: TraceOptions): Promise<TraceRun> {
+  mark('trace start');
   const [versions, before] = await Promise.all([o.versions?.server ? { ...o.versions, error: null } : ctrVersions(o.ctr, o.address), listNamespaces(o)]);
   if (!versions.server) throw new TraceError(`cannot talk to containerd at ${o.address}: ${versions.error ?? 'no server version'}`);
+  mark('versions and namespaces listed');
   const namespace = o.namespace ?? throwAwayNamespace();
   // each ctr pull gets a namespace of its own, so the two can run at the same time
   const namespaces: Record<'ctr' | 'ctr-hosts-dir', string> = { ctr: namespace, 'ctr-hosts-dir': `${namespace}-hosts-dir` };
@@ -392,8 +438,10 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
   const leftovers: string[] = [];
   /** hosts a ctr pull found silent (connect never completed): the CRI pull need not wait on them */
   const silentHosts = new Set<string>();
-  const runCtr = async (path: 'ctr' | 'ctr-hosts-dir') => {
-    const run = await traceCtr(o, path, namespaces[path], versions.server!, silentHosts);
+  const runCtr = async (path: 'ctr' | 'ctr-hosts-dir', onExit?: () => void) => {
+    mark(`${path}: start`);
+    const run = await traceCtr(o, path, namespaces[path], versions.server!, silentHosts, onExit);
+    mark(`${path}: end`);
     o.onProgress?.({ kind: 'path-end', path, run });
     return run;
   };
@@ -403,17 +451,37 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
     live = r.live;
     return r.run;
   };
+  /** the removal of each ctr namespace, started once (see cleanupCtr) */
+  const removals = new Map<string, Promise<string[]>>();
+  const startCleanup = () => {
+    const todo = Object.values(namespaces).filter((ns) => !removals.has(ns));
+    if (!todo.length) return;
+    mark('cleanup start');
+    const existing = listNamespaces(o);
+    for (const ns of todo) {
+      removals.set(
+        ns,
+        existing.then((ex) => {
+          if (ex !== null && !ex.includes(ns)) return [];
+          o.onProgress?.({ kind: 'cleanup', what: `namespace ${ns}` });
+          return removeThrowAwayNamespace({ ctr: o.ctr, address: o.address }, ns);
+        }),
+      );
+    }
+  };
   const cleanupCtr = async () => {
-    const existing = await listNamespaces(o);
-    const ours = Object.values(namespaces).filter((ns) => existing === null || existing.includes(ns));
-    for (const ns of ours) o.onProgress?.({ kind: 'cleanup', what: `namespace ${ns}` });
-    const left = await Promise.all(ours.map((ns) => removeThrowAwayNamespace({ ctr: o.ctr, address: o.address }, ns)));
+    startCleanup();
+    const left = await Promise.all(Object.values(namespaces).map((ns) => removals.get(ns)!));
     leftovers.push(...left.flat());
+    mark('cleanup end');
   };
   if (o.full) {
-    // whole pulls one after another, so each path's blob requests are its own
+    // whole pulls one after another, so each path's blob requests are its own; the cleanup
+    // starts as soon as the last ctr has exited, while its output is still being parsed (not
+    // earlier: removing the first pull's blobs while the second runs would race with it)
     try {
-      for (const path of ['ctr', 'ctr-hosts-dir'] as const) if (!o.signal?.aborted) paths.push(await runCtr(path));
+      const order = ['ctr', 'ctr-hosts-dir'] as const;
+      for (const path of order) if (!o.signal?.aborted) paths.push(await runCtr(path, path === order.at(-1) ? startCleanup : undefined));
     } finally {
       await cleanupCtr();
     }
@@ -435,8 +503,9 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
   let configNewerThanDaemon: boolean | null = null;
   if (o.configFile && existsSync(o.configFile)) {
     const daemon = findDaemonProcess(o.address);
-    if (daemon?.startedAt) configNewerThanDaemon = statSync(o.configFile).mtimeMs > daemon.startedAt;
+    if (daemon?.startedAt) configNewerThanDaemon = statSync(o.configFile).mtimeMs > daemon.startedAt + START_TIME_SLACK_MS;
   }
+  mark('trace compared');
   const outcomes: PathOutcome[] = paths.map((p) => ({ path: p.path, doc: p.doc, pulled: p.pulled, error: p.error, ...(p.code !== undefined ? { code: p.code } : {}) }));
   return {
     schema: TRACE_RUN_SCHEMA,
