@@ -402,20 +402,18 @@ async function listNamespaces(o: Pick<TraceOptions, 'address'>): Promise<string[
 /**
  * Removes kubelet's namespace, which the first CRI pull on a fresh daemon creates. A pull we
  * cancelled (verdict, stall, Ctrl-C) goes on in the daemon for a moment and can create the
- * namespace just after a first removal found none, so then it is looked for again until it has
- * stayed away twice in a row (about a second at most, more only while the daemon keeps it).
+ * namespace just after a first removal found none, so it is looked for once more 100 ms later (and
+ * again while the daemon keeps bringing it back). A Kubernetes node has the namespace already, so
+ * this only costs time on a fresh daemon.
  */
 async function removeCriNamespace(o: Pick<TraceOptions, 'ctr' | 'address'>, cancelled: boolean): Promise<void> {
   const remove = () => removeThrowAwayNamespace({ ctr: o.ctr, address: o.address }, CRI_NAMESPACE).catch(() => undefined);
   await remove();
   if (!cancelled) return;
-  let absent = 0;
-  for (let i = 0; i < 12 && absent < 2; i++) {
-    await new Promise((r) => setTimeout(r, 150));
-    if (await namespaceExists(o, CRI_NAMESPACE)) {
-      absent = 0;
-      await remove();
-    } else absent++;
+  for (let i = 0; i < 10; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (!(await namespaceExists(o, CRI_NAMESPACE))) return;
+    await remove();
   }
 }
 
