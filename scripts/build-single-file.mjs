@@ -3,28 +3,15 @@
 // (an optional ink dependency for development only) replaced by an empty stub.
 import { build } from 'esbuild';
 import { chmodSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { common, repo, requireBanner } from './lib/esbuild-common.mjs';
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
 const out = join(repo, 'dist', 'mirror-doctor.mjs');
 await build({
+  ...common,
   entryPoints: [join(repo, 'src', 'cli', 'single-file.ts')],
   outfile: out,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  minify: false,
-  sourcemap: false,
-  legalComments: 'none',
-  logLevel: 'warning',
-  alias: { 'react-devtools-core': join(repo, 'scripts', 'lib', 'devtools-stub.mjs') },
-  define: { 'process.env.NODE_ENV': '"production"' },
-  // CommonJS dependencies bundled into ESM need a require() of their own
-  banner: {
-    js: "#!/usr/bin/env node\nimport { createRequire as __mdCreateRequire } from 'node:module';\nconst require = __mdCreateRequire(import.meta.url);",
-  },
+  banner: { js: `#!/usr/bin/env node\n${requireBanner}` },
 });
 chmodSync(out, 0o755);
 console.log(`dist/mirror-doctor.mjs: ${(statSync(out).size / 1024).toFixed(0)} KiB`);
