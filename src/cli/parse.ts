@@ -2,6 +2,8 @@
  * `mirror-doctor parse <file|-> [--json] [--ref REF]`: turns ctr output and containerd daemon logs
  * into one evidence document per pull. All output passes through `redact()`.
  */
+import { statSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { LogSourceError, readLogBlocks } from '../probe/log-source.js';
 import { redact } from '../report/redact.js';
 import { createTraceParser, renderTraceText, type TraceDoc } from '../trace/index.js';
@@ -41,9 +43,48 @@ const STDOUT_IO: ParseIo = {
     }),
 };
 
+/** Standard input (size unknown) or a file of 16 MiB or more. */
+function bigInput(file: string): boolean {
+  if (file === '-') return true;
+  try {
+    return statSync(file).size >= 1 << 24;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Bounds the garbage V8 keeps around, for the rest of the process (the flags are process-wide:
+ * only the CLI on big inputs sets them). Parsing a big log allocates ~9 bytes per input byte, and
+ * pull groups live across many lines, so by default:
+ *  - the young generation doubles to two 16 MiB semi-spaces (it grows once enough has survived
+ *    scavenges), and those 32 MiB stay resident;
+ *  - the old generation may grow to ~4× what survived the last full collection before the next
+ *    one (45–55 MiB of dead pull groups here; more in the single-file build, whose bundled
+ *    dependencies make the live heap larger);
+ *  - the 1 MiB read buffers they kept alive wait for that collection too.
+ * Peak RSS was 150 MiB on a 256 MB log (190 MiB for dist/mirror-doctor.mjs). Growth factor 1 keeps
+ * the young generation at its initial two 1 MiB semi-spaces, and growing percent 50 starts a full
+ * collection when the old generation reaches 1.5× (at least +8 MiB) its live size. Measured on the
+ * 256 MB log: ~105 MiB peak for both builds, and the same on 1 GB; it costs more scavenges and full
+ * collections (see docs/benchmarks.md § trace-parser for the CPU). `--max-semi-space-size` cannot
+ * change after V8 has started (and `node dist/mirror-doctor.mjs` has no command-line flags), but
+ * both of these are read whenever V8 resizes a space; V8 clamps the growth factor to ≥ 2 only when
+ * it parses its command line.
+ */
+function boundGarbage(): void {
+  try {
+    setFlagsFromString('--semi-space-growth-factor=1');
+    setFlagsFromString('--heap-growing-percent=50');
+  } catch {
+    /* an engine without these flags: default sizing */
+  }
+}
+
 /** Runs the command; returns the exit code (0: parsed, 1: a pull failed, 2: unusable input). */
 export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo = STDOUT_IO): Promise<number> {
   if (!file) throw new UsageError('parse needs a file, or - for standard input', 'e.g. mirror-doctor parse ctr-output.txt');
+  if (io === STDOUT_IO && bigInput(file)) boundGarbage();
   const parser = createTraceParser({ ref: opts.ref ?? null });
   let lines = 0;
   let recognised = false;
