@@ -20,13 +20,9 @@ const STUB_BYTES = 48;
 /** the stand-in for a body line whose message does not start with a letter */
 export const BODY_STUB = 'time="" level=info msg="\\x00"';
 
-/**
- * True while the parser is inside a binary response body, where it skips body-shaped lines
- * unread. Reads the parser's dump state; if that is not there (the parser changed), false: every
- * line is then decoded and fed as it is — slower, never different.
- */
+/** True while the parser is inside a binary response body, where it skips body-shaped lines unread. */
 export function parserInBinaryBody(parser: TraceParser): boolean {
-  return (parser as unknown as { dumpAsm?: { inBinaryBody?: unknown } }).dumpAsm?.inBinaryBody === true;
+  return parser.inBinaryBody;
 }
 
 /**

@@ -186,6 +186,14 @@ export class TraceParser {
     return this.lineNo;
   }
 
+  /**
+   * True while inside a binary response body of an --http-dump, where body-shaped lines are
+   * skipped unread (a live tracer may recognise them on their bytes and not decode them).
+   */
+  get inBinaryBody(): boolean {
+    return this.dumpAsm.inBinaryBody;
+  }
+
   /** True once the most recent pull has a result (a live tracer may stop reading). */
   get decided(): boolean {
     return this.cur !== null && this.cur.result !== null && this.cur.result !== 'incomplete';
