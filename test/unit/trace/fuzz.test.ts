@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createTraceParser, validateTraceDoc } from '../../../src/trace/index.js';
 import { redactedJsonText } from '../../../src/report/redact.js';
 import { renderTraceText } from '../../../src/trace/render.js';
+import { rng } from '../../helpers/rng.js';
 
 const LAB = join(import.meta.dirname, '../../fixtures/lab');
 function corpus(): string[] {
@@ -23,15 +24,6 @@ function corpus(): string[] {
   return [...new Set(lines)];
 }
 
-function rng(seed: number) {
-  let x = seed >>> 0;
-  return () => {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    return x / 0x100000000;
-  };
-}
 
 const TOKENS = ['time="', '" ', 'level=', 'debug', 'info', 'msg=', '"do request"', 'resolving', 'host=', 'url=', 'http://', 'https://', '?ns=', '\\"', '"', '=', ' ', 'HTTP/1.1', 'HTTP/1.1 200 OK', 'GET /v2/', 'HEAD /', 'Host: ', 'ctr: ', 'trying next host', 'fetch failed', 'resolved', 'PullImage "', '{', '}', '[', 'INFO[0000] ', 'Nov 27 23:31:59 n c[1]: ', '\x1b[31m', '\u0000', '\uFFFD', '\\x1f', 'sha256:', 'error=', 'digest=', 'response.status=', '404 Not Found', 'loading host directory', 'dir=', 'failed to decode /x/hosts.toml', '\t', '\r'];
 

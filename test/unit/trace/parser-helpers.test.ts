@@ -1,20 +1,10 @@
 /** Hand-written scanners in the parser agree with the regular expressions they replace. */
 import { describe, expect, it } from 'vitest';
 import { pullImageRef } from '../../../src/trace/parser.js';
+import { rng } from '../../helpers/rng.js';
 
 const PULL_RE = /^PullImage "((?:[^"\\]|\\.){1,512})"(.*)$/;
 
-function rng(seed: number) {
-  let x = seed >>> 0;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x100000000;
-  };
-}
 
 describe('pullImageRef', () => {
   it('matches /^PullImage "((?:[^"\\\\]|\\\\.){1,512})"(.*)$/', () => {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { jsonMayHoldSecret, redact, redactEveryRule } from '../../../src/report/redact.js';
+import { rng } from '../../helpers/rng.js';
 
 const WORDS = [
   'Authorization', 'authorization', 'Proxy-Authorization', 'cookie', 'Set-Cookie', 'x-registry-auth', 'X-Auth-Token', 'x-api-key',
@@ -17,17 +18,6 @@ const WORDS = [
   'Authorization: Bearer abcd1234', 'Basic dXNlcjpwdw==', '"token":"abc"', '\\"password\\":\\"x\\"', 'password=xyz', 'https://u:p@h/', ' -u a:b', 'cookie=s1',
 ];
 
-function rng(seed: number) {
-  let x = seed >>> 0;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x100000000;
-  };
-}
 
 describe('redact() gates', () => {
   it('agree with running every rule, on 40,000 random strings', () => {

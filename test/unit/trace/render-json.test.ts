@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { redactedJsonText } from '../../../src/report/redact.js';
 import { parseTraceText, type TraceDoc } from '../../../src/trace/index.js';
 import { traceDocJson } from '../../../src/trace/render-json.js';
+import { rng } from '../../helpers/rng.js';
 
 const LAB = join(import.meta.dirname, '../../fixtures/lab');
 
@@ -21,17 +22,6 @@ function logs(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-function rng(seed: number) {
-  let x = seed >>> 0;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x100000000;
-  };
-}
 
 const NASTY = [
   'Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln',
