@@ -27,8 +27,12 @@ export async function removeThrowAwayNamespace(t: CtrTarget, namespace: string):
   try {
     if (!(await api.namespaces()).includes(namespace)) return [];
     const [images, leases] = await Promise.all([api.images(namespace), api.leases(namespace)]);
-    for (const i of images) await api.deleteImage(namespace, i, true);
-    for (const l of leases) await api.deleteLease(namespace, l);
+    // ctr (or the daemon's lease expiry) may remove an image or lease between the listing and us
+    const gone = (e: unknown) => {
+      if (!(e instanceof GrpcCallError && e.code === 'NOT_FOUND')) throw e;
+    };
+    for (const i of images) await api.deleteImage(namespace, i, true).catch(gone);
+    for (const l of leases) await api.deleteLease(namespace, l).catch(gone);
     let last = '';
     for (let attempt = 0; attempt < 4; attempt++) {
       try {
