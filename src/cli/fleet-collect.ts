@@ -11,10 +11,9 @@ import { groupFleet, type NodeInput } from '../fleet/collect-group.js';
 import { nodeInputsFromPods, parsePodList } from '../fleet/collect-pods.js';
 import { renderFleetJson, renderFleetText } from '../fleet/collect-render.js';
 import { getPodsJson, KubectlError, podLogs, type KubectlOptions } from '../probe/kubectl.js';
+import { DEFAULT_NAMESPACE, DEFAULT_SELECTOR, isDns1123Label } from '../fleet/kubernetes.js';
 import { UsageError } from './usage-error.js';
 
-export const FLEET_DEFAULT_NAMESPACE = 'mirror-doctor';
-export const FLEET_DEFAULT_SELECTOR = 'app.kubernetes.io/name=mirror-doctor';
 
 export interface FleetCollectOptions {
   json?: boolean;
@@ -83,10 +82,10 @@ async function inputsFromFiles(paths: readonly string[], io: FleetCollectIo): Pr
 }
 
 function kubectlOptions(o: FleetCollectOptions): KubectlOptions {
-  const namespace = o.namespace ?? FLEET_DEFAULT_NAMESPACE;
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) throw new UsageError(`--namespace ${JSON.stringify(namespace)} is not a valid Kubernetes namespace name`);
-  const selector = o.selector ?? FLEET_DEFAULT_SELECTOR;
-  if (selector.trim() === '') throw new UsageError('--selector is empty', `example: --selector ${FLEET_DEFAULT_SELECTOR}`);
+  const namespace = o.namespace ?? DEFAULT_NAMESPACE;
+  if (!isDns1123Label(namespace)) throw new UsageError(`--namespace ${JSON.stringify(namespace)} is not a valid Kubernetes namespace name`);
+  const selector = o.selector ?? DEFAULT_SELECTOR;
+  if (selector.trim() === '') throw new UsageError('--selector is empty', `example: --selector ${DEFAULT_SELECTOR}`);
   const seconds = Number(o.timeout ?? '60');
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) throw new UsageError(`--timeout must be a number of seconds from 1 to 3600, not ${JSON.stringify(o.timeout)}`);
   if (o.kubectl !== undefined && o.kubectl.trim() === '') throw new UsageError('--kubectl is empty', 'example: --kubectl /usr/local/bin/kubectl');

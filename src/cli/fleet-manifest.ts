@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { DEFAULT_IMAGE, DEFAULT_NAMESPACE } from '../fleet/kubernetes.js';
 import { UsageError } from './usage-error.js';
 
 export interface FleetManifestIo {
@@ -25,9 +26,9 @@ const DISTRIBUTIONS = ['containerd', 'k3s', 'rke2', 'microk8s', 'k0s'];
 export const FLEET_MANIFEST_OPTIONS: ReadonlyArray<readonly [string, string] | readonly [string, string, string]> = [
   ['--kind <kind>', 'daemonset (every node, or --nodes) or job (one Job per node in --nodes)', 'daemonset'],
   ['--nodes <names>', 'node names, comma-separated (kubectl get nodes -o name); required with --kind job'],
-  ['--namespace <ns>', 'Kubernetes namespace for everything', 'mirror-doctor'],
+  ['--namespace <ns>', 'Kubernetes namespace for everything', DEFAULT_NAMESPACE],
   ['--no-create-namespace', 'do not add a Namespace document (the namespace must exist and allow privileged pods)'],
-  ['--image <image>', 'container image with Node.js >= 20 on PATH and glibc (a mirror of it when docker.io is out of reach)', 'node:22-bookworm-slim'],
+  ['--image <image>', 'container image with Node.js >= 20 on PATH and glibc (a mirror of it when docker.io is out of reach)', DEFAULT_IMAGE],
   ['--ref <ref>', 'the image check looks at on every node (default: check\'s own default)'],
   ['--distribution <name>', `the nodes' Kubernetes distribution: ${DISTRIBUTIONS.join(', ')} (its config folders, socket and ctr)`, 'containerd'],
   ['--bundle <file>', 'the single-file build to ship (default: this program when it is the single file, else dist/mirror-doctor.mjs)'],

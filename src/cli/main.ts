@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from './usage-error.js';
 import { addFleetManifestCommand } from './fleet-manifest.js';
+import { DEFAULT_NAMESPACE as FLEET_NAMESPACE, DEFAULT_SELECTOR as FLEET_SELECTOR } from '../fleet/kubernetes.js';
 
 export const VERSION = '0.1.0';
 
@@ -235,8 +236,8 @@ examples:
     .description('Read the reports (kubectl logs of the fleet pods, or files) and print node × root cause, grouped, odd nodes first')
     .argument('[files...]', 'report files (check --json output), saved pod logs, folders of them, or - ; default: kubectl logs of the fleet pods')
     .option('--json', 'print the table as JSON (schema mirror-doctor.fleet/v1)')
-    .option('-n, --namespace <ns>', 'namespace of the fleet pods', 'mirror-doctor')
-    .option('-l, --selector <selector>', 'label selector of the fleet pods', 'app.kubernetes.io/name=mirror-doctor')
+    .option('-n, --namespace <ns>', 'namespace of the fleet pods', FLEET_NAMESPACE)
+    .option('-l, --selector <selector>', 'label selector of the fleet pods', FLEET_SELECTOR)
     .option('--context <name>', 'kubeconfig context')
     .option('--kubectl <path>', 'kubectl binary', 'kubectl')
     .option('--timeout <seconds>', 'give up a kubectl call after this long', '60')

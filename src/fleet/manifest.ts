@@ -16,18 +16,14 @@ import { Document, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
 import { UsageError } from '../cli/usage-error.js';
 import { parseCriReference } from '../containerd/reference.js';
 import { BUNDLE_KEY, BUNDLE_SHA256_KEY, LAUNCHER_KEY, LAUNCHER_SOURCE } from './launcher.js';
+import { APP_LABEL, APP_NAME, DEFAULT_IMAGE, DEFAULT_NAMESPACE, isDns1123Label, isDns1123Subdomain, NODE_NAME_ENV } from './kubernetes.js';
+
+export { APP_LABEL, APP_NAME, DEFAULT_IMAGE, DEFAULT_NAMESPACE, isDns1123Label, isDns1123Subdomain, NODE_NAME_ENV };
 
 export type FleetKind = 'daemonset' | 'job';
 export type FleetDistribution = 'containerd' | 'k3s' | 'rke2' | 'microk8s' | 'k0s';
 
 export const FLEET_KINDS: readonly FleetKind[] = ['daemonset', 'job'];
-export const DEFAULT_NAMESPACE = 'mirror-doctor';
-/** Debian-based (glibc), so that a host's dynamically linked ctr runs in it; any image with `node` ≥ 20 on PATH works. */
-export const DEFAULT_IMAGE = 'node:22-bookworm-slim';
-/** The label every pod carries; `fleet collect` reads `kubectl logs -l` with it. */
-export const APP_LABEL = 'app.kubernetes.io/name';
-export const APP_NAME = 'mirror-doctor';
-export const NODE_NAME_ENV = 'MIRROR_DOCTOR_NODE_NAME';
 /** Kubernetes rejects a ConfigMap whose data exceeds 1 MiB; the whole serialized document is kept under it. */
 export const CONFIGMAP_LIMIT_BYTES = 1024 * 1024;
 /** Where the node's files appear in the pod (`check --root`). */
@@ -147,16 +143,6 @@ export interface FleetManifestOptions {
 
 // ---------------------------------------------------------------- validation
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-export function isDns1123Label(s: string): boolean {
-  return s.length <= 63 && DNS1123_LABEL.test(s);
-}
-
-export function isDns1123Subdomain(s: string): boolean {
-  return s.length <= 253 && DNS1123_SUBDOMAIN.test(s);
-}
 
 /** `check` options the manifest sets itself, and why they cannot be passed. */
 const RESERVED_CHECK_OPTIONS: Record<string, string> = {

@@ -7,6 +7,7 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { hostname as osHostname } from 'node:os';
+import { NODE_NAME_ENV } from '../fleet/kubernetes.js';
 import { execa } from 'execa';
 import {
   FACTS_SCHEMA,
@@ -552,7 +553,7 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
  * copied node's /etc/hostname under --root.
  */
 async function gatherNodeName(env: NodeJS.ProcessEnv, live: boolean, hostname: () => string, readText: (p: string) => Promise<string | null>): Promise<string | null> {
-  const fromEnv = env.MIRROR_DOCTOR_NODE_NAME?.trim();
+  const fromEnv = env[NODE_NAME_ENV]?.trim();
   if (fromEnv) return fromEnv;
   if (live) {
     try {
