@@ -265,26 +265,16 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
   // 3. versions: the local binaries (live node only), the server over the API
   step('versions');
   const ctr = o.ctr ?? 'ctr';
-  let binary: Known<string>;
-  let ctrVersion: Known<string>;
-  if (live) {
-    const bin = proc?.argv[0]?.startsWith('/') ? proc.argv[0] : 'containerd';
+  /** `BIN --version`: its first line's version token, or why it could not be run */
+  const askVersion = async (bin: string): Promise<Known<string>> => {
     const r = await exec(bin, ['--version'], 5000);
     const line = r.stdout.trim().split('\n')[0] ?? '';
-    binary = r.exitCode === 0 && line ? known(versionToken(line) ?? line, `${bin} --version`) : unknown(r.error ?? (r.stderr.trim() || `exit code ${r.exitCode}`), `${bin} --version`);
-    const c = await exec(ctr, ['--version'], 5000);
-    const cl = c.stdout.trim().split('\n')[0] ?? '';
-    ctrVersion = c.exitCode === 0 && cl ? known(versionToken(cl) ?? cl, `${ctr} --version`) : unknown(c.error ?? (c.stderr.trim() || `exit code ${c.exitCode}`), `${ctr} --version`);
-  } else {
-    const why = `with --root ${root} the binaries of this machine do not describe that node`;
-    binary = unknown(why, 'containerd --version');
-    if (o.ctr !== undefined && !offline) {
-      // --ctr with --root and --address (a pod of the fleet manifest): that ctr makes the pulls
-      const c = await exec(ctr, ['--version'], 5000);
-      const cl = c.stdout.trim().split('\n')[0] ?? '';
-      ctrVersion = c.exitCode === 0 && cl ? known(versionToken(cl) ?? cl, `${ctr} --version`) : unknown(c.error ?? (c.stderr.trim() || `exit code ${c.exitCode}`), `${ctr} --version`);
-    } else ctrVersion = unknown(why, `${ctr} --version`);
-  }
+    return r.exitCode === 0 && line ? known(versionToken(line) ?? line, `${bin} --version`) : unknown(r.error ?? (r.stderr.trim() || `exit code ${r.exitCode}`), `${bin} --version`);
+  };
+  const notThisNode = `with --root ${root} the binaries of this machine do not describe that node`;
+  const binary: Known<string> = live ? await askVersion(proc?.argv[0]?.startsWith('/') ? proc.argv[0] : 'containerd') : unknown(notThisNode, 'containerd --version');
+  // with --root, only a ctr given with --ctr while online (a pod of the fleet manifest): that ctr makes the pulls
+  const ctrVersion: Known<string> = live || (o.ctr !== undefined && !offline) ? await askVersion(ctr) : unknown(notThisNode, `${ctr} --version`);
 
   let reachable = false;
   let daemonError: string | null = offline ? 'not contacted (offline)' : null;
