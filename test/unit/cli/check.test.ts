@@ -3,7 +3,7 @@
  * exit codes, --ignore/--strict passed to the checks, and that a run writes nothing but its
  * --report/--save targets (the node tree hashes the same before and after).
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,22 +13,15 @@ import type { Finding } from '../../../src/checks/finding.js';
 import { main } from '../../../src/cli/main.js';
 import { parseIgnore, runCheck, type RunChecks } from '../../../src/cli/check.js';
 import type { ChecksOutcome } from '../../../src/report/report-json.js';
+import { captureCliOutput } from '../../helpers/capture-output.js';
 
 const FIX = resolve(__dirname, '../../fixtures/nodes');
-let out = '';
-let err = '';
+const cli = captureCliOutput();
 let tmp: string;
 beforeEach(() => {
-  out = '';
-  err = '';
   tmp = mkdtempSync(join(tmpdir(), 'md-check-cli-'));
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  process.exitCode = undefined;
 });
 afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
   rmSync(tmp, { recursive: true, force: true });
 });
 const run = (...args: string[]) => main(['node', 'mirror-doctor', ...args]);
@@ -70,8 +63,8 @@ function fakeChecks(findings: Finding[], seen: Array<{ facts: Facts; o: { ignore
 }
 
 const io = (runChecks: RunChecks) => ({
-  stdout: (s: string) => void (out += s),
-  stderr: (s: string) => void (err += s),
+  stdout: (s: string) => void (cli.out += s),
+  stderr: (s: string) => void (cli.err += s),
   progress: false,
   color: false,
   runChecks,
@@ -99,19 +92,19 @@ describe('check: bad input → exit 2 with one clear line', () => {
     [['check', '--hosts-dir', ''], '--hosts-dir is empty'],
   ])('%j', async (args, msg) => {
     expect(await run(...args)).toBe(2);
-    expect(err).toContain(msg);
-    expect(err.trim().split('\n').length).toBeLessThanOrEqual(2);
-    expect(err).not.toMatch(/\n\s+at /);
-    expect(out).toBe('');
+    expect(cli.err).toContain(msg);
+    expect(cli.err.trim().split('\n').length).toBeLessThanOrEqual(2);
+    expect(cli.err).not.toMatch(/\n\s+at /);
+    expect(cli.out).toBe('');
   });
 
   it('--help lists every option with examples and the exit codes', async () => {
     expect(await run('check', '--help')).toBe(0);
     for (const o of ['--root', '--config', '--hosts-dir', '--containerd-version', '--address', '--ctr', '--namespace', '--timeout', '--stall', '--daemon-log', '--full', '--offline', '--json', '--report', '--save', '--ignore', '--strict']) {
-      expect(out).toContain(o);
+      expect(cli.out).toContain(o);
     }
-    expect(out).toContain('$ mirror-doctor check');
-    expect(out).toMatch(/Exit codes: 0 .*1 .*\n2 /);
+    expect(cli.out).toContain('$ mirror-doctor check');
+    expect(cli.out).toMatch(/Exit codes: 0 .*1 .*\n2 /);
   });
 
   it('parseIgnore', () => {
@@ -126,8 +119,8 @@ describe('check: output and exit codes (checks replaced)', () => {
   it('text: grouped findings and the verdict as the last line; exit 1 on an error', async () => {
     const code = await runCheck(undefined, { root }, [], io(fakeChecks([finding('config-path-unset', 'ok'), finding('mirror-fallback', 'error', 'evidence')])));
     expect(code).toBe(1);
-    expect(out.split('\n')[0]).toBe('mirror-doctor check docker.io/library/busybox:latest (first registry in the hosts folders)');
-    expect(out.trimEnd().split('\n').at(-1)).toBe('✗ verdict: problems — root cause: mirror-fallback — mirror-fallback is the problem');
+    expect(cli.out.split('\n')[0]).toBe('mirror-doctor check docker.io/library/busybox:latest (first registry in the hosts folders)');
+    expect(cli.out.trimEnd().split('\n').at(-1)).toBe('✗ verdict: problems — root cause: mirror-fallback — mirror-fallback is the problem');
   });
 
   it('warnings alone: exit 0; --strict: exit 1; --ignore and --strict reach the checks', async () => {
@@ -146,15 +139,15 @@ describe('check: output and exit codes (checks replaced)', () => {
   it('--json: the report schema on stdout, nothing else', async () => {
     const code = await runCheck('docker.io/library/nginx:1.27', { root, json: true }, [], io(fakeChecks([finding('config-path-unset', 'ok')])));
     expect(code).toBe(0);
-    const j = JSON.parse(out);
+    const j = JSON.parse(cli.out);
     expect(j).toMatchObject({ schema: 'mirror-doctor.report/v1', ref: 'docker.io/library/nginx:1.27', verdict: { status: 'ok', rootCause: null }, traces: { ran: false } });
-    expect(err).toBe('');
+    expect(cli.err).toBe('');
   });
 
   it('offline on a live root works without any daemon (this machine has none in tests)', async () => {
     const code = await runCheck(undefined, { root: '/', offline: true, address: join(tmp, 'no.sock') }, [], io(fakeChecks([])));
     expect(code).toBe(0);
-    expect(out).toContain('daemon not contacted (offline)');
+    expect(cli.out).toContain('daemon not contacted (offline)');
   });
 });
 
@@ -173,7 +166,7 @@ describe('check writes nothing but --report and --save', () => {
     }
     chmodSync(join(node, '/var/lib/rancher/k3s/agent/etc/containerd/certs.d/docker.io/hosts.toml'), 0o600);
     const before = [treeHash(node), treeHash(`${FIX}/mirror-ok`)];
-    const outDir = join(tmp, 'out');
+    const outDir = join(tmp, 'cli.out');
     mkdirSync(outDir);
     const report = join(outDir, 'report.md');
     writeFileSync(report, 'old', { mode: 0o644 });
@@ -198,7 +191,7 @@ describe('check writes nothing but --report and --save', () => {
       expect(t).not.toContain('c2VjcmV0OnBhc3N3b3Jk');
       expect(t).not.toContain('secret:password');
     }
-    expect(err).toContain(`report written to ${report} (mode 0600)`);
+    expect(cli.err).toContain(`report written to ${report} (mode 0600)`);
   });
 });
 
@@ -208,7 +201,7 @@ describe.skipIf(!CHECKS_BUILT)('check through main() with the real checks', () =
   it('--root FIXTURE --json: a report, exit 0 or 1, never 2', async () => {
     const code = await run('check', '--root', `${FIX}/mirror-ok`, '--json', '--containerd-version', '1.7.24');
     expect([0, 1]).toContain(code);
-    const j = JSON.parse(out);
+    const j = JSON.parse(cli.out);
     expect(j.schema).toBe('mirror-doctor.report/v1');
     expect(j.findings.length).toBeGreaterThan(0);
     expect(['ok', 'problems']).toContain(j.verdict.status);

@@ -1,36 +1,25 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { main } from '../../../src/cli/main.js';
+import { captureCliOutput } from '../../helpers/capture-output.js';
 
 const FIX = path.resolve(__dirname, '../../fixtures/nodes');
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  process.exitCode = undefined;
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+const cli = captureCliOutput();
 const run = (...args: string[]) => main(['node', 'mirror-doctor', ...args]);
 
 describe('mirror-doctor explain', () => {
   it('text: plan per client with the mirror URL and the discard reason', async () => {
     const code = await run('explain', 'docker.io/library/busybox:latest', '--root', path.join(FIX, 'bad-capability'), '--containerd-version', '1.7.24', '--hosts-dir', '/etc/containerd/certs.d');
     expect(code).toBe(0);
-    expect(out).toContain('x hosts.toml discarded: unknown capability "fetch" at 2:38 — containerd logs \'failed to decode hosts.toml\' and uses the upstream only');
-    expect(out).toContain('HEAD https://registry-1.docker.io/v2/library/busybox/manifests/latest');
+    expect(cli.out).toContain('x hosts.toml discarded: unknown capability "fetch" at 2:38 — containerd logs \'failed to decode hosts.toml\' and uses the upstream only');
+    expect(cli.out).toContain('HEAD https://registry-1.docker.io/v2/library/busybox/manifests/latest');
   });
   it('json: stable schema, mirror first with ns', async () => {
     const code = await run('explain', 'busybox', '--root', path.join(FIX, 'mirror-ok'), '--containerd-version', '1.7.24', '--json');
     expect(code).toBe(0);
-    const j = JSON.parse(out);
+    const j = JSON.parse(cli.out);
     expect(j.schema).toBe('mirror-doctor.explain/v1');
     const cri = j.plans.find((p: { client: string }) => p.client === 'cri');
     expect(cri.resolve.attempts.map((a: { url: string }) => a.url)).toEqual([
@@ -40,8 +29,8 @@ describe('mirror-doctor explain', () => {
   });
   it('--help lists every option with an example', async () => {
     expect(await run('explain', '--help')).toBe(0);
-    for (const o of ['--root', '--config', '--hosts-dir', '--containerd-version', '--json']) expect(out).toContain(o);
-    expect(out).toContain('$ mirror-doctor explain');
+    for (const o of ['--root', '--config', '--hosts-dir', '--containerd-version', '--json']) expect(cli.out).toContain(o);
+    expect(cli.out).toContain('$ mirror-doctor explain');
   });
   it.each([
     [['explain', '-foo'], 'invalid image reference "-foo"'],
@@ -54,8 +43,8 @@ describe('mirror-doctor explain', () => {
     [['explain', 'nginx', '--root', FIX + '/mirror-ok', '--config', '/etc/containerd', '--containerd-version', '2.1.9'], 'is a directory'],
   ])('bad input %j → exit 2, one clear line', async (args, msg) => {
     expect(await run(...args)).toBe(2);
-    expect(err).toContain(msg);
-    expect(err).not.toMatch(/\n\s+at /);
+    expect(cli.err).toContain(msg);
+    expect(cli.err).not.toMatch(/\n\s+at /);
   });
   it('binary garbage, a 10 MB file and a symlink loop as --config → exit 2', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'md-explain-'));
@@ -63,9 +52,9 @@ describe('mirror-doctor explain', () => {
     fs.writeFileSync(path.join(dir, 'big.toml'), Buffer.alloc(10 * 1024 * 1024 + 1, 0x61));
     fs.symlinkSync(path.join(dir, 'loop'), path.join(dir, 'loop'));
     for (const [f, msg] of [['bin.toml', 'not text'], ['big.toml', 'larger than'], ['loop', 'too many levels of symbolic links']] as const) {
-      err = '';
+      cli.err = '';
       expect(await run('explain', 'nginx', '--root', dir, '--config', `/${f}`, '--containerd-version', '2.1.9')).toBe(2);
-      expect(err).toContain(msg);
+      expect(cli.err).toContain(msg);
     }
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 import { runParse } from '../../../src/cli/parse.js';
 import { readLogLines } from '../../../src/probe/log-source.js';
 import { validateTraceDoc } from '../../../src/trace/index.js';
+import { captureCliOutput } from '../../helpers/capture-output.js';
 
 const LAB = join(import.meta.dirname, '../../fixtures/lab');
 const tmp = mkdtempSync(join(tmpdir(), 'md-parse-'));
@@ -18,19 +19,7 @@ const file = (name: string, data: string | Buffer) => {
   return p;
 };
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  process.exitCode = undefined;
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+const cli = captureCliOutput();
 
 const run = (...args: string[]) => main(['node', 'mirror-doctor', 'parse', ...args]);
 
@@ -39,13 +28,13 @@ describe('mirror-doctor parse', () => {
 
   it('text timeline and verdict; exit 1 when the pull failed', async () => {
     expect(await run(stderr404)).toBe(1);
-    expect(out).toMatch(/127\.0\.0\.1:5102 \(mirror\): 404 not-found/);
-    expect(out).toMatch(/Verdict: FAILURE/);
+    expect(cli.out).toMatch(/127\.0\.0\.1:5102 \(mirror\): 404 not-found/);
+    expect(cli.out).toMatch(/Verdict: FAILURE/);
   });
 
   it('--json prints a JSON array of valid documents', async () => {
     expect(await run(join(LAB, '1.7/mirror-ok/ctr-hosts-dir/stderr.txt'), '--json')).toBe(0);
-    const docs = JSON.parse(out);
+    const docs = JSON.parse(cli.out);
     expect(Array.isArray(docs)).toBe(true);
     expect(docs).toHaveLength(1);
     expect(validateTraceDoc(docs[0])).toEqual([]);
@@ -54,36 +43,36 @@ describe('mirror-doctor parse', () => {
 
   it('--json writes one compact document per line inside the array', async () => {
     expect(await run(join(LAB, '1.7/mirror-404/cri/daemon.log'), '--json')).toBe(1);
-    const lines = out.trimEnd().split('\n');
+    const lines = cli.out.trimEnd().split('\n');
     expect(lines[0]).toBe('[');
     expect(lines[lines.length - 1]).toBe(']');
     const docs = lines.slice(1, -1).map((l, i, a) => JSON.parse(i < a.length - 1 ? l.replace(/,$/, '') : l));
     expect(docs.length).toBeGreaterThan(0);
-    expect(docs).toEqual(JSON.parse(out));
+    expect(docs).toEqual(JSON.parse(cli.out));
   });
 
   it('--ref filters', async () => {
     await run(stderr404, '--json', '--ref', 'nginx:1.27');
-    expect(JSON.parse(out)).toEqual([]);
+    expect(JSON.parse(cli.out)).toEqual([]);
   });
 
   it('gzip input by magic bytes (no .gz name needed)', async () => {
     const p = file('log.bin', gzipSync(readFileSync(stderr404)));
     expect(await run(p, '--json')).toBe(1);
-    expect(JSON.parse(out)[0].attempts).toHaveLength(2);
+    expect(JSON.parse(cli.out)[0].attempts).toHaveLength(2);
   });
 
   it('stdin with -', async () => {
-    const code = await runParse('-', { json: true }, { stdout: (s) => void (out += s), stdin: Readable.from([readFileSync(stderr404)]) });
+    const code = await runParse('-', { json: true }, { stdout: (s) => void (cli.out += s), stdin: Readable.from([readFileSync(stderr404)]) });
     expect(code).toBe(1);
-    expect(JSON.parse(out)[0].ref).toBe('docker.io/library/mirror-doctor-demo:1.0');
+    expect(JSON.parse(cli.out)[0].ref).toBe('docker.io/library/mirror-doctor-demo:1.0');
   });
 
   it('never echoes the real basic-auth credentials of the fixture', async () => {
     await run(join(LAB, '2.1/basic-auth/ctr-hosts-dir-user/stderr.txt'));
     await run(join(LAB, '2.1/basic-auth/ctr-hosts-dir-user/stderr.txt'), '--json');
-    expect(out).not.toContain(Buffer.from('labuser:labpass').toString('base64'));
-    expect(out).not.toMatch(/[\x00-\x08\x0e-\x1f]/); // no binary blob bytes
+    expect(cli.out).not.toContain(Buffer.from('labuser:labpass').toString('base64'));
+    expect(cli.out).not.toMatch(/[\x00-\x08\x0e-\x1f]/); // no binary blob bytes
   });
 
   const malformed: [string, () => string, RegExp][] = [
@@ -99,16 +88,16 @@ describe('mirror-doctor parse', () => {
   for (const [name, make, msg] of malformed) {
     it(`malformed input: ${name} → clear message, exit 2`, async () => {
       expect(await run(make())).toBe(2);
-      expect(err).toMatch(/^mirror-doctor: /);
-      expect(err).toMatch(msg);
-      expect(err).not.toMatch(/at .*\.js:\d+/); // no stack trace
+      expect(cli.err).toMatch(/^mirror-doctor: /);
+      expect(cli.err).toMatch(msg);
+      expect(cli.err).not.toMatch(/at .*\.js:\d+/); // no stack trace
     });
   }
 
   it('--help shows examples', async () => {
     expect(await main(['node', 'mirror-doctor', 'parse', '--help'])).toBe(0);
-    expect(out + err).toMatch(/Examples:/);
-    expect(out + err).toMatch(/journalctl -u containerd/);
+    expect(cli.out + cli.err).toMatch(/Examples:/);
+    expect(cli.out + cli.err).toMatch(/journalctl -u containerd/);
   });
 
   it('log-source streams lines lazily (first line before the rest is read)', async () => {
