@@ -45,22 +45,9 @@ export interface TraceParserOptions {
   onDecided?: (doc: TraceDoc) => void;
 }
 
-interface Attempt {
-  host: string;
-  url: string | null;
-  path: string | null;
-  method: string | null;
-  kind: AttemptKind;
-  mirror: boolean;
-  status: number | null;
+/** An attempt being assembled: the schema's fields (its outcome not known yet) and the parser's bookkeeping. */
+interface Attempt extends Omit<TraceAttempt, 'outcome'> {
   outcome: Outcome | null;
-  error: string | null;
-  digest: string | null;
-  viaProxy: boolean;
-  challenge: string | null;
-  inferred: string | null;
-  evidence: 'debug' | 'dump' | 'error';
-  line: number;
   /** created by `resolving` and not yet filled by `do request` */
   placeholder: boolean;
   /** a `trying next host` / `fetch failed` line was seen for it */
