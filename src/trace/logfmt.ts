@@ -8,12 +8,28 @@
 
 /** Reads a value starting at `i` (just after `=`). Returns the value and the index after it. */
 export function readValue(s: string, i: number): [string, number] {
+  const v = readValueAt(s, i);
+  return [v, valueEnd];
+}
+
+/** Where the value read by the last `readValueAt` call ended (the index after it). */
+export let valueEnd = 0;
+
+/**
+ * readValue without the pair: returns the value and leaves the index after it in `valueEnd`
+ * (read it before the next call). The per-field hot path: no array per value.
+ */
+export function readValueAt(s: string, i: number): string {
   const n = s.length;
-  if (i >= n) return ['', n];
+  if (i >= n) {
+    valueEnd = n;
+    return '';
+  }
   if (s.charCodeAt(i) !== 34 /* " */) {
     let j = s.indexOf(' ', i);
     if (j < 0) j = n;
-    return [s.slice(i, j), j];
+    valueEnd = j;
+    return s.slice(i, j);
   }
   // quoted: find the closing quote that is not escaped
   let k = i + 1;
@@ -23,7 +39,8 @@ export function readValue(s: string, i: number): [string, number] {
     if (q < 0) {
       // unterminated: take the rest of the line
       const raw = s.slice(i + 1);
-      return [raw.indexOf('\\') >= 0 ? unquoteGo(raw) : raw, n];
+      valueEnd = n;
+      return raw.indexOf('\\') >= 0 ? unquoteGo(raw) : raw;
     }
     let b = q - 1;
     let bs = 0;
@@ -34,8 +51,9 @@ export function readValue(s: string, i: number): [string, number] {
     if (bs > 0) hasEscape = true;
     if ((bs & 1) === 0) {
       const raw = s.slice(i + 1, q);
-      if (!hasEscape && raw.indexOf('\\') < 0) return [raw, q + 1];
-      return [unquoteGo(raw), q + 1];
+      valueEnd = q + 1;
+      if (!hasEscape && raw.indexOf('\\') < 0) return raw;
+      return unquoteGo(raw);
     }
     k = q + 1;
   }

@@ -13,7 +13,7 @@
  * Never throws: every `feed` is guarded, and a line that breaks a handler is counted and skipped.
  */
 import { challengeSummary, DumpAssembler, type DumpRequest } from './dump.js';
-import { fieldsOf, MAX_SCAN, scanLine, type Level, type LogLine } from './line.js';
+import { MAX_SCAN, scanLine, wantedFields, wantedFieldsOf, type Level, type LogLine } from './line.js';
 import { readValue, unquoteGo } from './logfmt.js';
 import {
   kindFromPath,
@@ -154,6 +154,8 @@ export class TraceParser {
   /** lines a handler choked on (should stay 0; kept for diagnostics) */
   skipped = 0;
   private ended: TraceDoc[] | null = null;
+  /** the fields of the line being handled (one holder for every line: none is kept) */
+  private readonly fields = wantedFields();
 
   constructor(private readonly opts: TraceParserOptions = {}) {
     this.dumpAsm = new DumpAssembler((r) => this.onDumpRequest(r));
@@ -594,7 +596,7 @@ export class TraceParser {
 
   private logLine(l: LogLine): void {
     const msg = l.msg;
-    const f = fieldsOf(l);
+    const f = wantedFieldsOf(l, this.fields);
     if (!this.daemonInfo.version) {
       const ua = f['request.header.user-agent'];
       if (ua) {

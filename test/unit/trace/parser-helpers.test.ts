@@ -1,5 +1,7 @@
 /** Hand-written scanners in the parser agree with the regular expressions they replace. */
 import { describe, expect, it } from 'vitest';
+import { WANTED_FIELDS, wantedFields, wantedFieldsOf, type LogLine } from '../../../src/trace/line.js';
+import { parseLogfmt } from '../../../src/trace/logfmt.js';
 import { pullImageRef } from '../../../src/trace/parser.js';
 import { rng } from '../../helpers/rng.js';
 
@@ -21,5 +23,34 @@ describe('pullImageRef', () => {
       const m = PULL_RE.exec(s);
       expect(pullImageRef(s), JSON.stringify(s)).toEqual(m ? [m[1], m[2]] : null);
     }
+  });
+});
+
+describe('wantedFieldsOf with one reused holder', () => {
+  const line = (src: string): LogLine => ({ kind: 'log', format: 'logrus-text', inner: 'logrus-text', level: 'debug', msg: 'm', time: null, client: false, src, at: 0, pre: null });
+  const only = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+  it('gives each line exactly its own wanted fields, as parseLogfmt restricted to WANTED_FIELDS does', () => {
+    const r = rng(11);
+    const keys = [...WANTED_FIELDS, 'other', 'request.header.accept', 'x'];
+    const values = ['v', '"quoted value"', '"with \\"escape\\""', '', '""', 'https://h:5000/v2/x?ns=docker.io', '"unterminated'];
+    const holder = wantedFields();
+    // every wanted field set on one line, then lines with few or none: nothing may carry over
+    const all = [...WANTED_FIELDS].map((k) => `${k}=set`).join(' ');
+    const sources = [all, '', 'other=1', all, 'url=u'];
+    for (let i = 0; i < 3000; i++) {
+      let s = '';
+      for (let k = 0; k < Math.floor(r() * 6); k++) s += `${s ? ' ' : ''}${keys[Math.floor(r() * keys.length)]}=${values[Math.floor(r() * values.length)]}`;
+      sources.push(s);
+      if (r() < 0.1) sources.push(all);
+    }
+    for (const src of sources) {
+      expect(only(wantedFieldsOf(line(src), holder)), src).toEqual({ ...parseLogfmt(src, 0, Object.create(null), WANTED_FIELDS) });
+    }
+  });
+
+  it('returns pre-parsed fields (JSON lines) as they are', () => {
+    const pre = { url: 'u' };
+    expect(wantedFieldsOf({ ...line('host=h'), pre }, wantedFields())).toBe(pre);
   });
 });
