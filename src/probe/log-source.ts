@@ -54,7 +54,8 @@ export async function* readLogBatches(path: string, opts: LogSourceOptions = {})
 }
 
 /**
- * The fast form: yields, per input chunk, text blocks of whole lines. A block holds one or more
+ * The fast form: yields text blocks of whole lines, one block per yield (at most a few more at a
+ * chunk's start). A block holds one or more
  * complete lines joined by `\n` (no trailing newline: `"a\nb"` is two lines, `""` is one empty
  * line); blocks are at most ~64 KiB unless one line is longer. Pure-ASCII input (the common case)
  * is decoded as latin1, which is identical for ASCII and several times faster than UTF-8 decoding.
@@ -177,7 +178,7 @@ async function* splitBlocks(chunks: AsyncIterable<Buffer>, name: string, maxLine
       if (carry.length > maxLine) throw tooLong(name, consumed() + 1, maxLine);
       continue;
     }
-    const out: string[] = [];
+    let out: string[] = [];
     let pos = 0;
     if (carry) {
       // only the carried partial line is copied, not the whole chunk
@@ -218,11 +219,17 @@ async function* splitBlocks(chunks: AsyncIterable<Buffer>, name: string, maxLine
             s = nl + 1;
           }
         }
+        // each block is handed over on its own: the caller has parsed it before the next one is
+        // decoded, so one block at a time is alive rather than a whole chunk's worth. A megabyte
+        // of fresh strings would fill V8's young generation at once, and every scavenge while they
+        // are parsed would copy what is still unread (the GC was a quarter of a big log's parse)
         out.push(block);
+        yield out;
+        out = [];
         pos = end + 1;
       }
     }
-    yield out;
+    if (out.length) yield out;
     if (carry && carry.length > maxLine) throw tooLong(name, consumed() + 1, maxLine);
   }
   if (carry && carry.length) {
