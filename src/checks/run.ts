@@ -11,7 +11,7 @@ import type { Facts } from './facts.js';
 import { CRASH_ID, type Finding, type Severity } from './finding.js';
 import { HOST_DIR_CHECKS } from './host-dirs.js';
 import { HOSTS_TOML_CHECKS } from './hosts-toml.js';
-import { CHECKS_DOC, LAYERS, checkIds, checkInfo, isCheckId } from './registry.js';
+import { CHECKS_DOC, LAYERS, checkIds, checkInfo, closestCheckId, isCheckId } from './registry.js';
 import { rootCause } from './root-cause.js';
 import type { Check } from './types.js';
 
@@ -50,27 +50,6 @@ export class UnknownCheckIdError extends Error {
   }
 }
 
-function closest(id: string): string | null {
-  const all = [...checkIds(), CRASH_ID];
-  const score = (a: string, b: string) => {
-    const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) dp[0]![j] = j;
-    for (let i = 1; i <= a.length; i++)
-      for (let j = 1; j <= b.length; j++) dp[i]![j] = Math.min(dp[i - 1]![j]! + 1, dp[i]![j - 1]! + 1, dp[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    return dp[a.length]![b.length]!;
-  };
-  let best: string | null = null;
-  let bestScore = Infinity;
-  for (const c of all) {
-    const s = c.includes(id) || id.includes(c) ? 1 : score(id, c);
-    if (s < bestScore) {
-      bestScore = s;
-      best = c;
-    }
-  }
-  return bestScore <= 4 ? best : null;
-}
-
 /**
  * Parses `--ignore ID,ID` (a string or repeated values) into known ids, lower-cased.
  * @throws UnknownCheckIdError naming every unknown id, with a suggestion when one is close
@@ -81,7 +60,7 @@ export function parseIgnore(values: string | readonly string[] | undefined): str
     .map((v) => v.trim().toLowerCase())
     .filter((v) => v !== '');
   const unknown = list.filter((v) => !isCheckId(v));
-  if (unknown.length > 0) throw new UnknownCheckIdError(unknown, Object.fromEntries(unknown.map((u) => [u, closest(u)])));
+  if (unknown.length > 0) throw new UnknownCheckIdError(unknown, Object.fromEntries(unknown.map((u) => [u, closestCheckId(u)])));
   return [...new Set(list)];
 }
 

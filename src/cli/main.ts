@@ -226,6 +226,21 @@ examples:
       process.exitCode = await runDemo(opts);
     });
 
+  program
+    .command('checks')
+    .description("List every check, or show one check's documentation (what it means, its evidence, the fix) offline")
+    .argument('[id]', 'a check id, as in a report (e.g. host-dir-misnamed)')
+    .option('--json', 'print JSON (the registry entry, with the documentation as markdown)')
+    .addHelpText('after', `
+examples:
+  $ mirror-doctor checks
+  $ mirror-doctor checks config-path-unset
+`)
+    .action(async (id: string | undefined, opts: { json?: boolean }) => {
+      const { runChecks } = await import('./checks.js');
+      process.exitCode = runChecks(id, opts);
+    });
+
   // ---- fleet: every node of a Kubernetes cluster
   const fleet = program
     .command('fleet')

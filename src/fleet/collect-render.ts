@@ -68,7 +68,7 @@ export function renderFleetText(s: FleetSummary, o: FleetTextOptions = {}): stri
       } else {
         if (g.summary) lines.push(`   ${withoutRootCausePrefix(g.summary, g.rootCause)}`);
         for (const f of g.fix) lines.push(`   fix: ${f.split('\n').join('\n        ')}`);
-        if (g.docs) lines.push(`   docs: ${g.docs}`);
+        if (g.docs) lines.push(`   docs: ${g.rootCause ? `mirror-doctor checks ${g.rootCause} · ` : ''}${g.docs}`);
       }
     }
   }

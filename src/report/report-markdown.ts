@@ -86,7 +86,7 @@ function renderProblem(f: Finding): string {
   const ev = renderEvidence(f);
   if (ev.length) parts.push(...ev, '');
   if (f.fix.length) parts.push('**Fix**', '', ...renderFix(f.fix));
-  if (f.docs) parts.push(`Docs: ${f.docs}`, '');
+  if (f.docs) parts.push(`Docs: ${f.docs} (on the node: \`mirror-doctor checks ${f.id}\`)`, '');
   return parts.join('\n');
 }
 

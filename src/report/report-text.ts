@@ -53,7 +53,7 @@ function renderFinding(f: Finding, o: TextOptions): string[] {
       out.push(`        ${first}`, ...rest.map((l) => `          ${l}`));
     }
   }
-  if (f.docs) out.push(`      docs: ${f.docs}`);
+  if (f.docs) out.push(`      docs: mirror-doctor checks ${f.id} · ${f.docs}`);
   return out;
 }
 

@@ -1,0 +1,48 @@
+/**
+ * `mirror-doctor checks [id] [--json]`: every check the tool runs, or one check's documentation,
+ * from the copy of docs/checks.md built into the tool (no repository or network needed).
+ */
+import { checkDocSection, markdownForTerminal } from '../checks/check-doc.js';
+import { CHECKS, CRASH_INFO, LAYERS, closestCheckId, isCheckId, checkInfo } from '../checks/registry.js';
+import { UsageError } from './usage-error.js';
+
+export interface ChecksCliOptions {
+  json?: boolean;
+}
+
+/** Prints the list or one check; returns the exit code (unknown ids throw a UsageError: exit 2). */
+export function runChecks(id: string | undefined, opts: ChecksCliOptions, write: (s: string) => void = (s) => process.stdout.write(s)): number {
+  if (id === undefined) {
+    if (opts.json) {
+      write(`${JSON.stringify([...CHECKS, CRASH_INFO], null, 2)}\n`);
+      return 0;
+    }
+    const width = Math.max(...CHECKS.map((c) => c.id.length));
+    const lines: string[] = [];
+    for (const layer of LAYERS) {
+      lines.push(`${layer}:`);
+      for (const c of CHECKS.filter((x) => x.layer === layer)) lines.push(`  ${c.id.padEnd(width)}  ${c.severity.padEnd(7)}  ${c.title}`);
+      lines.push('');
+    }
+    lines.push('`mirror-doctor checks ID` shows what a check means, its evidence and its fix; `check --ignore ID,ID` leaves checks out.');
+    write(`${lines.join('\n')}\n`);
+    return 0;
+  }
+  const key = id.trim().toLowerCase();
+  if (!isCheckId(key)) {
+    const near = closestCheckId(key);
+    throw new UsageError(`unknown check id ${JSON.stringify(id)}${near ? ` (did you mean ${near}?)` : ''}`, 'mirror-doctor checks lists every id');
+  }
+  const info = checkInfo(key);
+  const section = checkDocSection(key);
+  if (opts.json) {
+    write(`${JSON.stringify({ ...info, documentation: section }, null, 2)}\n`);
+    return 0;
+  }
+  const head = [`${info.id} · ${info.layer} · default severity ${info.severity}`, info.title];
+  const tail: string[] = [];
+  if (info.upstream) tail.push(`containerd's documentation: ${info.upstream}`);
+  tail.push(`Also in ${info.docs}`);
+  write(`${head.join('\n')}\n\n${section ? markdownForTerminal(section) : '(no documentation for this id)'}\n\n${tail.join('\n')}\n`);
+  return 0;
+}
