@@ -11,7 +11,7 @@ import { parseIgnore as parseCheckIds, runChecks as realRunChecks, UnknownCheckI
 import { parseCriReference, parseCtrReference } from '../containerd/reference.js';
 import { resolveProfile } from '../containerd/version.js';
 import { gatherFacts, type GatherDeps, type GatherOptions } from '../probe/facts.js';
-import { checkEvents, gatherListeners, initialSession, progressLine, reduceAll, reduceSession, type SessionEvent, type SessionState } from '../checks/session.js';
+import { checkEvents, gatherListeners, initialSession, progressLine, reduceAll, reduceSession, type SessionEvent, type SessionState } from '../session/check-session.js';
 import { collectConfigSecrets, redactFacts, redactReportText } from '../report/redact-config.js';
 import { renderReportJson, type ChecksOutcome } from '../report/report-json.js';
 import { renderReportMarkdown } from '../report/report-markdown.js';
@@ -165,7 +165,7 @@ export async function runCheck(ref: string | undefined, o: CheckCliOptions, extr
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  // the same session model as the TUI (src/checks/session.ts): progress lines are its events
+  // the same session model as the TUI (src/session/check-session.ts): progress lines are its events
   let session: SessionState = reduceSession(initialSession(Date.now()), { type: 'ref-chosen', ref: ref ?? '', at: Date.now() });
   const showProgress = !!io.progress && !o.json;
   const emit = (e: SessionEvent) => {

@@ -1,5 +1,5 @@
 /**
- * Runs one walkthrough session: holds the state (src/checks/session.ts), feeds it the events of
+ * Runs one walkthrough session: holds the state (src/session/check-session.ts), feeds it the events of
  * detection, gathering and the checks, and carries out the commands the keys ask for (choose,
  * re-run, save, copy, quit). The effects themselves are injected ({@link TuiServices}); no React.
  */
@@ -12,7 +12,7 @@ import {
   type DetectedSetup,
   type SessionEvent,
   type SessionState,
-} from '../checks/session.js';
+} from '../session/check-session.js';
 import type { TraceProgress } from '../probe/tracer.js';
 import type { ChecksOutcome } from '../report/report-json.js';
 

@@ -1,6 +1,6 @@
 /** The fix for the root cause, step by step; Enter marks a step done, r re-runs and re-checks. */
 import { Box, Text } from 'ink';
-import { fixSteps, type SessionState } from '../checks/session.js';
+import { fixSteps, type SessionState } from '../session/check-session.js';
 import { tint } from './theme.js';
 import { useTheme } from './theme-context.js';
 

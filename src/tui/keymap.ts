@@ -2,7 +2,7 @@
  * Keys → what they do, as data: a session event to dispatch, or a command with effects for the
  * controller (choose, re-run, save, copy, quit). Pure, so every key is testable without a terminal.
  */
-import { chosenRef, fixSteps, type SessionEvent, type SessionState } from '../checks/session.js';
+import { chosenRef, fixSteps, type SessionEvent, type SessionState } from '../session/check-session.js';
 
 export interface KeyPress {
   upArrow?: boolean;

@@ -1,6 +1,6 @@
 /** Type-ahead over the registries in the hosts folders and recent refs; arrows and Enter. */
 import { Box, Text } from 'ink';
-import { filteredChoices, type SessionState } from '../checks/session.js';
+import { filteredChoices, type SessionState } from '../session/check-session.js';
 import { tint } from './theme.js';
 import { useTheme } from './theme-context.js';
 

@@ -4,8 +4,8 @@
  * started/finished, trace path started/line/ended, check finished, verdict, fix step done, report
  * saved) and selectors that turn the state into what a view shows. Pure: no effects, no React.
  */
-import type { Facts } from './facts.js';
-import type { Finding, Layer, Severity } from './finding.js';
+import type { Facts } from '../checks/facts.js';
+import type { Finding, Layer, Severity } from '../checks/finding.js';
 import type { PathRun, TraceProgress } from '../probe/tracer.js';
 import type { PathName } from '../trace/compare-paths.js';
 import type { TraceAttempt } from '../trace/schema.js';
