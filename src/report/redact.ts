@@ -30,8 +30,14 @@ const JSON_SECRET = new RegExp(`((?:\\\\*")(?:${SECRET_KEYS})(?:\\\\*")\\s*:\\s*
 const QUERY_SECRET = new RegExp(`((?:^|[?&;\\s"'])(?:${SECRET_KEYS})=)([^&\\s"'#;]*)`, 'gi');
 // URLs with credentials: scheme://user:pass@host, and scheme://token@host
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]{1,15}:\/\/)([^\s/@"'?#]+)@/gi;
-// ctr / nerdctl / crictl credential arguments
-const ARG_CREDS = /((?:^|\s|")(?:--user|-u|--creds|--password|-p|--auth)(?:=|\s+|",\s*"))([^\s"]+)/g;
+// ctr / nerdctl / crictl / docker / curl credential arguments (also as JSON argument arrays:
+// `"--creds", "u:p"`). The long options always carry a secret; the short ones only in their
+// credential forms, so that fix steps and evidence such as `mkdir -p /etc/containerd/certs.d/…`,
+// `ps -p 812` or `systemctl show containerd -p Environment` stay usable: `-u` when its value is
+// user:password, `-p` on a line that runs a `login` (a password after `docker/nerdctl login`)
+const ARG_CREDS = /((?:^|\s|")(?:--user|--creds|--password|--auth)(?:=|\s+|",\s*"))([^\s"]+)/g;
+const ARG_USER_PASS = /((?:^|\s|")-u(?:=|\s+|",\s*"))([^\s":]*:[^\s"]*)/g;
+const ARG_LOGIN_PASS = /(?<=\blogin\b[^\n]*?)((?:\s|")-p(?:=|\s+|",\s*"))([^\s"]+)/g;
 
 // one pass to decide whether any rule can apply (most strings have no secret-looking word at all)
 const TRIGGER = /auth|cookie|bearer|basic|token|passw|secret|@|--user|-u\b|--creds|-p\b|api.?key/i;
@@ -84,7 +90,7 @@ export function redact(text: string): string {
   // URL_USERINFO needs a `://` with an `@` somewhere after it
   const cs = s.indexOf('://');
   if (cs > 0 && s.indexOf('@', cs) > 0) s = s.replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${REDACTED}@`);
-  if (GATE_ARG.test(s)) s = s.replace(ARG_CREDS, (_m, k: string) => k + REDACTED);
+  if (GATE_ARG.test(s)) s = redactArgs(s);
   return s;
 }
 
@@ -103,8 +109,13 @@ export function redactEveryRule(text: string): string {
   s = s.replace(JSON_SECRET, (_m, k: string, v: string) => k + (v.includes('"') ? quoteLike(v) + REDACTED + quoteLike(v, true) : REDACTED));
   s = s.replace(QUERY_SECRET, (_m, k: string, v: string) => (v === REDACTED ? k + v : k + REDACTED));
   s = s.replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${REDACTED}@`);
-  s = s.replace(ARG_CREDS, (_m, k: string) => k + REDACTED);
+  s = redactArgs(s);
   return s;
+}
+
+function redactArgs(s: string): string {
+  const arg = (_m: string, k: string) => k + REDACTED;
+  return s.replace(ARG_CREDS, arg).replace(ARG_USER_PASS, arg).replace(ARG_LOGIN_PASS, arg);
 }
 
 function quoteLike(v: string, closing = false): string {

@@ -39,6 +39,13 @@ const CORPUS: string[] = [
   `ctr images pull --user labuser:${pass} docker.io/library/x:1`,
   `ctr images pull -u labuser:${pass} docker.io/library/x:1`,
   `["ctr","images","pull","--user","labuser:${pass}","x"]`,
+  `crictl pull --creds=labuser:${pass} x`,
+  `curl -u labuser:${pass} https://r.example/v2/`,
+  `["ctr","images","pull","-u","labuser:${pass}","x"]`,
+  `docker login -u labuser -p ${pass} r.example`,
+  `nerdctl login r.example --username labuser -p=${pass}`,
+  `["nerdctl","login","-u","labuser","-p","${pass}","r.example"]`,
+  `docker login r.example --password ${pass}`,
   `Nov 27 23:31:59 node containerd[1]: time="x" level=info msg="Authorization: Bearer ${jwt}"`,
   JSON.stringify({ MESSAGE: `time="x" level=info msg="Authorization: Basic ${basic}"` }),
   `{"auths":{"r.example":{"auth":"${basic}","password":"${pass}"}}}`,
@@ -64,6 +71,13 @@ describe('redact()', () => {
       'time="2026-11-27T23:31:53Z" level=debug msg=resolved desc.digest="sha256:5770e110a8ecc7102d4406d4b7663143a5e8b018316dd9ee1717eff852275691" host="127.0.0.1:5101"',
       'docker.io/library/nginx@sha256:5770e110a8ecc7102d4406d4b7663143a5e8b018316dd9ee1717eff852275691',
       'authorization error using bearer token, retrying',
+      // short options that carry no credential here: fix steps and evidence stay usable
+      'mkdir -p /etc/containerd/certs.d/docker.io && $EDITOR /etc/containerd/certs.d/docker.io/hosts.toml',
+      'ps -p 812 -o lstart=',
+      'systemctl show containerd -p Environment',
+      'sort -u hosts.txt',
+      'ctr images pull -u labuser docker.io/library/x:1',
+      'docker login r.example\nmkdir -p /etc/containerd/certs.d/r.example',
       '',
     ];
     for (const k of keep) expect(redact(k)).toBe(k);
