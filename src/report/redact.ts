@@ -37,7 +37,8 @@ const URL_USERINFO = /\b([a-z][a-z0-9+.-]{1,15}:\/\/)([^\s/@"'?#]+)@/gi;
 // user:password, `-p` on a line that runs a `login` (a password after `docker/nerdctl login`)
 const ARG_CREDS = /((?:^|\s|")(?:--user|--creds|--password|--auth)(?:=|\s+|",\s*"))([^\s"]+)/g;
 const ARG_USER_PASS = /((?:^|\s|")-u(?:=|\s+|",\s*"))([^\s":]*:[^\s"]*)/g;
-const ARG_LOGIN_PASS = /(?<=\blogin\b[^\n]*?)((?:\s|")-p(?:=|\s+|",\s*"))([^\s"]+)/g;
+const ARG_PASS = /((?:\s|")-p(?:=|\s+|",\s*"))([^\s"]+)/g;
+const LOGIN = /\blogin\b/;
 
 // one pass to decide whether any rule can apply (most strings have no secret-looking word at all)
 const TRIGGER = /auth|cookie|bearer|basic|token|passw|secret|@|--user|-u\b|--creds|-p\b|api.?key/i;
@@ -115,7 +116,16 @@ export function redactEveryRule(text: string): string {
 
 function redactArgs(s: string): string {
   const arg = (_m: string, k: string) => k + REDACTED;
-  return s.replace(ARG_CREDS, arg).replace(ARG_USER_PASS, arg).replace(ARG_LOGIN_PASS, arg);
+  s = s.replace(ARG_CREDS, arg).replace(ARG_USER_PASS, arg);
+  if (!LOGIN.test(s)) return s;
+  // `-p VALUE` after a `login` on the same line; line by line, so the work stays linear in the text
+  return s
+    .split('\n')
+    .map((line) => {
+      const at = line.search(LOGIN);
+      return at < 0 ? line : line.slice(0, at) + line.slice(at).replace(ARG_PASS, arg);
+    })
+    .join('\n');
 }
 
 function quoteLike(v: string, closing = false): string {
