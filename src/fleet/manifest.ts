@@ -57,6 +57,16 @@ export interface DistributionLayout {
  * distribution from these files), its socket and its ctr. Only the containerd part of a
  * distribution's folders is mounted: /etc/rancher/k3s holds the admin kubeconfig and the join
  * token, /var/snap/microk8s/current/credentials the cluster's tokens, so neither is.
+ *
+ * Checked against the distributions' sources (2026-11-28): k3s pkg/agent/config (config dir,
+ * certs.d, /run/k3s/containerd) and cmd/k3s/main.go (the `data/current` link to the hashed data
+ * dir, whose bin/ctr links to k3s: scripts/build-k3s.sh); RKE2's CLI tools docs
+ * (/var/lib/rancher/rke2/bin/ctr, a real ctr that needs --address); MicroK8s default-args
+ * (containerd, ctr), containerd-template.toml (config_path ${SNAP_DATA}/args/certs.d) and
+ * microk8s-ctr.wrapper (${SNAP}/bin/ctr); k0s pkg/component/worker/containerd (containerd.toml,
+ * containerd.d/), its run dir /run/k0s as root, and embedded-bins (no ctr; `k0s ctr` only).
+ * A non-default --data-dir (k3s, RKE2) or a rootless or non-root install moves these paths:
+ * `--mount` and `--ctr-path` override them.
  */
 export const DISTRIBUTIONS: Record<FleetDistribution, DistributionLayout> = {
   containerd: {
