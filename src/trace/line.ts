@@ -220,13 +220,21 @@ export const WANTED_FIELDS: ReadonlySet<string> = new Set([
  */
 export function wantedFieldsOf(l: LogLine, scratch: WantedFields): Record<string, string> {
   if (l.pre) return l.pre;
-  clearWanted(scratch);
-  return parseWantedInto(scratch, l.src, l.at);
+  const into = scratch.values as unknown as Record<string, string>;
+  // clear what the previous line set (a few keys), not every wanted field
+  for (const k of scratch.set) into[k] = undefined as unknown as string;
+  scratch.set.length = 0;
+  return parseWantedInto(into, scratch.set, l.src, l.at);
 }
 
-/** A holder for wantedFieldsOf. */
+/** A holder for wantedFieldsOf: the values, and the keys the last line set. */
+export interface WantedFields {
+  readonly values: WantedValues;
+  readonly set: string[];
+}
+
 export function wantedFields(): WantedFields {
-  return new WantedValues();
+  return { values: new WantedValues(), set: [] };
 }
 
 /** A fixed-shape holder for the WANTED_FIELDS (absent: undefined), cheaper than a dictionary. */
@@ -253,33 +261,6 @@ class WantedValues {
   'response.header.www-authenticate'?: string = undefined;
   lookup_err?: string = undefined;
   type?: string = undefined;
-}
-
-export type WantedFields = WantedValues;
-
-function clearWanted(w: WantedValues): void {
-  w.url = undefined;
-  w.host = undefined;
-  w.digest = undefined;
-  w.mediatype = undefined;
-  w['request.method'] = undefined;
-  w['response.status'] = undefined;
-  w.error = undefined;
-  w['desc.digest'] = undefined;
-  w.dir = undefined;
-  w.image = undefined;
-  w.header = undefined;
-  w.stream = undefined;
-  w.config = undefined;
-  w.id = undefined;
-  w.version = undefined;
-  w.name = undefined;
-  w.status = undefined;
-  w.body = undefined;
-  w['request.header.user-agent'] = undefined;
-  w['response.header.www-authenticate'] = undefined;
-  w.lookup_err = undefined;
-  w.type = undefined;
 }
 
 /** The WANTED_FIELDS key spelled at `s[i, i+len)`, or null (first character, then the spelling). */
@@ -318,11 +299,11 @@ function wantedKey(s: string, i: number, len: number): string | null {
 }
 
 /**
- * parseLogfmt(s, start, {}, WANTED_FIELDS) into `holder`, without cutting out keys: a key is
- * compared in place against the wanted names and only wanted values are built.
+ * parseLogfmt(s, start, {}, WANTED_FIELDS) into `into`, without cutting out keys: a key is
+ * compared in place against the wanted names and only wanted values are built. Each key set is
+ * noted in `set`.
  */
-function parseWantedInto(holder: WantedValues, s: string, start: number): Record<string, string> {
-  const into = holder as unknown as Record<string, string>;
+function parseWantedInto(into: Record<string, string>, set: string[], s: string, start: number): Record<string, string> {
   const n = s.length;
   let i = start;
   while (i < n) {
@@ -349,6 +330,7 @@ function parseWantedInto(holder: WantedValues, s: string, start: number): Record
     const val = readValueAt(s, j + 1);
     i = valueEnd;
     into[key] = unpinned(val);
+    set.push(key);
   }
   return into;
 }
