@@ -11,7 +11,7 @@ export interface ChecksCliOptions {
 }
 
 /** Prints the list or one check; returns the exit code (unknown ids throw a UsageError: exit 2). */
-export function runChecks(id: string | undefined, opts: ChecksCliOptions, write: (s: string) => void = (s) => process.stdout.write(s)): number {
+export function runChecksCommand(id: string | undefined, opts: ChecksCliOptions, write: (s: string) => void = (s) => process.stdout.write(s)): number {
   if (id === undefined) {
     if (opts.json) {
       write(`${JSON.stringify([...CHECKS, CRASH_INFO], null, 2)}\n`);

@@ -237,8 +237,8 @@ examples:
   $ mirror-doctor checks config-path-unset
 `)
     .action(async (id: string | undefined, opts: { json?: boolean }) => {
-      const { runChecks } = await import('./checks.js');
-      process.exitCode = runChecks(id, opts);
+      const { runChecksCommand } = await import('./checks.js');
+      process.exitCode = runChecksCommand(id, opts);
     });
 
   // ---- fleet: every node of a Kubernetes cluster

@@ -6,12 +6,12 @@ import { checkDocSection, markdownForTerminal } from '../../../src/checks/check-
 import { CHECKS_DOC_TEXT } from '../../../src/checks/checks-doc-text.js';
 import { CRASH_ID } from '../../../src/checks/finding.js';
 import { checkIds } from '../../../src/checks/registry.js';
-import { runChecks } from '../../../src/cli/checks.js';
+import { runChecksCommand } from '../../../src/cli/checks.js';
 import { UsageError } from '../../../src/cli/usage-error.js';
 
 const print = (id: string | undefined, json = false) => {
   let out = '';
-  const code = runChecks(id, { json }, (s) => (out += s));
+  const code = runChecksCommand(id, { json }, (s) => (out += s));
   return { code, out };
 };
 
