@@ -49,6 +49,19 @@ export class DumpAssembler {
 
   constructor(private readonly onRequest: (r: DumpRequest) => void) {}
 
+  /** Everything a later line can depend on, as plain data (TraceParser.stateKey). */
+  stateKey(): unknown {
+    return [this.state, this.req, this.resp, this.respDigest, this.respStatus, this.respChallenge, this.respLine, this.respBody, this.pending];
+  }
+
+  /**
+   * Drops the unanswered requests `isGone` picks (those of a pull that ended: no response to them
+   * can follow, and a later pull's response must not be matched to them).
+   */
+  forget(isGone: (r: DumpRequest) => boolean): void {
+    if (this.pending.length > 0) this.pending = this.pending.filter((r) => !isGone(r));
+  }
+
   /** True while inside a request or response (so any INFO line belongs to the dump). */
   get active(): boolean {
     return this.state !== 'idle';

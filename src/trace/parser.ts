@@ -43,6 +43,11 @@ export interface TraceParserOptions {
   ref?: string | null;
   /** Called once per group as soon as its result is decided (success or failure). */
   onDecided?: (doc: TraceDoc) => void;
+  /**
+   * The number of the first line fed (default 1): a parser started in the middle of a file (see
+   * parse-segments.ts) numbers its lines as the whole file does.
+   */
+  firstLine?: number;
 }
 
 /** An attempt being assembled: the schema's fields (its outcome not known yet) and the parser's bookkeeping. */
@@ -56,6 +61,8 @@ interface Attempt extends Omit<TraceAttempt, 'outcome'> {
 }
 
 interface Group {
+  /** creation order (0, 1, 2, …): which groups may be joined depends on it, not on the window */
+  ordinal: number;
   first: number;
   last: number;
   formats: LineFormat[];
@@ -156,9 +163,20 @@ export class TraceParser {
   private ended: TraceDoc[] | null = null;
   /** the fields of the line being handled (one holder for every line: none is kept) */
   private readonly fields = wantedFields();
+  /** groups created so far (the next group's ordinal) */
+  private created = 0;
+  /** documents finalised so far (drained or not) */
+  private finalised = 0;
+  /** the line after which `onLine` is called (see `watchLine`) */
+  private watchAt = -1;
+  private onWatch: ((line: number) => boolean) | null = null;
+  /** set by a watch that returned true: the rest of the input is ignored */
+  private stopped = false;
 
   constructor(private readonly opts: TraceParserOptions = {}) {
     this.dumpAsm = new DumpAssembler((r) => this.onDumpRequest(r));
+    const first = opts.firstLine;
+    if (first !== undefined && Number.isSafeInteger(first) && first > 1) this.lineNo = first - 1;
   }
 
   /** Daemon-wide facts seen so far (CRI config_path, CRI plugin load failures, version). */
@@ -192,11 +210,13 @@ export class TraceParser {
     this.lineNo++;
     if (this.ended) return;
     try {
-      if (this.dumpAsm.inBinaryBody && typeof raw === 'string' && this.binaryBodyLine(raw, 0, raw.length)) return;
-      this.handle(typeof raw === 'string' ? (raw.length > MAX_SCAN ? raw.slice(0, MAX_SCAN) : raw) : String(raw));
+      if (!(this.dumpAsm.inBinaryBody && typeof raw === 'string' && this.binaryBodyLine(raw, 0, raw.length))) {
+        this.handle(typeof raw === 'string' ? (raw.length > MAX_SCAN ? raw.slice(0, MAX_SCAN) : raw) : String(raw));
+      }
     } catch {
       this.skipped++;
     }
+    if (this.lineNo === this.watchAt) this.fireWatch();
   }
 
   /**
@@ -223,10 +243,88 @@ export class TraceParser {
         } catch {
           this.skipped++;
         }
+        if (this.lineNo === this.watchAt && this.fireWatch()) return;
       }
       if (nl < 0) break;
       i = nl + 1;
     }
+  }
+
+  /**
+   * Calls `onLine(line)` right after line number `line` was handled by feedText (once; a later
+   * call replaces the watch). When it returns true the parser stops: everything fed after that
+   * line is ignored, as after end(), and end() adds nothing for the groups still open.
+   */
+  watchLine(line: number, onLine: (line: number) => boolean): void {
+    this.watchAt = line;
+    this.onWatch = onLine;
+  }
+
+  private fireWatch(): boolean {
+    const f = this.onWatch;
+    this.watchAt = -1;
+    this.onWatch = null;
+    if (f === null || !f(this.lineNo)) return false;
+    this.stopped = true;
+    this.ended = [];
+    return true;
+  }
+
+  /** True once a watch stopped the parser. */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Documents finalised so far: the ones drain() returned plus the ones it would return now. */
+  get finalisedCount(): number {
+    return this.finalised;
+  }
+
+  /** Groups created so far. */
+  get groupsCreated(): number {
+    return this.created;
+  }
+
+  /**
+   * Everything the parser will ever read of its past, as one string: two parsers with equal keys
+   * after the same line produce the same documents from then on (given the same input). Creation
+   * ordinals count from the oldest open group (only their differences matter), so a parser that
+   * started mid-file can match one that read it all. Costly (it serialises every open group): for
+   * checkpoints, not for every line.
+   */
+  stateKey(): string {
+    const base = this.groups.length > 0 ? (this.groups[0] as Group).ordinal : this.created;
+    const ix = (g: Group | null) => (g === null ? null : this.groups.indexOf(g));
+    const strayed = (g: Group | null) => (g !== null && this.groups.indexOf(g) < 0 ? g : null);
+    return JSON.stringify(
+      {
+        line: this.lineNo,
+        ended: this.ended !== null,
+        nextOrdinal: this.created - base,
+        groups: this.groups.map((g) => [g.ordinal - base, g]),
+        cur: ix(this.cur),
+        curStray: strayed(this.cur),
+        dumpGroup: ix(this.dumpGroup),
+        dumpGroupStray: strayed(this.dumpGroup),
+        pendingDir: this.pendingDir,
+        pendingToml: this.pendingToml,
+        pendingTransfer: this.pendingTransfer,
+        pendingWarnings: this.pendingWarnings,
+        dump: this.dumpAsm.stateKey(),
+        daemon: this.daemonInfo,
+      },
+      (k, v) => (k === 'ordinal' ? undefined : v),
+    );
+  }
+
+  /**
+   * Starts from daemon-wide facts read elsewhere (a parser started mid-file, given what the lines
+   * before its start said: see parse-segments.ts). Only before the first line is fed.
+   */
+  seedDaemonFacts(f: { criConfigPath: string | null; pluginErrors: { plugin: string; error: string }[]; containerdVersion: string | null }): void {
+    this.daemonInfo.criConfigPath = f.criConfigPath;
+    this.daemonInfo.pluginErrors = f.pluginErrors.map((e) => ({ plugin: e.plugin, error: e.error }));
+    this.daemonInfo.version = f.containerdVersion;
   }
 
   /**
@@ -448,6 +546,7 @@ export class TraceParser {
 
   private newGroup(format: LineFormat): Group {
     const g: Group = {
+      ordinal: this.created++,
       first: this.lineNo,
       last: this.lineNo,
       formats: [format],
@@ -493,20 +592,60 @@ export class TraceParser {
     }
     if (this.dumpAsm.active) this.dumpAsm.flush();
     this.groups.push(g);
-    // bound memory for huge daemon logs: fold finished groups beyond a window into documents
-    if (this.groups.length > 400) this.compact();
+    // bound memory for huge daemon logs: the oldest group beyond a window becomes a document
+    while (this.groups.length > WINDOW) this.retireOldest();
     return g;
   }
 
   private compactedDocs: TraceDoc[] = [];
-  private compact(): void {
-    const keepFrom = this.groups.length - 50;
-    const old = this.groups.slice(0, keepFrom);
-    this.groups = this.groups.slice(keepFrom);
-    for (const g of this.joinGroups(old)) {
-      const d = this.toDoc(g);
-      if (this.keep(d)) this.compactedDocs.push(d);
+
+  /**
+   * Turns the oldest group into a document (joined with its partner, as joinGroups would), and
+   * removes both. One group at a time: where the window ends never depends on how many groups
+   * came before, only on the last WINDOW ones (so a parser started mid-file converges on the same
+   * state, see stateKey).
+   */
+  private retireOldest(): void {
+    const g = this.groups.shift() as Group;
+    let out = g;
+    const p = this.partnerOf(g, this.groups, 0);
+    if (p >= 0) {
+      const h = this.groups[p] as Group;
+      this.groups.splice(p, 1);
+      out = isClientOnly(g) ? join(g, h) : join(h, g);
     }
+    if (this.cur === g) this.cur = null;
+    if (this.dumpGroup === g) this.dumpGroup = null;
+    this.forgetRequestsOf(g);
+    const d = this.toDoc(out);
+    if (this.keep(d)) {
+      this.compactedDocs.push(d);
+      this.finalised++;
+    }
+  }
+
+  /** The dumped requests of `g` still waiting for a response will not get one: the pull ended. */
+  private forgetRequestsOf(g: Group): void {
+    if (g.dump.length === 0) return;
+    const mine = new Set<DumpRequest>();
+    for (const a of g.dump) if (a.dump !== null) mine.add(a.dump);
+    this.dumpAsm.forget((r) => mine.has(r));
+  }
+
+  /**
+   * The index in `rest[from…]` of the group `g` is joined with: the first one within the next
+   * JOIN_REACH groups by creation order, of the other side (client-only / daemon-only) and a
+   * compatible reference; -1 for none.
+   */
+  private partnerOf(g: Group, rest: Group[], from: number): number {
+    const clientOnly = isClientOnly(g);
+    if (!clientOnly && !isDaemonOnly(g)) return -1;
+    for (let j = from; j < rest.length; j++) {
+      const h = rest[j] as Group;
+      if (h.ordinal > g.ordinal + JOIN_REACH) break;
+      if ((clientOnly ? isDaemonOnly(h) : isClientOnly(h)) && compatible(g, h)) return j;
+    }
+    return -1;
   }
 
   private touch(g: Group | null, l: { format: LineFormat; client?: boolean; kind?: string }): void {
@@ -529,6 +668,7 @@ export class TraceParser {
     if (error !== null) g.error = error;
     g.closed = true;
     this.dumpAsm.flush();
+    this.forgetRequestsOf(g);
     if (this.opts.onDecided && !g.decidedSent) {
       g.decidedSent = true;
       try {
@@ -985,39 +1125,22 @@ export class TraceParser {
     return out;
   }
 
-  /** Joins ctr's client-side transfer group with the daemon-side group of the same pull. */
+  /**
+   * Joins ctr's client-side transfer group with the daemon-side group of the same pull (a
+   * client-only group and a daemon-only one within JOIN_REACH groups of each other by creation
+   * order, with compatible references; each group joins at most once, earliest first).
+   */
   private joinGroups(groups: Group[]): Group[] {
-    const used = new Set<Group>();
+    const rest = groups.slice();
     const out: Group[] = [];
-    const isClientOnly = (g: Group) => g.client && !g.ctrStart && g.debug.length === 0 && !g.cri;
-    const isDaemonOnly = (g: Group) => !g.client && g.daemon && !g.cri && g.debug.length > 0 && g.error === null;
-    const refOf = (g: Group) => g.ref ?? g.urlRef;
-    const compatible = (a: Group, b: Group) => {
-      const ra = refOf(a);
-      const rb = refOf(b);
-      if (ra && rb) return normalizeRef(ra) === normalizeRef(rb);
-      return true;
-    };
-    for (let i = 0; i < groups.length; i++) {
-      const g = groups[i] as Group;
-      if (used.has(g)) continue;
-      if (isClientOnly(g) || isDaemonOnly(g)) {
-        const want = isClientOnly(g) ? isDaemonOnly : isClientOnly;
-        let partner: Group | undefined;
-        for (let j = i + 1; j < groups.length && j <= i + 8; j++) {
-          const h = groups[j] as Group;
-          if (!used.has(h) && want(h) && compatible(g, h)) {
-            partner = h;
-            break;
-          }
-        }
-        if (partner) {
-          used.add(partner);
-          out.push(join(isClientOnly(g) ? g : partner, isClientOnly(g) ? partner : g));
-          continue;
-        }
-      }
-      out.push(g);
+    for (let i = 0; i < rest.length; i++) {
+      const g = rest[i] as Group;
+      const p = this.partnerOf(g, rest, i + 1);
+      if (p >= 0) {
+        const h = rest[p] as Group;
+        rest.splice(p, 1);
+        out.push(isClientOnly(g) ? join(g, h) : join(h, g));
+      } else out.push(g);
     }
     return out;
   }
@@ -1129,6 +1252,27 @@ export class TraceParser {
       a.inferred = 'outcome taken from ctr\'s final error (the dump shows no response)';
     }
   }
+}
+
+/** Groups beyond the newest WINDOW become documents (memory stays flat on huge logs). */
+const WINDOW = 400;
+/** How far apart (in groups created) the two halves of a transfer-mode pull may be. */
+const JOIN_REACH = 8;
+
+function isClientOnly(g: Group): boolean {
+  return g.client && !g.ctrStart && g.debug.length === 0 && !g.cri;
+}
+
+function isDaemonOnly(g: Group): boolean {
+  return !g.client && g.daemon && !g.cri && g.debug.length > 0 && g.error === null;
+}
+
+/** Do the two groups name the same image (or does one of them name none)? */
+function compatible(a: Group, b: Group): boolean {
+  const ra = a.ref ?? a.urlRef;
+  const rb = b.ref ?? b.urlRef;
+  if (ra && rb) return normalizeRef(ra) === normalizeRef(rb);
+  return true;
 }
 
 function join(client: Group, daemon: Group): Group {
