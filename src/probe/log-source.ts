@@ -25,6 +25,13 @@ export interface LogSourceOptions {
   maxLineBytes?: number;
   /** For tests: a stream to read instead of stdin when the path is `-`. */
   stdin?: Readable;
+  /**
+   * Only the bytes [start, end) of a file (not stdin). A range that starts after byte 0 is read
+   * as the middle of the file: no gzip or binary sniffing, which only the file's start can tell.
+   * The range should start and end at line boundaries.
+   */
+  start?: number;
+  end?: number;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -77,11 +84,15 @@ export async function* readLogBlocks(path: string, opts: LogSourceOptions = {}, 
       const code = (e as NodeJS.ErrnoException).code;
       throw new LogSourceError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? String(e)})`);
     }
-    input = createReadStream(path, { highWaterMark: 1 << 20 });
+    const start = opts.start ?? 0;
+    // createReadStream's end is inclusive
+    input = createReadStream(path, { highWaterMark: 1 << 20, start, ...(opts.end !== undefined ? { end: opts.end - 1 } : {}) });
   }
   let counted = 0;
   const consumed = linesConsumed ?? (() => counted);
-  for await (const blocks of splitBlocks(sniffGzip(input, name), name, maxLine, consumed)) {
+  const midFile = path !== '-' && (opts.start ?? 0) > 0;
+  const chunks = midFile ? bufferChunks(input) : sniffGzip(input, name);
+  for await (const blocks of splitBlocks(chunks, name, maxLine, consumed, midFile)) {
     if (!linesConsumed) for (const b of blocks) counted += countLines(b);
     yield blocks;
   }
@@ -140,6 +151,11 @@ async function* sniffGzip(input: Readable, name: string): AsyncGenerator<Buffer>
   yield* rest;
 }
 
+/** The stream's chunks as Buffers. */
+async function* bufferChunks(input: Readable): AsyncGenerator<Buffer> {
+  for await (const c of input as AsyncIterable<Buffer | string>) yield typeof c === 'string' ? Buffer.from(c) : c;
+}
+
 /** Lines in a block (`""` is one line). */
 function countLines(b: string): number {
   let n = 1;
@@ -149,9 +165,9 @@ function countLines(b: string): number {
 
 const BLOCK = 1 << 16;
 
-async function* splitBlocks(chunks: AsyncIterable<Buffer>, name: string, maxLine: number, consumed: () => number): AsyncGenerator<string[]> {
+async function* splitBlocks(chunks: AsyncIterable<Buffer>, name: string, maxLine: number, consumed: () => number, midFile = false): AsyncGenerator<string[]> {
   let carry: Buffer | null = null;
-  let checkedBinary = false;
+  let checkedBinary = midFile;
   const notUtf8 = (line: number) =>
     new LogSourceError(`${name}: not UTF-8 text near line ${line}`, 'containerd and ctr logs are UTF-8; is this the right file (not a binary or a different encoding)?');
   /** The first line of `buf[from, to)` (lines separated by 0x0a) that is not UTF-8, as an index from 0. */
