@@ -12,7 +12,8 @@ const outdir = join(repo, 'dist', 'app');
 rmSync(outdir, { recursive: true, force: true });
 await build({
   ...common,
-  entryPoints: [join(repo, 'src', 'cli', 'main.ts')],
+  // parse-worker: the worker thread's script (parse-split.ts finds it beside its own chunk)
+  entryPoints: [join(repo, 'src', 'cli', 'main.ts'), join(repo, 'src', 'cli', 'parse-worker.ts')],
   outdir,
   splitting: true,
   chunkNames: '[name]-[hash]',

@@ -2,12 +2,15 @@
  * `mirror-doctor parse <file|-> [--json] [--ref REF]`: turns ctr output and containerd daemon logs
  * into one evidence document per pull. All output passes through `redact()`.
  */
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { LogSourceError, readLogBlocks } from '../probe/log-source.js';
+import { LogSourceError, readLogBlocks, type LogSourceOptions } from '../probe/log-source.js';
+import { mark } from '../probe/timeline.js';
 import { redact } from '../report/redact.js';
 import { createTraceParser, renderTraceText, type TraceDoc } from '../trace/index.js';
 import { traceDocJson } from '../trace/render-json.js';
+import { CheckpointMatcher } from '../trace/segments.js';
+import { planSplit, SegmentWorker } from './parse-split.js';
 import { UsageError } from './usage-error.js';
 
 export interface ParseCliOptions {
@@ -115,9 +118,17 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
     }
     sink.flush();
   };
-  try {
-    for await (const blocks of readLogBlocks(file, io.stdin ? { stdin: io.stdin as never } : {}, () => parser.lines)) {
-      for (const block of blocks) parser.feedText(block);
+  // a big file with --json and MIRROR_DOCTOR_PARSE_THREADS=2: its second half is parsed on a
+  // worker thread at the same time (parse-split.ts)
+  const split = opts.json && io === STDOUT_IO ? planSplit(file) : null;
+  const worker = split ? SegmentWorker.start(file, split.start, opts.ref ?? null) : null;
+  let matcher: CheckpointMatcher | null = null;
+  const feed = async (range: LogSourceOptions) => {
+    for await (const blocks of readLogBlocks(file, { ...range, ...(io.stdin ? { stdin: io.stdin as never } : {}) }, () => parser.lines)) {
+      for (const block of blocks) {
+        parser.feedText(block);
+        if (parser.isStopped) break;
+      }
       lines = parser.lines;
       await settle();
       {
@@ -129,10 +140,58 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
           if (ds.some((d) => d.result === 'failure')) failed = true;
         }
       }
+      if (parser.isStopped) break;
+      // no checkpoint left to meet the worker at: its work is of no use
+      if (matcher?.exhausted && worker) void worker.stop();
     }
-  } catch (e) {
-    if (e instanceof LogSourceError) throw new UsageError(redact(e.message), e.hint);
-    throw e;
+  };
+  try {
+    try {
+      if (!split || !worker) await feed({});
+      else {
+        await feed({ end: split.start });
+        const checkpoints = await worker.checkpoints;
+        mark('parse: at the cut', { line: parser.lines, checkpoints: checkpoints?.length ?? null });
+        if (checkpoints && checkpoints.length > 0) matcher = new CheckpointMatcher(parser, checkpoints);
+        else void worker.stop();
+        await feed({ start: split.start });
+      }
+    } catch (e) {
+      if (e instanceof LogSourceError) throw new UsageError(redact(e.message), e.hint);
+      throw e;
+    }
+    if (worker) mark(matcher?.matched ? 'parse: handed over' : 'parse: no hand-over', { line: parser.lines });
+    if (worker && matcher?.matched) {
+      // this thread's documents up to the checkpoint, then the worker's from there on
+      emitJson(parser.drain());
+      const done = await worker.done;
+      if (!done) {
+        // the worker died after the hand-over (out of memory, disk full, …): parse the rest here,
+        // from the start again, and print what follows the documents already printed
+        const again = createTraceParser({ ref: opts.ref ?? null });
+        let skip = jsonCount;
+        for await (const blocks of readLogBlocks(file, {}, () => again.lines)) {
+          for (const block of blocks) again.feedText(block);
+          await settle();
+          const ds = again.drain();
+          const n = Math.min(skip, ds.length);
+          skip -= n;
+          emitJson(ds.slice(n));
+        }
+        emitJson([...again.drain(), ...again.end()].slice(skip));
+        io.stdout(jsonCount === 0 ? '[]\n' : '\n]\n');
+        return failed ? 1 : 0;
+      }
+      if (done.lastFailed >= matcher.matched.docs) failed = true;
+      const wrote = await copyTail(worker.out, done.offsets[matcher.matched.line] ?? Infinity, jsonCount === 0, write, settle);
+      io.stdout(jsonCount === 0 && !wrote ? '[]\n' : '\n]\n');
+      return failed ? 1 : 0;
+    }
+  } finally {
+    if (worker) {
+      if (matcher?.matched) worker.cleanup();
+      else await worker.stop();
+    }
   }
   const docs = [...parser.drain(), ...parser.end()];
   if (opts.json) {
@@ -154,6 +213,35 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
     io.stdout(redact(text));
   }
   return failed || docs.some((d) => d.result === 'failure') ? 1 : 0;
+}
+
+/**
+ * Writes `file` from byte `from` (documents, each as `,\n` + JSON); when it comes first in the
+ * array, its leading `,\n` becomes `[\n`. Returns whether it wrote anything.
+ */
+async function copyTail(file: string, from: number, first: boolean, write: (b: Uint8Array) => void, settle: () => Promise<void>): Promise<boolean> {
+  const fd = openSync(file, 'r');
+  try {
+    let pos = from;
+    let wrote = false;
+    for (;;) {
+      const buf = Buffer.allocUnsafeSlow(1 << 20);
+      const n = readSync(fd, buf, 0, buf.length, pos);
+      if (n <= 0) break;
+      let chunk = buf.subarray(0, n);
+      if (!wrote && first) {
+        write(Buffer.from('[\n'));
+        chunk = chunk.subarray(2);
+      }
+      wrote = true;
+      pos += n;
+      write(chunk);
+      await settle();
+    }
+    return wrote;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Collects strings as UTF-8 in Buffers of CHUNK bytes and hands each full one to `write`. */
