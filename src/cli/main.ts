@@ -279,7 +279,23 @@ examples:
 }
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 problems found, 2 could not run. */
+/**
+ * Output piped into a reader that stopped reading (`mirror-doctor parse big.log --json | head`):
+ * nothing more can be shown, so stop quietly, as other command-line tools do, instead of dying
+ * with a stack trace of the unhandled EPIPE.
+ */
+let quietSet = false;
+function quietOnClosedStdout(): void {
+  if (quietSet) return;
+  quietSet = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw e;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedStdout();
   const program = buildProgram();
   // `mirror-doctor` alone: the walkthrough on a terminal, else the check output (see tui.ts)
   if (argv.length <= 2) argv = [...argv, 'tui'];
