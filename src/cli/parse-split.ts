@@ -14,6 +14,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { readLogBlocks } from '../probe/log-source.js';
+import { mark } from '../probe/timeline.js';
 import { TraceParser } from '../trace/parser.js';
 import { traceDocJson } from '../trace/render-json.js';
 import { CheckpointRecorder, DaemonFactScan, type Checkpoint } from '../trace/segments.js';
@@ -26,7 +27,7 @@ export const WORKER_ENTRY = Symbol.for('mirror-doctor.worker-entry');
 const MIN_SPLIT_BYTES = 1 << 24;
 
 export interface SplitPlan {
-  /** the worker's first byte: just after a newline near the middle */
+  /** the worker's first byte: just after a newline past 55% of the file */
   start: number;
 }
 
@@ -42,7 +43,9 @@ export function planSplit(file: string, env: NodeJS.ProcessEnv = process.env): S
     // gzip (the worker could not start in the middle of it)
     if (readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b) return null;
     const probe = Buffer.alloc(1 << 16);
-    const mid = Math.floor(st.size / 2);
+    // the worker first scans the bytes before its start (line count, daemon facts): it gets the
+    // smaller part (measured on the 256 MiB benchmark log: 55% for the main thread was the best)
+    const mid = Math.floor(st.size * 0.55);
     const n = readSync(fd, probe, 0, probe.length, mid);
     const nl = probe.subarray(0, n).indexOf(10);
     // no newline within 64 KiB of the middle: not a log worth splitting
@@ -104,6 +107,7 @@ export async function runSegmentJob(job: SegmentJob, post: (m: SegmentMessage) =
       closeSync(fd);
     }
   }
+  mark('parse worker: lines before the cut counted', { lines: scan.lines });
   const parser = new TraceParser({ ref: job.ref, firstLine: scan.lines + 1 });
   parser.seedDaemonFacts(scan.facts());
   const rec = new CheckpointRecorder(parser);
@@ -135,6 +139,7 @@ export async function runSegmentJob(job: SegmentJob, post: (m: SegmentMessage) =
       if (cp.docs < docs) throw new Error('checkpoint before documents already written');
       wantOffset.set(cp.docs, [...(wantOffset.get(cp.docs) ?? []), cp.line]);
     }
+    mark('parse worker: checkpoints', { count: rec.checkpoints.length });
     post({ type: 'checkpoints', checkpoints: rec.checkpoints });
   };
   try {
@@ -153,6 +158,7 @@ export async function runSegmentJob(job: SegmentJob, post: (m: SegmentMessage) =
     closeSync(out);
   }
   for (const cp of rec.checkpoints) offsets[cp.line] ??= written;
+  mark('parse worker: done', { docs, bytes: written });
   post({ type: 'done', offsets, docs, lastFailed });
 }
 
