@@ -165,7 +165,8 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
       // this thread's documents up to the checkpoint, then the worker's from there on
       emitJson(parser.drain());
       const done = await worker.done;
-      if (!done) {
+      const offset = done?.offsets[matcher.matched.line];
+      if (!done || offset === undefined) {
         // the worker died after the hand-over (out of memory, disk full, …): parse the rest here,
         // from the start again, and print what follows the documents already printed
         const again = createTraceParser({ ref: opts.ref ?? null });
@@ -183,7 +184,7 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
         return failed ? 1 : 0;
       }
       if (done.lastFailed >= matcher.matched.docs) failed = true;
-      const wrote = await copyTail(worker.out, done.offsets[matcher.matched.line] ?? Infinity, jsonCount === 0, write, settle);
+      const wrote = await copyTail(worker.out, offset, jsonCount === 0, write, settle);
       io.stdout(jsonCount === 0 && !wrote ? '[]\n' : '\n]\n');
       return failed ? 1 : 0;
     }

@@ -45,7 +45,7 @@ export interface TraceParserOptions {
   onDecided?: (doc: TraceDoc) => void;
   /**
    * The number of the first line fed (default 1): a parser started in the middle of a file (see
-   * parse-segments.ts) numbers its lines as the whole file does.
+   * segments.ts) numbers its lines as the whole file does.
    */
   firstLine?: number;
 }
@@ -313,13 +313,14 @@ export class TraceParser {
         dump: this.dumpAsm.stateKey(),
         daemon: this.daemonInfo,
       },
-      (k, v) => (k === 'ordinal' ? undefined : v),
+      // JSON would write NaN, ±Infinity and -0 as null and 0: keep them apart
+      (k, v) => (k === 'ordinal' ? undefined : typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? `#number:${Object.is(v, -0) ? '-0' : v}` : v),
     );
   }
 
   /**
    * Starts from daemon-wide facts read elsewhere (a parser started mid-file, given what the lines
-   * before its start said: see parse-segments.ts). Only before the first line is fed.
+   * before its start said: see segments.ts). Only before the first line is fed.
    */
   seedDaemonFacts(f: { criConfigPath: string | null; pluginErrors: { plugin: string; error: string }[]; containerdVersion: string | null }): void {
     this.daemonInfo.criConfigPath = f.criConfigPath;
