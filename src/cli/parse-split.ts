@@ -5,7 +5,7 @@
  * worker writes its documents to a temporary file, which the main thread copies out after its own.
  *
  * Opt-in (MIRROR_DOCTOR_PARSE_THREADS=2), for a regular, uncompressed file of 16 MiB or more on a
- * machine with two CPUs or more. Measured on the 2-CPU machine of docs/benchmarks.md it is ~1.3×
+ * machine with two CPUs or more. Measured on the 2-CPU machine of docs/benchmarks.md it is ~1.2×
  * faster (two busy threads there get ~1.5× the work of one done) but needs ~160 MiB instead of
  * ~80 MiB, over the 150 MB that parse promises by default: hence not the default.
  */
