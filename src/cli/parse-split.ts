@@ -148,7 +148,11 @@ export async function runSegmentJob(job: SegmentJob, post: (m: SegmentMessage) =
         parser.feedText(block);
         rec.afterBlock();
       }
-      if (!sent && rec.complete) sendCheckpoints();
+      if (!sent && rec.complete) {
+        sendCheckpoints();
+        // for the test of the main thread's recovery from a worker lost after the hand-over
+        if (process.env.MIRROR_DOCTOR_FAULT === 'parse-worker-after-checkpoints') throw new Error('fault injected after the checkpoints');
+      }
       if (sent) write(parser.drain());
     }
     if (!sent) sendCheckpoints();

@@ -43,10 +43,10 @@ describe('parse on two threads', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   // TMPDIR: a fresh folder, so that what the parse leaves there can be seen
-  const parse = async (cli: string, threads: string, tmpFolder: string) => {
+  const parse = async (cli: string, threads: string, tmpFolder: string, ...extra: string[]) => {
     rmSync(tmpFolder, { recursive: true, force: true });
     mkdirSync(tmpFolder, { recursive: true });
-    return execa(process.execPath, [cli, 'parse', log, '--json'], {
+    return execa(process.execPath, [cli, 'parse', log, '--json', ...extra], {
       reject: false,
       encoding: 'buffer',
       maxBuffer: 1 << 30,
@@ -82,6 +82,57 @@ describe('parse on two threads', () => {
     const one = await parse(runner, '1', tmp);
     const two = await parse(runner, '2', tmp);
     expect(events('2')).toContain('parse: handed over');
+    expect(two.exitCode, String(two.stderr)).toBe(one.exitCode);
+    expect(Buffer.compare(Buffer.from(two.stdout as Uint8Array), Buffer.from(one.stdout as Uint8Array))).toBe(0);
+    expect(readdirSync(tmp)).toEqual([]);
+  }, 120_000);
+
+  it('--ref: the same documents of that image, counted alike on both threads', async () => {
+    const one = await parse(BUILDS.bin, '1', tmp, '--ref', 'mirror-doctor-demo:1.0');
+    const two = await parse(BUILDS.bin, '2', tmp, '--ref', 'mirror-doctor-demo:1.0');
+    expect(events('2')).toContain('parse: handed over');
+    expect(two.exitCode).toBe(one.exitCode);
+    expect(Buffer.compare(Buffer.from(two.stdout as Uint8Array), Buffer.from(one.stdout as Uint8Array))).toBe(0);
+    const docs = JSON.parse(Buffer.from(one.stdout as Uint8Array).toString('utf8')) as { ref: string }[];
+    expect(docs.length).toBeGreaterThan(100);
+    expect(docs.every((d) => d.ref.endsWith('mirror-doctor-demo:1.0'))).toBe(true);
+  }, 120_000);
+
+  it('no checkpoint to meet at (no pull in the worker\'s part): the main thread reads on alone, same output', async () => {
+    const quiet = join(dir, 'quiet-tail.log');
+    await generate(quiet, 9 << 20, LAB, 3);
+    const noise = 'time="2026-11-27T23:59:59.000000000Z" level=debug msg="remove content" key="sha256:0000000000000000000000000000000000000000000000000000000000000000"\n';
+    appendFileSync(quiet, noise.repeat(Math.ceil((10 << 20) / noise.length)));
+    const run = (threads: string) =>
+      execa(process.execPath, [BUILDS.bin, 'parse', quiet, '--json'], {
+        reject: false,
+        encoding: 'buffer',
+        maxBuffer: 1 << 30,
+        env: { ...process.env, MIRROR_DOCTOR_PARSE_THREADS: threads, TMPDIR: tmp, MIRROR_DOCTOR_TIMELINE: join(dir, `timeline-${threads}.jsonl`) },
+      });
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp, { recursive: true });
+    const one = await run('1');
+    const two = await run('2');
+    expect(events('2')).toContain('parse: no hand-over');
+    expect(two.exitCode).toBe(one.exitCode);
+    expect(Buffer.compare(Buffer.from(two.stdout as Uint8Array), Buffer.from(one.stdout as Uint8Array))).toBe(0);
+    expect(readdirSync(tmp)).toEqual([]);
+  }, 120_000);
+
+  it('a worker lost after the hand-over: the main thread parses again and prints the rest, same output', async () => {
+    const one = await parse(BUILDS.bin, '1', tmp);
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp, { recursive: true });
+    const two = await execa(process.execPath, [BUILDS.bin, 'parse', log, '--json'], {
+      reject: false,
+      encoding: 'buffer',
+      maxBuffer: 1 << 30,
+      env: { ...process.env, MIRROR_DOCTOR_PARSE_THREADS: '2', MIRROR_DOCTOR_FAULT: 'parse-worker-after-checkpoints', TMPDIR: tmp, MIRROR_DOCTOR_TIMELINE: join(dir, 'timeline-2.jsonl') },
+    });
+    const ev = events('2');
+    expect(ev).toContain('parse: handed over');
+    expect(ev).not.toContain('parse worker: done');
     expect(two.exitCode, String(two.stderr)).toBe(one.exitCode);
     expect(Buffer.compare(Buffer.from(two.stdout as Uint8Array), Buffer.from(one.stdout as Uint8Array))).toBe(0);
     expect(readdirSync(tmp)).toEqual([]);
