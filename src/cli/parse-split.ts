@@ -118,6 +118,12 @@ export async function runSegmentJob(job: SegmentJob, post: (m: SegmentMessage) =
   let lastFailed = -1;
   const offsets: Record<number, number> = {};
   const wantOffset = new Map<number, number[]>();
+  /** All of `text`, even if the system writes it in parts (the offsets count every byte). */
+  const writeAll = (text: string): number => {
+    const b = Buffer.from(text, 'utf8');
+    for (let at = 0; at < b.length; ) at += writeSync(out, b, at, b.length - at);
+    return b.length;
+  };
   const write = (ds: ReturnType<TraceParser['drain']>) => {
     if (ds.length === 0) return;
     let text = '';
@@ -127,11 +133,11 @@ export async function runSegmentJob(job: SegmentJob, post: (m: SegmentMessage) =
       docs++;
       text += ',\n' + traceDocJson(d);
       if (text.length > 1 << 17) {
-        written += writeSync(out, text);
+        written += writeAll(text);
         text = '';
       }
     }
-    if (text) written += writeSync(out, text);
+    if (text) written += writeAll(text);
   };
   const sendCheckpoints = () => {
     sent = true;
