@@ -278,7 +278,6 @@ examples:
   return program;
 }
 
-/** Runs the CLI and returns the exit code: 0 ok, 1 problems found, 2 could not run. */
 /**
  * Output piped into a reader that stopped reading (`mirror-doctor parse big.log --json | head`):
  * nothing more can be shown, so stop quietly, as other command-line tools do, instead of dying
@@ -294,6 +293,7 @@ function quietOnClosedStdout(): void {
   });
 }
 
+/** Runs the CLI and returns the exit code: 0 ok, 1 problems found, 2 could not run. */
 export async function main(argv: string[]): Promise<number> {
   quietOnClosedStdout();
   const program = buildProgram();

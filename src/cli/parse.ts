@@ -88,7 +88,7 @@ function boundGarbage(): void {
 export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo = STDOUT_IO): Promise<number> {
   if (!file) throw new UsageError('parse needs a file, or - for standard input', 'e.g. mirror-doctor parse ctr-output.txt');
   if (io === STDOUT_IO && bigInput(file)) boundGarbage();
-  const parser = createTraceParser({ ref: opts.ref ?? null });
+  let parser = createTraceParser({ ref: opts.ref ?? null });
   let lines = 0;
   let recognised = false;
   // documents of long-finished pulls are drained while reading (flat memory on huge logs); the
@@ -110,8 +110,14 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
   // Each document is encoded straight into a Buffer of about 128 KiB, written when full: far fewer
   // writes than one per document, and no long string to assemble and encode per write
   const sink = new Utf8Chunks(write);
+  // documents printed already, by a parse that a second one (see below) repeats
+  let skip = 0;
   const emitJson = (ds: TraceDoc[]) => {
     for (const d of ds) {
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
       if (d.result === 'failure') failed = true;
       sink.add(jsonCount++ === 0 ? '[\n' : ',\n');
       sink.add(traceDocJson(d));
@@ -155,38 +161,28 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
         if (checkpoints && checkpoints.length > 0) matcher = new CheckpointMatcher(parser, checkpoints);
         else void worker.stop();
         await feed({ start: split.start });
+        mark(matcher?.matched ? 'parse: handed over' : 'parse: no hand-over', { line: parser.lines });
+      }
+      if (worker && matcher?.matched) {
+        // this thread's documents up to the checkpoint, then the worker's from there on
+        const done = await worker.done;
+        const offset = done?.offsets[matcher.matched.line];
+        if (done && offset !== undefined) {
+          if (done.lastFailed >= matcher.matched.docs) failed = true;
+          const wrote = await copyTail(worker.out, offset, jsonCount === 0, write, settle);
+          io.stdout(jsonCount === 0 && !wrote ? '[]\n' : '\n]\n');
+          return failed ? 1 : 0;
+        }
+        // the worker died after the hand-over (out of memory, disk full, …): parse again here,
+        // from the start, and print what follows the documents already printed
+        skip = jsonCount;
+        matcher = null;
+        parser = createTraceParser({ ref: opts.ref ?? null });
+        await feed({});
       }
     } catch (e) {
       if (e instanceof LogSourceError) throw new UsageError(redact(e.message), e.hint);
       throw e;
-    }
-    if (worker) mark(matcher?.matched ? 'parse: handed over' : 'parse: no hand-over', { line: parser.lines });
-    if (worker && matcher?.matched) {
-      // this thread's documents up to the checkpoint, then the worker's from there on
-      emitJson(parser.drain());
-      const done = await worker.done;
-      const offset = done?.offsets[matcher.matched.line];
-      if (!done || offset === undefined) {
-        // the worker died after the hand-over (out of memory, disk full, …): parse the rest here,
-        // from the start again, and print what follows the documents already printed
-        const again = createTraceParser({ ref: opts.ref ?? null });
-        let skip = jsonCount;
-        for await (const blocks of readLogBlocks(file, {}, () => again.lines)) {
-          for (const block of blocks) again.feedText(block);
-          await settle();
-          const ds = again.drain();
-          const n = Math.min(skip, ds.length);
-          skip -= n;
-          emitJson(ds.slice(n));
-        }
-        emitJson([...again.drain(), ...again.end()].slice(skip));
-        io.stdout(jsonCount === 0 ? '[]\n' : '\n]\n');
-        return failed ? 1 : 0;
-      }
-      if (done.lastFailed >= matcher.matched.docs) failed = true;
-      const wrote = await copyTail(worker.out, offset, jsonCount === 0, write, settle);
-      io.stdout(jsonCount === 0 && !wrote ? '[]\n' : '\n]\n');
-      return failed ? 1 : 0;
     }
   } finally {
     if (worker) {

@@ -608,13 +608,7 @@ export class TraceParser {
    */
   private retireOldest(): void {
     const g = this.groups.shift() as Group;
-    let out = g;
-    const p = this.partnerOf(g, this.groups, 0);
-    if (p >= 0) {
-      const h = this.groups[p] as Group;
-      this.groups.splice(p, 1);
-      out = isClientOnly(g) ? join(g, h) : join(h, g);
-    }
+    const out = joinedWithPartner(g, this.groups, 0);
     if (this.cur === g) this.cur = null;
     if (this.dumpGroup === g) this.dumpGroup = null;
     this.forgetRequestsOf(g);
@@ -631,22 +625,6 @@ export class TraceParser {
     const mine = new Set<DumpRequest>();
     for (const a of g.dump) if (a.dump !== null) mine.add(a.dump);
     this.dumpAsm.forget((r) => mine.has(r));
-  }
-
-  /**
-   * The index in `rest[from…]` of the group `g` is joined with: the first one within the next
-   * JOIN_REACH groups by creation order, of the other side (client-only / daemon-only) and a
-   * compatible reference; -1 for none.
-   */
-  private partnerOf(g: Group, rest: Group[], from: number): number {
-    const clientOnly = isClientOnly(g);
-    if (!clientOnly && !isDaemonOnly(g)) return -1;
-    for (let j = from; j < rest.length; j++) {
-      const h = rest[j] as Group;
-      if (h.ordinal > g.ordinal + JOIN_REACH) break;
-      if ((clientOnly ? isDaemonOnly(h) : isClientOnly(h)) && compatible(g, h)) return j;
-    }
-    return -1;
   }
 
   private touch(g: Group | null, l: { format: LineFormat; client?: boolean; kind?: string }): void {
@@ -1134,15 +1112,7 @@ export class TraceParser {
   private joinGroups(groups: Group[]): Group[] {
     const rest = groups.slice();
     const out: Group[] = [];
-    for (let i = 0; i < rest.length; i++) {
-      const g = rest[i] as Group;
-      const p = this.partnerOf(g, rest, i + 1);
-      if (p >= 0) {
-        const h = rest[p] as Group;
-        rest.splice(p, 1);
-        out.push(isClientOnly(g) ? join(g, h) : join(h, g));
-      } else out.push(g);
-    }
+    for (let i = 0; i < rest.length; i++) out.push(joinedWithPartner(rest[i] as Group, rest, i + 1));
     return out;
   }
 
@@ -1274,6 +1244,25 @@ function compatible(a: Group, b: Group): boolean {
   const rb = b.ref ?? b.urlRef;
   if (ra && rb) return normalizeRef(ra) === normalizeRef(rb);
   return true;
+}
+
+/**
+ * `g` joined with its partner in `rest[from…]`, which is removed from `rest`; `g` itself when it
+ * has none. The partner is the first group within the next JOIN_REACH by creation order of the
+ * other side (client-only / daemon-only) with a compatible reference.
+ */
+function joinedWithPartner(g: Group, rest: Group[], from: number): Group {
+  const clientOnly = isClientOnly(g);
+  if (!clientOnly && !isDaemonOnly(g)) return g;
+  for (let j = from; j < rest.length; j++) {
+    const h = rest[j] as Group;
+    if (h.ordinal > g.ordinal + JOIN_REACH) break;
+    if ((clientOnly ? isDaemonOnly(h) : isClientOnly(h)) && compatible(g, h)) {
+      rest.splice(j, 1);
+      return clientOnly ? join(g, h) : join(h, g);
+    }
+  }
+  return g;
 }
 
 function join(client: Group, daemon: Group): Group {

@@ -138,21 +138,19 @@ export class DaemonFactScan {
     hits.sort((a, b) => a - b);
     let from = 0;
     for (const h of hits) {
-      if (h < from) continue; // a second pattern on a line already fed
       from = this.uaUntil(buf, from, h);
-      from = this.feedLineAt(buf, h);
+      // not a second pattern on a line already fed
+      if (h >= from) from = this.feedLineAt(buf, h);
     }
     this.uaUntil(buf, from, buf.length);
   }
 
   /** Feeds lines with a user agent in buf[from, to) while no version is known; returns where it stopped. */
   private uaUntil(buf: Buffer, from: number, to: number): number {
-    let p = from;
     while (this.scratch.daemonFacts().containerdVersion === null) {
-      const i = buf.indexOf(UA_PATTERN, p);
-      if (i < 0 || i >= to) return from;
-      p = this.feedLineAt(buf, i);
-      from = p;
+      const i = buf.indexOf(UA_PATTERN, from);
+      if (i < 0 || i >= to) break;
+      from = this.feedLineAt(buf, i);
     }
     return from;
   }
