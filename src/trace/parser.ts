@@ -179,7 +179,7 @@ export class TraceParser {
     if (first !== undefined && Number.isSafeInteger(first) && first > 1) this.lineNo = first - 1;
   }
 
-  /** Daemon-wide facts seen so far (CRI config_path, CRI plugin load failures, version). */
+  /** Daemon-wide facts of the current daemon run (CRI config_path, CRI plugin load failures), and the version. */
   daemonFacts(): { criConfigPath: string | null; pluginErrors: { plugin: string; error: string }[]; containerdVersion: string | null } {
     return {
       criConfigPath: this.daemonInfo.criConfigPath,
@@ -901,6 +901,10 @@ export class TraceParser {
         return;
       }
       case 'starting containerd':
+        // a new daemon run: plugin load errors and the CRI config of an earlier run no longer
+        // apply (and would pile up in every later document over many restarts)
+        this.daemonInfo.pluginErrors = [];
+        this.daemonInfo.criConfigPath = null;
         if (f.version) this.daemonInfo.version = f.version;
         return;
       case 'failed to load plugin': {

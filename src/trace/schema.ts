@@ -96,7 +96,8 @@ export interface TraceDoc {
   fallback: { from: string; to: string; reason: Outcome }[];
   /** Warnings that affect the verdict (http+TLS https-first, CRI plugin not loaded, …). */
   warnings: string[];
-  /** Daemon-wide facts seen in the same input (CRI config, plugin load failures). */
+  /** Daemon-wide facts of the daemon run the pull happened in (CRI config, plugin load failures): a
+   *  `starting containerd` line starts a new run and clears them. */
   daemon: {
     criConfigPath: string | null;
     pluginErrors: { plugin: string; error: string }[];

@@ -99,7 +99,9 @@ describe('two-segment parse', () => {
 
   it('the fact scan of the first segment: line count, plugin errors, CRI config_path and version, as the parser reads them', () => {
     const text = fixtureMix(1, 5);
-    const cut = text.indexOf('\n', text.length >> 1) + 1;
+    // a cut right after a CRI plugin load error (a later daemon start would clear it)
+    const cut = text.indexOf('\n', text.indexOf('`mirrors` cannot be set', text.length >> 1)) + 1;
+    expect(cut).toBeGreaterThan(text.length >> 1);
     const scan = new DaemonFactScan();
     scan.add(Buffer.from(text.slice(0, cut), 'utf8'));
     const p = new TraceParser();
