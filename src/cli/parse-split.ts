@@ -118,11 +118,16 @@ export async function runSegmentJob(job: SegmentJob, post: (m: SegmentMessage) =
   let lastFailed = -1;
   const offsets: Record<number, number> = {};
   const wantOffset = new Map<number, number[]>();
+  // one buffer for every write (they are synchronous): a fresh one per write would be garbage
+  // outside V8's heap, freed only by a later collection
+  let wbuf = Buffer.allocUnsafeSlow(1 << 19);
   /** All of `text`, even if the system writes it in parts (the offsets count every byte). */
   const writeAll = (text: string): number => {
-    const b = Buffer.from(text, 'utf8');
-    for (let at = 0; at < b.length; ) at += writeSync(out, b, at, b.length - at);
-    return b.length;
+    // a UTF-16 code unit takes at most 3 bytes in UTF-8
+    if (text.length * 3 > wbuf.length) wbuf = Buffer.allocUnsafeSlow(text.length * 3);
+    const n = wbuf.write(text, 0, 'utf8');
+    for (let at = 0; at < n; ) at += writeSync(out, wbuf, at, n - at);
+    return n;
   };
   const write = (ds: ReturnType<TraceParser['drain']>) => {
     if (ds.length === 0) return;
@@ -176,6 +181,8 @@ export async function runSegmentJob(job: SegmentJob, post: (m: SegmentMessage) =
 export class SegmentWorker {
   readonly checkpoints: Promise<Checkpoint[] | null>;
   readonly done: Promise<Extract<SegmentMessage, { type: 'done' }> | null>;
+  /** Settles once the worker runs JavaScript (its V8 heap is set up), or has failed to start. */
+  readonly online: Promise<void>;
   private readonly worker: Worker;
   private readonly dir: string;
   readonly out: string;
@@ -201,11 +208,15 @@ export class SegmentWorker {
     const script = typeof registered === 'string' ? new URL(registered) : new URL('./parse-worker.js', import.meta.url);
     try {
       // a young generation of 2 MiB, as the main thread's (boundGarbage): the default is 16 MiB
-    this.worker = new Worker(script, { workerData: job, stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+      this.worker = new Worker(script, { workerData: job, stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
     } catch (e) {
       this.cleanup();
       throw e;
     }
+    this.online = new Promise((r) => {
+      this.worker.once('online', () => r());
+      this.worker.once('exit', () => r());
+    });
     let cps: (v: Checkpoint[] | null) => void = () => {};
     let fin: (v: Extract<SegmentMessage, { type: 'done' }> | null) => void = () => {};
     this.checkpoints = new Promise((r) => (cps = r));

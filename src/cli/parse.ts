@@ -3,7 +3,7 @@
  * into one evidence document per pull. All output passes through `redact()`.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { LogSourceError, readLogBlocks, type LogSourceOptions } from '../probe/log-source.js';
 import { mark } from '../probe/timeline.js';
 import { redact } from '../report/redact.js';
@@ -72,8 +72,9 @@ function bigInput(file: string): boolean {
  * 256 MB log: ~105 MiB peak for both builds, and the same on 1 GB; it costs more scavenges and full
  * collections (see docs/benchmarks.md § trace-parser for the CPU). `--max-semi-space-size` cannot
  * change after V8 has started (and `node dist/mirror-doctor.mjs` has no command-line flags), but
- * both of these are read whenever V8 resizes a space; V8 clamps the growth factor to ≥ 2 only when
- * it parses its command line.
+ * both of these are read whenever V8 resizes a space. V8 clamps the growth factor to ≥ 2 whenever
+ * it sets up a heap (Heap::ConfigureHeap): at start, before this runs, and for each worker thread's
+ * isolate, after which runParse sets it again.
  */
 function boundGarbage(): void {
   try {
@@ -84,10 +85,17 @@ function boundGarbage(): void {
   }
 }
 
+/** The size of this thread's young generation (V8's new space), in MiB. */
+function youngGenerationMiB(): number {
+  const s = getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');
+  return s ? Math.round(s.space_size / 2 ** 20) : -1;
+}
+
 /** Runs the command; returns the exit code (0: parsed, 1: a pull failed, 2: unusable input). */
 export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo = STDOUT_IO): Promise<number> {
   if (!file) throw new UsageError('parse needs a file, or - for standard input', 'e.g. mirror-doctor parse ctr-output.txt');
-  if (io === STDOUT_IO && bigInput(file)) boundGarbage();
+  const bounded = io === STDOUT_IO && bigInput(file);
+  if (bounded) boundGarbage();
   let parser = createTraceParser({ ref: opts.ref ?? null });
   let lines = 0;
   let recognised = false;
@@ -128,6 +136,9 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
   // worker thread at the same time (parse-split.ts)
   const split = opts.json && io === STDOUT_IO ? planSplit(file) : null;
   const worker = split ? SegmentWorker.start(file, split.start, opts.ref ?? null) : null;
+  // setting up the worker's V8 heap puts the young generation's growth factor (a process-wide
+  // flag) back to its minimum of 2: this thread's young generation would then grow to 32 MiB
+  if (bounded && worker) void worker.online.then(boundGarbage);
   let matcher: CheckpointMatcher | null = null;
   const feed = async (range: LogSourceOptions) => {
     for await (const blocks of readLogBlocks(file, { ...range, ...(io.stdin ? { stdin: io.stdin as never } : {}) }, () => parser.lines)) {
@@ -161,7 +172,8 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
         if (checkpoints && checkpoints.length > 0) matcher = new CheckpointMatcher(parser, checkpoints);
         else void worker.stop();
         await feed({ start: split.start });
-        mark(matcher?.matched ? 'parse: handed over' : 'parse: no hand-over', { line: parser.lines });
+        // with the young generation's size: it stays small only if boundGarbage held (see above)
+        mark(matcher?.matched ? 'parse: handed over' : 'parse: no hand-over', { line: parser.lines, youngMiB: youngGenerationMiB() });
       }
       if (worker && matcher?.matched) {
         // this thread's documents up to the checkpoint, then the worker's from there on

@@ -53,13 +53,15 @@ describe('parse on two threads', () => {
       env: { ...process.env, MIRROR_DOCTOR_PARSE_THREADS: threads, TMPDIR: tmpFolder, MIRROR_DOCTOR_TIMELINE: join(dir, `timeline-${threads}.jsonl`) },
     });
   };
-  /** The timeline events of the last parse with `threads` (and forgets them). */
-  const events = (threads: string): string[] => {
+  /** The timeline of the last parse with `threads` (and forgets it). */
+  const timeline = (threads: string): { event: string; youngMiB?: number }[] => {
     const f = join(dir, `timeline-${threads}.jsonl`);
-    const ev = existsSync(f) ? readFileSync(f, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { event: string }).event) : [];
+    const tl = existsSync(f) ? readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; youngMiB?: number }) : [];
     rmSync(f, { force: true });
-    return ev;
+    return tl;
   };
+  /** The timeline events of the last parse with `threads` (and forgets them). */
+  const events = (threads: string): string[] => timeline(threads).map((e) => e.event);
 
   for (const [name, cli] of Object.entries(BUILDS)) {
     it(`${name}: the same bytes and exit code as on one thread, and no file left behind`, async () => {
@@ -67,7 +69,12 @@ describe('parse on two threads', () => {
       expect(events('1')).not.toContain('parse: at the cut');
       const two = await parse(cli, '2', tmp);
       // the worker's documents were used (not a fall-back to one thread)
-      expect(events('2')).toContain('parse: handed over');
+      const over = timeline('2').find((e) => e.event === 'parse: handed over');
+      expect(over).toBeDefined();
+      // this thread's young generation stayed small: the worker's start undid boundGarbage's
+      // setting, which is applied again (without that, it grows to 32 MiB on this log)
+      expect(over?.youngMiB).toBeGreaterThan(0);
+      expect(over?.youngMiB).toBeLessThanOrEqual(16);
       expect(two.exitCode, String(two.stderr)).toBe(one.exitCode);
       expect([0, 1]).toContain(one.exitCode);
       expect(Buffer.compare(Buffer.from(two.stdout as Uint8Array), Buffer.from(one.stdout as Uint8Array))).toBe(0);
