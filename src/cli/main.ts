@@ -66,7 +66,7 @@ journalctl prefixes (short, short-iso), journalctl -o json, and k3s/RKE2 contain
 Secrets (Authorization, cookies, tokens, passwords, user:pass@) are redacted; bodies are never shown.
 Exit codes: 0 parsed, 1 a pull in the input failed, 2 unusable input.
 MIRROR_DOCTOR_PARSE_THREADS=2 parses a big file (16 MiB or more, --json) on two threads: about
-1.2× faster on two CPUs, with twice the memory (~160 MiB); the output is the same.
+1.2× faster on two CPUs, with more memory (~135 MiB instead of ~80); the output is the same.
 
 Examples:
   ctr --debug images pull --hosts-dir /etc/containerd/certs.d --http-dump docker.io/library/nginx:1.27 2>&1 | mirror-doctor parse -

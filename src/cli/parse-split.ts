@@ -6,8 +6,9 @@
  *
  * Opt-in (MIRROR_DOCTOR_PARSE_THREADS=2), for a regular, uncompressed file of 16 MiB or more on a
  * machine with two CPUs or more. Measured on the 2-CPU machine of docs/benchmarks.md it is ~1.2×
- * faster (two busy threads there get ~1.5× the work of one done) but needs ~160 MiB instead of
- * ~80 MiB, over the 150 MB that parse promises by default: hence not the default.
+ * faster (two busy threads there get ~1.5× the work of one done) for ~25% more CPU, and needs
+ * ~135 MiB instead of ~80 MiB; the single-file build, whose two heaps each hold the whole bundle,
+ * ~150 MiB, over the 150 MB that parse promises by default: hence not the default.
  */
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
