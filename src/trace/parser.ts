@@ -90,6 +90,8 @@ interface Group {
   warnings: string[];
   decidedSent: boolean;
   joined: boolean;
+  /** the line of the `starting containerd` that cut this pull off, or null */
+  interrupted: number | null;
 }
 
 const HTTPS_FIRST = 'host will try HTTPS first since it is configured for HTTP with a TLS configuration';
@@ -574,6 +576,7 @@ export class TraceParser {
       warnings: [],
       decidedSent: false,
       joined: false,
+      interrupted: null,
     };
     if (this.pendingTransfer) {
       g.mode = 'transfer';
@@ -616,6 +619,24 @@ export class TraceParser {
     if (this.keep(d)) {
       this.compactedDocs.push(d);
       this.finalised++;
+    }
+  }
+
+  /**
+   * A new daemon run. Plugin load errors and the CRI config of the earlier run no longer apply
+   * (kept, they would also pile up in every later document over many restarts). A pull the
+   * daemon was still doing did not survive it: it ends here, incomplete, and a later run's pull
+   * of the same image (whose `Pulled image` line would otherwise close it as a success) is a
+   * pull of its own.
+   */
+  private daemonStarted(): void {
+    this.daemonInfo.pluginErrors = [];
+    this.daemonInfo.criConfigPath = null;
+    for (const g of this.groups) {
+      if (g.closed || !g.daemon || g.client) continue;
+      g.interrupted = this.lineNo;
+      g.warnings.push(`${RESTARTED} (line ${this.lineNo}) before this pull ended`);
+      this.close(g, 'incomplete', null);
     }
   }
 
@@ -901,10 +922,7 @@ export class TraceParser {
         return;
       }
       case 'starting containerd':
-        // a new daemon run: plugin load errors and the CRI config of an earlier run no longer
-        // apply (and would pile up in every later document over many restarts)
-        this.daemonInfo.pluginErrors = [];
-        this.daemonInfo.criConfigPath = null;
+        this.daemonStarted();
         if (f.version) this.daemonInfo.version = f.version;
         return;
       case 'failed to load plugin': {
@@ -1140,7 +1158,12 @@ export class TraceParser {
         else if (a.error !== null) a.outcome = outcomeFromError(a.error);
         else {
           a.outcome = 'other';
-          a.inferred ??= g.result === null || g.result === 'incomplete' ? 'no outcome logged (yet)' : 'no response or error logged for this request';
+          a.inferred ??=
+            g.interrupted !== null
+              ? 'no outcome logged before containerd restarted'
+              : g.result === null || g.result === 'incomplete'
+                ? 'no outcome logged (yet)'
+                : 'no response or error logged for this request';
         }
       }
     }
@@ -1148,7 +1171,8 @@ export class TraceParser {
     const version = g.version ?? this.daemonInfo.version;
     let result: TraceResult = g.result ?? 'incomplete';
     if (result === 'incomplete') {
-      if (g.unpacking) result = 'success';
+      // a pull the daemon was still unpacking when it restarted did not finish
+      if (g.unpacking && g.interrupted === null) result = 'success';
       else if (g.resolveFailed) result = 'failure';
     }
     const resolvedHost = g.resolvedHost ?? inferredResolvedHost(attempts);
@@ -1355,9 +1379,14 @@ export function verdictOf(d: TraceDoc): string {
     if (first) return `failed; no mirror was tried (${[...new Set(res.map((a) => a.host))].join(', ')} only)${why}`;
     return `failed${why}`;
   }
-  if (first) return `incomplete: ${res.length} resolve attempt(s), last ${res[res.length - 1]?.host} ${res[res.length - 1]?.outcome}`;
-  return 'incomplete: no resolver activity in the input';
+  const cut = d.warnings.find((w) => w.startsWith(RESTARTED));
+  const head = cut ? `incomplete, ${cut}` : 'incomplete';
+  if (first) return `${head}: ${res.length} resolve attempt(s), last ${res[res.length - 1]?.host} ${res[res.length - 1]?.outcome}`;
+  return `${head}: no resolver activity in the input`;
 }
+
+/** How the warning of a pull cut off by a daemon restart starts. */
+const RESTARTED = 'containerd restarted';
 
 const PULL_NORMALIZED = 'PullImage using normalized image ref: "';
 const PULL_QUOTE = 'PullImage "';
