@@ -63,6 +63,10 @@ export async function recordFixtures(opts: LabOptions, out: string, only: string
         }
         await recordCri(daemon, scenario, join(dir, 'cri'));
         count++;
+        if (scenario.name === CONCURRENT_SCENARIO) {
+          await recordCriConcurrent(daemon, scenario, join(dir, 'cri-concurrent'));
+          count++;
+        }
         log(`recorded ${daemon.version}/${scenario.name}`);
       }
     }
@@ -193,4 +197,54 @@ async function recordCri(daemon: DaemonState, scenario: Scenario, dir: string): 
 
 export function fixturesExist(out: string): boolean {
   return existsSync(out);
+}
+
+/** The scenario in which two CRI pulls also run at once (cri-concurrent/). */
+export const CONCURRENT_SCENARIO = 'mirror-ok';
+/** Not on the mirror (404 there) and the upstream is unreachable: a failure beside the success. */
+export const MISSING_IMAGE = 'mirror-doctor-missing:1.0';
+
+/**
+ * Two CRI pulls at the same time, as kubelet makes them with serializeImagePulls: false: the
+ * scenario's image (served by the mirror) and one the mirror does not have, whose lines interleave
+ * in the daemon log. Records the daemon log of the period and both results.
+ */
+async function recordCriConcurrent(daemon: DaemonState, scenario: Scenario, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const images = [kubeletImageName(scenario.ref), MISSING_IMAGE];
+  const client = new CriClient(daemon.address);
+  const at = logOffset(daemon.log);
+  const started = Date.now();
+  let results: { image: string; imageRef: string | null; error: { code: string; message: string } | null }[] = [];
+  try {
+    const before = await Promise.all(images.map((i) => client.imageStatus(i).catch(() => undefined)));
+    results = await Promise.all(
+      images.map(async (image) => {
+        try {
+          return { image, imageRef: await client.pullImage(image, 90_000), error: null };
+        } catch (e) {
+          return { image, imageRef: null, error: e instanceof CriError ? { code: e.code, message: e.details } : { code: 'UNKNOWN', message: (e as Error).message } };
+        }
+      }),
+    );
+    for (const [i, r] of results.entries()) if (r.imageRef && !before[i]) await client.removeImage(r.image).catch(() => undefined);
+  } finally {
+    client.close();
+  }
+  const durationMs = Date.now() - started;
+  await sleep(300);
+  writeFileSync(join(dir, 'daemon.log'), readLogFrom(daemon.log, at));
+  const meta = {
+    schema: 'mirror-doctor.fixture/v1',
+    scenario: scenario.name,
+    summary: `${scenario.summary}; two CRI pulls at once, ${images.join(' and ')}`,
+    series: daemon.version,
+    containerdVersion: daemon.packageVersion,
+    variant: 'cri-concurrent',
+    mode: 'cri',
+    results,
+    durationMs,
+    recordedAt: new Date().toISOString(),
+  };
+  writeFileSync(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
 }

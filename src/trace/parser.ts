@@ -37,6 +37,7 @@ import {
   type TraceResult,
 } from './schema.js';
 import { redact } from '../report/redact.js';
+import { hostsDirServes, registryAndRepository, repositoryOfUrl, sameRepository, urlInError } from './concurrent.js';
 
 export interface TraceParserOptions {
   /** Keep only pulls of this image (normalised like containerd does). */
@@ -152,6 +153,8 @@ const BODY_LOOKALIKE = /^(trying next host|fetch failed|failed to|host will try|
 export class TraceParser {
   private groups: Group[] = [];
   private cur: Group | null = null;
+  /** CRI pulls not ended yet, oldest first (two or more: their daemon lines may interleave) */
+  private readonly openCri = new Set<Group>();
   private lineNo = 0;
   private pendingDir: string | null = null;
   private pendingToml: { dir: string | null; error: string }[] = [];
@@ -614,6 +617,7 @@ export class TraceParser {
     const out = joinedWithPartner(g, this.groups, 0);
     if (this.cur === g) this.cur = null;
     if (this.dumpGroup === g) this.dumpGroup = null;
+    this.openCri.delete(g);
     this.forgetRequestsOf(g);
     const d = this.toDoc(out);
     if (this.keep(d)) {
@@ -667,6 +671,13 @@ export class TraceParser {
     }
     if (error !== null) g.error = error;
     g.closed = true;
+    this.openCri.delete(g);
+    if (g.cri && this.cur === g) {
+      // a CRI pull that ran beside this one goes on: the lines that follow are its
+      let beside: Group | null = null;
+      for (const o of this.openCri) if (o.last >= g.first) beside = o;
+      if (beside !== null) this.cur = beside;
+    }
     this.dumpAsm.flush();
     this.forgetRequestsOf(g);
     if (this.opts.onDecided && !g.decidedSent) {
@@ -737,6 +748,7 @@ export class TraceParser {
   private logLine(l: LogLine): void {
     const msg = l.msg;
     const f = wantedFieldsOf(l, this.fields);
+    if (this.openCri.size > 1 && !l.client) this.routeConcurrent(msg, f);
     if (!this.daemonInfo.version) {
       const ua = f['request.header.user-agent'];
       if (ua) {
@@ -951,7 +963,8 @@ export class TraceParser {
     } else if (msg.startsWith('PullImage ')) {
       this.criPull(l, msg, f);
     } else if (msg.startsWith('Pulled image ')) {
-      const g = this.cur;
+      const q = msg.indexOf('"', 13);
+      const g = (msg.charCodeAt(12) === 34 && q > 13 ? this.openCriPull(msg.slice(13, q)) : null) ?? this.cur;
       if (g && g.cri && !g.closed) {
         this.touch(g, l);
         this.close(g, 'success', null);
@@ -991,21 +1004,80 @@ export class TraceParser {
       g.ref = ref;
       g.criName = ref;
       g.daemon = true;
+      this.openCri.add(g);
       this.touch(g, l);
       return;
     }
-    let g: Group | null = null;
-    for (let i = this.groups.length - 1; i >= 0; i--) {
-      const x = this.groups[i] as Group;
-      if (!x.closed && x.cri && (x.criName === ref || x.ref === ref)) {
-        g = x;
-        break;
-      }
-    }
+    const g = this.openCriPull(ref);
     if (!g) return;
     this.touch(g, l);
     if (rest.startsWith(' failed')) this.close(g, 'failure', f.error ?? null);
     else if (rest.startsWith(' returns image reference')) this.close(g, 'success', null);
+  }
+
+  /** The newest CRI pull not ended yet of the image `name` (as PullImage or its normalised line named it). */
+  private openCriPull(name: string): Group | null {
+    for (let i = this.groups.length - 1; i >= 0; i--) {
+      const x = this.groups[i] as Group;
+      if (!x.closed && x.cri && (x.criName === name || x.ref === name)) return x;
+    }
+    return null;
+  }
+
+  /**
+   * Two CRI pulls or more in flight: makes `cur` the pull a daemon line belongs to (see
+   * concurrent.ts), when the line says. A URL names the repository; a hosts folder the registry;
+   * a line with only a host goes to the pull at that step of its resolve (the current one when
+   * several are, else the oldest). A `resolving` line that went to another pull than the request
+   * after it moves there with the request.
+   */
+  private routeConcurrent(msg: string, f: Record<string, string>): void {
+    const pulls = [...this.openCri];
+    const url = f.url ?? urlInError(f.error);
+    const host = f.host ?? null;
+    let target: Group | null = null;
+    if (url !== null) {
+      const repo = repositoryOfUrl(url);
+      if (repo !== null) target = newest(pulls, (g) => sameRepository(repo, criRepository(g)?.repository ?? '\u0000'));
+    } else if (msg === 'loading host directory' && f.dir) {
+      const dir = f.dir;
+      target = this.among(pulls, (g) => hostsDirServes(dir, criRepository(g)?.registry ?? '') && g.debug.length === 0 && g.hostsDir === null);
+    } else if (msg === 'resolving' && host !== null) {
+      target = this.among(pulls, (g) => {
+        if (g.resolvedHost !== null || g.resolveFailed) return false;
+        const last = lastOf(g.debug, (a) => a.kind === 'resolve');
+        return last === undefined || last.nextLogged || (last.outcome !== null && last.host !== host);
+      });
+    } else if ((msg.startsWith('trying next host') || msg === 'fetch failed') && host !== null) {
+      target = this.among(pulls, (g) => {
+        const last = lastOf(g.debug, (a) => a.kind === 'resolve');
+        return g.resolvedHost === null && last !== undefined && last.host === host && !last.nextLogged;
+      });
+    } else if (msg === 'resolved' && host !== null) {
+      target = this.among(pulls, (g) => g.resolvedHost === null && lastOf(g.debug, (a) => a.kind === 'resolve')?.host === host);
+    } else if (f.digest) {
+      const digest = f.digest;
+      target = newest(pulls, (g) => g.resolvedDigest === digest || g.debug.some((a) => a.digest === digest));
+    }
+    const from = this.cur;
+    if (target === null || target === from) return;
+    if (msg === 'do request' && from !== null && host !== null) {
+      // the `resolving` placeholder for this host went to the other pull: it was this one's
+      const last = from.debug[from.debug.length - 1];
+      const mine = target.debug[target.debug.length - 1];
+      if (last && last.placeholder && last.host === host && !(mine && mine.placeholder && mine.host === host)) {
+        from.debug.pop();
+        target.debug.push(last);
+      }
+    }
+    this.cur = target;
+  }
+
+  /** The pull `cur` is, when it passes `pred`; else the oldest that does; null when none does. */
+  private among(pulls: Group[], pred: (g: Group) => boolean): Group | null {
+    if (this.cur !== null && this.openCri.has(this.cur) && pred(this.cur)) return this.cur;
+    for (const g of pulls) if (pred(g)) return g;
+    return null;
   }
 
   private tomlError(dir: string | null, error: string, l: LogLine): void {
@@ -1344,6 +1416,18 @@ function quoteCloses(s: string, i: number, q: number): boolean {
     b--;
   }
   return (bs & 1) === 0;
+}
+
+/** The last of `xs` that passes `pred`, or null. */
+function newest<T>(xs: T[], pred: (x: T) => boolean): T | null {
+  for (let i = xs.length - 1; i >= 0; i--) if (pred(xs[i] as T)) return xs[i] as T;
+  return null;
+}
+
+/** Registry and repository of a CRI pull's image. */
+function criRepository(g: Group): { registry: string; repository: string } | null {
+  const name = g.ref ?? g.criName;
+  return name ? registryAndRepository(name) : null;
 }
 
 function lastOf<T>(xs: T[], pred: (x: T) => boolean): T | undefined {

@@ -39,7 +39,8 @@ function cases(): Case[] {
     for (const scenario of readdirSync(join(LAB, series))) {
       for (const variant of readdirSync(join(LAB, series, scenario))) {
         const dir = join(LAB, series, scenario, variant);
-        if (!existsSync(join(dir, 'meta.json'))) continue;
+        // two CRI pulls at once (one image not in the plan): test/unit/trace/concurrent-pulls.test.ts
+        if (!existsSync(join(dir, 'meta.json')) || variant === 'cri-concurrent') continue;
         out.push({ name: `${series}/${scenario}/${variant}`, dir, meta: JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Meta });
       }
     }
