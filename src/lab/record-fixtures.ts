@@ -63,7 +63,7 @@ export async function recordFixtures(opts: LabOptions, out: string, only: string
         }
         await recordCri(daemon, scenario, join(dir, 'cri'));
         count++;
-        if (scenario.name === CONCURRENT_SCENARIO) {
+        if (CONCURRENT_SCENARIOS.includes(scenario.name)) {
           await recordCriConcurrent(daemon, scenario, join(dir, 'cri-concurrent'));
           count++;
         }
@@ -199,8 +199,11 @@ export function fixturesExist(out: string): boolean {
   return existsSync(out);
 }
 
-/** The scenario in which two CRI pulls also run at once (cri-concurrent/). */
-export const CONCURRENT_SCENARIO = 'mirror-ok';
+/**
+ * The scenarios in which two CRI pulls also run at once (cri-concurrent/): beside a pull the
+ * mirror serves, and beside one that fails the same way at the same hosts (mirror-404).
+ */
+export const CONCURRENT_SCENARIOS = ['mirror-ok', 'mirror-404'];
 /** Not on the mirror (404 there) and the upstream is unreachable: a failure beside the success. */
 export const MISSING_IMAGE = 'mirror-doctor-missing:1.0';
 

@@ -988,8 +988,18 @@ export class TraceParser {
       const q = msg.indexOf('"', PULL_NORMALIZED.length);
       const n = q - PULL_NORMALIZED.length;
       if (n >= 1 && n <= 512) {
-        const g = this.cur;
-        if (g && g.cri && !g.closed) g.ref = msg.slice(PULL_NORMALIZED.length, q);
+        const normalized = msg.slice(PULL_NORMALIZED.length, q);
+        let g = this.cur;
+        if (this.openCri.size > 1) {
+          // pulls started together: the oldest one of this image not normalised yet
+          for (const o of this.openCri) {
+            if (o.ref === o.criName && o.criName !== null && normalizeRef(o.criName) === normalized) {
+              g = o;
+              break;
+            }
+          }
+        }
+        if (g && g.cri && !g.closed) g.ref = normalized;
       }
       return;
     }

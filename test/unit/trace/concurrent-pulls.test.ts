@@ -1,10 +1,11 @@
 /**
  * Two CRI pulls at once (kubelet with serializeImagePulls: false): their daemon lines interleave,
  * and each document must hold its own pull's requests only. Recorded by the lab
- * (scripts/record-fixtures: <series>/mirror-ok/cri-concurrent/) from real containerd 1.6, 1.7 and
- * 2.1: `mirror-doctor-demo:1.0`, which the mirror (5101) serves, and `mirror-doctor-missing:1.0`,
- * which it answers 404 for, after which the upstream fails (no DNS in the lab). The expectations
- * come from the scenario and meta.json, not from the parser. Also the keys the parser routes by.
+ * (scripts/record-fixtures: <series>/<scenario>/cri-concurrent/) from real containerd 1.6, 1.7
+ * and 2.1: `mirror-doctor-demo:1.0` and `mirror-doctor-missing:1.0`, in mirror-ok (the mirror
+ * serves the first and answers 404 for the second) and mirror-404 (an empty mirror: both 404, then
+ * the upstream, which fails: no DNS in the lab). The expectations come from the scenario, not from
+ * the parser. Also the keys the parser routes by.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,15 +14,21 @@ import { hostsDirServes, registryAndRepository, repositoryOfUrl, sameRepository,
 import { parseTraceText, validateTraceDoc, type TraceDoc } from '../../../src/trace/index.js';
 
 const LAB = join(import.meta.dirname, '../../fixtures/lab');
-const MIRROR = '127.0.0.1:5101';
 const UPSTREAM = 'registry-1.docker.io';
 
 interface Meta {
   results: { image: string; imageRef: string | null; error: { code: string; message: string } | null }[];
 }
 
-describe.each(['1.6', '1.7', '2.1'])('two CRI pulls at once, containerd %s', (series) => {
-  const dir = join(LAB, series, 'mirror-ok');
+// the lab's scenarios: mirror-ok's mirror (5101) holds mirror-doctor-demo only; mirror-404's (5102) is empty
+const SCENARIOS = [
+  { scenario: 'mirror-ok', mirror: '127.0.0.1:5101', served: ['mirror-doctor-demo:1.0'] },
+  { scenario: 'mirror-404', mirror: '127.0.0.1:5102', served: [] as string[] },
+];
+const CASES = ['1.6', '1.7', '2.1'].flatMap((series) => SCENARIOS.map((s) => ({ series, ...s })));
+
+describe.each(CASES)('two CRI pulls at once, containerd $series, $scenario', ({ series, scenario, mirror, served }) => {
+  const dir = join(LAB, series, scenario);
   const meta = JSON.parse(readFileSync(join(dir, 'cri-concurrent', 'meta.json'), 'utf8')) as Meta;
   const text = [readFileSync(join(dir, 'daemon-start.log'), 'utf8'), readFileSync(join(dir, 'cri-concurrent', 'daemon.log'), 'utf8')].join('\n');
   const docs = parseTraceText(text);
@@ -38,44 +45,44 @@ describe.each(['1.6', '1.7', '2.1'])('two CRI pulls at once, containerd %s', (se
     const missing = at('mirror-doctor-missing');
     expect(demo.length).toBeGreaterThan(0);
     expect(missing.length).toBeGreaterThan(0);
-    // a request of one pull lies between two of the other's
+    // a request of one pull lies between two of the other's, or after the other's first
     expect(missing.some((i) => i > Math.min(...demo)) || demo.some((i) => i > Math.min(...missing))).toBe(true);
   });
 
   it('one document per pull, valid, with the result the CRI call returned', () => {
     expect(docs.map((d) => d.ref).sort()).toEqual(meta.results.map((r) => `docker.io/library/${r.image}`).sort());
     for (const d of docs) expect(validateTraceDoc(d)).toEqual([]);
-    for (const r of meta.results) expect(doc(r.image).result).toBe(r.imageRef ? 'success' : 'failure');
+    for (const r of meta.results) expect(doc(r.image).result).toBe(served.includes(r.image) ? 'success' : 'failure');
+    for (const r of meta.results) expect(r.imageRef !== null).toBe(served.includes(r.image));
   });
 
-  it('the pull the mirror serves: its own requests only, resolved and fetched at the mirror', () => {
-    const d = doc('mirror-doctor-demo:1.0');
+  it.each(['mirror-doctor-demo:1.0', 'mirror-doctor-missing:1.0'])('%s: its own requests only, and what the mirror did with them', (image) => {
+    const d = doc(image);
+    const repo = `/library/${image.slice(0, image.indexOf(':'))}/`;
     expect(d.source.mode).toBe('cri');
     expect(d.hostsDir).toBe('/tmp/mirror-doctor-lab/certs.d/docker.io');
-    expect(d.attempts.length).toBeGreaterThan(1);
-    for (const a of d.attempts) expect(a.path, JSON.stringify(a)).toContain('/library/mirror-doctor-demo/');
-    expect(d.attempts.filter((a) => a.kind === 'resolve').map((a) => [a.host, a.mirror, a.outcome])).toEqual([[MIRROR, true, 'ok']]);
-    expect(d.resolved.host).toBe(MIRROR);
-    expect(d.blobHosts).toEqual([MIRROR]);
-    expect(d.mirrorUsed).toBe(true);
-    expect(d.fallback).toEqual([]);
-    expect(d.error).toBeNull();
-  });
-
-  it('the pull the mirror does not have: 404 at the mirror, then the unreachable upstream, and its error', () => {
-    const d = doc('mirror-doctor-missing:1.0');
-    for (const a of d.attempts) expect(a.path, JSON.stringify(a)).toContain('/library/mirror-doctor-missing/');
-    expect(d.attempts.map((a) => [a.kind, a.host, a.mirror, a.status, a.outcome])).toEqual([
-      ['resolve', MIRROR, true, 404, 'not-found'],
-      ['resolve', UPSTREAM, false, null, 'dns-failure'],
-    ]);
-    expect(d.fallback).toEqual([{ from: MIRROR, to: UPSTREAM, reason: 'not-found' }]);
-    expect(d.resolved).toEqual({ host: null, digest: null });
-    expect(d.blobHosts).toEqual([]);
-    expect(d.mirrorUsed).toBe(false);
-    const want = meta.results.find((r) => r.image === 'mirror-doctor-missing:1.0')?.error?.message ?? '';
-    expect(want.length).toBeGreaterThan(0);
-    expect(d.error).toContain(want);
+    for (const a of d.attempts) expect(a.path, JSON.stringify(a)).toContain(repo);
+    if (served.includes(image)) {
+      expect(d.attempts.filter((a) => a.kind === 'resolve').map((a) => [a.host, a.mirror, a.outcome])).toEqual([[mirror, true, 'ok']]);
+      expect(d.attempts.filter((a) => a.kind === 'fetch').length).toBeGreaterThan(0);
+      expect(d.resolved.host).toBe(mirror);
+      expect(d.blobHosts).toEqual([mirror]);
+      expect(d.mirrorUsed).toBe(true);
+      expect(d.fallback).toEqual([]);
+      expect(d.error).toBeNull();
+    } else {
+      expect(d.attempts.map((a) => [a.kind, a.host, a.mirror, a.status, a.outcome])).toEqual([
+        ['resolve', mirror, true, 404, 'not-found'],
+        ['resolve', UPSTREAM, false, null, 'dns-failure'],
+      ]);
+      expect(d.fallback).toEqual([{ from: mirror, to: UPSTREAM, reason: 'not-found' }]);
+      expect(d.resolved).toEqual({ host: null, digest: null });
+      expect(d.blobHosts).toEqual([]);
+      expect(d.mirrorUsed).toBe(false);
+      const want = meta.results.find((r) => r.image === image)?.error?.message ?? '';
+      expect(want.length).toBeGreaterThan(0);
+      expect(d.error).toContain(want);
+    }
   });
 });
 
