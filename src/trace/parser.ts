@@ -469,12 +469,22 @@ export class TraceParser {
     if (!s.startsWith('time="', i)) return false;
     const q = s.indexOf('"', i + 6);
     if (q < 0 || q >= end || !s.startsWith(' level=info msg="', q + 1)) return false;
+    // ctr stamps its lines to the second; a stamp with a fraction is the daemon's (a log pasted
+    // after a dump that ended inside a body: `Start cri plugin with config {…}` has this shape)
+    const dot = s.indexOf('.', i + 6);
+    if (dot >= 0 && dot < q) return false;
     const m = q + 17;
     // the quoted message runs to the end of the line: no other field follows
     if (s.charCodeAt(end - 1) !== 34 || end - 1 <= m) return false;
     let bs = 0;
     for (let k = end - 2; k >= m && s.charCodeAt(k) === 92; k--) bs++;
     if (bs % 2 === 1) return false;
+    // and it is one quoted value: no unescaped quote before the last (`msg="…" version="…"`)
+    for (let k = s.indexOf('"', m); k >= 0 && k < end - 1; k = s.indexOf('"', k + 1)) {
+      let b = 0;
+      for (let j = k - 1; j >= m && s.charCodeAt(j) === 92; j--) b++;
+      if (b % 2 === 0) return false;
+    }
     // search this line only: `s` may be a whole block of lines
     const msg = s.slice(m, end);
     if (msg.includes('HTTP/1.') || BODY_LOOKALIKE.test(msg)) return false;
