@@ -1058,7 +1058,7 @@ export class TraceParser {
     let target: Group | null = null;
     if (url !== null) {
       const repo = repositoryOfUrl(url);
-      if (repo !== null) target = newest(pulls, (g) => sameRepository(repo, criRepository(g)?.repository ?? '\u0000'));
+      if (repo !== null) target = lastOf(pulls, (g) => sameRepository(repo, criRepository(g)?.repository ?? '\u0000')) ?? null;
     } else if (msg === 'loading host directory' && f.dir) {
       const dir = f.dir;
       target = this.among(pulls, (g) => hostsDirServes(dir, criRepository(g)?.registry ?? '') && g.debug.length === 0 && g.hostsDir === null);
@@ -1077,7 +1077,7 @@ export class TraceParser {
       target = this.among(pulls, (g) => g.resolvedHost === null && lastOf(g.debug, (a) => a.kind === 'resolve')?.host === host);
     } else if (f.digest) {
       const digest = f.digest;
-      target = newest(pulls, (g) => g.resolvedDigest === digest || g.debug.some((a) => a.digest === digest));
+      target = lastOf(pulls, (g) => g.resolvedDigest === digest || g.debug.some((a) => a.digest === digest)) ?? null;
     }
     const from = this.cur;
     if (target === null || target === from) return;
@@ -1436,12 +1436,6 @@ function quoteCloses(s: string, i: number, q: number): boolean {
     b--;
   }
   return (bs & 1) === 0;
-}
-
-/** The last of `xs` that passes `pred`, or null. */
-function newest<T>(xs: T[], pred: (x: T) => boolean): T | null {
-  for (let i = xs.length - 1; i >= 0; i--) if (pred(xs[i] as T)) return xs[i] as T;
-  return null;
 }
 
 /** Registry and repository of a CRI pull's image. */
