@@ -200,10 +200,12 @@ export function fixturesExist(out: string): boolean {
 }
 
 /**
- * The scenarios in which two CRI pulls also run at once (cri-concurrent/): beside a pull the
- * mirror serves, and beside one that fails the same way at the same hosts (mirror-404).
+ * The scenarios in which two CRI pulls also run at once (cri-concurrent/), the second always of
+ * MISSING_IMAGE: beside a pull the mirror serves (mirror-ok), beside one that fails the same way
+ * at the same hosts (mirror-404), and beside a pull of another registry, with a hosts folder of its
+ * own (host-port-registry: docker.io has none there).
  */
-export const CONCURRENT_SCENARIOS = ['mirror-ok', 'mirror-404'];
+export const CONCURRENT_SCENARIOS = ['mirror-ok', 'mirror-404', 'host-port-registry'];
 /** Not on the mirror (404 there) and the upstream is unreachable: a failure beside the success. */
 export const MISSING_IMAGE = 'mirror-doctor-missing:1.0';
 

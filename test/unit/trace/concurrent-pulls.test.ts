@@ -2,10 +2,12 @@
  * Two CRI pulls at once (kubelet with serializeImagePulls: false): their daemon lines interleave,
  * and each document must hold its own pull's requests only. Recorded by the lab
  * (scripts/record-fixtures: <series>/<scenario>/cri-concurrent/) from real containerd 1.6, 1.7
- * and 2.1: `mirror-doctor-demo:1.0` and `mirror-doctor-missing:1.0`, in mirror-ok (the mirror
- * serves the first and answers 404 for the second) and mirror-404 (an empty mirror: both 404, then
- * the upstream, which fails: no DNS in the lab). The expectations come from the scenario, not from
- * the parser. Also the keys the parser routes by.
+ * and 2.1, each time beside `mirror-doctor-missing:1.0`: in mirror-ok `mirror-doctor-demo:1.0`,
+ * which the mirror serves (it answers 404 for the other); in mirror-404 the same two, both 404 at
+ * an empty mirror and then the upstream, which fails (no DNS in the lab); in host-port-registry an
+ * image of registry.lab.invalid:5000, whose hosts folder sends it to the mirror, while docker.io
+ * has no folder there. The expectations come from the scenarios, not from the parser. Also the
+ * keys the parser routes by.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,29 +22,62 @@ interface Meta {
   results: { image: string; imageRef: string | null; error: { code: string; message: string } | null }[];
 }
 
-// the lab's scenarios: mirror-ok's mirror (5101) holds mirror-doctor-demo only; mirror-404's (5102) is empty
-const SCENARIOS = [
-  { scenario: 'mirror-ok', mirror: '127.0.0.1:5101', served: ['mirror-doctor-demo:1.0'] },
-  { scenario: 'mirror-404', mirror: '127.0.0.1:5102', served: [] as string[] },
+const DEMO = 'docker.io/library/mirror-doctor-demo:1.0';
+const MISSING = 'docker.io/library/mirror-doctor-missing:1.0';
+const HOSTPORT = 'registry.lab.invalid:5000/lab/mirror-doctor-demo:1.0';
+const CERTS = '/tmp/mirror-doctor-lab/certs.d';
+interface Expected {
+  ref: string;
+  /** the hosts folder the pull loads, or null (none for its registry) */
+  hostsDir: string | null;
+  /** the mirror it asks first, or null */
+  mirror: string | null;
+  served: boolean;
+}
+// the lab's scenarios: mirror-ok's mirror (5101) holds mirror-doctor-demo only; mirror-404's (5102)
+// is empty; host-port-registry has a folder for registry.lab.invalid:5000 only (mirror 5101)
+const SCENARIOS: { scenario: string; pulls: Expected[] }[] = [
+  {
+    scenario: 'mirror-ok',
+    pulls: [
+      { ref: DEMO, hostsDir: `${CERTS}/docker.io`, mirror: '127.0.0.1:5101', served: true },
+      { ref: MISSING, hostsDir: `${CERTS}/docker.io`, mirror: '127.0.0.1:5101', served: false },
+    ],
+  },
+  {
+    scenario: 'mirror-404',
+    pulls: [
+      { ref: DEMO, hostsDir: `${CERTS}/docker.io`, mirror: '127.0.0.1:5102', served: false },
+      { ref: MISSING, hostsDir: `${CERTS}/docker.io`, mirror: '127.0.0.1:5102', served: false },
+    ],
+  },
+  {
+    scenario: 'host-port-registry',
+    pulls: [
+      { ref: HOSTPORT, hostsDir: `${CERTS}/registry.lab.invalid_5000_`, mirror: '127.0.0.1:5101', served: true },
+      { ref: MISSING, hostsDir: null, mirror: null, served: false },
+    ],
+  },
 ];
 const CASES = ['1.6', '1.7', '2.1'].flatMap((series) => SCENARIOS.map((s) => ({ series, ...s })));
 
-describe.each(CASES)('two CRI pulls at once, containerd $series, $scenario', ({ series, scenario, mirror, served }) => {
+describe.each(CASES)('two CRI pulls at once, containerd $series, $scenario', ({ series, scenario, pulls }) => {
   const dir = join(LAB, series, scenario);
   const meta = JSON.parse(readFileSync(join(dir, 'cri-concurrent', 'meta.json'), 'utf8')) as Meta;
   const text = [readFileSync(join(dir, 'daemon-start.log'), 'utf8'), readFileSync(join(dir, 'cri-concurrent', 'daemon.log'), 'utf8')].join('\n');
   const docs = parseTraceText(text);
-  const doc = (image: string): TraceDoc => {
-    const d = docs.find((x) => x.ref === `docker.io/library/${image}`);
-    expect(d, image).toBeDefined();
+  const doc = (ref: string): TraceDoc => {
+    const d = docs.find((x) => x.ref === ref);
+    expect(d, ref).toBeDefined();
     return d as TraceDoc;
   };
+  const refOf = (image: string) => (image.includes('/') ? image : `docker.io/library/${image}`);
 
   it('the recording really interleaves the two pulls', () => {
     const lines = text.split('\n');
-    const at = (repo: string) => lines.flatMap((l, i) => (l.includes('msg="do request"') && l.includes(`/library/${repo}/`) ? [i] : []));
+    const at = (repo: string) => lines.flatMap((l, i) => (l.includes('msg="do request"') && l.includes(`/${repo}/`) ? [i] : []));
     const demo = at('mirror-doctor-demo');
-    const missing = at('mirror-doctor-missing');
+    const missing = at('library/mirror-doctor-missing');
     expect(demo.length).toBeGreaterThan(0);
     expect(missing.length).toBeGreaterThan(0);
     // a request of one pull lies between two of the other's, or after the other's first
@@ -50,19 +85,20 @@ describe.each(CASES)('two CRI pulls at once, containerd $series, $scenario', ({ 
   });
 
   it('one document per pull, valid, with the result the CRI call returned', () => {
-    expect(docs.map((d) => d.ref).sort()).toEqual(meta.results.map((r) => `docker.io/library/${r.image}`).sort());
+    expect(docs.map((d) => d.ref).sort()).toEqual(meta.results.map((r) => refOf(r.image)).sort());
+    expect(docs.map((d) => d.ref).sort()).toEqual(pulls.map((p) => p.ref).sort());
     for (const d of docs) expect(validateTraceDoc(d)).toEqual([]);
-    for (const r of meta.results) expect(doc(r.image).result).toBe(served.includes(r.image) ? 'success' : 'failure');
-    for (const r of meta.results) expect(r.imageRef !== null).toBe(served.includes(r.image));
+    for (const p of pulls) expect(doc(p.ref).result).toBe(p.served ? 'success' : 'failure');
+    for (const r of meta.results) expect(r.imageRef !== null).toBe(pulls.find((p) => p.ref === refOf(r.image))?.served);
   });
 
-  it.each(['mirror-doctor-demo:1.0', 'mirror-doctor-missing:1.0'])('%s: its own requests only, and what the mirror did with them', (image) => {
-    const d = doc(image);
-    const repo = `/library/${image.slice(0, image.indexOf(':'))}/`;
+  it.each(pulls)('$ref: its own requests only, and what the hosts did with them', ({ ref, hostsDir, mirror, served }) => {
+    const d = doc(ref);
+    const repo = `/${ref.slice(ref.indexOf('/') + 1, ref.lastIndexOf(':'))}/`;
     expect(d.source.mode).toBe('cri');
-    expect(d.hostsDir).toBe('/tmp/mirror-doctor-lab/certs.d/docker.io');
+    expect(d.hostsDir).toBe(hostsDir);
     for (const a of d.attempts) expect(a.path, JSON.stringify(a)).toContain(repo);
-    if (served.includes(image)) {
+    if (served) {
       expect(d.attempts.filter((a) => a.kind === 'resolve').map((a) => [a.host, a.mirror, a.outcome])).toEqual([[mirror, true, 'ok']]);
       expect(d.attempts.filter((a) => a.kind === 'fetch').length).toBeGreaterThan(0);
       expect(d.resolved.host).toBe(mirror);
@@ -70,19 +106,17 @@ describe.each(CASES)('two CRI pulls at once, containerd $series, $scenario', ({ 
       expect(d.mirrorUsed).toBe(true);
       expect(d.fallback).toEqual([]);
       expect(d.error).toBeNull();
-    } else {
-      expect(d.attempts.map((a) => [a.kind, a.host, a.mirror, a.status, a.outcome])).toEqual([
-        ['resolve', mirror, true, 404, 'not-found'],
-        ['resolve', UPSTREAM, false, null, 'dns-failure'],
-      ]);
-      expect(d.fallback).toEqual([{ from: mirror, to: UPSTREAM, reason: 'not-found' }]);
-      expect(d.resolved).toEqual({ host: null, digest: null });
-      expect(d.blobHosts).toEqual([]);
-      expect(d.mirrorUsed).toBe(false);
-      const want = meta.results.find((r) => r.image === image)?.error?.message ?? '';
-      expect(want.length).toBeGreaterThan(0);
-      expect(d.error).toContain(want);
+      return;
     }
+    const upstream = ['resolve', UPSTREAM, false, null, 'dns-failure'];
+    expect(d.attempts.map((a) => [a.kind, a.host, a.mirror, a.status, a.outcome])).toEqual(mirror ? [['resolve', mirror, true, 404, 'not-found'], upstream] : [upstream]);
+    expect(d.fallback).toEqual(mirror ? [{ from: mirror, to: UPSTREAM, reason: 'not-found' }] : []);
+    expect(d.resolved).toEqual({ host: null, digest: null });
+    expect(d.blobHosts).toEqual([]);
+    expect(d.mirrorUsed).toBe(false);
+    const want = meta.results.find((r) => refOf(r.image) === ref)?.error?.message ?? '';
+    expect(want.length).toBeGreaterThan(0);
+    expect(d.error).toContain(want);
   });
 });
 
