@@ -15,12 +15,15 @@ const LAB = join(import.meta.dirname, '../../fixtures/lab');
 function corpus(): string[] {
   const lines: string[] = [];
   for (const s of ['1.6', '1.7', '2.1'])
-    for (const sc of readdirSync(join(LAB, s)))
-      for (const v of ['ctr-hosts-dir', 'ctr-hosts-dir-local', 'ctr-no-hosts-dir', 'cri', 'ctr-hosts-dir-user'])
+    for (const sc of readdirSync(join(LAB, s))) {
+      // daemon starts (a new run: facts cleared, pulls in flight cut off)
+      if (existsSync(join(LAB, s, sc, 'daemon-start.log'))) lines.push(...readFileSync(join(LAB, s, sc, 'daemon-start.log'), 'utf8').split('\n'));
+      for (const v of ['ctr-hosts-dir', 'ctr-hosts-dir-local', 'ctr-no-hosts-dir', 'cri', 'cri-concurrent', 'ctr-hosts-dir-user'])
         for (const f of ['stderr.txt', 'stdout.txt', 'daemon.log']) {
           const p = join(LAB, s, sc, v, f);
           if (existsSync(p)) lines.push(...readFileSync(p, 'utf8').split('\n'));
         }
+    }
   return [...new Set(lines)];
 }
 
