@@ -1049,7 +1049,7 @@ export class TraceParser {
    * concurrent.ts), when the line says. A URL names the repository; a hosts folder the registry;
    * a line with only a host goes to the pull at that step of its resolve (the current one when
    * several are, else the oldest). A `resolving` line that went to another pull than the request
-   * after it moves there with the request.
+   * after it moves there with the request (claimPlaceholder).
    */
   private routeConcurrent(msg: string, f: Record<string, string>): void {
     const pulls = [...this.openCri];
@@ -1063,34 +1063,52 @@ export class TraceParser {
       const dir = f.dir;
       target = this.among(pulls, (g) => hostsDirServes(dir, criRepository(g)?.registry ?? '') && g.debug.length === 0 && g.hostsDir === null);
     } else if (msg === 'resolving' && host !== null) {
+      // a pull between two hosts of its resolve, that has not tried this one yet
       target = this.among(pulls, (g) => {
         if (g.resolvedHost !== null || g.resolveFailed) return false;
         const last = lastOf(g.debug, (a) => a.kind === 'resolve');
-        return last === undefined || last.nextLogged || (last.outcome !== null && last.host !== host);
+        if (last !== undefined && !last.nextLogged && (last.outcome === null || last.host === host)) return false;
+        return !g.debug.some((a) => a.kind === 'resolve' && a.host === host);
       });
-    } else if ((msg.startsWith('trying next host') || msg === 'fetch failed') && host !== null) {
-      target = this.among(pulls, (g) => {
+    } else if ((msg.startsWith('trying next host') || msg === 'fetch failed' || msg === 'resolved') && host !== null) {
+      // the pull whose resolve is at this host: first among those that sent it a request (a
+      // placeholder of `resolving` may be another pull's), then among all
+      const atHost = (g: Group, requested: boolean) => {
         const last = lastOf(g.debug, (a) => a.kind === 'resolve');
-        return g.resolvedHost === null && last !== undefined && last.host === host && !last.nextLogged;
-      });
-    } else if (msg === 'resolved' && host !== null) {
-      target = this.among(pulls, (g) => g.resolvedHost === null && lastOf(g.debug, (a) => a.kind === 'resolve')?.host === host);
+        return g.resolvedHost === null && last !== undefined && last.host === host && !last.nextLogged && !(requested && last.placeholder);
+      };
+      target = this.among(pulls, (g) => atHost(g, true)) ?? this.among(pulls, (g) => atHost(g, false));
     } else if (f.digest) {
       const digest = f.digest;
       target = lastOf(pulls, (g) => g.resolvedDigest === digest || g.debug.some((a) => a.digest === digest)) ?? null;
     }
-    const from = this.cur;
-    if (target === null || target === from) return;
-    if (msg === 'do request' && from !== null && host !== null) {
-      // the `resolving` placeholder for this host went to the other pull: it was this one's
-      const last = from.debug[from.debug.length - 1];
-      const mine = target.debug[target.debug.length - 1];
-      if (last && last.placeholder && last.host === host && !(mine && mine.placeholder && mine.host === host)) {
-        from.debug.pop();
-        target.debug.push(last);
-      }
-    }
+    if (target === null) return;
+    if (msg === 'do request' && host !== null) this.claimPlaceholder(target, host);
     this.cur = target;
+  }
+
+  /**
+   * `resolving` lines name only a host, so with pulls in flight their placeholders may have gone
+   * to the wrong pull. The request to `host` that `g` makes now settles it: when another pull ends
+   * with a placeholder for `host` and `g` does not, that one is `g`'s (and `g`'s own trailing
+   * placeholder, for another host, is the other pull's: the two crossed).
+   */
+  private claimPlaceholder(g: Group, host: string): void {
+    const mine = g.debug[g.debug.length - 1];
+    if (mine && mine.placeholder && mine.host === host) return;
+    for (const o of this.openCri) {
+      if (o === g) continue;
+      const at = o.debug.findLastIndex((a) => a.placeholder && a.host === host);
+      if (at < 0) continue;
+      const theirs = o.debug[at] as Attempt;
+      o.debug.splice(at, 1);
+      if (mine && mine.placeholder) {
+        g.debug.pop();
+        o.debug.push(mine);
+      }
+      g.debug.push(theirs);
+      return;
+    }
   }
 
   /** The pull `cur` is, when it passes `pred`; else the oldest that does; null when none does. */
