@@ -212,26 +212,36 @@ export const MISSING_IMAGE = 'mirror-doctor-missing:1.0';
 /**
  * Two CRI pulls at the same time, as kubelet makes them with serializeImagePulls: false: the
  * scenario's image (served by the mirror) and one the mirror does not have, whose lines interleave
- * in the daemon log. Records the daemon log of the period and both results.
+ * in the daemon log. Records the daemon log of the period and both results, and before that each
+ * pull alone (alone-1.log, alone-2.log).
  */
 async function recordCriConcurrent(daemon: DaemonState, scenario: Scenario, dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const images = [kubeletImageName(scenario.ref), MISSING_IMAGE];
   const client = new CriClient(daemon.address);
-  const at = logOffset(daemon.log);
-  const started = Date.now();
+  let at = logOffset(daemon.log);
+  let started = Date.now();
   let results: { image: string; imageRef: string | null; error: { code: string; message: string } | null }[] = [];
+  const pull = async (image: string) => {
+    try {
+      return { image, imageRef: await client.pullImage(image, 90_000), error: null };
+    } catch (e) {
+      return { image, imageRef: null, error: e instanceof CriError ? { code: e.code, message: e.details } : { code: 'UNKNOWN', message: (e as Error).message } };
+    }
+  };
   try {
     const before = await Promise.all(images.map((i) => client.imageStatus(i).catch(() => undefined)));
-    results = await Promise.all(
-      images.map(async (image) => {
-        try {
-          return { image, imageRef: await client.pullImage(image, 90_000), error: null };
-        } catch (e) {
-          return { image, imageRef: null, error: e instanceof CriError ? { code: e.code, message: e.details } : { code: 'UNKNOWN', message: (e as Error).message } };
-        }
-      }),
-    );
+    // first each image alone (alone-1.log, alone-2.log: what each pull logs by itself), then both at once
+    for (const [i, image] of images.entries()) {
+      const from = logOffset(daemon.log);
+      const r = await pull(image);
+      if (r.imageRef && !before[i]) await client.removeImage(image).catch(() => undefined);
+      await sleep(300);
+      writeFileSync(join(dir, `alone-${i + 1}.log`), readLogFrom(daemon.log, from));
+    }
+    at = logOffset(daemon.log);
+    started = Date.now();
+    results = await Promise.all(images.map(pull));
     for (const [i, r] of results.entries()) if (r.imageRef && !before[i]) await client.removeImage(r.image).catch(() => undefined);
   } finally {
     client.close();

@@ -683,10 +683,20 @@ export class TraceParser {
     g.closed = true;
     this.openCri.delete(g);
     if (g.cri && this.cur === g) {
-      // a CRI pull that ran beside this one goes on: the lines that follow are its
+      // a CRI pull that ran beside this one goes on: the lines that follow are its. Beside: it
+      // logged a line during this one, or shortly before this one started (a pull whose end line
+      // is missing, long before, is not one)
       let beside: Group | null = null;
-      for (const o of this.openCri) if (o.last >= g.first) beside = o;
-      if (beside !== null) this.cur = beside;
+      for (const o of this.openCri) if (o.last >= g.first - BESIDE_LINES) beside = o;
+      if (beside !== null) {
+        this.cur = beside;
+        // a `resolving` placeholder this pull ended with, never requested, was the other's
+        const last = g.debug[g.debug.length - 1];
+        if (last && last.placeholder && !beside.debug.some((a) => a.placeholder && a.host === last.host)) {
+          g.debug.pop();
+          beside.debug.push(last);
+        }
+      }
     }
     this.dumpAsm.flush();
     this.forgetRequestsOf(g);
@@ -758,7 +768,12 @@ export class TraceParser {
   private logLine(l: LogLine): void {
     const msg = l.msg;
     const f = wantedFieldsOf(l, this.fields);
-    if (this.openCri.size > 1 && !l.client) this.routeConcurrent(msg, f);
+    if (this.openCri.size > 1 && !l.client && this.routeConcurrent(msg, f)) {
+      // a hosts folder of a registry no CRI pull in flight is of: for the next pull
+      this.pendingDir = f.dir ?? null;
+      this.pendingToml = [];
+      return;
+    }
     if (!this.daemonInfo.version) {
       const ua = f['request.header.user-agent'];
       if (ua) {
@@ -1046,12 +1061,14 @@ export class TraceParser {
 
   /**
    * Two CRI pulls or more in flight: makes `cur` the pull a daemon line belongs to (see
-   * concurrent.ts), when the line says. A URL names the repository; a hosts folder the registry;
+   * concurrent.ts), when the line says. A URL names the repository; a hosts folder the registry
+   * (and goes to every pull of it that is about to resolve);
    * a line with only a host goes to the pull at that step of its resolve (the current one when
    * several are, else the oldest). A `resolving` line that went to another pull than the request
-   * after it moves there with the request (claimPlaceholder).
+   * after it moves there with the request (claimPlaceholder). True when the line is of none of
+   * them (a hosts folder of another registry).
    */
-  private routeConcurrent(msg: string, f: Record<string, string>): void {
+  private routeConcurrent(msg: string, f: Record<string, string>): boolean {
     const pulls = [...this.openCri];
     const url = f.url ?? urlInError(f.error);
     const host = f.host ?? null;
@@ -1060,31 +1077,58 @@ export class TraceParser {
       const repo = repositoryOfUrl(url);
       if (repo !== null) target = lastOf(pulls, (g) => sameRepository(repo, criRepository(g)?.repository ?? '\u0000')) ?? null;
     } else if (msg === 'loading host directory' && f.dir) {
+      // the folder is the registry's: every pull of that registry about to resolve loads it (a
+      // registry's own folder wins over _default, which serves them all)
       const dir = f.dir;
-      target = this.among(pulls, (g) => hostsDirServes(dir, criRepository(g)?.registry ?? '') && g.debug.length === 0 && g.hostsDir === null);
+      const own = !dir.endsWith('/_default');
+      // (a placeholder of `resolving` may be another pull's: it does not count as a start)
+      const starting = pulls.filter(
+        (g) => g.debug.every((a) => a.placeholder) && hostsDirServes(dir, criRepository(g)?.registry ?? '') && (g.hostsDir === null || (own && g.hostsDir.endsWith('/_default'))),
+      );
+      for (const g of starting) g.hostsDir = dir;
+      // (a pull of that registry that has it already: its own line of it)
+      const loaded = starting.length > 0 ? starting : pulls.filter((g) => g.debug.every((a) => a.placeholder) && g.hostsDir === dir);
+      target = this.cur !== null && loaded.includes(this.cur) ? this.cur : (loaded[0] ?? null);
+      // else the fetcher of a resolved pull loading it again
+      target ??= lastOf(pulls, (g) => g.resolvedHost !== null && hostsDirServes(dir, criRepository(g)?.registry ?? '')) ?? null;
+      // a folder no pull in flight uses: it waits for the pull that will (pendingDir)
+      if (target === null) return true;
     } else if (msg === 'resolving' && host !== null) {
-      // a pull between two hosts of its resolve, that has not tried this one yet
-      target = this.among(pulls, (g) => {
+      // a pull between two hosts of its resolve, that has not tried this one yet: first one whose
+      // registry this host is (its upstream: registry-1.docker.io for docker.io), then any (a mirror)
+      const registry = registryOfHost(host);
+      const next = (g: Group, upstream: boolean) => {
         if (g.resolvedHost !== null || g.resolveFailed) return false;
+        if (upstream && criRepository(g)?.registry !== registry) return false;
         const last = lastOf(g.debug, (a) => a.kind === 'resolve');
         if (last !== undefined && !last.nextLogged && (last.outcome === null || last.host === host)) return false;
         return !g.debug.some((a) => a.kind === 'resolve' && a.host === host);
-      });
-    } else if ((msg.startsWith('trying next host') || msg === 'fetch failed' || msg === 'resolved') && host !== null) {
-      // the pull whose resolve is at this host: first among those that sent it a request (a
-      // placeholder of `resolving` may be another pull's), then among all
-      const atHost = (g: Group, requested: boolean) => {
-        const last = lastOf(g.debug, (a) => a.kind === 'resolve');
-        return g.resolvedHost === null && last !== undefined && last.host === host && !last.nextLogged && !(requested && last.placeholder);
       };
-      target = this.among(pulls, (g) => atHost(g, true)) ?? this.among(pulls, (g) => atHost(g, false));
+      target = this.among(pulls, (g) => next(g, true)) ?? this.among(pulls, (g) => next(g, false));
+    } else if ((msg.startsWith('trying next host') || msg.startsWith('fetch failed') || msg === 'resolved') && host !== null) {
+      // the pull whose resolve is at this host: first one whose answer from it is the one this
+      // line reports (404, 2xx for `resolved`), then one that sent it a request (a placeholder
+      // of `resolving` may be another pull's), then any
+      // (of several, the one that asked first: answers come back in about the order asked)
+      const status = statusOfStep(msg);
+      const pending = (g: Group) => lastOf(g.debug, (a) => a.kind === 'resolve');
+      const atHost = (g: Group, tier: number) => {
+        const last = pending(g);
+        if (g.resolvedHost !== null || last === undefined || last.host !== host || last.nextLogged) return false;
+        if (tier >= 1 && last.placeholder) return false;
+        return tier < 2 || (status !== null && status(last.status));
+      };
+      for (let tier = 2; tier >= 0 && target === null; tier--) {
+        for (const g of pulls) if (atHost(g, tier) && (target === null || (pending(g) as Attempt).line < (pending(target) as Attempt).line)) target = g;
+      }
     } else if (f.digest) {
       const digest = f.digest;
       target = lastOf(pulls, (g) => g.resolvedDigest === digest || g.debug.some((a) => a.digest === digest)) ?? null;
     }
-    if (target === null) return;
+    if (target === null) return false;
     if (msg === 'do request' && host !== null) this.claimPlaceholder(target, host);
     this.cur = target;
+    return false;
   }
 
   /**
@@ -1456,6 +1500,20 @@ function quoteCloses(s: string, i: number, q: number): boolean {
   return (bs & 1) === 0;
 }
 
+/**
+ * For a resolver step that reports an answer (`trying next host - response was
+ * http.StatusNotFound`, `… after status: 401 Unauthorized`, `resolved`), a test of the status it
+ * implies; null when it implies none (an error).
+ */
+function statusOfStep(msg: string): ((s: number | null) => boolean) | null {
+  if (msg === 'resolved') return (s) => s !== null && s >= 200 && s < 300;
+  if (msg.endsWith('StatusNotFound')) return (s) => s === 404;
+  const at = msg.indexOf(' after status: ');
+  if (at < 0) return null;
+  const want = parseStatus(msg.slice(at + 15));
+  return want === null ? null : (s) => s === want;
+}
+
 /** Registry and repository of a CRI pull's image. */
 function criRepository(g: Group): { registry: string; repository: string } | null {
   const name = g.ref ?? g.criName;
@@ -1500,6 +1558,9 @@ export function verdictOf(d: TraceDoc): string {
   if (first) return `${head}: ${res.length} resolve attempt(s), last ${res[res.length - 1]?.host} ${res[res.length - 1]?.outcome}`;
   return `${head}: no resolver activity in the input`;
 }
+
+/** How many lines before a CRI pull started another one may have last logged and still run beside it. */
+const BESIDE_LINES = 32;
 
 /** How the warning of a pull cut off by a daemon restart starts. */
 const RESTARTED = 'containerd restarted';
