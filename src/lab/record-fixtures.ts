@@ -211,8 +211,7 @@ export const MISSING_IMAGE = 'mirror-doctor-missing:1.0';
 
 /**
  * Two CRI pulls at the same time, as kubelet makes them with serializeImagePulls: false: the
- * scenario's image (served by the mirror) and one the mirror does not have, whose lines interleave
- * in the daemon log. Records the daemon log of the period and both results, and before that each
+ * scenario's image and MISSING_IMAGE, whose lines interleave in the daemon log. Records the daemon log of the period and both results, and before that each
  * pull alone (alone-1.log, alone-2.log).
  */
 async function recordCriConcurrent(daemon: DaemonState, scenario: Scenario, dir: string): Promise<void> {
