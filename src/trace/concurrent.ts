@@ -36,7 +36,9 @@ export function registryAndRepository(ref: string): { registry: string; reposito
  * mirror's own prefix (a Harbor proxy project, `override_path`: `proxy/library/nginx`).
  */
 export function sameRepository(fromUrl: string, ofRef: string): boolean {
-  return fromUrl === ofRef || fromUrl.endsWith(`/${ofRef}`);
+  if (fromUrl === ofRef) return true;
+  const at = fromUrl.length - ofRef.length;
+  return at > 0 && fromUrl.charCodeAt(at - 1) === 47 && fromUrl.endsWith(ofRef);
 }
 
 /**

@@ -317,6 +317,8 @@ export class TraceParser {
         pendingWarnings: this.pendingWarnings,
         dump: this.dumpAsm.stateKey(),
         daemon: this.daemonInfo,
+        // the CRI pulls told apart (routeConcurrent forgets silent ones): not derivable from groups
+        openCri: [...this.openCri].map(ix),
       },
       // JSON would write NaN, ±Infinity and -0 as null and 0: keep them apart
       (k, v) => (k === 'ordinal' ? undefined : typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? `#number:${Object.is(v, -0) ? '-0' : v}` : v),
@@ -1039,6 +1041,10 @@ export class TraceParser {
       g.ref = ref;
       g.criName = ref;
       g.daemon = true;
+      // an earlier pull of the same image still open lost its end line (a retry after a failure
+      // pulls again): the two could not be told apart anyway, by repository or by host
+      const same = normalizeRef(ref);
+      for (const o of this.openCri) if (o.criName !== null && normalizeRef(o.criName) === same) this.openCri.delete(o);
       this.openCri.add(g);
       this.touch(g, l);
       return;
@@ -1069,14 +1075,23 @@ export class TraceParser {
    * them (a hosts folder of another registry).
    */
   private routeConcurrent(msg: string, f: Record<string, string>): boolean {
-    const pulls = [...this.openCri];
+    // a pull that fell silent long ago while others log is one whose end line is missing (filtered
+    // out, or the log cut): it is no longer told apart (its end line still finds it by name)
+    for (const g of this.openCri) if (this.lineNo - g.last > ACTIVE_LINES) this.openCri.delete(g);
+    if (this.openCri.size < 2) return false;
     const url = f.url ?? urlInError(f.error);
     const host = f.host ?? null;
     let target: Group | null = null;
     if (url !== null) {
       const repo = repositoryOfUrl(url);
-      if (repo !== null) target = lastOf(pulls, (g) => sameRepository(repo, criRepository(g)?.repository ?? '\u0000')) ?? null;
-    } else if (msg === 'loading host directory' && f.dir) {
+      if (repo !== null) for (const g of this.openCri) if (sameRepository(repo, criRepository(g)?.repository ?? '\u0000')) target = g;
+      if (target === null) return false;
+      if (msg === 'do request' && host !== null) this.claimPlaceholder(target, host);
+      this.cur = target;
+      return false;
+    }
+    const pulls = [...this.openCri];
+    if (msg === 'loading host directory' && f.dir) {
       // the folder is the registry's: every pull of that registry about to resolve loads it (a
       // registry's own folder wins over _default, which serves them all)
       const dir = f.dir;
@@ -1125,9 +1140,7 @@ export class TraceParser {
       const digest = f.digest;
       target = lastOf(pulls, (g) => g.resolvedDigest === digest || g.debug.some((a) => a.digest === digest)) ?? null;
     }
-    if (target === null) return false;
-    if (msg === 'do request' && host !== null) this.claimPlaceholder(target, host);
-    this.cur = target;
+    if (target !== null) this.cur = target;
     return false;
   }
 
@@ -1514,10 +1527,17 @@ function statusOfStep(msg: string): ((s: number | null) => boolean) | null {
   return want === null ? null : (s) => s === want;
 }
 
-/** Registry and repository of a CRI pull's image. */
+const repositories = new WeakMap<Group, { name: string; of: { registry: string; repository: string } | null }>();
+
+/** Registry and repository of a CRI pull's image (remembered while its name stays). */
 function criRepository(g: Group): { registry: string; repository: string } | null {
   const name = g.ref ?? g.criName;
-  return name ? registryAndRepository(name) : null;
+  if (!name) return null;
+  const m = repositories.get(g);
+  if (m && m.name === name) return m.of;
+  const of = registryAndRepository(name);
+  repositories.set(g, { name, of });
+  return of;
 }
 
 function lastOf<T>(xs: T[], pred: (x: T) => boolean): T | undefined {
@@ -1558,6 +1578,9 @@ export function verdictOf(d: TraceDoc): string {
   if (first) return `${head}: ${res.length} resolve attempt(s), last ${res[res.length - 1]?.host} ${res[res.length - 1]?.outcome}`;
   return `${head}: no resolver activity in the input`;
 }
+
+/** How many lines ago a CRI pull may have last logged and still be told apart from others (routeConcurrent). */
+const ACTIVE_LINES = 512;
 
 /** How many lines before a CRI pull started another one may have last logged and still run beside it. */
 const BESIDE_LINES = 32;
