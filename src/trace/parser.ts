@@ -317,7 +317,7 @@ export class TraceParser {
         pendingWarnings: this.pendingWarnings,
         dump: this.dumpAsm.stateKey(),
         daemon: this.daemonInfo,
-        // the CRI pulls told apart (routeConcurrent forgets silent ones): not derivable from groups
+        // the CRI pulls told apart (a new pull drops another of its image, or the oldest of too many)
         openCri: [...this.openCri].map(ix),
       },
       // JSON would write NaN, ±Infinity and -0 as null and 0: keep them apart
@@ -685,11 +685,9 @@ export class TraceParser {
     g.closed = true;
     this.openCri.delete(g);
     if (g.cri && this.cur === g) {
-      // a CRI pull that ran beside this one goes on: the lines that follow are its. Beside: it
-      // logged a line during this one, or shortly before this one started (a pull whose end line
-      // is missing, long before, is not one)
+      // a CRI pull that ran beside this one goes on: the lines that follow are its (the newest)
       let beside: Group | null = null;
-      for (const o of this.openCri) if (o.last >= g.first - BESIDE_LINES) beside = o;
+      for (const o of this.openCri) beside = o;
       if (beside !== null) {
         this.cur = beside;
         // a `resolving` placeholder this pull ended with, never requested, was the other's
@@ -1042,9 +1040,12 @@ export class TraceParser {
       g.criName = ref;
       g.daemon = true;
       // an earlier pull of the same image still open lost its end line (a retry after a failure
-      // pulls again): the two could not be told apart anyway, by repository or by host
+      // pulls again): the two could not be told apart anyway, by repository or by host. Nor is
+      // the oldest of more than MAX_OPEN_CRI in flight (end lines filtered out, a cut log); their
+      // end lines still find them by name
       const same = normalizeRef(ref);
       for (const o of this.openCri) if (o.criName !== null && normalizeRef(o.criName) === same) this.openCri.delete(o);
+      if (this.openCri.size >= MAX_OPEN_CRI) this.openCri.delete(this.openCri.values().next().value as Group);
       this.openCri.add(g);
       this.touch(g, l);
       return;
@@ -1075,10 +1076,6 @@ export class TraceParser {
    * them (a hosts folder of another registry).
    */
   private routeConcurrent(msg: string, f: Record<string, string>): boolean {
-    // a pull that fell silent long ago while others log is one whose end line is missing (filtered
-    // out, or the log cut): it is no longer told apart (its end line still finds it by name)
-    for (const g of this.openCri) if (this.lineNo - g.last > ACTIVE_LINES) this.openCri.delete(g);
-    if (this.openCri.size < 2) return false;
     const url = f.url ?? urlInError(f.error);
     const host = f.host ?? null;
     let target: Group | null = null;
@@ -1579,11 +1576,8 @@ export function verdictOf(d: TraceDoc): string {
   return `${head}: no resolver activity in the input`;
 }
 
-/** How many lines ago a CRI pull may have last logged and still be told apart from others (routeConcurrent). */
-const ACTIVE_LINES = 512;
-
-/** How many lines before a CRI pull started another one may have last logged and still run beside it. */
-const BESIDE_LINES = 32;
+/** How many CRI pulls in flight at most are told apart (routeConcurrent); kubelet runs far fewer at once. */
+const MAX_OPEN_CRI = 32;
 
 /** How the warning of a pull cut off by a daemon restart starts. */
 const RESTARTED = 'containerd restarted';

@@ -1,9 +1,10 @@
 /**
  * Two CRI pulls, each recorded alone by the lab (<series>/<scenario>/cri-concurrent/alone-1.log
  * and alone-2.log: real containerd 1.6, 1.7 and 2.1 lines), interleaved in 300 seeded random
- * orders that keep each pull's own order, as two goroutines' lines can reach the log. Each
- * document must be what the pull gives alone: the lines of one pull that name no image (a host,
- * a hosts folder) must not end up in the other's.
+ * orders that keep each pull's own order, as two goroutines' lines can reach the log, and with
+ * runs of unrelated lines between them as on a busy node (the daemon's own `loading plugin` lines,
+ * up to 200 at a time). Each document must be what the pull gives alone: the lines of one pull
+ * that name no image (a host, a hosts folder) must not end up in the other's.
  *
  * Where both pulls go through the same hosts with the same answers (mirror-404), their
  * `trying next host` lines are the same text; when the one asked second is answered first, a line
@@ -36,8 +37,12 @@ describe.each(CASES)('two CRI pulls interleaved, containerd $series, $scenario',
   const a = readFileSync(join(dir, 'alone-1.log'), 'utf8').split('\n').filter(Boolean);
   const b = readFileSync(join(dir, 'alone-2.log'), 'utf8').split('\n').filter(Boolean);
   const alone = [...parseTraceText(a.join('\n')), ...parseTraceText(b.join('\n'))];
+  const noise = readFileSync(join(LAB, series, scenario, 'daemon-start.log'), 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('msg="loading plugin'));
 
   it('each pull alone gives one document', () => {
+    expect(noise.length).toBeGreaterThan(10);
     expect(alone).toHaveLength(2);
     expect(new Set(alone.map((d) => d.ref)).size).toBe(2);
   });
@@ -48,7 +53,11 @@ describe.each(CASES)('two CRI pulls interleaved, containerd $series, $scenario',
       const lines: string[] = [];
       let i = 0;
       let j = 0;
-      while (i < a.length || j < b.length) lines.push(j >= b.length || (i < a.length && r() < 0.5) ? (a[i++] as string) : (b[j++] as string));
+      const busy = k % 2 === 1;
+      while (i < a.length || j < b.length) {
+        lines.push(j >= b.length || (i < a.length && r() < 0.5) ? (a[i++] as string) : (b[j++] as string));
+        if (busy && r() < 0.2) for (let n = Math.floor(r() * 200); n > 0; n--) lines.push(noise[Math.floor(r() * noise.length)] as string);
+      }
       const docs = parseTraceText(lines.join('\n'));
       expect(docs.map((d) => d.ref).sort(), `order ${k}`).toEqual(alone.map((d) => d.ref).sort());
       for (const want of alone) {
