@@ -55,6 +55,6 @@ export function hostsDirServes(dir: string, registry: string): boolean {
 /** The URL quoted in a resolver error (`failed to do request: Head "https://…": …`), or null. */
 export function urlInError(error: string | undefined): string | null {
   if (!error) return null;
-  const m = /^failed to do request: [A-Z][a-z]+ "([^"]{1,2048})"/.exec(error);
+  const m = /^failed to do request: [A-Z][a-z]+ "([^"]{1,2048})": /.exec(error);
   return m ? (m[1] as string) : null;
 }

@@ -1202,14 +1202,12 @@ export class TraceParser {
       a = this.attempt(g, { host, url: null, path: null, method: null, kind: 'resolve', mirror: false, evidence: 'debug', line: this.lineNo });
       a.inferred = 'no "do request" logged for this host; implied by "' + (last ? 'fetch failed' : 'trying next host') + '"';
       g.debug.push(a);
-      if (error) {
-        const m = /^failed to do request: [A-Z][a-z]+ "([^"]{1,2048})": /.exec(error);
-        const u = m ? splitUrl(m[1] as string) : null;
-        if (u && u.host === host) {
-          a.url = m?.[1] ?? null;
-          a.path = u.path;
-          a.mirror = u.ns !== null;
-        }
+      const url = urlInError(error ?? undefined);
+      const u = url !== null ? splitUrl(url) : null;
+      if (u && u.host === host) {
+        a.url = url;
+        a.path = u.path;
+        a.mirror = u.ns !== null;
       }
     }
     a.placeholder = false;
