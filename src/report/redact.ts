@@ -40,13 +40,10 @@ const ARG_USER_PASS = /((?:^|\s|")-u(?:=|\s+|",\s*"))([^\s":]*:[^\s"]*)/g;
 const ARG_PASS = /((?:\s|")-p(?:=|\s+|",\s*"))([^\s"]+)/g;
 const LOGIN = /\blogin\b/;
 
-// one pass to decide whether any rule can apply (most strings have no secret-looking word at all)
-const TRIGGER = /auth|cookie|bearer|basic|token|passw|secret|@|--user|-u\b|--creds|-p\b|api.?key/i;
-
 // Cheap necessary conditions, one per group of rules, checked on the current text right before the
-// group runs: a rule whose condition fails cannot match, so skipping it changes nothing. (Strings
-// that pass TRIGGER usually do so for a word like "unauthorized" or "Basic realm", and then only
-// one or two of the eight rules need to scan them.)
+// group runs: a rule whose condition fails cannot match, so skipping it changes nothing. (A string
+// that passes one usually does so for a word like "Basic realm", and then only one or two of the
+// eight rules need to scan it.)
 // HEADER_JSON / HEADER_COLON / HEADER_FIELD all need a header name (proxy-authorization and
 // set-cookie contain authorization and cookie)
 const GATE_HEADER = /authorization|cookie|x-registry-auth|x-auth-token|x-api-key/i;
@@ -59,24 +56,38 @@ const GATE_SECRET = /(?:token|secret|passw(?:or)?d|auth|api_?key)[\\"=]/i;
 // letter or digit: "tls-unknown-authority" cannot match)
 const GATE_ARG = /--user|--password|--creds|--auth|-[up](?![A-Za-z0-9_])/;
 
-// `api.?key` lets any one character sit between the words; JSON escapes some characters with several
-// (`api\"key`), so a JSON text shows such a string as `api\…`
-const API_ESCAPED = /api\\/i;
+// Every rule needs one of the gates above to pass, or a `://` with an `@` after it (URL_USERINFO):
+// when neither holds, nothing can change, and a single scan of the text (this union of the gates,
+// case-blind, so a superset of GATE_ARG too) says so. Most strings fail it, also the ones with a
+// word like "unauthorized" or "tls-unknown-authority" that only look like secrets.
+const ANY_GATE = new RegExp([GATE_HEADER, GATE_BEARER, GATE_SECRET, GATE_ARG].map((r) => r.source).join('|'), 'i');
+
+/** A `://` with an `@` somewhere after it: URL_USERINFO's necessary condition. */
+function hasUrlAt(s: string): boolean {
+  const cs = s.indexOf('://');
+  return cs > 0 && s.indexOf('@', cs) > 0;
+}
+
+/** Whether `redact(text)` may differ from `text` (false: it is certainly unchanged). */
+function mayRedact(text: string): boolean {
+  return ANY_GATE.test(text) || hasUrlAt(text);
+}
 
 /**
  * False when neither `jsonText` nor any string whose JSON form (JSON.stringify) appears in it can
- * hold a secret: then `redact()` returns each of them unchanged. JSON escaping keeps every word
- * TRIGGER looks for (letters, `@`, `-`, and the word boundary after `-u`/`-p`), except the one
- * character of `api.?key`, which API_ESCAPED covers.
+ * hold a secret: then `redact()` returns each of them unchanged. JSON escaping keeps what the gates
+ * look for: letters, `-`, `_`, `:`, `/`, `@` stay as they are, and a character after a gate's word
+ * that GATE_SECRET (`"`, `\`) or GATE_ARG (anything but a letter, digit or `_`) needs becomes a
+ * text that starts with `\` or `"`, which those gates accept as well.
  */
 export function jsonMayHoldSecret(jsonText: string): boolean {
-  return TRIGGER.test(jsonText) || API_ESCAPED.test(jsonText);
+  return mayRedact(jsonText);
 }
 
 /** Replaces every secret in `text` with `[REDACTED]`. Pure; never throws. */
 export function redact(text: string): string {
   if (typeof text !== 'string' || text.length === 0) return text;
-  if (!TRIGGER.test(text)) return text;
+  if (!mayRedact(text)) return text;
   let s = text;
   if (GATE_HEADER.test(s)) {
     s = s.replace(HEADER_JSON, (_m, k: string, v: string) => k + quoteLike(v) + REDACTED + quoteLike(v, true));
@@ -88,12 +99,13 @@ export function redact(text: string): string {
     s = s.replace(JSON_SECRET, (_m, k: string, v: string) => k + (v.includes('"') ? quoteLike(v) + REDACTED + quoteLike(v, true) : REDACTED));
     s = s.replace(QUERY_SECRET, (_m, k: string, v: string) => (v === REDACTED ? k + v : k + REDACTED));
   }
-  // URL_USERINFO needs a `://` with an `@` somewhere after it
-  const cs = s.indexOf('://');
-  if (cs > 0 && s.indexOf('@', cs) > 0) s = s.replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${REDACTED}@`);
+  if (hasUrlAt(s)) s = s.replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${REDACTED}@`);
   if (GATE_ARG.test(s)) s = redactArgs(s);
   return s;
 }
+
+// the words every rule needs one of (the reference below runs every rule when one is present)
+const TRIGGER = /auth|cookie|bearer|basic|token|passw|secret|@|--user|-u\b|--creds|-p\b|api.?key/i;
 
 /**
  * `redact()` without its gates: every rule runs whenever TRIGGER matches. The reference that

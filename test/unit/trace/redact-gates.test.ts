@@ -49,7 +49,8 @@ describe('redact() gates', () => {
 
   it('jsonMayHoldSecret(JSON text) is false only when no string in it, nor the text, has anything to redact', () => {
     const r = rng(7);
-    const extra = ['api"key', 'api\\key', 'API\tKEY', 'api\u0001key', 'api\ud800key', 'apixkey', '-u\n', '-p\u0000', 'x-u"'];
+    // a gate's word followed by a character that JSON escapes (the escape must still pass the gate)
+    const extra = ['api"key', 'api\\key', 'API\tKEY', 'api\u0001key', 'api\ud800key', 'apixkey', '-u\n', '-p\u0000', 'x-u"', 'token"', 'Secret\\', 'passwd\u0002', 'auth"', '-u\ud800', '--user\t'];
     const harmless = ['api', 'key', 'API', 'KEY', '-', 'u', 'p', '-x', 'host', 'http://', 'https://h/', ' ', '"', '\\', '\n', '\t', '\u0001', '\ud800', 'ü', '–', 'a', '1', ':', '=', '.'];
     const words = [...WORDS, ...extra];
     const pick = () => (r() < 0.75 ? harmless[Math.floor(r() * harmless.length)] : words[Math.floor(r() * words.length)]) as string;
