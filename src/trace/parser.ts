@@ -37,6 +37,7 @@ import {
   type TraceResult,
 } from './schema.js';
 import { redact } from '../report/redact.js';
+import { PullSet } from './pull-set.js';
 import { hostsDirServes, registryAndRepository, repositoryOfUrl, sameRepository, urlInError } from './concurrent.js';
 
 export interface TraceParserOptions {
@@ -154,7 +155,7 @@ export class TraceParser {
   private groups: Group[] = [];
   private cur: Group | null = null;
   /** CRI pulls not ended yet, oldest first (two or more: their daemon lines may interleave) */
-  private readonly openCri = new Set<Group>();
+  private readonly openCri = new PullSet<Group>();
   private lineNo = 0;
   private pendingDir: string | null = null;
   private pendingToml: { dir: string | null; error: string }[] = [];
@@ -686,8 +687,7 @@ export class TraceParser {
     this.openCri.delete(g);
     if (g.cri && this.cur === g) {
       // a CRI pull that ran beside this one goes on: the lines that follow are its (the newest)
-      let beside: Group | null = null;
-      for (const o of this.openCri) beside = o;
+      const beside = this.openCri.last() ?? null;
       if (beside !== null) {
         this.cur = beside;
         // a `resolving` placeholder this pull ended with, never requested, was the other's
@@ -1045,7 +1045,7 @@ export class TraceParser {
       // end lines still find them by name
       const same = normalizeRef(ref);
       for (const o of this.openCri) if (o.criName !== null && normalizeRef(o.criName) === same) this.openCri.delete(o);
-      if (this.openCri.size >= MAX_OPEN_CRI) this.openCri.delete(this.openCri.values().next().value as Group);
+      if (this.openCri.size >= MAX_OPEN_CRI) this.openCri.delete(this.openCri.first() as Group);
       this.openCri.add(g);
       this.touch(g, l);
       return;
