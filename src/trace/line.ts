@@ -207,9 +207,9 @@ function scanJson(line: string, depth: number): ScannedLine {
 
 /** The only fields the trace parser reads: other values are skipped without being built. */
 export const WANTED_FIELDS: ReadonlySet<string> = new Set([
-  'url', 'host', 'digest', 'mediatype', 'request.method', 'response.status', 'error', 'desc.digest', 'dir', 'image',
-  'header', 'stream', 'config', 'id', 'version', 'name', 'status', 'body', 'request.header.user-agent',
-  'response.header.www-authenticate', 'lookup_err', 'type',
+  'url', 'host', 'digest', 'request.method', 'response.status', 'error', 'desc.digest', 'dir', 'image',
+  'header', 'stream', 'config', 'id', 'version', 'name', 'status', 'request.header.user-agent',
+  'response.header.www-authenticate',
 ]);
 
 /**
@@ -242,7 +242,6 @@ class WantedValues {
   url?: string = undefined;
   host?: string = undefined;
   digest?: string = undefined;
-  mediatype?: string = undefined;
   'request.method'?: string = undefined;
   'response.status'?: string = undefined;
   error?: string = undefined;
@@ -256,11 +255,8 @@ class WantedValues {
   version?: string = undefined;
   name?: string = undefined;
   status?: string = undefined;
-  body?: string = undefined;
   'request.header.user-agent'?: string = undefined;
   'response.header.www-authenticate'?: string = undefined;
-  lookup_err?: string = undefined;
-  type?: string = undefined;
 }
 
 /** The WANTED_FIELDS key spelled at `s[i, i+len)`, or null (first character, then the spelling). */
@@ -273,8 +269,6 @@ function wantedKey(s: string, i: number, len: number): string | null {
       switch (c) {
         case 104: return s.startsWith('host', i) ? 'host' : null;
         case 110: return s.startsWith('name', i) ? 'name' : null;
-        case 98: return s.startsWith('body', i) ? 'body' : null;
-        case 116: return s.startsWith('type', i) ? 'type' : null;
         default: return null;
       }
     case 5: return c === 101 ? (s.startsWith('error', i) ? 'error' : null) : c === 105 && s.startsWith('image', i) ? 'image' : null;
@@ -287,8 +281,6 @@ function wantedKey(s: string, i: number, len: number): string | null {
         default: return null;
       }
     case 7: return c === 118 && s.startsWith('version', i) ? 'version' : null;
-    case 9: return c === 109 && s.startsWith('mediatype', i) ? 'mediatype' : null;
-    case 10: return c === 108 && s.startsWith('lookup_err', i) ? 'lookup_err' : null;
     case 11: return c === 100 && s.startsWith('desc.digest', i) ? 'desc.digest' : null;
     case 14: return c === 114 && s.startsWith('request.method', i) ? 'request.method' : null;
     case 15: return c === 114 && s.startsWith('response.status', i) ? 'response.status' : null;
