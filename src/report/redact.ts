@@ -71,8 +71,12 @@ function hasUrlAt(s: string): boolean {
   return cs > 0 && s.indexOf('@', cs) > 0;
 }
 
-/** Whether `redact(text)` may differ from `text` (false: it is certainly unchanged). */
-function mayRedact(text: string): boolean {
+/**
+ * Whether `redact(text)` may differ from `text` (false: it is certainly unchanged). The gates look
+ * at no character before where they match (no lookbehind, `^` or `\b`), and GATE_ARG's lookahead
+ * sees the same end in a suffix: when this is false for a text, it is false for every suffix of it.
+ */
+export function mayRedact(text: string): boolean {
   return ANY_GATE_OR_AT.test(text) && (ANY_GATE.test(text) || hasUrlAt(text));
 }
 

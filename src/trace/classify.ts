@@ -68,19 +68,26 @@ export function splitUrl(u: string): UrlParts | null {
   return { scheme, host, path, ns: nsParam(path) };
 }
 
+/** The value of the first `ns=` parameter of the query, decoded (as written if it cannot be), or null. */
 export function nsParam(pathAndQuery: string): string | null {
   const q = pathAndQuery.indexOf('?');
   if (q < 0) return null;
-  for (const part of pathAndQuery.slice(q + 1).split('&')) {
-    if (part.startsWith('ns=')) {
+  // walk the `&`-separated parameters in place (once per URL of a big log: no array of parts)
+  for (let start = q + 1; ; ) {
+    let end = pathAndQuery.indexOf('&', start);
+    if (end < 0) end = pathAndQuery.length;
+    if (pathAndQuery.startsWith('ns=', start)) {
+      const v = pathAndQuery.slice(start + 3, end);
+      if (v.indexOf('%') < 0) return v;
       try {
-        return decodeURIComponent(part.slice(3));
+        return decodeURIComponent(v);
       } catch {
-        return part.slice(3);
+        return v;
       }
     }
+    if (end >= pathAndQuery.length) return null;
+    start = end + 1;
   }
-  return null;
 }
 
 export const DIGEST_RE = /sha256:[0-9a-f]{64}/;

@@ -36,7 +36,7 @@ import {
   type TraceDoc,
   type TraceResult,
 } from './schema.js';
-import { redact } from '../report/redact.js';
+import { mayRedact, redact } from '../report/redact.js';
 import { PullSet } from './pull-set.js';
 import { hostsDirServes, registryAndRepository, repositoryOfUrl, sameRepository, urlInError } from './concurrent.js';
 
@@ -1358,23 +1358,27 @@ export class TraceParser {
       ref: g.ref ?? g.urlRef,
       hostsDir: g.hostsDir,
       hostsTomlErrors: g.tomlErrors.map((e) => ({ ...e })),
-      attempts: attempts.map((a) => ({
-        host: a.host,
-        url: a.url === null ? null : redact(a.url),
-        method: a.method,
-        kind: a.kind,
-        mirror: a.mirror,
-        status: a.status,
-        outcome: a.outcome ?? 'other',
-        error: a.error,
-        path: a.path === null ? null : redact(a.path),
-        digest: a.digest,
-        viaProxy: a.viaProxy,
-        challenge: a.challenge === null ? null : redact(a.challenge),
-        inferred: a.inferred,
-        evidence: a.evidence,
-        line: a.line,
-      })),
+      attempts: attempts.map((a) => {
+        // the path usually ends the URL: when the URL cannot hold a secret, nor can its end (mayRedact)
+        const urlClean = a.url !== null && !mayRedact(a.url);
+        return {
+          host: a.host,
+          url: a.url === null || urlClean ? a.url : redact(a.url),
+          method: a.method,
+          kind: a.kind,
+          mirror: a.mirror,
+          status: a.status,
+          outcome: a.outcome ?? 'other',
+          error: a.error,
+          path: a.path === null ? null : urlClean && (a.url as string).endsWith(a.path) ? a.path : redact(a.path),
+          digest: a.digest,
+          viaProxy: a.viaProxy,
+          challenge: a.challenge === null ? null : redact(a.challenge),
+          inferred: a.inferred,
+          evidence: a.evidence,
+          line: a.line,
+        };
+      }),
       resolved: { host: resolvedHost, digest: g.resolvedDigest ?? resolvedAttempt?.dump?.contentDigest ?? null },
       blobHosts,
       mirrorUsed,

@@ -1,6 +1,7 @@
 /** Hand-written scanners in the parser agree with the regular expressions they replace. */
 import { describe, expect, it } from 'vitest';
 import { WANTED_FIELDS, wantedFields, wantedFieldsOf, type LogLine } from '../../../src/trace/line.js';
+import { nsParam } from '../../../src/trace/classify.js';
 import { parseLogfmt } from '../../../src/trace/logfmt.js';
 import { pullImageRef } from '../../../src/trace/parser.js';
 import { rng } from '../../helpers/rng.js';
@@ -52,5 +53,34 @@ describe('wantedFieldsOf with one reused holder', () => {
   it('returns pre-parsed fields (JSON lines) as they are', () => {
     const pre = { url: 'u' };
     expect(wantedFieldsOf({ ...line('host=h'), pre }, wantedFields())).toBe(pre);
+  });
+});
+
+describe('nsParam', () => {
+  // what it replaced: the query split at `&`, the first part that starts with `ns=`, decoded
+  const bySplit = (u: string): string | null => {
+    const q = u.indexOf('?');
+    if (q < 0) return null;
+    for (const part of u.slice(q + 1).split('&')) {
+      if (!part.startsWith('ns=')) continue;
+      try {
+        return decodeURIComponent(part.slice(3));
+      } catch {
+        return part.slice(3);
+      }
+    }
+    return null;
+  };
+
+  it('reads the first ns= parameter as splitting the query at & does', () => {
+    const r = rng(11);
+    const parts = ['/v2/x/manifests/1', '?', '&', 'ns=', 'docker.io', 'ns', '=', '%2F', '%', '%E0%A4%A', 'n', 's=', 'x=1', '&&', 'é', '#'];
+    const cases = ['', '?', '?ns=', '/v2/a?ns=docker.io', '/v2/a?x=1&ns=quay.io&ns=b', '/v2/a?ns=%ZZ', '/v2/a?xns=1', '/v2/a?ns=a%2Fb&'];
+    for (let i = 0; i < 20000; i++) {
+      let s = '';
+      for (let k = 0; k < Math.floor(r() * 9); k++) s += parts[Math.floor(r() * parts.length)];
+      cases.push(s);
+    }
+    for (const u of cases) expect(nsParam(u), JSON.stringify(u)).toBe(bySplit(u));
   });
 });

@@ -4,7 +4,7 @@
  * on many random strings built from the words, separators and quoting the rules look for.
  */
 import { describe, expect, it } from 'vitest';
-import { jsonMayHoldSecret, redact, redactEveryRule } from '../../../src/report/redact.js';
+import { jsonMayHoldSecret, mayRedact, redact, redactEveryRule } from '../../../src/report/redact.js';
 import { rng } from '../../helpers/rng.js';
 
 const WORDS = [
@@ -69,5 +69,20 @@ describe('redact() gates', () => {
       expect(redactEveryRule(text)).toBe(text);
     }
     expect(clean).toBeGreaterThan(1000);
+  });
+
+  it('mayRedact(text) false: no suffix of the text has anything to redact either (a URL\'s path)', () => {
+    const r = rng(21);
+    const harmless = ['/v2/', 'x', '?ns=docker.io', '&', '=', '-', 'u', 'p', 'a', ' ', '"', 'http://h', ':5000', 'sha256:ab'];
+    const pick = () => (r() < 0.7 ? harmless[Math.floor(r() * harmless.length)] : WORDS[Math.floor(r() * WORDS.length)]) as string;
+    let clean = 0;
+    for (let i = 0; i < 20000; i++) {
+      let s = '';
+      for (let j = 0; j < 1 + Math.floor(r() * 8); j++) s += pick();
+      if (mayRedact(s)) continue;
+      clean++;
+      for (let k = 0; k < s.length; k++) expect(redactEveryRule(s.slice(k)), JSON.stringify(s.slice(k))).toBe(s.slice(k));
+    }
+    expect(clean).toBeGreaterThan(2000);
   });
 });
