@@ -31,6 +31,8 @@ export interface LogLine {
   /** Source text for lazy field parsing, and where the fields start. */
   src: string;
   at: number;
+  /** Where the line's fields end in `src` (a block of lines); absent: at its end. */
+  end?: number;
   /** Pre-parsed fields (JSON formats). */
   pre: Record<string, string> | null;
 }
@@ -224,7 +226,7 @@ export function wantedFieldsOf(l: LogLine, scratch: WantedFields): Record<string
   // clear what the previous line set (a few keys), not every wanted field
   for (const k of scratch.set) into[k] = undefined as unknown as string;
   scratch.set.length = 0;
-  return parseWantedInto(into, scratch.set, l.src, l.at);
+  return parseWantedInto(into, scratch.set, l.src, l.at, l.end ?? l.src.length);
 }
 
 /** A holder for wantedFieldsOf: the values, and the keys the last line set. */
@@ -291,12 +293,11 @@ function wantedKey(s: string, i: number, len: number): string | null {
 }
 
 /**
- * parseLogfmt(s, start, {}, WANTED_FIELDS) into `into`, without cutting out keys: a key is
- * compared in place against the wanted names and only wanted values are built. Each key set is
- * noted in `set`.
+ * parseLogfmt(s.slice(0, n), start, {}, WANTED_FIELDS) into `into`, without cutting out keys (or
+ * the line out of its block): a key is compared in place against the wanted names and only wanted
+ * values are built. Each key set is noted in `set`.
  */
-function parseWantedInto(into: Record<string, string>, set: string[], s: string, start: number): Record<string, string> {
-  const n = s.length;
+function parseWantedInto(into: Record<string, string>, set: string[], s: string, start: number, n: number): Record<string, string> {
   let i = start;
   while (i < n) {
     while (i < n && s.charCodeAt(i) === 32) i++;
@@ -316,10 +317,10 @@ function parseWantedInto(into: Record<string, string>, set: string[], s: string,
     }
     const key = wantedKey(s, i, j - i);
     if (key === null) {
-      i = skipValue(s, j + 1);
+      i = skipValue(s, j + 1, n);
       continue;
     }
-    const val = readValueAt(s, j + 1);
+    const val = readValueAt(s, j + 1, n);
     i = valueEnd;
     into[key] = unpinned(val);
     set.push(key);

@@ -17,17 +17,17 @@ export let valueEnd = 0;
 
 /**
  * readValue without the pair: returns the value and leaves the index after it in `valueEnd`
- * (read it before the next call). The per-field hot path: no array per value.
+ * (read it before the next call). The per-field hot path: no array per value. `n`: where the line
+ * ends in `s` (a block of lines), as if `s` were cut there.
  */
-export function readValueAt(s: string, i: number): string {
-  const n = s.length;
+export function readValueAt(s: string, i: number, n: number = s.length): string {
   if (i >= n) {
     valueEnd = n;
     return '';
   }
   if (s.charCodeAt(i) !== 34 /* " */) {
     let j = s.indexOf(' ', i);
-    if (j < 0) j = n;
+    if (j < 0 || j > n) j = n;
     valueEnd = j;
     return s.slice(i, j);
   }
@@ -36,9 +36,9 @@ export function readValueAt(s: string, i: number): string {
   let hasEscape = false;
   for (;;) {
     const q = s.indexOf('"', k);
-    if (q < 0) {
+    if (q < 0 || q >= n) {
       // unterminated: take the rest of the line
-      const raw = s.slice(i + 1);
+      const raw = s.slice(i + 1, n);
       valueEnd = n;
       return raw.indexOf('\\') >= 0 ? unquoteGo(raw) : raw;
     }
@@ -150,18 +150,17 @@ export function parseLogfmt(
   return into;
 }
 
-/** Index just after the value starting at `i`, without building the value. */
-export function skipValue(s: string, i: number): number {
-  const n = s.length;
+/** Index just after the value starting at `i` (the line ending at `n`), without building the value. */
+export function skipValue(s: string, i: number, n: number = s.length): number {
   if (i >= n) return n;
   if (s.charCodeAt(i) !== 34) {
     const j = s.indexOf(' ', i);
-    return j < 0 ? n : j;
+    return j < 0 || j > n ? n : j;
   }
   let k = i + 1;
   for (;;) {
     const q = s.indexOf('"', k);
-    if (q < 0) return n;
+    if (q < 0 || q >= n) return n;
     let b = q - 1;
     let bs = 0;
     while (b > i && s.charCodeAt(b) === 92) {

@@ -169,6 +169,20 @@ export class TraceParser {
   private ended: TraceDoc[] | null = null;
   /** the fields of the line being handled (one holder for every line: none is kept) */
   private readonly fields = wantedFields();
+  /** The LogLine fastLogrus fills for each line it hands on. */
+  private readonly fastLine: LogLine = {
+    kind: 'log',
+    format: 'logrus-text',
+    inner: 'logrus-text',
+    level: null,
+    msg: '',
+    time: null, // never read by the parser (scanLine fills it for other callers)
+    client: false,
+    src: '',
+    at: 0,
+    end: 0,
+    pre: null,
+  };
   /** groups created so far (the next group's ordinal) */
   private created = 0;
   /** documents finalised so far (drained or not) */
@@ -394,7 +408,6 @@ export class TraceParser {
     }
     const isInteresting = interesting(msg);
     if (!isInteresting && !((level === 'info' || level === null) && (this.dumpAsm.active || DumpAssembler.looksLikeStart(msg)))) return true;
-    const line = s.slice(i, end);
     // ctr writes second-precision timestamps, the daemon RFC3339Nano: a time without a '.' is ctr's.
     // Read in place; a time with an escape in it is unquoted first, exactly as scanLogrusText does
     let client: boolean;
@@ -407,25 +420,24 @@ export class TraceParser {
     }
     const bs = s.indexOf('\\', tA);
     if (bs >= 0 && bs < tB) {
-      const t = readValue(line, 5)[0];
+      const t = readValue(s.slice(i, end), 5)[0];
       client = t.length > 0 && t.indexOf('.') < 0;
     } else {
       const dot = s.indexOf('.', tA);
       client = tB > tA && (dot < 0 || dot >= tB);
     }
-    const l: LogLine = {
-      kind: 'log',
-      format: 'logrus-text',
-      inner: 'logrus-text',
-      level,
-      msg,
-      time: null, // never read by the parser (scanLine fills it for other callers)
-      client,
-      src: line,
-      at: p - i,
-      pre: null,
-    };
+    // the line stays in its block (its fields are read from `s[p, end)`), and one LogLine serves
+    // every line: nothing the parser keeps refers to the line it reads
+    const l = this.fastLine;
+    l.level = level;
+    l.msg = msg;
+    l.client = client;
+    l.src = s;
+    l.at = p;
+    l.end = end;
     this.handleLog(l, isInteresting);
+    l.src = '';
+    l.msg = '';
     return true;
   }
 

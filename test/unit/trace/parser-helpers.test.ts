@@ -50,6 +50,29 @@ describe('wantedFieldsOf with one reused holder', () => {
     }
   });
 
+  it('reads a line left in its block (src, at, end) as the line cut out of it', () => {
+    const r = rng(8);
+    const keys = [...WANTED_FIELDS, 'other'];
+    // values that end a line where the next line would still match: unterminated quotes, a quote
+    // or a space first found on the next line, escapes at the very end
+    const values = ['v', '"q v"', '"unterminated', '"ends in \\', '"x\\"', '', 'a', '"a b" tail', '"'];
+    const holder = wantedFields();
+    for (let i = 0; i < 3000; i++) {
+      const lines: string[] = [];
+      for (let k = 0; k < 3; k++) {
+        let s = '';
+        for (let j = 0; j < Math.floor(r() * 5); j++) s += `${s ? ' ' : ''}${keys[Math.floor(r() * keys.length)]}=${values[Math.floor(r() * values.length)]}`;
+        lines.push(s);
+      }
+      const block = lines.join('\n');
+      for (let k = 0, at = 0; k < lines.length; at += (lines[k] as string).length + 1, k++) {
+        const cut = lines[k] as string;
+        const want = { ...parseLogfmt(cut, 0, Object.create(null), WANTED_FIELDS) };
+        expect(only(wantedFieldsOf({ ...line(block), at, end: at + cut.length }, holder)), JSON.stringify(block)).toEqual(want);
+      }
+    }
+  });
+
   it('returns pre-parsed fields (JSON lines) as they are', () => {
     const pre = { url: 'u' };
     expect(wantedFieldsOf({ ...line('host=h'), pre }, wantedFields())).toBe(pre);
