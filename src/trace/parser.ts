@@ -1432,7 +1432,7 @@ export class TraceParser {
 }
 
 /** Groups beyond the newest WINDOW become documents (memory stays flat on huge logs). */
-const WINDOW = 400;
+export const WINDOW = 400;
 /** How far apart (in groups created) the two halves of a transfer-mode pull may be. */
 const JOIN_REACH = 8;
 

@@ -15,7 +15,7 @@
  * them one after the other on a string, which is how the tests check the stitching.
  */
 import { createHash } from 'node:crypto';
-import { TraceParser, type TraceParserOptions } from './parser.js';
+import { TraceParser, WINDOW, type TraceParserOptions } from './parser.js';
 import type { TraceDoc } from './schema.js';
 
 /** The parser state after a line, as a short hash (see TraceParser.stateKey). */
@@ -33,7 +33,7 @@ export interface Checkpoint {
 }
 
 export interface CheckpointPlan {
-  /** groups B must have created before its first checkpoint (more than the parser's window of 400) */
+  /** groups B must have created before its first checkpoint (more than the parser's WINDOW) */
   warmupGroups: number;
   /** how many checkpoints B records */
   count: number;
@@ -41,7 +41,7 @@ export interface CheckpointPlan {
   spacing: number;
 }
 
-export const DEFAULT_PLAN: CheckpointPlan = { warmupGroups: 440, count: 6, spacing: 2000 };
+export const DEFAULT_PLAN: CheckpointPlan = { warmupGroups: WINDOW + 40, count: 6, spacing: 2000 };
 
 /** B's side: records checkpoints once the parser has created `plan.warmupGroups` groups. */
 export class CheckpointRecorder {
