@@ -208,7 +208,7 @@ export class SegmentWorker {
     const registered = (globalThis as Record<symbol, unknown>)[WORKER_ENTRY];
     const script = typeof registered === 'string' ? new URL(registered) : new URL('./parse-worker.js', import.meta.url);
     try {
-      // a young generation of 2 MiB, as the main thread's (boundGarbage): the default is 16 MiB
+      // a young generation of 2 MiB, as the main thread's next to a worker (sizeGarbage in parse.ts): the default is 16 MiB
       this.worker = new Worker(script, { workerData: job, stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
     } catch (e) {
       this.cleanup();

@@ -57,33 +57,40 @@ function bigInput(file: string): boolean {
 }
 
 /**
- * Bounds the garbage V8 keeps around, for the rest of the process (the flags are process-wide:
- * only the CLI on big inputs sets them). Parsing a big log allocates ~9 bytes per input byte, and
- * pull groups live across many lines, so by default:
- *  - the young generation doubles to two 16 MiB semi-spaces (it grows once enough has survived
- *    scavenges), and those 32 MiB stay resident;
+ * Sizes the garbage V8 keeps around, for the rest of the process (the flags are process-wide:
+ * only the CLI on big inputs sets them). Parsing a big log allocates ~7 bytes per input byte, and
+ * a pull group lives until WINDOW (400) later groups have started: ~10,000 lines, ~15 MB of
+ * allocation. V8's defaults serve that badly:
+ *  - the young generation starts at two 1 MiB semi-spaces and doubles only once enough has
+ *    survived scavenges: while it is small, nearly every pull group survives two scavenges and
+ *    is copied into the old generation, and the collector's time goes into that (a third of the
+ *    CPU at 1 MiB);
  *  - the old generation may grow to ~4× what survived the last full collection before the next
  *    one (45–55 MiB of dead pull groups here; more in the single-file build, whose bundled
- *    dependencies make the live heap larger);
- *  - the 1 MiB read buffers they kept alive wait for that collection too.
- * Peak RSS was 150 MiB on a 256 MB log (190 MiB for dist/mirror-doctor.mjs). Growth factor 1 keeps
- * the young generation at its initial two 1 MiB semi-spaces, and growing percent 50 starts a full
- * collection when the old generation reaches 1.5× (at least +8 MiB) its live size. Measured on the
- * 256 MB log: ~105 MiB peak for both builds, and the same on 1 GB; it costs more scavenges and full
- * collections (see docs/benchmarks.md § trace-parser for the CPU). `--max-semi-space-size` cannot
- * change after V8 has started (and `node dist/mirror-doctor.mjs` has no command-line flags), but
- * both of these are read whenever V8 resizes a space. V8 clamps the growth factor to ≥ 2 whenever
- * it sets up a heap (Heap::ConfigureHeap): at start, before this runs, and for each worker thread's
- * isolate, after which runParse sets it again.
+ *    dependencies make the live heap larger).
+ * So on one thread the young generation goes straight to two 32 MiB semi-spaces (growth factor
+ * 32: one step; then factor 1, so that it never grows past them): a pull group mostly dies
+ * before its first scavenge. Growing percent 50 starts a full collection when the old generation
+ * reaches 1.5× (at least +8 MiB) its live size. Measured on the 256 MB log (docs/benchmarks.md
+ * § trace-parser): ~0.8× the CPU of 1 MiB semi-spaces, for a peak RSS of ~115 MiB instead of ~80.
+ * With a worker thread (parse-split.ts) both threads keep 1 MiB semi-spaces (factor 1): two
+ * heaps with large young generations would pass the 150 MB the parse is allowed.
+ * `--max-semi-space-size` cannot change after V8 has started (and `node dist/mirror-doctor.mjs`
+ * has no command-line flags), but both of these flags are read whenever V8 resizes a space. V8
+ * clamps the growth factor to ≥ 2 whenever it sets up a heap (Heap::ConfigureHeap): at start,
+ * before this runs, and for each worker thread's isolate, after which runParse sets it again.
  */
-function boundGarbage(): void {
+function sizeGarbage(young: 'grow' | 'keep'): void {
   try {
-    setFlagsFromString('--semi-space-growth-factor=1');
+    setFlagsFromString(`--semi-space-growth-factor=${young === 'grow' ? YOUNG_MIB : 1}`);
     setFlagsFromString('--heap-growing-percent=50');
   } catch {
     /* an engine without these flags: default sizing */
   }
 }
+
+/** The semi-space size (MiB) the young generation of a one-thread parse of a big input grows to. */
+const YOUNG_MIB = 32;
 
 /** The size of this thread's young generation (V8's new space), in MiB. */
 function youngGenerationMiB(): number {
@@ -95,7 +102,6 @@ function youngGenerationMiB(): number {
 export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo = STDOUT_IO): Promise<number> {
   if (!file) throw new UsageError('parse needs a file, or - for standard input', 'e.g. mirror-doctor parse ctr-output.txt');
   const bounded = io === STDOUT_IO && bigInput(file);
-  if (bounded) boundGarbage();
   let parser = createTraceParser({ ref: opts.ref ?? null });
   let lines = 0;
   let recognised = false;
@@ -132,13 +138,14 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
     }
     sink.flush();
   };
-  // a big file with --json and MIRROR_DOCTOR_PARSE_THREADS=2: its second half is parsed on a
-  // worker thread at the same time (parse-split.ts)
   const split = opts.json && io === STDOUT_IO ? planSplit(file) : null;
   const worker = split ? SegmentWorker.start(file, split.start, opts.ref ?? null) : null;
+  // see sizeGarbage: a large young generation on one thread, small ones next to a worker
+  let growing = bounded && !worker;
+  if (bounded) sizeGarbage(growing ? 'grow' : 'keep');
   // setting up the worker's V8 heap puts the young generation's growth factor (a process-wide
   // flag) back to its minimum of 2: this thread's young generation would then grow to 32 MiB
-  if (bounded && worker) void worker.online.then(boundGarbage);
+  if (bounded && worker) void worker.online.then(() => sizeGarbage('keep'));
   let matcher: CheckpointMatcher | null = null;
   const feed = async (range: LogSourceOptions) => {
     for await (const blocks of readLogBlocks(file, { ...range, ...(io.stdin ? { stdin: io.stdin as never } : {}) }, () => parser.lines)) {
@@ -147,6 +154,12 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
         if (parser.isStopped) break;
       }
       lines = parser.lines;
+      // the young generation has grown (in one step) to its size: it grows no further
+      if (growing && youngGenerationMiB() >= YOUNG_MIB) {
+        sizeGarbage('keep');
+        growing = false;
+        mark('parse: young generation grown', { line: parser.lines, youngMiB: youngGenerationMiB() });
+      }
       await settle();
       {
         const ds = parser.drain();
@@ -172,7 +185,7 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
         if (checkpoints && checkpoints.length > 0) matcher = new CheckpointMatcher(parser, checkpoints);
         else void worker.stop();
         await feed({ start: split.start });
-        // with the young generation's size: it stays small only if boundGarbage held (see above)
+        // with the young generation's size: it stays small only if sizeGarbage('keep') held (see above)
         mark(matcher?.matched ? 'parse: handed over' : 'parse: no hand-over', { line: parser.lines, youngMiB: youngGenerationMiB() });
       }
       if (worker && matcher?.matched) {
@@ -203,6 +216,7 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
     }
   }
   const docs = [...parser.drain(), ...parser.end()];
+  if (bounded) mark('parse: input ended', { line: parser.lines, youngMiB: youngGenerationMiB() });
   if (opts.json) {
     emitJson(docs);
     io.stdout(jsonCount === 0 ? '[]\n' : '\n]\n');

@@ -66,12 +66,17 @@ describe('parse on two threads', () => {
   for (const [name, cli] of Object.entries(BUILDS)) {
     it(`${name}: the same bytes and exit code as on one thread, and no file left behind`, async () => {
       const one = await parse(cli, '1', tmp);
-      expect(events('1')).not.toContain('parse: at the cut');
+      const alone = timeline('1');
+      expect(alone.map((e) => e.event)).not.toContain('parse: at the cut');
+      // on one thread the young generation went to two 32 MiB semi-spaces and no further
+      // (src/cli/parse.ts, sizeGarbage): pull groups die young instead of being copied to old space
+      expect(alone.find((e) => e.event === 'parse: young generation grown')?.youngMiB).toBe(32);
+      expect(alone.find((e) => e.event === 'parse: input ended')?.youngMiB).toBe(32);
       const two = await parse(cli, '2', tmp);
       // the worker's documents were used (not a fall-back to one thread)
       const over = timeline('2').find((e) => e.event === 'parse: handed over');
       expect(over).toBeDefined();
-      // this thread's young generation stayed small: the worker's start undid boundGarbage's
+      // this thread's young generation stayed small: the worker's start undid sizeGarbage's
       // setting, which is applied again (without that, it grows to 32 MiB on this log)
       expect(over?.youngMiB).toBeGreaterThan(0);
       expect(over?.youngMiB).toBeLessThanOrEqual(16);
