@@ -158,15 +158,40 @@ export function redactJson<T>(value: T): T {
   return walk(value, 0) as T;
 }
 
+// keys whose string value redactJson replaces outright
+const SECRET_KEY = /^(authorization|proxy-authorization|cookie|set-cookie|password|token|access_token|refresh_token|secret)$/i;
+
 function walk(v: unknown, depth: number): unknown {
   if (typeof v === 'string') return redact(v);
   if (depth > 64 || v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-    out[k] = /^(authorization|proxy-authorization|cookie|set-cookie|password|token|access_token|refresh_token|secret)$/i.test(k) && typeof x === 'string' ? REDACTED : walk(x, depth + 1);
+    out[k] = SECRET_KEY.test(k) && typeof x === 'string' ? REDACTED : walk(x, depth + 1);
   }
   return out;
+}
+
+/**
+ * False when `redactJson(value)` is a copy equal to `value` for a plain JSON value (strings,
+ * numbers, booleans, null, arrays and plain objects): no string of it is changed by `redact()`
+ * and no key of it has its string value replaced. Then `JSON.stringify(redactJson(value))` is
+ * `JSON.stringify(value)`: the same keys in the same order (`Object.entries` and JSON.stringify
+ * both take the own enumerable string keys, in one order), the same values. True otherwise.
+ */
+export function redactJsonChanges(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return redact(v) !== v;
+  if (depth > 64 || v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) {
+    for (const x of v) if (redactJsonChanges(x, depth + 1)) return true;
+    return false;
+  }
+  for (const k in v as Record<string, unknown>) {
+    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+    const x = (v as Record<string, unknown>)[k];
+    if (SECRET_KEY.test(k) ? typeof x === 'string' || redactJsonChanges(x, depth + 1) : redactJsonChanges(x, depth + 1)) return true;
+  }
+  return false;
 }
 
 /** Serialises `value` as JSON with every string redacted, then redacts the text once more. */

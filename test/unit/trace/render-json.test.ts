@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { redactedJsonText } from '../../../src/report/redact.js';
+import { redactedJsonText, redactJson, redactJsonChanges } from '../../../src/report/redact.js';
 import { parseTraceText, type TraceDoc } from '../../../src/trace/index.js';
 import { traceDocJson } from '../../../src/trace/render-json.js';
 import { rng } from '../../helpers/rng.js';
@@ -33,6 +33,9 @@ const NASTY = [
   'Basic realm="lab"',
   '',
 ];
+
+// words that pass a gate of redact() but are no secret
+const HARMLESS_WORDS = ['may require authorization: authorization failed', 'Basic realm="lab"', 'Bearer realm="https://auth.example/token",service="registry"', 'mirror@sha256:abc', 'a -p flag'];
 
 describe('traceDocJson', () => {
   const files = logs(LAB).filter((f) => existsSync(f));
@@ -62,5 +65,67 @@ describe('traceDocJson', () => {
         expect(traceDocJson(m)).toBe(redactedJsonText(m, 0));
       }
     }
+  });
+
+
+  // such words send a document down the path without the deep copy (redactJsonChanges is false),
+  // and it must still come out as redactedJsonText's
+  it('equals redactedJsonText(doc, 0) when strings only look like secrets', () => {
+    const r = rng(11);
+    const docs = files.slice(0, 60).flatMap((f) => parseTraceText(readFileSync(f, 'utf8')));
+    const mutate = (v: unknown): unknown => {
+      if (typeof v === 'string') return r() < 0.2 ? HARMLESS_WORDS[Math.floor(r() * HARMLESS_WORDS.length)] : v;
+      if (Array.isArray(v)) return v.map(mutate);
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mutate(x)]));
+      return v;
+    };
+    let unchanged = 0;
+    for (const d of docs) {
+      const m = mutate(d) as TraceDoc;
+      if (!redactJsonChanges(m)) unchanged++;
+      expect(traceDocJson(m)).toBe(redactedJsonText(m, 0));
+    }
+    // the path this is about was taken
+    expect(unchanged).toBeGreaterThan(docs.length / 2);
+  });
+
+  it('a key whose value redactJson replaces outright counts as a change', () => {
+    const d = parseTraceText(readFileSync(files[0] as string, 'utf8'))[0] as TraceDoc;
+    for (const k of ['token', 'Authorization', 'password', 'set-cookie']) {
+      const m = { ...d, extra: { [k]: 'plain' } } as unknown as TraceDoc;
+      expect(redactJsonChanges(m), k).toBe(true);
+      expect(traceDocJson(m), k).toBe(redactedJsonText(m, 0));
+      expect(traceDocJson(m), k).not.toContain('plain');
+    }
+    // not a string: its strings are looked at instead
+    expect(redactJsonChanges({ token: { a: 'plain' } })).toBe(false);
+    expect(redactJsonChanges({ token: { a: 'Bearer abcdef123' } })).toBe(true);
+  });
+});
+
+describe('redactJsonChanges', () => {
+  it('is false only when redactJson gives the same JSON text, on hostile and harmless values', () => {
+    const r = rng(23);
+    const words = [...NASTY, ...HARMLESS_WORDS, 'plain', 'https://registry.example/v2/'];
+    const value = (depth: number): unknown => {
+      const x = r();
+      if (depth > 3 || x < 0.4) return words[Math.floor(r() * words.length)];
+      if (x < 0.5) return Math.floor(r() * 100);
+      if (x < 0.55) return null;
+      if (x < 0.75) return Array.from({ length: Math.floor(r() * 4) }, () => value(depth + 1));
+      const keys = ['url', 'error', 'token', 'Cookie', 'challenge', 'a', '0', '2'];
+      return Object.fromEntries(Array.from({ length: Math.floor(r() * 4) }, () => [keys[Math.floor(r() * keys.length)] as string, value(depth + 1)]));
+    };
+    let same = 0;
+    for (let i = 0; i < 5000; i++) {
+      const v = value(0);
+      const changes = redactJsonChanges(v);
+      const equal = JSON.stringify(redactJson(v)) === JSON.stringify(v);
+      if (!changes) {
+        expect(equal, JSON.stringify(v)).toBe(true);
+        same++;
+      } else expect(equal, JSON.stringify(v)).toBe(false);
+    }
+    expect(same).toBeGreaterThan(500);
   });
 });
