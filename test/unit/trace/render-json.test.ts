@@ -67,7 +67,6 @@ describe('traceDocJson', () => {
     }
   });
 
-
   // such words send a document down the path without the deep copy (redactJsonChanges is false),
   // and it must still come out as redactedJsonText's
   it('equals redactedJsonText(doc, 0) when strings only look like secrets', () => {
