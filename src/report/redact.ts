@@ -153,7 +153,13 @@ function quoteLike(v: string, closing = false): string {
   return m ? (m[1] as string) : '';
 }
 
-/** Deep-copies `value` with every string passed through `redact()`. */
+/**
+ * `value` with every string passed through `redact()`, and the string value of a secret-named key
+ * (SECRET_KEY) replaced: `value` itself when that changes nothing in it, else a copy in which
+ * whatever did not change is shared with `value` (callers serialise it or copy it again; none
+ * mutates it). Objects other than arrays and plain objects (a Date, a class instance) are always
+ * copied as plain objects of their own enumerable properties.
+ */
 export function redactJson<T>(value: T): T {
   return walk(value, 0) as T;
 }
@@ -164,34 +170,43 @@ const SECRET_KEY = /^(authorization|proxy-authorization|cookie|set-cookie|passwo
 function walk(v: unknown, depth: number): unknown {
   if (typeof v === 'string') return redact(v);
   if (depth > 64 || v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-    out[k] = SECRET_KEY.test(k) && typeof x === 'string' ? REDACTED : walk(x, depth + 1);
+  if (Array.isArray(v)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      const y = walk(x, depth + 1);
+      if (out === null && y !== x) out = v.slice(0, i);
+      if (out !== null) out.push(y);
+    }
+    return out ?? v;
   }
-  return out;
+  const o = v as Record<string, unknown>;
+  const proto: unknown = Object.getPrototypeOf(o);
+  let out: Record<string, unknown> | null = proto === Object.prototype || proto === null ? null : {};
+  // the own enumerable string keys, in Object.entries' order, without an array of pairs per object
+  for (const k in o) {
+    if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+    const x = o[k];
+    const y = SECRET_KEY.test(k) && typeof x === 'string' ? REDACTED : walk(x, depth + 1);
+    if (out === null && y !== x) {
+      // the first change: the copy takes the keys before it as they are
+      out = {};
+      for (const j in o) {
+        if (j === k) break;
+        if (Object.prototype.hasOwnProperty.call(o, j)) out[j] = o[j];
+      }
+    }
+    if (out !== null) out[k] = y;
+  }
+  return out ?? v;
 }
 
 /**
- * False when `redactJson(value)` is a copy equal to `value` for a plain JSON value (strings,
- * numbers, booleans, null, arrays and plain objects): no string of it is changed by `redact()`
- * and no key of it has its string value replaced. Then `JSON.stringify(redactJson(value))` is
- * `JSON.stringify(value)`: the same keys in the same order (`Object.entries` and JSON.stringify
- * both take the own enumerable string keys, in one order), the same values. True otherwise.
+ * Whether `redactJson(value)` is not `value` itself: some string of it changes, or a key's string
+ * value is replaced. When false, `JSON.stringify(redactJson(value))` is `JSON.stringify(value)`.
  */
-export function redactJsonChanges(v: unknown, depth = 0): boolean {
-  if (typeof v === 'string') return redact(v) !== v;
-  if (depth > 64 || v === null || typeof v !== 'object') return false;
-  if (Array.isArray(v)) {
-    for (const x of v) if (redactJsonChanges(x, depth + 1)) return true;
-    return false;
-  }
-  for (const k in v as Record<string, unknown>) {
-    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
-    const x = (v as Record<string, unknown>)[k];
-    if (SECRET_KEY.test(k) ? typeof x === 'string' || redactJsonChanges(x, depth + 1) : redactJsonChanges(x, depth + 1)) return true;
-  }
-  return false;
+export function redactJsonChanges(v: unknown): boolean {
+  return redactJson(v) !== v;
 }
 
 /** Serialises `value` as JSON with every string redacted, then redacts the text once more. */

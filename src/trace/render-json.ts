@@ -11,12 +11,12 @@
  * answer. That also covers a key whose value `redactJson` replaces outright (`"token":…`,
  * `"authorization":…`): its name in the text passes a gate. Otherwise (about one document in six
  * of the benchmark log, for an error that says "authorization" or a `Basic realm=…` challenge)
- * the text is redacted as `redactedJsonText` would, without its deep copy when that copy would
- * equal the document (`redactJsonChanges`).
+ * the text is redacted as `redactedJsonText` would, without a second serialisation when
+ * `redactJson` changes nothing (it then returns the document itself).
  * Equality is checked by test/unit/trace/render-json.test.ts on every fixture and on documents
  * full of secrets.
  */
-import { jsonMayHoldSecret, redact, redactedJsonText, redactJsonChanges } from '../report/redact.js';
+import { jsonMayHoldSecret, redact, redactJson } from '../report/redact.js';
 import type { TraceDoc } from './schema.js';
 
 /** `redactedJsonText(d, 0)` for a TraceDoc, faster. */
@@ -25,7 +25,7 @@ export function traceDocJson(d: TraceDoc): string {
   if (!jsonMayHoldSecret(plain)) return plain;
   // redactedJsonText is redact(JSON.stringify(redactJson(d))); when redactJson changes nothing
   // (a word like "authorization" in an error, a `Basic realm=…` challenge: most documents here),
-  // its JSON text is `plain`, and no deep copy nor second serialisation is needed
-  if (!redactJsonChanges(d)) return redact(plain);
-  return redactedJsonText(d, 0);
+  // it returns `d` itself, whose JSON text is `plain`
+  const safe = redactJson(d);
+  return redact(safe === d ? plain : JSON.stringify(safe));
 }
