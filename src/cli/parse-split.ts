@@ -5,9 +5,10 @@
  * worker writes its documents to a temporary file, which the main thread copies out after its own.
  *
  * Opt-in (MIRROR_DOCTOR_PARSE_THREADS=2), for a regular, uncompressed file of 16 MiB or more on a
- * machine with two CPUs or more. Measured on the 2-CPU machine of docs/benchmarks.md it is ~1.2×
- * faster (two busy threads there get ~1.5× the work of one done) for ~25% more CPU, and needs
- * ~135 MiB instead of ~80 MiB; the single-file build, whose two heaps each hold the whole bundle,
+ * machine with two CPUs or more. Measured on the 2-CPU machine of docs/benchmarks.md (where two
+ * busy threads get ~1.4× the work of one done) it is no faster than the one-thread parse, whose
+ * young generation is large (sizeGarbage in parse.ts), for ~50% more CPU; it needs ~140 MiB
+ * instead of ~115 MiB, and the single-file build, whose two heaps each hold the whole bundle,
  * ~150 MiB, over the 150 MB that parse promises by default: hence not the default.
  */
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';

@@ -218,9 +218,10 @@ async function recordCriConcurrent(daemon: DaemonState, scenario: Scenario, dir:
   mkdirSync(dir, { recursive: true });
   const images = [kubeletImageName(scenario.ref), MISSING_IMAGE];
   const client = new CriClient(daemon.address);
-  let at = logOffset(daemon.log);
-  let started = Date.now();
-  let results: { image: string; imageRef: string | null; error: { code: string; message: string } | null }[] = [];
+  // set when both pulls start together
+  let at: number;
+  let started: number;
+  let results: { image: string; imageRef: string | null; error: { code: string; message: string } | null }[];
   const pull = async (image: string) => {
     try {
       return { image, imageRef: await client.pullImage(image, 90_000), error: null };
