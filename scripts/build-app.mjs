@@ -12,8 +12,7 @@ const outdir = join(repo, 'dist', 'app');
 rmSync(outdir, { recursive: true, force: true });
 await build({
   ...common,
-  // parse-worker: the worker thread's script (parse-split.ts finds it beside its own chunk)
-  entryPoints: [join(repo, 'src', 'cli', 'main.ts'), join(repo, 'src', 'cli', 'parse-worker.ts')],
+  entryPoints: [join(repo, 'src', 'cli', 'main.ts')],
   outdir,
   splitting: true,
   chunkNames: '[name]-[hash]',

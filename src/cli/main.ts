@@ -65,9 +65,6 @@ containerd 1.6, 1.7 and 2.x (local and transfer mode), containerd daemon logs as
 journalctl prefixes (short, short-iso), journalctl -o json, and k3s/RKE2 containerd.log.
 Secrets (Authorization, cookies, tokens, passwords, user:pass@) are redacted; bodies are never shown.
 Exit codes: 0 parsed, 1 a pull in the input failed, 2 unusable input.
-MIRROR_DOCTOR_PARSE_THREADS=2 parses a big file (16 MiB or more, --json) on two threads: the same
-output for ~50% more CPU and more memory (~140 MiB instead of ~115); faster only where two CPUs
-truly run at once (on the 2-vCPU benchmark machine it is not).
 
 Examples:
   ctr --debug images pull --hosts-dir /etc/containerd/certs.d --http-dump docker.io/library/nginx:1.27 2>&1 | mirror-doctor parse -

@@ -2,15 +2,14 @@
  * `mirror-doctor parse <file|-> [--json] [--ref REF]`: turns ctr output and containerd daemon logs
  * into one evidence document per pull. All output passes through `redact()`.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
-import { LogSourceError, readLogBlocks, type LogSourceOptions } from '../probe/log-source.js';
+import { LogSourceError, readLogBlocks } from '../probe/log-source.js';
 import { mark } from '../probe/timeline.js';
 import { redact } from '../report/redact.js';
-import { createTraceParser, renderTraceText, type TraceDoc } from '../trace/index.js';
-import { traceDocJson } from '../trace/render-json.js';
-import { CheckpointMatcher } from '../trace/segments.js';
-import { planSplit, SegmentWorker } from './parse-split.js';
+import { createTraceParser, type TraceDoc } from '../trace/index.js';
+import { traceDocJson } from '../report/trace-json.js';
+import { renderTraceText } from '../report/trace-text.js';
 import { UsageError } from './usage-error.js';
 
 export interface ParseCliOptions {
@@ -57,28 +56,10 @@ function bigInput(file: string): boolean {
 }
 
 /**
- * Sizes the garbage V8 keeps around, for the rest of the process (the flags are process-wide:
- * only the CLI on big inputs sets them). Parsing a big log allocates ~7 bytes per input byte, and
- * a pull group lives until WINDOW (400) later groups have started: ~10,000 lines, ~15 MB of
- * allocation. V8's defaults serve that badly:
- *  - the young generation starts at two 1 MiB semi-spaces and doubles only once enough has
- *    survived scavenges: while it is small, nearly every pull group survives two scavenges and
- *    is copied into the old generation, and the collector's time goes into that (a third of the
- *    CPU at 1 MiB);
- *  - the old generation may grow to ~4× what survived the last full collection before the next
- *    one (45–55 MiB of dead pull groups here; more in the single-file build, whose bundled
- *    dependencies make the live heap larger).
- * So on one thread the young generation goes straight to two 32 MiB semi-spaces (growth factor
- * 32: one step; then factor 1, so that it never grows past them): a pull group mostly dies
- * before its first scavenge. Growing percent 50 starts a full collection when the old generation
- * reaches 1.5× (at least +8 MiB) its live size. Measured on the 256 MB log (docs/benchmarks.md
- * § trace-parser): ~0.8× the CPU of 1 MiB semi-spaces, for a peak RSS of ~115 MiB instead of ~80.
- * With a worker thread (parse-split.ts) both threads keep 1 MiB semi-spaces (factor 1): two
- * heaps with large young generations would pass the 150 MB the parse is allowed.
- * `--max-semi-space-size` cannot change after V8 has started (and `node dist/mirror-doctor.mjs`
- * has no command-line flags), but both of these flags are read whenever V8 resizes a space. V8
- * clamps the growth factor to ≥ 2 whenever it sets up a heap (Heap::ConfigureHeap): at start,
- * before this runs, and for each worker thread's isolate, after which runParse sets it again.
+ * V8's young generation for a big input: pull groups live for ~15 MB of allocation, so it goes
+ * to two YOUNG_MIB semi-spaces in one step (`grow`) and then stays there (`keep`), and a full
+ * collection starts at 1.5x the live old generation. Measured in docs/benchmarks.md; the flags are
+ * process-wide and read whenever V8 resizes a space.
  */
 function sizeGarbage(young: 'grow' | 'keep'): void {
   try {
@@ -89,10 +70,10 @@ function sizeGarbage(young: 'grow' | 'keep'): void {
   }
 }
 
-/** The semi-space size (MiB) the young generation of a one-thread parse of a big input grows to. */
+/** The semi-space size (MiB) the young generation of a parse of a big input grows to. */
 const YOUNG_MIB = 32;
 
-/** The size of this thread's young generation (V8's new space), in MiB. */
+/** The size of V8's young generation (new space), in MiB. */
 function youngGenerationMiB(): number {
   const s = getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');
   return s ? Math.round(s.space_size / 2 ** 20) : -1;
@@ -102,9 +83,7 @@ function youngGenerationMiB(): number {
 export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo = STDOUT_IO): Promise<number> {
   if (!file) throw new UsageError('parse needs a file, or - for standard input', 'e.g. mirror-doctor parse ctr-output.txt');
   const bounded = io === STDOUT_IO && bigInput(file);
-  let parser = createTraceParser({ ref: opts.ref ?? null });
-  let lines = 0;
-  let recognised = false;
+  const parser = createTraceParser({ ref: opts.ref ?? null });
   // documents of long-finished pulls are drained while reading (flat memory on huge logs); the
   // JSON array is written incrementally, the text after the input ended
   let textCount = 0;
@@ -120,40 +99,22 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
     saturated = false;
   };
   // one compact document per line inside the array (`[`, `{…},`, …, `]`): the same JSON value as
-  // the indented form, a fifth less text to redact and write, and a line per pull for grep/jq.
-  // Each document is encoded straight into a Buffer of about 128 KiB, written when full: far fewer
-  // writes than one per document, and no long string to assemble and encode per write
+  // the indented form, a fifth less text, and a line per pull for grep/jq; encoded straight into
+  // Buffers of ~128 KiB (far fewer writes than one per document)
   const sink = new Utf8Chunks(write);
-  // documents printed already, by a parse that a second one (see below) repeats
-  let skip = 0;
   const emitJson = (ds: TraceDoc[]) => {
     for (const d of ds) {
-      if (skip > 0) {
-        skip--;
-        continue;
-      }
       if (d.result === 'failure') failed = true;
       sink.add(jsonCount++ === 0 ? '[\n' : ',\n');
       sink.add(traceDocJson(d));
     }
     sink.flush();
   };
-  const split = opts.json && io === STDOUT_IO ? planSplit(file) : null;
-  const worker = split ? SegmentWorker.start(file, split.start, opts.ref ?? null) : null;
-  // see sizeGarbage: a large young generation on one thread, small ones next to a worker
-  let growing = bounded && !worker;
-  if (bounded) sizeGarbage(growing ? 'grow' : 'keep');
-  // setting up the worker's V8 heap puts the young generation's growth factor (a process-wide
-  // flag) back to its minimum of 2: this thread's young generation would then grow to 32 MiB
-  if (bounded && worker) void worker.online.then(() => sizeGarbage('keep'));
-  let matcher: CheckpointMatcher | null = null;
-  const feed = async (range: LogSourceOptions) => {
-    for await (const blocks of readLogBlocks(file, { ...range, ...(io.stdin ? { stdin: io.stdin as never } : {}) }, () => parser.lines)) {
-      for (const block of blocks) {
-        parser.feedText(block);
-        if (parser.isStopped) break;
-      }
-      lines = parser.lines;
+  let growing = bounded;
+  if (bounded) sizeGarbage('grow');
+  try {
+    for await (const blocks of readLogBlocks(file, io.stdin ? { stdin: io.stdin as never } : {}, () => parser.lines)) {
+      for (const block of blocks) parser.feedText(block);
       // the young generation has grown (in one step) to its size: it grows no further
       if (growing && youngGenerationMiB() >= YOUNG_MIB) {
         sizeGarbage('keep');
@@ -161,59 +122,17 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
         mark('parse: young generation grown', { line: parser.lines, youngMiB: youngGenerationMiB() });
       }
       await settle();
-      {
-        const ds = parser.drain();
-        if (opts.json) emitJson(ds);
-        else if (ds.length) {
-          write(renderTraceText(ds, textCount));
-          textCount += ds.length;
-          if (ds.some((d) => d.result === 'failure')) failed = true;
-        }
+      const ds = parser.drain();
+      if (opts.json) emitJson(ds);
+      else if (ds.length) {
+        write(renderTraceText(ds, textCount));
+        textCount += ds.length;
+        if (ds.some((d) => d.result === 'failure')) failed = true;
       }
-      if (parser.isStopped) break;
-      // no checkpoint left to meet the worker at: its work is of no use
-      if (matcher?.exhausted && worker) void worker.stop();
     }
-  };
-  try {
-    try {
-      if (!split || !worker) await feed({});
-      else {
-        await feed({ end: split.start });
-        const checkpoints = await worker.checkpoints;
-        mark('parse: at the cut', { line: parser.lines, checkpoints: checkpoints?.length ?? null });
-        if (checkpoints && checkpoints.length > 0) matcher = new CheckpointMatcher(parser, checkpoints);
-        else void worker.stop();
-        await feed({ start: split.start });
-        // with the young generation's size: it stays small only if sizeGarbage('keep') held (see above)
-        mark(matcher?.matched ? 'parse: handed over' : 'parse: no hand-over', { line: parser.lines, youngMiB: youngGenerationMiB() });
-      }
-      if (worker && matcher?.matched) {
-        // this thread's documents up to the checkpoint, then the worker's from there on
-        const done = await worker.done;
-        const offset = done?.offsets[matcher.matched.line];
-        if (done && offset !== undefined) {
-          if (done.lastFailed >= matcher.matched.docs) failed = true;
-          const wrote = await copyTail(worker.out, offset, jsonCount === 0, write, settle);
-          io.stdout(jsonCount === 0 && !wrote ? '[]\n' : '\n]\n');
-          return failed ? 1 : 0;
-        }
-        // the worker died after the hand-over (out of memory, disk full, …): parse again here,
-        // from the start, and print what follows the documents already printed
-        skip = jsonCount;
-        matcher = null;
-        parser = createTraceParser({ ref: opts.ref ?? null });
-        await feed({});
-      }
-    } catch (e) {
-      if (e instanceof LogSourceError) throw new UsageError(redact(e.message), e.hint);
-      throw e;
-    }
-  } finally {
-    if (worker) {
-      if (matcher?.matched) worker.cleanup();
-      else await worker.stop();
-    }
+  } catch (e) {
+    if (e instanceof LogSourceError) throw new UsageError(redact(e.message), e.hint);
+    throw e;
   }
   const docs = [...parser.drain(), ...parser.end()];
   if (bounded) mark('parse: input ended', { line: parser.lines, youngMiB: youngGenerationMiB() });
@@ -222,49 +141,19 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
     io.stdout(jsonCount === 0 ? '[]\n' : '\n]\n');
     return failed ? 1 : 0;
   }
+  const lines = parser.lines;
   const facts = parser.daemonFacts();
-  recognised = docs.length + textCount > 0 || facts.pluginErrors.length > 0 || facts.criConfigPath !== null;
-  {
-    let text = docs.length === 0 && textCount > 0 ? '' : renderTraceText(docs, textCount);
-    if (docs.length + textCount === 0 && recognised) {
-      const extra: string[] = [];
-      for (const e of facts.pluginErrors) extra.push(`! plugin ${e.plugin} failed to load: ${e.error}`);
-      if (facts.criConfigPath !== null) extra.push(`· CRI registry config_path: ${facts.criConfigPath || '(empty)'}`);
-      text += extra.join('\n') + '\n';
-    }
-    if (docs.length + textCount === 0 && lines > 0 && !recognised && opts.ref) text = redact(`No pull of ${opts.ref} found in ${lines} lines.\n`);
-    io.stdout(redact(text));
+  const recognised = docs.length + textCount > 0 || facts.pluginErrors.length > 0 || facts.criConfigPath !== null;
+  let text = docs.length === 0 && textCount > 0 ? '' : renderTraceText(docs, textCount);
+  if (docs.length + textCount === 0 && recognised) {
+    const extra: string[] = [];
+    for (const e of facts.pluginErrors) extra.push(`! plugin ${e.plugin} failed to load: ${e.error}`);
+    if (facts.criConfigPath !== null) extra.push(`· CRI registry config_path: ${facts.criConfigPath || '(empty)'}`);
+    text += extra.join('\n') + '\n';
   }
+  if (docs.length + textCount === 0 && lines > 0 && !recognised && opts.ref) text = redact(`No pull of ${opts.ref} found in ${lines} lines.\n`);
+  io.stdout(redact(text));
   return failed || docs.some((d) => d.result === 'failure') ? 1 : 0;
-}
-
-/**
- * Writes `file` from byte `from` (documents, each as `,\n` + JSON); when it comes first in the
- * array, its leading `,\n` becomes `[\n`. Returns whether it wrote anything.
- */
-async function copyTail(file: string, from: number, first: boolean, write: (b: Uint8Array) => void, settle: () => Promise<void>): Promise<boolean> {
-  const fd = openSync(file, 'r');
-  try {
-    let pos = from;
-    let wrote = false;
-    for (;;) {
-      const buf = Buffer.allocUnsafeSlow(1 << 20);
-      const n = readSync(fd, buf, 0, buf.length, pos);
-      if (n <= 0) break;
-      let chunk = buf.subarray(0, n);
-      if (!wrote && first) {
-        write(Buffer.from('[\n'));
-        chunk = chunk.subarray(2);
-      }
-      wrote = true;
-      pos += n;
-      write(chunk);
-      await settle();
-    }
-    return wrote;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Collects strings as UTF-8 in Buffers of CHUNK bytes and hands each full one to `write`. */

@@ -11,7 +11,7 @@ import { splitConfigPath } from '../containerd/host-dirs.js';
 import { NodeFileReader } from '../probe/node-files.js';
 import { DEFAULT_ADDRESS } from '../probe/daemon-process.js';
 import { ctrVersions, trace, TraceError, type TraceOptions, type TraceRun } from '../probe/tracer.js';
-import { renderTraceRunText } from '../trace/render-run.js';
+import { renderTraceRunText } from '../report/trace-run-text.js';
 import { redactedJsonText } from '../report/redact.js';
 import { UsageError } from './usage-error.js';
 import { pullTimings, type PullCliOptions } from './pull-options.js';

@@ -9,6 +9,7 @@ import { execa } from 'execa';
 import { TraceParser } from '../trace/parser.js';
 import type { TraceDoc } from '../trace/schema.js';
 import { redact } from '../report/redact.js';
+import { redactTraceDoc } from '../report/redact-trace.js';
 import { comparePaths, type Comparison, type LiveRegistry, type PathName, type PathOutcome } from '../trace/compare-paths.js';
 import { runStreamed } from './ctr-runner.js';
 import { bodyLineSkipper } from './body-lines.js';
@@ -201,7 +202,8 @@ async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', namespac
     },
   });
   onExit?.();
-  let doc = parser.end().at(-1) ?? null;
+  // the edge: what leaves the tracer is redacted
+  let doc = redactDoc(parser.end().at(-1));
   mark(`${path}: parsed`);
   if (run.stoppedBy === 'stall' && doc) {
     const m = markStalled(doc, o.stallMs);
@@ -238,6 +240,10 @@ async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', namespac
     blobNote,
     log,
   };
+}
+
+function redactDoc(d: TraceDoc | undefined): TraceDoc | null {
+  return d ? redactTraceDoc(d) : null;
 }
 
 /** Follows a growing log file from an offset, whole lines only. */
@@ -358,7 +364,7 @@ async function traceCri(o: TraceOptions, hadCriNamespace: boolean, silentHosts: 
   if (follower) {
     await new Promise((r) => setTimeout(r, 50)); // the daemon writes its last lines after answering
     feed(follower.poll());
-    doc = parser.end().at(-1) ?? null;
+    doc = redactDoc(parser.end().at(-1));
     if ((stoppedBy as PathRun['stoppedBy']) === 'stall' && doc) {
       const m = markStalled(doc, o.stallMs);
       doc = m.doc;

@@ -201,14 +201,6 @@ function walk(v: unknown, depth: number): unknown {
   return out ?? v;
 }
 
-/**
- * Whether `redactJson(value)` is not `value` itself: some string of it changes, or a key's string
- * value is replaced. When false, `JSON.stringify(redactJson(value))` is `JSON.stringify(value)`.
- */
-export function redactJsonChanges(v: unknown): boolean {
-  return redactJson(v) !== v;
-}
-
 /** Serialises `value` as JSON with every string redacted, then redacts the text once more. */
 export function redactedJsonText(value: unknown, indent = 2): string {
   return redact(JSON.stringify(redactJson(value), null, indent));

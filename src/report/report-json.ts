@@ -106,7 +106,7 @@ export function traceSkipReason(facts: Facts): string | null {
   return 'not run';
 }
 
-import { pathResult } from '../trace/render-run.js';
+import { pathResult } from './trace-run-text.js';
 
 export { pathResult };
 

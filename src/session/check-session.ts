@@ -11,7 +11,7 @@ import type { PathName } from '../trace/compare-paths.js';
 import type { TraceAttempt } from '../trace/schema.js';
 import type { ChecksOutcome } from '../report/report-json.js';
 import { PATH_TITLES, rootCauseId, summaryText } from '../report/report-json.js';
-import { pathResult } from '../trace/render-run.js';
+import { pathResult } from '../report/trace-run-text.js';
 import { redact } from '../report/redact.js';
 
 /** What the header shows: the node as detected before any pull. */

@@ -49,11 +49,6 @@ export class DumpAssembler {
 
   constructor(private readonly onRequest: (r: DumpRequest) => void) {}
 
-  /** Everything a later line can depend on, as plain data (TraceParser.stateKey). */
-  stateKey(): unknown {
-    return [this.state, this.req, this.resp, this.respDigest, this.respStatus, this.respChallenge, this.respLine, this.respBody, this.pending];
-  }
-
   /**
    * Drops the unanswered requests `isGone` picks (those of a pull that ended: no response to them
    * can follow, and a later pull's response must not be matched to them).
@@ -70,11 +65,6 @@ export class DumpAssembler {
   /** Inside the body of a response that turned out binary (a blob): its lines carry nothing. */
   get inBinaryBody(): boolean {
     return this.state === 'resp-body' && this.resp !== null && this.resp.bodyBinary;
-  }
-
-  /** A binary body line the caller recognised without scanning it (see TraceParser). */
-  skipBodyLine(): void {
-    // nothing to record: bodies are never kept, and their size is not reported
   }
 
   /** Is this INFO message the start of a dump (a request line, possibly glued after a body)? */

@@ -14,7 +14,6 @@ import type { TraceDoc } from './schema.js';
 export { TraceParser, verdictOf, type TraceParserOptions } from './parser.js';
 export { TRACE_SCHEMA, OUTCOMES, validateTraceDoc } from './schema.js';
 export type { TraceDoc, TraceAttempt, Outcome, AttemptKind, PullMode, SourceKind, TraceResult, LineFormat } from './schema.js';
-export { renderTraceText } from './render.js';
 
 export function createTraceParser(opts: TraceParserOptions = {}): TraceParser {
   return new TraceParser(opts);

@@ -31,32 +31,10 @@ export function readValueAt(s: string, i: number, n: number = s.length): string 
     valueEnd = j;
     return s.slice(i, j);
   }
-  // quoted: find the closing quote that is not escaped
-  let k = i + 1;
-  let hasEscape = false;
-  for (;;) {
-    const q = s.indexOf('"', k);
-    if (q < 0 || q >= n) {
-      // unterminated: take the rest of the line
-      const raw = s.slice(i + 1, n);
-      valueEnd = n;
-      return raw.indexOf('\\') >= 0 ? unquoteGo(raw) : raw;
-    }
-    let b = q - 1;
-    let bs = 0;
-    while (b > i && s.charCodeAt(b) === 92 /* \ */) {
-      bs++;
-      b--;
-    }
-    if (bs > 0) hasEscape = true;
-    if ((bs & 1) === 0) {
-      const raw = s.slice(i + 1, q);
-      valueEnd = q + 1;
-      if (!hasEscape && raw.indexOf('\\') < 0) return raw;
-      return unquoteGo(raw);
-    }
-    k = q + 1;
-  }
+  // quoted: up to the closing quote that is not escaped; unterminated: the rest of the line
+  const q = closingQuote(s, i, n);
+  valueEnd = q < 0 ? n : q + 1;
+  return unquoteGo(s.slice(i + 1, q < 0 ? n : q));
 }
 
 /** Undoes Go's strconv.Quote escapes. Invalid escapes are kept literally. `\xNN` maps to U+00NN. */
@@ -157,17 +135,23 @@ export function skipValue(s: string, i: number, n: number = s.length): number {
     const j = s.indexOf(' ', i);
     return j < 0 || j > n ? n : j;
   }
-  let k = i + 1;
-  for (;;) {
+  const q = closingQuote(s, i, n);
+  return q < 0 ? n : q + 1;
+}
+
+/** The closing quote of the quoted value opening at `i`, before `n`; -1 when unterminated. */
+export function closingQuote(s: string, i: number, n: number): number {
+  for (let k = i + 1; ; ) {
     const q = s.indexOf('"', k);
-    if (q < 0 || q >= n) return n;
+    if (q < 0 || q >= n) return -1;
+    // closes when an even run of backslashes (not reaching back to the opening quote) precedes it
     let b = q - 1;
     let bs = 0;
     while (b > i && s.charCodeAt(b) === 92) {
       bs++;
       b--;
     }
-    if ((bs & 1) === 0) return q + 1;
+    if ((bs & 1) === 0) return q;
     k = q + 1;
   }
 }

@@ -7,7 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redact, redactedJsonText, redactJson, REDACTED } from '../../../src/report/redact.js';
-import { parseTraceLines, renderTraceText } from '../../../src/trace/index.js';
+import { parseTraceLines } from '../../../src/trace/index.js';
+import { renderTraceText } from '../../../src/report/trace-text.js';
+import { traceDocJson } from '../../../src/report/trace-json.js';
+import { redactTraceDoc } from '../../../src/report/redact-trace.js';
 
 const S = ['s3cr3tBasicCred0', 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl', 'hunter2pass', 'rfrsh-T0K3N-9', 'sessi0nC00kie', 'acc3ssT0ken77', 'pr0xyCr3d', 'idT0k3nZZ', 'cl13ntS3cr3t'];
 const [basic, jwt, pass, refresh, cookie, access, proxy, idtok, client] = S as [string, string, string, string, string, string, string, string, string];
@@ -112,14 +115,17 @@ describe('redaction end to end: parse output', () => {
       }
     });
   }
-  it('errors carrying secrets are redacted inside documents', () => {
+  it('errors carrying secrets are redacted wherever documents leave', () => {
     const docs = parseTraceLines([
       `time="2026-11-27T23:32:07Z" level=debug msg=resolving host="127.0.0.1:5103"`,
       `time="2026-11-27T23:32:07Z" level=info msg="trying next host" error="failed to do request: Head \\"http://u:${pass}@127.0.0.1:5103/v2/a/manifests/1?access_token=${access}\\": dial tcp 127.0.0.1:5103: connect: connection refused" host="127.0.0.1:5103"`,
       `ctr: failed to resolve reference "docker.io/a:1": failed to do request: Head "http://u:${pass}@127.0.0.1:5103/v2/a/manifests/1?token=${jwt}": dial tcp 127.0.0.1:5103: connect: connection refused`,
     ]);
-    const s = JSON.stringify(docs);
-    for (const secret of [pass, access, jwt]) expect(s).not.toContain(secret);
+    // the parser keeps what it read; each way out redacts
+    expect(JSON.stringify(docs)).toContain(pass);
+    for (const out of [JSON.stringify(docs.map(redactTraceDoc)), docs.map(traceDocJson).join('\n'), renderTraceText(docs)]) {
+      for (const secret of [pass, access, jwt]) expect(out).not.toContain(secret);
+    }
     expect(docs[0]?.attempts[0]?.outcome).toBe('connection-refused');
   });
 });

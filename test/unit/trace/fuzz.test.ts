@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTraceParser, validateTraceDoc } from '../../../src/trace/index.js';
 import { redactedJsonText } from '../../../src/report/redact.js';
-import { renderTraceText } from '../../../src/trace/render.js';
+import { renderTraceText } from '../../../src/report/trace-text.js';
 import { rng } from '../../helpers/rng.js';
 
 const LAB = join(import.meta.dirname, '../../fixtures/lab');

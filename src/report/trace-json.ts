@@ -13,11 +13,12 @@
  * of the benchmark log, for an error that says "authorization" or a `Basic realm=…` challenge)
  * the text is redacted as `redactedJsonText` would, without a second serialisation when
  * `redactJson` changes nothing (it then returns the document itself).
- * Equality is checked by test/unit/trace/render-json.test.ts on every fixture and on documents
+ * Equality is checked by test/unit/report/trace-json.test.ts on every fixture and on documents
  * full of secrets.
  */
-import { jsonMayHoldSecret, redact, redactJson } from '../report/redact.js';
-import type { TraceDoc } from './schema.js';
+import type { TraceDoc } from '../trace/schema.js';
+import { jsonMayHoldSecret, redact } from './redact.js';
+import { redactTraceDoc } from './redact-trace.js';
 
 /** `redactedJsonText(d, 0)` for a TraceDoc, faster. */
 export function traceDocJson(d: TraceDoc): string {
@@ -26,6 +27,6 @@ export function traceDocJson(d: TraceDoc): string {
   // redactedJsonText is redact(JSON.stringify(redactJson(d))); when redactJson changes nothing
   // (a word like "authorization" in an error, a `Basic realm=…` challenge: most documents here),
   // it returns `d` itself, whose JSON text is `plain`
-  const safe = redactJson(d);
+  const safe = redactTraceDoc(d);
   return redact(safe === d ? plain : JSON.stringify(safe));
 }

@@ -1,11 +1,12 @@
 /** Human-readable timeline per pull, ending in a one-line verdict. Output is redacted. */
-import { redact } from '../report/redact.js';
-import type { TraceDoc } from './schema.js';
+import type { TraceDoc } from '../trace/schema.js';
+import { redact } from './redact.js';
+import { redactTraceDoc } from './redact-trace.js';
 
 export function renderTraceText(docs: TraceDoc[], startIndex = 0): string {
   if (docs.length === 0) return redact('No image pull found in the input (no resolver, --http-dump, ctr or CRI pull lines).\n');
   const out: string[] = [];
-  docs.forEach((d, i) => {
+  docs.map(redactTraceDoc).forEach((d, i) => {
     const src = `${d.source.kind}${d.source.joined ? ' + daemon-log' : ''}, mode ${d.source.mode}${d.source.containerdVersion ? `, containerd ${d.source.containerdVersion}` : ''}`;
     out.push(`Pull ${startIndex + i + 1}: ${d.ref ?? '(reference not in the log)'}  [${src}; lines ${d.lines.first}-${d.lines.last}]`);
     if (d.daemon.pluginErrors.length) for (const e of d.daemon.pluginErrors) out.push(`  ! plugin ${e.plugin} failed to load: ${e.error}`);

@@ -1,0 +1,120 @@
+/**
+ * CRI's lines about an image pull (kubelet, crictl): `PullImage "…"` starts one, its normalised
+ * reference, and `PullImage … returns/failed` or `Pulled image …` end it.
+ */
+import { normalizeRef } from './classify.js';
+import type { LogLine } from './line.js';
+import type { ParseState } from './parse-state.js';
+import type { Group } from './pull-group.js';
+
+/** How many CRI pulls in flight at most are told apart (cri-routing.ts); kubelet runs far fewer at once. */
+const MAX_OPEN_CRI = 32;
+
+const PULL_NORMALIZED = 'PullImage using normalized image ref: "';
+const PULL_QUOTE = 'PullImage "';
+
+/** A CRI pull line; true when handled. */
+export function criLine(s: ParseState, l: LogLine, msg: string, f: Record<string, string>): boolean {
+  if (msg.startsWith('PullImage ')) {
+    criPull(s, l, msg, f);
+  } else if (msg.startsWith('Pulled image ')) {
+    const q = msg.indexOf('"', 13);
+    const g = (msg.charCodeAt(12) === 34 && q > 13 ? openCriPull(s, msg.slice(13, q)) : null) ?? s.cur;
+    if (g && g.cri && !g.closed) {
+      s.touch(g, l);
+      s.close(g, 'success', null);
+    }
+  } else if (msg.startsWith('cancel pulling image')) {
+    const g = s.cur;
+    if (g && g.cri && !g.closed) g.warnings.push(msg);
+  } else return false;
+  return true;
+}
+
+function criPull(s: ParseState, l: LogLine, msg: string, f: Record<string, string>): void {
+  // /^PullImage using normalized image ref: "([^"]{1,512})"/
+  if (msg.startsWith(PULL_NORMALIZED)) {
+    const q = msg.indexOf('"', PULL_NORMALIZED.length);
+    const n = q - PULL_NORMALIZED.length;
+    if (n >= 1 && n <= 512) {
+      const normalized = msg.slice(PULL_NORMALIZED.length, q);
+      let g = s.cur;
+      if (s.openCri.size > 1) {
+        // pulls started together: the oldest one of this image not normalised yet
+        for (const o of s.openCri) {
+          if (o.ref === o.criName && o.criName !== null && normalizeRef(o.criName) === normalized) {
+            g = o;
+            break;
+          }
+        }
+      }
+      if (g && g.cri && !g.closed) g.ref = normalized;
+    }
+    return;
+  }
+  const m = pullImageRef(msg);
+  if (!m) return;
+  const [ref, rest] = m;
+  if (rest === '') {
+    const g = s.newGroup(l.format);
+    s.cur = g;
+    g.cri = true;
+    g.mode = 'cri';
+    g.ref = ref;
+    g.criName = ref;
+    g.daemon = true;
+    // an earlier pull of the same image still open lost its end line (a retry after a failure
+    // pulls again): the two could not be told apart anyway, by repository or by host. Nor is
+    // the oldest of more than MAX_OPEN_CRI in flight (end lines filtered out, a cut log); their
+    // end lines still find them by name
+    const same = normalizeRef(ref);
+    for (const o of s.openCri) if (o.criName !== null && normalizeRef(o.criName) === same) s.openCri.delete(o);
+    if (s.openCri.size >= MAX_OPEN_CRI) s.openCri.delete(s.openCri.first() as Group);
+    s.openCri.add(g);
+    s.touch(g, l);
+    return;
+  }
+  const g = openCriPull(s, ref);
+  if (!g) return;
+  s.touch(g, l);
+  if (rest.startsWith(' failed')) s.close(g, 'failure', f.error ?? null);
+  else if (rest.startsWith(' returns image reference')) s.close(g, 'success', null);
+}
+
+/** The newest CRI pull not ended yet of the image `name` (as PullImage or its normalised line named it). */
+function openCriPull(s: ParseState, name: string): Group | null {
+  for (let i = s.groups.length - 1; i >= 0; i--) {
+    const x = s.groups[i] as Group;
+    if (!x.closed && x.cri && (x.criName === name || x.ref === name)) return x;
+  }
+  return null;
+}
+
+/**
+ * `/^PullImage "((?:[^"\\]|\\.){1,512})"(.*)$/.exec(msg)` as [ref, rest], scanned by hand: 1 to 512
+ * characters or backslash escapes (not of a line terminator) up to the first unescaped quote, and
+ * no line terminator after it.
+ */
+export function pullImageRef(msg: string): [string, string] | null {
+  if (!msg.startsWith(PULL_QUOTE)) return null;
+  const n = msg.length;
+  let k = PULL_QUOTE.length;
+  let units = 0;
+  for (;;) {
+    if (k >= n) return null;
+    const c = msg.charCodeAt(k);
+    if (c === 34) break;
+    if (c === 92) {
+      if (k + 1 >= n || isLineTerminator(msg.charCodeAt(k + 1))) return null;
+      k += 2;
+    } else k++;
+    if (++units > 512) return null;
+  }
+  if (units === 0) return null;
+  for (let j = k + 1; j < n; j++) if (isLineTerminator(msg.charCodeAt(j))) return null;
+  return [msg.slice(PULL_QUOTE.length, k), msg.slice(k + 1)];
+}
+
+function isLineTerminator(c: number): boolean {
+  return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+}

@@ -1,0 +1,132 @@
+/**
+ * ctr's own lines: its final error (`ctr: …`), `done: …`, the progress display of local and
+ * transfer pulls, and the requests its `--http-dump` prints.
+ */
+import type { DumpRequest } from './dump.js';
+import { DIGEST_RE, kindFromPath, refFromPath } from './classify.js';
+import type { LogLine } from './line.js';
+import { UA_RE } from './messages.js';
+import type { ParseState } from './parse-state.js';
+import { newAttempt } from './pull-group.js';
+import type { LineFormat } from './schema.js';
+
+/** A plain (not logrus) line: ctr's final error and progress. */
+export function ctrPlainLine(s: ParseState, text: string, format: LineFormat): void {
+  if (text.length === 0) return;
+  const c = text.charCodeAt(0);
+  if (c === 99 /* c */ && text.startsWith('ctr: ')) {
+    const err = text.slice(5).trimEnd();
+    const g = s.open(format);
+    g.client = true;
+    s.touch(g, { format });
+    const m = /^failed to resolve reference "([^"]{1,512})": /.exec(err);
+    if (m) {
+      g.ref ??= m[1] as string;
+      g.mode ??= 'local';
+    } else if (err.startsWith('failed to resolve image: ')) g.mode = 'transfer';
+    s.close(g, 'failure', err);
+    return;
+  }
+  if (c === 100 /* d */ && /^done: [0-9.]+[a-zµ]*s\s*$/.test(text)) {
+    if (s.cur && !s.cur.closed && s.cur.client) {
+      s.touch(s.cur, { format });
+      s.close(s.cur, 'success', null);
+    }
+    return;
+  }
+  const tr = /^(Resolving|Pulling|Completed pull) from OCI Registry \(([^)\s]{1,512})\)/.exec(text);
+  if (tr) {
+    // the progress display redraws: repeated lines after the pull finished belong to it
+    const prev = s.cur;
+    if (prev && prev.closed && prev.mode === 'transfer' && (prev.ref === null || prev.ref === tr[2])) {
+      s.touch(prev, { format });
+      return;
+    }
+    const g = s.open(format);
+    g.client = true;
+    g.mode = 'transfer';
+    g.ref ??= tr[2] as string;
+    s.touch(g, { format });
+    if (tr[1] === 'Completed pull') s.close(g, 'success', null);
+    return;
+  }
+  // 1.x progress table: "docker.io/library/x:1.0: resolving |--------| elapsed: 0.1 s"
+  const pr = /^([^\s:]{1,256}(?::[0-9]{1,5})?\/[^\s]{1,512}):\s+(resolving|resolved)\s+\|/.exec(text);
+  if (pr) {
+    const g = s.open(format);
+    g.client = true;
+    g.mode ??= 'local';
+    g.ref ??= pr[1] as string;
+    s.touch(g, { format });
+  }
+}
+
+/**
+ * An INFO line that may be --http-dump text: fed to the dump assembler when a dump is in
+ * progress or the message starts one. True when it was dump text.
+ */
+export function dumpLine(s: ParseState, l: LogLine): boolean {
+  if (!(s.dumpAsm.active || l.msg.length > 0)) return false;
+  const before = s.cur;
+  if (!s.dumpAsm.active) {
+    // a new dump message starts: it belongs to the open group, or starts one
+    if (!s.cur || s.cur.closed) s.cur = s.newGroup(l.format);
+    s.dumpGroup = s.cur;
+  }
+  if (!s.dumpAsm.feed(l.msg, s.lineNo)) return false;
+  s.touch(s.dumpGroup ?? before, l);
+  return true;
+}
+
+/** A request the dump assembler completed: an attempt of the dump's group. */
+export function dumpRequest(s: ParseState, r: DumpRequest): void {
+  const g = s.dumpGroup ?? s.cur ?? (s.cur = s.newGroup('plain'));
+  g.client = true;
+  const host = r.host ?? '';
+  const kind = kindFromPath(r.method, r.path);
+  const a = newAttempt({
+    host,
+    url: null,
+    path: r.path,
+    method: r.method,
+    kind,
+    mirror: r.path.includes('?ns=') || r.path.includes('&ns='),
+    evidence: 'dump',
+    line: r.line,
+  });
+  a.dump = r;
+  if (!g.version && r.userAgent) g.version = UA_RE.exec(r.userAgent)?.[1] ?? null;
+  const dm = DIGEST_RE.exec(r.path);
+  if (dm && kind === 'fetch') a.digest = dm[0];
+  g.dump.push(a);
+  if (!g.urlRef && kind === 'resolve') g.urlRef = refFromPath(host, r.path);
+}
+
+/** ctr's logrus lines about a local pull: its start, unpacking, and a transfer-mode stream. True when handled. */
+export function ctrLogLine(s: ParseState, l: LogLine, msg: string, f: Record<string, string>): boolean {
+  switch (msg) {
+    case 'fetching': {
+      // ctr local pull start (cmd/ctr/commands/content/fetch.go)
+      if (!f.image) return true;
+      const g = s.newGroup(l.format);
+      s.cur = g;
+      g.ref = f.image;
+      g.mode = 'local';
+      g.client = true;
+      g.ctrStart = true;
+      s.touch(g, l);
+      return true;
+    }
+    case 'unpacking':
+      if (s.cur && !s.cur.closed) {
+        s.cur.unpacking = true;
+        s.touch(s.cur, l);
+      }
+      return true;
+    case 'registering stream':
+      if ((f.stream ?? '').startsWith('progress') || (f.stream ?? '').startsWith('http-debug')) s.pendingTransfer = true;
+      return true;
+    default:
+      return false;
+  }
+}
