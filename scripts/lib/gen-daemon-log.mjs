@@ -1,6 +1,11 @@
 // Generates a daemon-log-like file of a given size from REAL line shapes (templates taken from the
-// lab fixtures' CRI daemon logs), with varied digests, hosts, refs and levels, and ~10% irrelevant
-// lines (also real shapes: snapshot/content/event lines). Used by scripts/bench-parse.
+// lab fixtures' CRI daemon logs), with varied digests, hosts, refs and levels. Two mixes:
+//  - 'pulls' (the worst case): every line is of a pull but ~10% irrelevant ones (also real shapes:
+//    snapshot/content/event lines);
+//  - 'busy-node': a node that runs pods: ~0.4% of the lines are of pulls, the rest are the CRI
+//    plugin's lines about sandboxes, containers, shims and probes (their messages as containerd's
+//    CRI server and runc shim write them at info level).
+// Used by scripts/bench-parse.
 import { createWriteStream, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -31,9 +36,44 @@ function templates(labRoot) {
 }
 
 const HEX = '0123456789abcdef';
+
+// containerd's CRI and shim lines of a node running pods; ID/ID2 sandbox and container ids, POD,
+// NS, UID, CN, PID and SEC are filled in per line
+const BUSY = [
+  'level=info msg="RunPodSandbox for &PodSandboxMetadata{Name:POD,Uid:UID,Namespace:NS,Attempt:0,}"',
+  'level=info msg="RunPodSandbox for &PodSandboxMetadata{Name:POD,Uid:UID,Namespace:NS,Attempt:0,} returns sandbox id \\"ID\\""',
+  'level=info msg="CreateContainer within sandbox \\"ID\\" for container &ContainerMetadata{Name:CN,Attempt:0,}"',
+  'level=info msg="CreateContainer within sandbox \\"ID\\" for &ContainerMetadata{Name:CN,Attempt:0,} returns container id \\"ID2\\""',
+  'level=info msg="StartContainer for \\"ID2\\""',
+  'level=info msg="StartContainer for \\"ID2\\" returns successfully"',
+  'level=info msg="StopContainer for \\"ID2\\" with timeout 30 (s)"',
+  'level=info msg="Stop container \\"ID2\\" with signal terminated"',
+  'level=info msg="shim disconnected" id=ID2 namespace=k8s.io',
+  'level=warning msg="cleaning up after shim disconnected" id=ID2 namespace=k8s.io',
+  'level=info msg="cleaning up dead shim" namespace=k8s.io',
+  'level=info msg="StopContainer for \\"ID2\\" returns successfully"',
+  'level=info msg="StopPodSandbox for \\"ID\\""',
+  'level=info msg="TearDown network for sandbox \\"ID\\" successfully"',
+  'level=info msg="StopPodSandbox for \\"ID\\" returns successfully"',
+  'level=info msg="RemoveContainer for \\"ID2\\""',
+  'level=info msg="RemoveContainer for \\"ID2\\" returns successfully"',
+  'level=info msg="ImageUpdate event name:\\"sha256:ID\\" labels:{key:\\"io.cri-containerd.image\\" value:\\"managed\\"}"',
+  'level=info msg="loading plugin \\"io.containerd.event.v1.publisher\\"..." runtime=io.containerd.runc.v2 type=io.containerd.event.v1',
+  'level=info msg="loading plugin \\"io.containerd.internal.v1.shutdown\\"..." runtime=io.containerd.runc.v2 type=io.containerd.internal.v1',
+  'level=info msg="loading plugin \\"io.containerd.ttrpc.v1.task\\"..." runtime=io.containerd.runc.v2 type=io.containerd.ttrpc.v1',
+  'level=info msg="starting signal loop" namespace=k8s.io path=/run/containerd/io.containerd.runtime.v2.task/k8s.io/ID pid=PID runtime=io.containerd.runc.v2',
+  'level=info msg="ExecSync for \\"ID2\\" with command [/bin/sh -c /healthz] and timeout 1 (s)"',
+  'level=info msg="ExecSync for \\"ID2\\" returns with exit code 0"',
+  'level=error msg="ContainerStatus for \\"ID2\\" failed" error="rpc error: code = NotFound desc = an error occurred when try to find container \\"ID2\\": not found"',
+  'level=info msg="Container to stop \\"ID2\\" must be in running or unknown state, current state \\"CONTAINER_EXITED\\""',
+  'level=info msg="received exit event container_id:\\"ID2\\" id:\\"ID2\\" pid:PID exit_status:0 exited_at:{seconds:SEC nanos:PID}"',
+  'level=info msg="TaskExit event in podsandbox handler container_id:\\"ID\\" id:\\"ID\\" pid:PID exit_status:137 exited_at:{seconds:SEC nanos:PID}"',
+];
+const PODS = ['coredns-7db6d8ff4d-x2v9k', 'kube-proxy-8f6qz', 'web-5d9c7b8f6d-abcde', 'worker-0', 'fluent-bit-zz7l2', 'node-exporter-4kq8n'];
+const NAMESPACES = ['kube-system', 'default', 'monitoring', 'apps'];
 const LEVELS = ['debug', 'info', 'warning', 'error'];
 
-export async function generate(file, bytes, labRoot, seed = 42) {
+export async function generate(file, bytes, labRoot, seed = 42, mix = 'pulls') {
   const r = rng(seed);
   const { pulls, noise } = templates(labRoot);
   const hexes = (n) => { let s = ''; for (let i = 0; i < n; i++) s += HEX[Math.floor(r() * 16)]; return s; };
@@ -52,6 +92,20 @@ export async function generate(file, bytes, labRoot, seed = 42) {
     for (const l of tpl) {
       if (r() < 0.111) lines.push(noise[Math.floor(r() * noise.length)]); // ~10% irrelevant lines
       lines.push(l);
+    }
+    // a busy node: ~250 lines about pods per line of a pull (one pull group is ~25 lines)
+    if (mix === 'busy-node') {
+      const n = Math.floor(tpl.length * 250 * (0.5 + r()));
+      for (let i = 0; i < n; i++) {
+        const id = hexes(64);
+        const id2 = hexes(64);
+        const text = BUSY[Math.floor(r() * BUSY.length)]
+          .replaceAll('PID', String(1000 + Math.floor(r() * 60000))).replaceAll('UID', `${hexes(8)}-${hexes(4)}-${hexes(4)}-${hexes(4)}-${hexes(12)}`)
+          .replaceAll('SEC', String(Math.floor(t / 1000))).replaceAll('ID2', id2).replaceAll('ID', id)
+          .replaceAll('POD', PODS[Math.floor(r() * PODS.length)]).replaceAll('NS', NAMESPACES[Math.floor(r() * NAMESPACES.length)])
+          .replaceAll('CN', PODS[Math.floor(r() * PODS.length)].split('-')[0]);
+        lines.splice(Math.floor(r() * (lines.length + 1)), 0, `time="T" ${text}`);
+      }
     }
     for (let line of lines) {
       line = line.replace(/sha256:[0-9a-f]{64}/g, (d) => { if (!dmap.has(d)) dmap.set(d, `sha256:${hexes(64)}`); return dmap.get(d); });

@@ -56,21 +56,25 @@ function bigInput(file: string): boolean {
 }
 
 /**
- * V8's young generation for a big input: pull groups live for ~15 MB of allocation, so it goes
- * to two YOUNG_MIB semi-spaces in one step (`grow`) and then stays there (`keep`), and a full
- * collection starts at 1.5x the live old generation. Measured in docs/benchmarks.md; the flags are
- * process-wide and read whenever V8 resizes a space.
+ * V8's young generation for a big input. Pull groups live for ~15 MB of allocation: once a parse
+ * has many of them (its first documents leave the window), the young generation goes to two
+ * YOUNG_MIB semi-spaces in one step (`grow`) and then stays there (`keep`); until then it keeps
+ * its first size, which is all that lines about other things need. A full collection starts at
+ * 1.5x the live old generation. Measured in docs/benchmarks.md; the flags are process-wide and
+ * read whenever V8 resizes a space.
  */
 function sizeGarbage(young: 'grow' | 'keep'): void {
   try {
-    setFlagsFromString(`--semi-space-growth-factor=${young === 'grow' ? YOUNG_MIB : 1}`);
+    // one step from its size now to YOUNG_MIB (a fixed factor overshoots where V8's maximum is higher)
+    const factor = young === 'grow' ? Math.max(2, Math.ceil(YOUNG_MIB / Math.max(1, youngGenerationMiB()))) : 1;
+    setFlagsFromString(`--semi-space-growth-factor=${factor}`);
     setFlagsFromString('--heap-growing-percent=50');
   } catch {
     /* an engine without these flags: default sizing */
   }
 }
 
-/** The semi-space size (MiB) the young generation of a parse of a big input grows to. */
+/** The size (MiB) the young generation of a parse of a big input grows to. */
 const YOUNG_MIB = 32;
 
 /** The size of V8's young generation (new space), in MiB. */
@@ -110,16 +114,21 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
     }
     sink.flush();
   };
-  let growing = bounded;
-  if (bounded) sizeGarbage('grow');
+  // see sizeGarbage
+  let young: 'first' | 'growing' | 'grown' = 'first';
   try {
     for await (const blocks of readLogBlocks(file, io.stdin ? { stdin: io.stdin as never } : {}, () => parser.lines)) {
       for (const block of blocks) parser.feedText(block);
-      // the young generation has grown (in one step) to its size: it grows no further
-      if (growing && youngGenerationMiB() >= YOUNG_MIB) {
-        sizeGarbage('keep');
-        growing = false;
-        mark('parse: young generation grown', { line: parser.lines, youngMiB: youngGenerationMiB() });
+      if (bounded && young !== 'grown') {
+        if (young === 'first' && parser.retired > 0) {
+          sizeGarbage('grow');
+          young = 'growing';
+        } else if (young === 'growing' && youngGenerationMiB() >= YOUNG_MIB) {
+          // grown in one step to its size: it grows no further
+          sizeGarbage('keep');
+          young = 'grown';
+          mark('parse: young generation grown', { line: parser.lines, youngMiB: youngGenerationMiB() });
+        }
       }
       await settle();
       const ds = parser.drain();
@@ -135,7 +144,7 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
     throw e;
   }
   const docs = [...parser.drain(), ...parser.end()];
-  if (bounded) mark('parse: input ended', { line: parser.lines, youngMiB: youngGenerationMiB() });
+  if (bounded) mark('parse: input ended', { line: parser.lines, youngMiB: youngGenerationMiB(), maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) });
   if (opts.json) {
     emitJson(docs);
     io.stdout(jsonCount === 0 ? '[]\n' : '\n]\n');

@@ -1,6 +1,7 @@
 /**
  * The messages the trace parser reads: a cheap test on a freshly scanned message says whether a
- * line can matter at all, before any of its fields is read.
+ * line can matter at all, before any of its fields is read, and a cheaper one on the message's
+ * first characters in the line itself says whether it may be one of them.
  */
 
 /** CRI's warning for a host configured as http:// with a TLS configuration. */
@@ -52,6 +53,52 @@ export function interesting(msg: string): boolean {
     case 99: return msg.startsWith('cancel pulling image');
     default: return false;
   }
+}
+
+/** Every message `isResolverMsg` accepts. */
+export const EXACT_MESSAGES: readonly string[] = [
+  'fetch', 'resolved', 'fetching', 'resolving', 'unpacking', 'do request', 'Unauthorized', 'fetch failed', 'trying next host',
+  'registering stream', 'starting cri plugin', 'starting containerd', 'token request failed', 'Verifying image pull',
+  'failed to load plugin', 'loading host directory', 'fetch response received', 'failed to decode hosts.toml',
+  'transient transport error, retrying', 'httpReadSeeker: failed to close ReadCloser', 'authorization error using bearer token, retrying',
+  'trying next host - response was http.StatusNotFound', 'no Docker-Content-Digest header, fetching manifest instead',
+  'remote host ignored content range, forcing parallelism to 1',
+];
+
+/** Every message start `interesting` accepts besides those. */
+export const MESSAGE_PREFIXES: readonly string[] = [
+  'trying next host after status: ', 'fetch failed after status: ', 'failed to decode ', 'failed to load plugin ', 'PullImage ',
+  'Pulled image ', 'Start cri plugin with config ', HTTPS_FIRST, 'Configuration migrated from version', 'Ignoring unknown key in TOML',
+  "Found '", 'cancel pulling image',
+];
+
+/** How many of a message's first characters `mayStartMessage` compares. */
+export const MESSAGE_START = 10;
+
+/** By the codes of their first two characters: the first MESSAGE_START characters of each message and message start. */
+const STARTS: (readonly string[] | null)[] = (() => {
+  const by: (string[] | null)[] = new Array<string[] | null>(128 * 128).fill(null);
+  for (const m of [...EXACT_MESSAGES, ...MESSAGE_PREFIXES]) {
+    const k = m.charCodeAt(0) * 128 + m.charCodeAt(1);
+    const d = m.slice(0, MESSAGE_START);
+    const list = (by[k] ??= []);
+    if (!list.includes(d)) list.push(d);
+  }
+  return by;
+})();
+
+/**
+ * Whether the text at `at` may start a message `interesting` accepts (false: it certainly does
+ * not, when the text is the message as written, without escapes).
+ */
+export function mayStartMessage(s: string, at: number): boolean {
+  const c0 = s.charCodeAt(at);
+  const c1 = s.charCodeAt(at + 1);
+  if (!(c0 < 128 && c1 < 128)) return false;
+  const list = STARTS[c0 * 128 + c1] as readonly string[] | null;
+  if (list === null) return false;
+  for (let i = 0; i < list.length; i++) if (s.startsWith(list[i] as string, at)) return true;
+  return false;
 }
 
 /** containerd's version in a User-Agent header. */

@@ -42,6 +42,8 @@ export class ParseState {
   private created = 0;
   /** documents of retired groups, not drained yet */
   retired: TraceDoc[] = [];
+  /** groups retired so far (their documents drained or not, kept by the ref filter or not) */
+  retiredCount = 0;
 
   constructor(
     private readonly ref: string | null,
@@ -155,6 +157,7 @@ export class ParseState {
     if (this.dumpGroup === g) this.dumpGroup = null;
     this.openCri.delete(g);
     this.forgetRequestsOf(g);
+    this.retiredCount++;
     const d = this.toDoc(out);
     if (this.keep(d)) this.retired.push(d);
   }

@@ -24,7 +24,7 @@ import { DumpAssembler } from './dump.js';
 import { joinGroups } from './pull-join.js';
 import { MAX_SCAN, scanLine, wantedFields, wantedFieldsOf, type Level, type LogLine } from './line.js';
 import { closingQuote, readValue, skipValue, unquoteGo } from './logfmt.js';
-import { BODY_LOOKALIKE, interesting, UA_RE } from './messages.js';
+import { BODY_LOOKALIKE, interesting, mayStartMessage, UA_RE } from './messages.js';
 import { ParseState } from './parse-state.js';
 import { resolverLine } from './resolver-lines.js';
 import type { TraceDoc } from './schema.js';
@@ -67,6 +67,9 @@ export class TraceParser {
     pre: null,
   };
 
+  /** Where httpAt found `HTTP/1.` in the block feedText reads (-1: not searched yet). */
+  private nextHttp = -1;
+
   constructor(opts: TraceParserOptions = {}) {
     this.s = new ParseState(opts.ref ?? null, dumpRequest);
   }
@@ -75,6 +78,11 @@ export class TraceParser {
   daemonFacts(): DaemonFacts {
     const d = this.s.daemon;
     return { criConfigPath: d.criConfigPath, pluginErrors: d.pluginErrors.map((e) => ({ ...e })), containerdVersion: d.version };
+  }
+
+  /** Pulls retired so far: beyond the window of recent ones (see drain). */
+  get retired(): number {
+    return this.s.retiredCount;
   }
 
   /** Number of lines fed so far. */
@@ -113,12 +121,13 @@ export class TraceParser {
     if (typeof text !== 'string') text = String(text);
     const s = this.s;
     const n = text.length;
+    this.nextHttp = -1;
     let line = s.lineNo;
     for (let i = 0; ; ) {
       const nl = text.indexOf('\n', i);
       const end = nl < 0 ? n : nl;
       line++;
-      if (this.ended) {
+      if (this.ended || (!s.dumpAsm.active && this.unrelated(text, i, end))) {
         /* nothing to read */
       } else {
         s.lineNo = line;
@@ -137,6 +146,39 @@ export class TraceParser {
       i = nl + 1;
     }
     s.lineNo = line;
+  }
+
+  /**
+   * A `time="…" … msg=…` line that cannot matter while no dump is being read: its message starts
+   * like no message the parser reads, and it holds no `HTTP/1.` (no dump starts). Decided from a
+   * few characters in the line itself, without reading its fields; most lines of a node's log
+   * (sandboxes, containers, shims) end here. Both readings of a logrus line (fastLogrus and
+   * scanLine) take the message only right after the time and the level, so the first ` msg=`
+   * after the time is it, unless a quoted value comes between (then this says nothing); a line
+   * without one has no message. The message is compared as written: logrus never writes a
+   * printable character of it as an escape.
+   */
+  private unrelated(s: string, i: number, end: number): boolean {
+    if (s.charCodeAt(i) !== 116 /* t */ || !s.startsWith('time="', i)) return false;
+    const tq = s.indexOf('"', i + 6);
+    if (tq < 0 || tq >= end || s.charCodeAt(tq - 1) === 92) return false;
+    const k = s.indexOf(' msg=', tq + 1);
+    if (k < 0 || k >= end) return true;
+    if (s.indexOf('"', tq + 1) < k) return false;
+    if (mayStartMessage(s, s.charCodeAt(k + 5) === 34 ? k + 6 : k + 5)) return false;
+    return this.httpAt(s, k) >= end;
+  }
+
+  /**
+   * The first `HTTP/1.` at or after `from` in the block being fed. Remembered: lines come in order,
+   * so the block is searched about once, however many lines ask.
+   */
+  private httpAt(s: string, from: number): number {
+    if (this.nextHttp < from) {
+      const k = s.indexOf('HTTP/1.', from);
+      this.nextHttp = k < 0 ? Infinity : k;
+    }
+    return this.nextHttp;
   }
 
   /** Ends the input; returns one document per pull (filtered by `ref` if given). Idempotent. */
