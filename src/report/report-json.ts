@@ -5,7 +5,7 @@
  */
 import type { Facts } from '../checks/facts.js';
 import type { Finding, Layer, Severity } from '../checks/finding.js';
-import type { PathRun } from '../probe/tracer.js';
+import type { PathRun } from '../trace/run-schema.js';
 import { collectConfigSecrets, redactReportJson, scrubSecrets } from './redact-config.js';
 import { redact } from './redact.js';
 

@@ -10,7 +10,7 @@ import type { Finding } from '../checks/finding.js';
 import { goPathJoin } from '../containerd/go-url.js';
 import { hostDirectoryName } from '../containerd/host-dirs.js';
 import { parseCriReference, parseCtrReference } from '../containerd/reference.js';
-import type { PathRun } from '../probe/tracer.js';
+import type { PathRun } from '../trace/run-schema.js';
 import { collectConfigSecrets, redactConfigText, redactReportText } from './redact-config.js';
 import { counts, groupFindings, LAYER_TITLES, PATH_TITLES, pathResult, rootCauseId, summaryText, TOOL_VERSION, traceSkipReason, type ReportInput } from './report-json.js';
 import { GLYPH } from './report-text.js';
