@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { DEFAULT_IMAGE, DEFAULT_NAMESPACE } from '../fleet/kubernetes.js';
 import { UsageError } from './usage-error.js';
+import { VERSION } from '../version.js';
 
 export interface FleetManifestIo {
   stdout?: (s: string) => void;
@@ -139,7 +140,7 @@ export async function runFleetManifest(opts: Record<string, unknown>, io: FleetM
     const seLinuxType = str(opts, 'selinuxType', '--selinux-type');
 
     const bundle = readBundle(bundlePath, bundleOpt !== undefined);
-    const [{ buildFleetManifestWithSummary }, { VERSION }] = await Promise.all([import('../fleet/manifest.js'), import('./main.js')]);
+    const { buildFleetManifestWithSummary } = await import('../fleet/manifest.js');
     const m = buildFleetManifestWithSummary({
       bundle,
       kind: kind as 'daemonset' | 'job',

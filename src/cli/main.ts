@@ -1,9 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from './usage-error.js';
 import { addFleetManifestCommand } from './fleet-manifest.js';
+import { VERSION } from '../version.js';
 import { DEFAULT_NAMESPACE as FLEET_NAMESPACE, DEFAULT_SELECTOR as FLEET_SELECTOR } from '../fleet/kubernetes.js';
-
-export const VERSION = '0.1.0';
 
 // Kept here (not imported from ./explain.js) so that building the program stays cheap.
 const EXPLAIN_HELP_TEXT = `
