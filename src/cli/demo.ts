@@ -8,7 +8,7 @@ import { defaultLabOptions, LAB_VERSIONS, type LabVersion } from '../lab/layout.
 import { labDown, labUp } from '../lab/lab.js';
 import { DEMO_SCENARIO, SCENARIOS, findScenario } from '../lab/scenarios.js';
 import { kubeletImageName } from '../lab/record-fixtures.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../errors.js';
 
 export interface DemoOptions {
   scenario?: string;

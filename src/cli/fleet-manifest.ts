@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { DEFAULT_IMAGE, DEFAULT_NAMESPACE } from '../fleet/kubernetes.js';
-import { UsageError } from './usage-error.js';
+import { EXIT, UsageError, usageErrorText } from '../errors.js';
 import { VERSION } from '../version.js';
 
 export interface FleetManifestIo {
@@ -168,9 +168,8 @@ export async function runFleetManifest(opts: Record<string, unknown>, io: FleetM
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
-      stderr(`mirror-doctor: ${e.message}\n`);
-      if (e.hint) stderr(`  ${e.hint}\n`);
-      return 2;
+      stderr(usageErrorText(e));
+      return EXIT.usage;
     }
     throw e;
   }

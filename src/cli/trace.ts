@@ -14,7 +14,7 @@ import { ctrVersions, trace, TraceError, type TraceOptions } from '../probe/trac
 import type { TraceRun } from '../trace/run-schema.js';
 import { renderTraceRunText } from '../trace/render-run.js';
 import { redactedJsonText } from '../report/redact.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../errors.js';
 import { pullTimings, type PullCliOptions } from './pull-options.js';
 
 export interface TraceCliOptions extends PullCliOptions {

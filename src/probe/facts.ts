@@ -8,6 +8,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { hostname as osHostname } from 'node:os';
 import { execa } from 'execa';
+import { BugError } from '../errors.js';
 import {
   FACTS_SCHEMA,
   NODE_NAME_ENV,
@@ -337,7 +338,7 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
     notes.push(`cannot read the containerd version ${JSON.stringify(containerdVersion.value)} (${containerdVersion.source}); assuming ${ASSUMED_VERSION}`);
     containerdVersion = { value: ASSUMED_VERSION, source: 'assumed' };
     const p = resolveProfile(ASSUMED_VERSION, 'option');
-    if (!p.ok) throw new Error('unreachable: the assumed version parses');
+    if (!p.ok) throw new BugError(`the assumed containerd version ${ASSUMED_VERSION} does not parse`);
     profile = p.profile;
   }
 
