@@ -1,7 +1,7 @@
 // Generates a daemon-log-like file of a given size from REAL line shapes (templates taken from the
 // lab fixtures' CRI daemon logs), with varied digests, hosts, refs and levels, and ~10% irrelevant
 // lines (also real shapes: snapshot/content/event lines). Used by scripts/bench-parse.
-import { createWriteStream, readFileSync, readdirSync, existsSync } from 'node:fs';
+import { createWriteStream, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 function rng(seed) {
