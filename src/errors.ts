@@ -1,8 +1,9 @@
 /**
  * The two ways a command fails, and what the CLI prints and exits with for each: a UsageError is
  * something the user can act on (bad option or input, a missing file): one line, an optional hint,
- * exit 2. Anything else is a bug in mirror-doctor: its message and one line asking for a report,
- * exit 70, the stack trace only with MIRROR_DOCTOR_DEBUG=1.
+ * exit 2; so is a failed system call (permission denied, no space left: the machine's doing).
+ * Anything else is a bug in mirror-doctor: its message and one line asking for a report, exit 70,
+ * the stack trace only with MIRROR_DOCTOR_DEBUG=1.
  */
 
 /** The exit codes every command shares (README "Exit codes"). */
@@ -46,9 +47,16 @@ export function usageErrorText(e: UsageError): string {
   return `mirror-doctor: ${e.message}\n${e.hint ? `  ${e.hint}\n` : ''}`;
 }
 
+/** Node's error for a failed system call (EACCES, ENOSPC, EROFS, …): it names the call and the code. */
+function isSystemError(err: unknown): err is NodeJS.ErrnoException {
+  const e = err as NodeJS.ErrnoException | null;
+  return e instanceof Error && typeof e.code === 'string' && typeof e.syscall === 'string';
+}
+
 /** What the CLI prints on stderr for an error that ended a command, and the exit code. */
 export function failure(err: unknown, o: { version: string; debug: boolean }): { exitCode: number; text: string } {
   if (err instanceof UsageError) return { exitCode: EXIT.usage, text: usageErrorText(err) };
+  if (isSystemError(err)) return { exitCode: EXIT.usage, text: `mirror-doctor: ${err.message}\n` };
   const message = err instanceof Error ? err.message : String(err);
   const how = o.debug ? '' : ` (${DEBUG_ENV}=1 adds the stack trace)`;
   let text =

@@ -1,9 +1,11 @@
 /**
- * How a command ends on an error: a usage error is one line (and a hint), exit 2; anything else is
- * a bug: its message, one line asking for a report, exit 70, and a stack trace only with
- * MIRROR_DOCTOR_DEBUG set. Through main(), with `checks` made to fail where the test asks it to.
+ * How a command ends on an error: a usage error is one line (and a hint), exit 2, and so is a failed
+ * system call; anything else is a bug: its message, one line asking for a report, exit 70, and a
+ * stack trace only with MIRROR_DOCTOR_DEBUG set. Through main(), with `checks` made to fail where
+ * the test asks it to.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { main } from '../../../src/cli/main.js';
 import { BugError, EXIT, failure, UsageError } from '../../../src/errors.js';
 import { VERSION } from '../../../src/version.js';
@@ -45,6 +47,16 @@ describe('exit codes', () => {
     expect(await run('checks', '--jsonn')).toBe(2);
     expect(cli.err).toContain("unknown option '--jsonn'");
     expect(cli.err).not.toMatch(/bug/);
+  });
+
+  it('a failed system call is not a bug: exit 2, its message', async () => {
+    try {
+      readFileSync('/nonexistent-mirror-doctor-dir/report.md');
+    } catch (e) {
+      fail.with = e;
+    }
+    expect(await run('checks')).toBe(2);
+    expect(cli.err).toBe("mirror-doctor: ENOENT: no such file or directory, open '/nonexistent-mirror-doctor-dir/report.md'\n");
   });
 
   it('an unexpected error is a bug: exit 70, the message, a request to report it, no stack', async () => {
