@@ -5,10 +5,11 @@
 // dist/cli/ (fleet manifest finds dist/mirror-doctor.mjs that way).
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { common, repo, requireBanner } from './lib/esbuild-common.mjs';
 
-const outdir = join(repo, 'dist', 'app');
+// an argument builds into that folder instead, emptied first (the tests build it into a temporary one)
+const outdir = process.argv[2] ? resolve(process.argv[2]) : join(repo, 'dist', 'app');
 rmSync(outdir, { recursive: true, force: true });
 await build({
   ...common,

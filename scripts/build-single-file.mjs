@@ -3,10 +3,11 @@
 // (an optional ink dependency for development only) replaced by an empty stub.
 import { build } from 'esbuild';
 import { chmodSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { common, repo, requireBanner } from './lib/esbuild-common.mjs';
 
-const out = join(repo, 'dist', 'mirror-doctor.mjs');
+// an argument writes it elsewhere (the tests build it into a temporary folder)
+const out = process.argv[2] ? resolve(process.argv[2]) : join(repo, 'dist', 'mirror-doctor.mjs');
 await build({
   ...common,
   entryPoints: [join(repo, 'src', 'cli', 'single-file.ts')],
@@ -14,4 +15,4 @@ await build({
   banner: { js: `#!/usr/bin/env node\n${requireBanner}` },
 });
 chmodSync(out, 0o755);
-console.log(`dist/mirror-doctor.mjs: ${(statSync(out).size / 1024).toFixed(0)} KiB`);
+console.log(`${relative(process.cwd(), out)}: ${(statSync(out).size / 1024).toFixed(0)} KiB`);

@@ -6,7 +6,7 @@
 //    plugin's lines about sandboxes, containers, shims and probes (their messages as containerd's
 //    CRI server and runc shim write them at info level).
 // Used by scripts/bench-parse.
-import { createWriteStream, readFileSync, readdirSync, existsSync } from 'node:fs';
+import { createWriteStream, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 function rng(seed) {

@@ -7,6 +7,7 @@ import type { Decision, SourcePosition } from '../containerd/decision.js';
 import { goPathClean } from '../containerd/go-url.js';
 import { hostDirectoryName, splitConfigPath } from '../containerd/host-dirs.js';
 import { firstMention, findKeyValue, scanToml } from '../containerd/toml-scan.js';
+import { START_TIME_SLACK_MS } from '../containerd/start-time.js';
 import type { Derived } from './derived.js';
 import type { Facts } from './facts.js';
 import type { Evidence, Finding } from './finding.js';
@@ -424,13 +425,6 @@ const configImportsReplace: Check = {
     return out;
   },
 };
-
-/**
- * How much newer than the daemon's start config.toml must be to count as changed after it: the
- * start time comes from clock ticks (10 ms) and boot time, and tools write the config and restart
- * within milliseconds of each other.
- */
-export const START_TIME_SLACK_MS = 100;
 
 const restartRequired: Check = {
   id: 'restart-required',

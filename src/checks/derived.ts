@@ -13,7 +13,7 @@ import { lookupEntry } from '../containerd/node-snapshot.js';
 import { planCri, planCtr, planCtrHostsDir, requestPlans, type ClientPlan, type RequestPlan } from '../containerd/plan.js';
 import { parseCriReference, type ImageReference } from '../containerd/reference.js';
 import { resolveProfile, type BehaviourProfile } from '../containerd/version.js';
-import type { PathRun } from '../probe/tracer.js';
+import type { PathRun } from '../trace/run-schema.js';
 import type { Facts } from './facts.js';
 
 export const DEFAULT_HOSTS_ROOT = '/etc/containerd/certs.d';

@@ -1,7 +1,7 @@
 /**
  * Evidence layer: what the live pulls showed (the traces of `trace`). Skipped with --offline.
  */
-import type { PathRun } from '../probe/tracer.js';
+import type { PathRun } from '../trace/run-schema.js';
 import type { Outcome, TraceAttempt, TraceDoc } from '../trace/schema.js';
 import type { Derived } from './derived.js';
 import type { Evidence, Finding } from './finding.js';

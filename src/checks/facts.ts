@@ -4,9 +4,12 @@
  * node's facts can be saved and replayed in a test. Every fact says where it came from.
  */
 import type { NodeSnapshot } from '../containerd/node-snapshot.js';
-import type { TraceRun } from '../probe/tracer.js';
+import type { TraceRun } from '../trace/run-schema.js';
 
 export const FACTS_SCHEMA = 'mirror-doctor.facts/v1';
+
+/** The environment variable that names the node ({@link Facts.nodeName}); the fleet manifest sets it from the pod's spec.nodeName. */
+export const NODE_NAME_ENV = 'MIRROR_DOCTOR_NODE_NAME';
 
 /** Where a fact came from: a file (node path), a command line, an API call, an environment. */
 export type FactSource = string;

@@ -5,7 +5,7 @@
 import type { Decision, SourcePosition } from '../containerd/decision.js';
 import { lookupEntry, type NodeSnapshot } from '../containerd/node-snapshot.js';
 import type { TraceAttempt } from '../trace/schema.js';
-import type { PathRun } from '../probe/tracer.js';
+import type { PathRun } from '../trace/run-schema.js';
 import type { Facts } from './facts.js';
 import type { Evidence, Finding, Severity } from './finding.js';
 import { checkInfo } from './registry.js';

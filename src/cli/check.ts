@@ -16,7 +16,7 @@ import { collectConfigSecrets, redactFacts, redactReportText } from '../report/r
 import { renderReportJson, type ChecksOutcome } from '../report/report-json.js';
 import { renderReportMarkdown } from '../report/report-markdown.js';
 import { renderReportText } from '../report/report-text.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../errors.js';
 import { pullTimings, type PullCliOptions } from './pull-options.js';
 
 export interface CheckCliOptions extends PullCliOptions {

@@ -4,7 +4,7 @@
  */
 import { checkDocSection, markdownForTerminal } from '../checks/check-doc.js';
 import { CHECKS, CRASH_INFO, LAYERS, closestCheckId, isCheckId, checkInfo } from '../checks/registry.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../errors.js';
 
 export interface ChecksCliOptions {
   json?: boolean;

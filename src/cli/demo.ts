@@ -8,7 +8,7 @@ import { defaultLabOptions, LAB_VERSIONS, type LabVersion } from '../lab/layout.
 import { labDown, labUp } from '../lab/lab.js';
 import { DEMO_SCENARIO, SCENARIOS, findScenario } from '../lab/scenarios.js';
 import { kubeletImageName } from '../lab/record-fixtures.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../errors.js';
 
 export interface DemoOptions {
   scenario?: string;
@@ -45,7 +45,11 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     await labDown(opts, () => undefined);
   };
   try {
-    const state = await labUp(opts, scenario.name, log);
+    // the lab's failures are the machine's (a lab already up, a package or daemon that will not
+    // start), not bugs: they end the demo as "could not run"
+    const state = await labUp(opts, scenario.name, log).catch((e: unknown) => {
+      throw e instanceof UsageError ? e : new UsageError(`the lab could not start: ${e instanceof Error ? e.message : String(e)}`);
+    });
     const d = state.daemons[version];
     if (!d) throw new UsageError(`containerd ${version} is not running in the lab`);
     log(`scenario ${scenario.name}: ${scenario.summary}`);

@@ -14,7 +14,7 @@ import { parseCriReference, parseCtrReference } from '../containerd/reference.js
 import { resolveProfile, type ProfileSource } from '../containerd/version.js';
 import { detectContainerdVersion } from '../probe/containerd-version.js';
 import { NodeFileReader, type FsLike } from '../probe/node-files.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../errors.js';
 
 export interface ExplainOptions {
   root?: string;

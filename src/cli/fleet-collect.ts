@@ -12,7 +12,7 @@ import { nodeInputsFromPods, parsePodList } from '../fleet/collect-pods.js';
 import { renderFleetJson, renderFleetText } from '../fleet/collect-render.js';
 import { getPodsJson, KubectlError, podLogs, type KubectlOptions } from '../probe/kubectl.js';
 import { DEFAULT_NAMESPACE, DEFAULT_SELECTOR, isDns1123Label } from '../fleet/kubernetes.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../errors.js';
 
 
 export interface FleetCollectOptions {

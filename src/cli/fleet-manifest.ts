@@ -9,7 +9,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { DEFAULT_IMAGE, DEFAULT_NAMESPACE } from '../fleet/kubernetes.js';
-import { UsageError } from './usage-error.js';
+import { EXIT, UsageError, usageErrorText } from '../errors.js';
+import { VERSION } from '../version.js';
 
 export interface FleetManifestIo {
   stdout?: (s: string) => void;
@@ -139,7 +140,7 @@ export async function runFleetManifest(opts: Record<string, unknown>, io: FleetM
     const seLinuxType = str(opts, 'selinuxType', '--selinux-type');
 
     const bundle = readBundle(bundlePath, bundleOpt !== undefined);
-    const [{ buildFleetManifestWithSummary }, { VERSION }] = await Promise.all([import('../fleet/manifest.js'), import('./main.js')]);
+    const { buildFleetManifestWithSummary } = await import('../fleet/manifest.js');
     const m = buildFleetManifestWithSummary({
       bundle,
       kind: kind as 'daemonset' | 'job',
@@ -167,9 +168,8 @@ export async function runFleetManifest(opts: Record<string, unknown>, io: FleetM
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
-      stderr(`mirror-doctor: ${e.message}\n`);
-      if (e.hint) stderr(`  ${e.hint}\n`);
-      return 2;
+      stderr(usageErrorText(e));
+      return EXIT.usage;
     }
     throw e;
   }

@@ -1,9 +1,8 @@
 import { Command, CommanderError } from 'commander';
-import { UsageError } from './usage-error.js';
+import { DEBUG_ENV, EXIT, failure } from '../errors.js';
 import { addFleetManifestCommand } from './fleet-manifest.js';
+import { VERSION } from '../version.js';
 import { DEFAULT_NAMESPACE as FLEET_NAMESPACE, DEFAULT_SELECTOR as FLEET_SELECTOR } from '../fleet/kubernetes.js';
-
-export const VERSION = '0.1.0';
 
 // Kept here (not imported from ./explain.js) so that building the program stays cheap.
 const EXPLAIN_HELP_TEXT = `
@@ -104,6 +103,8 @@ examples:
   $ sudo scripts/demo                                     # all of it on the built-in lab (real containerd)
 
 \`mirror-doctor <command> --help\` lists every option of a command with examples.
+Exit codes: 0 nothing wrong, 1 problems found, 2 could not run (bad option or input), 70 a bug in
+mirror-doctor (please report it; MIRROR_DOCTOR_DEBUG=1 adds the stack trace).
 `,
   );
 
@@ -291,7 +292,7 @@ function quietOnClosedStdout(): void {
   });
 }
 
-/** Runs the CLI and returns the exit code: 0 ok, 1 problems found, 2 could not run. */
+/** Runs the CLI and returns the exit code: 0 ok, 1 problems found, 2 could not run, 70 a bug (src/errors.ts). */
 export async function main(argv: string[]): Promise<number> {
   quietOnClosedStdout();
   const program = buildProgram();
@@ -303,16 +304,12 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // help and version exit with code 0; usage errors have been printed already
-      return err.exitCode === 0 ? 0 : 2;
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (err instanceof UsageError) {
-      process.stderr.write(`mirror-doctor: ${err.message}\n`);
-      if (err.hint) process.stderr.write(`  ${err.hint}\n`);
-      return 2;
-    }
-    const e = err as Error;
-    process.stderr.write(`mirror-doctor: internal error: ${e?.message ?? String(err)}\n`);
-    if (process.env.MIRROR_DOCTOR_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
-    return 2;
+    const { exitCode, text } = failure(err, { version: VERSION, debug: Boolean(process.env[DEBUG_ENV]) });
+    // an unexpected error's message may quote anything (a header, a URL with user:password@)
+    const { redact } = await import('../report/redact.js');
+    process.stderr.write(redact(text));
+    return exitCode;
   }
 }

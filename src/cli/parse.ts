@@ -10,7 +10,7 @@ import { redact } from '../report/redact.js';
 import { createTraceParser, type TraceDoc } from '../trace/index.js';
 import { traceDocJson } from '../report/trace-json.js';
 import { renderTraceText } from '../report/trace-text.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../errors.js';
 
 export interface ParseCliOptions {
   json?: boolean;

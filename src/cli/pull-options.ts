@@ -2,7 +2,7 @@
  * The options of the real pulls that `trace` and `check` share (declared once in main.ts by
  * withPullOptions), and their parsing into milliseconds.
  */
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../errors.js';
 
 export interface PullCliOptions {
   namespace?: string;

@@ -10,10 +10,11 @@ import { resolveProfile } from '../containerd/version.js';
 import { splitConfigPath } from '../containerd/host-dirs.js';
 import { NodeFileReader } from '../probe/node-files.js';
 import { DEFAULT_ADDRESS } from '../probe/daemon-process.js';
-import { ctrVersions, trace, TraceError, type TraceOptions, type TraceRun } from '../probe/tracer.js';
+import { ctrVersions, trace, TraceError, type TraceOptions } from '../probe/tracer.js';
+import type { TraceRun } from '../trace/run-schema.js';
 import { renderTraceRunText } from '../report/trace-run-text.js';
 import { redactedJsonText } from '../report/redact.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../errors.js';
 import { pullTimings, type PullCliOptions } from './pull-options.js';
 
 export interface TraceCliOptions extends PullCliOptions {

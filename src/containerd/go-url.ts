@@ -90,7 +90,6 @@ function parseHost(host: string): { host: string } | { error: string } {
  */
 export function goUrlParse(raw: string): GoUrlResult {
   const fail = (reason: string): GoUrlResult => ({ ok: false, error: `parse ${goQuote(raw)}: ${reason}` });
-  // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f]/.test(raw)) return { ok: false, error: `parse ${goQuote(raw)}: net/url: invalid control character in URL` };
   let rest = raw;
   let fragment = '';

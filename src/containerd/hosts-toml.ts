@@ -398,7 +398,6 @@ function firstLine(message: string): string {
 
 /** Finds a byte that no TOML parser accepts: NUL / other control characters. */
 function controlCharAt(text: string): number {
-  // eslint-disable-next-line no-control-regex
   const m = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.exec(text);
   return m ? m.index : -1;
 }

@@ -5,6 +5,7 @@
  * (containerd-internals.md §0.1) or from the section named next to it. A gate is a
  * plain field so a plan can say *why* it behaved as it did ("_default needs 1.6.17+").
  */
+import { BugError } from '../errors.js';
 
 export interface ContainerdVersion {
   major: number;
@@ -244,7 +245,7 @@ export function resolveProfile(input: string | undefined, source: ProfileSource 
   | { ok: false; error: string } {
   if (input === undefined || input.trim() === '') {
     const parsed = parseContainerdVersion(ASSUMED_VERSION);
-    if (!parsed.ok) throw new Error('unreachable: ASSUMED_VERSION parses');
+    if (!parsed.ok) throw new BugError(`the assumed containerd version ${ASSUMED_VERSION} does not parse`);
     return {
       ok: true,
       source: 'assumed',

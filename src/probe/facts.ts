@@ -7,10 +7,11 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { hostname as osHostname } from 'node:os';
-import { NODE_NAME_ENV } from '../fleet/kubernetes.js';
 import { execa } from 'execa';
+import { BugError } from '../errors.js';
 import {
   FACTS_SCHEMA,
+  NODE_NAME_ENV,
   type DaemonProcessFact,
   type DistributionFact,
   type Facts,
@@ -34,7 +35,8 @@ import { NodeFileReader, type FsLike } from './node-files.js';
 import { listPlugins, registryPlugins } from './plugins.js';
 import { readProcessProxyEnv, readProcessUnit } from './process-environ.js';
 import { PROXY_VAR, readSystemdUnit, type UnitFiles } from './systemd-unit.js';
-import { trace as runTraceDefault, type TraceOptions, type TraceProgress, type TraceRun } from './tracer.js';
+import { trace as runTraceDefault, type TraceOptions } from './tracer.js';
+import type { TraceProgress, TraceRun } from '../trace/run-schema.js';
 
 /** The image checked when none is given and no hosts folder names a registry. */
 export const DEFAULT_REF = 'docker.io/library/busybox:latest';
@@ -336,7 +338,7 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
     notes.push(`cannot read the containerd version ${JSON.stringify(containerdVersion.value)} (${containerdVersion.source}); assuming ${ASSUMED_VERSION}`);
     containerdVersion = { value: ASSUMED_VERSION, source: 'assumed' };
     const p = resolveProfile(ASSUMED_VERSION, 'option');
-    if (!p.ok) throw new Error('unreachable: the assumed version parses');
+    if (!p.ok) throw new BugError(`the assumed containerd version ${ASSUMED_VERSION} does not parse`);
     profile = p.profile;
   }
 

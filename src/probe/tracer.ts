@@ -10,7 +10,8 @@ import { TraceParser } from '../trace/parser.js';
 import type { TraceDoc } from '../trace/schema.js';
 import { redact } from '../report/redact.js';
 import { redactTraceDoc } from '../report/redact-trace.js';
-import { comparePaths, type Comparison, type LiveRegistry, type PathName, type PathOutcome } from '../trace/compare-paths.js';
+import { comparePaths, type LiveRegistry, type PathOutcome } from '../trace/compare-paths.js';
+import { TRACE_RUN_SCHEMA, type PathRun, type TraceProgress, type TraceRun } from '../trace/run-schema.js';
 import { runStreamed } from './ctr-runner.js';
 import { bodyLineSkipper } from './body-lines.js';
 import { removeThrowAwayNamespace, throwAwayNamespace } from './ctr-namespace.js';
@@ -20,7 +21,7 @@ import { findDaemonProcess } from './daemon-process.js';
 import { ContainerdApi } from './containerd-api.js';
 import { GrpcCallError } from './grpc-unary.js';
 import { mark } from './timeline.js';
-import { START_TIME_SLACK_MS } from '../checks/config.js';
+import { START_TIME_SLACK_MS } from '../containerd/start-time.js';
 import { earlyStop, markStalled, type EarlyStop } from '../trace/early-stop.js';
 
 /** Lines after which the verdict may have changed (a cheap filter before asking the parser). */
@@ -30,8 +31,6 @@ const STOP_CHECK = /msg="?(resolved|trying next host|do request|fetch failed)|^c
 const DO_REQUEST = 'msg="do request"';
 const CONNECTED = 'msg="Connection successful"';
 const WATCHED_MESSAGES = ['do request', 'Connection successful'];
-
-export const TRACE_RUN_SCHEMA = 'mirror-doctor.trace-run/v1';
 
 export interface TraceOptions {
   /** the reference as ctr needs it (full host/path:tag) */
@@ -58,49 +57,6 @@ export interface TraceOptions {
   configFile?: string;
   signal?: AbortSignal;
   onProgress?: (event: TraceProgress) => void;
-}
-
-export type TraceProgress =
-  | { kind: 'path-start'; path: PathName; command: string }
-  | { kind: 'line'; path: PathName; line: string }
-  | { kind: 'path-end'; path: PathName; run: PathRun }
-  | { kind: 'cleanup'; what: string };
-
-export interface PathRun {
-  path: PathName;
-  /** what ran: the ctr argument array, or the CRI call */
-  command: string[];
-  mode: 'local' | 'transfer' | 'cri';
-  modeReason: string;
-  exitCode: number | null;
-  stoppedBy: 'verdict' | 'stall' | 'timeout' | 'abort' | null;
-  /** with stoppedBy 'verdict': what decided it */
-  stopReason?: EarlyStop;
-  /** for a stall: the host the pull was waiting for */
-  stalledOn: string | null;
-  durationMs: number;
-  doc: TraceDoc | null;
-  pulled: boolean | null;
-  error: string | null;
-  code?: string | null;
-  /** why blob requests may be missing from the trace */
-  blobNote: string | null;
-  /** the raw output (ctr) or daemon log slice (CRI), redacted */
-  log: string;
-}
-
-export interface TraceRun {
-  schema: typeof TRACE_RUN_SCHEMA;
-  ref: string;
-  containerd: { client: string | null; server: string | null };
-  address: string;
-  namespace: string;
-  hostsDir: string;
-  live: LiveRegistry | null;
-  paths: PathRun[];
-  comparison: Comparison;
-  /** anything cleanup could not remove (should be empty) */
-  leftovers: string[];
 }
 
 export class TraceError extends Error {}

@@ -5,12 +5,12 @@
  */
 import type { Facts } from '../checks/facts.js';
 import type { Finding, Layer, Severity } from '../checks/finding.js';
-import type { PathRun } from '../probe/tracer.js';
+import type { PathRun } from '../trace/run-schema.js';
 import { collectConfigSecrets, redactReportJson, scrubSecrets } from './redact-config.js';
 import { redact } from './redact.js';
+import { VERSION } from '../version.js';
 
 export const REPORT_SCHEMA = 'mirror-doctor.report/v1';
-export const TOOL_VERSION = '0.1.0';
 
 /** What `runChecks(facts, {ignore, strict})` returns (src/checks/run.ts). */
 export interface ChecksOutcome {
@@ -122,7 +122,7 @@ export function buildReport(input: ReportInput) {
     schema: REPORT_SCHEMA,
     ref: facts.ref.input,
     refSource: facts.ref.source,
-    tool: { name: 'mirror-doctor', version: TOOL_VERSION },
+    tool: { name: 'mirror-doctor', version: VERSION },
     generatedAt: facts.collectedAt,
     containerd: {
       version: facts.containerdVersion.value,

@@ -1,6 +1,6 @@
 /** Text rendering of a live trace: the three paths side by side, then what the difference proves. Pure. */
 import { redact } from './redact.js';
-import type { TraceRun, PathRun } from '../probe/tracer.js';
+import type { TraceRun, PathRun } from '../trace/run-schema.js';
 
 const TITLES: Record<PathRun['path'], string> = { ctr: 'ctr (no --hosts-dir)', 'ctr-hosts-dir': 'ctr --hosts-dir', cri: 'CRI (as kubelet)' };
 

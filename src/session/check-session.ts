@@ -6,7 +6,7 @@
  */
 import type { Facts } from '../checks/facts.js';
 import type { Finding, Layer, Severity } from '../checks/finding.js';
-import type { PathRun, TraceProgress } from '../probe/tracer.js';
+import type { PathRun, TraceProgress } from '../trace/run-schema.js';
 import type { PathName } from '../trace/compare-paths.js';
 import type { TraceAttempt } from '../trace/schema.js';
 import type { ChecksOutcome } from '../report/report-json.js';

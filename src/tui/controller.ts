@@ -13,7 +13,7 @@ import {
   type SessionEvent,
   type SessionState,
 } from '../session/check-session.js';
-import type { TraceProgress } from '../probe/tracer.js';
+import type { TraceProgress } from '../trace/run-schema.js';
 import type { ChecksOutcome } from '../report/report-json.js';
 
 export interface GatherCallbacks {

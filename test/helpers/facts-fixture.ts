@@ -20,7 +20,7 @@ import { parseCriReference } from '../../src/containerd/reference.js';
 import { resolveProfile } from '../../src/containerd/version.js';
 import { FACTS_SCHEMA, type DistributionFact, type Facts, type HostDirEntryFact, type Known, type PluginFact } from '../../src/checks/facts.js';
 import { NodeFileReader, type FsLike } from '../../src/probe/node-files.js';
-import { TRACE_RUN_SCHEMA, type PathRun, type TraceRun } from '../../src/probe/tracer.js';
+import { TRACE_RUN_SCHEMA, type PathRun, type TraceRun } from '../../src/trace/run-schema.js';
 import { comparePaths, type LiveRegistry } from '../../src/trace/compare-paths.js';
 import { parseTraceText } from '../../src/trace/index.js';
 

@@ -8,7 +8,6 @@ import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { labDown, labUp, type LabState } from '../../src/lab/lab.js';
-import { DOCKER_REF } from '../../src/lab/scenarios.js';
 import { ContainerdApi } from '../../src/probe/containerd-api.js';
 import { testLabOptions, quietLog } from '../helpers/lab.js';
 

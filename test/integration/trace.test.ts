@@ -10,7 +10,8 @@ import { labDown, labUp, type LabState } from '../../src/lab/lab.js';
 import { SCENARIOS } from '../../src/lab/scenarios.js';
 import { kubeletImageName } from '../../src/lab/record-fixtures.js';
 import { prepareTrace } from '../../src/cli/trace.js';
-import { trace, type TraceRun } from '../../src/probe/tracer.js';
+import { trace } from '../../src/probe/tracer.js';
+import type { TraceRun } from '../../src/trace/run-schema.js';
 import { testLabOptions, quietLog } from '../helpers/lab.js';
 import { expectedComparison } from '../helpers/scenario-expectations.js';
 

@@ -7,7 +7,7 @@ import { CHECKS_DOC_TEXT } from '../../../src/checks/checks-doc-text.js';
 import { CRASH_ID } from '../../../src/checks/finding.js';
 import { checkIds } from '../../../src/checks/registry.js';
 import { runChecksCommand } from '../../../src/cli/checks.js';
-import { UsageError } from '../../../src/cli/usage-error.js';
+import { UsageError } from '../../../src/errors.js';
 
 const print = (id: string | undefined, json = false) => {
   let out = '';

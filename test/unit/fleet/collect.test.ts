@@ -12,7 +12,7 @@ import { groupFleet, type FleetSummary, type NodeInput } from '../../../src/flee
 import { nodeInputsFromPods, parsePodList } from '../../../src/fleet/collect-pods.js';
 import { renderFleetJson, renderFleetText } from '../../../src/fleet/collect-render.js';
 import { runFleetCollect } from '../../../src/cli/fleet-collect.js';
-import { UsageError } from '../../../src/cli/usage-error.js';
+import { UsageError } from '../../../src/errors.js';
 
 const REPORTS = resolve(__dirname, '../../fixtures/fleet/reports');
 const files = readdirSync(REPORTS).filter((f) => f.endsWith('.json')).sort();

@@ -13,6 +13,7 @@ const base = (version: DaemonConfigInput['version'], cri: DaemonConfigInput['cri
   cri,
 });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks the parsed TOML document
 type Toml = Record<string, any>;
 
 describe('daemonConfigToml', () => {

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Facts } from '../../../src/checks/facts.js';
 import { DEFAULT_REF, defaultRefFor, gatherFacts, registryOfDirName, versionToken, type DaemonClient, type GatherDeps } from '../../../src/probe/facts.js';
-import type { TraceOptions, TraceRun } from '../../../src/probe/tracer.js';
+import type { TraceOptions } from '../../../src/probe/tracer.js';
+import type { TraceRun } from '../../../src/trace/run-schema.js';
 
 let base: string;
 beforeEach(() => {

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Facts } from '../../../src/checks/facts.js';
 import type { Finding } from '../../../src/checks/finding.js';
 import { gatherFacts } from '../../../src/probe/facts.js';
-import type { PathRun, TraceRun } from '../../../src/probe/tracer.js';
+import type { PathRun, TraceRun } from '../../../src/trace/run-schema.js';
 import { parseTraceText } from '../../../src/trace/index.js';
 import { collectConfigSecrets, redactConfigText, redactFacts, scrubSecrets } from '../../../src/report/redact-config.js';
 import { groupFindings, renderReportJson, REPORT_SCHEMA, type ChecksOutcome } from '../../../src/report/report-json.js';

@@ -1,0 +1,54 @@
+/**
+ * The result of `trace` (schema mirror-doctor.trace-run/v1): the three pull paths, each with its
+ * parsed trace, and what their difference proves; plus the progress events the tracer reports while
+ * it runs. Plain data, shared by the tracer (probe) and everything that reads a run (checks,
+ * reports, the TUI), so none of them needs the effectful tracer for its types.
+ */
+import type { TraceDoc } from './schema.js';
+import type { Comparison, LiveRegistry, PathName } from './compare-paths.js';
+import type { EarlyStop } from './early-stop.js';
+
+export const TRACE_RUN_SCHEMA = 'mirror-doctor.trace-run/v1';
+
+export type TraceProgress =
+  | { kind: 'path-start'; path: PathName; command: string }
+  | { kind: 'line'; path: PathName; line: string }
+  | { kind: 'path-end'; path: PathName; run: PathRun }
+  | { kind: 'cleanup'; what: string };
+
+export interface PathRun {
+  path: PathName;
+  /** what ran: the ctr argument array, or the CRI call */
+  command: string[];
+  mode: 'local' | 'transfer' | 'cri';
+  modeReason: string;
+  exitCode: number | null;
+  stoppedBy: 'verdict' | 'stall' | 'timeout' | 'abort' | null;
+  /** with stoppedBy 'verdict': what decided it */
+  stopReason?: EarlyStop;
+  /** for a stall: the host the pull was waiting for */
+  stalledOn: string | null;
+  durationMs: number;
+  doc: TraceDoc | null;
+  pulled: boolean | null;
+  error: string | null;
+  code?: string | null;
+  /** why blob requests may be missing from the trace */
+  blobNote: string | null;
+  /** the raw output (ctr) or daemon log slice (CRI), redacted */
+  log: string;
+}
+
+export interface TraceRun {
+  schema: typeof TRACE_RUN_SCHEMA;
+  ref: string;
+  containerd: { client: string | null; server: string | null };
+  address: string;
+  namespace: string;
+  hostsDir: string;
+  live: LiveRegistry | null;
+  paths: PathRun[];
+  comparison: Comparison;
+  /** anything cleanup could not remove (should be empty) */
+  leftovers: string[];
+}
