@@ -12,6 +12,15 @@
  */
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
+import type { IDaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
+import type { IJob } from 'kubernetes-models/batch/v1/Job';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
+import type { INamespace } from 'kubernetes-models/v1/Namespace';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+import type { IVolume } from 'kubernetes-models/v1/Volume';
+import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import { Document, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
 import { UsageError } from '../cli/usage-error.js';
 import { parseCriReference } from '../containerd/reference.js';
@@ -368,12 +377,12 @@ export function jobName(node: string): string {
 }
 
 interface Mount {
-  volume: Record<string, unknown>;
-  mounts: Array<{ mountPath: string; readOnly?: boolean }>;
+  volume: IVolume;
+  mounts: Array<Pick<IVolumeMount, 'mountPath' | 'readOnly'>>;
   comment: string;
 }
 
-function hostPathVolume(name: string, path: string, type: 'Directory' | 'File' | 'Socket'): Record<string, unknown> {
+function hostPathVolume(name: string, path: string, type: 'Directory' | 'File' | 'Socket'): IVolume {
   return { name, hostPath: { path, type } };
 }
 
@@ -480,14 +489,14 @@ function labels(component: string): Record<string, string> {
 }
 
 interface PodBuild {
-  spec: Record<string, unknown>;
+  spec: IPodSpec;
   /** comments: path inside the pod spec → text */
   notes: Array<[Array<string | number>, string]>;
 }
 
 function podSpec(r: Resolved, kind: FleetKind, configMapName: string, nodes: string[]): PodBuild {
   const ms = mounts(r, configMapName);
-  const env: Array<Record<string, unknown>> = [
+  const env: IEnvVar[] = [
     { name: NODE_NAME_ENV, valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
     { name: 'TMPDIR', value: '/tmp' },
     { name: 'MIRROR_DOCTOR_AFTER', value: kind === 'daemonset' ? 'sleep' : 'exit' },
@@ -495,7 +504,7 @@ function podSpec(r: Resolved, kind: FleetKind, configMapName: string, nodes: str
     { name: 'NO_COLOR', value: '1' },
     ...(r.caBundle ? [{ name: 'SSL_CERT_FILE', value: CA_FILE_IN_POD }] : []),
   ];
-  const container: Record<string, unknown> = {
+  const container: IContainer = {
     name: APP_NAME,
     image: r.image,
     imagePullPolicy: 'IfNotPresent',
@@ -512,21 +521,21 @@ function podSpec(r: Resolved, kind: FleetKind, configMapName: string, nodes: str
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] },
     },
-    volumeMounts: ms.flatMap((m) => m.mounts.map((x) => ({ name: m.volume.name, mountPath: x.mountPath, ...(x.readOnly ? { readOnly: true } : {}) }))),
+    volumeMounts: ms.flatMap((m) => m.mounts.map((x): IVolumeMount => ({ name: m.volume.name, mountPath: x.mountPath, ...(x.readOnly ? { readOnly: true } : {}) }))),
     terminationMessagePolicy: 'FallbackToLogsOnError',
     ...(kind === 'daemonset'
-      ? {
+      ? ({
           readinessProbe: {
             exec: { command: ['node', '-e', `require('node:fs').accessSync(${JSON.stringify(DONE_FILE)})`] },
             initialDelaySeconds: 5,
             periodSeconds: 10,
             timeoutSeconds: 5,
           },
-        }
+        } satisfies Partial<IContainer>)
       : {}),
   };
   const affinityNodes = nodes.length
-    ? {
+    ? ({
         affinity: {
           nodeAffinity: {
             requiredDuringSchedulingIgnoredDuringExecution: {
@@ -534,11 +543,11 @@ function podSpec(r: Resolved, kind: FleetKind, configMapName: string, nodes: str
             },
           },
         },
-      }
+      } satisfies Partial<IPodSpec>)
     : {};
-  const spec: Record<string, unknown> = {
-    ...(r.offline ? {} : { hostPID: true }),
-    ...(r.hostNetwork ? { hostNetwork: true, dnsPolicy: 'Default' } : {}),
+  const spec: IPodSpec = {
+    ...(r.offline ? {} : ({ hostPID: true } satisfies Partial<IPodSpec>)),
+    ...(r.hostNetwork ? ({ hostNetwork: true, dnsPolicy: 'Default' } satisfies Partial<IPodSpec>) : {}),
     automountServiceAccountToken: false,
     enableServiceLinks: false,
     restartPolicy: kind === 'daemonset' ? 'Always' : 'Never',
@@ -582,24 +591,28 @@ function podSpec(r: Resolved, kind: FleetKind, configMapName: string, nodes: str
   return { spec, notes };
 }
 
-/** Finds the node at `path` (map keys, sequence indexes) and puts `text` above it. */
+/**
+ * Finds the node at `path` (map keys, sequence indexes) and puts `text` above it. A path that is
+ * not in the document is a mistake in this file, so it throws rather than drop the comment.
+ */
 function note(doc: Document, path: Array<string | number>, text: string): void {
   let parent: unknown = doc.contents;
-  for (const key of path.slice(0, -1)) {
-    if (!isMap(parent) && !isSeq(parent)) return;
-    parent = parent.get(key, true);
-  }
+  for (const key of path.slice(0, -1)) parent = isMap(parent) || isSeq(parent) ? parent.get(key, true) : undefined;
   const last = path[path.length - 1]!;
-  if (isSeq(parent) && typeof last === 'number') {
-    const item = parent.items[last] as YamlNode | undefined;
-    if (item) item.commentBefore = text;
-  } else if (isMap(parent)) {
-    const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
-    if (pair && isScalar(pair.key)) pair.key.commentBefore = text;
+  let target: YamlNode | undefined;
+  if (isSeq(parent) && typeof last === 'number') target = parent.items[last] as YamlNode | undefined;
+  else if (isMap(parent)) {
+    const key = parent.items.find((p) => isScalar(p.key) && p.key.value === last)?.key;
+    if (isScalar(key)) target = key;
   }
+  if (!target) throw new Error(`fleet manifest: no ${path.join('.')} to put a comment on`);
+  target.commentBefore = text;
 }
 
-function render(obj: Record<string, unknown>, notes: Array<[Array<string | number>, string]>, header?: string): string {
+/** A Kubernetes object the manifest prints. */
+type ManifestObject = INamespace | IConfigMap | IDaemonSet | IJob;
+
+function render(obj: ManifestObject, notes: Array<[Array<string | number>, string]>, header?: string): string {
   const doc = new Document(obj);
   for (const [path, text] of notes) note(doc, path, text);
   if (header) doc.commentBefore = header;
@@ -649,9 +662,9 @@ export function buildFleetManifestWithSummary(o: FleetManifestOptions): FleetMan
   const docs: string[] = [];
 
   // the ConfigMap first: its size decides whether there is a manifest at all
-  const configMapDoc = (bundle: CompressedBundle): { name: string; text: string; obj: Record<string, unknown> } => {
+  const configMapDoc = (bundle: CompressedBundle): { name: string; text: string; obj: IConfigMap } => {
     const name = `${APP_NAME}-${bundle.sha256.slice(0, 10)}`;
-    const obj = {
+    const obj: IConfigMap = {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name, namespace: r.namespace, labels: labels('tool'), annotations: { 'mirror-doctor/bundle-sha256': bundle.sha256 } },
@@ -678,31 +691,27 @@ export function buildFleetManifestWithSummary(o: FleetManifestOptions): FleetMan
   }
 
   if (r.createNamespace) {
-    docs.push(
-      render(
-        {
-          apiVersion: 'v1',
-          kind: 'Namespace',
-          metadata: {
-            name: r.namespace,
-            labels: {
-              ...labels('namespace'),
-              'pod-security.kubernetes.io/enforce': 'privileged',
-              'pod-security.kubernetes.io/warn': 'privileged',
-              'pod-security.kubernetes.io/audit': 'privileged',
-            },
-          },
+    const namespace: INamespace = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: r.namespace,
+        labels: {
+          ...labels('namespace'),
+          'pod-security.kubernetes.io/enforce': 'privileged',
+          'pod-security.kubernetes.io/warn': 'privileged',
+          'pod-security.kubernetes.io/audit': 'privileged',
         },
-        [[['metadata', 'labels'], ' Pod Security Admission: hostPID and hostPath volumes need the privileged level']],
-      ),
-    );
+      },
+    };
+    docs.push(render(namespace, [[['metadata', 'labels'], ' Pod Security Admission: hostPID and hostPath volumes need the privileged level']]));
   }
   docs.push(cm.text);
 
   const podAnnotations = { 'mirror-doctor/bundle-sha256': bundle.sha256, 'mirror-doctor/distribution': r.distribution };
   if (r.kind === 'daemonset') {
     const pod = podSpec(r, 'daemonset', cm.name, r.nodes);
-    const obj = {
+    const obj: IDaemonSet = {
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
       metadata: { name: APP_NAME, namespace: r.namespace, labels: labels('node-check') },
@@ -724,7 +733,7 @@ export function buildFleetManifestWithSummary(o: FleetManifestOptions): FleetMan
   } else {
     for (const node of r.nodes) {
       const pod = podSpec(r, 'job', cm.name, [node]);
-      const obj = {
+      const obj: IJob = {
         apiVersion: 'batch/v1',
         kind: 'Job',
         metadata: { name: jobName(node), namespace: r.namespace, labels: labels('node-check'), annotations: { 'mirror-doctor/node': node } },
