@@ -5,6 +5,7 @@
  */
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
+import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import { APP_NAME, NODE_NAME_ENV } from './kubernetes.js';
@@ -63,7 +64,7 @@ export function podSpec(r: ResolvedFleetOptions, kind: FleetKind, configMapName:
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] },
     },
-    volumeMounts: ms.flatMap((m) => m.mounts.map((x): IVolumeMount => ({ name: m.volume.name, mountPath: x.mountPath, ...(x.readOnly ? { readOnly: true } : {}) }))),
+    volumeMounts: ms.flatMap((m) => m.mounts.map((x): IVolumeMount => ({ name: m.volume.name, ...x }))),
     terminationMessagePolicy: 'FallbackToLogsOnError',
     ...(kind === 'daemonset'
       ? ({
@@ -99,7 +100,7 @@ export function podSpec(r: ResolvedFleetOptions, kind: FleetKind, configMapName:
     tolerations: [{ operator: 'Exists' }],
     securityContext: {
       seccompProfile: { type: 'RuntimeDefault' },
-      ...(r.seLinuxType ? { seLinuxOptions: { type: r.seLinuxType } } : {}),
+      ...(r.seLinuxType ? ({ seLinuxOptions: { type: r.seLinuxType } } satisfies Partial<IPodSecurityContext>) : {}),
     },
     containers: [container],
     volumes: ms.map((m) => m.volume),

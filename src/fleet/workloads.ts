@@ -20,6 +20,7 @@ export function jobName(node: string): string {
   return `${head}-${hash}`;
 }
 
+/** The pod spec's comments, at its place in the workload. */
 function podTemplateNotes(pod: PodBuild): Note[] {
   return pod.notes.map(([p, t]): Note => [['spec', 'template', 'spec', ...p], t]);
 }
