@@ -16,17 +16,6 @@ const LAYERS = [
   ['containerd'], // pure emulation of containerd by version
 ];
 
-/**
- * TEMPORARY: imports the layering forbids, in files being rewritten elsewhere. Each allows exactly
- * one file to import exactly one file; delete the line once that import is gone.
- */
-const TEMPORARY_UPWARD_IMPORTS = [
-  { from: 'src/fleet/manifest.ts', to: 'src/cli/usage-error.ts' },
-];
-/** TEMPORARY: a cycle made only of these modules is allowed while they are being rewritten elsewhere. */
-const TEMPORARY_CYCLE_MODULES = ['src/fleet/collect-extract.ts', 'src/fleet/collect-group.ts'];
-
-const exact = (file) => `^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
 const folders = (names) => `^src/(${names.join('|')})/`;
 
 const layerRules = LAYERS.flatMap((siblings, rank) => {
@@ -37,21 +26,13 @@ const layerRules = LAYERS.flatMap((siblings, rank) => {
   });
 })
   .filter(({ forbidden }) => forbidden.length > 0)
-  .flatMap(({ layer, forbidden }) => {
-    const to = folders(forbidden);
-    const exceptions = TEMPORARY_UPWARD_IMPORTS.filter((e) => e.from.startsWith(`src/${layer}/`));
-    const comment = `src/${layer} may not import ${forbidden.map((f) => `src/${f}`).join(', ')} (layers: ${LAYERS.map((l) => l.join('|')).join(' → ')})`;
-    return [
-      { name: `layer-${layer}`, comment, severity: 'error', from: { path: `^src/${layer}/`, pathNot: exceptions.map((e) => exact(e.from)) }, to: { path: to } },
-      ...exceptions.map((e) => ({
-        name: `layer-${layer}`,
-        comment: `${comment}; TEMPORARY: ${e.from} may still import ${e.to}`,
-        severity: 'error',
-        from: { path: exact(e.from) },
-        to: { path: to, pathNot: exact(e.to) },
-      })),
-    ];
-  });
+  .map(({ layer, forbidden }) => ({
+    name: `layer-${layer}`,
+    comment: `src/${layer} may not import ${forbidden.map((f) => `src/${f}`).join(', ')} (layers: ${LAYERS.map((l) => l.join('|')).join(' → ')})`,
+    severity: 'error',
+    from: { path: `^src/${layer}/` },
+    to: { path: folders(forbidden) },
+  }));
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
@@ -69,9 +50,7 @@ export default {
       comment: 'an import cycle (type-only imports included) ties its modules into one: move what both need into a lower module',
       severity: 'error',
       from: { path: '^src/' },
-      // caught when some module of the cycle is not one of TEMPORARY_CYCLE_MODULES (one string: an
-      // array is not turned into one pattern in via.pathNot)
-      to: TEMPORARY_CYCLE_MODULES.length ? { circular: true, via: { pathNot: TEMPORARY_CYCLE_MODULES.map(exact).join('|') } } : { circular: true },
+      to: { circular: true },
     },
     {
       name: 'not-to-unresolvable',

@@ -7,7 +7,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeInputsFromStream } from '../fleet/collect-extract.js';
-import { groupFleet, type NodeInput } from '../fleet/collect-group.js';
+import { groupFleet } from '../fleet/collect-group.js';
+import type { NodeInput } from '../fleet/collect-extract.js';
 import { nodeInputsFromPods, parsePodList } from '../fleet/collect-pods.js';
 import { renderFleetJson, renderFleetText } from '../fleet/collect-render.js';
 import { getPodsJson, KubectlError, podLogs, type KubectlOptions } from '../probe/kubectl.js';

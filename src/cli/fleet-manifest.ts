@@ -8,7 +8,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { FLEET_DISTRIBUTIONS, type FleetDistribution } from '../fleet/distributions.js';
 import { DEFAULT_IMAGE, DEFAULT_NAMESPACE } from '../fleet/kubernetes.js';
+import { FLEET_KINDS, type FleetKind } from '../fleet/manifest-options.js';
 import { EXIT, UsageError, usageErrorText } from '../errors.js';
 import { VERSION } from '../version.js';
 
@@ -16,9 +18,6 @@ export interface FleetManifestIo {
   stdout?: (s: string) => void;
   stderr?: (s: string) => void;
 }
-
-const KINDS = ['daemonset', 'job'];
-const DISTRIBUTIONS = ['containerd', 'k3s', 'rke2', 'microk8s', 'k0s'];
 
 /**
  * The options of `fleet manifest`, for commander: [flags, description, default?]. The check
@@ -31,7 +30,7 @@ export const FLEET_MANIFEST_OPTIONS: ReadonlyArray<readonly [string, string] | r
   ['--no-create-namespace', 'do not add a Namespace document (the namespace must exist and allow privileged pods)'],
   ['--image <image>', 'container image with Node.js >= 20 on PATH and glibc (a mirror of it when docker.io is out of reach)', DEFAULT_IMAGE],
   ['--ref <ref>', 'the image check looks at on every node (default: check\'s own default)'],
-  ['--distribution <name>', `the nodes' Kubernetes distribution: ${DISTRIBUTIONS.join(', ')} (its config folders, socket and ctr)`, 'containerd'],
+  ['--distribution <name>', `the nodes' Kubernetes distribution: ${FLEET_DISTRIBUTIONS.join(', ')} (its config folders, socket and ctr)`, 'containerd'],
   ['--bundle <file>', 'the single-file build to ship (default: this program when it is the single file, else dist/mirror-doctor.mjs)'],
   ['--ctr-path <path>', "ctr on the nodes (default: the distribution's); none: mount no ctr"],
   ['--ca-bundle <path>', "the nodes' CA bundle for ctr's TLS (RHEL family: /etc/pki/tls/certs/ca-bundle.crt); none: mount none", '/etc/ssl/certs/ca-certificates.crt'],
@@ -116,9 +115,9 @@ export async function runFleetManifest(opts: Record<string, unknown>, io: FleetM
   const stderr = io.stderr ?? ((s: string) => void process.stderr.write(s));
   try {
     const kind = str(opts, 'kind', '--kind') ?? 'daemonset';
-    if (!KINDS.includes(kind)) throw new UsageError(`--kind ${JSON.stringify(kind)}: use daemonset or job`);
+    if (!FLEET_KINDS.includes(kind as FleetKind)) throw new UsageError(`--kind ${JSON.stringify(kind)}: use daemonset or job`);
     const distribution = str(opts, 'distribution', '--distribution') ?? 'containerd';
-    if (!DISTRIBUTIONS.includes(distribution)) throw new UsageError(`--distribution ${JSON.stringify(distribution)}: use one of ${DISTRIBUTIONS.join(', ')}`);
+    if (!FLEET_DISTRIBUTIONS.includes(distribution as FleetDistribution)) throw new UsageError(`--distribution ${JSON.stringify(distribution)}: use one of ${FLEET_DISTRIBUTIONS.join(', ')}`);
     const nodes = list(str(opts, 'nodes', '--nodes'), '--nodes');
     const mounts = list(str(opts, 'mount', '--mount'), '--mount');
     const ctr = str(opts, 'ctrPath', '--ctr-path');
@@ -143,8 +142,8 @@ export async function runFleetManifest(opts: Record<string, unknown>, io: FleetM
     const { buildFleetManifestWithSummary } = await import('../fleet/manifest.js');
     const m = buildFleetManifestWithSummary({
       bundle,
-      kind: kind as 'daemonset' | 'job',
-      distribution: distribution as 'containerd',
+      kind: kind as FleetKind,
+      distribution: distribution as FleetDistribution,
       ...(nodes ? { nodes } : {}),
       ...(namespace !== undefined ? { namespace } : {}),
       createNamespace: opts.createNamespace !== false,

@@ -5,11 +5,21 @@
  * (`[pod/NAME/CONTAINER] ` before every line, several pods in one stream) and `--timestamps`
  * (an RFC 3339 time before every line). Pure.
  */
-import type { NodeInput } from './collect-group.js';
 
 export const REPORT_SCHEMA_V1 = 'mirror-doctor.report/v1';
 
 /** The parts of a report that `fleet collect` reads; everything else is kept but not typed. */
+/** One node's input: a report, or why there is none. */
+export interface NodeInput {
+  /** where it came from: a file path, or pod/NAME */
+  source: string;
+  /** the node name known from outside the report (the pod's spec.nodeName), else null */
+  node: string | null;
+  report: FleetReport | null;
+  /** why there is no report (pod pending, check failed: its last lines); null with a report */
+  problem: string | null;
+}
+
 export interface FleetReport {
   schema: typeof REPORT_SCHEMA_V1;
   ref?: string;

@@ -3,20 +3,9 @@
  * group, the odd groups (fewest nodes) first so the one node that differs is not lost under the
  * ninety that agree. Pure.
  */
-import type { FleetReport } from './collect-extract.js';
+import type { FleetReport, NodeInput } from './collect-extract.js';
 
 export const FLEET_SCHEMA = 'mirror-doctor.fleet/v1';
-
-/** One node's input: a report, or why there is none. */
-export interface NodeInput {
-  /** where it came from: a file path, or pod/NAME */
-  source: string;
-  /** the node name known from outside the report (the pod's spec.nodeName), else null */
-  node: string | null;
-  report: FleetReport | null;
-  /** why there is no report (pod pending, check failed: its last lines); null with a report */
-  problem: string | null;
-}
 
 export type GroupStatus = 'no-report' | 'problems' | 'ok';
 

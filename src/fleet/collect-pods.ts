@@ -3,7 +3,7 @@
  * logs say: one node input per pod — its report, or why it has none (not scheduled, image not
  * pulled, check failed, still running). Pure.
  */
-import type { NodeInput } from './collect-group.js';
+import type { NodeInput } from './collect-extract.js';
 import { nodeInputsFromStream } from './collect-extract.js';
 
 export interface PodInfo {

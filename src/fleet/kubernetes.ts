@@ -9,8 +9,12 @@ export const DEFAULT_IMAGE = 'node:22-bookworm-slim';
 export const APP_LABEL = 'app.kubernetes.io/name';
 export const APP_NAME = 'mirror-doctor';
 export const DEFAULT_SELECTOR = `${APP_LABEL}=${APP_NAME}`;
+/** The labels of every object `fleet manifest` makes; `component` says which part it is. */
+export function fleetLabels(component: string): Record<string, string> {
+  return { [APP_LABEL]: APP_NAME, 'app.kubernetes.io/component': component, 'app.kubernetes.io/managed-by': APP_NAME };
+}
 /** Set from the pod's spec.nodeName; `check` names the node in its report with it. */
-export const NODE_NAME_ENV = 'MIRROR_DOCTOR_NODE_NAME';
+export { NODE_NAME_ENV } from '../checks/facts.js';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

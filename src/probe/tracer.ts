@@ -84,7 +84,7 @@ export async function ctrVersions(ctr: string, address: string): Promise<{ clien
 
 function ctrArgs(o: TraceOptions, namespace: string, serverVersion: string, withHostsDir: boolean): { args: string[]; mode: 'local' | 'transfer'; reason: string } {
   const args = ['--address', o.address, '--namespace', namespace, '--debug', 'images', 'pull'];
-  let mode: 'local' | 'transfer' = 'local';
+  const mode: 'local' | 'transfer' = 'local';
   let reason: string;
   if (/^v?2\./.test(serverVersion) || /^v?[3-9]\./.test(serverVersion)) {
     args.push('--local');

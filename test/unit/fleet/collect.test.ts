@@ -8,7 +8,8 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { extractReports, jsonValueEnd, nodeInputsFromStream, splitByPod, type FleetReport } from '../../../src/fleet/collect-extract.js';
-import { groupFleet, type FleetSummary, type NodeInput } from '../../../src/fleet/collect-group.js';
+import { groupFleet, type FleetSummary } from '../../../src/fleet/collect-group.js';
+import type { NodeInput } from '../../../src/fleet/collect-extract.js';
 import { nodeInputsFromPods, parsePodList } from '../../../src/fleet/collect-pods.js';
 import { renderFleetJson, renderFleetText } from '../../../src/fleet/collect-render.js';
 import { runFleetCollect } from '../../../src/cli/fleet-collect.js';

@@ -13,22 +13,18 @@ import { brotliDecompressSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { Command } from 'commander';
-import { UsageError } from '../../../src/cli/usage-error.js';
+import { UsageError } from '../../../src/errors.js';
 import { addFleetManifestCommand, defaultBundlePath, runFleetManifest } from '../../../src/cli/fleet-manifest.js';
-import {
-  APP_LABEL,
-  APP_NAME,
-  buildFleetManifest,
-  CONFIGMAP_LIMIT_BYTES,
-  DISTRIBUTIONS,
-  FLEET_DISTRIBUTIONS,
-  HOST_ROOT,
-  jobName,
-  NODE_NAME_ENV,
-  type FleetManifestOptions,
-} from '../../../src/fleet/manifest.js';
+import { DISTRIBUTIONS, FLEET_DISTRIBUTIONS } from '../../../src/fleet/distributions.js';
+import { APP_LABEL, APP_NAME, NODE_NAME_ENV } from '../../../src/fleet/kubernetes.js';
+import { buildFleetManifest } from '../../../src/fleet/manifest.js';
+import type { FleetManifestOptions } from '../../../src/fleet/manifest-options.js';
+import { HOST_ROOT } from '../../../src/fleet/pod-paths.js';
+import { CONFIGMAP_LIMIT_BYTES } from '../../../src/fleet/tool-configmap.js';
+import { jobName } from '../../../src/fleet/workloads.js';
 import { detectDistribution } from '../../../src/probe/distribution.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the parsed YAML documents the tests walk into
 type Obj = Record<string, any>;
 
 const FAKE_BUNDLE = Buffer.from(
