@@ -1,7 +1,7 @@
 // Bundles the CLI into one file, dist/mirror-doctor.mjs, that runs with any Node.js the version gate
 // (bin/node-version-gate.js) lets through and no node_modules: ink, react, execa, commander,
 // smol-toml and grpc-js inside; react-devtools-core (an optional ink dependency for development
-// only) replaced by an empty stub.
+// only) replaced by an empty stub. Also writes dist/mirror-doctor.mjs.sha256 (`sha256sum -c` format).
 //
 // The gate is the file's first statement; for it to run, an old Node.js must first parse and link
 // the whole file. So the syntax is lowered to what Node.js 14.8 parses (top-level await, which
@@ -9,7 +9,8 @@
 // modules are loaded with require() instead of named ESM imports, which fail to link on an old
 // Node.js that lacks one of the names (e.g. `events.addAbortListener`, Node.js 20.5).
 import { build } from 'esbuild';
-import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { common, repo, requireBanner } from './lib/esbuild-common.mjs';
@@ -40,4 +41,6 @@ await build({
   banner: { js: `#!/usr/bin/env node\n${gate}${requireBanner}` },
 });
 chmodSync(out, 0o755);
+const data = readFileSync(out);
+writeFileSync(`${out}.sha256`, `${createHash('sha256').update(data).digest('hex')}  mirror-doctor.mjs\n`);
 console.log(`dist/mirror-doctor.mjs: ${(statSync(out).size / 1024).toFixed(0)} KiB`);
