@@ -61,7 +61,7 @@ describe('npm package', () => {
 
   it('ships only what runs', () => {
     expect(entries.filter((e) => !ALLOWED.some((re) => re.test(e)))).toEqual([]);
-    for (const f of ['bin/mirror-doctor.js', 'dist/app/main.js', 'dist/app/parse-worker.js', 'dist/mirror-doctor.mjs', 'dist/mirror-doctor.mjs.sha256', 'docs/checks.md']) {
+    for (const f of ['bin/mirror-doctor.js', 'dist/app/main.js', 'dist/mirror-doctor.mjs', 'dist/mirror-doctor.mjs.sha256', 'docs/checks.md']) {
       expect(entries).toContain(`package/${f}`);
     }
     expect(entries.length).toBeLessThan(60);
