@@ -103,13 +103,24 @@ export async function runLabCli(args: string[]): Promise<number> {
     });
 
   levelOption(common(program.command('record-fixtures')))
-    .description('record real ctr and daemon output for every scenario and version into a folder')
-    .option('--out <dir>', 'output folder', 'test/fixtures/lab')
+    .description('record real ctr and daemon output for every scenario and version into a folder (at --log-level info: CRI pulls, and transfer-service ctr pulls on 2.x)')
+    .option('--out <dir>', 'output folder (default: test/fixtures/lab, at --log-level info test/fixtures/lab-info)')
     .option('--only <names>', 'comma-separated scenario names')
     .action(async (o) => {
+      // the output folder follows the level: here unset means the default, not the running lab's
+      const opts: LabOptions = { ...options(o), logLevel: options(o).logLevel ?? DEFAULT_LAB_LOG_LEVEL };
+      const only = o.only ? String(o.only).split(',') : undefined;
+      if (opts.logLevel === 'info') {
+        const { recordInfoFixtures, INFO_FIXTURES_DIR } = await import('./record-info-fixtures.js');
+        const out = o.out ?? INFO_FIXTURES_DIR;
+        const n = await recordInfoFixtures(opts, out, only, log);
+        log(`recorded ${n} pulls at info level into ${out}`);
+        return;
+      }
       const { recordFixtures } = await import('./record-fixtures.js');
-      const n = await recordFixtures(options(o), o.out, o.only ? String(o.only).split(',') : undefined, log);
-      log(`recorded ${n} pulls into ${o.out}`);
+      const out = o.out ?? 'test/fixtures/lab';
+      const n = await recordFixtures({ ...opts, logLevel: 'debug' }, out, only, log);
+      log(`recorded ${n} pulls into ${out}`);
     });
 
   try {
