@@ -1,20 +1,22 @@
 import { Command, CommanderError, Option } from 'commander';
-import { defaultLabOptions, LAB_VERSIONS, type LabOptions, type LabVersion } from './layout.js';
+import { DEFAULT_LAB_LOG_LEVEL, defaultLabOptions, LAB_VERSIONS, parseLabLogLevel, type LabOptions, type LabVersion } from './layout.js';
 import { labDown, labEnv, labScenario, labStatus, labUp, readState } from './lab.js';
 import { SCENARIOS } from './scenarios.js';
 import { labPull } from './pull.js';
 
 const log = (line: string) => process.stderr.write(`lab: ${line}\n`);
 
-function options(o: { dir?: string; portBase?: string; versions?: string }): LabOptions {
-  const d = defaultLabOptions();
+function options(o: { dir?: string; portBase?: string; versions?: string; logLevel?: string }): LabOptions {
+  // commander reads MIRROR_DOCTOR_LAB_LOG_LEVEL into o.logLevel itself (where the command has the option)
+  const d = defaultLabOptions({ ...process.env, MIRROR_DOCTOR_LAB_LOG_LEVEL: '' });
+  const logLevel = o.logLevel !== undefined ? parseLabLogLevel(o.logLevel, '--log-level (or MIRROR_DOCTOR_LAB_LOG_LEVEL)') : undefined;
   const versions = o.versions ? o.versions.split(',').map((v) => v.trim()) : d.versions;
   for (const v of versions) {
     if (!(LAB_VERSIONS as readonly string[]).includes(v)) throw new Error(`unknown containerd version "${v}"; the lab has ${LAB_VERSIONS.join(', ')}`);
   }
   const portBase = o.portBase ? Number(o.portBase) : d.portBase;
   if (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65000) throw new Error(`--port-base must be a number from 1024 to 65000, not "${o.portBase}"`);
-  return { ...d, ...(o.dir ? { dir: o.dir } : {}), portBase, versions: versions as LabVersion[] };
+  return { ...d, ...(o.dir ? { dir: o.dir } : {}), portBase, versions: versions as LabVersion[], ...(logLevel ? { logLevel } : {}) };
 }
 
 function shellQuote(s: string): string {
@@ -32,8 +34,15 @@ export async function runLabCli(args: string[]): Promise<number> {
       .addOption(new Option('--dir <dir>', 'lab folder').env('MIRROR_DOCTOR_LAB_DIR'))
       .addOption(new Option('--port-base <n>', 'first port on 127.0.0.1 (uses base+1 … base+9)').env('MIRROR_DOCTOR_LAB_PORT_BASE'))
       .addOption(new Option('--versions <list>', `containerd versions, comma separated (${LAB_VERSIONS.join(',')})`).env('MIRROR_DOCTOR_LAB_VERSIONS'));
+  /** for the commands that start daemons */
+  const levelOption = (c: Command) =>
+    c.addOption(
+      new Option('--log-level <level>', `the daemons' log level: info (containerd's default, as on nodes: --config alone) or debug (default: the running lab's, else ${DEFAULT_LAB_LOG_LEVEL}); a change restarts them`).env(
+        'MIRROR_DOCTOR_LAB_LOG_LEVEL',
+      ),
+    );
 
-  common(program.command('up'))
+  levelOption(common(program.command('up')))
     .description('start registries and containerd daemons and apply a scenario (idempotent)')
     .option('--scenario <name>', 'scenario to apply (default: the current one, else mirror-ok)')
     .action(async (o) => {
@@ -53,7 +62,7 @@ export async function runLabCli(args: string[]): Promise<number> {
       if (o.json) process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
       else if (s.processes.length === 0) process.stdout.write('lab is down\n');
       else {
-        process.stdout.write(`lab is ${s.up ? 'up' : 'partly up'}, scenario "${s.scenario}"\n`);
+        process.stdout.write(`lab is ${s.up ? 'up' : 'partly up'}, scenario "${s.scenario}", log level ${s.logLevel}\n`);
         for (const p of s.processes) process.stdout.write(`  ${p.alive ? 'running' : 'stopped'}  ${p.name.padEnd(16)} pid ${String(p.pid).padEnd(8)} ${p.detail}\n`);
       }
       process.exitCode = s.up ? 0 : 1;
@@ -81,7 +90,7 @@ export async function runLabCli(args: string[]): Promise<number> {
       const w = Math.max(...SCENARIOS.map((s) => s.name.length));
       for (const s of SCENARIOS) process.stdout.write(`${s.name.padEnd(w)}  ${s.summary}\n${' '.repeat(w)}  → ${s.whatHappens}\n`);
     });
-  common(program.command('scenario'))
+  levelOption(common(program.command('scenario')))
     .description('switch the running lab to another scenario')
     .argument('<name>', 'scenario name (see `lab scenarios`)')
     .action(async (name: string, o) => {
@@ -93,14 +102,25 @@ export async function runLabCli(args: string[]): Promise<number> {
       process.exitCode = await labPull(options(o), (l) => process.stdout.write(`${l}\n`));
     });
 
-  common(program.command('record-fixtures'))
-    .description('record real ctr and daemon output for every scenario and version into a folder')
-    .option('--out <dir>', 'output folder', 'test/fixtures/lab')
+  levelOption(common(program.command('record-fixtures')))
+    .description('record real ctr and daemon output for every scenario and version into a folder (at --log-level info: CRI pulls, and transfer-service ctr pulls on 2.x)')
+    .option('--out <dir>', 'output folder (default: test/fixtures/lab, at --log-level info test/fixtures/lab-info)')
     .option('--only <names>', 'comma-separated scenario names')
     .action(async (o) => {
+      // the output folder follows the level: here unset means the default, not the running lab's
+      const opts: LabOptions = { ...options(o), logLevel: options(o).logLevel ?? DEFAULT_LAB_LOG_LEVEL };
+      const only = o.only ? String(o.only).split(',') : undefined;
+      if (opts.logLevel === 'info') {
+        const { recordInfoFixtures, INFO_FIXTURES_DIR } = await import('./record-info-fixtures.js');
+        const out = o.out ?? INFO_FIXTURES_DIR;
+        const n = await recordInfoFixtures(opts, out, only, log);
+        log(`recorded ${n} pulls at info level into ${out}`);
+        return;
+      }
       const { recordFixtures } = await import('./record-fixtures.js');
-      const n = await recordFixtures(options(o), o.out, o.only ? String(o.only).split(',') : undefined, log);
-      log(`recorded ${n} pulls into ${o.out}`);
+      const out = o.out ?? 'test/fixtures/lab';
+      const n = await recordFixtures({ ...opts, logLevel: 'debug' }, out, only, log);
+      log(`recorded ${n} pulls into ${out}`);
     });
 
   try {

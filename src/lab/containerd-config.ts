@@ -1,4 +1,4 @@
-import type { LabVersion } from './layout.js';
+import type { LabLogLevel, LabVersion } from './layout.js';
 
 /** How a scenario wants the CRI registry configured in the daemon's config.toml. */
 export interface CriRegistrySetup {
@@ -18,13 +18,15 @@ export interface DaemonConfigInput {
   cniConfDir: string;
   hostsDir: string;
   cri: CriRegistrySetup;
+  /** `debug`: a `[debug] level = "debug"` table; `info`: none, containerd's default level (as on nodes) */
+  logLevel: LabLogLevel;
 }
 
 const q = (s: string) => JSON.stringify(s);
 
 /**
- * The config.toml the lab gives one containerd: everything under the lab folder, debug log level,
- * CRI enabled, and plugins that would touch the machine's own paths (NRI socket, /opt/containerd)
+ * The config.toml the lab gives one containerd: everything under the lab folder (root, state and
+ * the sockets are all here, so `--config` alone starts it), the chosen log level, CRI enabled, and plugins that would touch the machine's own paths (NRI socket, /opt/containerd)
  * disabled or moved. Version 2 schema for 1.x, version 3 for 2.x. Pure.
  */
 export function daemonConfigToml(i: DaemonConfigInput): string {
@@ -44,9 +46,8 @@ export function daemonConfigToml(i: DaemonConfigInput): string {
     '[ttrpc]',
     `  address = ${q(`${i.address}.ttrpc`)}`,
     '',
-    '[debug]',
-    '  level = "debug"',
-    '',
+    // info is containerd's default: nodes have no [debug] table
+    ...(i.logLevel === 'debug' ? ['[debug]', '  level = "debug"', ''] : []),
     '[plugins."io.containerd.internal.v1.opt"]',
     `  path = ${q(i.opt)}`,
     '',

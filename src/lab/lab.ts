@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { labPaths, labPorts, LAB_AUTH, LAB_VERSIONS, type LabOptions, type LabPaths, type LabPorts, type LabVersion } from './layout.js';
+import { DEFAULT_LAB_LOG_LEVEL, labPaths, labPorts, LAB_AUTH, LAB_VERSIONS, type LabLogLevel, type LabOptions, type LabPaths, type LabPorts, type LabVersion } from './layout.js';
 import { ensureContainerd, ensureSystemPackages, type ContainerdBinaries } from './install.js';
 import { ensurePki } from './pki.js';
 import { isAlive, startDetached, stopProcess, waitUntil, type LabProcess } from './processes.js';
 import { registrySpecs, registryUrl, startRegistry, type RegistryName } from './registries.js';
 import { daemonConfigToml } from './containerd-config.js';
+import { daemonCommand } from './daemon-command.js';
 import { buildTestImage, pushTestImage } from './test-image.js';
 import { DOCKER_REPOSITORY, HOSTPORT_REPOSITORY, SCENARIOS, TAG, findScenario, type Scenario } from './scenarios.js';
 import { httpCall } from './http-client.js';
@@ -26,7 +27,11 @@ export interface DaemonState {
   state: string;
   log: string;
   env: Record<string, string>;
-  /** hash of what the daemon was started with (binary, config text, environment) */
+  /** the level it was started at (absent in state written before the lab had the option: debug) */
+  logLevel?: LabLogLevel;
+  /** the command line it was started with */
+  command?: string[];
+  /** hash of what the daemon was started with (binary, command line, config text, environment) */
   startHash: string;
   process: LabProcess;
 }
@@ -39,6 +44,8 @@ export interface LabState {
   hostsDir: string;
   caCert: string;
   scenario: string;
+  /** the daemons' log level (absent in state written before the lab had the option: debug) */
+  logLevel?: LabLogLevel;
   registries: Partial<Record<RegistryName, LabProcess & { url: string }>>;
   /** the blackholed host (port ports.blackhole) */
   blackhole?: LabProcess;
@@ -114,7 +121,9 @@ export async function labUp(opts: LabOptions, scenarioName: string | undefined, 
     writeState(state);
   }
   await ensureTestImage(ports, log);
-  await applyScenario(state, scenario, binaries, log);
+  // like the scenario: the one asked for, else the running lab's, else the default
+  state.logLevel = opts.logLevel ?? previous?.logLevel ?? DEFAULT_LAB_LOG_LEVEL;
+  await applyScenario(state, scenario, binaries, log, state.logLevel);
   return state;
 }
 
@@ -150,12 +159,16 @@ function hash(...parts: string[]): string {
   return h.digest('hex').slice(0, 16);
 }
 
-/** Writes the scenario's hosts folder and (re)starts each daemon whose start configuration differs. */
+/**
+ * Writes the scenario's hosts folder and (re)starts each daemon whose start configuration differs
+ * (binary, command line, config text with its log level, environment).
+ */
 export async function applyScenario(
   state: LabState,
   scenario: Scenario,
   binaries: ContainerdBinaries[],
   log: Log,
+  logLevel: LabLogLevel = DEFAULT_LAB_LOG_LEVEL,
 ): Promise<void> {
   const paths = labPaths(state.dir);
   log(`scenario "${scenario.name}": ${scenario.summary}`);
@@ -179,6 +192,7 @@ export async function applyScenario(
           configPath: cri.configPath,
           ...(cri.legacyMirror ? { legacyMirrorEndpoint: `http://127.0.0.1:${state.ports.mirror}` } : {}),
         },
+        logLevel,
       };
       const startConfig = daemonConfigToml(configInput);
       const env: Record<string, string> = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' };
@@ -186,14 +200,15 @@ export async function applyScenario(
         env.HTTP_PROXY = `http://127.0.0.1:${state.ports.deadProxy}`;
         env.HTTPS_PROXY = `http://127.0.0.1:${state.ports.deadProxy}`;
       }
-      const startHash = hash(bin.containerd, bin.packageVersion, startConfig, JSON.stringify(env));
+      const command = daemonCommand({ containerd: bin.containerd, config: p.config, root: p.root, state: p.state, address: p.address, logLevel });
+      const startHash = hash(bin.containerd, bin.packageVersion, JSON.stringify(command), startConfig, JSON.stringify(env));
       const running = state.daemons[v];
       if (!(running && isAlive(running.process) && running.startHash === startHash)) {
         if (running) {
-          log(`restarting containerd ${v} with the scenario's configuration`);
+          log(`restarting containerd ${v} with the scenario's configuration at log level ${logLevel}`);
           await stopProcess(running.process, 10_000);
         }
-        state.daemons[v] = await startDaemon(v, bin, p, startConfig, env, startHash, log);
+        state.daemons[v] = await startDaemon(v, bin, p, startConfig, command, env, startHash, logLevel, log);
         writeState(state);
       }
       // the "edited after start" case: the file changes, the running daemon does not
@@ -212,21 +227,18 @@ async function startDaemon(
   bin: ContainerdBinaries,
   p: ReturnType<LabPaths['containerd']>,
   config: string,
+  command: string[],
   env: Record<string, string>,
   startHash: string,
+  logLevel: LabLogLevel,
   log: Log,
 ): Promise<DaemonState> {
   for (const d of [p.base, p.root, p.state, p.opt]) mkdirSync(d, { recursive: true, mode: 0o711 });
   for (const sock of [p.address, `${p.address}.ttrpc`]) rmSync(sock, { force: true });
   writeFileSync(p.config, config);
   writeFileSync(p.log, `--- mirror-doctor lab: starting containerd ${bin.packageVersion} at ${new Date().toISOString()}\n`, { flag: 'a' });
-  log(`starting containerd ${bin.packageVersion} on ${p.address}`);
-  const proc = startDetached(
-    `containerd-${v}`,
-    [bin.containerd, '--config', p.config, '--root', p.root, '--state', p.state, '--address', p.address, '--log-level', 'debug'],
-    p.log,
-    env,
-  );
+  log(`starting containerd ${bin.packageVersion} on ${p.address} at log level ${logLevel}`);
+  const proc = startDetached(`containerd-${v}`, command, p.log, env);
   await waitUntil(`containerd ${v}`, proc, async () => {
     if (!existsSync(p.address)) return false;
     const r = await execa(bin.ctr, ['--address', p.address, 'version'], { reject: false, timeout: 3000 });
@@ -243,6 +255,8 @@ async function startDaemon(
     state: p.state,
     log: p.log,
     env,
+    logLevel,
+    command,
     startHash,
     process: proc,
   };
@@ -318,7 +332,7 @@ export interface ProcessStatus {
   detail: string;
 }
 
-export function labStatus(opts: LabOptions): { up: boolean; scenario?: string; processes: ProcessStatus[] } {
+export function labStatus(opts: LabOptions): { up: boolean; scenario?: string; logLevel?: LabLogLevel; processes: ProcessStatus[] } {
   const state = readState(opts.dir);
   if (!state) return { up: false, processes: [] };
   const processes: ProcessStatus[] = [
@@ -336,7 +350,7 @@ export function labStatus(opts: LabOptions): { up: boolean; scenario?: string; p
       detail: `${d!.packageVersion} ${d!.address}`,
     })),
   ];
-  return { up: processes.length > 0 && processes.every((p) => p.alive), scenario: state.scenario, processes };
+  return { up: processes.length > 0 && processes.every((p) => p.alive), scenario: state.scenario, logLevel: state.logLevel ?? DEFAULT_LAB_LOG_LEVEL, processes };
 }
 
 /** What scripts and tests need to talk to the lab, as plain data. */
@@ -345,6 +359,7 @@ export function labEnv(state: LabState): Record<string, string> {
   const env: Record<string, string> = {
     MD_LAB_DIR: state.dir,
     MD_LAB_SCENARIO: state.scenario,
+    MD_LAB_LOG_LEVEL: state.logLevel ?? DEFAULT_LAB_LOG_LEVEL,
     MD_LAB_REF: scenario?.ref ?? '',
     MD_LAB_HOSTS_DIR: state.hostsDir,
     MD_LAB_CA: state.caCert,

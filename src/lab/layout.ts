@@ -5,6 +5,21 @@ import { tmpdir } from 'node:os';
 export const LAB_VERSIONS = ['1.6', '1.7', '2.1'] as const;
 export type LabVersion = (typeof LAB_VERSIONS)[number];
 
+/**
+ * The daemons' log level. `info` is containerd's default and what nodes run: no `[debug]` table and
+ * no `--log-level` flag. `debug` is what the lab has always run (its traces read the debug lines).
+ */
+export const LAB_LOG_LEVELS = ['debug', 'info'] as const;
+export type LabLogLevel = (typeof LAB_LOG_LEVELS)[number];
+export const DEFAULT_LAB_LOG_LEVEL: LabLogLevel = 'debug';
+
+/** The log level from its name, or a clear error naming where the bad value came from. */
+export function parseLabLogLevel(value: string, source: string): LabLogLevel {
+  const v = value.trim().toLowerCase();
+  if ((LAB_LOG_LEVELS as readonly string[]).includes(v)) return v as LabLogLevel;
+  throw new Error(`${source} must be ${LAB_LOG_LEVELS.join(' or ')}, not ${JSON.stringify(value)}`);
+}
+
 export interface LabOptions {
   /** Folder holding everything the lab creates (daemons' root/state, sockets, logs, registries). */
   dir: string;
@@ -14,6 +29,8 @@ export interface LabOptions {
   portBase: number;
   /** Which containerd versions to run. */
   versions: readonly LabVersion[];
+  /** The daemons' log level; unset: the running lab's, else DEFAULT_LAB_LOG_LEVEL. A change restarts them. */
+  logLevel?: LabLogLevel;
 }
 
 export function defaultLabOptions(env: NodeJS.ProcessEnv = process.env): LabOptions {
@@ -25,6 +42,7 @@ export function defaultLabOptions(env: NodeJS.ProcessEnv = process.env): LabOpti
     cacheDir: env.MIRROR_DOCTOR_CACHE || join(env.XDG_CACHE_HOME || join(env.HOME || tmpdir(), '.cache'), 'mirror-doctor'),
     portBase: env.MIRROR_DOCTOR_LAB_PORT_BASE ? Number(env.MIRROR_DOCTOR_LAB_PORT_BASE) : 5100,
     versions,
+    ...(env.MIRROR_DOCTOR_LAB_LOG_LEVEL ? { logLevel: parseLabLogLevel(env.MIRROR_DOCTOR_LAB_LOG_LEVEL, 'MIRROR_DOCTOR_LAB_LOG_LEVEL') } : {}),
   };
 }
 

@@ -77,7 +77,7 @@ export async function recordFixtures(opts: LabOptions, out: string, only: string
 }
 
 /** The daemon log from its last start (the lab writes a marker line before each start). */
-function daemonStartLog(daemon: DaemonState): string {
+export function daemonStartLog(daemon: DaemonState): string {
   const text = readFileSync(daemon.log, 'utf8');
   const at = text.lastIndexOf('--- mirror-doctor lab: starting containerd');
   const fromStart = at >= 0 ? text.slice(at) : text;

@@ -1,4 +1,6 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
+import { listeningInodes, parseProcNetUnix } from './proc-net-unix.js';
+import { socketInode } from './proc-net-tcp.js';
 
 export const DEFAULT_ADDRESS = '/run/containerd/containerd.sock';
 
@@ -45,14 +47,46 @@ function flag(argv: string[], names: string[]): string | null {
 }
 
 /**
- * The containerd daemon serving `address`, found in /proc by its command line (`--address`, or
- * none for the default socket). Null when not visible (other PID namespace, not running).
+ * Whether the process holds a socket listening on `address` (as given, or with symlinks resolved:
+ * /var/run is /run), from its network namespace's /proc/<pid>/net/unix and its fds; null when
+ * either cannot be read.
  */
-export function findDaemonProcess(address: string): DaemonProcess | null {
+function servesSocket(procDir: string, pid: string, address: string): boolean | null {
+  let paths = [address];
+  try {
+    paths = [...new Set([address, realpathSync(address)])];
+  } catch {
+    // not there from here (another mount namespace): the path as given
+  }
+  try {
+    const rows = parseProcNetUnix(readFileSync(`${procDir}/${pid}/net/unix`, 'utf8'));
+    const inodes = new Set(paths.flatMap((p) => [...listeningInodes(rows, p)]));
+    if (inodes.size === 0) return false;
+    for (const fd of readdirSync(`${procDir}/${pid}/fd`)) {
+      try {
+        const inode = socketInode(readlinkSync(`${procDir}/${pid}/fd/${fd}`));
+        if (inode !== undefined && inodes.has(inode)) return true;
+      } catch {
+        // closed meanwhile
+      }
+    }
+    return false;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The containerd daemon serving `address`, found in /proc by its command line (`--address`). A
+ * daemon without `--address` (its socket set by `[grpc] address` in its config, or the default)
+ * is the one holding the socket listening on `address`; where that cannot be read, it is taken to
+ * serve the default socket. Null when not visible (other PID namespace, not running).
+ */
+export function findDaemonProcess(address: string, procDir = '/proc'): DaemonProcess | null {
   const boot = bootTimeMs();
   let pids: string[];
   try {
-    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+    pids = readdirSync(procDir).filter((d) => /^\d+$/.test(d));
   } catch {
     return null;
   }
@@ -60,13 +94,20 @@ export function findDaemonProcess(address: string): DaemonProcess | null {
     let argv: string[];
     let stat: string;
     try {
-      argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').filter(Boolean);
-      stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      argv = readFileSync(`${procDir}/${p}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      stat = readFileSync(`${procDir}/${p}/stat`, 'utf8');
     } catch {
       continue;
     }
     if (!argv[0] || !/(^|\/)containerd$/.test(argv[0])) continue;
-    const addr = flag(argv, ['--address', '-a']) ?? DEFAULT_ADDRESS;
+    const flagged = flag(argv, ['--address', '-a']);
+    let addr: string;
+    if (flagged !== null) {
+      addr = flagged;
+    } else {
+      const serves = servesSocket(procDir, p, address);
+      addr = serves === true ? address : serves === false ? '' : DEFAULT_ADDRESS;
+    }
     if (addr !== address) continue;
     const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
     return {

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { parse } from 'smol-toml';
 import { daemonConfigToml, type DaemonConfigInput } from '../../../src/lab/containerd-config.js';
 
-const base = (version: DaemonConfigInput['version'], cri: DaemonConfigInput['cri']): DaemonConfigInput => ({
+const base = (version: DaemonConfigInput['version'], cri: DaemonConfigInput['cri'], logLevel: DaemonConfigInput['logLevel'] = 'debug'): DaemonConfigInput => ({
   version,
   root: '/lab/c/root',
   state: '/lab/c/state',
@@ -11,6 +11,7 @@ const base = (version: DaemonConfigInput['version'], cri: DaemonConfigInput['cri
   cniConfDir: '/lab/c/cni/net.d',
   hostsDir: '/lab/certs.d',
   cri,
+  logLevel,
 });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks the parsed TOML document
@@ -54,5 +55,22 @@ describe('daemonConfigToml', () => {
       config_path: '/lab/certs.d',
       mirrors: { 'docker.io': { endpoint: ['http://127.0.0.1:5101'] } },
     });
+  });
+
+  it.each(['1.6', '1.7', '2.1'] as const)('%s at debug: a [debug] table with level "debug"', (v) => {
+    const text = daemonConfigToml(base(v, { configPath: 'set' }, 'debug'));
+    expect(text).toContain('\n[debug]\n  level = "debug"\n');
+    expect((parse(text) as Toml).debug).toEqual({ level: 'debug' });
+  });
+
+  it.each(['1.6', '1.7', '2.1'] as const)('%s at info: no [debug] table at all (containerd\'s default level, as on nodes), the rest the same', (v) => {
+    const info = daemonConfigToml(base(v, { configPath: 'set' }, 'info'));
+    const debug = daemonConfigToml(base(v, { configPath: 'set' }, 'debug'));
+    expect(info).not.toMatch(/debug/);
+    const t = parse(info) as Toml;
+    expect(t.debug).toBeUndefined();
+    // root, state and the sockets are in the file: `--config` alone starts the daemon in the lab
+    expect([t.root, t.state, t.grpc.address]).toEqual(['/lab/c/root', '/lab/c/state', '/lab/c/containerd.sock']);
+    expect(info).toBe(debug.replace('[debug]\n  level = "debug"\n\n', ''));
   });
 });
