@@ -24,17 +24,28 @@ export function readProcessProxyEnv(pid: number, procDir = '/proc'): { env: Reco
   return { env, error: null };
 }
 
-/** The systemd unit of a process from /proc/<pid>/cgroup (`…/system.slice/containerd.service`). */
+/** The systemd unit of a process from /proc/<pid>/cgroup (`…/system.slice/containerd.service`), or null. */
 export function readProcessUnit(pid: number, procDir = '/proc'): string | null {
   try {
-    const text = readFileSync(`${procDir}/${pid}/cgroup`, 'utf8');
-    for (const line of text.split('\n')) {
-      const path = line.slice(line.lastIndexOf(':') + 1);
-      const unit = path.split('/').reverse().find((s) => /\.service$/.test(s));
-      if (unit) return unit;
-    }
+    return unitFromCgroup(readFileSync(`${procDir}/${pid}/cgroup`, 'utf8'));
   } catch {
-    /* not visible */
+    return null;
+  }
+}
+
+/** The systemd unit in /proc/<pid>/cgroup text (v2 `0::/…`, or v1 `N:name=systemd:/…`): its innermost .service. */
+export function unitFromCgroup(text: string): string | null {
+  let v2: string | null = null;
+  let v1: string | null = null;
+  for (const line of text.split('\n')) {
+    const m = /^(\d+):([^:]*):(.*)$/.exec(line.trim());
+    if (!m) continue;
+    if (m[1] === '0' && m[2] === '') v2 = m[3] as string;
+    else if ((m[2] as string).split(',').includes('name=systemd')) v1 = m[3] as string;
+  }
+  for (const path of [v2, v1]) {
+    const unit = path?.split('/').filter((p) => p.endsWith('.service')).at(-1);
+    if (unit) return unit;
   }
   return null;
 }
