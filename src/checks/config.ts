@@ -12,7 +12,7 @@ import type { Derived } from './derived.js';
 import type { Facts } from './facts.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
-import { apiEvidence, criRegistryTable, decisionEvidence, fileEvidence, finding, quote, restartCommand, wholeFileEvidence } from './make.js';
+import { apiEvidence, criRegistryTable, decisionEvidence, fileEvidence, finding, quote, restartCommand, wholeFileEvidence, sawResolver } from './make.js';
 
 function decisions(d: Derived, code: string): Decision[] {
   return d.config.decisions.filter((x) => x.code === code);
@@ -458,12 +458,20 @@ const restartRequired: Check = {
     }
     // 2.x does not expose the registry config: the CRI trace tells whether the hosts folder was read.
     const doc = d.trace.cri?.doc;
-    const sawResolver = !!doc?.attempts.some((a) => a.evidence === 'debug');
-    if (newer === true && doc && sawResolver && !doc.hostsDir && d.plans.cri.lookup?.dir) {
+    if (newer === true && doc && sawResolver(d.trace.cri!) && !doc.hostsDir && d.plans.cri.lookup?.dir) {
       return mk(
         'error',
         `${facts.configFile} sets config_path ${quote(cri.configPath)} and would load ${d.plans.cri.lookup.dir}, but the CRI pull loaded no hosts folder, and the file changed after containerd started: the daemon still runs the old config.`,
         [...fileEv, ...timeEvidence, { kind: 'trace', source: 'CRI (as kubelet) daemon log', line: doc.lines.first, text: 'no "loading host directory" line before the first request' }],
+      );
+    }
+    // at info level: the CRI pull's evidence (a daemon line or connection for every mirror it asks)
+    const ev = d.trace.cri?.evidence;
+    if (newer === true && ev && ev.mirrorTried === false && ev.level !== 'unknown' && d.plans.cri.lookup?.dir) {
+      return mk(
+        'error',
+        `${facts.configFile} sets config_path ${quote(cri.configPath)} and would have CRI use ${d.plans.cri.lookup.dir}, but the CRI pull asked no mirror (${ev.level}: ${ev.basis.join('; ')}), and the file changed after containerd started: the daemon still runs the old config.`,
+        [...fileEv, ...timeEvidence, { kind: 'log', source: `CRI (as kubelet) (${ev.level})`, text: ev.basis.join('; ') }],
       );
     }
     if (newer === true) {

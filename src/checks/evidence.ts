@@ -2,20 +2,20 @@
  * Evidence layer: what the live pulls showed (the traces of `trace`). Skipped with --offline.
  */
 import type { PathRun } from '../trace/run-schema.js';
-import type { Outcome, TraceAttempt, TraceDoc } from '../trace/schema.js';
+import type { Outcome, TraceAttempt } from '../trace/schema.js';
 import type { Derived } from './derived.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
-import { attemptEvidence, finding, pathLabel, quote } from './make.js';
+import { attemptEvidence, finding, pathEvidence, pathLabel, quote, sawResolver } from './make.js';
 
 /** The paths that read hosts.toml (ctr without --hosts-dir never does). */
 function mirrorPaths(d: Derived): PathRun[] {
   return [d.trace.ctrHostsDir, d.trace.cri].filter((p): p is PathRun => !!p?.doc);
 }
 
-/** The doc shows resolver debug lines, so the absence of "loading host directory" means something. */
-function sawResolver(doc: TraceDoc): boolean {
-  return doc.attempts.some((a) => a.evidence === 'debug');
+/** The path went through a mirror: its evidence when it has one, else its doc. */
+function mirrorUsedBy(p: PathRun): boolean {
+  return p.evidence ? p.evidence.mirrorUsed === true : !!p.doc?.mirrorUsed;
 }
 
 const traceUnavailable: Check = {
@@ -36,20 +36,22 @@ const traceUnavailable: Check = {
 const mirrorUsed: Check = {
   id: 'mirror-used',
   run(_facts, d) {
-    const used = mirrorPaths(d).filter((p) => p.doc!.mirrorUsed);
+    const used = [d.trace.ctrHostsDir, d.trace.cri].filter((p): p is PathRun => !!p && mirrorUsedBy(p));
     if (used.length === 0) return [];
     const evidence: Evidence[] = [];
     for (const p of used) {
-      const a = p.doc!.attempts.find((x) => x.mirror && x.outcome === 'ok');
+      const a = p.doc?.attempts.find((x) => x.mirror && x.outcome === 'ok');
       if (a) evidence.push(attemptEvidence(p, a));
+      else if (p.evidence) evidence.push(pathEvidence(p));
     }
-    const host = used[0]!.doc!.resolved.host ?? used[0]!.doc!.blobHosts[0] ?? 'the mirror';
+    const first = used[0]!;
+    const host = first.evidence?.servedBy ?? first.doc?.resolved.host ?? first.doc?.blobHosts[0] ?? 'the mirror';
     const cri = d.trace.cri;
     return [
       finding('mirror-used', {
         severity: 'ok',
         title: `the mirror ${host} served the pull`,
-        detail: `${used.map(pathLabel).join(' and ')} pulled through ${host} (requests with ?ns=).${cri && !cri.doc?.mirrorUsed ? ' CRI did not: see cri-path-differs.' : ''}`,
+        detail: `${used.map((p) => `${pathLabel(p)}${p.evidence && p.evidence.level !== 'proven' ? ` (${p.evidence.level})` : ''}`).join(' and ')} pulled through ${host}.${cri && cri.evidence?.mirrorUsed === false ? ' CRI did not: see cri-path-differs.' : ''}`,
         evidence,
       }),
     ];
@@ -73,6 +75,9 @@ const OUTCOME_TEXT: Partial<Record<Outcome, { what: string; fix: (host: string, 
 };
 
 interface Fallback {
+  /** the tracer stopped waiting for this host (a stall), with what it waited */
+  stalled: boolean;
+  stalledText: string;
   host: string;
   outcome: Outcome;
   to: string | null;
@@ -90,7 +95,7 @@ function fallbacksOf(p: PathRun): Array<{ host: string; outcome: Outcome; to: st
   for (const a of doc.attempts) {
     if (!a.mirror || a.outcome === 'ok' || a.kind === 'auth') continue;
     if (out.some((o) => o.host === a.host)) continue;
-    if (!doc.mirrorUsed) out.push({ host: a.host, outcome: a.outcome, to: null, attempt: a });
+    if (!mirrorUsedBy(p)) out.push({ host: a.host, outcome: a.outcome, to: null, attempt: a });
   }
   return out;
 }
@@ -102,15 +107,29 @@ const mirrorFallback: Check = {
     for (const p of mirrorPaths(d)) {
       for (const f of fallbacksOf(p)) {
         const key = `${f.host} ${f.outcome}`;
-        const cur = byKey.get(key) ?? { host: f.host, outcome: f.outcome, to: f.to, evidence: [], url: f.attempt?.url ?? `https://${f.host}/v2/`, paths: [], recovered: true };
+        const stalled = /^the tracer stopped waiting/.test(f.attempt?.inferred ?? '');
+        const cur = byKey.get(key) ?? { stalled, stalledText: f.attempt?.error ?? 'no answer', host: f.host, outcome: f.outcome, to: f.to, evidence: [], url: f.attempt?.url ?? `https://${f.host}/v2/`, paths: [], recovered: true };
         if (f.attempt) cur.evidence.push(attemptEvidence(p, f.attempt));
         cur.paths.push(pathLabel(p));
-        cur.recovered &&= p.doc!.mirrorUsed;
+        cur.recovered &&= mirrorUsedBy(p);
         byKey.set(key, cur);
       }
     }
     const out: Finding[] = [];
     for (const f of byKey.values()) {
+      // the tracer stopped waiting for it: what containerd does next was not seen
+      if (f.stalled) {
+        out.push(
+          finding('mirror-fallback', {
+            severity: f.recovered ? 'warning' : 'error',
+            title: `the mirror ${f.host} stalled: no answer before the tracer stopped waiting`,
+            detail: `The mirror did not answer (${f.stalledText}). Seen in ${[...new Set(f.paths)].join(' and ')}. The tracer stopped the pull there: whether containerd then falls back, and after how long, was not observed (run \`mirror-doctor trace --stall 120 ${d.ctrRef}\` to wait longer).`,
+            evidence: f.evidence,
+            fix: OUTCOME_TEXT.timeout!.fix(f.host, f.url),
+          }),
+        );
+        continue;
+      }
       const t = OUTCOME_TEXT[f.outcome];
       out.push(
         finding('mirror-fallback', {
@@ -132,7 +151,7 @@ const mirrorNotTried: Check = {
     const out: Finding[] = [];
     for (const p of mirrorPaths(d)) {
       const doc = p.doc!;
-      if (!doc.hostsDir || doc.hostsTomlErrors.length > 0 || !sawResolver(doc)) continue;
+      if (!doc.hostsDir || doc.hostsTomlErrors.length > 0 || !sawResolver(p)) continue;
       if (doc.attempts.some((a) => a.mirror)) continue;
       const first = doc.attempts.find((a) => a.kind === 'resolve') ?? doc.attempts[0];
       out.push(
@@ -153,7 +172,7 @@ const hostsDirNotLoaded: Check = {
     const out: Finding[] = [];
     for (const p of mirrorPaths(d)) {
       const doc = p.doc!;
-      if (doc.hostsDir || !sawResolver(doc)) continue;
+      if (doc.hostsDir || !sawResolver(p)) continue;
       const first = doc.attempts.find((a) => a.kind === 'resolve') ?? doc.attempts[0];
       const why =
         p.path === 'cri'
@@ -176,22 +195,45 @@ const criPathDiffers: Check = {
   run(facts, d) {
     const hd = d.trace.ctrHostsDir;
     const cri = d.trace.cri;
-    if (!hd?.doc?.mirrorUsed || !cri) return [];
-    if (cri.doc?.mirrorUsed) return [];
+    if (!hd?.doc?.mirrorUsed || !cri || cri.code === 'UNIMPLEMENTED') return [];
+    // no statement without its evidence: a daemon at info level logs nothing for a mirror that worked
+    const ev = cri.evidence;
+    const notUsed = ev ? ev.mirrorUsed === false && ev.level !== 'unknown' : cri.doc !== null && !cri.doc.mirrorUsed;
+    if (!notUsed) return [];
     const evidence: Evidence[] = [];
     const a = hd.doc.attempts.find((x) => x.mirror && x.outcome === 'ok');
     if (a) evidence.push(attemptEvidence(hd, a));
     const c = cri.doc?.attempts.find((x) => x.kind === 'resolve');
-    if (c) evidence.push(attemptEvidence(cri, c));
+    if (c && sawResolver(cri)) evidence.push(attemptEvidence(cri, c));
+    else if (ev) evidence.push(pathEvidence(cri));
     else if (cri.error) evidence.push({ kind: 'api', source: 'CRI PullImage', text: cri.error });
     return [
       finding('cri-path-differs', {
-        detail: `The hosts.toml files work (ctr --hosts-dir ${d.hostsDir} used the mirror) but the CRI pull, as kubelet does it, did not. ${facts.trace?.comparison.verdict ?? ''}`.trim(),
+        detail: `The hosts.toml files work (ctr --hosts-dir ${d.hostsDir} used the mirror) but the CRI pull, as kubelet does it, did not${ev ? ` (${ev.level}: ${ev.basis.join('; ')})` : ''}. ${facts.trace?.comparison.verdict ?? ''}`.trim(),
         evidence,
-        fix: ['see the config findings above: config_path, the CRI plugin, and whether containerd was restarted'],
+        fix: [
+          `mirror-doctor explain ${d.ctrRef}   # what CRI would do with the files, per containerd version`,
+          'compare the daemon with the files: the CRI config_path it runs with (restart containerd after editing config.toml), its proxy environment, its credentials for the mirror',
+        ],
       }),
     ];
   },
 };
 
-export const EVIDENCE_CHECKS: Check[] = [traceUnavailable, mirrorUsed, mirrorFallback, mirrorNotTried, hostsDirNotLoaded, criPathDiffers];
+const criPathUnknown: Check = {
+  id: 'cri-path-unknown',
+  run(_facts, d) {
+    const hd = d.trace.ctrHostsDir;
+    const ev = d.trace.cri?.evidence;
+    if (!hd?.doc?.mirrorUsed || !ev || ev.level !== 'unknown' || d.trace.cri?.stoppedBy === 'abort') return [];
+    return [
+      finding('cri-path-unknown', {
+        detail: `ctr --hosts-dir ${d.hostsDir} used the mirror, but whether the CRI pull (as kubelet does it) did is not known: ${ev.basis.join('; ')}.`,
+        evidence: [pathEvidence(d.trace.cri!)],
+        fix: ev.collect ? [`to know: ${ev.collect}`] : [],
+      }),
+    ];
+  },
+};
+
+export const EVIDENCE_CHECKS: Check[] = [traceUnavailable, mirrorUsed, mirrorFallback, mirrorNotTried, hostsDirNotLoaded, criPathDiffers, criPathUnknown];

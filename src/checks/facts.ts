@@ -126,6 +126,8 @@ export interface Facts {
   trace: TraceRun | null;
   /** the trace was attempted and failed (null when not attempted or fine) */
   traceError: string | null;
+  /** gathering was stopped (Ctrl-C, SIGTERM) before it ended: what was seen is partial */
+  interrupted?: boolean;
   /** the user who invoked mirror-doctor (SUDO_UID when run through sudo) */
   invokingUser: { uid: number; name: string | null };
   // ---- optional additions (effects layer) ----

@@ -82,6 +82,24 @@ export function attemptEvidence(p: PathRun, a: TraceAttempt): Evidence {
   };
 }
 
+/**
+ * The path's lines hold the resolver's own requests (ctr's output, or a daemon at debug level), so
+ * the absence of "loading host directory" or of a request to a mirror means something. A daemon at
+ * info level logs only failures: what its lines lack was not necessarily left undone.
+ */
+export function sawResolver(p: PathRun): boolean {
+  const doc = p.doc;
+  if (!doc) return false;
+  if (p.path === 'cri' && p.daemonLog && !p.daemonLog.debug) return false;
+  return doc.attempts.some((a) => a.evidence === 'debug' && a.method !== null) || (p.path !== 'cri' && doc.attempts.some((a) => a.evidence === 'debug'));
+}
+
+/** Evidence for what a path's statements rest on (proven, inferred or unknown, and why). */
+export function pathEvidence(p: PathRun): Evidence {
+  const ev = p.evidence!;
+  return { kind: p.path === 'cri' ? 'log' : 'trace', source: `${pathLabel(p)} (${ev.level})`, text: ev.basis.join('; ') };
+}
+
 export function commandEvidence(command: string, text: string): Evidence {
   return { kind: 'command', source: command, text };
 }

@@ -93,6 +93,7 @@ const ROWS: Row[] = [
   ['mirror-not-tried', 'evidence', 'error', 'a hosts folder was loaded but no mirror was asked', '§1.7'],
   ['hosts-dir-not-loaded', 'evidence', 'error', 'the pull loaded no hosts folder', '§1.1, §5.1'],
   ['cri-path-differs', 'evidence', 'error', 'ctr --hosts-dir uses the mirror, CRI does not', '§3'],
+  ['cri-path-unknown', 'evidence', 'warning', 'whether CRI uses the mirror is not known', '§3'],
   ['trace-unavailable', 'evidence', 'info', 'no live trace', '§4'],
 ];
 

@@ -86,6 +86,20 @@ export function rankCauses(findings: readonly Finding[]): Finding[] {
     .map(({ f }) => f);
 }
 
+/** Findings that say what happened, not why: never a root cause on their own. */
+export const SYMPTOMS: readonly string[] = ['hosts-dir-not-loaded', 'cri-path-differs', 'mirror-not-tried'];
+
+/**
+ * The root cause: the best-ranked error finding, unless it is only a symptom (what happened, not
+ * why); then nothing explains it, and it is `unexplained`.
+ */
 export function rootCause(findings: readonly Finding[]): Finding | null {
-  return rankCauses(findings)[0] ?? null;
+  const best = rankCauses(findings)[0] ?? null;
+  return best && !SYMPTOMS.includes(best.id) ? best : null;
+}
+
+/** The symptom that no finding explains (the best-ranked error is a symptom), or null. */
+export function unexplainedSymptom(findings: readonly Finding[]): Finding | null {
+  const best = rankCauses(findings)[0] ?? null;
+  return best && SYMPTOMS.includes(best.id) ? best : null;
 }

@@ -12,7 +12,7 @@ import { CRASH_ID, type Finding, type Severity } from './finding.js';
 import { HOST_DIR_CHECKS } from './host-dirs.js';
 import { HOSTS_TOML_CHECKS } from './hosts-toml.js';
 import { CHECKS_DOC, LAYERS, checkIds, checkInfo, closestCheckId, isCheckId } from './registry.js';
-import { rootCause } from './root-cause.js';
+import { rootCause, SYMPTOMS, unexplainedSymptom } from './root-cause.js';
 import type { Check } from './types.js';
 
 /** Every check, in layer order. */
@@ -30,7 +30,10 @@ export interface RunOptions {
 export interface CheckRun {
   findings: Finding[];
   rootCause: Finding | null;
-  status: 'ok' | 'problems';
+  /** an error finding that says what happened but nothing explains why (then there is no root cause) */
+  unexplained: Finding | null;
+  /** interrupted: the run was stopped (Ctrl-C) before its evidence was complete; it names no root cause */
+  status: 'ok' | 'problems' | 'interrupted';
   summary: string;
   exitCode: 0 | 1;
 }
@@ -94,10 +97,11 @@ function crashFinding(checkId: string, e: unknown): Finding {
   };
 }
 
-function summarize(findings: Finding[], cause: Finding | null, exitCode: 0 | 1): string {
+function summarize(findings: Finding[], cause: Finding | null, unexplained: Finding | null, exitCode: 0 | 1): string {
   const n = (s: Severity) => findings.filter((f) => f.severity === s).length;
   const counts = [n('error') && `${n('error')} error${n('error') === 1 ? '' : 's'}`, n('warning') && `${n('warning')} warning${n('warning') === 1 ? '' : 's'}`].filter(Boolean).join(', ');
   if (cause) return `root cause: ${cause.id} — ${cause.title}${counts ? ` (${counts})` : ''}`;
+  if (unexplained) return `root cause: unexplained — ${unexplained.title} (${unexplained.id}), and no finding says why; look at: ${unexplained.fix.join('; ')}${counts ? ` (${counts})` : ''}`;
   const used = findings.find((f) => f.id === 'mirror-used');
   if (exitCode === 1) return `no error, but ${counts} (--strict)`;
   if (used) return `no problem found: ${used.title}${counts ? ` (${counts})` : ''}`;
@@ -128,6 +132,12 @@ export function runChecks(facts: Facts, options: RunOptions = {}): CheckRun {
   const hasError = findings.some((f) => f.severity === 'error');
   const hasWarning = findings.some((f) => f.severity === 'warning');
   const exitCode: 0 | 1 = hasError || (options.strict === true && hasWarning) ? 1 : 0;
+  if (facts.interrupted) {
+    return { findings, rootCause: null, unexplained: null, status: 'interrupted', summary: 'interrupted before the pulls ended: the findings are what was seen until then, and name no root cause; run the check again', exitCode };
+  }
   const cause = rootCause(findings);
-  return { findings, rootCause: cause, status: exitCode === 1 ? 'problems' : 'ok', summary: summarize(findings, cause, exitCode), exitCode };
+  const unexplained = cause ? null : unexplainedSymptom(findings);
+  // a symptom that a finding explains points at it (and at nothing that is not there)
+  if (cause) findings = findings.map((f) => (SYMPTOMS.includes(f.id) && f.severity === 'error' ? { ...f, fix: [`explained by ${cause.id} (${cause.title}): its fix is the fix`, ...f.fix] } : f));
+  return { findings, rootCause: cause, unexplained, status: exitCode === 1 ? 'problems' : 'ok', summary: summarize(findings, cause, unexplained, exitCode), exitCode };
 }

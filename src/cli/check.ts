@@ -17,7 +17,7 @@ import { renderReportJson, type ChecksOutcome } from '../report/report-json.js';
 import { renderReportMarkdown } from '../report/report-markdown.js';
 import { renderReportText } from '../report/report-text.js';
 import { UsageError } from '../errors.js';
-import { pullTimings, type PullCliOptions } from './pull-options.js';
+import { checkDaemonLogOption, pullTimings, type PullCliOptions } from './pull-options.js';
 
 export interface CheckCliOptions extends PullCliOptions {
   root?: string;
@@ -125,9 +125,7 @@ export function prepareCheck(ref: string | undefined, o: CheckCliOptions, extra:
     throw new UsageError(`--namespace ${JSON.stringify(o.namespace)} is not a valid containerd namespace name`);
   }
   const { timeoutMs, stallMs, responseStallMs } = pullTimings(o);
-  if (o.daemonLog !== undefined && !o.offline) {
-    if (!existsSync(o.daemonLog) || statSync(o.daemonLog).isDirectory()) throw new UsageError(`--daemon-log ${o.daemonLog} is not a file`, 'pass containerd\'s log file, e.g. /var/lib/rancher/k3s/agent/containerd/containerd.log');
-  }
+  if (!o.offline) checkDaemonLogOption(o.daemonLog);
   const ignore = parseIgnore(o.ignore);
   const report = o.report !== undefined ? writableTarget('--report', o.report, 'file') : null;
   const save = o.save !== undefined ? writableTarget('--save', o.save, 'dir') : null;

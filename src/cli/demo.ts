@@ -55,12 +55,11 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     log(`scenario ${scenario.name}: ${scenario.summary}`);
     const { runTuiCommand } = await import('./tui.js');
     // problems found are the point of the demo: only "could not run" is a failure
+    // as an operator would run it: the lab's socket and ctr, nothing else (config.toml, the
+    // daemon's log and the hosts folder are found from the daemon's process)
     const code = await runTuiCommand(kubeletImageName(scenario.ref), {
       address: d.address,
       ctr: d.ctr,
-      config: d.config,
-      daemonLog: d.log,
-      hostsDir: state.hostsDir,
     });
     return code === 2 ? 2 : 0;
   } finally {

@@ -23,7 +23,7 @@ function withPullOptions(c: Command): Command {
     .option('--response-timeout <seconds>', 'stop a pull that is connected but has had no answer for this long', '20')
     .option('--full', 'follow every pull to the end instead of stopping once the verdict is decided')
     .option('--no-cri', 'skip the CRI pull')
-    .option('--daemon-log <file>', "containerd's log file, to show which hosts the CRI pull tried");
+    .option('--daemon-log <file|-|none>', "containerd's log (default: found from the daemon's process: its log file, or journalctl -u UNIT); - reads it from standard input, none reads none");
 }
 
 /**
@@ -170,7 +170,8 @@ examples:
   $ mirror-doctor check docker.io/library/nginx:1.27 --report ticket.md
   $ mirror-doctor check registry.local:5000/app:1.0 --address /run/k3s/containerd/containerd.sock --json
   $ mirror-doctor check --root ./node-copy --offline --report report.json
-  $ mirror-doctor check nginx --config /etc/containerd/config.toml --daemon-log /var/log/containerd.log --strict
+  $ mirror-doctor check nginx --strict
+  $ mirror-doctor check nginx --config /etc/containerd/config.toml --daemon-log /var/log/containerd.log
   $ mirror-doctor check --ignore proxy-env-mismatch,ctr-namespace --save ./check-out
 `,
     )

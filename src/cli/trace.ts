@@ -15,7 +15,7 @@ import type { TraceRun } from '../trace/run-schema.js';
 import { renderTraceRunText } from '../report/trace-run-text.js';
 import { redactedJsonText } from '../report/redact.js';
 import { UsageError } from '../errors.js';
-import { pullTimings, type PullCliOptions } from './pull-options.js';
+import { checkDaemonLogOption, pullTimings, type PullCliOptions } from './pull-options.js';
 
 export interface TraceCliOptions extends PullCliOptions {
   ctr?: string;
@@ -41,6 +41,7 @@ export async function prepareTrace(ref: string, o: TraceCliOptions, extra: strin
   const address = o.address ?? DEFAULT_ADDRESS;
   const ctr = o.ctr ?? 'ctr';
   const { timeoutMs, stallMs, responseStallMs } = pullTimings(o);
+  checkDaemonLogOption(o.daemonLog);
 
   const versions = await ctrVersions(ctr, address);
   if (!versions.client) throw new UsageError(`cannot run ctr: ${versions.error ?? `${ctr}: not found`}`, 'install ctr (it comes with containerd) or pass --ctr PATH');

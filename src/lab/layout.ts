@@ -11,7 +11,7 @@ export type LabVersion = (typeof LAB_VERSIONS)[number];
  */
 export const LAB_LOG_LEVELS = ['debug', 'info'] as const;
 export type LabLogLevel = (typeof LAB_LOG_LEVELS)[number];
-export const DEFAULT_LAB_LOG_LEVEL: LabLogLevel = 'debug';
+export const DEFAULT_LAB_LOG_LEVEL: LabLogLevel = 'info';
 
 /** The log level from its name, or a clear error naming where the bad value came from. */
 export function parseLabLogLevel(value: string, source: string): LabLogLevel {

@@ -535,6 +535,7 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
     configMtimes,
     notes,
     nodeName,
+    ...(o.signal?.aborted ? { interrupted: true } : {}),
   };
   return facts;
 }

@@ -8,7 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { execa } from 'execa';
 import { TraceParser } from '../trace/parser.js';
 import type { TraceDoc } from '../trace/schema.js';
-import { redact } from '../report/redact.js';
+import { redact, redactJson } from '../report/redact.js';
 import { redactTraceDoc } from '../report/redact-trace.js';
 import { comparePaths, type LiveRegistry, type PathOutcome } from '../trace/compare-paths.js';
 import { TRACE_RUN_SCHEMA, type PathRun, type TraceProgress, type TraceRun } from '../trace/run-schema.js';
@@ -16,8 +16,14 @@ import { runStreamed } from './ctr-runner.js';
 import { bodyLineSkipper } from './body-lines.js';
 import { removeThrowAwayNamespace, throwAwayNamespace } from './ctr-namespace.js';
 import { CriClient, CriError, liveRegistryConfig } from './cri-client.js';
-import { logOffset, readLogFrom } from './log-file.js';
 import { findDaemonProcess } from './daemon-process.js';
+import { describeLogSource, locateDaemonLog } from './daemon-log-source.js';
+import { openDaemonLog } from './daemon-log-reader.js';
+import { sampleDaemonConnections } from './daemon-connections.js';
+import { resolveHosts } from './host-addresses.js';
+import { readProcessProxyEnv } from './process-environ.js';
+import { assessRun, runHosts, type DaemonSight } from '../trace/run-evidence.js';
+import { verdictOf } from '../trace/finalise.js';
 import { ContainerdApi } from './containerd-api.js';
 import { GrpcCallError } from './grpc-unary.js';
 import { mark } from './timeline.js';
@@ -47,8 +53,10 @@ export interface TraceOptions {
   /** stop a pull that is connected but has had no answer for this long (default 20 s) */
   responseStallMs?: number;
   full: boolean;
-  /** containerd's log file to read the daemon-side lines from (CRI, transfer mode) */
+  /** --daemon-log as given (a file, `-`, or `none`); without it the log is found from the daemon's process */
   daemonLog?: string;
+  /** the mirror hosts the emulation expects (they name the daemon's connections beside those the pulls show) */
+  mirrorHosts?: string[];
   cri: boolean;
   /** client and server versions when the caller already asked (saves a ctr call) */
   versions?: { client: string | null; server: string | null };
@@ -202,39 +210,36 @@ function redactDoc(d: TraceDoc | undefined): TraceDoc | null {
   return d ? redactTraceDoc(d) : null;
 }
 
-/** Follows a growing log file from an offset, whole lines only. */
-class LogFollower {
-  private offset: number;
-  readonly lines: string[] = [];
-  constructor(private readonly file: string) {
-    this.offset = logOffset(file);
-  }
-  /** New complete lines since the last call. */
-  poll(): string[] {
-    const text = readLogFrom(this.file, this.offset);
-    const cut = text.lastIndexOf('\n');
-    if (cut < 0) return [];
-    const whole = text.slice(0, cut + 1);
-    this.offset += Buffer.byteLength(whole);
-    const fresh = whole.split('\n').slice(0, -1);
-    this.lines.push(...fresh);
-    return fresh;
-  }
-}
-
 const RESOLVER_PROGRESS = /msg="?(do request|fetch response received|trying next host|fetch failed|resolving|resolved|loading host directory)/;
+/** A debug line in logrus text, logrus JSON, or a journal entry of either. */
+const DEBUG_LINE = /level=debug|\\?"level\\?":\\?"debug/;
+
 
 /**
  * The CRI path: PullImage exactly as kubelet (then RemoveImage when it was not there before).
- * With the daemon's log file, its resolver lines are followed while the call runs, so a pull that
- * waits on a silent host is cancelled after `stallMs` instead of containerd's 30 s per host.
+ * The daemon's log (found from its process, or --daemon-log) is read for the pull's lines, and its
+ * TCP connections are sampled while the pull runs. At debug level the resolver's lines are
+ * followed while the call runs, so a pull that waits on a silent host is cancelled after `stallMs`
+ * instead of containerd's 30 s per host.
  */
-async function traceCri(o: TraceOptions, hadCriNamespace: boolean, silentHosts: Set<string>): Promise<{ run: PathRun; live: LiveRegistry | null }> {
+async function traceCri(o: TraceOptions, hadCriNamespace: boolean, silentHosts: Set<string>): Promise<{ run: PathRun; live: LiveRegistry | null; sight: DaemonSight }> {
   const started = Date.now();
   const client = new CriClient(o.address);
   const command = ['cri', 'PullImage', o.criImage];
   o.onProgress?.({ kind: 'path-start', path: 'cri', command: `CRI runtime.v1.ImageService/PullImage ${o.criImage}` });
-  const follower = o.daemonLog ? new LogFollower(o.daemonLog) : null;
+  const daemon = findDaemonProcess(o.address);
+  const source = locateDaemonLog({ ...(o.daemonLog !== undefined ? { option: o.daemonLog } : {}), pid: daemon?.pid ?? null });
+  const reader = openDaemonLog(source, { startedAt: started });
+  const proxyEnv = daemon ? readProcessProxyEnv(daemon.pid).env : null;
+  const sampling = new AbortController();
+  // an endpoint is the pull's when a socket to it opened during the pull (every pull dials anew;
+  // an earlier pull's idle connection may still be open beside it)
+  const sampler: Promise<DaemonSight['sockets']> = daemon
+    ? sampleDaemonConnections(daemon.pid, { signal: sampling.signal }).then(
+        (s) => ({ endpoints: s.endpoints.map((e) => ({ endpoint: e.endpoint, presentAtStart: !s.connections.some((c) => c.endpoint === e.endpoint && !c.presentAtStart) })) }),
+        (e: Error) => ({ unreadable: e.message }),
+      )
+    : Promise.resolve({ unreadable: "containerd's process is not visible from here" });
   const parser = new TraceParser({ ref: o.criImage });
   let live: LiveRegistry | null = null;
   let pulled: boolean | null = null;
@@ -249,16 +254,17 @@ async function traceCri(o: TraceOptions, hadCriNamespace: boolean, silentHosts: 
     cancel.abort();
   };
   o.signal?.addEventListener('abort', onAbort, { once: true });
-  let lastProgress = Date.now();
+  /** when the last resolver line came, null until one did (a daemon at info level logs none) */
+  let lastProgress: number | null = null;
   const feed = (lines: string[]) => {
     for (const line of lines) {
       parser.feed(line);
       if (RESOLVER_PROGRESS.test(line)) lastProgress = Date.now();
     }
   };
-  const tail = follower
+  const tail = reader
     ? setInterval(() => {
-        feed(follower.poll());
+        feed(reader.poll());
         const d = parser.snapshot().at(-1);
         const why = o.full ? null : earlyStop(d);
         if (why === 'mirrors-failed' && !stoppedBy) {
@@ -269,9 +275,8 @@ async function traceCri(o: TraceOptions, hadCriNamespace: boolean, silentHosts: 
           !d?.resolved.host &&
           !stoppedBy &&
           // the daemon log has no connection events: stop when the ctr pull found this host silent,
-          // or when nothing happened for the response timeout
-          (silentHosts.has(d?.attempts.at(-1)?.host ?? '') ||
-            Date.now() - lastProgress > (o.responseStallMs ?? 20_000))
+          // or when the resolver logged nothing for the response timeout
+          (silentHosts.has(d?.attempts.at(-1)?.host ?? '') || (lastProgress !== null && Date.now() - lastProgress > (o.responseStallMs ?? 20_000)))
         ) {
           stoppedBy = 'stall';
           stalledOn = d?.attempts.at(-1)?.host ?? null;
@@ -316,10 +321,16 @@ async function traceCri(o: TraceOptions, hadCriNamespace: boolean, silentHosts: 
     // kubelet's namespace: on a fresh daemon the first CRI pull creates it, and then we remove it again
     if (!hadCriNamespace) await removeCriNamespace(o, pulled !== true);
   }
+  // the daemon writes its last lines after answering
+  await new Promise((r) => setTimeout(r, 50));
+  sampling.abort();
+  const sockets = await sampler;
   let doc: TraceDoc | null = null;
-  if (follower) {
-    await new Promise((r) => setTimeout(r, 50)); // the daemon writes its last lines after answering
-    feed(follower.poll());
+  let problem: string | null = source.kind === 'none' ? source.why : null;
+  if (reader) {
+    const rest = await reader.finish();
+    feed(rest.lines);
+    problem = rest.problem;
     doc = redactDoc(parser.end().at(-1));
     if ((stoppedBy as PathRun['stoppedBy']) === 'stall' && doc) {
       const m = markStalled(doc, o.stallMs);
@@ -327,8 +338,15 @@ async function traceCri(o: TraceOptions, hadCriNamespace: boolean, silentHosts: 
       stalledOn = m.host ?? stalledOn;
     }
   }
+  const lines = reader?.lines ?? [];
+  const sight: DaemonSight = {
+    log: { source: describeLogSource(source), available: reader !== null && problem === null, debug: lines.some((l) => DEBUG_LINE.test(l)), problem },
+    sockets,
+    proxy: proxyEnv !== null && Object.keys(proxyEnv).some((k) => /^https?_proxy$/i.test(k) && proxyEnv[k] !== ''),
+  };
   return {
     live,
+    sight,
     run: {
       path: 'cri',
       command,
@@ -344,7 +362,8 @@ async function traceCri(o: TraceOptions, hadCriNamespace: boolean, silentHosts: 
       error,
       code,
       blobNote: doc && doc.resolved.host && doc.blobHosts.length === 0 ? 'no blob requests: the blobs are already on this node (containerd shares content across namespaces)' : null,
-      log: redact(follower ? follower.lines.join('\n') : ''),
+      log: redact(lines.join('\n')),
+      daemonLog: { source: redact(sight.log.source), problem: sight.log.problem === null ? null : redact(sight.log.problem), debug: sight.log.debug },
     },
   };
 }
@@ -405,10 +424,12 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
     o.onProgress?.({ kind: 'path-end', path, run });
     return run;
   };
+  let sight: DaemonSight | null = null;
   const runCri = async () => {
     const r = await traceCri(o, before?.includes(CRI_NAMESPACE) ?? true, silentHosts);
     o.onProgress?.({ kind: 'path-end', path: 'cri', run: r.run });
     live = r.live;
+    sight = r.sight;
     return r.run;
   };
   /** the removal of each ctr namespace, started once (see cleanupCtr) */
@@ -465,8 +486,9 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
     const daemon = findDaemonProcess(o.address);
     if (daemon?.startedAt) configNewerThanDaemon = statSync(o.configFile).mtimeMs > daemon.startedAt + START_TIME_SLACK_MS;
   }
+  await assessPaths(paths, sight, o, versions.server);
   mark('trace compared');
-  const outcomes: PathOutcome[] = paths.map((p) => ({ path: p.path, doc: p.doc, pulled: p.pulled, error: p.error, ...(p.code !== undefined ? { code: p.code } : {}) }));
+  const outcomes: PathOutcome[] = paths.map((p) => ({ path: p.path, doc: p.doc, pulled: p.pulled, error: p.error, ...(p.code !== undefined ? { code: p.code } : {}), ...(p.evidence ? { evidence: p.evidence } : {}), ...(p.daemonLog ? { debug: p.daemonLog.debug } : {}) }));
   return {
     schema: TRACE_RUN_SCHEMA,
     ref: o.ref,
@@ -479,4 +501,14 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
     comparison: comparePaths({ paths: outcomes, hostsDir: o.hostsDir, live, diskConfigPath: o.diskConfigPath, configNewerThanDaemon }),
     leftovers,
   };
+}
+
+/** Each path's evidence (trace/run-evidence.ts), with the run's hosts resolved here as the daemon would. */
+async function assessPaths(paths: PathRun[], sight: DaemonSight | null, o: TraceOptions, server: string | null): Promise<void> {
+  const { mirrors, upstream } = runHosts(paths, o.criImage, o.mirrorHosts);
+  const resolved = sight ? await resolveHosts([...mirrors, ...(upstream ? [upstream] : [])]) : [];
+  assessRun(paths, o.criImage, sight, resolved, server, o.mirrorHosts);
+  const cri = paths.find((p) => p.path === 'cri');
+  if (cri?.evidence) cri.evidence = redactJson(cri.evidence);
+  if (cri?.doc) cri.doc = redactTraceDoc({ ...cri.doc, verdict: verdictOf(cri.doc) });
 }

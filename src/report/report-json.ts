@@ -17,7 +17,9 @@ export interface ChecksOutcome {
   findings: Finding[];
   /** the root-cause check id (or the finding itself), null when nothing is wrong */
   rootCause: string | Finding | null;
-  status: 'ok' | 'problems';
+  /** a symptom no finding explains (then rootCause is null) */
+  unexplained?: string | Finding | null;
+  status: 'ok' | 'problems' | 'interrupted';
   summary: string;
   exitCode: number;
 }
@@ -46,6 +48,21 @@ export function rootCauseId(outcome: ChecksOutcome): string | null {
   const rc = outcome.rootCause;
   if (rc === null || rc === undefined) return null;
   return typeof rc === 'string' ? rc : rc.id ?? null;
+}
+
+/** The id of a finding given as itself or by id. */
+export function idOf(f: string | Finding | null | undefined): string | null {
+  if (f === null || f === undefined) return null;
+  return typeof f === 'string' ? f : (f.id ?? null);
+}
+
+/** The verdict line without its mark (✓ ✗ …): ok, interrupted, a root cause, or an unexplained symptom. */
+export function verdictText(outcome: ChecksOutcome): { status: ChecksOutcome['status']; text: string } {
+  if (outcome.status === 'ok') return { status: 'ok', text: `verdict: ok — ${outcome.summary}` };
+  if (outcome.status === 'interrupted') return { status: 'interrupted', text: `verdict: interrupted — ${outcome.summary}` };
+  const id = rootCauseId(outcome);
+  if (!id && outcome.unexplained) return { status: 'problems', text: `verdict: problems — ${outcome.summary}` };
+  return { status: 'problems', text: `verdict: problems — root cause: ${id ?? 'unknown'} — ${summaryText(outcome)}` };
 }
 
 /** The summary without a leading "root cause: <id> — " (the renderers name the root cause themselves). */
@@ -159,7 +176,7 @@ export function buildReport(input: ReportInput) {
       shellProxyEnv: facts.shellProxyEnv,
       notes: facts.notes ?? [],
     },
-    verdict: { status: outcome.status, rootCause: rootCauseId(outcome), summary: outcome.summary },
+    verdict: { status: outcome.status, rootCause: rootCauseId(outcome), unexplained: idOf(outcome.unexplained), summary: outcome.summary },
     counts: c,
     exitCode: outcome.exitCode,
     options: { strict: !!input.strict, ignored: input.ignored ?? [] },
@@ -187,8 +204,11 @@ export function buildReport(input: ReportInput) {
         error: p.error,
         code: p.code ?? null,
         hostsDir: p.doc?.hostsDir ?? null,
-        mirrorUsed: p.doc?.mirrorUsed ?? null,
-        resolvedFrom: p.doc?.resolved.host ?? null,
+        mirrorUsed: p.evidence ? p.evidence.mirrorUsed : (p.doc?.mirrorUsed ?? null),
+        evidence: p.evidence ?? null,
+        daemonLog: p.daemonLog ?? null,
+        sockets: p.sockets ?? null,
+        resolvedFrom: p.evidence?.servedBy ?? p.doc?.resolved.host ?? null,
         blobHosts: p.doc?.blobHosts ?? [],
         verdict: p.doc?.verdict ?? null,
         attempts: (p.doc?.attempts ?? []).map((a) => ({

@@ -12,7 +12,8 @@ import { hostDirectoryName } from '../containerd/host-dirs.js';
 import { parseCriReference, parseCtrReference } from '../containerd/reference.js';
 import type { PathRun } from '../trace/run-schema.js';
 import { collectConfigSecrets, redactConfigText, redactReportText } from './redact-config.js';
-import { counts, groupFindings, LAYER_TITLES, PATH_TITLES, pathResult, rootCauseId, summaryText, traceSkipReason, type ReportInput } from './report-json.js';
+import { counts, groupFindings, idOf, LAYER_TITLES, PATH_TITLES, pathResult, rootCauseId, summaryText, traceSkipReason, type ReportInput } from './report-json.js';
+import { pathCells } from './trace-run-text.js';
 import { GLYPH } from './report-text.js';
 import { VERSION } from '../version.js';
 
@@ -95,7 +96,14 @@ function verdictBox(input: ReportInput): string {
   const o = input.outcome;
   const c = counts(o.findings);
   const rc = rootCauseId(o);
-  const head = o.status === 'ok' ? `**${GLYPH.ok} OK** — nothing blocks the mirror` : `**${GLYPH.error} Problems found** — root cause: ${rc ? code(rc) : 'unknown'}`;
+  const head =
+    o.status === 'ok'
+      ? `**${GLYPH.ok} OK** — nothing blocks the mirror`
+      : o.status === 'interrupted'
+        ? '**Interrupted** — the pulls were stopped before they ended: no root cause'
+        : !rc && o.unexplained
+          ? `**${GLYPH.error} Problems found** — root cause: unexplained (${code(idOf(o.unexplained) ?? '')})`
+          : `**${GLYPH.error} Problems found** — root cause: ${rc ? code(rc) : 'unknown'}`;
   const tally = `${c.error} error(s) · ${c.warning} warning(s) · ${c.ok} ok · ${c.info} info · exit code ${o.exitCode}${input.strict ? ' · --strict' : ''}${input.ignored?.length ? ` · ignored: ${input.ignored.join(', ')}` : ''}`;
   return [`> ${head}`, '>', ...summaryText(o).split('\n').map((l) => `> ${l}`), '>', `> ${tally}`].join('\n');
 }
@@ -130,7 +138,11 @@ function envTable(f: Facts): string {
 
 function attemptsTable(run: PathRun): string {
   const attempts = run.doc?.attempts ?? [];
-  if (attempts.length === 0) return run.doc ? '_no registry request seen_' : run.path === 'cri' ? '_no daemon log given (--daemon-log): the hosts CRI tried are not visible_' : '_no trace_';
+  if (attempts.length === 0) {
+    if (run.path === 'cri' && run.daemonLog && !run.doc) return `_no daemon log lines (${run.daemonLog.problem ?? run.daemonLog.source}): the hosts CRI tried are not visible_`;
+    if (run.path === 'cri' && run.daemonLog && !run.daemonLog.debug) return '_the daemon logs at info level: no line names a host that answered_';
+    return run.doc ? '_no registry request seen_' : '_no trace_';
+  }
   const rows = attempts.slice(0, 40).map((a, i) => `| ${i + 1} | ${cell(a.host)}${a.mirror ? ' (mirror)' : ''} | ${cell(a.kind)} | ${cell(a.method)} ${cell(a.url ?? a.path)} | ${cell(a.status)} | ${cell(a.outcome)} |`);
   if (attempts.length > 40) rows.push(`| … | ${attempts.length - 40} more | | | | |`);
   return ['| # | Host | Kind | Request | Status | Outcome |', '|---|---|---|---|---|---|', ...rows].join('\n');
@@ -144,7 +156,11 @@ function tracesSection(f: Facts): string {
     '',
     '| Path | Mode | Host directory | Manifest from | Mirror used | Result |',
     '|---|---|---|---|---|---|',
-    ...run.paths.map((p) => `| ${cell(PATH_TITLES[p.path])} | ${cell(p.mode)} | ${cell(p.doc?.hostsDir ?? (p.doc ? 'none loaded' : null))} | ${cell(p.doc?.resolved.host)} | ${p.doc ? (p.doc.mirrorUsed ? 'yes' : 'no') : '–'} | ${cell(pathResult(p))} |`),
+    ...run.paths.map((p) => {
+      const c = pathCells(p);
+      const or = (x: string) => (x === '-' ? null : x);
+      return `| ${cell(PATH_TITLES[p.path])} | ${cell(p.mode)} | ${cell(or(c.hostsDir))} | ${cell(or(c.manifestFrom))} | ${cell(or(c.mirrorUsed))} | ${cell(pathResult(p))} |`;
+    }),
     '',
     `**What the difference proves:** ${run.comparison.verdict}`,
     '',
@@ -153,7 +169,13 @@ function tracesSection(f: Facts): string {
   ];
   for (const p of run.paths) {
     parts.push(`#### ${PATH_TITLES[p.path]}`, '', code(p.command.join(' ')), '', attemptsTable(p), '');
-    const notes = [p.error ? `error: ${p.error}` : null, p.blobNote].filter((x): x is string => !!x);
+    const ev = p.evidence;
+    const notes = [
+      p.daemonLog ? `daemon log: ${p.daemonLog.source}${p.daemonLog.problem ? ` — ${p.daemonLog.problem}` : ''}` : null,
+      ev ? `**${ev.level}**: ${ev.basis.join('; ')}${ev.collect ? ` — to know: ${ev.collect}` : ''}` : null,
+      p.error ? `error: ${p.error}` : null,
+      p.blobNote,
+    ].filter((x): x is string => !!x);
     for (const n of notes) parts.push(`- ${n}`);
     if (notes.length) parts.push('');
   }

@@ -6,7 +6,8 @@
  */
 import type { Finding, Severity } from '../checks/finding.js';
 import { collectConfigSecrets, redactReportText } from './redact-config.js';
-import { counts, groupFindings, LAYER_TITLES, PATH_TITLES, pathResult, rootCauseId, summaryText, traceSkipReason, type ReportInput } from './report-json.js';
+import { counts, groupFindings, LAYER_TITLES, PATH_TITLES, pathResult, traceSkipReason, verdictText, type ReportInput } from './report-json.js';
+import { pathCells } from './trace-run-text.js';
 
 export interface TextOptions {
   /** ANSI colours (a TTY without NO_COLOR) */
@@ -75,19 +76,20 @@ function traceTable(input: ReportInput): string[] {
   if (!run) return [`pulls: not run — ${traceSkipReason(input.facts)}`];
   const rows = [
     ['path', 'host directory', 'manifest from', 'mirror used', 'result'],
-    ...run.paths.map((p) => [
-      PATH_TITLES[p.path],
-      p.doc?.hostsDir ?? (p.doc ? 'none loaded' : '-'),
-      p.doc?.resolved.host ?? '-',
-      p.doc ? (p.doc.mirrorUsed ? 'yes' : 'no') : '-',
-      pathResult(p),
-    ]),
+    ...run.paths.map((p) => {
+      const c = pathCells(p);
+      return [PATH_TITLES[p.path], c.hostsDir, c.manifestFrom, c.mirrorUsed, pathResult(p)];
+    }),
   ];
   const widths = rows[0]!.map((_, i) => Math.min(44, Math.max(...rows.map((r) => (r[i] ?? '').length))));
   const fit = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
   const out = [`pulls (namespace ${run.namespace}, removed afterwards):`];
   for (const r of rows) out.push(`  ${r.map((c, i) => fit(c, widths[i]!)).join('  ').trimEnd()}`);
   out.push(`  → ${run.comparison.verdict}`);
+  // what the CRI path's statements rest on, and where the daemon's lines came from
+  const cri = run.paths.find((p) => p.path === 'cri');
+  if (cri?.evidence) out.push(`  CRI evidence: ${cri.evidence.level} — ${cri.evidence.basis.join('; ')}${cri.evidence.collect ? `; to know: ${cri.evidence.collect}` : ''}`);
+  if (cri?.daemonLog) out.push(`  daemon log: ${cri.daemonLog.source}${cri.daemonLog.debug ? ' (debug level)' : ''}${cri.daemonLog.problem ? ` — ${cri.daemonLog.problem}` : ''}`);
   if (run.leftovers.length) out.push(`  cleanup could not remove: ${run.leftovers.join(', ')}`);
   return out;
 }
@@ -111,11 +113,7 @@ export function renderReportText(input: ReportInput, o: TextOptions = {}, secret
   const total = counts(input.outcome.findings);
   const ignored = input.ignored?.length ? `; ignored: ${input.ignored.join(', ')}` : '';
   out.push(`${total.error} error(s), ${total.warning} warning(s), ${total.ok} ok, ${total.info} info${input.strict ? '; --strict: warnings count as problems' : ''}${ignored}`);
-  const rc = rootCauseId(input.outcome);
-  const ok = input.outcome.status === 'ok';
-  const verdict = ok
-    ? `${paint(c, COLOR.ok, '✓')} verdict: ok — ${input.outcome.summary}`
-    : `${paint(c, COLOR.error, '✗')} verdict: problems — root cause: ${rc ?? 'unknown'} — ${summaryText(input.outcome)}`;
-  out.push(verdict);
+  const v = verdictText(input.outcome);
+  out.push(`${v.status === 'ok' ? paint(c, COLOR.ok, '✓') : v.status === 'interrupted' ? paint(c, COLOR.warning, '…') : paint(c, COLOR.error, '✗')} ${v.text}`);
   return redactReportText(`${out.join('\n')}\n`, secrets);
 }

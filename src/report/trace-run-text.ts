@@ -11,6 +11,22 @@ function cellFor(run: PathRun, host: string): string {
   return `${last.status ? `${last.status} ` : ''}${last.outcome}`;
 }
 
+/**
+ * What a path's table row says: the hosts folder it loaded, who served the manifest, whether a
+ * mirror was used and at which evidence level. A daemon at info level does not log the folder or
+ * the host that served: those cells say so instead of "none".
+ */
+export function pathCells(run: PathRun): { hostsDir: string; manifestFrom: string; mirrorUsed: string } {
+  const infoOnly = run.path === 'cri' && !!run.daemonLog && !run.daemonLog.debug;
+  const ev = run.evidence;
+  const used = ev ? (ev.mirrorUsed === null ? 'unknown' : ev.mirrorUsed ? 'yes' : 'no') : run.doc ? (run.doc.mirrorUsed ? 'yes' : 'no') : '-';
+  return {
+    hostsDir: run.doc?.hostsDir ?? (infoOnly ? 'not logged (info level)' : run.doc ? 'none loaded' : run.path === 'cri' ? '(no daemon log)' : '-'),
+    manifestFrom: ev?.servedBy ?? run.doc?.resolved.host ?? (infoOnly && run.pulled ? 'not logged (info level)' : '-'),
+    mirrorUsed: ev && ev.level !== 'proven' ? `${used} (${ev.level})` : used,
+  };
+}
+
 /** One line per path: what happened (shared by the trace and check renderers). */
 export function pathResult(run: PathRun): string {
   const secs = `${(run.durationMs / 1000).toFixed(1)} s`;
@@ -34,9 +50,10 @@ export function renderTraceRunText(run: TraceRun): string {
   const mirrorHosts = new Set(paths.flatMap((p) => p.doc?.attempts.filter((a) => a.mirror).map((a) => a.host) ?? []));
   const rows: string[][] = [
     ['', ...paths.map((p) => TITLES[p.path])],
-    ['host directory', ...paths.map((p) => (p.doc?.hostsDir ?? (p.doc ? 'none loaded' : p.path === 'cri' ? '(no daemon log)' : '-')))],
+    ['host directory', ...paths.map((p) => pathCells(p).hostsDir)],
     ...hosts.map((h, i) => [`${i + 1}. ${h}${mirrorHosts.has(h) ? ' (mirror)' : ''}`, ...paths.map((p) => cellFor(p, h))]),
-    ['manifest from', ...paths.map((p) => p.doc?.resolved.host ?? '-')],
+    ['manifest from', ...paths.map((p) => pathCells(p).manifestFrom)],
+    ['mirror used', ...paths.map((p) => pathCells(p).mirrorUsed)],
     ['blobs from', ...paths.map((p) => (p.doc?.blobHosts.length ? p.doc.blobHosts.join(', ') : p.blobNote ? '(none fetched)' : '-'))],
     ['result', ...paths.map(pathResult)],
   ];
@@ -49,7 +66,14 @@ export function renderTraceRunText(run: TraceRun): string {
   for (const r of rows) out.push(r.map((c, i) => fit(c, widths[i]!)).join('  ').trimEnd());
   out.push('');
   for (const p of paths) {
-    const notes = [p.modeReason, p.error ? `error: ${p.error}` : null, p.blobNote].filter(Boolean);
+    const ev = p.evidence;
+    const notes = [
+      p.modeReason,
+      p.daemonLog ? `daemon log: ${p.daemonLog.source}${p.daemonLog.problem ? ` — ${p.daemonLog.problem}` : ''}${p.daemonLog.debug ? ' (debug level)' : ''}` : null,
+      ev ? `${ev.level}: ${ev.basis.join('; ')}${ev.collect ? ` — to know: ${ev.collect}` : ''}` : null,
+      p.error ? `error: ${p.error}` : null,
+      p.blobNote,
+    ].filter(Boolean);
     if (notes.length) out.push(`${TITLES[p.path]}:`, ...notes.map((n) => `  ${n}`));
   }
   if (run.live) out.push(run.live.exposed ? `live CRI registry config: configPath ${JSON.stringify(run.live.configPath)}${run.live.hasMirrors ? ' (legacy mirrors set)' : ''}` : 'live CRI registry config: not exposed by this containerd (2.x reports no registry config over CRI)');

@@ -10,7 +10,7 @@ import type { PathRun, TraceProgress } from '../trace/run-schema.js';
 import type { PathName } from '../trace/compare-paths.js';
 import type { TraceAttempt } from '../trace/schema.js';
 import type { ChecksOutcome } from '../report/report-json.js';
-import { PATH_TITLES, rootCauseId, summaryText } from '../report/report-json.js';
+import { PATH_TITLES, rootCauseId, verdictText } from '../report/report-json.js';
 import { pathResult } from '../report/trace-run-text.js';
 import { redact } from '../report/redact.js';
 
@@ -50,7 +50,7 @@ export interface PathState {
 }
 
 export interface Verdict {
-  status: 'ok' | 'problems';
+  status: 'ok' | 'problems' | 'interrupted';
   rootCause: Finding | null;
   rootCauseId: string | null;
   summary: string;
@@ -312,8 +312,8 @@ export function progressLine(e: SessionEvent): string | null {
 
 /** The one-line verdict, exactly as the last line of `check`'s text output (without colour). */
 export function verdictLine(outcome: ChecksOutcome): string {
-  if (outcome.status === 'ok') return `✓ verdict: ok — ${outcome.summary}`;
-  return `✗ verdict: problems — root cause: ${rootCauseId(outcome) ?? 'unknown'} — ${summaryText(outcome)}`;
+  const v = verdictText(outcome);
+  return `${v.status === 'ok' ? '✓' : v.status === 'interrupted' ? '…' : '✗'} ${v.text}`;
 }
 
 export function exitCodeOf(outcome: ChecksOutcome, strict: boolean): number {

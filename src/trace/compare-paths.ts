@@ -4,6 +4,7 @@
  * and config.toml on disk, and returns statements in plain words.
  */
 import type { TraceDoc } from './schema.js';
+import type { PathEvidence } from './path-evidence.js';
 
 export type PathName = 'ctr' | 'ctr-hosts-dir' | 'cri';
 
@@ -17,6 +18,10 @@ export interface PathOutcome {
   error: string | null;
   /** CRI only: the gRPC status code name of a failed call */
   code?: string | null;
+  /** what the path's statements rest on (trace/path-evidence.ts) */
+  evidence?: PathEvidence;
+  /** CRI: the daemon's log lines hold its resolver's debug lines */
+  debug?: boolean;
 }
 
 export interface LiveRegistry {
@@ -48,13 +53,20 @@ function upstreamOf(doc: TraceDoc | null): string | null {
   return a?.host ?? null;
 }
 
+/** An attempt the tracer stopped waiting for (early-stop.ts markStalled). */
+const STALLED = /^the tracer stopped waiting/;
+
 function whyNot(doc: TraceDoc): string {
   if (doc.hostsTomlErrors.length) return `hosts.toml could not be parsed (${doc.hostsTomlErrors[0]!.error}), so containerd used the upstream only`;
   if (!doc.hostsDir) return 'no host directory was loaded for this registry';
   const mirrors = doc.attempts.filter((a) => a.mirror && a.kind === 'resolve');
   if (mirrors.length === 0) return `the host directory ${doc.hostsDir} was loaded but no mirror was asked to resolve the tag (no hosts.toml in it, or no mirror with the resolve capability: \`mirror-doctor explain\` tells which)`;
   const m = mirrors[mirrors.length - 1]!;
-  if (m.outcome === 'timeout') return `the mirror ${m.host} did not answer (${m.error ?? 'timeout'}): blackholed or very slow; containerd waits up to 30 s to connect, then falls back to the next host`;
+  if (m.outcome === 'timeout') {
+    return STALLED.test(m.inferred ?? '')
+      ? `the mirror ${m.host} stalled: ${m.error ?? 'no answer'} (the tracer stopped waiting; what containerd then does was not observed)`
+      : `the mirror ${m.host} did not answer in time (${m.error ?? 'timeout'})`;
+  }
   return `the mirror ${m.host} answered ${m.status ?? ''} ${m.outcome}`.replace(/\s+/g, ' ') + (m.error ? ` (${m.error})` : '') + ', and containerd fell back to the next host';
 }
 
@@ -64,7 +76,7 @@ export function comparePaths(i: CompareInput): Comparison {
   const ctrHd = by('ctr-hosts-dir');
   const cri = by('cri');
   const statements: string[] = [];
-  const mirrorUsedBy = i.paths.filter((p) => p.doc?.mirrorUsed).map((p) => p.path);
+  const mirrorUsedBy = i.paths.filter((p) => (p.evidence ? p.evidence.mirrorUsed === true : p.doc?.mirrorUsed)).map((p) => p.path);
 
   if (ctr?.doc) {
     statements.push(
@@ -82,12 +94,21 @@ export function comparePaths(i: CompareInput): Comparison {
     );
   }
 
+  // CRI: what its evidence says (a daemon at info level logs no line for the host that served a
+  // pull, so its doc alone says nothing about a mirror that worked)
+  const criUsed: boolean | null = cri ? (cri.evidence ? cri.evidence.mirrorUsed : (cri.doc?.mirrorUsed ?? null)) : null;
+  /** the doc holds the resolver's own lines (a daemon at debug level): what it lacks was not done */
+  const criDebug = !!cri?.doc && (cri.debug ?? cri.doc.attempts.some((a) => a.method !== null));
   let criLine: string | null = null;
   if (cri) {
+    const ev = cri.evidence;
+    const level = ev ? ` (${ev.level}: ${ev.basis.join('; ')})` : '';
     if (cri.code === 'UNIMPLEMENTED') {
       criLine = 'the CRI plugin is not loaded (the daemon answers "unknown service runtime.v1.ImageService"): kubelet cannot pull at all; the daemon log says why ("failed to load plugin")';
-    } else if (cri.doc?.mirrorUsed) {
-      criLine = 'CRI (as kubelet) used the mirror';
+    } else if (criUsed === true) {
+      criLine = `CRI (as kubelet) used the mirror${ev?.servedBy ? ` ${ev.servedBy}` : ''}${level}`;
+    } else if (criUsed === null) {
+      criLine = `whether CRI (as kubelet) used a mirror is unknown${ev ? `: ${ev.basis.join('; ')}${ev.collect ? ` — to know, ${ev.collect}` : ''}` : ''}`;
     } else {
       const parts: string[] = ['CRI (as kubelet) did not use a mirror'];
       if (i.live?.exposed) {
@@ -102,10 +123,10 @@ export function comparePaths(i: CompareInput): Comparison {
           } else parts.push(': config_path is not set in config.toml for the CRI plugin');
         } else if (!i.live.configPath.split(':').includes(i.hostsDir)) {
           parts.push(`: the daemon reads hosts from ${i.live.configPath}, not from ${i.hostsDir}`);
-        } else if (cri.doc) {
+        } else if (cri.doc && criDebug) {
           parts.push(`: ${whyNot(cri.doc)}`);
-        }
-      } else if (cri.doc) {
+        } else if (ev) parts.push(level);
+      } else if (cri.doc && criDebug) {
         if (!cri.doc.hostsDir) {
           parts.push(
             `and its pull loaded no host directory${i.diskConfigPath ? ` although config.toml sets config_path = "${i.diskConfigPath}"` : ' (config_path is not set in config.toml)'}` +
@@ -117,8 +138,11 @@ export function comparePaths(i: CompareInput): Comparison {
                 : ''),
           );
         } else parts.push(`: ${whyNot(cri.doc)}`);
+      } else if (ev) {
+        parts.push(level);
+        if (ev.mirrorTried === false && i.diskConfigPath && i.configNewerThanDaemon) parts.push(`: config.toml sets config_path = "${i.diskConfigPath}" but containerd was started before that edit — restart containerd`);
       } else if (cri.error) {
-        parts.push(`(${cri.error}); no daemon log was available to show which hosts it tried (pass --daemon-log)`);
+        parts.push(`(${cri.error})`);
       }
       criLine = parts.join(' ').replace(/ :/g, ':');
     }
@@ -127,8 +151,9 @@ export function comparePaths(i: CompareInput): Comparison {
 
   let verdict: string;
   if (cri && cri.code === 'UNIMPLEMENTED') verdict = criLine!;
-  else if (filesWork && cri && !cri.doc?.mirrorUsed) verdict = `ctr with --hosts-dir uses the mirror, CRI does not${criLine ? ` — ${criLine.replace(/^CRI \(as kubelet\) did not use a mirror,? ?/, '')}` : ''}`;
-  else if (filesWork && cri?.doc?.mirrorUsed) verdict = 'the mirror is used by ctr --hosts-dir and by CRI: nothing is ignored';
+  else if (filesWork && cri && criUsed === false) verdict = `ctr with --hosts-dir uses the mirror, CRI does not${criLine ? ` — ${criLine.replace(/^CRI \(as kubelet\) did not use a mirror,? ?/, '')}` : ''}`;
+  else if (filesWork && criUsed === true) verdict = 'the mirror is used by ctr --hosts-dir and by CRI: nothing is ignored';
+  else if (filesWork && cri && criUsed === null) verdict = `ctr with --hosts-dir uses the mirror; ${criLine}`;
   else if (ctrHd?.doc && !filesWork) verdict = `the mirror is not used even with --hosts-dir: ${whyNot(ctrHd.doc)}`;
   else verdict = statements[statements.length - 1] ?? 'no pull could be traced';
   return { verdict: verdict.replace(/\s+/g, ' ').trim(), statements, mirrorUsedBy };

@@ -33,6 +33,6 @@ export function markStalled(doc: TraceDoc, waitedMs: number): { doc: TraceDoc; h
   if (!pending) return { doc, host: doc.attempts.at(-1)?.host ?? null };
   pending.outcome = 'timeout';
   pending.error = `no answer within ${(waitedMs / 1000).toFixed(0)} s`;
-  pending.inferred = `the tracer stopped waiting after ${(waitedMs / 1000).toFixed(0)} s without an answer (a blackholed or very slow host); containerd would wait up to 30 s to connect, 10 s for a TLS handshake, then try the next host`;
+  pending.inferred = `the tracer stopped waiting after ${(waitedMs / 1000).toFixed(0)} s without an answer (a blackholed or very slow host); how long containerd waits before it tries the next host was not observed`;
   return { doc: { ...doc, attempts }, host: pending.host };
 }

@@ -7,6 +7,7 @@
 import type { TraceDoc } from './schema.js';
 import type { Comparison, LiveRegistry, PathName } from './compare-paths.js';
 import type { EarlyStop } from './early-stop.js';
+import type { EndpointSeen, PathEvidence } from './path-evidence.js';
 
 export const TRACE_RUN_SCHEMA = 'mirror-doctor.trace-run/v1';
 
@@ -37,6 +38,12 @@ export interface PathRun {
   blobNote: string | null;
   /** the raw output (ctr) or daemon log slice (CRI), redacted */
   log: string;
+  /** what this path's statements rest on: proven, inferred or unknown, and why */
+  evidence?: PathEvidence;
+  /** CRI: where the daemon's log lines came from (or why there are none), and whether they are debug lines */
+  daemonLog?: { source: string; problem: string | null; debug: boolean };
+  /** CRI: the daemon's TCP connections during the pull, or why they could not be read */
+  sockets?: { endpoints: EndpointSeen[] } | { unreadable: string };
 }
 
 export interface TraceRun {

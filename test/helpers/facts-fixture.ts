@@ -23,6 +23,7 @@ import { NodeFileReader, type FsLike } from '../../src/probe/node-files.js';
 import { TRACE_RUN_SCHEMA, type PathRun, type TraceRun } from '../../src/trace/run-schema.js';
 import { comparePaths, type LiveRegistry } from '../../src/trace/compare-paths.js';
 import { parseTraceText } from '../../src/trace/index.js';
+import { assessRun, runHosts, type DaemonSight, type ResolvedHost } from '../../src/trace/run-evidence.js';
 
 export const FIXTURES = resolve(__dirname, '../fixtures');
 export const LAB = join(FIXTURES, 'lab');
@@ -60,7 +61,7 @@ export interface FactsOverlay {
   liveCri?: KnownInput<{ exposed: boolean; configPath: string | null; hasMirrors: boolean }>;
   distribution?: Partial<DistributionFact>;
   shellProxyEnv?: Record<string, string>;
-  trace?: { from: string } | null;
+  trace?: ({ from: string } & LabSight) | null;
   traceError?: string | null;
 }
 
@@ -194,6 +195,8 @@ async function build({ overlay, reader, trace }: BuildInput): Promise<Facts> {
 
 interface LabMeta {
   ref: string;
+  /** the image name CRI was given (lab-info recordings) */
+  image?: string;
   containerdVersion: string;
   exitCode?: number;
   hostsDir?: string;
@@ -222,8 +225,27 @@ function labLive(series: string, scenario: string): LiveRegistry | null {
   return reg ? { exposed: true, configPath: reg.configPath, hasMirrors: !!reg.mirrors && Object.keys(reg.mirrors).length > 0 } : { exposed: false, configPath: null, hasMirrors: false };
 }
 
+/** How the CRI pull of a recorded lab run is seen: the daemon's log level, and its connections. */
+export interface LabSight {
+  /** debug (test/fixtures/lab) or info (test/fixtures/lab-info, the daemon's default level) */
+  level?: 'debug' | 'info';
+  /** which of the daemon's connections were seen during the pull: none were readable, none were open, the mirror's */
+  sockets?: 'unreadable' | 'none' | 'mirror';
+  /** whether the upstream's name resolves on the node (it does not in the lab) */
+  upstreamResolves?: boolean;
+}
+
+const LAB_INFO = join(FIXTURES, 'lab-info');
+
+/** A lab-info recording (port base 5600) with the ports of the debug recordings (5100). */
+function infoLog(series: string, scenario: string): { log: string; meta: LabMeta } {
+  const dir = join(LAB_INFO, series, scenario, 'cri');
+  const ports = (t: string) => t.replace(/127\.0\.0\.1:56(\d\d)\b/g, '127.0.0.1:51$1');
+  return { log: ports(readFileSync(join(dir, 'daemon.log'), 'utf8')), meta: JSON.parse(ports(readFileSync(join(dir, 'meta.json'), 'utf8'))) as LabMeta };
+}
+
 /** The TraceRun `trace` would have produced: both ctr pulls (local mode, as the tracer runs them) and the CRI pull. */
-export function labTraceRun(series: string, scenario: string): TraceRun {
+export function labTraceRun(series: string, scenario: string, sight: LabSight = {}): TraceRun {
   const local = series.startsWith('2') ? '-local' : '';
   const ctrRun = (variant: string, path: 'ctr' | 'ctr-hosts-dir'): PathRun => {
     const m = labMeta(series, scenario, variant);
@@ -232,8 +254,11 @@ export function labTraceRun(series: string, scenario: string): TraceRun {
     return { path, command: m.ctr ?? [], mode: 'local', modeReason: 'recorded', exitCode: m.exitCode ?? null, stoppedBy: null, stalledOn: null, durationMs: m.durationMs ?? 0, doc, pulled: m.exitCode === 0, error: doc?.error ?? null, blobNote: null, log };
   };
   const cm = labMeta(series, scenario, 'cri');
-  const criLog = readFileSync(labPath(series, scenario, 'cri', 'daemon.log'), 'utf8');
-  const criDoc = parseTraceText(criLog).at(-1) ?? null;
+  const info = sight.level === 'info' ? infoLog(series, scenario) : null;
+  const criLog = info ? info.log : readFileSync(labPath(series, scenario, 'cri', 'daemon.log'), 'utf8');
+  const criDoc = parseTraceText(criLog, { ref: info?.meta.image ?? cm.ref }).at(-1) ?? parseTraceText(criLog).at(-1) ?? null;
+  const criMeta = info ? info.meta : cm;
+  const criError = criMeta.error?.message ?? null;
   const cri: PathRun = {
     path: 'cri',
     command: ['cri', 'PullImage', cm.ref],
@@ -244,13 +269,28 @@ export function labTraceRun(series: string, scenario: string): TraceRun {
     stalledOn: null,
     durationMs: cm.durationMs ?? 0,
     doc: criDoc,
-    pulled: !!cm.imageRef,
-    error: cm.error?.message ?? null,
-    code: cm.error?.code ?? null,
+    pulled: !!criMeta.imageRef,
+    error: criError,
+    code: criMeta.error?.code ?? null,
     blobNote: null,
     log: criLog,
+    daemonLog: { source: 'recorded', problem: null, debug: !info },
   };
   const paths = [ctrRun(`ctr-no-hosts-dir${local}`, 'ctr'), ctrRun(`ctr-hosts-dir${local}`, 'ctr-hosts-dir'), cri];
+  // the daemon's connections, and where the run's hosts resolve, as the tracer would see them
+  const { mirrors, upstream } = runHosts(paths, cm.ref);
+  const resolved: ResolvedHost[] = [
+    ...mirrors.map((h) => ({ host: h, endpoints: [h], error: null })),
+    sight.upstreamResolves ? { host: upstream, endpoints: ['198.51.100.7:443'], error: null } : { host: upstream, endpoints: [], error: `${upstream}: no such host` },
+  ];
+  const seen = sight.sockets ?? 'unreadable';
+  const served = mirrors.find((m) => criDoc?.attempts.every((a) => a.host !== m || a.outcome === 'ok'));
+  const daemonSight: DaemonSight = {
+    log: { source: 'recorded', available: true, debug: !info, problem: null },
+    sockets: seen === 'unreadable' ? { unreadable: 'not recorded' } : { endpoints: seen === 'mirror' && served ? [{ endpoint: served, presentAtStart: false }] : [] },
+    proxy: scenario === 'cri-proxy-env',
+  };
+  assessRun(paths, cm.ref, daemonSight, resolved, cm.containerdVersion);
   const hostsDir = labMeta(series, scenario, `ctr-hosts-dir${local}`).hostsDir ?? LAB_HOSTS;
   const live = labLive(series, scenario);
   const config = readFileSync(labPath(series, scenario, 'config.toml'), 'utf8');
@@ -264,7 +304,7 @@ export function labTraceRun(series: string, scenario: string): TraceRun {
     live,
     paths,
     comparison: comparePaths({
-      paths: paths.map((p) => ({ path: p.path as 'ctr' | 'ctr-hosts-dir' | 'cri', doc: p.doc, pulled: p.pulled, error: p.error, ...(p.code !== undefined ? { code: p.code } : {}) })),
+      paths: paths.map((p) => ({ path: p.path as 'ctr' | 'ctr-hosts-dir' | 'cri', doc: p.doc, pulled: p.pulled, error: p.error, ...(p.code !== undefined ? { code: p.code } : {}), ...(p.evidence ? { evidence: p.evidence } : {}), ...(p.daemonLog ? { debug: p.daemonLog.debug } : {}) })),
       hostsDir,
       live,
       diskConfigPath: /config_path = "([^"]+)"/.exec(config)?.[1] ?? null,
@@ -344,7 +384,7 @@ export async function factsFromFixture(dir: string, extra: FactsOverlay = {}): P
   if (overlay.trace && !overlay.offline) {
     const m = /^lab\/([^/]+)\/([^/]+)$/.exec(overlay.trace.from);
     if (!m) throw new Error(`trace.from must be lab/<series>/<scenario>, got ${overlay.trace.from}`);
-    trace = labTraceRun(m[1]!, m[2]!);
+    trace = labTraceRun(m[1]!, m[2]!, overlay.trace);
   }
   return build({ overlay, reader, trace });
 }

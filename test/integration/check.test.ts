@@ -15,7 +15,7 @@ import { SCENARIOS } from '../../src/lab/scenarios.js';
 import { runCheck } from '../../src/cli/check.js';
 import { testLabOptions, quietLog } from '../helpers/lab.js';
 
-const opts = testLabOptions(5260);
+const opts = { ...testLabOptions(5260), logLevel: 'debug' as const };
 let state: LabState;
 const VERSIONS = ['1.6', '1.7', '2.1'] as const;
 type Version = (typeof VERSIONS)[number];

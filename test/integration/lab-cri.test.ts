@@ -5,7 +5,7 @@ import { labDown, labUp, type LabState } from '../../src/lab/lab.js';
 import { CriClient, CriError, liveRegistryConfig } from '../../src/probe/cri-client.js';
 import { testLabOptions, quietLog } from '../helpers/lab.js';
 
-const opts = testLabOptions(5210);
+const opts = { ...testLabOptions(5210), logLevel: 'debug' as const };
 let state: LabState;
 const IMAGE = 'mirror-doctor-demo:1.0';
 

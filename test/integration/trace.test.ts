@@ -15,7 +15,7 @@ import type { TraceRun } from '../../src/trace/run-schema.js';
 import { testLabOptions, quietLog } from '../helpers/lab.js';
 import { expectedComparison } from '../helpers/scenario-expectations.js';
 
-const opts = testLabOptions(5220);
+const opts = { ...testLabOptions(5220), logLevel: 'debug' as const };
 let state: LabState;
 const VERSIONS = ['1.6', '1.7', '2.1'] as const;
 

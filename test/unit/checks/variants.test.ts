@@ -92,12 +92,13 @@ describe('severity variants', () => {
 
 describe('docs/checks.md', () => {
   const doc = readFileSync(resolve(__dirname, '../../../docs/checks.md'), 'utf8');
-  it.each(checkIds())('documents %s (meaning, evidence, fix)', (id) => {
+  it.each(checkIds())('documents %s (meaning, evidence, the evidence at info and at debug level, fix)', (id) => {
     const start = doc.indexOf(`\n### ${id}\n`);
     expect(start).toBeGreaterThan(0);
     const section = doc.slice(start, doc.indexOf('\n##', start + 5));
     expect(section).toMatch(/\*\*What it means\.\*\*/);
     expect(section).toMatch(/\*\*Evidence\.\*\*/);
+    expect(section).toMatch(/\*\*Evidence at info and debug level\.\*\* \S/);
     expect(section).toMatch(/\*\*Fix\.\*\*/);
   });
   it('documents crash', () => expect(doc).toMatch(/\n## crash\n/));

@@ -88,7 +88,8 @@ describe('check: bad input → exit 2 with one clear line', () => {
     [['check', '--report', '/nonexistent-dir-xyz/report.md'], 'does not exist'],
     [['check', '--report', '/tmp'], 'is a directory'],
     [['check', '--save', '/etc/hostname'], 'is not a directory'],
-    [['check', '--daemon-log', '/nonexistent.log'], '--daemon-log /nonexistent.log is not a file'],
+    [['check', '--daemon-log', '/nonexistent.log'], '--daemon-log /nonexistent.log: no such file'],
+    [['check', '--daemon-log', '/tmp'], '--daemon-log /tmp is not a regular file'],
     [['check', '--hosts-dir', ''], '--hosts-dir is empty'],
   ])('%j', async (args, msg) => {
     expect(await run(...args)).toBe(2);

@@ -200,7 +200,7 @@ describe('JSON report', () => {
     expect(Object.keys(j).slice(0, 2)).toEqual(['schema', 'ref']);
     expect(j.schema).toBe(REPORT_SCHEMA);
     expect(j.ref).toBe('docker.io/library/mirror-doctor-demo:1.0');
-    expect(j.verdict).toEqual({ status: 'problems', rootCause: 'mirror-fallback', summary: outcome.summary });
+    expect(j.verdict).toEqual({ status: 'problems', rootCause: 'mirror-fallback', unexplained: null, summary: outcome.summary });
     expect(j.containerd).toMatchObject({ version: '2.1.9', versionSource: 'assumed', address: '/run/containerd/containerd.sock', configFile: '/etc/containerd/config.toml', distribution: { kind: 'containerd' } });
     expect(j.findings.map((f: Finding) => f.id)).toEqual(['mirror-fallback', 'proxy-env-mismatch', 'ctr-ignores-config-path', 'config-path-unset', 'hosts-toml-invalid']);
     expect(j.exitCode).toBe(1);

@@ -1,0 +1,115 @@
+/**
+ * `check REF --address SOCK --ctr CTR` and nothing else, as a user types it, on every lab
+ * scenario and containerd 1.6, 1.7 and 2.1, with the daemons run as nodes run them: started with
+ * `--config` alone, logging to a file on fd 2, at containerd's default (info) level, and again at
+ * debug level. The tool finds config.toml, the daemon's log and the hosts folder from the daemon's
+ * process. Healthy scenarios are `ok` (exit 0), each broken one names its own root cause (exit 1),
+ * and the CRI path's evidence level is stated.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dirname } from 'node:path';
+import { rmSync } from 'node:fs';
+import { labDown, labUp, type LabState } from '../../src/lab/lab.js';
+import { SCENARIOS } from '../../src/lab/scenarios.js';
+import { runCheck } from '../../src/cli/check.js';
+import { testLabOptions, quietLog } from '../helpers/lab.js';
+
+const VERSIONS = ['1.6', '1.7', '2.1'] as const;
+
+/** The root cause each scenario must name (null: ok). The same at either level. */
+const ROOT_CAUSE: Record<string, string | null> = {
+  'mirror-ok': null,
+  'mirror-404': 'mirror-fallback',
+  'mirror-refused': 'mirror-fallback',
+  'https-on-http': 'mirror-fallback',
+  'pull-only': 'mirror-no-resolve',
+  'url-v2-suffix': null,
+  'toml-syntax-error': 'hosts-toml-invalid',
+  'dir-registry-1': 'host-dir-misnamed',
+  'file-host-toml': 'hosts-toml-missing',
+  'tls-no-ca': 'mirror-fallback',
+  'tls-with-ca': null,
+  'basic-auth': 'mirror-fallback',
+  'host-port-registry': null,
+  'default-dir': null,
+  'cri-config-path-unset': 'config-path-unset',
+  'cri-config-edited-after-start': 'restart-required',
+  'cri-mirrors-and-config-path': 'mirrors-with-config-path',
+  'cri-proxy-env': null,
+};
+
+interface Report {
+  verdict: { status: string; rootCause: string | null; unexplained: string | null; summary: string };
+  containerd: { configFile: string; configFileSource: string | null };
+  findings: Array<{ id: string; severity: string }>;
+  traces: {
+    ran: boolean;
+    leftovers: string[];
+    paths: Array<{ path: string; pulled: boolean | null; evidence: { level: string; mirrorUsed: boolean | null; basis: string[] } | null; daemonLog: { source: string; problem: string | null; debug: boolean } | null }>;
+  };
+}
+
+async function check(state: LabState, v: (typeof VERSIONS)[number], ref: string, extra: Record<string, unknown> = {}): Promise<{ code: number; json: Report }> {
+  const d = state.daemons[v]!;
+  let out = '';
+  const code = await runCheck(ref, { address: d.address, ctr: d.ctr, json: true, ...extra }, [], { stdout: (s) => void (out += s), stderr: () => undefined, progress: false, color: false });
+  return { code, json: JSON.parse(out) as Report };
+}
+
+describe.each(['info', 'debug'] as const)('check with only --address and --ctr, daemons at %s level', (level) => {
+  const opts = { ...testLabOptions(level === 'info' ? 5280 : 5290), logLevel: level };
+  let state: LabState;
+  beforeAll(async () => {
+    state = await labUp(opts, 'mirror-ok', quietLog);
+  });
+  afterAll(async () => {
+    await labDown(opts, quietLog);
+    rmSync(dirname(opts.dir), { recursive: true, force: true });
+  });
+
+  it('every scenario has an expectation', () => {
+    expect(Object.keys(ROOT_CAUSE).sort()).toEqual(SCENARIOS.map((s) => s.name).sort());
+  });
+
+  for (const scenario of SCENARIOS) {
+    it(scenario.name, async () => {
+      state = await labUp(opts, scenario.name, quietLog);
+      const want = ROOT_CAUSE[scenario.name]!;
+      const problems: string[] = [];
+      for (const v of VERSIONS) {
+        const r = await check(state, v, scenario.ref);
+        const where = `${level} ${v} ${scenario.name}: ${r.json.verdict.summary}`;
+        // found without being told: the daemon's --config and its log file on fd 2
+        expect(r.json.containerd.configFile, where).toBe(state.daemons[v]!.config);
+        expect(r.json.containerd.configFileSource, where).toBe('daemon-flag');
+        expect(r.json.traces.ran, where).toBe(true);
+        expect(r.json.traces.leftovers, where).toEqual([]);
+        const cri = r.json.traces.paths.find((p) => p.path === 'cri')!;
+        expect(cri.daemonLog?.source, where).toContain(`${state.daemons[v]!.log} (fd 2 of containerd`);
+        expect(cri.daemonLog?.debug, where).toBe(level === 'debug');
+        expect(['proven', 'inferred', 'unknown'], where).toContain(cri.evidence?.level);
+        if (r.json.verdict.rootCause !== want) problems.push(`${where} → root cause ${r.json.verdict.rootCause}, expected ${want}`);
+        if (r.code !== (want === null ? 0 : 1)) problems.push(`${where} → exit ${r.code}`);
+        if (want === null) {
+          if (r.json.verdict.status !== 'ok') problems.push(`${where} → status ${r.json.verdict.status}`);
+          // as root the daemon's connection to the mirror proves it (at info level no line does)
+          if (cri.evidence?.level !== 'proven' || cri.evidence.mirrorUsed !== true) problems.push(`${where} → CRI evidence ${JSON.stringify(cri.evidence)}`);
+          if (r.json.findings.some((f) => f.severity === 'error')) problems.push(`${where} → an error finding`);
+        }
+      }
+      expect(problems).toEqual([]);
+    });
+  }
+
+  it('without a daemon log (--daemon-log none) nothing is claimed from it: a failing mirror is still named, a working one still proven', async () => {
+    for (const [scenario, cause] of [['mirror-ok', null], ['mirror-404', 'mirror-fallback']] as const) {
+      state = await labUp(opts, scenario, quietLog);
+      const r = await check(state, '1.7', 'docker.io/library/mirror-doctor-demo:1.0', { daemonLog: 'none' });
+      const cri = r.json.traces.paths.find((p) => p.path === 'cri')!;
+      expect(cri.daemonLog).toEqual({ source: 'none: --daemon-log none', problem: '--daemon-log none', debug: false });
+      expect(r.json.verdict.rootCause).toBe(cause);
+      expect(r.json.findings.filter((f) => f.severity === 'error').map((f) => f.id)).toEqual(cause ? [cause] : []);
+      expect(cri.evidence?.basis.join(' ')).toMatch(/connected to 127\.0\.0\.1:\d+/);
+    }
+  });
+});

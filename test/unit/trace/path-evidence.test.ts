@@ -1,0 +1,86 @@
+/**
+ * What the CRI path's evidence says for every lab scenario, from the daemon lines containerd 1.6,
+ * 1.7 and 2.1 really wrote at their default (info) level (test/fixtures/lab-info), with and without
+ * the daemon's connections, and where the upstream does or does not resolve. At debug level the
+ * daemon's own request lines prove it (test/fixtures/lab). A statement is proven, inferred, or
+ * unknown; nothing is claimed that the inputs do not show.
+ */
+import { describe, expect, it } from 'vitest';
+import { labScenarios, labSeries, labTraceRun, type LabSight } from '../../helpers/facts-fixture.js';
+import type { PathEvidence } from '../../../src/trace/path-evidence.js';
+
+const HEALTHY = ['mirror-ok', 'url-v2-suffix', 'tls-with-ca', 'host-port-registry', 'default-dir'];
+const MIRROR_FAILS = ['mirror-404', 'mirror-refused', 'https-on-http', 'tls-no-ca', 'basic-auth'];
+const NOT_TRIED = ['pull-only', 'toml-syntax-error', 'dir-registry-1', 'file-host-toml', 'cri-config-path-unset', 'cri-config-edited-after-start'];
+
+function cri(series: string, scenario: string, sight: LabSight): PathEvidence {
+  const ev = labTraceRun(series, scenario, sight).paths.find((p) => p.path === 'cri')?.evidence;
+  if (!ev) throw new Error(`no CRI evidence for ${series}/${scenario}`);
+  return ev;
+}
+
+const pick = (e: PathEvidence) => ({ mirrorUsed: e.mirrorUsed, mirrorTried: e.mirrorTried, level: e.level });
+
+describe.each(labSeries())('containerd %s', (series) => {
+  it('the recordings cover every scenario the table names', () => {
+    expect(labScenarios(series).sort()).toEqual([...HEALTHY, ...MIRROR_FAILS, ...NOT_TRIED, 'cri-mirrors-and-config-path', 'cri-proxy-env'].sort());
+  });
+
+  describe.each(HEALTHY)('%s (the mirror serves the pull)', (scenario) => {
+    it('info level, the daemon connected to the mirror: proven', () => {
+      const e = cri(series, scenario, { level: 'info', sockets: 'mirror' });
+      expect(pick(e)).toEqual({ mirrorUsed: true, mirrorTried: true, level: 'proven' });
+      expect(e.servedBy).toMatch(/^127\.0\.0\.1:510\d$/);
+      expect(e.basis.join(' ')).toMatch(/connected to 127\.0\.0\.1:510\d .*during the pull, and the pull succeeded/);
+    });
+    it('info level, no connection data, the upstream does not resolve: inferred', () => {
+      const e = cri(series, scenario, { level: 'info', sockets: 'unreadable', upstreamResolves: false });
+      expect(pick(e)).toEqual({ mirrorUsed: true, mirrorTried: true, level: 'inferred' });
+      expect(e.basis.join(' ')).toMatch(/(registry-1\.docker\.io|registry\.lab\.invalid:5000) does not resolve on this node .* only a mirror can have served it/);
+    });
+    it('info level, no connection data, the upstream resolves: unknown, and what to collect', () => {
+      const e = cri(series, scenario, { level: 'info', sockets: 'unreadable', upstreamResolves: true });
+      expect(pick(e)).toEqual({ mirrorUsed: null, mirrorTried: null, level: 'unknown' });
+      expect(e.collect).toMatch(/debug/);
+      expect(e.collect).toMatch(/as root/);
+    });
+    it('info level, connections read and none to the mirror: not used, inferred', () => {
+      expect(pick(cri(series, scenario, { level: 'info', sockets: 'none' }))).toEqual({ mirrorUsed: false, mirrorTried: false, level: 'inferred' });
+    });
+    it("debug level: the daemon's own lines prove it", () => {
+      const e = cri(series, scenario, { level: 'debug' });
+      expect(pick(e)).toEqual({ mirrorUsed: true, mirrorTried: true, level: 'proven' });
+      expect(e.basis.join(' ')).toMatch(/pulled via mirror 127\.0\.0\.1:510\d/);
+    });
+  });
+
+  describe.each(MIRROR_FAILS)('%s (the mirror fails)', (scenario) => {
+    it.each(['unreadable', 'none'] as const)('info level, connections %s: the mirror was tried and did not serve, proven', (sockets) => {
+      const e = cri(series, scenario, { level: 'info', sockets });
+      expect(pick(e)).toEqual({ mirrorUsed: false, mirrorTried: true, level: 'proven' });
+      expect(e.basis.join(' ')).toMatch(/127\.0\.0\.1:510\d/);
+    });
+  });
+
+  describe.each(NOT_TRIED)('%s (no mirror is asked)', (scenario) => {
+    it('info level, connections read: no mirror was asked, inferred', () => {
+      const e = cri(series, scenario, { level: 'info', sockets: 'none' });
+      expect(pick(e)).toEqual({ mirrorUsed: false, mirrorTried: false, level: 'inferred' });
+      expect(e.basis.join(' ')).toMatch(/no mirror was asked/);
+    });
+    it('info level, no connection data: not served, and on 2.x no mirror was asked (every failure is logged)', () => {
+      const e = cri(series, scenario, { level: 'info', sockets: 'unreadable' });
+      if (series.startsWith('2')) expect(pick(e)).toEqual({ mirrorUsed: false, mirrorTried: false, level: 'inferred' });
+      else expect(pick(e)).toEqual({ mirrorUsed: false, mirrorTried: null, level: 'proven' });
+    });
+  });
+
+  it('cri-mirrors-and-config-path: the CRI image service is not there, proven', () => {
+    expect(pick(cri(series, 'cri-mirrors-and-config-path', { level: 'info' }))).toEqual({ mirrorUsed: false, mirrorTried: false, level: 'proven' });
+  });
+
+  it('cri-proxy-env: with a proxy the upstream not resolving here proves nothing; the connection to the mirror does', () => {
+    expect(cri(series, 'cri-proxy-env', { level: 'info', sockets: 'unreadable', upstreamResolves: false }).level).toBe('unknown');
+    expect(pick(cri(series, 'cri-proxy-env', { level: 'info', sockets: 'mirror' }))).toEqual({ mirrorUsed: true, mirrorTried: true, level: 'proven' });
+  });
+});
