@@ -11,7 +11,7 @@ import type { PathName } from '../trace/compare-paths.js';
 import type { TraceAttempt } from '../trace/schema.js';
 import type { ChecksOutcome } from '../report/report-json.js';
 import { PATH_TITLES, rootCauseId, verdictText } from '../report/report-json.js';
-import { pathResult } from '../report/trace-run-text.js';
+import { pathCells, pathResult } from '../report/trace-run-text.js';
 import { redact } from '../report/redact.js';
 
 /** What the header shows: the node as detected before any pull. */
@@ -183,7 +183,7 @@ function pathItem(s: SessionState, p: PathState): ChecklistItem {
     key: `r${s.run}-path-${p.path}`,
     status: pathStatus(p),
     label: `pull: ${PATH_TITLES[p.path]}`,
-    detail: p.run ? `${pathResult(p.run)}${p.run.doc ? ` · manifest from ${p.run.doc.resolved.host ?? '-'}${p.run.doc.mirrorUsed ? ' (mirror)' : ''}` : ''}` : lastLine(p),
+    detail: p.run ? `${pathResult(p.run)} · mirror used: ${pathCells(p.run).mirrorUsed}${p.run.evidence?.level === 'proven' ? ' (proven)' : ''}` : lastLine(p),
   };
 }
 
@@ -478,6 +478,10 @@ export interface Timeline {
   outcome: string;
   resolvedFrom: string | null;
   mirrorUsed: boolean | null;
+  /** what the path's statements rest on: proven, inferred or unknown, and why */
+  evidence: { level: string; basis: string; collect: string | null } | null;
+  /** where the daemon's lines came from (CRI) */
+  daemonLog: string | null;
   rows: TimelineRow[];
   verdict: string | null;
 }
@@ -502,10 +506,12 @@ export function timeline(p: PathState): Timeline {
     path: p.path,
     title: PATH_TITLES[p.path],
     command: redact(p.run ? p.run.command.join(' ') : p.command),
-    hostsDir: doc?.hostsDir ?? null,
+    hostsDir: p.run ? pathCells(p.run).hostsDir : null,
     outcome: p.run ? pathResult(p.run) : 'running',
-    resolvedFrom: doc?.resolved.host ?? null,
-    mirrorUsed: doc ? doc.mirrorUsed : null,
+    resolvedFrom: p.run?.evidence?.servedBy ?? doc?.resolved.host ?? null,
+    mirrorUsed: p.run?.evidence ? p.run.evidence.mirrorUsed : doc ? doc.mirrorUsed : null,
+    evidence: p.run?.evidence ? { level: p.run.evidence.level, basis: p.run.evidence.basis.join('; '), collect: p.run.evidence.collect } : null,
+    daemonLog: p.run?.daemonLog ? `${p.run.daemonLog.source}${p.run.daemonLog.problem ? ` — ${p.run.daemonLog.problem}` : ''}` : null,
     rows,
     verdict: doc?.verdict ?? null,
   };

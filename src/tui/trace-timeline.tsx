@@ -29,6 +29,11 @@ export function TraceTimeline({ state }: { state: SessionState }) {
       <Text wrap="truncate-end">
         host directory: {t.hostsDir ?? 'none loaded'} · result: {t.outcome}
       </Text>
+      {t.daemonLog ? (
+        <Text dimColor={theme.dim} wrap="truncate-end">
+          daemon log: {t.daemonLog}
+        </Text>
+      ) : null}
       {t.rows.length === 0 ? <Text dimColor={theme.dim}>no requests were seen</Text> : null}
       {t.rows.slice(start, start + MAX_ROWS).map((r) => {
         const sel = r.index === state.traceAttempt;
@@ -57,8 +62,9 @@ export function TraceTimeline({ state }: { state: SessionState }) {
           </Box>
         );
       })}
-      <Text wrap="truncate-end">
-        {t.mirrorUsed === null ? '' : t.mirrorUsed ? '→ the mirror served the manifest' : `→ manifest from ${t.resolvedFrom ?? 'no host'}: the mirror was not used`}
+      <Text wrap="wrap">
+        {t.mirrorUsed === null ? '→ whether a mirror served it is unknown' : t.mirrorUsed ? `→ the mirror ${t.resolvedFrom ?? ''} served the manifest`.replace('  ', ' ') : `→ the mirror was not used${t.resolvedFrom ? ` (manifest from ${t.resolvedFrom})` : ''}`}
+        {t.evidence ? ` (${t.evidence.level}: ${t.evidence.basis}${t.evidence.collect ? `; to know: ${t.evidence.collect}` : ''})` : ''}
       </Text>
       <Text dimColor={theme.dim}>←→/Tab path · ↑↓ request · Enter expand · c checklist · ? help</Text>
     </Box>

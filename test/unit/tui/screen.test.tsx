@@ -116,8 +116,14 @@ describe('walkthrough screen (80 columns, no colour)', () => {
     out = frame(s);
     expect(out).toMatch(/GET|HEAD|do request/);
     expect(out).not.toMatch(/Bearer [A-Za-z0-9._-]{8,}/);
+    expect(out).toMatch(/the mirror was not used \(manifest from|the mirror was not used \(proven: /);
     s = reduceSession(s, { type: 'trace-path-moved', delta: 1 });
-    expect(frame(s)).toContain('[CRI (as kubelet)]');
+    const cri = frame(s);
+    expect(cri).toContain('[CRI (as kubelet)]');
+    // every statement about a path with its evidence level, and where the daemon's lines came from
+    expect(cri).toMatch(/\(proven: daemon log \(recorded\)/);
+    expect(cri).toContain('daemon log: recorded');
+    expect(widest(cri)).toBeLessThanOrEqual(80);
     expect(widest(out)).toBeLessThanOrEqual(80);
   });
 
