@@ -7,7 +7,7 @@
  * The line splitter works on Buffers (indexOf 0x0a) and decodes each chunk's complete lines in one
  * `TextDecoder` call: faster than readline and it validates UTF-8 as it goes.
  */
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { isAscii, isUtf8 } from 'node:buffer';
@@ -25,13 +25,6 @@ export interface LogSourceOptions {
   maxLineBytes?: number;
   /** For tests: a stream to read instead of stdin when the path is `-`. */
   stdin?: Readable;
-  /**
-   * Only the bytes [start, end) of a file (not stdin). A range that starts after byte 0 is read
-   * as the middle of the file: no gzip or binary sniffing, which only the file's start can tell.
-   * The range should start and end at line boundaries.
-   */
-  start?: number;
-  end?: number;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -72,29 +65,47 @@ export async function* readLogBatches(path: string, opts: LogSourceOptions = {})
  */
 export async function* readLogBlocks(path: string, opts: LogSourceOptions = {}, linesConsumed?: () => number): AsyncGenerator<string[]> {
   const maxLine = opts.maxLineBytes ?? 1 << 20;
-  let input: Readable;
   const name = path === '-' ? 'standard input' : path;
-  if (path === '-') input = opts.stdin ?? process.stdin;
+  let chunks: AsyncIterable<Buffer>;
+  if (path === '-') chunks = sniffGzip(opts.stdin ?? process.stdin, name);
   else {
+    let fd: number;
     try {
-      const st = await stat(path);
-      if (st.isDirectory()) throw new LogSourceError(`${path} is a directory, not a log file`);
+      if ((await stat(path)).isDirectory()) throw new LogSourceError(`${path} is a directory, not a log file`);
+      fd = openSync(path, 'r');
     } catch (e) {
       if (e instanceof LogSourceError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
       throw new LogSourceError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? String(e)})`);
     }
-    const start = opts.start ?? 0;
-    // createReadStream's end is inclusive
-    input = createReadStream(path, { highWaterMark: 1 << 20, start, ...(opts.end !== undefined ? { end: opts.end - 1 } : {}) });
+    // a plain file is read into one buffer, reused for every chunk (splitBlocks copies what it
+    // keeps across chunks); gzip goes through a stream
+    const head = Buffer.alloc(2);
+    const gzip = readSync(fd, head, 0, 2, 0) === 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+    if (gzip) {
+      closeSync(fd);
+      chunks = sniffGzip(createReadStream(path, { highWaterMark: 1 << 20 }), name);
+    } else chunks = fileChunks(fd);
   }
   let counted = 0;
   const consumed = linesConsumed ?? (() => counted);
-  const midFile = path !== '-' && (opts.start ?? 0) > 0;
-  const chunks = midFile ? bufferChunks(input) : sniffGzip(input, name);
-  for await (const blocks of splitBlocks(chunks, name, maxLine, consumed, midFile)) {
+  for await (const blocks of splitBlocks(chunks, name, maxLine, consumed)) {
     if (!linesConsumed) for (const b of blocks) counted += countLines(b);
     yield blocks;
+  }
+}
+
+/** The file's bytes in chunks of up to 1 MiB, each a view of the same buffer (valid until the next is asked for). Closes the file. */
+async function* fileChunks(fd: number): AsyncGenerator<Buffer> {
+  const buf = Buffer.allocUnsafeSlow(1 << 20);
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n <= 0) return;
+      yield buf.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -151,11 +162,6 @@ async function* sniffGzip(input: Readable, name: string): AsyncGenerator<Buffer>
   yield* rest;
 }
 
-/** The stream's chunks as Buffers. */
-async function* bufferChunks(input: Readable): AsyncGenerator<Buffer> {
-  for await (const c of input as AsyncIterable<Buffer | string>) yield typeof c === 'string' ? Buffer.from(c) : c;
-}
-
 /** Lines in a block (`""` is one line). */
 function countLines(b: string): number {
   let n = 1;
@@ -165,9 +171,9 @@ function countLines(b: string): number {
 
 const BLOCK = 1 << 16;
 
-async function* splitBlocks(chunks: AsyncIterable<Buffer>, name: string, maxLine: number, consumed: () => number, midFile = false): AsyncGenerator<string[]> {
+async function* splitBlocks(chunks: AsyncIterable<Buffer>, name: string, maxLine: number, consumed: () => number): AsyncGenerator<string[]> {
   let carry: Buffer | null = null;
-  let checkedBinary = midFile;
+  let checkedBinary = false;
   const notUtf8 = (line: number) =>
     new LogSourceError(`${name}: not UTF-8 text near line ${line}`, 'containerd and ctr logs are UTF-8; is this the right file (not a binary or a different encoding)?');
   /** The first line of `buf[from, to)` (lines separated by 0x0a) that is not UTF-8, as an index from 0. */
