@@ -55,3 +55,40 @@ export async function removeThrowAwayNamespace(t: CtrTarget, namespace: string):
     api.close();
   }
 }
+
+/** The containerd namespace CRI (kubelet) uses. */
+export const CRI_NAMESPACE = 'k8s.io';
+
+/** Every namespace of the daemon, or null when they could not be listed. */
+export async function listNamespaces(o: { address: string }): Promise<string[] | null> {
+  const api = new ContainerdApi(o.address);
+  try {
+    return await api.namespaces();
+  } catch {
+    return null;
+  } finally {
+    api.close();
+  }
+}
+
+/**
+ * Removes kubelet's namespace, which the first CRI pull on a fresh daemon creates. A pull we
+ * cancelled (verdict, stall, Ctrl-C) goes on in the daemon for a moment and can create the
+ * namespace just after a first removal found none, so it is looked for once more 100 ms later (and
+ * again while the daemon keeps bringing it back). A Kubernetes node has the namespace already, so
+ * this only costs time on a fresh daemon.
+ */
+export async function removeCriNamespace(o: CtrTarget, cancelled: boolean): Promise<void> {
+  const remove = () => removeThrowAwayNamespace({ ctr: o.ctr, address: o.address }, CRI_NAMESPACE).catch(() => undefined);
+  await remove();
+  if (!cancelled) return;
+  for (let i = 0; i < 10; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (!(await namespaceExists(o, CRI_NAMESPACE))) return;
+    await remove();
+  }
+}
+
+async function namespaceExists(o: CtrTarget, ns: string): Promise<boolean> {
+  return (await listNamespaces(o))?.includes(ns) ?? false;
+}

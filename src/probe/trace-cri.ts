@@ -1,0 +1,179 @@
+/**
+ * The CRI pull of a trace, as kubelet makes it, and what the tracer sees of the daemon meanwhile:
+ * its log lines (found from its process) and its TCP connections.
+ */
+import { TraceParser } from '../trace/parser.js';
+import type { TraceDoc } from '../trace/schema.js';
+import { redact } from '../report/redact.js';
+import { redactTraceDoc } from '../report/redact-trace.js';
+import type { LiveRegistry } from '../trace/compare-paths.js';
+import type { PathRun } from '../trace/run-schema.js';
+import type { DaemonSight } from '../trace/run-evidence.js';
+import { earlyStop, markStalled, type EarlyStop } from '../trace/early-stop.js';
+import { CriClient, CriError, liveRegistryConfig } from './cri-client.js';
+import { removeCriNamespace } from './ctr-namespace.js';
+import { findDaemonProcess } from './daemon-process.js';
+import { describeLogSource, locateDaemonLog } from './daemon-log-source.js';
+import { openDaemonLog } from './daemon-log-reader.js';
+import { sampleDaemonConnections } from './daemon-connections.js';
+import { readProcessProxyEnv } from './process-environ.js';
+import type { TraceOptions } from './trace-options.js';
+
+const RESOLVER_PROGRESS = /msg="?(do request|fetch response received|trying next host|fetch failed|resolving|resolved|loading host directory)/;
+/** A debug line in logrus text, logrus JSON, or a journal entry of either. */
+const DEBUG_LINE = /level=debug|\\?"level\\?":\\?"debug/;
+
+
+/**
+ * The CRI path: PullImage exactly as kubelet (then RemoveImage when it was not there before).
+ * The daemon's log (found from its process, or --daemon-log) is read for the pull's lines, and its
+ * TCP connections are sampled while the pull runs. At debug level the resolver's lines are
+ * followed while the call runs, so a pull that waits on a silent host is cancelled after `stallMs`
+ * instead of containerd's 30 s per host.
+ */
+export async function traceCri(o: TraceOptions, hadCriNamespace: boolean, silentHosts: Set<string>): Promise<{ run: PathRun; live: LiveRegistry | null; sight: DaemonSight }> {
+  const started = Date.now();
+  const client = new CriClient(o.address);
+  const command = ['cri', 'PullImage', o.criImage];
+  o.onProgress?.({ kind: 'path-start', path: 'cri', command: `CRI runtime.v1.ImageService/PullImage ${o.criImage}` });
+  const daemon = findDaemonProcess(o.address);
+  const source = locateDaemonLog({ ...(o.daemonLog !== undefined ? { option: o.daemonLog } : {}), pid: daemon?.pid ?? null });
+  const reader = openDaemonLog(source, { startedAt: started });
+  const proxyEnv = daemon ? readProcessProxyEnv(daemon.pid).env : null;
+  const sampling = new AbortController();
+  // an endpoint is the pull's when a socket to it opened during the pull (every pull dials anew;
+  // an earlier pull's idle connection may still be open beside it)
+  const sampler: Promise<DaemonSight['sockets']> = daemon
+    ? sampleDaemonConnections(daemon.pid, { signal: sampling.signal }).then(
+        (s) => ({ endpoints: s.endpoints.map((e) => ({ endpoint: e.endpoint, presentAtStart: !s.connections.some((c) => c.endpoint === e.endpoint && !c.presentAtStart) })) }),
+        (e: Error) => ({ unreadable: e.message }),
+      )
+    : Promise.resolve({ unreadable: "containerd's process is not visible from here" });
+  const parser = new TraceParser({ ref: o.criImage });
+  let live: LiveRegistry | null = null;
+  let pulled: boolean | null = null;
+  let error: string | null = null;
+  let code: string | null = null;
+  let stoppedBy: PathRun['stoppedBy'] = null;
+  let criStopReason: EarlyStop = null;
+  let stalledOn: string | null = null;
+  const cancel = new AbortController();
+  const onAbort = () => {
+    stoppedBy = 'abort';
+    cancel.abort();
+  };
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  /** when the last resolver line came, null until one did (a daemon at info level logs none) */
+  let lastProgress: number | null = null;
+  const feed = (lines: string[]) => {
+    for (const line of lines) {
+      parser.feed(line);
+      if (RESOLVER_PROGRESS.test(line)) lastProgress = Date.now();
+    }
+  };
+  const tail = reader
+    ? setInterval(() => {
+        feed(reader.poll());
+        const d = parser.snapshot().at(-1);
+        const why = o.full ? null : earlyStop(d);
+        if (why === 'mirrors-failed' && !stoppedBy) {
+          stoppedBy = 'verdict';
+          criStopReason = why;
+          cancel.abort();
+        } else if (
+          !d?.resolved.host &&
+          !stoppedBy &&
+          // the daemon log has no connection events: stop when the ctr pull found this host silent,
+          // or when the resolver logged nothing for the response timeout
+          (silentHosts.has(d?.attempts.at(-1)?.host ?? '') || (lastProgress !== null && Date.now() - lastProgress > (o.responseStallMs ?? 20_000)))
+        ) {
+          stoppedBy = 'stall';
+          stalledOn = d?.attempts.at(-1)?.host ?? null;
+          cancel.abort();
+        }
+      }, 100)
+    : undefined;
+  try {
+    try {
+      const st = await client.status(true);
+      const reg = liveRegistryConfig(st);
+      live = reg ? { exposed: true, configPath: reg.configPath, hasMirrors: Object.keys(reg.mirrors).length > 0 } : { exposed: false, configPath: null, hasMirrors: false };
+    } catch {
+      live = null;
+    }
+    const before = await client.imageStatus(o.criImage).catch(() => undefined);
+    try {
+      await client.pullImage(o.criImage, o.timeoutMs, cancel.signal);
+      pulled = true;
+      if (!before) await client.removeImage(o.criImage).catch(() => undefined);
+    } catch (e) {
+      pulled = false;
+      if (stoppedBy === 'verdict' || stoppedBy === 'stall') {
+        // we cancelled it ourselves: the trace, not the cancellation, is the evidence
+      } else if (e instanceof CriError) {
+        code = e.code;
+        error = redact(e.details);
+        if (e.code === 'DEADLINE_EXCEEDED') stoppedBy = 'timeout';
+      } else error = redact((e as Error).message);
+      // a pull that was cancelled after its manifest was resolved may still have completed in the
+      // daemon: remove the image if it is new
+      const cancelledByUs = (stoppedBy as PathRun['stoppedBy']) === 'stall' || (stoppedBy as PathRun['stoppedBy']) === 'verdict';
+      if (!before && (parser.snapshot().at(-1)?.resolved.host || !cancelledByUs)) {
+        const after = await client.imageStatus(o.criImage).catch(() => undefined);
+        if (after) await client.removeImage(o.criImage).catch(() => undefined);
+      }
+    }
+  } finally {
+    if (tail) clearInterval(tail);
+    o.signal?.removeEventListener('abort', onAbort);
+    client.close();
+    // kubelet's namespace: on a fresh daemon the first CRI pull creates it, and then we remove it again
+    if (!hadCriNamespace) await removeCriNamespace(o, pulled !== true);
+  }
+  // the daemon writes its last lines after answering
+  await new Promise((r) => setTimeout(r, 50));
+  sampling.abort();
+  const sockets = await sampler;
+  let doc: TraceDoc | null = null;
+  let problem: string | null = source.kind === 'none' ? source.why : null;
+  if (reader) {
+    const rest = await reader.finish();
+    feed(rest.lines);
+    problem = rest.problem;
+    const last = parser.end().at(-1);
+    doc = last ? redactTraceDoc(last) : null;
+    if ((stoppedBy as PathRun['stoppedBy']) === 'stall' && doc) {
+      const m = markStalled(doc, o.stallMs);
+      doc = m.doc;
+      stalledOn = m.host ?? stalledOn;
+    }
+  }
+  const lines = reader?.lines ?? [];
+  const sight: DaemonSight = {
+    log: { source: describeLogSource(source), available: reader !== null && problem === null, debug: lines.some((l) => DEBUG_LINE.test(l)), problem },
+    sockets,
+    proxy: proxyEnv !== null && Object.keys(proxyEnv).some((k) => /^https?_proxy$/i.test(k) && proxyEnv[k] !== ''),
+  };
+  return {
+    live,
+    sight,
+    run: {
+      path: 'cri',
+      command,
+      mode: 'cri',
+      modeReason: 'as kubelet: CRI PullImage over the containerd socket; the daemon resolves with the CRI config_path',
+      exitCode: null,
+      stoppedBy,
+      stopReason: criStopReason,
+      stalledOn,
+      durationMs: Date.now() - started,
+      doc,
+      pulled,
+      error,
+      code,
+      blobNote: doc && doc.resolved.host && doc.blobHosts.length === 0 ? 'no blob requests: the blobs are already on this node (containerd shares content across namespaces)' : null,
+      log: redact(lines.join('\n')),
+      daemonLog: { source: redact(sight.log.source), problem: sight.log.problem === null ? null : redact(sight.log.problem), debug: sight.log.debug },
+    },
+  };
+}
