@@ -54,14 +54,9 @@ export async function* readLogBatches(path: string, opts: LogSourceOptions = {})
 }
 
 /**
- * The fast form: yields text blocks of whole lines, one block per yield (at most a few more at a
- * chunk's start). A block holds one or more
- * complete lines joined by `\n` (no trailing newline: `"a\nb"` is two lines, `""` is one empty
- * line); blocks are at most ~64 KiB unless one line is longer. Pure-ASCII input (the common case)
- * is decoded as latin1, which is identical for ASCII and several times faster than UTF-8 decoding.
- *
- * `linesConsumed` tells how many lines of the previously yielded blocks the caller has consumed
- * (for exact line numbers in error messages); without it, lines are counted here.
+ * The fast form: blocks of whole lines joined by `\n` (`"a\nb"` is two lines, `""` one empty line),
+ * ~64 KiB each unless a line is longer; ASCII decoded as latin1 (the same text, several times
+ * faster). `linesConsumed` says how many lines the caller has read, for line numbers in errors.
  */
 export async function* readLogBlocks(path: string, opts: LogSourceOptions = {}, linesConsumed?: () => number): AsyncGenerator<string[]> {
   const maxLine = opts.maxLineBytes ?? 1 << 20;

@@ -1,20 +1,9 @@
 /**
- * One `mirror-doctor.trace/v1` document as compact JSON, redacted: exactly
- * `redactedJsonText(doc, 0)` (every string through `redact()`, serialised, the text through
- * `redact()` once more), faster.
- *
- * The plain JSON text comes first, from V8's own `JSON.stringify` (as fast as the field-by-field
- * writer it replaced, measured, and with no key order to keep in step by hand). When no rule of
- * `redact()` can apply to it (`jsonMayHoldSecret`), none can apply to any string in it either
- * (each string's JSON form is part of the text, and JSON escaping keeps what the rules' gates look
- * for): redacting each string and then the text would change nothing, and the plain text is the
- * answer. That also covers a key whose value `redactJson` replaces outright (`"token":…`,
- * `"authorization":…`): its name in the text passes a gate. Otherwise (about one document in six
- * of the benchmark log, for an error that says "authorization" or a `Basic realm=…` challenge)
- * the text is redacted as `redactedJsonText` would, without a second serialisation when
- * `redactJson` changes nothing (it then returns the document itself).
- * Equality is checked by test/unit/report/trace-json.test.ts on every fixture and on documents
- * full of secrets.
+ * One `mirror-doctor.trace/v1` document as compact JSON, redacted: the same text as
+ * `redactedJsonText(redactTraceDoc(doc), 0)`, faster. A text that no rule of `redact()` can touch
+ * (`jsonMayHoldSecret`, one scan) is printed as JSON.stringify wrote it; JSON escaping keeps what
+ * the rules look for, so no string in it could be touched either. test/unit/report/trace-json.test.ts
+ * checks the equality on every fixture and on documents full of secrets.
  */
 import type { TraceDoc } from '../trace/schema.js';
 import { jsonMayHoldSecret, redact } from './redact.js';

@@ -1,12 +1,7 @@
 /**
- * The pulls in flight, in the order they started: a Set's API over an array. There are at most a
- * few dozen (the parser caps them), and on a big log one is added and removed for every pull in
- * it. With V8's Set, CPU profiles of the benchmark log put 40–100 ms on the delete alone per
- * 60,000 pulls (the profiles do not say why); with an array it no longer shows up: a scan of a
- * few entries.
- *
- * Iterating walks a copy, so removing (or adding) during a loop is safe, as with a Set (which
- * would also visit an entry added during the loop; no caller adds while iterating).
+ * The pulls in flight, in the order they started: a Set's API over an array (at most a few dozen;
+ * V8's Set cost 40–100 ms per 60,000 deletes in profiles of the benchmark log). Iterating walks a
+ * copy, so removing during a loop is safe.
  */
 export class PullSet<T> implements Iterable<T> {
   private items: T[] = [];
