@@ -6,7 +6,7 @@
  */
 import type { Decision, SourcePosition } from './decision.js';
 import { isLocalhost, portOf } from './go-url.js';
-import { defaultCapabilities, emptyServerEntry, type Capability, type HostConfig } from './hosts-toml.js';
+import { defaultCapabilities, emptyServerEntry, type Capability, type HostConfig } from './host-config.js';
 import { goPathError, lookupEntry, type NodeSnapshot } from './node-snapshot.js';
 import type { BehaviourProfile } from './version.js';
 

@@ -5,7 +5,8 @@
  */
 import type { Decision } from './decision.js';
 import { goPathJoin } from './go-url.js';
-import { emptyServerEntry, parseHostsFile, type HostConfig } from './hosts-toml.js';
+import { emptyServerEntry, type HostConfig } from './host-config.js';
+import { parseHostsFile } from './hosts-toml.js';
 import { goPathError, isNotExist, lookupEntry, type NodeSnapshot } from './node-snapshot.js';
 import type { BehaviourProfile } from './version.js';
 

@@ -7,7 +7,7 @@ import { configureHosts, type RegistryEndpoint } from './configure-hosts.js';
 import type { ConfigAnalysis } from './config-toml.js';
 import { goPathJoin, goQueryEscape, goUrlParse } from './go-url.js';
 import { lookupHostDir, shadowedCandidates, splitConfigPath, type HostDirLookup } from './host-dirs.js';
-import type { Capability } from './hosts-toml.js';
+import type { Capability } from './host-config.js';
 import { loadHostDir, type LoadedHostDir } from './load-host-dir.js';
 import type { NodeSnapshot } from './node-snapshot.js';
 import { parseCriReference, parseCtrReference, type ImageReference } from './reference.js';

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { resolveImports } from '../containerd/config-toml.js';
 import { goPathClean, goPathJoin } from '../containerd/go-url.js';
 import { hostDirectoryName } from '../containerd/host-dirs.js';
-import { referencedTlsFiles } from '../containerd/hosts-toml.js';
+import { referencedTlsFiles } from '../containerd/hosts-toml-tls-files.js';
 import type { DirEntry, FileContent, FsEntry, NodeSnapshot } from '../containerd/node-snapshot.js';
 
 /** The part of `node:fs/promises` used here; tests inject failures through it. */

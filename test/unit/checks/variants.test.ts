@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { legacyHostsToml } from '../../../src/checks/config.js';
+import { legacyHostsToml } from '../../../src/checks/config-legacy-mirrors.js';
 import { misnamedFolders } from '../../../src/checks/host-dirs.js';
 import { suggestKey } from '../../../src/checks/hosts-toml.js';
 import { checkIds } from '../../../src/checks/registry.js';

@@ -1,0 +1,125 @@
+/**
+ * config.toml itself (reference §3): is it there and readable, does containerd start with it
+ * (syntax, imports, `version`), and do imports silently replace plugin tables.
+ */
+import type { Decision } from '../containerd/decision.js';
+import { firstMention, scanToml } from '../containerd/toml-scan.js';
+import { configPosition, decisions } from './config-locate.js';
+import { configPathFix, suggestedRoot } from './config-path.js';
+import type { Finding } from './finding.js';
+import type { Check } from './types.js';
+import { criRegistryTable, decisionEvidence, fileEvidence, finding, quote, restartCommand, wholeFileEvidence } from './make.js';
+
+export const configMissing: Check = {
+  id: 'config-missing',
+  run(facts, d) {
+    if (d.config.found || d.config.unreadable) return [];
+    const dflt = d.profile.criDefaultConfigPath.value;
+    return [
+      finding('config-missing', {
+        severity: dflt === '' ? 'warning' : 'info',
+        detail: `${facts.configFile} does not exist, so containerd runs with its built-in defaults: CRI config_path is ${dflt === '' ? `empty in ${d.profile.label}, so CRI reads no hosts.toml` : quote(dflt)}.`,
+        evidence: [wholeFileEvidence(facts.configFile, 'does not exist')],
+        fix: [`containerd config default > ${facts.configFile}`, ...configPathFix(facts, d, suggestedRoot(d))],
+      }),
+    ];
+  },
+};
+
+export const configUnreadable: Check = {
+  id: 'config-unreadable',
+  run(facts, d) {
+    if (!d.config.unreadable) return [];
+    return [
+      finding('config-unreadable', {
+        detail: `${facts.configFile} cannot be read: ${d.config.unreadable}. The config checks below are based on nothing; run as root or pass --config.`,
+        evidence: [wholeFileEvidence(facts.configFile, d.config.unreadable)],
+        fix: [`sudo mirror-doctor check`, `ls -l ${facts.configFile}`],
+      }),
+    ];
+  },
+};
+
+export const configParseError: Check = {
+  id: 'config-parse-error',
+  run(facts, d) {
+    const ds = [...decisions(d, 'config.syntax-error'), ...decisions(d, 'config.import-unreadable')];
+    return ds.map((x) =>
+      finding('config-parse-error', {
+        detail: `${x.message}. containerd exits at startup with "failed to load TOML"; a running daemon still uses the config it was started with.`,
+        evidence: [...decisionEvidence(facts.snapshot, x), ...(x.at ? [] : [wholeFileEvidence(facts.configFile, x.message)])],
+        fix: [x.at ? `fix ${x.at.file} line ${x.at.line}, then check with: containerd config dump` : `fix or remove the import, then: containerd config dump`],
+      }),
+    );
+  },
+};
+
+export const configVersionMissing: Check = {
+  id: 'config-version-missing',
+  run(facts, d) {
+    const ds = decisions(d, 'config.no-version');
+    if (ds.length === 0) return [];
+    const want = d.profile.version.major >= 2 ? 3 : 2;
+    return [
+      finding('config-version-missing', {
+        detail: `${ds[0]!.message}.`,
+        evidence: [{ kind: 'file', source: facts.configFile, line: 1, column: 1, text: 'no `version = …` line in the file' }],
+        fix: [`add \`version = ${want}\` as the first line of ${facts.configFile} and name plugins by full id (${criRegistryTable(d.profile.version.major, want)})`, ...(d.profile.version.major >= 2 ? ['containerd config migrate   # prints the migrated file'] : []), restartCommand(facts)],
+      }),
+    ];
+  },
+};
+
+export const configVersionUnsupported: Check = {
+  id: 'config-version-unsupported',
+  run(facts, d) {
+    const ds = decisions(d, 'config.version3-on-1x');
+    if (ds.length === 0) return [];
+    const at = configPosition(d, ['version'], true);
+    const fatal = ds[0]!.severity === 'error';
+    return [
+      finding('config-version-unsupported', {
+        severity: fatal ? 'error' : 'warning',
+        detail: `${ds[0]!.message}.`,
+        evidence: [...(at ? [fileEvidence(facts.snapshot, at)] : []), ...decisionEvidence(facts.snapshot, { ...ds[0]!, at: undefined } as Decision)],
+        fix: [`set \`version = 2\` in ${facts.configFile} and use ${criRegistryTable(1, 2)} for config_path (containerd ${d.profile.version.major}.x)`, restartCommand(facts)],
+      }),
+    ];
+  },
+};
+
+export const configImportsReplace: Check = {
+  id: 'config-imports-replace',
+  run(facts, d) {
+    if (d.profile.importsMerge !== 'replace-plugin-table' || d.configFiles.length < 2) return [];
+    const out: Finding[] = [];
+    const isTable = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+    for (let i = 1; i < d.configFiles.length; i++) {
+      const imp = d.configFiles[i]!;
+      const plugins = isTable(imp.data.plugins) ? imp.data.plugins : {};
+      for (const [id, table] of Object.entries(plugins)) {
+        for (let j = 0; j < i; j++) {
+          const earlier = d.configFiles[j]!;
+          const ep = isTable(earlier.data.plugins) ? earlier.data.plugins[id] : undefined;
+          if (!isTable(ep) || !isTable(table)) continue;
+          const dropped = Object.keys(ep).filter((k) => !(k in table));
+          if (dropped.length === 0) continue;
+          const a = firstMention(scanToml(earlier.text), ['plugins', id]);
+          const b = firstMention(scanToml(imp.text), ['plugins', id]);
+          out.push(
+            finding('config-imports-replace', {
+              severity: id.includes('cri') ? 'error' : 'warning',
+              detail: `${imp.path} sets plugins.${quote(id)}, which in ${d.profile.label} replaces the whole table from ${earlier.path}: ${dropped.map((k) => `\`${k}\``).join(', ')} ${dropped.length === 1 ? 'is' : 'are'} dropped.`,
+              evidence: [
+                ...(b ? [fileEvidence(facts.snapshot, { file: imp.path, line: b.line, column: b.column }, 'replaces')] : []),
+                ...(a ? [fileEvidence(facts.snapshot, { file: earlier.path, line: a.line, column: a.column }, 'dropped')] : []),
+              ],
+              fix: [`repeat ${dropped.join(', ')} inside plugins.${quote(id)} in ${imp.path}, or keep that plugin's settings in one file`, 'containerd config dump   # shows the merged result'],
+            }),
+          );
+        }
+      }
+    }
+    return out;
+  },
+};

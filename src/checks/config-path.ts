@@ -1,0 +1,153 @@
+/**
+ * Does CRI read the hosts folders (reference §3): config_path set, in the right table for the
+ * version, naming folders that exist and hold the registry's, and usable with the pull mode.
+ */
+import { goPathClean } from '../containerd/go-url.js';
+import { hostDirectoryName, splitConfigPath } from '../containerd/host-dirs.js';
+import { configPosition, decisions, registryPath } from './config-locate.js';
+import type { Derived } from './derived.js';
+import type { Facts } from './facts.js';
+import type { Evidence } from './finding.js';
+import type { Check } from './types.js';
+import { apiEvidence, criRegistryTable, decisionEvidence, fileEvidence, finding, quote, restartCommand, wholeFileEvidence } from './make.js';
+
+/** Where the user's hosts.toml files are: the first root holding a folder for the registry, else config_path, else the default. */
+export function suggestedRoot(d: Derived): string {
+  const withFolder = d.hostDirs.find((v) => v.dir && v.loaded?.source === 'hosts-toml');
+  return withFolder?.root ?? splitConfigPath(d.config.cri.configPath)[0] ?? d.hostsDir;
+}
+
+/** The fix that sets config_path to `root` in the right table, then restarts containerd. */
+export function configPathFix(facts: Facts, d: Derived, root: string): string[] {
+  const table = criRegistryTable(d.profile.version.major, d.config.version);
+  const versionLine = d.config.versionWritten === undefined ? `${d.profile.version.major >= 2 ? 'version = 3' : 'version = 2'}   # at the top of the file\n` : '';
+  return [`edit ${facts.configFile}:\n${versionLine}${table}\n  config_path = ${quote(root)}`, restartCommand(facts)];
+}
+
+export const configPathUnset: Check = {
+  id: 'config-path-unset',
+  run(facts, d) {
+    const cri = d.config.cri;
+    if (d.config.unreadable || d.config.startupError || !d.profile.criConfigPath) return [];
+    if (cri.configPath !== '' || Object.keys(cri.mirrors).length > 0) return [];
+    if (decisions(d, 'config.registry-wrong-table').length > 0) return []; // config-path-wrong-section says where it went
+    const evidence: Evidence[] = [];
+    if (cri.configPathAt) evidence.push(fileEvidence(facts.snapshot, cri.configPathAt, 'empty'));
+    else {
+      const at = configPosition(d, registryPath(d));
+      evidence.push(at ? fileEvidence(facts.snapshot, at, 'no config_path in this table') : wholeFileEvidence(facts.configFile, `no config_path in ${criRegistryTable(d.profile.version.major, d.config.version)}`));
+    }
+    const live = facts.liveCri.value;
+    if (live?.exposed) evidence.push(apiEvidence('CRI Status (verbose) config.registry.configPath', quote(live.configPath ?? '')));
+    const root = suggestedRoot(d);
+    const has = d.hostDirs.find((v) => v.root === root && v.dir);
+    return [
+      finding('config-path-unset', {
+        detail:
+          `The CRI plugin's registry config_path is not set (its default is "" in ${d.profile.label}), so CRI pulls (kubelet, crictl) read no hosts.toml at all${has ? ` — ${has.dir}/hosts.toml is never read by CRI` : ''}. ` +
+          'ctr with --hosts-dir can still use the mirror, which makes the files look right.',
+        evidence,
+        fix: configPathFix(facts, d, root),
+      }),
+    ];
+  },
+};
+
+export const configPathWrongSection: Check = {
+  id: 'config-path-wrong-section',
+  run(facts, d) {
+    const table = criRegistryTable(d.profile.version.major, d.config.version);
+    return decisions(d, 'config.registry-wrong-table').map((x) =>
+      finding('config-path-wrong-section', {
+        detail: `${x.message}.`,
+        evidence: decisionEvidence(facts.snapshot, x),
+        fix: [`move the settings to ${table} in ${x.at?.file ?? facts.configFile}${d.config.versionWritten === undefined ? ` and add \`version = ${d.profile.version.major >= 2 ? 3 : 2}\` at the top` : ''}`, restartCommand(facts)],
+      }),
+    );
+  },
+};
+
+/** Does a node path exist? true/false when known, null when nobody looked. */
+function exists(facts: Facts, path: string): boolean | null {
+  const p = goPathClean(path);
+  const fact = facts.hostDirEntries.find((e) => goPathClean(e.path) === p);
+  if (fact) return fact.kind !== 'missing';
+  const e = facts.snapshot.entries[p];
+  if (e) return e.kind !== 'missing';
+  // any known entry below it proves it exists
+  if (Object.entries(facts.snapshot.entries).some(([k, v]) => k.startsWith(`${p}/`) && v.kind !== 'missing')) return true;
+  return null;
+}
+
+export const configPathMissingDir: Check = {
+  id: 'config-path-missing-dir',
+  run(facts, d) {
+    const cri = d.config.cri;
+    if (!cri.loads || cri.configPath === '' || d.plans.cri.hostRoots.length === 0) return [];
+    if (cri.pullMode === 'transfer' && cri.configPath.includes(':')) return []; // config-path-list-transfer
+    const roots = splitConfigPath(cri.configPath).filter((r) => r !== '');
+    const missing = roots.filter((r) => exists(facts, r) === false);
+    if (missing.length === 0) return [];
+    const all = missing.length === roots.length;
+    const ev: Evidence[] = cri.configPathAt ? [fileEvidence(facts.snapshot, cri.configPathAt)] : [];
+    for (const m of missing) ev.push(wholeFileEvidence(m, 'does not exist'));
+    const existing = d.hostDirs.find((v) => v.dir && !roots.includes(v.root));
+    return [
+      finding('config-path-missing-dir', {
+        severity: all ? 'error' : 'warning',
+        detail: `config_path ${quote(cri.configPath)} names ${missing.map(quote).join(', ')}, which ${missing.length === 1 ? 'does' : 'do'} not exist${all ? ': CRI finds no hosts folder and uses the upstream' : ''}.${existing ? ` The registry folder is under ${existing.root}.` : ''}`,
+        evidence: ev,
+        fix: existing ? configPathFix(facts, d, existing.root) : [`mkdir -p ${missing[0]}/${d.registryHost ? hostDirectoryName(d.registryHost) : '<registry>'} and write hosts.toml there`],
+      }),
+    ];
+  },
+};
+
+export const configPathMismatch: Check = {
+  id: 'config-path-mismatch',
+  run(facts, d) {
+    const cri = d.config.cri;
+    if (!cri.loads || cri.configPath === '' || d.plans.cri.hostRoots.length === 0 || d.plans.cri.lookup?.dir) return [];
+    if (cri.pullMode === 'transfer' && cri.configPath.includes(':')) return [];
+    const roots = splitConfigPath(cri.configPath).map(goPathClean);
+    const elsewhere = d.hostDirs.find((v) => v.dir && v.loaded?.source === 'hosts-toml' && !roots.includes(v.root));
+    if (!elsewhere) return [];
+    return [
+      finding('config-path-mismatch', {
+        detail: `The hosts.toml for ${d.registryHost} is in ${elsewhere.dir}, but config_path is ${quote(cri.configPath)}: CRI never looks under ${elsewhere.root}.`,
+        evidence: [...(cri.configPathAt ? [fileEvidence(facts.snapshot, cri.configPathAt)] : []), wholeFileEvidence(`${elsewhere.dir}/hosts.toml`, 'not under config_path')],
+        fix: configPathFix(facts, d, elsewhere.root),
+      }),
+    ];
+  },
+};
+
+export const configPathListTransfer: Check = {
+  id: 'config-path-list-transfer',
+  run(facts, d) {
+    const ds = d.plans.cri.decisions.filter((x) => x.code === 'cri.transfer-colon-list');
+    if (ds.length === 0) return [];
+    const root = splitConfigPath(d.config.cri.configPath).find((r) => d.hostDirs.some((v) => v.root === r && v.dir)) ?? splitConfigPath(d.config.cri.configPath)[0]!;
+    const images = '[plugins."io.containerd.cri.v1.images"]';
+    return [
+      finding('config-path-list-transfer', {
+        detail: `${ds[0]!.message}.${d.config.cri.configPathSource !== 'file' ? ` The value is ${d.profile.label}'s default (${d.config.cri.configPathSource}), not written in the file.` : ''}`,
+        evidence: [...decisionEvidence(facts.snapshot, ds[0]!), ...(ds[0]!.at ? [] : [wholeFileEvidence(facts.configFile, `config_path = ${quote(d.config.cri.configPath)} (default)`)])],
+        fix: [`edit ${facts.configFile}:\n${criRegistryTable(2, 3)}\n  config_path = ${quote(root)}`, `or keep the list and pull locally:\n${images}\n  use_local_image_pull = true`, restartCommand(facts)],
+      }),
+    ];
+  },
+};
+
+export const transferConfigPathUnused: Check = {
+  id: 'transfer-config-path-unused',
+  run(facts, d) {
+    return decisions(d, 'config.transfer-config-path-unused').map((x) =>
+      finding('transfer-config-path-unused', {
+        detail: `${x.message}. ctr reads hosts only from --hosts-dir; CRI from its registry config_path.`,
+        evidence: decisionEvidence(facts.snapshot, x),
+        fix: [`remove it, set ${criRegistryTable(d.profile.version.major, d.config.version)} config_path for CRI, and pass --hosts-dir to ctr`],
+      }),
+    );
+  },
+};
