@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { execa } from 'execa';
-import { detectedSetup } from '../session/check-session.js';
+import { detectedSetup } from '../session/detected-setup.js';
 import { runChecks } from '../checks/run.js';
 import { defaultRefFor, gatherFacts, type GatherDeps } from '../probe/facts.js';
 import { collectConfigSecrets } from '../report/redact-config.js';
