@@ -11,7 +11,10 @@ import { parseIgnore as parseCheckIds, runChecks as realRunChecks, UnknownCheckI
 import { parseCriReference, parseCtrReference } from '../containerd/reference.js';
 import { resolveProfile } from '../containerd/version.js';
 import { gatherFacts, type GatherDeps, type GatherOptions } from '../probe/facts.js';
-import { checkEvents, gatherListeners, initialSession, progressLine, reduceAll, reduceSession, type SessionEvent, type SessionState } from '../session/check-session.js';
+import { reduceAll, reduceSession } from '../session/check-session.js';
+import { gatherListeners, progressLine } from '../session/gather-events.js';
+import { initialSession, type SessionEvent, type SessionState } from '../session/session-state.js';
+import { checkEvents } from '../session/verdict.js';
 import { collectConfigSecrets, redactFacts, redactReportText } from '../report/redact-config.js';
 import { renderReportJson, type ChecksOutcome } from '../report/report-json.js';
 import { renderReportMarkdown } from '../report/report-markdown.js';

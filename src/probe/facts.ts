@@ -2,44 +2,29 @@
  * `gatherFacts`: everything `check` knows about one node, gathered once (the only effects of the
  * checklist) and returned as plain {@link Facts}. Every path is read under `--root`; `--offline`
  * makes no daemon call and no pull. A fact that cannot be gathered is recorded as unknown with its
- * error: gathering never throws for a problem of the node.
+ * error: gathering never throws for a problem of the node. This module runs the steps in order
+ * (what each step gathers is in a sibling module) and runs the live traces.
  */
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { hostname as osHostname } from 'node:os';
-import { execa } from 'execa';
-import { BugError } from '../errors.js';
-import {
-  FACTS_SCHEMA,
-  NODE_NAME_ENV,
-  type DaemonProcessFact,
-  type DistributionFact,
-  type Facts,
-  type HostDirEntryFact,
-  type Known,
-  type PluginFact,
-  type SystemdFact,
-} from '../checks/facts.js';
-import { analyzeConfig, DEFAULT_CONFIG_FILE, type ConfigAnalysis } from '../containerd/config-toml.js';
-import { goPathClean, goPathJoin } from '../containerd/go-url.js';
+import { FACTS_SCHEMA, type Facts } from '../checks/facts.js';
 import { splitConfigPath } from '../containerd/host-dirs.js';
-import { parseCriReference, parseCtrReference } from '../containerd/reference.js';
-import { ASSUMED_VERSION, resolveProfile, type BehaviourProfile } from '../containerd/version.js';
-import { CriClient, liveRegistryConfig, type CriStatus } from './cri-client.js';
-import { ContainerdApi } from './containerd-api.js';
-import { GrpcCallError } from './grpc-unary.js';
-import { DEFAULT_ADDRESS, findDaemonProcess, type DaemonProcess } from './daemon-process.js';
-import { detectDistribution, type DistributionProbe } from './distribution.js';
-import { describeHostPath, invokingUser, type InvokingUser, type StatLike } from './host-dir-permissions.js';
+import { parseCriReference } from '../containerd/reference.js';
+import { chooseRef, refHosts } from './checked-ref.js';
+import { analyseConfigFile, chooseConfigFile, configFileTimes } from './config-file-facts.js';
+import { askDaemon, gatherDaemonProcess, gatherSystemdUnit, type DaemonClient } from './daemon-facts.js';
+import type { DaemonProcess } from './daemon-process.js';
+import { detectDistribution } from './distribution.js';
+import { chooseAddress, distributionProbe, gatherNodeName, gatheringUser, shellProxyEnv, textReader } from './environment-facts.js';
+import { errorText } from './fact-values.js';
+import { describeHostsFolders, gatherHostRoots, readHostsFolders } from './hosts-folder-facts.js';
+import type { InvokingUser, StatLike } from './host-dir-permissions.js';
 import { NodeFileReader, type FsLike } from './node-files.js';
-import { listPlugins, registryPlugins } from './plugins.js';
-import { readProcessProxyEnv, readProcessUnit } from './process-environ.js';
-import { PROXY_VAR, readSystemdUnit, type UnitFiles } from './systemd-unit.js';
+import { nodePath } from './node-path.js';
 import { trace as runTraceDefault, type TraceOptions } from './tracer.js';
+import { defaultExec, emulatedVersion, gatherBinaryVersions, type ExecResult } from './version-facts.js';
 import type { TraceProgress, TraceRun } from '../trace/run-schema.js';
-
-/** The image checked when none is given and no hosts folder names a registry. */
-export const DEFAULT_REF = 'docker.io/library/busybox:latest';
 
 export interface GatherOptions {
   /** the image reference given on the command line (validated by the caller) */
@@ -72,22 +57,6 @@ export interface GatherOptions {
   onStep?: (step: string) => void;
 }
 
-export interface ExecResult {
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-  /** spawn failure or timeout, as text */
-  error: string | null;
-}
-
-/** The daemon calls gathering makes (tests replace them). */
-export interface DaemonClient {
-  version(): Promise<string>;
-  plugins(): Promise<PluginFact[]>;
-  criStatus(): Promise<CriStatus>;
-  close(): void;
-}
-
 export interface GatherDeps {
   /** file system for the node files (under --root) */
   fs?: FsLike;
@@ -107,99 +76,6 @@ export interface GatherDeps {
   hostname?: () => string;
 }
 
-const defaultExec = async (file: string, args: string[], timeoutMs: number): Promise<ExecResult> => {
-  try {
-    const r = await execa(file, args, { reject: false, timeout: timeoutMs, stdin: 'ignore', windowsHide: true });
-    const failed = r.failed && (r.exitCode === undefined || r.timedOut);
-    const notFound = (r as { code?: string }).code === 'ENOENT' || /\bENOENT\b/.test(r.shortMessage ?? '');
-    const error = notFound ? `${file}: command not found` : failed ? (r.shortMessage ?? 'failed').split('\n')[0]! : null;
-    return { exitCode: r.exitCode ?? null, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), error };
-  } catch (e) {
-    return { exitCode: null, stdout: '', stderr: '', error: (e as Error).message };
-  }
-};
-
-const defaultDaemon = (address: string): DaemonClient => {
-  const api = new ContainerdApi(address);
-  const cri = new CriClient(address);
-  return {
-    version: async () => (await api.version()).version,
-    plugins: () => listPlugins(address),
-    criStatus: () => cri.status(true),
-    close: () => {
-      api.close();
-      cri.close();
-    },
-  };
-};
-
-/** What Go's net.Dial says for a unix socket that cannot be used, or null. */
-async function defaultSocketProblem(address: string): Promise<string | null> {
-  const p = address.replace(/^unix:\/\//, '');
-  try {
-    const st = await fsp.stat(p);
-    if (!st.isSocket()) return `dial unix ${p}: connect: connection refused (${p} is not a socket)`;
-  } catch (e) {
-    const c = (e as NodeJS.ErrnoException).code;
-    return `dial unix ${p}: connect: ${c === 'ENOENT' ? 'no such file or directory' : c === 'EACCES' ? 'permission denied' : c}`;
-  }
-  try {
-    await fsp.access(p, fsp.constants.R_OK | fsp.constants.W_OK);
-  } catch {
-    return `dial unix ${p}: connect: permission denied`;
-  }
-  return null;
-}
-
-const msg = (e: unknown) =>
-  e instanceof GrpcCallError ? `${e.code}: ${e.details.replace(/\s*Resolution note:.*$/s, '')}` : e instanceof Error ? e.message : String(e);
-const known = <T>(value: T, source: string): Known<T> => ({ value, source });
-const unknown = <T>(error: string, source: string): Known<T> => ({ value: null, unknown: { error, source } });
-
-/** The version token of a `containerd --version` / `ctr --version` line. */
-export function versionToken(line: string): string | null {
-  const m = /(?:^|\s)v?(\d+\.\d+\.\d+[^\s]*)/.exec(line);
-  return m ? m[1]! : null;
-}
-
-/** A hosts folder's name as the registry host it serves (`host_5000_` → `host:5000`). */
-export function registryOfDirName(name: string): string {
-  const m = /^(.+)_(\d+)_$/.exec(name);
-  return m ? `${m[1]}:${m[2]}` : name;
-}
-
-const DOCKER_HUB_ALIASES = new Set(['docker.io', 'registry-1.docker.io', 'index.docker.io', 'registry.hub.docker.com', 'hub.docker.com']);
-
-/** The image to check for a registry found in a hosts folder. */
-export function defaultRefFor(registry: string): string {
-  return DOCKER_HUB_ALIASES.has(registry) ? DEFAULT_REF : `${registry}/library/busybox:latest`;
-}
-
-function nodePath(p: string): string {
-  return goPathClean(p.startsWith('/') ? p : `/${p}`);
-}
-
-const UNITS: Record<DistributionFact['kind'], string[]> = {
-  containerd: ['containerd.service'],
-  k3s: ['k3s.service', 'k3s-agent.service'],
-  rke2: ['rke2-server.service', 'rke2-agent.service'],
-  microk8s: ['snap.microk8s.daemon-containerd.service'],
-  k0s: ['k0sworker.service', 'k0scontroller.service'],
-};
-
-/** Registry folders of a hosts root: directories (or links) that are not hidden. */
-function registryDirNames(reader: NodeFileReader, root: string): string[] {
-  const e = reader.snapshot.entries[goPathClean(root)];
-  if (!e || e.kind !== 'directory') return [];
-  return (e.entries ?? [])
-    .filter((d) => (d.kind === 'directory' || d.kind === 'symlink') && !d.name.startsWith('.'))
-    .map((d) => d.name)
-    .sort();
-}
-
-/** Files beside hosts.toml worth keeping: misnamed hosts files (host.toml, hosts.yaml, …). */
-const EXTRA_HOSTS_FILE = /\.(toml|tml|ya?ml|json|conf|txt)$/i;
-
 export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}): Promise<Facts> {
   const now = deps.now ?? Date.now;
   const step = (s: string) => o.onStep?.(s);
@@ -209,265 +85,58 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
   const notes: string[] = [];
   if (!o.offline && offline) notes.push('--root without --address: only the files were checked; no daemon was contacted');
   const env = o.env ?? process.env;
-  const exec = deps.exec ?? defaultExec;
   const reader = new NodeFileReader({ root, ...(deps.fs ? { fs: deps.fs } : {}) });
   // a second reader for files the emulation does not need (markers, systemd units)
   const aux = new NodeFileReader({ root, ...(deps.fs ? { fs: deps.fs } : {}) });
-  const auxText = async (p: string): Promise<string | null> => {
-    const e = await aux.read(p);
-    return e.kind === 'file' && e.content?.kind === 'text' ? e.content.text : null;
-  };
-  const probe: DistributionProbe = {
-    exists: async (p) => (await aux.stat(p)).kind !== 'missing',
-    firstLine: async (p) => (await auxText(p))?.split('\n')[0] ?? null,
-  };
-  let user: InvokingUser;
-  try {
-    user = deps.user ?? invokingUser(env);
-  } catch {
-    user = { uid: 0, gid: 0, groups: [0], name: null };
-  }
+  const auxText = textReader(aux);
+  const probe = distributionProbe(aux, auxText);
+  const user = gatheringUser(env, deps.user);
 
   // 1. distribution (files), then the address it implies
   step('distribution');
   let distribution = await detectDistribution(probe).catch(() => null);
-  let address: string;
-  let addressSource: 'option' | 'distribution' | 'default';
-  if (o.address !== undefined) {
-    address = o.address;
-    addressSource = 'option';
-  } else if (distribution && distribution.kind !== 'containerd') {
-    address = distribution.socket;
-    addressSource = 'distribution';
-  } else {
-    address = DEFAULT_ADDRESS;
-    addressSource = 'default';
-  }
+  const { address, addressSource } = chooseAddress(o.address, distribution);
 
   // 2. the daemon process (/proc: the live machine's)
   step('daemon process');
-  let proc: DaemonProcess | null = null;
-  let processFact: DaemonProcessFact | null = null;
-  let procUnit: string | null = null;
-  if (live || !offline) {
-    try {
-      proc = (deps.findDaemon ?? findDaemonProcess)(address);
-    } catch {
-      proc = null;
-    }
-    if (proc) {
-      const envRead = readProcessProxyEnv(proc.pid, deps.procDir);
-      processFact = { pid: proc.pid, argv: proc.argv, startedAt: proc.startedAt, configFlag: proc.config, address: proc.address, proxyEnv: envRead.env };
-      procUnit = readProcessUnit(proc.pid, deps.procDir);
-      distribution = await detectDistribution(probe, proc.argv).catch(() => distribution);
-    }
-  }
+  const { proc, fact: processFact, unit: procUnit } = live || !offline ? gatherDaemonProcess(address, deps.findDaemon, deps.procDir) : { proc: null, fact: null, unit: null };
+  if (proc) distribution = await detectDistribution(probe, proc.argv).catch(() => distribution);
   distribution ??= await detectDistribution({ exists: async () => false, firstLine: async () => null });
 
   // 3. versions: the local binaries (live node only), the server over the API
   step('versions');
   const ctr = o.ctr ?? 'ctr';
-  /** `BIN --version`: its first line's version token, or why it could not be run */
-  const askVersion = async (bin: string): Promise<Known<string>> => {
-    const r = await exec(bin, ['--version'], 5000);
-    const line = r.stdout.trim().split('\n')[0] ?? '';
-    return r.exitCode === 0 && line ? known(versionToken(line) ?? line, `${bin} --version`) : unknown(r.error ?? (r.stderr.trim() || `exit code ${r.exitCode}`), `${bin} --version`);
-  };
-  const notThisNode = `with --root ${root} the binaries of this machine do not describe that node`;
-  const binary: Known<string> = live ? await askVersion(proc?.argv[0]?.startsWith('/') ? proc.argv[0] : 'containerd') : unknown(notThisNode, 'containerd --version');
-  // with --root, only a ctr given with --ctr while online (a pod of the fleet manifest): that ctr makes the pulls
-  const ctrVersion: Known<string> = live || (o.ctr !== undefined && !offline) ? await askVersion(ctr) : unknown(notThisNode, `${ctr} --version`);
-
-  let reachable = false;
-  let daemonError: string | null = offline ? 'not contacted (offline)' : null;
-  let server: Known<string> = unknown(offline ? 'not contacted (offline)' : 'not asked', `containerd Version API at ${address}`);
-  let plugins: Known<PluginFact[]> = unknown(offline ? 'not contacted (offline)' : 'daemon not reachable', `introspection Plugins API at ${address}`);
-  let liveCri: Facts['liveCri'] = unknown(offline ? 'not contacted (offline)' : 'daemon not reachable', `CRI Status(verbose) at ${address}`);
-  if (!offline) {
-    step('daemon');
-    const problem = await (deps.socketProblem ?? defaultSocketProblem)(address).catch((e) => msg(e));
-    if (problem) {
-      daemonError = problem;
-      server = unknown(problem, `containerd Version API at ${address}`);
-    } else {
-      let client: DaemonClient | null = null;
-      try {
-        client = (deps.daemon ?? defaultDaemon)(address);
-        try {
-          server = known(await client.version(), `containerd Version API at ${address}`);
-          reachable = true;
-        } catch (e) {
-          daemonError = msg(e);
-          server = unknown(daemonError, `containerd Version API at ${address}`);
-        }
-        if (reachable) {
-          try {
-            plugins = known(registryPlugins(await client.plugins()), `introspection Plugins API at ${address} (as \`ctr plugins ls\`)`);
-          } catch (e) {
-            plugins = unknown(msg(e), `introspection Plugins API at ${address}`);
-          }
-          try {
-            const st = await client.criStatus();
-            const reg = liveRegistryConfig(st);
-            liveCri = known(
-              reg ? { exposed: true, configPath: reg.configPath, hasMirrors: Object.keys(reg.mirrors).length > 0 } : { exposed: false, configPath: null, hasMirrors: false },
-              `CRI runtime.v1.RuntimeService/Status(verbose) at ${address}`,
-            );
-          } catch (e) {
-            liveCri = unknown(msg(e), `CRI runtime.v1.RuntimeService/Status(verbose) at ${address}`);
-          }
-        }
-      } catch (e) {
-        daemonError = msg(e);
-      } finally {
-        client?.close();
-      }
-    }
-  }
+  const { binary, ctr: ctrVersion } = await gatherBinaryVersions({ exec: deps.exec ?? defaultExec, live, offline, root, ctr, ctrGiven: o.ctr !== undefined, proc });
+  if (!offline) step('daemon');
+  const { reachable, daemonError, server, plugins, liveCri } = await askDaemon(address, offline, deps);
 
   // 4. the containerd version the emulation uses
-  let containerdVersion: Facts['containerdVersion'];
-  if (o.containerdVersion !== undefined) containerdVersion = { value: o.containerdVersion, source: 'option' };
-  else if (server.value !== null) containerdVersion = { value: server.value, source: 'server' };
-  else if (binary.value !== null) containerdVersion = { value: binary.value, source: 'binary' };
-  else containerdVersion = { value: ASSUMED_VERSION, source: 'assumed' };
-  let profile: BehaviourProfile;
-  const prof = resolveProfile(containerdVersion.value, 'option');
-  if (prof.ok) profile = prof.profile;
-  else {
-    notes.push(`cannot read the containerd version ${JSON.stringify(containerdVersion.value)} (${containerdVersion.source}); assuming ${ASSUMED_VERSION}`);
-    containerdVersion = { value: ASSUMED_VERSION, source: 'assumed' };
-    const p = resolveProfile(ASSUMED_VERSION, 'option');
-    if (!p.ok) throw new BugError(`the assumed containerd version ${ASSUMED_VERSION} does not parse`);
-    profile = p.profile;
-  }
+  const { containerdVersion, profile } = emulatedVersion(o.containerdVersion, server, binary, notes);
 
   // 5. config.toml and its imports
   step('config.toml');
-  let configFile: string;
-  let configFileSource: 'option' | 'daemon-flag' | 'distribution' | 'default';
-  if (o.config !== undefined) {
-    configFile = nodePath(o.config);
-    configFileSource = 'option';
-  } else if (proc?.config) {
-    configFile = nodePath(proc.config);
-    configFileSource = 'daemon-flag';
-  } else if (distribution.kind !== 'containerd' && address === distribution.socket) {
-    configFile = distribution.configFile;
-    configFileSource = 'distribution';
-  } else {
-    configFile = DEFAULT_CONFIG_FILE;
-    configFileSource = 'default';
-  }
-  let analysis: ConfigAnalysis | null = null;
-  try {
-    await reader.readConfig(configFile);
-    analysis = analyzeConfig(configFile, reader.snapshot, profile);
-  } catch (e) {
-    notes.push(`config.toml could not be analysed: ${msg(e)}`);
-  }
+  const { configFile, configFileSource } = chooseConfigFile(o.config, proc, distribution, address);
+  const analysis = await analyseConfigFile(reader, configFile, profile, notes);
   const statFs = deps.statFs ?? fsp;
-  const mtime = async (p: string): Promise<number | null> => {
-    try {
-      return (await statFs.stat(path.join(root, p))).mtimeMs;
-    } catch {
-      return null;
-    }
-  };
-  const configMtime = await mtime(configFile);
-  const configMtimes: Record<string, number> = {};
-  for (const f of analysis?.files ?? [configFile]) {
-    const m = await mtime(f);
-    if (m !== null) configMtimes[f] = m;
-  }
+  const { configMtime, configMtimes } = await configFileTimes(statFs, root, configFile, analysis);
 
   // 6. systemd unit and drop-ins
   step('systemd unit');
-  const unitFiles: UnitFiles = {
-    readText: auxText,
-    list: async (p) => {
-      const e = await aux.stat(p);
-      return e.kind === 'directory' ? (e.entries ?? []).map((d) => d.name) : null;
-    },
-  };
-  let systemd: SystemdFact | null = null;
-  for (const unit of [...new Set([...(procUnit ? [procUnit] : []), ...UNITS[distribution.kind]])]) {
-    systemd = await readSystemdUnit(unitFiles, unit).catch(() => null);
-    if (systemd) break;
-  }
+  const systemd = await gatherSystemdUnit(aux, auxText, procUnit, distribution.kind);
 
-  // 7. the hosts folders
+  // 7. the hosts folders, and the reference: the argument, else the first registry folder found
   step('hosts folders');
-  const hostRoots: Facts['hostRoots'] = [];
-  const addRoot = (r: string, reason: Facts['hostRoots'][number]['reason']) => {
-    if (r.trim() === '') return;
-    const p = nodePath(r);
-    if (!hostRoots.some((h) => h.root === p)) hostRoots.push({ root: p, reason });
-  };
   const configPath = analysis?.cri.configPath ?? '';
-  for (const r of splitConfigPath(configPath)) addRoot(r, 'config_path');
-  if (o.hostsDir !== undefined) addRoot(o.hostsDir, 'hosts-dir-option');
-  if (distribution.kind !== 'containerd' && distribution.certsDir) addRoot(distribution.certsDir, 'distribution');
-  addRoot('/etc/containerd/certs.d', 'default');
-  if ((await reader.stat('/etc/docker/certs.d')).kind !== 'missing') addRoot('/etc/docker/certs.d', 'default');
-  for (const h of hostRoots) await reader.stat(h.root);
-
-  // the reference: the argument, else the first registry folder found
-  let ref: Facts['ref'];
-  if (o.ref !== undefined) ref = { input: o.ref, source: 'argument' };
-  else {
-    let found: string | null = null;
-    for (const h of hostRoots) {
-      const names = registryDirNames(reader, h.root).filter((n) => n !== '_default');
-      if (names.length) {
-        found = registryOfDirName(names[0]!);
-        break;
-      }
-    }
-    ref = found ? { input: defaultRefFor(found), source: 'hosts-folder' } : { input: DEFAULT_REF, source: 'default' };
-  }
-  const refHosts = new Set<string>();
-  for (const r of [parseCtrReference(ref.input), parseCriReference(ref.input)]) if (r.ok) refHosts.add(r.ref.hostname);
-
-  for (const h of hostRoots) {
-    for (const host of refHosts) await reader.readHostRoot(h.root, host);
-    for (const name of registryDirNames(reader, h.root).slice(0, 200)) {
-      await reader.readHostRoot(h.root, name);
-      const dir = goPathJoin(h.root, name);
-      const e = reader.snapshot.entries[dir];
-      if (e?.kind !== 'directory') continue;
-      let n = 0;
-      for (const d of e.entries ?? []) {
-        if (d.name === 'hosts.toml' || !EXTRA_HOSTS_FILE.test(d.name) || n++ >= 20) continue;
-        await reader.read(goPathJoin(dir, d.name));
-      }
-    }
-  }
+  const hostRoots = await gatherHostRoots(reader, configPath, o.hostsDir, distribution);
+  const ref = chooseRef(o.ref, reader, hostRoots);
+  await readHostsFolders(reader, hostRoots, refHosts(ref.input));
 
   // 8. owner, mode and readability of the roots, registry folders and their files
   step('permissions');
-  const hostDirEntries: HostDirEntryFact[] = [];
-  const describe = async (p: string) => {
-    try {
-      hostDirEntries.push(await describeHostPath(root, p, user, statFs));
-    } catch {
-      /* describeHostPath does not throw; belt and braces */
-    }
-  };
-  for (const h of hostRoots) {
-    await describe(h.root);
-    for (const name of registryDirNames(reader, h.root).slice(0, 100)) {
-      const dir = goPathJoin(h.root, name);
-      await describe(dir);
-      const e = reader.snapshot.entries[dir];
-      if (e?.kind !== 'directory') continue;
-      for (const d of (e.entries ?? []).slice(0, 30)) await describe(goPathJoin(dir, d.name));
-    }
-  }
+  const hostDirEntries = await describeHostsFolders(root, reader, hostRoots, user, statFs);
 
   // 9. the shell's proxy variables (what ctr uses)
-  const shellProxyEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && PROXY_VAR.test(k) && !k.toUpperCase().startsWith('CONTAINERD_')) shellProxyEnv[k] = v;
+  const shellProxy = shellProxyEnv(env);
 
   // 10. the live traces
   let traceRun: TraceRun | null = null;
@@ -501,7 +170,7 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
       try {
         traceRun = await (deps.runTrace ?? runTraceDefault)(options);
       } catch (e) {
-        traceError = msg(e);
+        traceError = errorText(e);
       }
     }
   }
@@ -526,7 +195,7 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
     plugins,
     liveCri,
     distribution,
-    shellProxyEnv,
+    shellProxyEnv: shellProxy,
     trace: traceRun,
     traceError,
     invokingUser: { uid: user.uid, name: user.name },
@@ -538,23 +207,4 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
     ...(o.signal?.aborted ? { interrupted: true } : {}),
   };
   return facts;
-}
-
-/**
- * The node's name: MIRROR_DOCTOR_NODE_NAME (the fleet manifest sets it from the pod's spec.nodeName;
- * a pod's own host name is the pod's), else this machine's host name on a live node, else the
- * copied node's /etc/hostname under --root.
- */
-async function gatherNodeName(env: NodeJS.ProcessEnv, live: boolean, hostname: () => string, readText: (p: string) => Promise<string | null>): Promise<string | null> {
-  const fromEnv = env[NODE_NAME_ENV]?.trim();
-  if (fromEnv) return fromEnv;
-  if (live) {
-    try {
-      return hostname() || null;
-    } catch {
-      return null;
-    }
-  }
-  const copied = (await readText('/etc/hostname').catch(() => null))?.split('\n')[0]?.trim();
-  return copied || null;
 }

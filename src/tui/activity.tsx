@@ -1,6 +1,7 @@
 /** The live part of the checklist: what is running now, with a spinner, and a note when slow. */
 import { Box, Text } from 'ink';
-import { currentActivity, runningItems, type SessionState } from '../session/check-session.js';
+import { currentActivity, runningItems } from '../session/checklist-items.js';
+import type { SessionState } from '../session/session-state.js';
 import { ChecklistItem } from './checklist-item.js';
 import { spinnerFrame, tint } from './theme.js';
 import { useTheme } from './theme-context.js';

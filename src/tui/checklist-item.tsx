@@ -1,6 +1,6 @@
 /** One line of the checklist: status glyph, label, and a dim detail underneath. */
 import { Box, Text } from 'ink';
-import type { ChecklistItem as Item } from '../session/check-session.js';
+import type { ChecklistItem as Item } from '../session/session-state.js';
 import { GLYPHS, tint } from './theme.js';
 import { useTheme } from './theme-context.js';
 

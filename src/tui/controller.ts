@@ -4,15 +4,11 @@
  * re-run, save, copy, quit). The effects themselves are injected ({@link TuiServices}); no React.
  */
 import type { Facts } from '../checks/facts.js';
-import {
-  checkEvents,
-  gatherListeners,
-  initialSession,
-  reduceSession,
-  type DetectedSetup,
-  type SessionEvent,
-  type SessionState,
-} from '../session/check-session.js';
+import { reduceSession } from '../session/check-session.js';
+import type { DetectedSetup } from '../session/detected-setup.js';
+import { gatherListeners } from '../session/gather-events.js';
+import { initialSession, type SessionEvent, type SessionState } from '../session/session-state.js';
+import { checkEvents } from '../session/verdict.js';
 import type { TraceProgress } from '../trace/run-schema.js';
 import type { ChecksOutcome } from '../report/report-json.js';
 

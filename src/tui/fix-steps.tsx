@@ -1,6 +1,7 @@
 /** The fix for the root cause, step by step; Enter marks a step done, r re-runs and re-checks. */
 import { Box, Text } from 'ink';
-import { fixSteps, type SessionState } from '../session/check-session.js';
+import { fixSteps } from '../session/fix-steps.js';
+import type { SessionState } from '../session/session-state.js';
 import { tint } from './theme.js';
 import { useTheme } from './theme-context.js';
 

@@ -1,6 +1,6 @@
 /** The detected setup: versions, distribution, socket, config.toml, hosts folders. */
 import { Box, Text } from 'ink';
-import type { DetectedSetup } from '../session/check-session.js';
+import type { DetectedSetup } from '../session/detected-setup.js';
 import { tint } from './theme.js';
 import { useTheme } from './theme-context.js';
 

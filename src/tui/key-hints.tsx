@@ -1,6 +1,6 @@
 /** The bottom line: the keys that do something in the current state. */
 import { Text } from 'ink';
-import type { SessionState } from '../session/check-session.js';
+import type { SessionState } from '../session/session-state.js';
 import { useTheme } from './theme-context.js';
 
 export function keyHints(s: SessionState): string {

@@ -2,7 +2,9 @@
  * Keys → what they do, as data: a session event to dispatch, or a command with effects for the
  * controller (choose, re-run, save, copy, quit). Pure, so every key is testable without a terminal.
  */
-import { chosenRef, fixSteps, type SessionEvent, type SessionState } from '../session/check-session.js';
+import { fixSteps } from '../session/fix-steps.js';
+import { chosenRef } from '../session/ref-choices.js';
+import type { SessionEvent, SessionState } from '../session/session-state.js';
 
 export interface KeyPress {
   upArrow?: boolean;

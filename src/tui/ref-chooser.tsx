@@ -1,6 +1,7 @@
 /** Type-ahead over the registries in the hosts folders and recent refs; arrows and Enter. */
 import { Box, Text } from 'ink';
-import { filteredChoices, type SessionState } from '../session/check-session.js';
+import { filteredChoices } from '../session/ref-choices.js';
+import type { SessionState } from '../session/session-state.js';
 import { tint } from './theme.js';
 import { useTheme } from './theme-context.js';
 

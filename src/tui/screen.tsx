@@ -4,7 +4,7 @@
  * fix view, the verdict, the keys. Renders state only.
  */
 import { Box, Static, Text } from 'ink';
-import type { SessionState } from '../session/check-session.js';
+import type { SessionState } from '../session/session-state.js';
 import { Activity } from './activity.js';
 import { ChecklistItem } from './checklist-item.js';
 import { FixSteps } from './fix-steps.js';

@@ -2,7 +2,7 @@
  * The semantic theme of the walkthrough (gemini-cli style): one glyph and one colour per status,
  * and colour switched off as a whole for NO_COLOR or a terminal without colour.
  */
-import type { ItemStatus } from '../session/check-session.js';
+import type { ItemStatus } from '../session/session-state.js';
 
 export const GLYPHS: Record<ItemStatus, string> = { ok: '✓', error: '✗', warning: '!', info: 'i', running: '•' };
 

@@ -1,6 +1,7 @@
 /** One pull path as a timeline: hosts tried in order, each outcome, the fallback arrows. */
 import { Box, Text } from 'ink';
-import { requestLines, timeline, type SessionState } from '../session/check-session.js';
+import type { SessionState } from '../session/session-state.js';
+import { requestLines, timeline } from '../session/trace-timeline.js';
 import { PATH_TITLES } from '../report/report-json.js';
 import { tint } from './theme.js';
 import { useTheme } from './theme-context.js';

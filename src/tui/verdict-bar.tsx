@@ -1,6 +1,6 @@
 /** The one-line verdict (the same line `check` ends with) and what happened to it (saved, copied). */
 import { Box, Text } from 'ink';
-import type { SessionState } from '../session/check-session.js';
+import type { SessionState } from '../session/session-state.js';
 import { tint } from './theme.js';
 import { useTheme } from './theme-context.js';
 

@@ -8,7 +8,11 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Facts } from '../../../src/checks/facts.js';
-import { DEFAULT_REF, defaultRefFor, gatherFacts, registryOfDirName, versionToken, type DaemonClient, type GatherDeps } from '../../../src/probe/facts.js';
+import { DEFAULT_REF, defaultRefFor } from '../../../src/probe/checked-ref.js';
+import type { DaemonClient } from '../../../src/probe/daemon-facts.js';
+import { gatherFacts, type GatherDeps } from '../../../src/probe/facts.js';
+import { registryOfDirName } from '../../../src/probe/hosts-folder-facts.js';
+import { versionToken } from '../../../src/probe/version-facts.js';
 import type { TraceOptions } from '../../../src/probe/tracer.js';
 import type { TraceRun } from '../../../src/trace/run-schema.js';
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
 import { stripVTControlCharacters } from 'node:util';
 import { runChecks } from '../../../src/checks/run.js';
-import { detectedSetup } from '../../../src/session/check-session.js';
+import { detectedSetup } from '../../../src/session/detected-setup.js';
 import { App } from '../../../src/tui/app.js';
 import { SessionController, type TuiServices } from '../../../src/tui/controller.js';
 import { keyAction } from '../../../src/tui/keymap.js';

@@ -3,7 +3,10 @@ import { render } from 'ink-testing-library';
 import { stripVTControlCharacters } from 'node:util';
 import type { Facts } from '../../../src/checks/facts.js';
 import { runChecks, type RunOptions } from '../../../src/checks/run.js';
-import { checkEvents, detectedSetup, initialSession, reduceAll, type SessionEvent, type SessionState } from '../../../src/session/check-session.js';
+import { reduceAll } from '../../../src/session/check-session.js';
+import { detectedSetup } from '../../../src/session/detected-setup.js';
+import { initialSession, type SessionEvent, type SessionState } from '../../../src/session/session-state.js';
+import { checkEvents } from '../../../src/session/verdict.js';
 import { Screen } from '../../../src/tui/screen.js';
 
 export function frame(state: SessionState, width = 80, color = false): string {

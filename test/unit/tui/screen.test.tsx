@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { runChecks } from '../../../src/checks/run.js';
 import { ALL_CHECKS } from '../../../src/checks/run.js';
-import { initialSession, reduceAll, reduceSession, verdictLine, type SessionState } from '../../../src/session/check-session.js';
+import { reduceAll, reduceSession } from '../../../src/session/check-session.js';
+import { initialSession, type SessionState } from '../../../src/session/session-state.js';
+import { verdictLine } from '../../../src/session/verdict.js';
 import { renderReportText } from '../../../src/report/report-text.js';
 import { labFacts } from '../../helpers/facts-fixture.js';
 import { detected, frame, runEvents, T0, widest } from './render.js';

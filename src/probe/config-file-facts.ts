@@ -1,0 +1,60 @@
+/**
+ * containerd's config.toml as gathering finds it: which file (option, the daemon's --config, the
+ * distribution's, else the default), its analysis with its imports, and their modification times.
+ */
+import * as path from 'node:path';
+import type { DistributionFact, Facts } from '../checks/facts.js';
+import { analyzeConfig, DEFAULT_CONFIG_FILE, type ConfigAnalysis } from '../containerd/config-toml.js';
+import type { BehaviourProfile } from '../containerd/version.js';
+import type { DaemonProcess } from './daemon-process.js';
+import { errorText } from './fact-values.js';
+import type { StatLike } from './host-dir-permissions.js';
+import type { NodeFileReader } from './node-files.js';
+import { nodePath } from './node-path.js';
+
+/** The config.toml the daemon reads, and what says so. */
+export function chooseConfigFile(
+  option: string | undefined,
+  proc: DaemonProcess | null,
+  distribution: DistributionFact,
+  address: string,
+): { configFile: string; configFileSource: NonNullable<Facts['configFileSource']> } {
+  if (option !== undefined) return { configFile: nodePath(option), configFileSource: 'option' };
+  if (proc?.config) return { configFile: nodePath(proc.config), configFileSource: 'daemon-flag' };
+  if (distribution.kind !== 'containerd' && address === distribution.socket) return { configFile: distribution.configFile, configFileSource: 'distribution' };
+  return { configFile: DEFAULT_CONFIG_FILE, configFileSource: 'default' };
+}
+
+/** Reads config.toml and its imports into the reader's snapshot and analyses them; null (noted) when that fails. */
+export async function analyseConfigFile(reader: NodeFileReader, configFile: string, profile: BehaviourProfile, notes: string[]): Promise<ConfigAnalysis | null> {
+  try {
+    await reader.readConfig(configFile);
+    return analyzeConfig(configFile, reader.snapshot, profile);
+  } catch (e) {
+    notes.push(`config.toml could not be analysed: ${errorText(e)}`);
+    return null;
+  }
+}
+
+/** The modification times of config.toml and of every file it imports (those that can be stat'ed). */
+export async function configFileTimes(
+  statFs: StatLike,
+  root: string,
+  configFile: string,
+  analysis: ConfigAnalysis | null,
+): Promise<{ configMtime: number | null; configMtimes: Record<string, number> }> {
+  const mtime = async (p: string): Promise<number | null> => {
+    try {
+      return (await statFs.stat(path.join(root, p))).mtimeMs;
+    } catch {
+      return null;
+    }
+  };
+  const configMtime = await mtime(configFile);
+  const configMtimes: Record<string, number> = {};
+  for (const f of analysis?.files ?? [configFile]) {
+    const m = await mtime(f);
+    if (m !== null) configMtimes[f] = m;
+  }
+  return { configMtime, configMtimes };
+}

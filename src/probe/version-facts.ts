@@ -1,0 +1,91 @@
+/**
+ * The containerd versions gathering knows: the local binaries' `--version` (live node, or a ctr
+ * given while online), and the version the emulation follows (option, server, binary, else assumed).
+ */
+import { execa } from 'execa';
+import { BugError } from '../errors.js';
+import type { Facts, Known } from '../checks/facts.js';
+import { ASSUMED_VERSION, resolveProfile, type BehaviourProfile } from '../containerd/version.js';
+import type { DaemonProcess } from './daemon-process.js';
+import { known, unknown } from './fact-values.js';
+
+export interface ExecResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  /** spawn failure or timeout, as text */
+  error: string | null;
+}
+
+export type Exec = (file: string, args: string[], timeoutMs: number) => Promise<ExecResult>;
+
+export const defaultExec: Exec = async (file, args, timeoutMs) => {
+  try {
+    const r = await execa(file, args, { reject: false, timeout: timeoutMs, stdin: 'ignore', windowsHide: true });
+    const failed = r.failed && (r.exitCode === undefined || r.timedOut);
+    const notFound = (r as { code?: string }).code === 'ENOENT' || /\bENOENT\b/.test(r.shortMessage ?? '');
+    const error = notFound ? `${file}: command not found` : failed ? (r.shortMessage ?? 'failed').split('\n')[0]! : null;
+    return { exitCode: r.exitCode ?? null, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), error };
+  } catch (e) {
+    return { exitCode: null, stdout: '', stderr: '', error: (e as Error).message };
+  }
+};
+
+/** The version token of a `containerd --version` / `ctr --version` line. */
+export function versionToken(line: string): string | null {
+  const m = /(?:^|\s)v?(\d+\.\d+\.\d+[^\s]*)/.exec(line);
+  return m ? m[1]! : null;
+}
+
+export interface BinaryVersionsInput {
+  exec: Exec;
+  live: boolean;
+  offline: boolean;
+  root: string;
+  /** the ctr to ask (--ctr, else `ctr`) */
+  ctr: string;
+  /** whether --ctr was given */
+  ctrGiven: boolean;
+  proc: DaemonProcess | null;
+}
+
+/** `containerd --version` and `ctr --version`, where their answer describes the node checked. */
+export async function gatherBinaryVersions(i: BinaryVersionsInput): Promise<{ binary: Known<string>; ctr: Known<string> }> {
+  const { exec, live, offline, root, ctr, proc } = i;
+  /** `BIN --version`: its first line's version token, or why it could not be run */
+  const askVersion = async (bin: string): Promise<Known<string>> => {
+    const r = await exec(bin, ['--version'], 5000);
+    const line = r.stdout.trim().split('\n')[0] ?? '';
+    return r.exitCode === 0 && line ? known(versionToken(line) ?? line, `${bin} --version`) : unknown(r.error ?? (r.stderr.trim() || `exit code ${r.exitCode}`), `${bin} --version`);
+  };
+  const notThisNode = `with --root ${root} the binaries of this machine do not describe that node`;
+  const binary: Known<string> = live ? await askVersion(proc?.argv[0]?.startsWith('/') ? proc.argv[0] : 'containerd') : unknown(notThisNode, 'containerd --version');
+  // with --root, only a ctr given with --ctr while online (a pod of the fleet manifest): that ctr makes the pulls
+  const ctrVersion: Known<string> = live || (i.ctrGiven && !offline) ? await askVersion(ctr) : unknown(notThisNode, `${ctr} --version`);
+  return { binary, ctr: ctrVersion };
+}
+
+/** The containerd version the emulation uses, and its behaviour profile; a version that does not parse is noted and assumed. */
+export function emulatedVersion(
+  option: string | undefined,
+  server: Known<string>,
+  binary: Known<string>,
+  notes: string[],
+): { containerdVersion: Facts['containerdVersion']; profile: BehaviourProfile } {
+  let containerdVersion: Facts['containerdVersion'];
+  if (option !== undefined) containerdVersion = { value: option, source: 'option' };
+  else if (server.value !== null) containerdVersion = { value: server.value, source: 'server' };
+  else if (binary.value !== null) containerdVersion = { value: binary.value, source: 'binary' };
+  else containerdVersion = { value: ASSUMED_VERSION, source: 'assumed' };
+  let profile: BehaviourProfile;
+  const prof = resolveProfile(containerdVersion.value, 'option');
+  if (prof.ok) profile = prof.profile;
+  else {
+    notes.push(`cannot read the containerd version ${JSON.stringify(containerdVersion.value)} (${containerdVersion.source}); assuming ${ASSUMED_VERSION}`);
+    containerdVersion = { value: ASSUMED_VERSION, source: 'assumed' };
+    const p = resolveProfile(ASSUMED_VERSION, 'option');
+    if (!p.ok) throw new BugError(`the assumed containerd version ${ASSUMED_VERSION} does not parse`);
+    profile = p.profile;
+  }
+  return { containerdVersion, profile };
+}

@@ -1,0 +1,152 @@
+/**
+ * The state of a check session and the events that change it (the reducer is check-session.ts):
+ * plain data, shared by the Ink walkthrough and `check`'s text output.
+ */
+import type { Facts } from '../checks/facts.js';
+import type { Finding, Severity } from '../checks/finding.js';
+import type { PathRun } from '../trace/run-schema.js';
+import type { PathName } from '../trace/compare-paths.js';
+import type { DetectedSetup } from './detected-setup.js';
+
+export type Phase = 'detecting' | 'choosing' | 'running' | 'verdict' | 'failed';
+export type View = 'checklist' | 'trace' | 'fix' | 'help';
+
+export interface GatherStep {
+  label: string;
+  status: 'running' | 'done';
+  startedAt: number;
+  finishedAt: number | null;
+}
+
+export interface PathState {
+  path: PathName;
+  command: string;
+  status: 'running' | 'done';
+  startedAt: number;
+  /** the last lines of output (redacted), for the running view */
+  lines: string[];
+  run: PathRun | null;
+}
+
+export interface Verdict {
+  status: 'ok' | 'problems' | 'interrupted';
+  rootCause: Finding | null;
+  rootCauseId: string | null;
+  summary: string;
+  exitCode: number;
+  /** the one-line verdict, as the last line of `check` prints it (no colour) */
+  line: string;
+}
+
+export type ItemStatus = Severity | 'running';
+
+export interface ChecklistItem {
+  key: string;
+  status: ItemStatus;
+  label: string;
+  detail: string | null;
+}
+
+export interface SessionState {
+  phase: Phase;
+  view: View;
+  /** the view to go back to from help */
+  previousView: View;
+  /** incremented by every re-run (`r`) */
+  run: number;
+  now: number;
+  setup: DetectedSetup | null;
+  /** refs offered by the chooser: hosts-folder registries first, then recent refs */
+  choices: string[];
+  query: string;
+  selected: number;
+  ref: string | null;
+  steps: GatherStep[];
+  paths: PathState[];
+  cleanup: string | null;
+  facts: Facts | null;
+  findings: Finding[];
+  verdict: Verdict | null;
+  error: string | null;
+  /** trace view */
+  tracePath: number;
+  traceAttempt: number;
+  traceExpanded: boolean;
+  /** fix view */
+  fixSelected: number;
+  fixDone: number[];
+  savedReport: string | null;
+  saveError: string | null;
+  copied: 'clipboard' | 'on-quit' | null;
+  quitting: boolean;
+  /** finished checklist items, append-only across re-runs (what `<Static>` prints) */
+  finished: ChecklistItem[];
+}
+
+export type SessionEvent =
+  | { type: 'detect-started'; at: number }
+  | { type: 'setup-detected'; setup: DetectedSetup; choices: string[] }
+  | { type: 'query-changed'; query: string }
+  | { type: 'choice-moved'; delta: number }
+  | { type: 'ref-chosen'; ref: string; at: number }
+  | { type: 'step-started'; label: string; at: number }
+  | { type: 'step-finished'; at: number }
+  | { type: 'trace-path-started'; path: PathName; command: string; at: number }
+  | { type: 'trace-line'; path: PathName; line: string }
+  | { type: 'trace-path-ended'; path: PathName; run: PathRun; at: number }
+  | { type: 'trace-cleanup'; what: string }
+  | { type: 'facts-gathered'; facts: Facts; at: number }
+  | { type: 'check-finished'; finding: Finding }
+  | { type: 'verdict'; verdict: Verdict }
+  | { type: 'failed'; error: string }
+  | { type: 'tick'; at: number }
+  | { type: 'view'; view: View }
+  | { type: 'trace-path-moved'; delta: number }
+  | { type: 'trace-attempt-moved'; delta: number }
+  | { type: 'trace-expand-toggled' }
+  | { type: 'fix-moved'; delta: number }
+  | { type: 'fix-step-done'; index: number }
+  | { type: 'rerun-started'; at: number }
+  | { type: 'report-saved'; file: string }
+  | { type: 'report-failed'; error: string }
+  | { type: 'verdict-copied'; to: 'clipboard' | 'on-quit' }
+  | { type: 'quit-requested' };
+
+/** What one run of the checklist fills in; a re-run starts again from these. */
+export function freshRun() {
+  return {
+    steps: [],
+    paths: [],
+    cleanup: null,
+    facts: null,
+    findings: [],
+    verdict: null,
+    error: null,
+    tracePath: 0,
+    traceAttempt: 0,
+    traceExpanded: false,
+    savedReport: null,
+    saveError: null,
+    copied: null,
+  } satisfies Partial<SessionState>;
+}
+
+export function initialSession(now = 0): SessionState {
+  return {
+    phase: 'detecting',
+    view: 'checklist',
+    previousView: 'checklist',
+    run: 0,
+    now,
+    setup: null,
+    choices: [],
+    query: '',
+    selected: 0,
+    ref: null,
+    ...freshRun(),
+    fixSelected: 0,
+    fixDone: [],
+    quitting: false,
+    finished: [],
+  };
+}
