@@ -114,9 +114,9 @@ mirror-doctor (please report it; MIRROR_DOCTOR_DEBUG=1 adds the stack trace).
       .description('Run real pulls (ctr without and with --hosts-dir, and CRI as kubelet) and compare the paths')
       .argument('<ref>', 'image reference, e.g. docker.io/library/nginx:latest (CRI gets it as given)')
       .option('--ctr <path>', 'ctr binary', 'ctr')
-      .option('--address <socket>', 'containerd socket', '/run/containerd/containerd.sock')
-      .option('--hosts-dir <dir>', 'hosts directory for the ctr --hosts-dir pull (default: config_path, else /etc/containerd/certs.d)')
-      .option('--config <file>', 'containerd config.toml (for config_path and the restart check)', '/etc/containerd/config.toml'),
+      .option('--address <socket>', "containerd socket (default: the distribution's, else /run/containerd/containerd.sock)")
+      .option('--hosts-dir <dir>', "hosts directory for the ctr --hosts-dir pull (default: config_path, else the distribution's, else /etc/containerd/certs.d)")
+      .option('--config <file>', "containerd config.toml, for config_path and the restart check (default: the daemon's --config, the distribution's, else /etc/containerd/config.toml)"),
   )
     .option('--json', 'print the three traces and the comparison as JSON (mirror-doctor.trace-run/v1)')
     .option('--save <dir>', 'keep the raw logs (redacted) and the JSON in DIR (mode 0600)')

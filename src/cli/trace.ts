@@ -5,11 +5,11 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCriReference } from '../containerd/reference.js';
-import { analyzeConfig, DEFAULT_CONFIG_FILE } from '../containerd/config-toml.js';
+import { analyzeConfig } from '../containerd/config-toml.js';
 import { resolveProfile } from '../containerd/version.js';
-import { splitConfigPath } from '../containerd/host-dirs.js';
 import { NodeFileReader } from '../probe/node-files.js';
-import { DEFAULT_ADDRESS } from '../probe/daemon-process.js';
+import { defaultHostsDir, locateDaemon } from '../probe/daemon-location.js';
+import { distributionProbe, textReader } from '../probe/environment-facts.js';
 import { ctrVersions, trace, TraceError, type TraceOptions } from '../probe/tracer.js';
 import type { TraceRun } from '../trace/run-schema.js';
 import { renderTraceRunText } from '../report/trace-run-text.js';
@@ -38,7 +38,10 @@ export async function prepareTrace(ref: string, o: TraceCliOptions, extra: strin
   if (o.namespace !== undefined && !/^[A-Za-z0-9]([A-Za-z0-9_.-]{0,75}[A-Za-z0-9])?$/.test(o.namespace)) {
     throw new UsageError(`--namespace ${JSON.stringify(o.namespace)} is not a valid containerd namespace name`);
   }
-  const address = o.address ?? DEFAULT_ADDRESS;
+  // the socket and config.toml as check finds them: the distribution's, the daemon's --config
+  const aux = new NodeFileReader({ root: '/' });
+  const located = await locateDaemon(distributionProbe(aux, textReader(aux)), { address: o.address, config: o.config, lookForProcess: true });
+  const address = located.address;
   const ctr = o.ctr ?? 'ctr';
   const { timeoutMs, stallMs, responseStallMs } = pullTimings(o);
   checkDaemonLogOption(o.daemonLog);
@@ -48,12 +51,12 @@ export async function prepareTrace(ref: string, o: TraceCliOptions, extra: strin
   if (!versions.server) throw new UsageError(`cannot reach containerd at ${address}: ${versions.error}`, 'pass --address SOCKET (k3s: /run/k3s/containerd/containerd.sock)');
 
   // config.toml on disk: its config_path (for the CRI comparison and the default --hosts-dir)
-  const configFile = o.config ?? DEFAULT_CONFIG_FILE;
+  const configFile = located.configFile;
   const reader = new NodeFileReader({ root: '/' });
   await reader.readConfig(configFile);
   const prof = resolveProfile(versions.server, 'detected');
   const diskConfigPath = prof.ok ? analyzeConfig(configFile, reader.snapshot, prof.profile).cri.configPath || null : null;
-  const hostsDir = resolve(o.hostsDir ?? (diskConfigPath ? splitConfigPath(diskConfigPath)[0] : undefined) ?? '/etc/containerd/certs.d');
+  const hostsDir = resolve(defaultHostsDir(o.hostsDir, diskConfigPath ?? '', located.distribution));
 
   return {
     ref: fullRef,

@@ -41,10 +41,10 @@ export function logSourceOf(pid: number, targets: { fd: 1 | 2; target: FdTarget 
   const ordered = [...targets].sort((a, b) => b.fd - a.fd);
   const reasons: string[] = [];
   for (const { fd, target } of ordered) {
-    const where = `fd ${fd} of containerd (pid ${pid})`;
+    const where = `fd ${fd} of containerd pid ${pid}`;
     switch (target.kind) {
       case 'file':
-        return { kind: 'file', path: target.path, how: `${where} is ${target.path}` };
+        return { kind: 'file', path: target.path, how: where };
       case 'socket':
         if (unit) return { kind: 'journal', unit, how: `${where} is a socket and containerd runs in ${unit}: its output goes to the journal` };
         reasons.push(`${where} is a socket and containerd runs in no systemd unit`);
@@ -65,7 +65,7 @@ export function logSourceOf(pid: number, targets: { fd: 1 | 2; target: FdTarget 
         reasons.push(`${where} is ${target.target}`);
     }
   }
-  return { kind: 'none', why: reasons.join('; ') || `containerd (pid ${pid}) has no stdout or stderr`, collect: `pass containerd's log with --daemon-log FILE (or - for standard input), ${DEBUG_HINT}` };
+  return { kind: 'none', why: reasons.join('; ') || `containerd pid ${pid} has no stdout or stderr`, collect: `pass containerd's log with --daemon-log FILE (or - for standard input), ${DEBUG_HINT}` };
 }
 
 export interface LocateOptions {
@@ -80,7 +80,7 @@ export interface LocateOptions {
 export function locateDaemonLog(o: LocateOptions): DaemonLogSource {
   if (o.option === 'none') return { kind: 'none', why: '--daemon-log none', collect: 'leave out --daemon-log none' };
   if (o.option === '-') return { kind: 'stdin', how: '--daemon-log - (standard input)' };
-  if (o.option !== undefined) return { kind: 'file', path: o.option, how: `--daemon-log ${o.option}` };
+  if (o.option !== undefined) return { kind: 'file', path: o.option, how: '--daemon-log' };
   if (o.pid === null) {
     return { kind: 'none', why: "containerd's process is not visible from here (not running, or in another PID namespace)", collect: `pass its log with --daemon-log FILE, e.g. journalctl -u containerd -o json > containerd.json, ${DEBUG_HINT}` };
   }
@@ -99,9 +99,9 @@ export function locateDaemonLog(o: LocateOptions): DaemonLogSource {
   const source = logSourceOf(o.pid, targets, readProcessUnit(o.pid, procDir));
   if (source.kind === 'file') {
     try {
-      if (!statSync(source.path).isFile()) return { kind: 'none', why: `${source.how}, not a regular file`, collect: `pass the log with --daemon-log FILE, ${DEBUG_HINT}` };
+      if (!statSync(source.path).isFile()) return { kind: 'none', why: `${source.how} is ${source.path}, not a regular file`, collect: `pass the log with --daemon-log FILE, ${DEBUG_HINT}` };
     } catch (e) {
-      return { kind: 'none', why: `${source.how}, which cannot be read here (${(e as NodeJS.ErrnoException).code ?? String(e)})`, collect: 'run mirror-doctor as root on the node, or pass the log with --daemon-log FILE' };
+      return { kind: 'none', why: `${source.how} is ${source.path}, which cannot be read here (${(e as NodeJS.ErrnoException).code ?? String(e)})`, collect: 'run mirror-doctor as root on the node, or pass the log with --daemon-log FILE' };
     }
   }
   return source;

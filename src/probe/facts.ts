@@ -9,14 +9,13 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { hostname as osHostname } from 'node:os';
 import { FACTS_SCHEMA, type Facts } from '../checks/facts.js';
-import { splitConfigPath } from '../containerd/host-dirs.js';
 import { parseCriReference } from '../containerd/reference.js';
 import { chooseRef, refHosts } from './checked-ref.js';
-import { analyseConfigFile, chooseConfigFile, configFileTimes } from './config-file-facts.js';
-import { askDaemon, gatherDaemonProcess, gatherSystemdUnit, type DaemonClient } from './daemon-facts.js';
+import { analyseConfigFile, configFileTimes } from './config-file-facts.js';
+import { askDaemon, gatherSystemdUnit, type DaemonClient } from './daemon-facts.js';
+import { defaultHostsDir, locateDaemon } from './daemon-location.js';
 import type { DaemonProcess } from './daemon-process.js';
-import { detectDistribution } from './distribution.js';
-import { chooseAddress, distributionProbe, gatherNodeName, gatheringUser, shellProxyEnv, textReader } from './environment-facts.js';
+import { distributionProbe, gatherNodeName, gatheringUser, shellProxyEnv, textReader } from './environment-facts.js';
 import { errorText } from './fact-values.js';
 import { describeHostsFolders, gatherHostRoots, readHostsFolders } from './hosts-folder-facts.js';
 import type { InvokingUser, StatLike } from './host-dir-permissions.js';
@@ -92,16 +91,15 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
   const probe = distributionProbe(aux, auxText);
   const user = gatheringUser(env, deps.user);
 
-  // 1. distribution (files), then the address it implies
-  step('distribution');
-  let distribution = await detectDistribution(probe).catch(() => null);
-  const { address, addressSource } = chooseAddress(o.address, distribution);
-
-  // 2. the daemon process (/proc: the live machine's)
-  step('daemon process');
-  const { proc, fact: processFact, unit: procUnit } = live || !offline ? gatherDaemonProcess(address, deps.findDaemon, deps.procDir) : { proc: null, fact: null, unit: null };
-  if (proc) distribution = await detectDistribution(probe, proc.argv).catch(() => distribution);
-  distribution ??= await detectDistribution({ exists: async () => false, firstLine: async () => null });
+  // 1-2. distribution (files), the address it implies, the daemon process (/proc: the live machine's)
+  const { distribution, address, addressSource, proc, processFact, procUnit, configFile, configFileSource } = await locateDaemon(probe, {
+    address: o.address,
+    config: o.config,
+    lookForProcess: live || !offline,
+    ...(deps.findDaemon ? { findDaemon: deps.findDaemon } : {}),
+    ...(deps.procDir ? { procDir: deps.procDir } : {}),
+    onStep: step,
+  });
 
   // 3. versions: the local binaries (live node only), the server over the API
   step('versions');
@@ -115,7 +113,6 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
 
   // 5. config.toml and its imports
   step('config.toml');
-  const { configFile, configFileSource } = chooseConfigFile(o.config, proc, distribution, address);
   const analysis = await analyseConfigFile(reader, configFile, profile, notes);
   const statFs = deps.statFs ?? fsp;
   const { configMtime, configMtimes } = await configFileTimes(statFs, root, configFile, analysis);
@@ -147,7 +144,7 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
     else if (ctrVersion.value === null && live) traceError = `not run: ${ctr} is not available (${ctrVersion.unknown.error}); install ctr or pass --ctr PATH`;
     else {
       step('trace');
-      const hostsDir = o.hostsDir ?? splitConfigPath(configPath)[0] ?? (distribution.kind !== 'containerd' ? distribution.certsDir : null) ?? '/etc/containerd/certs.d';
+      const hostsDir = defaultHostsDir(o.hostsDir, configPath, distribution);
       const options: TraceOptions = {
         ref: parsed.ref.name,
         criImage: ref.input,

@@ -107,16 +107,16 @@ export function criPathEvidence(i: CriEvidenceInput): PathEvidence {
     const mirrorAttempts = attempts.filter(isMirror);
     const used = doc.mirrorUsed;
     const basis = used
-      ? [`daemon log (${i.log.source}): ${doc.verdict}`]
-      : [`daemon log (${i.log.source}): ${mirrorAttempts.length ? mirrorAttempts.map(attemptText).join('; ') : `no request to a mirror (${attempts.filter((a) => a.kind === 'resolve').map((a) => a.host).join(', ') || 'no request'})`}`];
+      ? [`daemon log ${i.log.source}: ${doc.verdict}`]
+      : [`daemon log ${i.log.source}: ${mirrorAttempts.length ? mirrorAttempts.map(attemptText).join('; ') : `no request to a mirror (${attempts.filter((a) => a.kind === 'resolve').map((a) => a.host).join(', ') || 'no request'})`}`];
     return { mirrorUsed: used, mirrorTried: mirrorAttempts.length > 0, servedBy: used ? (doc.resolved.host ?? doc.blobHosts[0] ?? null) : null, level: 'proven', basis, collect: null };
   }
 
   // info level: a failure at a host is logged, a success never is
   const failed = new Map<string, TraceAttempt>();
   for (const a of attempts) if (isMirror(a) && a.outcome !== 'ok') failed.set(a.host, a);
-  const failedLines = [...failed.values()].map((a) => `daemon log (${i.log.source}): the mirror ${attemptText(a)}`);
-  const upstreamLines = attempts.filter((a) => !isMirror(a) && a.outcome !== 'ok').map((a) => `daemon log (${i.log.source}): ${attemptText(a)}`);
+  const failedLines = [...failed.values()].map((a) => `daemon log ${i.log.source}: the mirror ${attemptText(a)}`);
+  const upstreamLines = attempts.filter((a) => !isMirror(a) && a.outcome !== 'ok').map((a) => `daemon log ${i.log.source}: ${attemptText(a)}`);
   const socketsRead = 'endpoints' in i.sockets;
   const fresh = socketsRead ? (i.sockets as { endpoints: EndpointSeen[] }).endpoints.filter((e) => !e.presentAtStart) : [];
   const mirrorConn = fresh.filter((e) => e.hosts.some((h) => i.mirrors.includes(h)));
@@ -183,7 +183,7 @@ export function criPathEvidence(i: CriEvidenceInput): PathEvidence {
       return { mirrorUsed: false, mirrorTried: true, servedBy: null, level: 'proven', basis: [...failedLines, 'every mirror failed, and the pull succeeded elsewhere'], collect: null };
     }
     const why = [
-      i.log.available ? `the daemon log (${i.log.source}) is at info level: containerd logs no line for a host that served a pull` : `no daemon log: ${i.log.problem ?? i.log.source}`,
+      i.log.available ? `the daemon log ${i.log.source} is at info level: containerd logs no line for a host that served a pull` : `no daemon log: ${i.log.problem ?? i.log.source}`,
       noSockets ? `the daemon's connections could not be read: ${noSockets}` : null,
       i.daemonProxy ? 'the daemon uses a proxy' : i.upstream.resolves === true ? `${i.upstream.host} resolves here, so the upstream may have served it` : null,
     ].filter((x): x is string => x !== null);

@@ -12,6 +12,8 @@ import { rmSync } from 'node:fs';
 import { labDown, labUp, type LabState } from '../../src/lab/lab.js';
 import { SCENARIOS } from '../../src/lab/scenarios.js';
 import { runCheck } from '../../src/cli/check.js';
+import { prepareTrace } from '../../src/cli/trace.js';
+import { trace } from '../../src/probe/tracer.js';
 import { testLabOptions, quietLog } from '../helpers/lab.js';
 
 const VERSIONS = ['1.6', '1.7', '2.1'] as const;
@@ -100,6 +102,23 @@ describe.each(['info', 'debug'] as const)('check with only --address and --ctr, 
       expect(problems).toEqual([]);
     });
   }
+
+  it('trace with only --address and --ctr finds config.toml, the hosts folder and the log as check does', async () => {
+    state = await labUp(opts, 'mirror-ok', quietLog);
+    for (const v of VERSIONS) {
+      const d = state.daemons[v]!;
+      const o = await prepareTrace('docker.io/library/mirror-doctor-demo:1.0', { address: d.address, ctr: d.ctr, timeout: '30' });
+      expect(o.configFile, v).toBe(d.config);
+      expect(o.hostsDir, v).toBe(state.hostsDir);
+      const run = await trace(o);
+      const cri = run.paths.find((p) => p.path === 'cri')!;
+      expect(cri.daemonLog?.source, v).toContain(`${d.log} (fd 2 of containerd pid `);
+      expect(cri.evidence?.level, v).toBe('proven');
+      expect(cri.evidence?.mirrorUsed, v).toBe(true);
+      expect(run.paths.find((p) => p.path === 'ctr-hosts-dir')!.doc?.mirrorUsed, v).toBe(true);
+      expect(run.leftovers, v).toEqual([]);
+    }
+  });
 
   it('without a daemon log (--daemon-log none) nothing is claimed from it: a failing mirror is still named, a working one still proven', async () => {
     for (const [scenario, cause] of [['mirror-ok', null], ['mirror-404', 'mirror-fallback']] as const) {

@@ -44,7 +44,7 @@ describe('where fd 2 and fd 1 point', () => {
 
   it('a socket in a unit is the journal; the same socket outside a unit says why there is no log', () => {
     const socket = [{ fd: 2 as const, target: fdTarget('socket:[1]') }];
-    expect(logSourceOf(812, socket, 'containerd.service')).toEqual({ kind: 'journal', unit: 'containerd.service', how: expect.stringMatching(/fd 2 of containerd \(pid 812\) is a socket and containerd runs in containerd\.service/) });
+    expect(logSourceOf(812, socket, 'containerd.service')).toEqual({ kind: 'journal', unit: 'containerd.service', how: expect.stringMatching(/fd 2 of containerd pid 812 is a socket and containerd runs in containerd\.service/) });
     const none = logSourceOf(812, socket, null);
     expect(none.kind).toBe('none');
     expect(none.kind === 'none' && none.collect).toMatch(/--daemon-log FILE/);
@@ -53,7 +53,7 @@ describe('where fd 2 and fd 1 point', () => {
   it('stderr wins over stdout; when neither is a log, every reason is given', () => {
     expect(logSourceOf(7, [{ fd: 1, target: fdTarget('/var/log/out.log') }, { fd: 2, target: fdTarget('/var/log/err.log') }], null)).toMatchObject({ kind: 'file', path: '/var/log/err.log' });
     const none = logSourceOf(7, [{ fd: 2, target: fdTarget('/dev/null') }, { fd: 1, target: fdTarget('pipe:[3]') }], null);
-    expect(none.kind === 'none' && none.why).toBe('fd 2 of containerd (pid 7) is /dev/null: its log is discarded; fd 1 of containerd (pid 7) is a pipe: another process keeps its log');
+    expect(none.kind === 'none' && none.why).toBe('fd 2 of containerd pid 7 is /dev/null: its log is discarded; fd 1 of containerd pid 7 is a pipe: another process keeps its log');
   });
 });
 
@@ -75,13 +75,14 @@ describe('locateDaemonLog on a /proc tree', () => {
     }
   });
 
-  it('a file on fd 2', () => expect(locateDaemonLog({ pid: 100, procDir: proc })).toEqual({ kind: 'file', path: log, how: `fd 2 of containerd (pid 100) is ${log}` }));
+  it('a file on fd 2', () => expect(locateDaemonLog({ pid: 100, procDir: proc })).toEqual({ kind: 'file', path: log, how: 'fd 2 of containerd pid 100' }));
+  it('a file on fd 2, described once', () => expect(describeLogSource(locateDaemonLog({ pid: 100, procDir: proc }))).toBe(`${log} (fd 2 of containerd pid 100)`));
   it('a socket in containerd.service: its journal', () => expect(locateDaemonLog({ pid: 200, procDir: proc })).toMatchObject({ kind: 'journal', unit: 'containerd.service' }));
-  it('/dev/null: none, and why', () => expect(describeLogSource(locateDaemonLog({ pid: 300, procDir: proc }))).toMatch(/^none: fd 2 of containerd \(pid 300\) is \/dev\/null/));
+  it('/dev/null: none, and why', () => expect(describeLogSource(locateDaemonLog({ pid: 300, procDir: proc }))).toMatch(/^none: fd 2 of containerd pid 300 is \/dev\/null/));
   it('a file that cannot be read here: none, and what to do', () => expect(locateDaemonLog({ pid: 400, procDir: proc })).toMatchObject({ kind: 'none', why: expect.stringMatching(/cannot be read here \(ENOENT\)/) }));
   it('no process: none, with the journalctl command to collect', () => expect(locateDaemonLog({ pid: null })).toMatchObject({ kind: 'none', collect: expect.stringMatching(/journalctl -u containerd/) }));
   it('--daemon-log wins: a file, standard input, or none', () => {
-    expect(locateDaemonLog({ pid: 200, procDir: proc, option: '/var/log/c.log' })).toEqual({ kind: 'file', path: '/var/log/c.log', how: '--daemon-log /var/log/c.log' });
+    expect(locateDaemonLog({ pid: 200, procDir: proc, option: '/var/log/c.log' })).toEqual({ kind: 'file', path: '/var/log/c.log', how: '--daemon-log' });
     expect(locateDaemonLog({ pid: 200, procDir: proc, option: '-' }).kind).toBe('stdin');
     expect(locateDaemonLog({ pid: 200, procDir: proc, option: 'none' }).kind).toBe('none');
   });

@@ -123,7 +123,7 @@ describe('walkthrough screen (80 columns, no colour)', () => {
     const cri = frame(s);
     expect(cri).toContain('[CRI (as kubelet)]');
     // every statement about a path with its evidence level, and where the daemon's lines came from
-    expect(cri).toMatch(/\(proven: daemon log \(recorded\)/);
+    expect(cri).toMatch(/\(proven: daemon log recorded: /);
     expect(cri).toContain('daemon log: recorded');
     expect(widest(cri)).toBeLessThanOrEqual(80);
     expect(widest(out)).toBeLessThanOrEqual(80);
