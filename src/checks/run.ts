@@ -101,7 +101,12 @@ function summarize(findings: Finding[], cause: Finding | null, unexplained: Find
   const n = (s: Severity) => findings.filter((f) => f.severity === s).length;
   const counts = [n('error') && `${n('error')} error${n('error') === 1 ? '' : 's'}`, n('warning') && `${n('warning')} warning${n('warning') === 1 ? '' : 's'}`].filter(Boolean).join(', ');
   if (cause) return `root cause: ${cause.id} — ${cause.title}${counts ? ` (${counts})` : ''}`;
-  if (unexplained) return `root cause: unexplained — ${unexplained.title} (${unexplained.id}), and no finding says why; look at: ${unexplained.fix.join('; ')}${counts ? ` (${counts})` : ''}`;
+  if (unexplained) {
+    // a warning about the daemon or the files may be the cause that the evidence could not prove
+    const suspects = findings.filter((f) => f.severity === 'warning' && f.layer !== 'evidence' && f.layer !== 'client');
+    const why = suspects.length ? `no finding proves why; it may be ${suspects.map((f) => `the warning ${f.id} (${f.title})`).join(' or ')}` : 'no finding says why';
+    return `root cause: unexplained — ${unexplained.title} (${unexplained.id}), and ${why}; look at: ${unexplained.fix.join('; ')}${counts ? ` (${counts})` : ''}`;
+  }
   const used = findings.find((f) => f.id === 'mirror-used');
   if (exitCode === 1) return `no error, but ${counts} (--strict)`;
   if (used) return `no problem found: ${used.title}${counts ? ` (${counts})` : ''}`;

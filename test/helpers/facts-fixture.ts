@@ -233,7 +233,12 @@ export interface LabSight {
   sockets?: 'unreadable' | 'none' | 'mirror';
   /** whether the upstream's name resolves on the node (it does not in the lab) */
   upstreamResolves?: boolean;
+  /** the daemon's log could not be read: the CRI pull left no lines to parse */
+  logUnreadable?: boolean;
 }
+
+/** What trace-cri records when fd 2 of the daemon is a file this user may not read. */
+export const UNREADABLE_LOG = 'fd 2 of containerd pid 4242 is /var/log/containerd/containerd.log, which cannot be read here (EACCES)';
 
 const LAB_INFO = join(FIXTURES, 'lab-info');
 
@@ -255,7 +260,7 @@ export function labTraceRun(series: string, scenario: string, sight: LabSight = 
   };
   const cm = labMeta(series, scenario, 'cri');
   const info = sight.level === 'info' ? infoLog(series, scenario) : null;
-  const criLog = info ? info.log : readFileSync(labPath(series, scenario, 'cri', 'daemon.log'), 'utf8');
+  const criLog = sight.logUnreadable ? '' : info ? info.log : readFileSync(labPath(series, scenario, 'cri', 'daemon.log'), 'utf8');
   const criDoc = parseTraceText(criLog, { ref: info?.meta.image ?? cm.ref }).at(-1) ?? parseTraceText(criLog).at(-1) ?? null;
   const criMeta = info ? info.meta : cm;
   const criError = criMeta.error?.message ?? null;
@@ -274,7 +279,7 @@ export function labTraceRun(series: string, scenario: string, sight: LabSight = 
     code: criMeta.error?.code ?? null,
     blobNote: null,
     log: criLog,
-    daemonLog: { source: 'recorded', problem: null, debug: !info },
+    daemonLog: sight.logUnreadable ? { source: `none: ${UNREADABLE_LOG}`, problem: UNREADABLE_LOG, debug: false } : { source: 'recorded', problem: null, debug: !info },
   };
   const paths = [ctrRun(`ctr-no-hosts-dir${local}`, 'ctr'), ctrRun(`ctr-hosts-dir${local}`, 'ctr-hosts-dir'), cri];
   // the daemon's connections, and where the run's hosts resolve, as the tracer would see them
@@ -286,7 +291,7 @@ export function labTraceRun(series: string, scenario: string, sight: LabSight = 
   const seen = sight.sockets ?? 'unreadable';
   const served = mirrors.find((m) => criDoc?.attempts.every((a) => a.host !== m || a.outcome === 'ok'));
   const daemonSight: DaemonSight = {
-    log: { source: 'recorded', available: true, debug: !info, problem: null },
+    log: sight.logUnreadable ? { source: `none: ${UNREADABLE_LOG}`, available: false, debug: false, problem: UNREADABLE_LOG } : { source: 'recorded', available: true, debug: !info, problem: null },
     sockets: seen === 'unreadable' ? { unreadable: 'not recorded' } : { endpoints: seen === 'mirror' && served ? [{ endpoint: served, presentAtStart: false }] : [] },
     proxy: scenario === 'cri-proxy-env',
   };
@@ -338,7 +343,7 @@ export function labScenarios(series: string): string[] {
 }
 
 /** Facts for a recorded lab scenario, as `check` would gather them on the lab node. */
-export async function labFacts(series: string, scenario: string, opts: { offline?: boolean } = {}): Promise<Facts> {
+export async function labFacts(series: string, scenario: string, opts: { offline?: boolean; sight?: LabSight } = {}): Promise<Facts> {
   const offline = opts.offline ?? false;
   const cm = labMeta(series, scenario, 'cri');
   const configFile = `${LAB_DIR}/containerd/${series}/config.toml`;
@@ -367,7 +372,7 @@ export async function labFacts(series: string, scenario: string, opts: { offline
     liveCri: offline ? null : (labLive(series, scenario) ?? { error: 'UNIMPLEMENTED: unknown service runtime.v1.RuntimeService' }),
     trace: null,
   };
-  return build({ overlay, reader, trace: offline ? null : labTraceRun(series, scenario) });
+  return build({ overlay, reader, trace: offline ? null : labTraceRun(series, scenario, opts.sight) });
 }
 
 // ---------------------------------------------------------------------------------------------
