@@ -106,7 +106,13 @@ export interface SampleOptions {
   procDir?: string;
   /** called after each sample with the number of samples so far */
   onSample?: (samples: number) => void;
+  /** called once per socket whose connect (SYN_SENT) has not completed after `stallMs` */
+  onStalledDial?: (endpoint: string) => void;
+  stallMs?: number;
 }
+
+/** Least time between two table reads made to see whether a dial completed, ms. */
+const DIAL_RECHECK_MS = 250;
 
 /** Table reads after which a socket inode that is in no TCP table is taken for another kind (unix, UDP, …). */
 const PLACE_ATTEMPTS = 2;
@@ -193,7 +199,23 @@ export async function sampleDaemonConnections(pid: number, o: SampleOptions): Pr
     }
     samples++;
     o.onSample?.(samples);
+    if (o.onStalledDial && o.stallMs !== undefined) checkDials(inodes, now, o.onStalledDial, o.stallMs);
     return true;
+  };
+
+  // a socket still in SYN_SENT after stallMs: its host is silent (the tables are read again first,
+  // since a placed row keeps the state of the read that placed it)
+  const stalledDials = new Set<number>();
+  let lastRecheck = 0;
+  const checkDials = (inodes: number[], now: number, report: (endpoint: string) => void, stallMs: number) => {
+    const waiting = () => inodes.filter((i) => !stalledDials.has(i) && placed.get(i)?.state === 'SYN_SENT' && now - (sockets.get(i)?.firstSeen ?? now) >= stallMs);
+    if (waiting().length === 0 || now - lastRecheck < DIAL_RECHECK_MS) return;
+    lastRecheck = now;
+    readTables(inodes);
+    for (const inode of waiting()) {
+      stalledDials.add(inode);
+      report(sockets.get(inode)!.endpoint);
+    }
   };
 
   if (sample(false)) {

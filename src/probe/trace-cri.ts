@@ -27,9 +27,9 @@ const DEBUG_LINE = /level=debug|\\?"level\\?":\\?"debug/;
 /**
  * The CRI path: PullImage exactly as kubelet (then RemoveImage when it was not there before).
  * The daemon's log (found from its process, or --daemon-log) is read for the pull's lines, and its
- * TCP connections are sampled while the pull runs. At debug level the resolver's lines are
- * followed while the call runs, so a pull that waits on a silent host is cancelled after `stallMs`
- * instead of containerd's 30 s per host.
+ * TCP connections are sampled while the pull runs. A pull that waits on a silent host is cancelled
+ * after `stallMs` instead of containerd's 30 s per host: at debug level from the resolver's lines,
+ * at any level from a dial of the daemon that has not completed.
  */
 export async function traceCri(o: TraceOptions, hadCriNamespace: boolean, silentHosts: Set<string>): Promise<{ run: PathRun; live: LiveRegistry | null; sight: DaemonSight }> {
   const started = Date.now();
@@ -43,8 +43,15 @@ export async function traceCri(o: TraceOptions, hadCriNamespace: boolean, silent
   const sampling = new AbortController();
   // an endpoint is the pull's when a socket to it opened during the pull (every pull dials anew;
   // an earlier pull's idle connection may still be open beside it)
+  // at info level the log shows no request in flight: a dial the daemon cannot complete does
+  const onStalledDial = (endpoint: string) => {
+    if (stoppedBy || parser.snapshot().at(-1)?.resolved.host) return;
+    stoppedBy = 'stall';
+    stalledOn = endpoint;
+    cancel.abort();
+  };
   const sampler: Promise<DaemonSight['sockets']> = daemon
-    ? sampleDaemonConnections(daemon.pid, { signal: sampling.signal }).then(
+    ? sampleDaemonConnections(daemon.pid, { signal: sampling.signal, stallMs: o.stallMs, onStalledDial }).then(
         (s) => ({ endpoints: s.endpoints.map((e) => ({ endpoint: e.endpoint, presentAtStart: !s.connections.some((c) => c.endpoint === e.endpoint && !c.presentAtStart) })) }),
         (e: Error) => ({ unreadable: e.message }),
       )

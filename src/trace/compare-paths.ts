@@ -62,12 +62,15 @@ function whyNot(doc: TraceDoc): string {
   const mirrors = doc.attempts.filter((a) => a.mirror && a.kind === 'resolve');
   if (mirrors.length === 0) return `the host directory ${doc.hostsDir} was loaded but no mirror was asked to resolve the tag (no hosts.toml in it, or no mirror with the resolve capability: \`mirror-doctor explain\` tells which)`;
   const m = mirrors[mirrors.length - 1]!;
+  // the mirrors that failed before the last one, in order: the first is usually the one meant
+  const before = [...new Set(mirrors.slice(0, -1).filter((a) => a.host !== m.host && a.outcome !== 'ok').map((a) => `the mirror ${a.host} failed (${a.status !== null ? `${a.status} ` : ''}${a.outcome})`))];
+  const lead = before.length ? `${before.join(', ')}; then ` : '';
   if (m.outcome === 'timeout') {
     return STALLED.test(m.inferred ?? '')
-      ? `the mirror ${m.host} stalled: ${m.error ?? 'no answer'} (the tracer stopped waiting; what containerd then does was not observed)`
-      : `the mirror ${m.host} did not answer in time (${m.error ?? 'timeout'})`;
+      ? `${lead}the mirror ${m.host} stalled: ${m.error ?? 'no answer'} (the tracer stopped waiting; what containerd then does was not observed)`
+      : `${lead}the mirror ${m.host} did not answer in time (${m.error ?? 'timeout'})`;
   }
-  return `the mirror ${m.host} answered ${m.status ?? ''} ${m.outcome}`.replace(/\s+/g, ' ') + (m.error ? ` (${m.error})` : '') + ', and containerd fell back to the next host';
+  return `${lead}the mirror ${m.host} answered ${m.status ?? ''} ${m.outcome}`.replace(/\s+/g, ' ') + (m.error ? ` (${m.error})` : '') + ', and containerd fell back to the next host';
 }
 
 export function comparePaths(i: CompareInput): Comparison {

@@ -7,8 +7,8 @@
  * and the CRI path's evidence level is stated.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dirname } from 'node:path';
-import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
 import { labDown, labUp, type LabState } from '../../src/lab/lab.js';
 import { SCENARIOS } from '../../src/lab/scenarios.js';
 import { runCheck } from '../../src/cli/check.js';
@@ -117,6 +117,29 @@ describe.each(['info', 'debug'] as const)('check with only --address and --ctr, 
       expect(cri.evidence?.mirrorUsed, v).toBe(true);
       expect(run.paths.find((p) => p.path === 'ctr-hosts-dir')!.doc?.mirrorUsed, v).toBe(true);
       expect(run.leftovers, v).toEqual([]);
+    }
+  });
+
+  it('a blackholed host stops the CRI pull after --stall, from the daemon\'s unfinished dial', async () => {
+    state = await labUp(opts, 'mirror-ok', quietLog);
+    const hostsToml = join(state.hostsDir, 'docker.io', 'hosts.toml');
+    const blackhole = `127.0.0.1:${state.ports.blackhole}`;
+    writeFileSync(hostsToml, `server = "https://${blackhole}"\n\n[host."http://127.0.0.1:${state.ports.empty}"]\n  capabilities = ["pull", "resolve"]\n`);
+    try {
+      for (const v of VERSIONS) {
+        const d = state.daemons[v]!;
+        // --response-timeout 60: only the unfinished dial can stop the CRI pull early
+        const run = await trace(await prepareTrace('docker.io/library/mirror-doctor-demo:1.0', { address: d.address, ctr: d.ctr, timeout: '90', responseTimeout: '60' }));
+        const cri = run.paths.find((p) => p.path === 'cri')!;
+        expect(cri.stoppedBy, v).toBe('stall');
+        expect(cri.stalledOn, v).toBe(blackhole);
+        // containerd itself waits 30 s for the dial; the tracer gives up after --stall (2 s)
+        expect(cri.durationMs, v).toBeLessThan(15_000);
+        expect(run.comparison.verdict, v).toContain(`the mirror 127.0.0.1:${state.ports.empty} failed (404 not-found); then the mirror ${blackhole} stalled`);
+        expect(run.leftovers, v).toEqual([]);
+      }
+    } finally {
+      rmSync(hostsToml, { force: true });
     }
   });
 

@@ -58,6 +58,41 @@ describe('readProcessConnections', () => {
 });
 
 describe('sampleDaemonConnections', () => {
+  const synSent = (row: string) => row.replace(/(0100007F:15E1) 01 /, '$1 02 ');
+
+  it('a dial still in SYN_SENT after stallMs is reported once, with its endpoint', async () => {
+    const ac = new AbortController();
+    const stalled: string[] = [];
+    const c = counted(ac.signal);
+    const run = sampleDaemonConnections(PID, { ...c.options, stallMs: 30, onStalledDial: (e) => stalled.push(e) });
+    await c.after(2);
+    writeFileSync(tcpFile(), `${fixture('containerd-1.7-after-cri-pull/tcp.txt')}${synSent(newMirrorRow(999010, 'A010'))}\n`);
+    symlinkSync('socket:[999010]', join(fdDir(), '42'));
+    await sleep(400);
+    await c.after(2);
+    ac.abort();
+    await run;
+    expect(stalled).toEqual(['127.0.0.1:5601']);
+  });
+
+  it('a dial that completes within stallMs is not reported (the table is read again before saying so)', async () => {
+    const ac = new AbortController();
+    const stalled: string[] = [];
+    const c = counted(ac.signal);
+    const run = sampleDaemonConnections(PID, { ...c.options, stallMs: 30, onStalledDial: (e) => stalled.push(e) });
+    await c.after(2);
+    writeFileSync(tcpFile(), `${fixture('containerd-1.7-after-cri-pull/tcp.txt')}${synSent(newMirrorRow(999011, 'A011'))}\n`);
+    symlinkSync('socket:[999011]', join(fdDir(), '43'));
+    await c.after(1);
+    writeFileSync(tcpFile(), `${fixture('containerd-1.7-after-cri-pull/tcp.txt')}${newMirrorRow(999011, 'A011')}\n`);
+    await sleep(400);
+    await c.after(2);
+    ac.abort();
+    const s = await run;
+    expect(stalled).toEqual([]);
+    expect(s.connections.find((x) => x.inode === 999011)?.states).toEqual(['ESTABLISHED', 'SYN_SENT']);
+  });
+
   it('names the endpoints, leaves out the listener, marks what was there at the start', async () => {
     const ac = new AbortController();
     const c = counted(ac.signal);
