@@ -44,4 +44,4 @@ await build({
 chmodSync(out, 0o755);
 const data = readFileSync(out);
 writeFileSync(`${out}.sha256`, `${createHash('sha256').update(data).digest('hex')}  ${basename(out)}\n`);
-console.log(`${relative(process.cwd(), out)}: ${(statSync(out).size / 1024).toFixed(0)} KiB`);
+console.error(`${relative(process.cwd(), out)}: ${(statSync(out).size / 1024).toFixed(0)} KiB`);
