@@ -12,6 +12,7 @@ import type { Facts } from './facts.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
 import { attemptEvidence, decisionEvidence, fileEvidence, finding, quote } from './make.js';
+import { mirrorClusterDnsName } from './mirror-cluster-dns.js';
 
 function viewDecisions(v: HostDirView, code: string): Decision[] {
   return v.decisions.filter((x) => x.code === code);
@@ -445,5 +446,6 @@ export const HOSTS_TOML_CHECKS: Check[] = [
   tlsFileFinding('ca-file-missing', /^unable to read CA cert/, 'ca'),
   tlsFileFinding('ca-file-invalid', /^unable to load CA cert/, 'ca'),
   tlsFileFinding('client-cert-invalid', /^unable to read CERT file|^failed to load X509 key pair/, 'client'),
+  mirrorClusterDnsName,
   dialTimeoutUnsupported,
 ];
