@@ -7,6 +7,7 @@ import type { Derived } from './derived.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
 import { attemptEvidence, finding, pathEvidence, pathLabel, quote, sawResolver } from './make.js';
+import { clusterDnsSuffix } from './mirror-cluster-dns.js';
 
 /** The paths that read hosts.toml (ctr without --hosts-dir never does). */
 function mirrorPaths(d: Derived): PathRun[] {
@@ -100,6 +101,17 @@ function fallbacksOf(p: PathRun): Array<{ host: string; outcome: Outcome; to: st
   return out;
 }
 
+/** The TLS fix for a host whose table already has a `ca`: replace it, not add one. */
+function tlsFixFor(d: Derived, host: string, outcome: Outcome): string[] | null {
+  if (outcome !== 'tls-unknown-authority') return null;
+  const ep = d.hostDirs.flatMap((v) => v.configured?.endpoints ?? []).find((e) => e.host === host && e.tls.caCerts.length > 0);
+  if (!ep) return null;
+  return [
+    `the CA set for ${host} (ca = ${ep.tls.caCerts.map(quote).join(', ')}) did not sign its certificate: replace it with the CA that issued the certificate`,
+    `openssl s_client -connect ${host.includes(':') ? host : `${host}:443`} -showcerts </dev/null   # shows the issuer`,
+  ];
+}
+
 const mirrorFallback: Check = {
   id: 'mirror-fallback',
   run(_facts, d) {
@@ -135,9 +147,9 @@ const mirrorFallback: Check = {
         finding('mirror-fallback', {
           severity: f.recovered ? 'warning' : 'error',
           title: `the mirror ${f.host} failed (${f.outcome})${f.to ? ` and containerd fell back to ${f.to}` : ''}`,
-          detail: `${t?.what ?? `the mirror failed: ${f.outcome}`}. Seen in ${[...new Set(f.paths)].join(' and ')}.${f.to ? ` containerd then tried ${f.to}${f.recovered ? ', and another mirror served the pull' : ''}; the mirror failure only shows in debug/info logs.` : ''}`,
+          detail: `${t?.what ?? `the mirror failed: ${f.outcome}`}${f.outcome === 'dns-failure' && clusterDnsSuffix(f.host) ? ` (${f.host} is a cluster DNS name, which the node's resolver does not serve: see mirror-cluster-dns-name)` : ''}. Seen in ${[...new Set(f.paths)].join(' and ')}.${f.to ? ` containerd then tried ${f.to}${f.recovered ? ', and another mirror served the pull' : ''}; the mirror failure only shows in debug/info logs.` : ''}`,
           evidence: f.evidence,
-          fix: t?.fix(f.host, f.url) ?? [`curl -sSI '${f.url}'`],
+          fix: tlsFixFor(d, f.host, f.outcome) ?? t?.fix(f.host, f.url) ?? [`curl -sSI '${f.url}'`],
         }),
       );
     }

@@ -12,6 +12,7 @@ import type { Facts } from './facts.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
 import { attemptEvidence, decisionEvidence, fileEvidence, finding, quote } from './make.js';
+import { mirrorClusterDnsName } from './mirror-cluster-dns.js';
 
 function viewDecisions(v: HostDirView, code: string): Decision[] {
   return v.decisions.filter((x) => x.code === code);
@@ -344,12 +345,28 @@ const httpHostWithTls: Check = {
     const out: Finding[] = [];
     for (const v of selectedHostDirs(d)) {
       for (const x of [...viewDecisions(v, 'hosts.https-first'), ...viewDecisions(v, 'hosts.http-stays-http')]) {
+        // name only the TLS settings the file has for that host (listed in the decision)
+        const host = /^(\S+) is http:\/\//.exec(x.message)?.[1] ?? '';
+        const written = /has TLS options \(([^)]+)\)|despite its TLS options \(([^)]+)\)/.exec(x.message);
+        const keys = (written?.[1] ?? written?.[2] ?? '').split(', ').filter(Boolean);
         out.push(
           finding('http-host-with-tls', {
             severity: x.code === 'hosts.https-first' ? 'warning' : 'info',
             detail: `${x.message}.`,
             evidence: decisionEvidence(facts.snapshot, x),
-            fix: [`remove skip_verify/ca/client from the http:// host in ${hostsFile(v)}, or change it to https://`],
+            fix: [`remove ${keys.length ? keys.join(' and ') : 'the TLS settings'} from the http://${host} host in ${hostsFile(v)}${x.at ? ` (line ${x.at.line})` : ''}, or change it to https://${host}`],
+          }),
+        );
+      }
+      // a localhost upstream: containerd's own skip_verify, nothing in the file to remove
+      for (const x of viewDecisions(v, 'hosts.https-first-localhost')) {
+        const host = /^(\S+) is localhost/.exec(x.message)?.[1] ?? 'localhost';
+        out.push(
+          finding('http-host-with-tls', {
+            severity: 'info',
+            detail: `${x.message}. This is containerd's own handling of localhost registries: nothing in ${hostsFile(v)} asks for it, and a plain-HTTP registry still serves the pull after the failed HTTPS attempt.`,
+            evidence: [{ kind: 'file', source: hostsFile(v), text: `no server, ca, client or skip_verify for ${host}` }, ...decisionEvidence(facts.snapshot, x)],
+            fix: [`nothing to remove; to make it plain HTTP only, name it as the server in ${hostsFile(v)}: server = ${quote(`http://${host}`)}`],
           }),
         );
       }
@@ -445,5 +462,6 @@ export const HOSTS_TOML_CHECKS: Check[] = [
   tlsFileFinding('ca-file-missing', /^unable to read CA cert/, 'ca'),
   tlsFileFinding('ca-file-invalid', /^unable to load CA cert/, 'ca'),
   tlsFileFinding('client-cert-invalid', /^unable to read CERT file|^failed to load X509 key pair/, 'client'),
+  mirrorClusterDnsName,
   dialTimeoutUnsupported,
 ];

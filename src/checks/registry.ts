@@ -86,6 +86,7 @@ const ROWS: Row[] = [
   ['ca-file-missing', 'hosts-toml', 'error', 'a ca file cannot be read: every pull fails', '§1.3', `${HOSTS_MD}#ca-field`],
   ['ca-file-invalid', 'hosts-toml', 'error', 'a ca file holds no PEM certificate: every pull fails', '§1.3', `${HOSTS_MD}#ca-field`],
   ['client-cert-invalid', 'hosts-toml', 'error', 'a client certificate or key cannot be used: every pull fails', '§1.3', `${HOSTS_MD}#client-field`],
+  ['mirror-cluster-dns-name', 'hosts-toml', 'warning', 'mirror named by a cluster DNS name the node does not resolve', '§A.7 (field notes)'],
   ['dial-timeout-unsupported', 'hosts-toml', 'warning', 'dial_timeout is not supported by this containerd', '§1.4', `${HOSTS_MD}#dial_timeout-field`],
   // ---- evidence from the traces
   ['mirror-used', 'evidence', 'ok', 'the mirror served the pull', '§2'],

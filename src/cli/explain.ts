@@ -82,7 +82,12 @@ export async function runExplain(ref: string, opts: ExplainOptions, extraArgs: s
       assumptionNote = 'with --root the local containerd binary does not describe that node, so no version was detected';
     }
   }
-  const prof = resolveProfile(versionText, source);
+  let prof = resolveProfile(versionText, source);
+  // a detected string that names no containerd version is stated and the default assumed; a given one is a usage error
+  if (!prof.ok && source === 'detected') {
+    assumptionNote = `containerd --version printed ${JSON.stringify(versionText)}: ${prof.error}`;
+    prof = resolveProfile(undefined);
+  }
   if (!prof.ok) throw new UsageError(prof.error, 'example: --containerd-version 1.7.24');
   const profile = prof.profile;
   if (assumptionNote && prof.source === 'assumed') profile.assumption = `${profile.assumption}; ${assumptionNote}`;

@@ -322,8 +322,10 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
     decisions.push({ code: 'config.cri-disabled', severity: 'error', message: `the CRI plugin is disabled (${JSON.stringify(criDisabledBy)} in disabled_plugins): kubelet/crictl pulls never reach the resolver`, cite: '§3.7' });
   }
 
-  // Transfer plugin config_path: declared, never read (§3.1).
-  if (get(plugins, TRANSFER, 'config_path') !== undefined) {
+  // Transfer plugin config_path: declared, never read (§3.1). `config_path = ""` is what
+  // `containerd config default` prints (1.7+, 2.x), so only a value someone wrote counts.
+  const transferConfigPath = get(plugins, TRANSFER, 'config_path');
+  if (transferConfigPath !== undefined && transferConfigPath !== '') {
     const at = positionIn(files, ['plugins', TRANSFER, 'config_path']);
     decisions.push({
       code: 'config.transfer-config-path-unused',

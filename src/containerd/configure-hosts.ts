@@ -115,6 +115,8 @@ export function configureHosts(
   const hosts: HostConfig[] = (loaded && loaded.length > 0 ? loaded : [emptyServerEntry()]).map((h) => ({ ...h }));
   const last = hosts[hosts.length - 1]!;
   let filled = false;
+  /** the localhost upstream containerd fills in, whose skip_verify is its own */
+  let implicitTlsHost: HostConfig | null = null;
   if (last.host === '') {
     filled = true;
     if (last.written !== '') {
@@ -130,6 +132,7 @@ export function configureHosts(
       last.host = 'registry-1.docker.io';
     } else if (isLocalhost(refHost) && profile.localhost !== 'none') {
       last.host = refHost;
+      if (last.skipVerify === undefined) implicitTlsHost = last;
       if (profile.localhost === 'http-any-port') {
         if (!options.defaultScheme || options.defaultScheme === 'http') {
           last.scheme = 'http';
@@ -171,6 +174,9 @@ export function configureHosts(
 
   const endpoints: RegistryEndpoint[] = [];
   let error: string | undefined;
+  // skip_verify that containerd gives a localhost upstream itself, not a setting in the file
+  const fileTls = (h: HostConfig) =>
+    [h.caCerts.length > 0 && 'ca', h.clientPairs.length > 0 && 'client', h.skipVerify !== undefined && h !== implicitTlsHost && 'skip_verify'].filter((x): x is string => !!x);
   hosts.forEach((h, i) => {
     const isLast = i === hosts.length - 1;
     const explicit = h.caCerts.length > 0 || h.clientPairs.length > 0 || h.skipVerify !== undefined || options.defaultTls === true;
@@ -194,13 +200,17 @@ export function configureHosts(
       const rule = profile.httpsFirst;
       const applies =
         rule === 'any-port' || (rule === 'not-port-80' && port !== '80') || (rule === 'port-required-not-80' && port !== '' && port !== '80');
+      const written = fileTls(h);
       if (applies) {
         scheme = 'https';
         httpFallback = true;
+        const implicit = written.length === 0 && h === implicitTlsHost;
         decisions.push({
-          code: 'hosts.https-first',
-          severity: 'warning',
-          message: `${h.host} is http:// but has TLS options, so ${profile.label} tries HTTPS first and falls back to HTTP only on a TLS or connection error`,
+          code: implicit ? 'hosts.https-first-localhost' : 'hosts.https-first',
+          severity: implicit ? 'info' : 'warning',
+          message: implicit
+            ? `${h.host} is localhost: ${profile.label} gives it http with skip_verify itself (no TLS setting in the file), so it tries HTTPS first and falls back to plain HTTP on a TLS or connection error`
+            : `${h.host} is http:// but has TLS options${written.length ? ` (${written.join(', ')})` : ''}, so ${profile.label} tries HTTPS first and falls back to HTTP only on a TLS or connection error`,
           ...(profile.httpsFirstLogLine
             ? {
                 containerdLog: `level=info msg="host will try HTTPS first since it is configured for HTTP with a TLS configuration, consider changing host to HTTPS or removing unused TLS configuration" host=${h.host}`,
@@ -213,7 +223,7 @@ export function configureHosts(
         decisions.push({
           code: 'hosts.http-stays-http',
           severity: 'info',
-          message: `${h.host} is http:// without a port: ${profile.label} keeps plain HTTP despite its TLS options (1.7.24+ and 2.x would try HTTPS first)`,
+          message: `${h.host} is http:// without a port: ${profile.label} keeps plain HTTP despite its TLS options${written.length ? ` (${written.join(', ')})` : ''} (1.7.24+ and 2.x would try HTTPS first)`,
           cite: '§1.9',
         });
       }

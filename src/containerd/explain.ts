@@ -39,6 +39,9 @@ export function explain(req: ExplainRequest): ExplainResult {
   if (req.profile.assumption) {
     decisions.push({ code: 'version.assumption', severity: 'warning', message: req.profile.assumption, cite: '§0.1' });
   }
+  if (req.profile.buildNote) {
+    decisions.push({ code: 'version.build', severity: 'info', message: req.profile.buildNote, cite: '§0.1' });
+  }
   decisions.push(...config.decisions);
   const base = { ref: req.ref, snapshot: req.snapshot, profile: req.profile, config };
   const plans: ClientPlan[] = [planCtr(base)];

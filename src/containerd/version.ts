@@ -6,17 +6,24 @@
  * plain field so a plan can say *why* it behaved as it did ("_default needs 1.6.17+").
  */
 import { BugError } from '../errors.js';
+import { readVersionSuffix } from './version-suffix.js';
 
 export interface ContainerdVersion {
   major: number;
   minor: number;
   patch: number;
-  /** e.g. `rc.1` for `2.0.0-rc.1`, empty when a release. */
+  /** Upstream pre-release only: `rc.1` for `2.0.0-rc.1`, empty for a release or a distribution build. */
   prerelease: string;
   /** The text the version was read from. */
   raw: string;
   /** True when the input had no patch number (`2.2`), which was then taken as `.0`. */
   patchAssumed: boolean;
+  /** What followed the upstream version (`-k3s2`, `~ds1-1+deb12u3`, `+unknown`, `-12-gabc1234`), empty for an upstream tag. */
+  build: string;
+  /** How a non-upstream string maps to the upstream version (see version-suffix.ts). */
+  buildNote?: string;
+  /** False when that mapping is approximate (development builds, unknown suffixes): then it is an assumption. */
+  buildExact: boolean;
 }
 
 export type LocalhostRule =
@@ -53,6 +60,8 @@ export interface BehaviourProfile {
   label: string;
   /** Set when the version was not given or not exact: what we assumed and why. */
   assumption?: string;
+  /** Set for a distribution's build of an upstream release (`v1.7.11-k3s2`): which upstream version it follows. */
+  buildNote?: string;
   /** `_default` host directory (1.6.17+, 1.7.0+; §1.2). */
   defaultHostDir: boolean;
   /** Localhost rules for the implicit upstream (§1.8). */
@@ -121,11 +130,14 @@ export type VersionParseResult =
 /** The version assumed when none is given or detected. */
 export const ASSUMED_VERSION = '2.1.9';
 
-const VERSION_RE = /(?:^|[\s/])v?(\d+)\.(\d+)(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:[~+][0-9A-Za-z.~+-]*)?(?=$|\s)/;
+const VERSION_RE = /(?:^|[\s/])v?(\d+)\.(\d+)(?:\.(\d+))?([-~+][0-9A-Za-z.~+-]*)?(?=$|\s)/;
 
 /**
  * Reads a version from a string such as `1.6.20~ds1`, `v1.7.24`, `2.1.9+unknown`, `2.2`,
- * or the full `containerd --version` line (`containerd github.com/containerd/containerd/v2 v2.1.9 abc…`).
+ * `v1.7.11-k3s2`, `containerd://1.7.15-1`, or the full `containerd --version` line
+ * (`containerd github.com/containerd/containerd/v2 v2.1.9 abc…`). Distribution suffixes map to the
+ * upstream version they package (version-suffix.ts); `1.8` and later 1.x are refused, as containerd
+ * 1.x ended at 1.7 and such a string is a Kubernetes version (`v1.29.0+k3s1`).
  */
 export function parseContainerdVersion(input: string): VersionParseResult {
   const text = input.trim();
@@ -136,12 +148,29 @@ export function parseContainerdVersion(input: string): VersionParseResult {
       error: `cannot read a containerd version from ${JSON.stringify(input)} (expected e.g. 1.7.24, v2.1.9, 1.6.20~ds1)`,
     };
   }
+  const token = m[0].trim().replace(/^\//, '');
   const major = Number(m[1]);
   const minor = Number(m[2]);
-  const patch = m[3] === undefined ? 0 : Number(m[3]);
+  if (major === 1 && minor >= 8) {
+    return {
+      ok: false,
+      error: `${JSON.stringify(token)} is not a containerd version: containerd 1.x ended at 1.7, so this looks like a Kubernetes or k3s/RKE2 version (containerd's own is in \`containerd --version\` or the node's containerRuntimeVersion)`,
+    };
+  }
+  const suffix = readVersionSuffix(major, minor, m[3] === undefined ? 0 : Number(m[3]), m[4] ?? '');
   return {
     ok: true,
-    version: { major, minor, patch, prerelease: m[4] ?? '', raw: input, patchAssumed: m[3] === undefined },
+    version: {
+      major,
+      minor,
+      patch: suffix.patch,
+      prerelease: suffix.prerelease,
+      raw: input,
+      patchAssumed: m[3] === undefined,
+      build: suffix.build,
+      ...(suffix.note ? { buildNote: `${token} is ${suffix.note}` } : {}),
+      buildExact: suffix.exact,
+    },
   };
 }
 
@@ -167,6 +196,7 @@ export function profileFor(version: ContainerdVersion, assumption?: string): Beh
   const v2 = v.major >= 2;
   const notes: string[] = [];
   if (assumption) notes.push(assumption);
+  if (v.buildNote && !v.buildExact) notes.push(v.buildNote);
   if (v.patchAssumed) notes.push(`no patch version given in ${JSON.stringify(v.raw)}; assuming ${v.major}.${v.minor}.0`);
   if (compareVersion(v, 1, 5) < 0) {
     notes.push(`containerd ${v.major}.${v.minor} is older than 1.5, which this emulation does not model (1.4 did not append \`server\`, §1.7); results follow 1.5`);
@@ -175,7 +205,7 @@ export function profileFor(version: ContainerdVersion, assumption?: string): Beh
     notes.push(`containerd ${v.major}.${v.minor} is newer than the reference (read up to 2.3.4 and main); results follow 2.3`);
   }
   if (v.prerelease) {
-    notes.push(`pre-release ${v.prerelease} is treated as the ${v.major}.${v.minor}.${v.patch} release (2.0.0 betas/rcs still used the 1.7 resolver log texts, §5.2)`);
+    notes.push(`pre-release ${v.prerelease} is treated as the ${v.major}.${v.minor}.${v.patch} release${compareVersion(v, 2, 0, 0) === 0 ? ' (except the resolver log texts: 2.0.0 betas/rcs still used the 1.7 ones, §5.2)' : ''}`);
   }
 
   const localhost: LocalhostRule =
@@ -211,7 +241,8 @@ export function profileFor(version: ContainerdVersion, assumption?: string): Beh
     headerOnAuthRequests: atLeast(v, 2, 1, 0),
     nsOnPush: atLeast(v, 2, 3, 0),
     non404TriesNextHost: atLeast(v, 1, 5, 5),
-    resolverLogTexts: v2 && !v.prerelease ? 'v2' : 'v1',
+    // v2.0.0-beta/rc still logged the 1.x texts; `nextHostOrFail` arrived in v2.0.0 (resolver.go)
+    resolverLogTexts: v2 && !(compareVersion(v, 2, 0, 0) === 0 && v.prerelease) ? 'v2' : 'v1',
     blobsFallbackSkippedAfterNon404: atLeast(v, 2, 3, 0) || inSeriesFrom(v, 2, 2, 6),
     decodeLogMessage: v2 ? (dir) => `failed to decode ${dir.replace(/\/+$/, '')}/hosts.toml` : () => 'failed to decode hosts.toml',
     ctrDefaultPullMode: v2 ? 'transfer' : 'local',
@@ -231,6 +262,7 @@ export function profileFor(version: ContainerdVersion, assumption?: string): Beh
     configsDeprecationWarning: v2 || atLeast(v, 1, 7, 9) || inSeriesFrom(v, 1, 6, 25),
   };
   if (notes.length > 0) profile.assumption = notes.join('; ');
+  if (v.buildNote && v.buildExact) profile.buildNote = v.buildNote;
   return profile;
 }
 

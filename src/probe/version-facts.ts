@@ -79,8 +79,12 @@ export function emulatedVersion(
   else containerdVersion = { value: ASSUMED_VERSION, source: 'assumed' };
   let profile: BehaviourProfile;
   const prof = resolveProfile(containerdVersion.value, 'option');
-  if (prof.ok) profile = prof.profile;
-  else {
+  if (prof.ok) {
+    profile = prof.profile;
+    // how a distribution's or a development build's string maps to the upstream version the emulation follows
+    const mapping = profile.version.buildNote;
+    if (mapping) notes.push(`containerd ${mapping}`);
+  } else {
     notes.push(`cannot read the containerd version ${JSON.stringify(containerdVersion.value)} (${containerdVersion.source}); assuming ${ASSUMED_VERSION}`);
     containerdVersion = { value: ASSUMED_VERSION, source: 'assumed' };
     const p = resolveProfile(ASSUMED_VERSION, 'option');

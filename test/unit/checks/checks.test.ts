@@ -75,6 +75,7 @@ const EXPECT: Record<string, Expect> = {
   'ca-file-missing': { severity: 'error', evidence: { kind: 'file', source: HOSTS, line: 5, text: /ca = "mirror-ca\.crt"/ }, detail: /unable to read CA cert/ },
   'ca-file-invalid': { severity: 'error', evidence: { kind: 'log', text: /unable to load CA cert/ } },
   'client-cert-invalid': { severity: 'error', evidence: { kind: 'file', source: HOSTS, line: 5, text: /client = / }, detail: /failed to load X509 key pair/ },
+  'mirror-cluster-dns-name': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 3, text: /docker-registry\.kube-system\.svc\.cluster\.local:5000/ }, detail: /node's resolver .* not the cluster DNS/, fix: /kubectl -n kube-system get service docker-registry -o wide/ },
   'dial-timeout-unsupported': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 5, text: /dial_timeout/ } },
   'mirror-used': { severity: 'ok', evidence: { kind: 'trace', source: 'ctr --hosts-dir output', line: 3, text: /127\.0\.0\.1:5101.*200/ } },
   'mirror-fallback': { severity: 'error', evidence: { kind: 'trace', source: 'ctr --hosts-dir output', line: 3, text: /404/ }, title: /\(not-found\) and containerd fell back to registry-1\.docker\.io/ },

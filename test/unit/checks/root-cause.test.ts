@@ -27,6 +27,7 @@ const TABLE: Array<[string, Array<string | [string, Severity]>, string | null]> 
   ['a folder outside config_path beats "no folder"', ['host-dir-missing', 'config-path-mismatch'], 'config-path-mismatch'],
   ['_default shadowed beats "no hosts.toml"', ['hosts-toml-missing', 'host-dir-shadows-default'], 'host-dir-shadows-default'],
   ['an unreachable daemon outranks evidence-free file findings', ['host-dir-missing', 'daemon-unreachable'], 'daemon-unreachable'],
+  ['a dns-failure fallback at a cluster DNS name stays the cause; the name warning explains it', ['mirror-fallback', ['mirror-cluster-dns-name', 'warning']], 'mirror-fallback'],
   ['crash findings are never the cause', [['crash', 'error'], 'mirror-fallback'], 'mirror-fallback'],
   ['an id outside the order still counts when it is the only error', ['embedded-containerd'], 'embedded-containerd'],
 ];

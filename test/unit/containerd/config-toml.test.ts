@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FIXTURES } from '../../helpers/facts-fixture.js';
 import { analyzeConfig } from '../../../src/containerd/config-toml.js';
 import { profile, snap } from './helpers.js';
 
@@ -50,9 +53,30 @@ describe('§3 config.toml', () => {
     expect(an('version = 3\n[plugins."io.containerd.cri.v1.images"]\n  discard_unpacked_layers = true\n', '2.1.9').cri.pullMode).toBe('local');
     expect(an('version = 3\n', '2.1.9').cri.pullMode).toBe('transfer');
   });
-  it('transfer plugin config_path is flagged as never read', () => {
-    const a = an('version = 3\n[plugins."io.containerd.transfer.v1.local"]\n  config_path = "/x"\n', '2.1.9');
-    expect(a.decisions.map((d) => d.code)).toContain('config.transfer-config-path-unused');
+  // A value someone wrote is flagged; the empty string `containerd config default` prints is not.
+  it.each([
+    ['"/x" on 2.1', true, 'version = 3\n[plugins."io.containerd.transfer.v1.local"]\n  config_path = "/x"\n', '2.1.9'],
+    ["'/x' on 2.2", true, "version = 3\n[plugins.'io.containerd.transfer.v1.local']\n  config_path = '/x'\n", '2.2.0'],
+    ['"/x" on 1.7', true, 'version = 2\n[plugins."io.containerd.transfer.v1.local"]\n  config_path = "/etc/containerd/certs.d"\n', '1.7.24'],
+    ['"" on 1.7', false, 'version = 2\n[plugins."io.containerd.transfer.v1.local"]\n  config_path = ""\n', '1.7.24'],
+    ["'' on 2.2", false, "version = 3\n[plugins.'io.containerd.transfer.v1.local']\n  config_path = ''\n", '2.2.0'],
+    ['no key', false, 'version = 3\n[plugins."io.containerd.transfer.v1.local"]\n  max_concurrent_downloads = 3\n', '2.1.9'],
+  ] as const)('transfer plugin config_path %s: flagged as never read = %s', (_name, flagged, text, v) => {
+    expect(an(text, v).decisions.map((d) => d.code).includes('config.transfer-config-path-unused')).toBe(flagged);
+  });
+  // The real `containerd config default` output (test/fixtures/config-default) raises no transfer finding;
+  // 2.2 prints the same transfer table as 2.1 (plugins/transfer/plugin.go at v2.2.0, no omitempty).
+  it.each([
+    ['1.7', '1.7.24'],
+    ['2.1', '2.1.9'],
+    ['2.1', '2.2.0'],
+    ['2.1', '2.2.7'],
+  ])('containerd config default of %s read as %s: transfer config_path not flagged', (series, v) => {
+    const text = readFileSync(join(FIXTURES, 'config-default', `${series}.toml`), 'utf8');
+    expect(text).toMatch(/\[plugins\.["']io\.containerd\.transfer\.v1\.local["']\][^[]*config_path = (""|'')/);
+    const a = an(text, v);
+    expect(a.startupError).toBeUndefined();
+    expect(a.decisions.map((d) => d.code)).not.toContain('config.transfer-config-path-unused');
   });
   it('1.x import replaces the whole CRI plugin table; 2.x deep-merges', () => {
     const main = 'version = 2\nimports = ["/etc/containerd/conf.d/a.toml"]\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/x"\n';
