@@ -4,6 +4,7 @@
  */
 import { CHECKS_DOC_TEXT } from './checks-doc-text.js';
 import { CRASH_ID } from './finding.js';
+import type { CheckInfo } from './registry.js';
 
 /** The markdown of `id`'s section (its heading line excluded), or null when the doc has none. */
 export function checkDocSection(id: string, doc: string = CHECKS_DOC_TEXT): string | null {
@@ -13,6 +14,17 @@ export function checkDocSection(id: string, doc: string = CHECKS_DOC_TEXT): stri
   const from = start + heading.length;
   const next = doc.slice(from).search(/\n#{2,3} /);
   return doc.slice(from, next < 0 ? doc.length : from + next).trim();
+}
+
+/**
+ * The first line of a check's section in docs/checks.md, from the registry: default severity,
+ * the sources that show the behaviour, containerd's documentation when it has some.
+ */
+export function checkDocHeadline(info: CheckInfo): string {
+  // our own docs are repository paths; docs/checks.md links them from docs/
+  const href = (url: string) => (/^https?:/.test(url) ? url : `../${url}`);
+  const sources = info.sources.map((s) => `[${s.label}](${href(s.url)})${s.url1x ? ` ([1.7](${s.url1x}))` : ''}`).join(', ');
+  return [`**Default severity:** ${info.severity}`, `**Source:** ${sources}`, ...(info.upstream ? [`**containerd docs:** ${info.upstream}`] : [])].join(' · ');
 }
 
 /** Markdown made easy to read in a terminal: no bold markers, paragraphs wrapped at `width`. */

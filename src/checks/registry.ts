@@ -4,13 +4,11 @@
  * its default (e.g. `ok` when it verified something, `error` when evidence makes a warning fatal);
  * the default is what the check reports in its usual failing case.
  */
+import { HOSTS_MD, SOURCES, type SourceKey, type UpstreamSource } from '../containerd/upstream-source.js';
 import { CRASH_ID, type Layer, type Severity } from './finding.js';
 
 /** Where docs/checks.md is published; every id has a section (anchor = the id). */
 export const CHECKS_DOC = 'docs/checks.md';
-
-/** containerd's own documentation of hosts.toml (docs/hosts.md, same blob in v2.1.9 and main). */
-export const HOSTS_MD = 'https://github.com/containerd/containerd/blob/main/docs/hosts.md';
 
 export interface CheckInfo {
   id: string;
@@ -21,91 +19,91 @@ export interface CheckInfo {
   docs: string;
   /** upstream documentation, when containerd documents the behaviour */
   upstream?: string;
-  /** reference section(s) of containerd-internals.md */
-  cite: string;
+  /** containerd source (or our docs) that shows the behaviour, by tag; see upstream-source.ts */
+  sources: UpstreamSource[];
 }
 
 /** Layers in display order. */
 export const LAYERS: readonly Layer[] = ['client', 'daemon', 'config', 'host-dirs', 'hosts-toml', 'evidence'];
 
-type Row = [id: string, layer: Layer, severity: Severity, title: string, cite: string, upstream?: string];
+type Row = [id: string, layer: Layer, severity: Severity, title: string, sources: SourceKey[], upstream?: string];
 
 const ROWS: Row[] = [
   // ---- client: which client pulls, and how it reads the configuration
-  ['ctr-ignores-config-path', 'client', 'info', 'ctr reads no hosts.toml without --hosts-dir', '§4.1'],
-  ['ctr-transfer-service', 'client', 'info', 'ctr pulls through the transfer service', '§4.3'],
-  ['ctr-namespace', 'client', 'info', 'ctr pulls into another namespace than kubelet', '§A.2 (field notes)'],
-  ['ctr-missing', 'client', 'warning', 'ctr is not installed', '§4'],
-  ['ctr-reference-without-host', 'client', 'warning', 'ctr reference without a registry host', '§1.2, §5.6'],
+  ['ctr-ignores-config-path', 'client', 'info', 'ctr reads no hosts.toml without --hosts-dir', ['ctrHostsDir']],
+  ['ctr-transfer-service', 'client', 'info', 'ctr pulls through the transfer service', ['ctrPullTransfer', 'transferHostDir']],
+  ['ctr-namespace', 'client', 'info', 'ctr pulls into another namespace than kubelet', ['ctrNamespace', 'criNamespace']],
+  ['ctr-missing', 'client', 'warning', 'ctr is not installed', ['readmeTrace']],
+  ['ctr-reference-without-host', 'client', 'warning', 'ctr reference without a registry host', ['referenceParse', 'criNormalize']],
   // ---- daemon: which containerd, reachable, in which environment
-  ['daemon-unreachable', 'daemon', 'error', 'containerd does not answer on its socket', '§4.3'],
-  ['daemon-permission-denied', 'daemon', 'error', 'no permission to use the containerd socket', '§4.3'],
-  ['daemon-version-skew', 'daemon', 'warning', 'client, binary and daemon versions differ', '§0.1'],
-  ['embedded-containerd', 'daemon', 'warning', 'containerd is embedded in a distribution', '§7'],
-  ['proxy-env-mismatch', 'daemon', 'warning', 'proxy environment differs between the daemon and the shell', '§1.10, §4.3'],
+  ['daemon-unreachable', 'daemon', 'error', 'containerd does not answer on its socket', ['ctrAddress']],
+  ['daemon-permission-denied', 'daemon', 'error', 'no permission to use the containerd socket', ['ctrAddress']],
+  ['daemon-version-skew', 'daemon', 'warning', 'client, binary and daemon versions differ', ['readmeExplain']],
+  ['embedded-containerd', 'daemon', 'warning', 'containerd is embedded in a distribution', ['readmeCheck']],
+  ['proxy-env-mismatch', 'daemon', 'warning', 'proxy environment differs between the daemon and the shell', ['defaultTransport', 'ctrPullTransfer']],
   // ---- config.toml
-  ['config-missing', 'config', 'warning', 'config.toml does not exist', '§3.2'],
-  ['config-unreadable', 'config', 'error', 'config.toml cannot be read', '§3.5'],
-  ['config-parse-error', 'config', 'error', 'config.toml is not valid: containerd does not start', '§3.5, §3.7'],
-  ['config-version-missing', 'config', 'warning', 'config.toml has no version line', '§3.5'],
-  ['config-version-unsupported', 'config', 'error', 'config.toml version is not supported by this containerd', '§3.5'],
-  ['disabled-plugin-invalid', 'config', 'error', 'disabled_plugins holds an invalid plugin id', '§3.7'],
-  ['cri-plugin-disabled', 'config', 'error', 'the CRI plugin is disabled', '§3.7'],
-  ['cri-plugin-failed', 'config', 'error', 'the CRI plugin failed to load', '§3.3'],
-  ['config-path-unset', 'config', 'error', 'CRI registry config_path is not set', '§3.2', `${HOSTS_MD}#cri`],
-  ['config-path-wrong-section', 'config', 'error', 'config_path is in a table this containerd does not read', '§3.1, §3.5', `${HOSTS_MD}#cri`],
-  ['config-path-missing-dir', 'config', 'error', 'config_path names a directory that does not exist', '§1.2, §1.12'],
-  ['config-path-mismatch', 'config', 'error', 'the hosts.toml folder is not in config_path', '§1.12'],
-  ['config-path-list-transfer', 'config', 'error', 'colon-separated config_path with transfer-service pulls', '§1.12, §3.6'],
-  ['transfer-config-path-unused', 'config', 'warning', 'the transfer plugin config_path is never read', '§3.1'],
-  ['mirrors-with-config-path', 'config', 'error', 'registry.mirrors and config_path are both set', '§3.3'],
-  ['legacy-mirrors', 'config', 'warning', 'deprecated registry.mirrors in config.toml', '§3.4'],
-  ['config-imports-replace', 'config', 'warning', 'an import replaces a whole plugin table (containerd 1.x)', '§3.7'],
-  ['restart-required', 'config', 'error', 'containerd was not restarted after config.toml changed', '§3.8'],
+  ['config-missing', 'config', 'warning', 'config.toml does not exist', ['daemonConfigLoad', 'criDefaultConfig']],
+  ['config-unreadable', 'config', 'error', 'config.toml cannot be read', ['daemonConfigLoad']],
+  ['config-parse-error', 'config', 'error', 'config.toml is not valid: containerd does not start', ['configLoadFile', 'configLoad']],
+  ['config-version-missing', 'config', 'warning', 'config.toml has no version line', ['configNoVersion']],
+  ['config-version-unsupported', 'config', 'error', 'config.toml version is not supported by this containerd', ['configValidate']],
+  ['disabled-plugin-invalid', 'config', 'error', 'disabled_plugins holds an invalid plugin id', ['configValidate']],
+  ['cri-plugin-disabled', 'config', 'error', 'the CRI plugin is disabled', ['disabledPlugins']],
+  ['cri-plugin-failed', 'config', 'error', 'the CRI plugin failed to load', ['criRegistryValidation']],
+  ['config-path-unset', 'config', 'error', 'CRI registry config_path is not set', ['criDefaultConfig'], `${HOSTS_MD}#cri`],
+  ['config-path-wrong-section', 'config', 'error', 'config_path is in a table this containerd does not read', ['criMigrate', 'configNoVersion'], `${HOSTS_MD}#cri`],
+  ['config-path-missing-dir', 'config', 'error', 'config_path names a directory that does not exist', ['criHostDirFromRoots']],
+  ['config-path-mismatch', 'config', 'error', 'the hosts.toml folder is not in config_path', ['criHostDirFromRoots']],
+  ['config-path-list-transfer', 'config', 'error', 'colon-separated config_path with transfer-service pulls', ['colonListIssue', 'criPullMode']],
+  ['transfer-config-path-unused', 'config', 'warning', 'the transfer plugin config_path is never read', ['transferConfigPath']],
+  ['mirrors-with-config-path', 'config', 'error', 'registry.mirrors and config_path are both set', ['criRegistryValidation']],
+  ['legacy-mirrors', 'config', 'warning', 'deprecated registry.mirrors in config.toml', ['criRegistryValidation']],
+  ['config-imports-replace', 'config', 'warning', 'an import replaces a whole plugin table (containerd 1.x)', ['importsReplace1x']],
+  ['restart-required', 'config', 'error', 'containerd was not restarted after config.toml changed', ['daemonConfigLoad']],
   // ---- hosts folders
-  ['host-dir-missing', 'host-dirs', 'error', 'no hosts folder for the registry', '§1.2', `${HOSTS_MD}#registry-host-namespace`],
-  ['host-dir-misnamed', 'host-dirs', 'error', 'the hosts folder is named differently from the registry host', '§1.2', `${HOSTS_MD}#registry-host-namespace`],
-  ['host-dir-shadows-default', 'host-dirs', 'error', 'a registry folder shadows _default or a later root', '§1.2, §1.12'],
-  ['default-dir-unsupported', 'host-dirs', 'error', '_default is not supported by this containerd', '§1.2'],
-  ['hosts-toml-missing', 'host-dirs', 'error', 'the hosts folder has no hosts.toml', '§1.3, §1.11'],
-  ['hosts-toml-empty', 'host-dirs', 'error', 'hosts.toml is empty', '§1.3'],
-  ['hosts-path-unreadable', 'host-dirs', 'error', 'a hosts folder or file cannot be read', '§1.2, §1.3'],
+  ['host-dir-missing', 'host-dirs', 'error', 'no hosts folder for the registry', ['hostPaths'], `${HOSTS_MD}#registry-host-namespace`],
+  ['host-dir-misnamed', 'host-dirs', 'error', 'the hosts folder is named differently from the registry host', ['hostPaths'], `${HOSTS_MD}#registry-host-namespace`],
+  ['host-dir-shadows-default', 'host-dirs', 'error', 'a registry folder shadows _default or a later root', ['hostDirFromRoot', 'criHostDirFromRoots']],
+  ['default-dir-unsupported', 'host-dirs', 'error', '_default is not supported by this containerd', ['hostPathsBefore1617']],
+  ['hosts-toml-missing', 'host-dirs', 'error', 'the hosts folder has no hosts.toml', ['loadHostDir', 'loadCertFiles']],
+  ['hosts-toml-empty', 'host-dirs', 'error', 'hosts.toml is empty', ['loadHostDir']],
+  ['hosts-path-unreadable', 'host-dirs', 'error', 'a hosts folder or file cannot be read', ['hostDirFromRoot', 'loadHostDir']],
   // ---- hosts.toml
-  ['hosts-toml-invalid', 'hosts-toml', 'error', 'hosts.toml is discarded (parse error)', '§1.3, §1.5'],
-  ['hosts-toml-no-host-table', 'hosts-toml', 'error', 'hosts.toml without a [host] table is rejected', '§0.1, §1.5'],
-  ['hosts-toml-unknown-key', 'hosts-toml', 'warning', 'hosts.toml key silently ignored', '§1.4, §1.5', `${HOSTS_MD}#hoststoml-content`],
-  ['hosts-toml-inline-host-dropped', 'hosts-toml', 'error', 'mirror written as an inline table or dotted keys is dropped', '§1.5'],
-  ['hosts-toml-duplicate-host', 'hosts-toml', 'warning', 'a mirror is tried twice', '§1.5'],
-  ['mirror-missing-scheme', 'hosts-toml', 'warning', 'mirror URL without a scheme', '§1.6'],
-  ['mirror-path-needs-override', 'hosts-toml', 'warning', 'mirror URL path gets /v2 appended', '§1.6', `${HOSTS_MD}#override_path-field`],
-  ['mirror-no-resolve', 'hosts-toml', 'warning', 'mirror lacks the resolve capability', '§1.7', `${HOSTS_MD}#capabilities-field`],
-  ['mirror-no-pull', 'hosts-toml', 'error', 'mirror lacks the pull capability', '§1.7', `${HOSTS_MD}#capabilities-field`],
-  ['server-not-disabling-upstream', 'hosts-toml', 'info', 'the upstream is still tried after the mirrors', '§1.7, §1.8', `${HOSTS_MD}#server-field`],
-  ['http-host-with-tls', 'hosts-toml', 'warning', 'http:// mirror with TLS options tries HTTPS first', '§1.9'],
-  ['skip-verify-enabled', 'hosts-toml', 'warning', 'TLS verification is disabled', '§1.4', `${HOSTS_MD}#skip_verify-field`],
-  ['ca-file-missing', 'hosts-toml', 'error', 'a ca file cannot be read: every pull fails', '§1.3', `${HOSTS_MD}#ca-field`],
-  ['ca-file-invalid', 'hosts-toml', 'error', 'a ca file holds no PEM certificate: every pull fails', '§1.3', `${HOSTS_MD}#ca-field`],
-  ['client-cert-invalid', 'hosts-toml', 'error', 'a client certificate or key cannot be used: every pull fails', '§1.3', `${HOSTS_MD}#client-field`],
-  ['mirror-cluster-dns-name', 'hosts-toml', 'warning', 'mirror named by a cluster DNS name the node does not resolve', '§A.7 (field notes)'],
-  ['dial-timeout-unsupported', 'hosts-toml', 'warning', 'dial_timeout is not supported by this containerd', '§1.4', `${HOSTS_MD}#dial_timeout-field`],
+  ['hosts-toml-invalid', 'hosts-toml', 'error', 'hosts.toml is discarded (parse error)', ['loadHostDir', 'parseHostsFile']],
+  ['hosts-toml-no-host-table', 'hosts-toml', 'error', 'hosts.toml without a [host] table is rejected', ['hostTree1x', 'hostTreeFix']],
+  ['hosts-toml-unknown-key', 'hosts-toml', 'warning', 'hosts.toml key silently ignored', ['hostFileKeys'], `${HOSTS_MD}#hoststoml-content-description---detail`],
+  ['hosts-toml-inline-host-dropped', 'hosts-toml', 'error', 'mirror written as an inline table or dotted keys is dropped', ['getSortedHosts']],
+  ['hosts-toml-duplicate-host', 'hosts-toml', 'warning', 'a mirror is tried twice', ['getSortedHosts']],
+  ['mirror-missing-scheme', 'hosts-toml', 'warning', 'mirror URL without a scheme', ['parseHostConfig']],
+  ['mirror-path-needs-override', 'hosts-toml', 'warning', 'mirror URL path gets /v2 appended', ['parseHostConfig'], `${HOSTS_MD}#override_path-field`],
+  ['mirror-no-resolve', 'hosts-toml', 'warning', 'mirror lacks the resolve capability', ['resolveCapabilities'], `${HOSTS_MD}#capabilities-field`],
+  ['mirror-no-pull', 'hosts-toml', 'error', 'mirror lacks the pull capability', ['resolveCapabilities'], `${HOSTS_MD}#capabilities-field`],
+  ['server-not-disabling-upstream', 'hosts-toml', 'info', 'the upstream is still tried after the mirrors', ['parseHostsFile', 'defaultHost'], `${HOSTS_MD}#server-field`],
+  ['http-host-with-tls', 'hosts-toml', 'warning', 'http:// mirror with TLS options tries HTTPS first', ['httpsFirst']],
+  ['skip-verify-enabled', 'hosts-toml', 'warning', 'TLS verification is disabled', ['tlsFiles'], `${HOSTS_MD}#skip_verify-field`],
+  ['ca-file-missing', 'hosts-toml', 'error', 'a ca file cannot be read: every pull fails', ['tlsFiles'], `${HOSTS_MD}#ca-field`],
+  ['ca-file-invalid', 'hosts-toml', 'error', 'a ca file holds no PEM certificate: every pull fails', ['tlsFiles'], `${HOSTS_MD}#ca-field`],
+  ['client-cert-invalid', 'hosts-toml', 'error', 'a client certificate or key cannot be used: every pull fails', ['tlsFiles'], `${HOSTS_MD}#client-field`],
+  ['mirror-cluster-dns-name', 'hosts-toml', 'warning', 'mirror named by a cluster DNS name the node does not resolve', ['defaultTransport']],
+  ['dial-timeout-unsupported', 'hosts-toml', 'warning', 'dial_timeout is not supported by this containerd', ['hostFileKeys'], `${HOSTS_MD}#dial_timeout-field`],
   // ---- evidence from the traces
-  ['mirror-used', 'evidence', 'ok', 'the mirror served the pull', '§2'],
-  ['mirror-fallback', 'evidence', 'error', 'the mirror failed and containerd fell back', '§5.2'],
-  ['mirror-not-tried', 'evidence', 'error', 'a hosts folder was loaded but no mirror was asked', '§1.7'],
-  ['hosts-dir-not-loaded', 'evidence', 'error', 'the pull loaded no hosts folder', '§1.1, §5.1'],
-  ['cri-path-differs', 'evidence', 'error', 'ctr --hosts-dir uses the mirror, CRI does not', '§3'],
-  ['cri-path-unknown', 'evidence', 'warning', 'whether CRI uses the mirror is not known', '§3'],
-  ['trace-unavailable', 'evidence', 'info', 'no live trace', '§4'],
+  ['mirror-used', 'evidence', 'ok', 'the mirror served the pull', ['nsParameter']],
+  ['mirror-fallback', 'evidence', 'error', 'the mirror failed and containerd fell back', ['resolveNextHost']],
+  ['mirror-not-tried', 'evidence', 'error', 'a hosts folder was loaded but no mirror was asked', ['loadHostDir', 'resolveCapabilities']],
+  ['hosts-dir-not-loaded', 'evidence', 'error', 'the pull loaded no hosts folder', ['configureHostsLoad']],
+  ['cri-path-differs', 'evidence', 'error', 'ctr --hosts-dir uses the mirror, CRI does not', ['criLegacyMirrors', 'hostsMdCri']],
+  ['cri-path-unknown', 'evidence', 'warning', 'whether CRI uses the mirror is not known', ['hostsMdCri']],
+  ['trace-unavailable', 'evidence', 'info', 'no live trace', ['readmeCheck']],
 ];
 
-export const CHECKS: readonly CheckInfo[] = ROWS.map(([id, layer, severity, title, cite, upstream]) => ({
+export const CHECKS: readonly CheckInfo[] = ROWS.map(([id, layer, severity, title, sources, upstream]) => ({
   id,
   layer,
   severity,
   title,
   docs: `${CHECKS_DOC}#${id}`,
   ...(upstream ? { upstream } : {}),
-  cite,
+  sources: sources.map((k) => SOURCES[k]),
 }));
 
 /** The pseudo-check a crashed check is reported under. */
@@ -115,7 +113,7 @@ export const CRASH_INFO: CheckInfo = {
   severity: 'warning',
   title: 'a check crashed',
   docs: `${CHECKS_DOC}#${CRASH_ID}`,
-  cite: '',
+  sources: [],
 };
 
 const BY_ID = new Map<string, CheckInfo>(CHECKS.map((c) => [c.id, c]));

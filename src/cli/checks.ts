@@ -40,9 +40,12 @@ export function runChecksCommand(id: string | undefined, opts: ChecksCliOptions,
     return 0;
   }
   const head = [`${info.id} · ${info.layer} · default severity ${info.severity}`, info.title];
+  // the section's first line (severity, source links) is in the head and tail, one link a line
+  const body = section?.startsWith('**Default severity:**') ? section.slice(section.indexOf('\n') + 1).trim() : section;
   const tail: string[] = [];
+  if (info.sources.length > 0) tail.push('Source:', ...info.sources.flatMap((s) => [`  ${s.label}: ${s.url}`, ...(s.url1x ? [`    in 1.x: ${s.url1x}`] : [])]));
   if (info.upstream) tail.push(`containerd's documentation: ${info.upstream}`);
   tail.push(`Also in ${info.docs}`);
-  write(`${head.join('\n')}\n\n${section ? markdownForTerminal(section) : '(no documentation for this id)'}\n\n${tail.join('\n')}\n`);
+  write(`${head.join('\n')}\n\n${body ? markdownForTerminal(body) : '(no documentation for this id)'}\n\n${tail.join('\n')}\n`);
   return 0;
 }

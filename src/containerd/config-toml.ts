@@ -227,7 +227,7 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
   }
   for (const e of errors) {
     if (e.path === file && e.missing) {
-      decisions.push({ code: 'config.absent', severity: 'info', message: `${file} does not exist; containerd runs with its built-in defaults`, cite: '§3.2' });
+      decisions.push({ code: 'config.absent', severity: 'info', message: `${file} does not exist; containerd runs with its built-in defaults`, source: 'daemonConfigLoad' });
       continue;
     }
     if (e.at) {
@@ -237,12 +237,12 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
         severity: 'error',
         message: `${e.path} is not valid TOML (${e.error}); containerd refuses to start`,
         at: e.at,
-        cite: '§3.5',
+        source: 'configLoadFile',
       });
     } else {
       // An import that cannot be read: containerd fails to load the config (resolveImports/loadConfigFile).
       analysis.startupError = `${e.path}: ${e.error}`;
-      decisions.push({ code: 'config.import-unreadable', severity: 'error', message: `import ${e.path}: ${e.error}; containerd refuses to start`, cite: '§3.7' });
+      decisions.push({ code: 'config.import-unreadable', severity: 'error', message: `import ${e.path}: ${e.error}; containerd refuses to start`, source: 'configLoad' });
     }
   }
   if (files.length > 1) {
@@ -253,7 +253,7 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
         profile.importsMerge === 'replace-plugin-table'
           ? `imports ${files.slice(1).map((f) => f.path).join(', ')} are merged the 1.x way: each plugin table in an import replaces the whole table from earlier files`
           : `imports ${files.slice(1).map((f) => f.path).join(', ')} are deep-merged into ${file} (later files win)`,
-      cite: '§3.7',
+      source: profile.importsMerge === 'replace-plugin-table' ? 'importsReplace1x' : 'configLoad',
     });
   }
   const merged = mergeFiles(files, profile);
@@ -267,9 +267,9 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
       severity: 'warning',
       message:
         profile.version.major >= 2
-          ? `${file} has no \`version\` line: ${profile.label} reads it as version 1 and migrates it straight to 3${profile.versionlessConfigMigratesCri ? '' : ', skipping the CRI plugin migration, so CRI settings under io.containerd.grpc.v1.cri are not applied (inferred from code, §3.5)'}`
+          ? `${file} has no \`version\` line: ${profile.label} reads it as version 1 and migrates it straight to 3${profile.versionlessConfigMigratesCri ? '' : ', skipping the CRI plugin migration, so CRI settings under io.containerd.grpc.v1.cri are not applied (inferred from containerd source, not run)'}`
           : `${file} has no \`version\` line: containerd reads it as version 1, where plugins are named by short id (\`plugins.cri\`), and logs a deprecation warning`,
-      cite: '§3.5',
+      source: 'configNoVersion',
     });
   }
   if (version === 3 && profile.configVersion3 !== 'native') {
@@ -280,14 +280,14 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
         severity: 'error',
         message: `version = 3 is a containerd 2.x config; ${profile.label} refuses to start with it`,
         containerdError: analysis.startupError,
-        cite: '§3.5',
+        source: 'configValidate',
       });
     } else {
       decisions.push({
         code: 'config.version3-on-1x',
         severity: 'warning',
         message: `version = 3 is a containerd 2.x config; ${profile.label} ignores the number and reads plugins by full URI as in version 2 (io.containerd.cri.v1.images does not exist in 1.x)`,
-        cite: '§3.5',
+        source: 'configValidate',
       });
       version = 2;
     }
@@ -309,7 +309,7 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
             : false;
       if (bad && !analysis.startupError) {
         analysis.startupError = `invalid disabled plugin URI ${JSON.stringify(d)} expect io.containerd.x.vx`;
-        decisions.push({ code: 'config.disabled-plugin-invalid', severity: 'error', message: `disabled_plugins entry ${JSON.stringify(d)} is not a plugin URI; containerd refuses to start`, containerdError: analysis.startupError, cite: '§3.7' });
+        decisions.push({ code: 'config.disabled-plugin-invalid', severity: 'error', message: `disabled_plugins entry ${JSON.stringify(d)} is not a plugin URI; containerd refuses to start`, containerdError: analysis.startupError, source: 'configValidate' });
       }
     }
   }
@@ -319,7 +319,7 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
   if (criDisabledBy) {
     analysis.cri.loads = false;
     analysis.cri.notLoadedReason = `disabled_plugins contains ${JSON.stringify(criDisabledBy)}`;
-    decisions.push({ code: 'config.cri-disabled', severity: 'error', message: `the CRI plugin is disabled (${JSON.stringify(criDisabledBy)} in disabled_plugins): kubelet/crictl pulls never reach the resolver`, cite: '§3.7' });
+    decisions.push({ code: 'config.cri-disabled', severity: 'error', message: `the CRI plugin is disabled (${JSON.stringify(criDisabledBy)} in disabled_plugins): kubelet/crictl pulls never reach the resolver`, source: 'disabledPlugins' });
   }
 
   // Transfer plugin config_path: declared, never read (§3.1). `config_path = ""` is what
@@ -332,7 +332,7 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
       severity: 'warning',
       message: `plugins.${JSON.stringify(TRANSFER)}.config_path is never read by containerd (the field is only declared and copied); it does not configure any pull`,
       ...(at ? { at } : {}),
-      cite: '§3.1',
+      source: 'transferConfigPath',
     });
   }
 
@@ -355,8 +355,8 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
       wrongPlaces.push({ path: ['plugins', CRI_GRPC, 'registry'], why: 'the version 2 table name inside a version 3 file is not migrated (containerd warns "Ignoring unknown key in TOML for plugin")' });
       wrongPlaces.push({ path: ['plugins', CRI_V1_SHORT, 'registry'], why: '`plugins.cri` is the version-1 name' });
     } else if (version === 1 && !profile.versionlessConfigMigratesCri) {
-      wrongPlaces.push({ path: ['plugins', CRI_V1_SHORT, 'registry'], why: `${profile.label} migrates a versionless config straight to version 3 without the CRI plugin migration (inferred from code, §3.5); add \`version = 3\` and use plugins."io.containerd.cri.v1.images".registry` });
-      wrongPlaces.push({ path: ['plugins', CRI_GRPC, 'registry'], why: 'not migrated in a versionless config (inferred from code, §3.5)' });
+      wrongPlaces.push({ path: ['plugins', CRI_V1_SHORT, 'registry'], why: `${profile.label} migrates a versionless config straight to version 3 without the CRI plugin migration (inferred from containerd source, not run); add \`version = 3\` and use plugins."io.containerd.cri.v1.images".registry` });
+      wrongPlaces.push({ path: ['plugins', CRI_GRPC, 'registry'], why: 'not migrated in a versionless config (inferred from containerd source, not run)' });
     }
   }
   for (const w of wrongPlaces) {
@@ -367,7 +367,7 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
       severity: 'error',
       message: `[${tableName(w.path)}] is not read by ${profile.label}: ${w.why}`,
       ...(at ? { at } : {}),
-      cite: '§3.1, §3.5',
+      source: profile.version.major === 1 ? 'configNoVersion' : 'criMigrate',
     });
   }
 
@@ -393,7 +393,7 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
         severity: 'info',
         message: `version ${version} config: ${profile.label} migrates plugins.${JSON.stringify(grpcName)} settings into ${JSON.stringify(CRI_IMAGES)} at startup`,
         containerdLog: `level=warning msg="Configuration migrated from version ${version}, use \`containerd config migrate\` to avoid migration"`,
-        cite: '§3.5',
+        source: 'criMigrate',
       });
     }
   }
@@ -417,23 +417,23 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
     if (cri.configPathSource !== 'file' || migratedEmpty) {
       cri.configPath = dflt.value;
       cri.configPathSource = 'default';
-      decisions.push({ code: 'config.config-path-default', severity: 'info', message: `config_path ${migratedEmpty ? 'is "" in a migrated v2 config, rewritten' : 'is not set, defaulting'} to ${JSON.stringify(dflt.value)} (${profile.label}, Linux)`, cite: '§3.2' });
+      decisions.push({ code: 'config.config-path-default', severity: 'info', message: `config_path ${migratedEmpty ? 'is "" in a migrated v2 config, rewritten' : 'is not set, defaulting'} to ${JSON.stringify(dflt.value)} (${profile.label}, Linux)`, source: 'criDefaultConfigPath22' });
     }
   } else if (dflt.form === 'plugin-init' && cri.configPath === '' && !hasMirrors) {
     cri.configPath = dflt.value;
     cri.configPathSource = 'plugin-init-default';
-    decisions.push({ code: 'config.config-path-default', severity: 'info', message: `config_path is empty and there are no mirrors: ${profile.label} sets it to ${JSON.stringify(dflt.value)} at CRI plugin init (Linux); \`containerd config dump\` does not show this`, cite: '§3.2' });
+    decisions.push({ code: 'config.config-path-default', severity: 'info', message: `config_path is empty and there are no mirrors: ${profile.label} sets it to ${JSON.stringify(dflt.value)} at CRI plugin init (Linux); \`containerd config dump\` does not show this`, source: 'criDefaultConfigPath22' });
   } else if (cri.configPath === '' && cri.configPathSource !== 'file') {
-    decisions.push({ code: 'config.config-path-unset', severity: 'warning', message: `CRI registry config_path is not set (default "" in ${profile.label}): CRI pulls read no hosts.toml at all${hasMirrors ? ' and use the legacy mirrors' : ''}`, cite: '§3.2' });
+    decisions.push({ code: 'config.config-path-unset', severity: 'warning', message: `CRI registry config_path is not set (default "" in ${profile.label}): CRI pulls read no hosts.toml at all${hasMirrors ? ' and use the legacy mirrors' : ''}`, source: 'criDefaultConfig' });
   }
   if (!profile.criConfigPath) cri.configPath = '';
 
   // Legacy keys and their conflicts (§3.3, §3.4).
   const configs = get(registry, 'configs');
   const auths = get(registry, 'auths');
-  if (hasMirrors) decisions.push({ code: 'config.mirrors-deprecated', severity: 'warning', message: 'legacy registry.mirrors are set (deprecated)', containerdLog: 'level=warning msg="`mirrors` is deprecated, please use `config_path` instead"', cite: '§3.4' });
-  if (nonEmptyTable(configs) && profile.configsDeprecationWarning) decisions.push({ code: 'config.configs-deprecated', severity: 'info', message: 'legacy registry.configs are set (deprecated, still used for credentials/TLS keyed by host)', containerdLog: 'level=warning msg="`configs` is deprecated, please use `config_path` instead"', cite: '§3.4' });
-  if (nonEmptyTable(auths)) decisions.push({ code: 'config.auths-deprecated', severity: 'info', message: 'legacy registry.auths are set (deprecated)', cite: '§3.4' });
+  if (hasMirrors) decisions.push({ code: 'config.mirrors-deprecated', severity: 'warning', message: 'legacy registry.mirrors are set (deprecated)', containerdLog: 'level=warning msg="`mirrors` is deprecated, please use `config_path` instead"', source: 'criRegistryValidation' });
+  if (nonEmptyTable(configs) && profile.configsDeprecationWarning) decisions.push({ code: 'config.configs-deprecated', severity: 'info', message: 'legacy registry.configs are set (deprecated, still used for credentials/TLS keyed by host)', containerdLog: 'level=warning msg="`configs` is deprecated, please use `config_path` instead"', source: 'criRegistryValidation' });
+  if (nonEmptyTable(auths)) decisions.push({ code: 'config.auths-deprecated', severity: 'info', message: 'legacy registry.auths are set (deprecated)', source: 'criRegistryValidation' });
   const configsTls = isTable(configs) && Object.values(configs).some((c) => get(c, 'tls') !== undefined);
   if (cri.loads && hasMirrors && cri.configPath !== '') {
     const err = v2
@@ -447,15 +447,15 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
       message: `registry.mirrors and config_path (${JSON.stringify(cri.configPath)}${cri.configPathSource === 'file' ? '' : ', the default'}) are both set: the CRI plugin fails to load and containerd runs without CRI`,
       containerdError: err,
       containerdLog: v2 ? `level=warning msg="failed to load plugin" error="${err}" id=${CRI_IMAGES} type=io.containerd.cri.v1` : `level=warning msg="failed to load plugin ${CRI_GRPC}" error="${err}"`,
-      cite: '§3.3',
+      source: 'criRegistryValidation',
     });
   } else if (cri.loads && configsTls && cri.configPath !== '' && profile.criConfigsTls) {
     const err = 'invalid plugin config: `configs.tls` cannot be set when `config_path` is provided';
     cri.loads = false;
     cri.notLoadedReason = err;
-    decisions.push({ code: 'config.configs-tls-with-config-path', severity: 'error', message: 'registry.configs.*.tls and config_path are both set: the CRI plugin fails to load', containerdError: err, containerdLog: `level=warning msg="failed to load plugin ${CRI_GRPC}" error="${err}"`, cite: '§3.3' });
+    decisions.push({ code: 'config.configs-tls-with-config-path', severity: 'error', message: 'registry.configs.*.tls and config_path are both set: the CRI plugin fails to load', containerdError: err, containerdLog: `level=warning msg="failed to load plugin ${CRI_GRPC}" error="${err}"`, source: 'criRegistryValidation' });
   } else if (configsTls && !profile.criConfigsTls) {
-    decisions.push({ code: 'config.configs-tls-ignored', severity: 'warning', message: `registry.configs.*.tls no longer exists in ${profile.label} (unknown key, ignored)`, cite: '§3.3, §3.5' });
+    decisions.push({ code: 'config.configs-tls-ignored', severity: 'warning', message: `registry.configs.*.tls no longer exists in ${profile.label} (unknown key, ignored)`, source: 'configPluginKeys' });
   }
 
   // CRI pull mode (§3.6).
@@ -481,7 +481,7 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
           severity: 'info',
           message: `${f} is incompatible with the transfer service: CRI falls back to local image pull mode`,
           containerdLog: `level=warning msg="Found '${f.split(' ')[0]}' in CRI config which is incompatible with transfer service (…). Falling back to local image pull mode."`,
-          cite: '§3.6',
+          source: 'criLocalPullConfigs',
         });
       }
     } else {
@@ -492,7 +492,7 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
     cri.pullMode = 'local';
     cri.pullModeReason = `${profile.label} CRI always pulls locally (transfer service is the default from 2.1.0)`;
     if (get(plugins, CRI_IMAGES, 'use_local_image_pull') !== undefined && v2) {
-      decisions.push({ code: 'config.use-local-unknown', severity: 'info', message: `use_local_image_pull has no effect in ${profile.label} (it exists from 2.1.0)`, cite: '§3.6' });
+      decisions.push({ code: 'config.use-local-unknown', severity: 'info', message: `use_local_image_pull has no effect in ${profile.label} (it exists from 2.1.0)`, source: 'criPullMode' });
     }
   }
   if (!profile.criConfigPath) cri.pullModeReason += '; config_path does not exist before 1.5';

@@ -124,7 +124,7 @@ export function configureHosts(
         code: 'hosts.server-unusable',
         severity: 'error',
         message: `server ${JSON.stringify(last.written)} yields no host, so containerd replaces it with the default upstream for ${refHost}`,
-        cite: '§1.6, §1.8',
+        source: 'defaultHost',
       });
     }
     if (refHost === 'docker.io') {
@@ -142,7 +142,7 @@ export function configureHosts(
           code: 'upstream.localhost',
           severity: 'info',
           message: `${refHost} is localhost: ${profile.label} uses http with skip_verify for any port`,
-          cite: '§1.8',
+          source: 'defaultHost',
         });
       } else if (!options.defaultScheme) {
         const port = portOf(refHost);
@@ -152,7 +152,7 @@ export function configureHosts(
           code: 'upstream.localhost',
           severity: 'info',
           message: `${refHost} is localhost: port ${port === '' ? '(none)' : port} → ${last.scheme}${port !== '80' ? ' with skip_verify' : ''} (${profile.label} port rule)`,
-          cite: '§1.8',
+          source: 'defaultHost',
         });
       } else last.scheme = options.defaultScheme;
     } else {
@@ -167,7 +167,7 @@ export function configureHosts(
         code: 'upstream.capabilities-reset',
         severity: 'warning',
         message: 'top-level `capabilities` are ignored when `server` is omitted: containerd gives the implicit upstream all capabilities',
-        cite: '§1.8',
+        source: 'defaultHost',
       });
     }
   }
@@ -189,7 +189,7 @@ export function configureHosts(
           severity: 'error',
           message: `TLS files for ${h.host || refHost} cannot be used: ${e}; containerd returns this error and the whole pull fails (no host is tried)`,
           containerdError: e,
-          cite: '§1.3',
+          source: 'tlsFiles',
         });
       }
     }
@@ -217,14 +217,14 @@ export function configureHosts(
               }
             : {}),
           ...(h.at ? { at: h.at } : {}),
-          cite: '§1.9',
+          source: 'httpsFirst',
         });
       } else if (rule === 'port-required-not-80' && port === '') {
         decisions.push({
           code: 'hosts.http-stays-http',
           severity: 'info',
           message: `${h.host} is http:// without a port: ${profile.label} keeps plain HTTP despite its TLS options${written.length ? ` (${written.join(', ')})` : ''} (1.7.24+ and 2.x would try HTTPS first)`,
-          cite: '§1.9',
+          source: 'httpsFirst',
         });
       }
     }

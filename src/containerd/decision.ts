@@ -3,6 +3,8 @@
  * does at this point, why, and what it would print. Every plan carries its decisions in
  * the order containerd makes them.
  */
+import type { SourceKey } from './upstream-source.js';
+
 export type DecisionSeverity = 'info' | 'warning' | 'error';
 
 export interface SourcePosition {
@@ -26,8 +28,8 @@ export interface Decision {
   containerdError?: string;
   /** The log line containerd would print (level and message), when it prints one. */
   containerdLog?: string;
-  /** Reference section that proves the behaviour, e.g. `§1.5`. */
-  cite: string;
+  /** Where a user can read the containerd code or docs behind this step (see upstream-source.ts). */
+  source: SourceKey;
 }
 
 export function decision(d: Decision): Decision {

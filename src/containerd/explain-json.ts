@@ -1,12 +1,14 @@
 /**
- * The stable JSON form of an explain result (`schema: "mirror-doctor.explain/v1"`), documented
+ * The stable JSON form of an explain result (`schema: "mirror-doctor.explain/v2"`), documented
  * in docs/explain-json.md. Field order and names are part of the contract.
  */
 import type { Decision } from './decision.js';
 import { EXPLAIN_SCHEMA, type ExplainResult } from './explain.js';
 import type { ClientPlan } from './plan.js';
+import { sourceLink } from './upstream-source.js';
 
-function decisionJson(d: Decision) {
+/** `major` picks the 1.x link of a source when the emulated containerd is 1.x. */
+function decisionJson(d: Decision, major: number) {
   return {
     code: d.code,
     severity: d.severity,
@@ -14,11 +16,11 @@ function decisionJson(d: Decision) {
     at: d.at ?? null,
     containerdError: d.containerdError ?? null,
     containerdLog: d.containerdLog ?? null,
-    cite: d.cite,
+    source: sourceLink(d.source, major),
   };
 }
 
-function planJson(p: ClientPlan) {
+function planJson(p: ClientPlan, major: number) {
   return {
     client: p.client,
     title: p.title,
@@ -74,7 +76,7 @@ function planJson(p: ClientPlan) {
     fetch: p.fetch
       ? { purpose: p.fetch.purpose, needs: p.fetch.needs, attempts: p.fetch.attempts.map((a) => ({ endpoint: a.endpoint, method: a.method, url: a.url, fallbackUrl: a.fallbackUrl ?? null })), noHostsError: p.fetch.noHostsError ?? null }
       : null,
-    decisions: p.decisions.map(decisionJson),
+    decisions: p.decisions.map((d) => decisionJson(d, major)),
   };
 }
 
@@ -107,8 +109,8 @@ export function explainJson(r: ExplainResult) {
         mirrors: r.config.cri.mirrors,
       },
     },
-    decisions: r.decisions.map(decisionJson),
-    plans: r.plans.map(planJson),
+    decisions: r.decisions.map((d) => decisionJson(d, v.major)),
+    plans: r.plans.map((p) => planJson(p, v.major)),
   };
 }
 

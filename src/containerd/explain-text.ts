@@ -2,13 +2,14 @@
 import type { Decision } from './decision.js';
 import type { ExplainResult } from './explain.js';
 import type { ClientPlan } from './plan.js';
+import { SOURCES } from './upstream-source.js';
 
 const MARK: Record<Decision['severity'], string> = { info: '-', warning: '!', error: 'x' };
 
 function decisionLines(ds: Decision[], indent: string): string[] {
   const out: string[] = [];
   for (const d of ds) {
-    out.push(`${indent}${MARK[d.severity]} ${d.message} [${d.cite}]`);
+    out.push(`${indent}${MARK[d.severity]} ${d.message} [${SOURCES[d.source].label}]`);
     if (d.containerdError) out.push(`${indent}    containerd error: ${d.containerdError}`);
     if (d.containerdLog) out.push(`${indent}    containerd log:   ${d.containerdLog}`);
   }

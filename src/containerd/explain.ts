@@ -8,7 +8,7 @@ import { planCri, planCtr, planCtrHostsDir, type ClientPlan } from './plan.js';
 import type { NodeSnapshot } from './node-snapshot.js';
 import type { BehaviourProfile, ProfileSource } from './version.js';
 
-export const EXPLAIN_SCHEMA = 'mirror-doctor.explain/v1';
+export const EXPLAIN_SCHEMA = 'mirror-doctor.explain/v2';
 
 export interface ExplainRequest {
   ref: string;
@@ -37,10 +37,10 @@ export function explain(req: ExplainRequest): ExplainResult {
   const config = analyzeConfig(req.configFile, req.snapshot, req.profile);
   const decisions: Decision[] = [];
   if (req.profile.assumption) {
-    decisions.push({ code: 'version.assumption', severity: 'warning', message: req.profile.assumption, cite: '§0.1' });
+    decisions.push({ code: 'version.assumption', severity: 'warning', message: req.profile.assumption, source: 'readmeExplain' });
   }
   if (req.profile.buildNote) {
-    decisions.push({ code: 'version.build', severity: 'info', message: req.profile.buildNote, cite: '§0.1' });
+    decisions.push({ code: 'version.build', severity: 'info', message: req.profile.buildNote, source: 'readmeExplain' });
   }
   decisions.push(...config.decisions);
   const base = { ref: req.ref, snapshot: req.snapshot, profile: req.profile, config };

@@ -86,7 +86,7 @@ export function parseHostConfig(
         severity: 'info',
         message: `${label} has no scheme; containerd uses ${url}`,
         ...(entryAt ? { at: entryAt } : {}),
-        cite: '§1.6',
+        source: 'parseHostConfig',
       });
     }
     const u = goUrlParse(url);
@@ -107,7 +107,7 @@ export function parseHostConfig(
         severity: 'error',
         message: `${label} starts with "http" but has no scheme, so containerd does not add https:// and Go's url.Parse reads ${JSON.stringify(result.scheme)} as the scheme: the entry has ${result.host === '' ? 'an empty host' : `host ${JSON.stringify(result.host)}`} and cannot be reached; write "https://${server}" or "http://${server}"`,
         ...(entryAt ? { at: entryAt } : {}),
-        cite: '§1.6',
+        source: 'parseHostConfig',
       });
     }
     if (u.url.path.length > 0 && !overridePath && p !== goPathClean(u.url.path)) {
@@ -116,7 +116,7 @@ export function parseHostConfig(
         severity: 'warning',
         message: `${label}: path ${u.url.path} becomes ${p} (containerd appends /v2 unless the path ends in /v2 or override_path = true)`,
         ...(entryAt ? { at: entryAt } : {}),
-        cite: '§1.6',
+        source: 'parseHostConfig',
       });
     }
     if (overridePath) {
@@ -125,7 +125,7 @@ export function parseHostConfig(
         severity: 'info',
         message: `${label}: override_path = true, requests go to ${p === '' ? 'the URL root /' : p} as written`,
         ...(entryAt ? { at: entryAt } : {}),
-        cite: '§1.6',
+        source: 'parseHostConfig',
       });
     }
   }

@@ -99,7 +99,7 @@ export function lookupHostDir(roots: string[], host: string, snapshot: NodeSnaps
             code: 'host-dir.default-unsupported',
             severity: 'warning',
             message: `${cand.path} exists but ${profile.label} does not look at _default directories (they need 1.6.17+ or 1.7.0+)`,
-            cite: '§1.2',
+            source: 'hostPathsBefore1617',
           });
         }
         continue;
@@ -115,7 +115,7 @@ export function lookupHostDir(roots: string[], host: string, snapshot: NodeSnaps
           severity: 'error',
           message: `${cand.path} cannot be checked (${st.error}); containerd returns this error and the pull fails instead of falling back`,
           containerdError: st.error!,
-          cite: '§1.2',
+          source: 'hostDirFromRoot',
         });
         continue;
       }
@@ -125,14 +125,14 @@ export function lookupHostDir(roots: string[], host: string, snapshot: NodeSnaps
         severity: 'info',
         message: `using host directory ${cand.path} for ${host}${cand.form === 'default' ? ' (the _default fallback)' : ''}`,
         containerdLog: `level=debug msg="loading host directory" dir=${cand.path}`,
-        cite: '§1.2',
+        source: 'hostPaths',
       });
       if (st.state !== 'exists-directory') {
         result.decisions.push({
           code: 'host-dir.not-a-directory',
           severity: 'error',
           message: `${cand.path} exists but is not a directory; containerd still picks it (it only checks that the path exists) and then fails to read hosts.toml in it`,
-          cite: '§1.2',
+          source: 'hostDirFromRoot',
         });
       }
       // Shadowing: say which later candidates would have matched.
@@ -144,7 +144,7 @@ export function lookupHostDir(roots: string[], host: string, snapshot: NodeSnaps
       code: 'host-dir.none',
       severity: 'info',
       message: `no host directory for ${host} (looked for ${looked.join(', ') || 'nothing'}); containerd uses the default upstream`,
-      cite: '§1.2',
+      source: 'hostPaths',
     });
   }
   return result;
@@ -162,7 +162,7 @@ export function shadowedCandidates(lookup: HostDirLookup, snapshot: NodeSnapshot
         code: 'host-dir.shadowed',
         severity: 'warning',
         message: `${c.path} is never used for ${lookup.host}: ${lookup.dir} exists and wins, even if it has no hosts.toml`,
-        cite: lookup.roots.length > 1 ? '§1.2, §1.12' : '§1.2',
+        source: lookup.roots.length > 1 ? 'criHostDirFromRoots' : 'hostDirFromRoot',
       });
     }
   }

@@ -64,7 +64,7 @@ export function droppedAndDuplicatedHosts(hostTable: Record<string, unknown>, or
       severity: 'error',
       message: `mirror ${JSON.stringify(name)}${where(at)} is written as ${form}, which ${profile.label} silently drops (only [host."…"] table headers count); write it as [host.${JSON.stringify(name)}]`,
       ...(at ? { at } : {}),
-      cite: '§1.5',
+      source: 'getSortedHosts',
     });
   }
   const seen = new Set<string>();
@@ -77,7 +77,7 @@ export function droppedAndDuplicatedHosts(hostTable: Record<string, unknown>, or
         severity: 'warning',
         message: `mirror ${JSON.stringify(name)} is listed again by the header${where(at)} that follows another host's table; ${profile.label} tries it twice`,
         ...(at ? { at } : {}),
-        cite: '§1.5',
+        source: 'getSortedHosts',
       });
     }
     seen.add(name);

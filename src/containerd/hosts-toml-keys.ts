@@ -28,15 +28,15 @@ const KEY_HINTS: Record<string, string> = {
   endpoints: 'hosts.toml has no `endpoints`; one `[host."https://…"]` table per mirror',
   hosts: 'did you mean `host`?',
   mirrors: '`mirrors` belongs to the legacy CRI config.toml syntax, not hosts.toml',
-  rewrite: '`rewrite` only exists in k3s/RKE2\'s containerd fork (§7.1)',
+  rewrite: '`rewrite` only exists in k3s/RKE2\'s containerd fork',
   headers: 'did you mean `header`?',
   ca_file: 'did you mean `ca`?',
   cacert: 'did you mean `ca`?',
   'dial-timeout': 'did you mean `dial_timeout`?',
   'override-path': 'did you mean `override_path`?',
-  username: 'hosts.toml has no credentials (§1.4)',
-  password: 'hosts.toml has no credentials (§1.4)',
-  auth: 'hosts.toml has no credentials (§1.4)',
+  username: 'hosts.toml has no credentials',
+  password: 'hosts.toml has no credentials',
+  auth: 'hosts.toml has no credentials',
 };
 
 /** Notes for keys containerd silently ignores in one table. */
@@ -62,7 +62,7 @@ export function ignoredKeys(
       severity: 'warning',
       message: `key \`${[...keyPrefix, key].map((k) => (/^[A-Za-z0-9_-]+$/.test(k) ? k : JSON.stringify(k))).join('.')}\`${where(at)} is silently ignored by containerd: ${why}`,
       ...(at ? { at } : {}),
-      cite: '§1.4, §1.5',
+      source: 'hostFileKeys',
     });
   }
   return out;

@@ -48,7 +48,7 @@ function certFileEntry(dir: string, snapshot: NodeSnapshot, decisions: Decision[
       code: 'cert-files.pem-ignored',
       severity: 'warning',
       message: `${pem.map((f) => f.name).join(', ')} in ${dir} ${pem.length === 1 ? 'is' : 'are'} not picked up: the Docker-style fallback only reads *.crt (CA) and *.cert/*.key (client)`,
-      cite: '§1.11',
+      source: 'loadCertFiles',
     });
   }
   if (host.caCerts.length > 0 || host.clientPairs.length > 0) {
@@ -56,7 +56,7 @@ function certFileEntry(dir: string, snapshot: NodeSnapshot, decisions: Decision[
       code: 'cert-files.loaded',
       severity: 'info',
       message: `Docker-style certificates from ${dir} apply to the default upstream: ${[...host.caCerts, ...host.clientPairs.map((p) => p[0])].join(', ')}`,
-      cite: '§1.11',
+      source: 'loadCertFiles',
     });
   }
   return { hosts: [host] };
@@ -72,7 +72,7 @@ export function loadHostDir(dir: string, snapshot: NodeSnapshot, profile: Behavi
       severity: 'error',
       message: `${file} cannot be read (${why}); containerd returns the error and the pull fails (no fallback)`,
       containerdError: error,
-      cite: '§1.3',
+      source: 'loadHostDir',
     });
     return out({ source: 'hosts-toml', hosts: [], error, discarded: false });
   };
@@ -84,7 +84,7 @@ export function loadHostDir(dir: string, snapshot: NodeSnapshot, profile: Behavi
         severity: 'error',
         message: `${dir} cannot be listed for Docker-style certificates; containerd returns the error and the pull fails`,
         containerdError: certs.error,
-        cite: '§1.11',
+        source: 'loadCertFiles',
       });
       return out({ source: 'cert-files', hosts: [], error: certs.error, discarded });
     }
@@ -98,7 +98,7 @@ export function loadHostDir(dir: string, snapshot: NodeSnapshot, profile: Behavi
         code: 'hosts-toml.absent',
         severity: 'warning',
         message: `${dir} has no hosts.toml; containerd treats the directory as Docker-style certificates and uses the default upstream`,
-        cite: '§1.3, §1.11',
+        source: 'loadHostDir',
       });
       return fallback(false);
     case 'stat-error':
@@ -117,7 +117,7 @@ export function loadHostDir(dir: string, snapshot: NodeSnapshot, profile: Behavi
       code: 'hosts-toml.empty',
       severity: 'warning',
       message: `${file} is empty (0 bytes); containerd treats the directory as Docker-style certificates and uses the default upstream`,
-      cite: '§1.3',
+      source: 'loadHostDir',
     });
     return fallback(false);
   }
@@ -133,7 +133,7 @@ export function loadHostDir(dir: string, snapshot: NodeSnapshot, profile: Behavi
       severity: 'error',
       message: `hosts.toml discarded: not text (binary data at byte ${content.offset}) — containerd logs '${logMessage}' and uses the upstream only`,
       containerdLog: `level=error msg="${logMessage}"`,
-      cite: '§1.3',
+      source: 'loadHostDir',
     });
     return fallback(true);
   }
@@ -144,7 +144,7 @@ export function loadHostDir(dir: string, snapshot: NodeSnapshot, profile: Behavi
       code: 'hosts-toml.accepted',
       severity: 'info',
       message: `${file} accepted: ${parsed.hosts.length - 1} mirror${parsed.hosts.length === 2 ? '' : 's'} then the server entry`,
-      cite: '§1.7',
+      source: 'parseHostsFile',
     });
     return out({ source: 'hosts-toml', hosts: parsed.hosts, discarded: false });
   }
@@ -157,7 +157,7 @@ export function loadHostDir(dir: string, snapshot: NodeSnapshot, profile: Behavi
     ...(parsed.at ? { at: parsed.at } : {}),
     ...(parsed.containerdError !== undefined ? { containerdError: parsed.containerdError } : {}),
     containerdLog: `level=error msg="${logMessage}"${err}`,
-    cite: '§1.3, §1.5',
+    source: 'loadHostDir',
   });
   return fallback(true);
 }

@@ -137,7 +137,7 @@ function endpointDecisions(endpoints: RegistryEndpoint[], ref: ImageReference): 
         severity: 'error',
         message: `host #${ep.index + 1} (${JSON.stringify(ep.written)}) cannot be reached: ${ep.problem}; containerd logs 'trying next host' and moves on`,
         ...(ep.at ? { at: ep.at } : {}),
-        cite: '§1.6',
+        source: 'parseHostConfig',
       });
     }
     if (ep.kind === 'mirror' && ep.capabilities.includes('push')) {
@@ -145,7 +145,7 @@ function endpointDecisions(endpoints: RegistryEndpoint[], ref: ImageReference): 
         code: 'endpoint.mirror-push',
         severity: 'info',
         message: `mirror ${ep.host} has push capability (capabilities omitted means all, including push)`,
-        cite: '§1.8',
+        source: 'parseHostConfig',
       });
     }
   }
@@ -155,7 +155,7 @@ function endpointDecisions(endpoints: RegistryEndpoint[], ref: ImageReference): 
       code: 'endpoint.upstream-last',
       severity: 'info',
       message: `${last.host || '(empty)'} is tried last: containerd always appends the server entry${last.kind === 'upstream' ? ` (no \`server\` given, so the registry itself: ${last.host})` : ''}; omitting \`server\` does not remove the upstream`,
-      cite: '§1.7, §1.8',
+      source: 'parseHostsFile',
     });
   }
   void ref;
@@ -198,7 +198,7 @@ function buildPlan(input: PlanInput): ClientPlan {
       severity: 'error',
       message: `${client === 'cri' ? 'CRI' : 'ctr'} cannot use ${JSON.stringify(input.refInput)}: ${parsed.error}${client !== 'cri' && parsed.error === 'object required' ? ' (ctr does not normalise: write docker.io/library/<name>:<tag>)' : ''}`,
       containerdError: parsed.error,
-      cite: '§1.2, §5.6',
+      source: 'referenceParse',
     });
     return plan;
   }
@@ -206,14 +206,14 @@ function buildPlan(input: PlanInput): ClientPlan {
   plan.reference = ref;
   if (parsed.normalizedFrom) {
     plan.normalizedFrom = parsed.normalizedFrom;
-    decisions.push({ code: 'reference.normalized', severity: 'info', message: `CRI normalises ${JSON.stringify(parsed.normalizedFrom)} to ${ref.name}`, cite: '§1.2' });
+    decisions.push({ code: 'reference.normalized', severity: 'info', message: `CRI normalises ${JSON.stringify(parsed.normalizedFrom)} to ${ref.name}`, source: 'criNormalize' });
   }
   if (client !== 'cri' && !ref.hostname.includes('.') && !ref.hostname.includes(':') && ref.hostname !== 'localhost') {
     decisions.push({
       code: 'reference.host-looks-wrong',
       severity: 'warning',
       message: `ctr takes ${JSON.stringify(ref.hostname)} as the registry host (ctr does not normalise; Docker Hub images need docker.io/…)`,
-      cite: '§1.2',
+      source: 'referenceParse',
     });
   }
   let loaded: LoadedHostDir | undefined;
@@ -257,7 +257,7 @@ function buildPlan(input: PlanInput): ClientPlan {
   plan.fetch = fetch;
   decisions.push(...endpointDecisions(configured.endpoints, ref));
   for (const s of resolve.skipped) {
-    decisions.push({ code: 'endpoint.skipped-for-resolve', severity: 'warning', message: `host #${s.endpoint + 1} ${s.host} is not asked to resolve: ${s.reason}`, cite: '§1.7' });
+    decisions.push({ code: 'endpoint.skipped-for-resolve', severity: 'warning', message: `host #${s.endpoint + 1} ${s.host} is not asked to resolve: ${s.reason}`, source: 'resolveCapabilities' });
   }
   if (resolve.noHostsError) {
     plan.status = 'fails-before-request';
@@ -300,7 +300,7 @@ function legacyMirrorPlan(input: PlanInput, mirrors: Record<string, string[]>): 
     code: 'cri.legacy-mirrors',
     severity: 'warning',
     message: `config_path is empty, so CRI uses the legacy registry.mirrors for ${ref.hostname} (${list.length} endpoint${list.length === 1 ? '' : 's'}) — TLS from registry.configs is not modelled here`,
-    cite: '§1.12, §3.1',
+    source: 'criLegacyMirrors',
   });
   return plan;
 }
@@ -329,7 +329,7 @@ export function planCtr(req: PlanRequest): ClientPlan {
         code: 'ctr.no-hosts-dir',
         severity: 'warning',
         message: `ctr without --hosts-dir reads no hosts.toml at all (any version, any mode); CRI's config_path is never read by ctr${mode === 'transfer' ? ` — ${req.profile.label} ctr pulls through the daemon's transfer service by default` : ''}`,
-        cite: '§4.1',
+        source: 'ctrHostsDir',
       },
     ],
   });
@@ -344,7 +344,7 @@ export function planCtrHostsDir(req: PlanRequest & { hostsDir: string }): Client
       code: 'ctr.hosts-dir-one-path',
       severity: 'error',
       message: `--hosts-dir ${JSON.stringify(req.hostsDir)} is one directory, not a colon-separated list: containerd looks for ${goPathJoin(req.hostsDir, '<registry>')}`,
-      cite: '§1.12',
+      source: 'ctrHostsDir',
     });
   }
   if (mode === 'transfer') {
@@ -352,10 +352,10 @@ export function planCtrHostsDir(req: PlanRequest & { hostsDir: string }): Client
       code: 'ctr.transfer-hosts-dir',
       severity: 'info',
       message: `${p.label} ctr pulls through the transfer service: the daemon opens ${req.hostsDir} on its own filesystem (a path that exists only where ctr runs is silently "not found")`,
-      cite: '§4.3',
+      source: 'transferHostDir',
     });
   } else if (p.version.major === 1 && p.version.minor === 7) {
-    decisions.push({ code: 'ctr.local-1.7', severity: 'info', message: 'ctr 1.7 pulls locally by default; with --local=false (transfer service) it would ignore --hosts-dir completely', cite: '§4.3' });
+    decisions.push({ code: 'ctr.local-1.7', severity: 'info', message: 'ctr 1.7 pulls locally by default; with --local=false (transfer service) it would ignore --hosts-dir completely', source: 'ctrPullTransfer' });
   }
   return buildPlan({
     client: 'ctr-hosts-dir',
@@ -374,7 +374,7 @@ export function planCri(req: PlanRequest): ClientPlan {
   const cri = req.config.cri;
   const mode = cri.pullMode;
   const decisions: Decision[] = [
-    { code: 'cri.pull-mode', severity: 'info', message: `CRI pull mode: ${mode} (${cri.pullModeReason})`, cite: '§3.6' },
+    { code: 'cri.pull-mode', severity: 'info', message: `CRI pull mode: ${mode} (${cri.pullModeReason})`, source: 'criPullMode' },
   ];
   const title = `crictl pull / kubelet ${req.ref} (CRI, config_path ${JSON.stringify(cri.configPath)})`;
   const base = { client: 'cri' as const, title, mode, refInput: req.ref, snapshot: req.snapshot, profile: p };
@@ -403,13 +403,13 @@ export function planCri(req: PlanRequest): ClientPlan {
         severity: 'error',
         message: `config_path ${JSON.stringify(cri.configPath)} is a colon-separated list, but ${p.label} CRI pulls through the transfer service, which treats it as ONE directory: every hosts.toml is ignored, with no log line (issue #12808). Set a single directory or use_local_image_pull = true`,
         ...(cri.configPathAt ? { at: cri.configPathAt } : {}),
-        cite: '§1.12, §3.6',
+        source: 'colonListIssue',
       });
     }
   } else {
     roots = splitConfigPath(cri.configPath);
     if (roots.length > 1) {
-      decisions.push({ code: 'cri.local-roots', severity: 'info', message: `CRI local pull searches ${roots.join(', ')} in order; the first root with any match (including its _default) wins`, cite: '§1.12' });
+      decisions.push({ code: 'cri.local-roots', severity: 'info', message: `CRI local pull searches ${roots.join(', ')} in order; the first root with any match (including its _default) wins`, source: 'criHostDirFromRoots' });
     }
   }
   return buildPlan({ ...base, roots, decisions });

@@ -39,7 +39,7 @@ describe('single-file build', () => {
     const r = await run('explain', 'docker.io/library/mirror-doctor-demo:1.0', '--config', d.config, '--hosts-dir', state.hostsDir, '--containerd-version', d.packageVersion, '--json');
     expect(r.exitCode, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as { schema: string; plans: Array<{ client: string; endpoints: Array<{ host: string }> }> };
-    expect(doc.schema).toBe('mirror-doctor.explain/v1');
+    expect(doc.schema).toBe('mirror-doctor.explain/v2');
     expect(doc.plans.find((p) => p.client === 'ctr-hosts-dir')!.endpoints[0]!.host).toBe(`127.0.0.1:${state.ports.mirror}`);
   });
 

@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkDocSection, markdownForTerminal } from '../../../src/checks/check-doc.js';
+import { checkDocHeadline, checkDocSection, markdownForTerminal } from '../../../src/checks/check-doc.js';
 import { CHECKS_DOC_TEXT } from '../../../src/checks/checks-doc-text.js';
 import { CRASH_ID } from '../../../src/checks/finding.js';
-import { checkIds } from '../../../src/checks/registry.js';
+import { checkIds, checkInfo } from '../../../src/checks/registry.js';
 import { runChecksCommand } from '../../../src/cli/checks.js';
 import { UsageError } from '../../../src/errors.js';
 
@@ -26,6 +26,12 @@ describe('the built-in copy of docs/checks.md', () => {
     expect(s).toMatch(/\*\*What it means\.\*\*[\s\S]*\*\*Evidence\.\*\*[\s\S]*\*\*Fix\.\*\*/);
     expect(s).not.toMatch(/\n#{2,3} /);
     expect(s?.match(/\*\*What it means\.\*\*/g)).toHaveLength(1);
+  });
+
+  it.each(checkIds())("opens %s with the registry's severity, sources and containerd docs link", (id) => {
+    const info = checkInfo(id);
+    expect(checkDocSection(id)?.split('\n')[0]).toBe(checkDocHeadline(info));
+    for (const src of info.sources) expect(checkDocSection(id)).toContain(src.url.startsWith('https:') ? `](${src.url})` : `](../${src.url})`);
   });
 
   it('has the crash section, and none for unknown ids', () => {
@@ -69,7 +75,13 @@ describe('mirror-doctor checks', () => {
     expect(out).toContain('Fix.');
     expect(out).not.toContain('**');
     expect(out).toContain('Also in docs/checks.md#config-path-unset');
-    expect(out).toContain('https://github.com/containerd/containerd/blob/main/docs/hosts.md#cri');
+    expect(out).toContain('https://github.com/containerd/containerd/blob/v2.1.9/docs/hosts.md#cri');
+    // the source links one a line after the text, not wrapped inside it
+    expect(out).not.toContain('Default severity:');
+    expect(out).toContain(
+      'Source:\n  CRI default config (no config_path): https://github.com/containerd/containerd/blob/v2.1.9/internal/cri/config/config_unix.go#L30-L45\n' +
+        '    in 1.x: https://github.com/containerd/containerd/blob/v1.7.24/pkg/cri/config/config_unix.go#L28-L114\n',
+    );
   });
 
   it('prints JSON: the list, or one entry with its markdown', () => {

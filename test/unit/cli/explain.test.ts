@@ -15,12 +15,24 @@ describe('mirror-doctor explain', () => {
     expect(code).toBe(0);
     expect(cli.out).toContain('x hosts.toml discarded: unknown capability "fetch" at 2:38 — containerd logs \'failed to decode hosts.toml\' and uses the upstream only');
     expect(cli.out).toContain('HEAD https://registry-1.docker.io/v2/library/busybox/manifests/latest');
+    expect(cli.out).toMatch(/uses the upstream only \(allowed: pull, resolve, push\) \[containerd hosts\.go loadHostDir\]$/m);
+  });
+  it.each([
+    ['1.7.24', 'https://github.com/containerd/containerd/blob/v1.7.24/remotes/docker/config/hosts.go#L300-L321'],
+    ['2.1.9', 'https://github.com/containerd/containerd/blob/v2.1.9/core/remotes/docker/config/hosts.go#L314-L335'],
+  ])('json: a decision links the containerd %s source it follows', async (version, url) => {
+    expect(await run('explain', 'docker.io/library/busybox:latest', '--root', path.join(FIX, 'bad-capability'), '--containerd-version', version, '--json')).toBe(0);
+    const j = JSON.parse(cli.out);
+    const cri = j.plans.find((p: { client: string }) => p.client === 'cri');
+    const discarded = cri.decisions.find((d: { code: string }) => d.code === 'hosts-toml.discarded');
+    expect(discarded.source).toEqual({ label: 'containerd hosts.go loadHostDir', url });
+    expect(discarded).not.toHaveProperty('cite');
   });
   it('json: stable schema, mirror first with ns', async () => {
     const code = await run('explain', 'busybox', '--root', path.join(FIX, 'mirror-ok'), '--containerd-version', '1.7.24', '--json');
     expect(code).toBe(0);
     const j = JSON.parse(cli.out);
-    expect(j.schema).toBe('mirror-doctor.explain/v1');
+    expect(j.schema).toBe('mirror-doctor.explain/v2');
     const cri = j.plans.find((p: { client: string }) => p.client === 'cri');
     expect(cri.resolve.attempts.map((a: { url: string }) => a.url)).toEqual([
       'http://127.0.0.1:5101/v2/library/busybox/manifests/latest?ns=docker.io',
