@@ -38,7 +38,8 @@ describe('mirror-doctor explain', () => {
     [['explain', 'nginx', '--jsn'], 'unknown option "--jsn"'],
     [['explain', 'Nginx:lat est'], 'invalid image reference'],
     [['explain', 'nginx', '--containerd-version', 'banana'], 'cannot read a containerd version'],
-    [['explain', 'nginx', '--root', '/nonexistent-root-xyz'], 'is not a readable directory'],
+    [['explain', 'nginx', '--root', '/nonexistent-root-xyz'], '--root /nonexistent-root-xyz does not exist'],
+    [['explain', 'nginx', '--root', FIX + '/mirror-ok/etc/containerd/config.toml'], 'config.toml is not a directory'],
     [['explain', 'nginx', '--root', FIX + '/mirror-ok', '--config', '/nope.toml', '--containerd-version', '2.1.9'], 'does not exist'],
     [['explain', 'nginx', '--root', FIX + '/mirror-ok', '--config', '/etc/containerd', '--containerd-version', '2.1.9'], 'is a directory'],
   ])('bad input %j → exit 2, one clear line', async (args, msg) => {
