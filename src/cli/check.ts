@@ -8,9 +8,11 @@ import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:
 import * as path from 'node:path';
 import type { Facts } from '../checks/facts.js';
 import { parseIgnore as parseCheckIds, runChecks as realRunChecks, UnknownCheckIdError } from '../checks/run.js';
+import { goPathError } from '../containerd/node-snapshot.js';
 import { parseCriReference, parseCtrReference } from '../containerd/reference.js';
 import { resolveProfile } from '../containerd/version.js';
 import { gatherFacts, type GatherDeps, type GatherOptions } from '../probe/facts.js';
+import { resolveNodePathSync } from '../probe/node-root.js';
 import { reduceAll, reduceSession } from '../session/check-session.js';
 import { gatherListeners, progressLine } from '../session/gather-events.js';
 import { initialSession, type SessionEvent, type SessionState } from '../session/session-state.js';
@@ -21,6 +23,7 @@ import { renderReportMarkdown } from '../report/report-markdown.js';
 import { renderReportText } from '../report/report-text.js';
 import { UsageError } from '../errors.js';
 import { checkDaemonLogOption, pullTimings, type PullCliOptions } from './pull-options.js';
+import { checkRoot } from './root-option.js';
 
 export interface CheckCliOptions extends PullCliOptions {
   root?: string;
@@ -107,14 +110,14 @@ export function writePrivate(file: string, text: string): void {
 /** Validates the options (UsageError → exit 2) and turns them into gathering options. */
 export function prepareCheck(ref: string | undefined, o: CheckCliOptions, extra: string[] = []): { gather: GatherOptions; ignore: string[]; report: string | null; save: string | null } {
   checkReference(ref, extra);
-  const root = path.resolve(o.root ?? '/');
-  if (!existsSync(root) || !statSync(root).isDirectory()) {
-    throw new UsageError(`--root ${o.root} is not a readable directory`, 'pass the directory that stands in for / , e.g. --root ./node-copy');
-  }
+  const root = checkRoot(o.root);
   if (o.config !== undefined) {
     if (o.config.trim() === '') throw new UsageError('--config is empty', 'example: --config /etc/containerd/config.toml');
-    const real = path.join(root, o.config.startsWith('/') ? o.config : `/${o.config}`);
-    if (!existsSync(real)) throw new UsageError(`config file ${o.config} does not exist${root !== '/' ? ` under ${root}` : ''}`, 'omit --config to use the daemon\'s (or /etc/containerd/config.toml), or pass the right path');
+    // where the node would find it (its links resolved under --root)
+    const at = resolveNodePathSync(root, o.config);
+    if (!at.ok && at.code !== 'ENOENT') throw new UsageError(`config file ${o.config} cannot be read: ${goPathError('stat', o.config, { code: at.code })}${root !== '/' ? ` (under ${root})` : ''}`);
+    const real = at.ok ? at.hostPath : null;
+    if (real === null || !existsSync(real)) throw new UsageError(`config file ${o.config} does not exist${root !== '/' ? ` under ${root}` : ''}`, 'omit --config to use the daemon\'s (or /etc/containerd/config.toml), or pass the right path');
     if (statSync(real).isDirectory()) throw new UsageError(`config file ${o.config} is a directory, not a file`);
   }
   if (o.hostsDir !== undefined && o.hostsDir.trim() === '') throw new UsageError('--hosts-dir is empty', 'example: --hosts-dir /etc/containerd/certs.d');

@@ -2,7 +2,6 @@
  * `mirror-doctor explain <ref>`: reads the node files (under --root), emulates containerd for the
  * given version and prints the plan per client (text or JSON). Bad input → UsageError (exit 2).
  */
-import * as path from 'node:path';
 import { analyzeConfig, DEFAULT_CONFIG_FILE } from '../containerd/config-toml.js';
 import { explain } from '../containerd/explain.js';
 import { explainJson } from '../containerd/explain-json.js';
@@ -15,6 +14,7 @@ import { resolveProfile, type ProfileSource } from '../containerd/version.js';
 import { detectContainerdVersion } from '../probe/containerd-version.js';
 import { NodeFileReader, type FsLike } from '../probe/node-files.js';
 import { UsageError } from '../errors.js';
+import { checkRoot } from './root-option.js';
 
 export interface ExplainOptions {
   root?: string;
@@ -63,12 +63,8 @@ function nodePath(p: string): string {
 
 export async function runExplain(ref: string, opts: ExplainOptions, extraArgs: string[] = [], io: ExplainIo = defaultIo): Promise<number> {
   checkReference(ref, extraArgs);
-  const root = path.resolve(opts.root ?? '/');
+  const root = checkRoot(opts.root);
   const reader = new NodeFileReader({ root, ...(io.fs ? { fs: io.fs } : {}) });
-  const rootEntry = await reader.stat('/');
-  if (rootEntry.kind !== 'directory') {
-    throw new UsageError(`--root ${root} is not a readable directory`, 'pass the directory that stands in for / , e.g. --root ./node-copy');
-  }
 
   // containerd version: option, else detected (live node only), else assumed.
   let versionText = opts.containerdVersion;

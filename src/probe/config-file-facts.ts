@@ -2,7 +2,6 @@
  * containerd's config.toml as gathering finds it: which file (option, the daemon's --config, the
  * distribution's, else the default), its analysis with its imports, and their modification times.
  */
-import * as path from 'node:path';
 import type { DistributionFact, Facts } from '../checks/facts.js';
 import { analyzeConfig, DEFAULT_CONFIG_FILE, type ConfigAnalysis } from '../containerd/config-toml.js';
 import type { BehaviourProfile } from '../containerd/version.js';
@@ -11,6 +10,7 @@ import { errorText } from './fact-values.js';
 import type { StatLike } from './host-dir-permissions.js';
 import type { NodeFileReader } from './node-files.js';
 import { nodePath } from './node-path.js';
+import { resolveNodePath } from './node-root.js';
 
 /** The config.toml the daemon reads, and what says so. */
 export function chooseConfigFile(
@@ -45,7 +45,8 @@ export async function configFileTimes(
 ): Promise<{ configMtime: number | null; configMtimes: Record<string, number> }> {
   const mtime = async (p: string): Promise<number | null> => {
     try {
-      return (await statFs.stat(path.join(root, p))).mtimeMs;
+      const at = await resolveNodePath(root, p, statFs);
+      return at.ok ? (await statFs.stat(at.hostPath)).mtimeMs : null;
     } catch {
       return null;
     }

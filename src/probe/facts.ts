@@ -21,6 +21,7 @@ import { describeHostsFolders, gatherHostRoots, readHostsFolders } from './hosts
 import type { InvokingUser, StatLike } from './host-dir-permissions.js';
 import { NodeFileReader, type FsLike } from './node-files.js';
 import { nodePath } from './node-path.js';
+import { traceHostPaths } from './trace-paths.js';
 import { trace as runTraceDefault, type TraceOptions } from './tracer.js';
 import { defaultExec, emulatedVersion, gatherBinaryVersions, type ExecResult } from './version-facts.js';
 import type { TraceProgress, TraceRun } from '../trace/run-schema.js';
@@ -143,31 +144,34 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
     if (!parsed.ok) traceError = `not run: ${ref.input} is not a reference CRI accepts (${parsed.error})`;
     else if (ctrVersion.value === null && live) traceError = `not run: ${ctr} is not available (${ctrVersion.unknown.error}); install ctr or pass --ctr PATH`;
     else {
-      step('trace');
-      const hostsDir = defaultHostsDir(o.hostsDir, configPath, distribution);
-      const options: TraceOptions = {
-        ref: parsed.ref.name,
-        criImage: ref.input,
-        ctr,
-        address,
-        hostsDir: path.join(root, nodePath(hostsDir)),
-        ...(o.namespace ? { namespace: o.namespace } : {}),
-        timeoutMs: o.timeoutMs ?? 60_000,
-        stallMs: o.stallMs ?? 2000,
-        responseStallMs: o.responseStallMs ?? 20_000,
-        full: !!o.full,
-        cri: o.cri !== false,
-        ...(o.daemonLog ? { daemonLog: o.daemonLog } : {}),
-        versions: { client: ctrVersion.value, server: server.value },
-        diskConfigPath: configPath || null,
-        configFile: path.join(root, configFile),
-        ...(o.signal ? { signal: o.signal } : {}),
-        ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-      };
-      try {
-        traceRun = await (deps.runTrace ?? runTraceDefault)(options);
-      } catch (e) {
-        traceError = errorText(e);
+      const paths = await traceHostPaths(root, nodePath(defaultHostsDir(o.hostsDir, configPath, distribution)), configFile, statFs);
+      if ('error' in paths) traceError = paths.error;
+      else {
+        step('trace');
+        const options: TraceOptions = {
+          ref: parsed.ref.name,
+          criImage: ref.input,
+          ctr,
+          address,
+          hostsDir: paths.hostsDir,
+          ...(o.namespace ? { namespace: o.namespace } : {}),
+          timeoutMs: o.timeoutMs ?? 60_000,
+          stallMs: o.stallMs ?? 2000,
+          responseStallMs: o.responseStallMs ?? 20_000,
+          full: !!o.full,
+          cri: o.cri !== false,
+          ...(o.daemonLog ? { daemonLog: o.daemonLog } : {}),
+          versions: { client: ctrVersion.value, server: server.value },
+          diskConfigPath: configPath || null,
+          ...(paths.configFile !== null ? { configFile: paths.configFile } : {}),
+          ...(o.signal ? { signal: o.signal } : {}),
+          ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+        };
+        try {
+          traceRun = await (deps.runTrace ?? runTraceDefault)(options);
+        } catch (e) {
+          traceError = errorText(e);
+        }
       }
     }
   }

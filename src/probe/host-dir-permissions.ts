@@ -9,9 +9,9 @@
 import * as fsp from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import type { Stats } from 'node:fs';
-import * as path from 'node:path';
 import * as os from 'node:os';
 import type { HostDirEntryFact } from '../checks/facts.js';
+import { resolutionError, resolveNodePath, type RootFs } from './node-root.js';
 
 export interface InvokingUser {
   uid: number;
@@ -21,7 +21,8 @@ export interface InvokingUser {
   name: string | null;
 }
 
-export interface StatLike {
+/** lstat/stat of host paths, and readlink to resolve node paths under --root. */
+export interface StatLike extends RootFs {
   lstat(p: string): Promise<Stats>;
   stat(p: string): Promise<Stats>;
 }
@@ -76,12 +77,14 @@ function code(e: unknown): string {
  * every parent folder).
  */
 export async function describeHostPath(root: string, nodePath: string, user: InvokingUser, fs: StatLike = fsp): Promise<HostDirEntryFact> {
-  const real = path.join(root, nodePath);
   // a path that does not exist has no readability (null): `kind: 'missing'` says what there is to say
   const fact: HostDirEntryFact = { path: nodePath, kind: 'missing', owner: null, group: null, mode: null, readableByRoot: null, readableByUser: null };
+  // the path itself (its parents' links resolved under root; a final link left as it is)
+  const self = await resolveNodePath(root, nodePath, fs, { followFinal: false });
   let l: Stats;
   try {
-    l = await fs.lstat(real);
+    if (!self.ok) throw resolutionError(nodePath, self.code);
+    l = await fs.lstat(self.hostPath);
   } catch (e) {
     if (code(e) === 'ENOENT' || code(e) === 'ENOTDIR') return fact;
     // we could not even look (mirror-doctor not run as root): unknown for root, no for us
@@ -91,7 +94,9 @@ export async function describeHostPath(root: string, nodePath: string, user: Inv
   if (l.isSymbolicLink()) {
     fact.kind = 'symlink';
     try {
-      st = await fs.stat(real);
+      const target = await resolveNodePath(root, nodePath, fs);
+      if (!target.ok) throw resolutionError(nodePath, target.code);
+      st = await fs.stat(target.hostPath);
     } catch {
       // dangling link or loop: nobody can read it
       return { ...fact, owner: l.uid, group: l.gid, mode: l.mode & 0o7777, readableByRoot: false, readableByUser: false };
@@ -105,9 +110,10 @@ export async function describeHostPath(root: string, nodePath: string, user: Inv
   let parentsOk: boolean | null = true;
   const parts = nodePath.split('/').filter(Boolean);
   for (let i = 0; i < parts.length - 1; i++) {
-    const dir = path.join(root, '/', ...parts.slice(0, i + 1));
     try {
-      const ds = await fs.stat(dir);
+      const dir = await resolveNodePath(root, `/${parts.slice(0, i + 1).join('/')}`, fs);
+      if (!dir.ok) throw resolutionError(nodePath, dir.code);
+      const ds = await fs.stat(dir.hostPath);
       if (!permits(ds, user, 1)) {
         parentsOk = false;
         break;
@@ -117,7 +123,7 @@ export async function describeHostPath(root: string, nodePath: string, user: Inv
       break;
     }
   }
-  const self = st.isDirectory() ? permits(st, user, 4) && permits(st, user, 1) : permits(st, user, 4);
-  fact.readableByUser = parentsOk === false ? false : parentsOk === null ? null : self;
+  const selfOk = st.isDirectory() ? permits(st, user, 4) && permits(st, user, 1) : permits(st, user, 4);
+  fact.readableByUser = parentsOk === false ? false : parentsOk === null ? null : selfOk;
   return fact;
 }

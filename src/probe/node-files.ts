@@ -3,9 +3,10 @@
  * and its imports (globbed, relative to the importing file), and for every hosts root the
  * candidate folders, hosts.toml, Docker-style cert files and referenced `ca`/`client` files.
  *
- * Every path is read under a `--root` prefix. Nothing here throws for a bad file: symlink loops,
- * directories instead of files, unreadable files, oversized files and binary content all become
- * typed entries that the core explains.
+ * Every path is read under `--root` as the node sees it: symlinks resolve inside the root
+ * (src/probe/node-root.ts), never to this machine's files. Nothing here throws for a bad file:
+ * symlink loops, directories instead of files, unreadable files, oversized files and binary content
+ * all become typed entries that the core explains.
  */
 import * as fsp from 'node:fs/promises';
 import type { Dirent, Stats } from 'node:fs';
@@ -15,9 +16,10 @@ import { goPathClean, goPathJoin } from '../containerd/go-url.js';
 import { hostDirectoryName } from '../containerd/host-dirs.js';
 import { referencedTlsFiles } from '../containerd/hosts-toml-tls-files.js';
 import type { DirEntry, FileContent, FsEntry, NodeSnapshot } from '../containerd/node-snapshot.js';
+import { resolutionError, resolveNodePath, type NodePathResolution, type RootFs } from './node-root.js';
 
 /** The part of `node:fs/promises` used here; tests inject failures through it. */
-export interface FsLike {
+export interface FsLike extends RootFs {
   stat(p: string): Promise<Stats>;
   readdir(p: string, opts: { withFileTypes: true }): Promise<Dirent[]>;
   readFile(p: string): Promise<Buffer>;
@@ -75,6 +77,8 @@ export class NodeFileReader {
   private readonly fs: FsLike;
   private readonly maxBytes: number;
   private readonly root: string;
+  /** node path → where it is on this machine (stat and read of one path resolve it once) */
+  private readonly resolved = new Map<string, Promise<NodePathResolution>>();
 
   constructor(opts: NodeFilesOptions) {
     this.root = path.resolve(opts.root);
@@ -83,9 +87,12 @@ export class NodeFileReader {
     this.snapshot = { root: this.root, entries: {} };
   }
 
-  /** Host path for a node path. */
-  real(nodePath: string): string {
-    return path.join(this.root, nodePath);
+  /** Where a node path is on this machine (symlinks resolved under --root), or the errno the node would get. */
+  resolve(nodePath: string): Promise<NodePathResolution> {
+    const key = goPathClean(nodePath);
+    let r = this.resolved.get(key);
+    if (!r) this.resolved.set(key, (r = resolveNodePath(this.root, key, this.fs)));
+    return r;
   }
 
   /** stat (following symlinks) → entry; directories are listed. */
@@ -95,11 +102,13 @@ export class NodeFileReader {
     if (cached) return cached;
     let entry: FsEntry;
     try {
-      const st = await this.fs.stat(this.real(key));
+      const at = await this.resolve(key);
+      if (!at.ok) throw resolutionError(key, at.code);
+      const st = await this.fs.stat(at.hostPath);
       if (st.isDirectory()) {
         entry = { kind: 'directory' };
         try {
-          const list = await this.fs.readdir(this.real(key), { withFileTypes: true });
+          const list = await this.fs.readdir(at.hostPath, { withFileTypes: true });
           entry.entries = list.slice(0, MAX_DIR_ENTRIES).map(
             (d): DirEntry => ({
               name: d.name,
@@ -132,7 +141,9 @@ export class NodeFileReader {
       return entry;
     }
     try {
-      const buf = await this.fs.readFile(this.real(key));
+      const at = await this.resolve(key);
+      if (!at.ok) throw resolutionError(key, at.code);
+      const buf = await this.fs.readFile(at.hostPath);
       if (buf.length > this.maxBytes) {
         entry.content = { kind: 'too-large', limit: this.maxBytes };
         return entry;

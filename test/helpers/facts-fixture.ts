@@ -86,16 +86,32 @@ const DEFAULT_DISTRIBUTION: DistributionFact = {
 
 /** An FsLike that maps node-path prefixes to fixture folders (read-only); anything else is ENOENT. */
 function mappedFs(root: string, map: Array<[nodePrefix: string, real: string]>): FsLike {
+  const nodeOf = (p: string) => `/${p.slice(root.length).split(sep).filter(Boolean).join('/')}`;
   const real = (p: string) => {
-    const node = `/${p.slice(root.length).split(sep).filter(Boolean).join('/')}`;
+    const node = nodeOf(p);
     for (const [prefix, target] of map) {
       if (node === prefix || node.startsWith(`${prefix}/`)) return join(target, node.slice(prefix.length));
     }
-    // ancestors of a mapped prefix are directories holding the next segment
     return null;
+  };
+  // ancestors of a mapped prefix are directories holding the next segment
+  const isAncestor = (p: string) => {
+    const node = nodeOf(p);
+    return map.some(([prefix]) => node === '/' || prefix.startsWith(`${node}/`));
   };
   const enoent = (p: string) => Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
   return {
+    async lstat(p) {
+      const r = real(p);
+      if (r) return fsp.lstat(r);
+      if (isAncestor(p)) return fsp.lstat(FIXTURES);
+      throw enoent(p);
+    },
+    async readlink(p) {
+      const r = real(p);
+      if (!r) throw enoent(p);
+      return fsp.readlink(r);
+    },
     async stat(p) {
       const r = real(p);
       if (!r) throw enoent(p);

@@ -50,7 +50,8 @@ describe('mirror-doctor explain', () => {
     [['explain', 'nginx', '--jsn'], 'unknown option "--jsn"'],
     [['explain', 'Nginx:lat est'], 'invalid image reference'],
     [['explain', 'nginx', '--containerd-version', 'banana'], 'cannot read a containerd version'],
-    [['explain', 'nginx', '--root', '/nonexistent-root-xyz'], 'is not a readable directory'],
+    [['explain', 'nginx', '--root', '/nonexistent-root-xyz'], '--root /nonexistent-root-xyz does not exist'],
+    [['explain', 'nginx', '--root', FIX + '/mirror-ok/etc/containerd/config.toml'], 'config.toml is not a directory'],
     [['explain', 'nginx', '--root', FIX + '/mirror-ok', '--config', '/nope.toml', '--containerd-version', '2.1.9'], 'does not exist'],
     [['explain', 'nginx', '--root', FIX + '/mirror-ok', '--config', '/etc/containerd', '--containerd-version', '2.1.9'], 'is a directory'],
   ])('bad input %j → exit 2, one clear line', async (args, msg) => {
@@ -62,8 +63,10 @@ describe('mirror-doctor explain', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'md-explain-'));
     fs.writeFileSync(path.join(dir, 'bin.toml'), Buffer.from([0x76, 0x00, 0xff, 0xfe]));
     fs.writeFileSync(path.join(dir, 'big.toml'), Buffer.alloc(10 * 1024 * 1024 + 1, 0x61));
-    fs.symlinkSync(path.join(dir, 'loop'), path.join(dir, 'loop'));
-    for (const [f, msg] of [['bin.toml', 'not text'], ['big.toml', 'larger than'], ['loop', 'too many levels of symbolic links']] as const) {
+    // a loop under --root (relative), and a link naming this machine's path of itself: under the root that path does not exist
+    fs.symlinkSync('loop', path.join(dir, 'loop'));
+    fs.symlinkSync(path.join(dir, 'host-path'), path.join(dir, 'host-path'));
+    for (const [f, msg] of [['bin.toml', 'not text'], ['big.toml', 'larger than'], ['loop', 'too many levels of symbolic links'], ['host-path', 'config file /host-path does not exist under']] as const) {
       cli.err = '';
       expect(await run('explain', 'nginx', '--root', dir, '--config', `/${f}`, '--containerd-version', '2.1.9')).toBe(2);
       expect(cli.err).toContain(msg);

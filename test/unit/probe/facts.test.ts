@@ -328,7 +328,7 @@ describe('gatherFacts: systemd unit and proxy environments', () => {
 /** An fs for NodeFileReader that maps node paths under `root` (to test a live run on a fake /). */
 function rootedFs(root: string) {
   return {
-    stat: async (p: string) => (await import('node:fs/promises')).stat(join(root, p)),
+    ...rootedStat(root),
     readdir: async (p: string, o: { withFileTypes: true }) => (await import('node:fs/promises')).readdir(join(root, p), o),
     readFile: async (p: string) => (await import('node:fs/promises')).readFile(join(root, p)),
   };
@@ -337,6 +337,7 @@ function rootedStat(root: string) {
   return {
     stat: async (p: string) => (await import('node:fs/promises')).stat(join(root, p)),
     lstat: async (p: string) => (await import('node:fs/promises')).lstat(join(root, p)),
+    readlink: async (p: string) => (await import('node:fs/promises')).readlink(join(root, p)),
   };
 }
 
