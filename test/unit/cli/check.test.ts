@@ -90,6 +90,8 @@ describe('check: bad input → exit 2 with one clear line', () => {
     [['check', '--save', '/etc/hostname'], 'is not a directory'],
     [['check', '--daemon-log', '/nonexistent.log'], '--daemon-log /nonexistent.log: no such file'],
     [['check', '--daemon-log', '/tmp'], '--daemon-log /tmp is not a regular file'],
+    [['check', '--save', '/dev/null'], '--save /dev/null exists and is not a directory (it is a device)'],
+    [['check', '--report', '/dev/null'], '--report /dev/null is a device, not a regular file'],
     [['check', '--hosts-dir', ''], '--hosts-dir is empty'],
   ])('%j', async (args, msg) => {
     expect(await run(...args)).toBe(2);
