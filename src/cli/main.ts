@@ -53,7 +53,7 @@ export function buildProgram(): Command {
   program
     .command('parse')
     .description('Turn ctr output and containerd daemon logs into a timeline and a verdict per pull')
-    .argument('<file>', 'log file (plain or .gz), or - for standard input')
+    .argument('<file>', 'log file (plain or .gz; a pipe too), or - for standard input')
     .option('--json', 'print one mirror-doctor.trace/v1 document per pull (a JSON array)')
     .option('--ref <ref>', 'only pulls of this image (e.g. nginx:1.27 or docker.io/library/nginx:1.27)')
     .addHelpText(
