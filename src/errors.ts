@@ -53,6 +53,35 @@ function isSystemError(err: unknown): err is NodeJS.ErrnoException {
   return e instanceof Error && typeof e.code === 'string' && typeof e.syscall === 'string';
 }
 
+/** Plain words for the errno codes a file the user named fails with. */
+const FILE_ERROR_WORDS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'it is a folder',
+  EEXIST: 'it already exists',
+  ELOOP: 'it is a symbolic link',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EIO: 'input/output error',
+  EINVAL: 'invalid argument (not an ordinary file?)',
+  ENAMETOOLONG: 'the name is too long',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files',
+  EBUSY: 'device or resource busy',
+  ETXTBSY: 'text file busy',
+  ENXIO: 'no such device or address',
+};
+
+/** Why a file operation failed, e.g. "permission denied (EACCES)"; the message for an error without a code. */
+export function fileErrorReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (typeof code === 'string') return FILE_ERROR_WORDS[code] ? `${FILE_ERROR_WORDS[code]} (${code})` : code;
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** What the CLI prints on stderr for an error that ended a command, and the exit code. */
 export function failure(err: unknown, o: { version: string; debug: boolean }): { exitCode: number; text: string } {
   if (err instanceof UsageError) return { exitCode: EXIT.usage, text: usageErrorText(err) };

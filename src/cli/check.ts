@@ -4,7 +4,7 @@
  * or JSON, or a Markdown/JSON report file for a ticket. Writes nothing but --report and --save.
  * Exit codes: 0 no error finding, 1 an error finding (with --strict also a warning), 2 could not run.
  */
-import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Facts } from '../checks/facts.js';
 import { parseIgnore as parseCheckIds, runChecks as realRunChecks, UnknownCheckIdError } from '../checks/run.js';
@@ -24,6 +24,7 @@ import { renderReportText } from '../report/report-text.js';
 import { UsageError } from '../errors.js';
 import { checkDaemonLogOption, pullTimings, type PullCliOptions } from './pull-options.js';
 import { checkRoot } from './root-option.js';
+import { checkOutputFile, checkOutputFolder, makeOutputFolder, PATH_LOGS, writeOwnerOnly } from './output-files.js';
 
 export interface CheckCliOptions extends PullCliOptions {
   root?: string;
@@ -88,24 +89,8 @@ export function parseIgnore(v: string | string[] | undefined): string[] {
   }
 }
 
-function writableTarget(option: string, file: string, kind: 'file' | 'dir'): string {
-  if (file.trim() === '') throw new UsageError(`${option} is empty`);
-  const abs = path.resolve(file);
-  if (kind === 'file') {
-    if (existsSync(abs) && statSync(abs).isDirectory()) throw new UsageError(`${option} ${file} is a directory; pass a file name, e.g. ${option} report.md`);
-    const dir = path.dirname(abs);
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${option} ${file}: the folder ${dir} does not exist`);
-  } else if (existsSync(abs) && !statSync(abs).isDirectory()) {
-    throw new UsageError(`${option} ${file} exists and is not a directory`);
-  }
-  return abs;
-}
-
-/** Writes a file only its owner can read (also when it existed with a wider mode). */
-export function writePrivate(file: string, text: string): void {
-  writeFileSync(file, text, { mode: 0o600 });
-  chmodSync(file, 0o600);
-}
+/** What --save DIR holds: the facts, the report in both forms, the log of each pull path. */
+const SAVED_FILES = ['facts.json', 'report.json', 'report.md', ...PATH_LOGS];
 
 /** Validates the options (UsageError → exit 2) and turns them into gathering options. */
 export function prepareCheck(ref: string | undefined, o: CheckCliOptions, extra: string[] = []): { gather: GatherOptions; ignore: string[]; report: string | null; save: string | null } {
@@ -133,8 +118,8 @@ export function prepareCheck(ref: string | undefined, o: CheckCliOptions, extra:
   const { timeoutMs, stallMs, responseStallMs } = pullTimings(o);
   if (!o.offline) checkDaemonLogOption(o.daemonLog);
   const ignore = parseIgnore(o.ignore);
-  const report = o.report !== undefined ? writableTarget('--report', o.report, 'file') : null;
-  const save = o.save !== undefined ? writableTarget('--save', o.save, 'dir') : null;
+  const report = o.report !== undefined ? checkOutputFile('--report', o.report) : null;
+  const save = o.save !== undefined ? checkOutputFolder('--save', o.save, SAVED_FILES) : null;
   const gather: GatherOptions = {
     root,
     ...(ref !== undefined ? { ref } : {}),
@@ -199,13 +184,13 @@ export async function runCheck(ref: string | undefined, o: CheckCliOptions, extr
   const input = { facts, outcome, ignored: ignore, strict: !!o.strict };
   const secrets = collectConfigSecrets(facts.snapshot);
 
-  if (report) writePrivate(report, report.endsWith('.json') ? renderReportJson(input, secrets) : renderReportMarkdown(input, secrets));
+  if (report) writeOwnerOnly('--report', report, report.endsWith('.json') ? renderReportJson(input, secrets) : renderReportMarkdown(input, secrets));
   if (save) {
-    mkdirSync(save, { recursive: true, mode: 0o700 });
-    writePrivate(path.join(save, 'facts.json'), `${JSON.stringify(redactFacts(facts, secrets), null, 2)}\n`);
-    writePrivate(path.join(save, 'report.json'), renderReportJson(input, secrets));
-    writePrivate(path.join(save, 'report.md'), renderReportMarkdown(input, secrets));
-    for (const p of facts.trace?.paths ?? []) writePrivate(path.join(save, `${p.path}.log`), redactReportText(p.log.endsWith('\n') ? p.log : `${p.log}\n`, secrets));
+    makeOutputFolder('--save', save, SAVED_FILES);
+    writeOwnerOnly('--save', path.join(save, 'facts.json'), `${JSON.stringify(redactFacts(facts, secrets), null, 2)}\n`);
+    writeOwnerOnly('--save', path.join(save, 'report.json'), renderReportJson(input, secrets));
+    writeOwnerOnly('--save', path.join(save, 'report.md'), renderReportMarkdown(input, secrets));
+    for (const p of facts.trace?.paths ?? []) writeOwnerOnly('--save', path.join(save, `${p.path}.log`), redactReportText(p.log.endsWith('\n') ? p.log : `${p.log}\n`, secrets));
   }
   io.stdout(o.json ? renderReportJson(input, secrets) : renderReportText(input, { color: !!io.color }, secrets));
   if (report && !o.json) io.stderr(`report written to ${report} (mode 0600)\n`);

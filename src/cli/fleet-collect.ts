@@ -13,7 +13,7 @@ import { nodeInputsFromPods, parsePodList } from '../fleet/collect-pods.js';
 import { renderFleetJson, renderFleetText } from '../fleet/collect-render.js';
 import { getPodsJson, KubectlError, podLogs, type KubectlOptions } from '../probe/kubectl.js';
 import { DEFAULT_NAMESPACE, DEFAULT_SELECTOR, isDns1123Label } from '../fleet/kubernetes.js';
-import { UsageError } from '../errors.js';
+import { fileErrorReason, UsageError } from '../errors.js';
 
 
 export interface FleetCollectOptions {
@@ -47,9 +47,15 @@ const READABLE = /\.(json|log|txt)$/i;
 const MAX_FILE = 64 * 1024 * 1024;
 
 function readText(file: string): string {
-  const st = statSync(file);
-  if (st.size > MAX_FILE) throw new UsageError(`${file} is ${Math.round(st.size / 1048576)} MiB; a report or pod log is far smaller`, 'pass the reports (check --json output) or the pods\' logs');
-  const buf = readFileSync(file);
+  let buf: Buffer;
+  try {
+    const st = statSync(file);
+    if (st.size > MAX_FILE) throw new UsageError(`${file} is ${Math.round(st.size / 1048576)} MiB; a report or pod log is far smaller`, 'pass the reports (check --json output) or the pods\' logs');
+    buf = readFileSync(file);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${file}: cannot read it: ${fileErrorReason(e)}`);
+  }
   if (buf.subarray(0, 8192).includes(0)) throw new UsageError(`${file} is a binary file, not a report or a log`);
   return buf.toString('utf8');
 }
@@ -68,11 +74,18 @@ async function inputsFromFiles(paths: readonly string[], io: FleetCollectIo): Pr
     let st;
     try {
       st = statSync(p);
-    } catch {
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`${p}: cannot read it: ${fileErrorReason(e)}`);
       throw new UsageError(`${p}: no such file or folder`, 'pass report files (mirror-doctor check --json > node.json), saved pod logs, or a folder of them');
     }
     if (st.isDirectory()) {
-      const files = readdirSync(p).filter((f) => READABLE.test(f)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+      let names: string[];
+      try {
+        names = readdirSync(p);
+      } catch (e) {
+        throw new UsageError(`${p}: cannot list the folder: ${fileErrorReason(e)}`);
+      }
+      const files = names.filter((f) => READABLE.test(f)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
       if (files.length === 0) throw new UsageError(`${p}: no *.json, *.log or *.txt files in this folder`);
       for (const f of files) out.push(...nodeInputsFromStream(join(p, f), readText(join(p, f))));
     } else {

@@ -53,7 +53,7 @@ export function buildProgram(): Command {
   program
     .command('parse')
     .description('Turn ctr output and containerd daemon logs into a timeline and a verdict per pull')
-    .argument('<file>', 'log file (plain or .gz), or - for standard input')
+    .argument('<file>', 'log file (plain or .gz; a pipe too), or - for standard input')
     .option('--json', 'print one mirror-doctor.trace/v1 document per pull (a JSON array)')
     .option('--ref <ref>', 'only pulls of this image (e.g. nginx:1.27 or docker.io/library/nginx:1.27)')
     .addHelpText(
@@ -119,7 +119,7 @@ mirror-doctor (please report it; MIRROR_DOCTOR_DEBUG=1 adds the stack trace).
       .option('--config <file>', "containerd config.toml, for config_path and the restart check (default: the daemon's --config, the distribution's, else /etc/containerd/config.toml)"),
   )
     .option('--json', 'print the three traces and the comparison as JSON (mirror-doctor.trace-run/v1)')
-    .option('--save <dir>', 'keep the raw logs (redacted) and the JSON in DIR (mode 0600)')
+    .option('--save <dir>', 'keep the raw logs (redacted) and the JSON in DIR (mode 0600); DIR is created (0700) or must be a directory of yours, not a link')
     .allowUnknownOption(true)
     .allowExcessArguments(true)
     .addHelpText(
@@ -151,8 +151,8 @@ examples:
   )
     .option('--offline', 'no daemon calls and no pulls: check the files only (works on any machine)')
     .option('--json', 'print the report as JSON (schema mirror-doctor.report/v1)')
-    .option('--report <file>', 'also write a report for a ticket: Markdown, or JSON when FILE ends in .json (mode 0600)')
-    .option('--save <dir>', 'keep facts.json, report.json, report.md and the raw logs, redacted, in DIR (mode 0600)')
+    .option('--report <file>', 'also write a report for a ticket: Markdown, or JSON when FILE ends in .json (mode 0600; replaces a regular file, never writes through a link)')
+    .option('--save <dir>', 'keep facts.json, report.json, report.md and the raw logs, redacted, in DIR (mode 0600); DIR is created (0700) or must be a directory of yours, not a link')
     .option('--ignore <ids>', 'check ids to leave out, comma-separated (e.g. proxy-env-mismatch,ctr-namespace)')
     .option('--strict', 'warnings count as problems (exit code 1)')
     .allowUnknownOption(true)

@@ -2,7 +2,6 @@
  * `mirror-doctor trace <ref>`: real pulls on this node — ctr without and with --hosts-dir, and CRI
  * as kubelet — compared side by side, with what the difference proves.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCriReference } from '../containerd/reference.js';
 import { analyzeConfig } from '../containerd/config-toml.js';
@@ -16,6 +15,7 @@ import { renderTraceRunText } from '../report/trace-run-text.js';
 import { redactedJsonText } from '../report/redact.js';
 import { UsageError } from '../errors.js';
 import { checkDaemonLogOption, pullTimings, type PullCliOptions } from './pull-options.js';
+import { checkOutputFolder, makeOutputFolder, PATH_LOGS, writeOwnerOnly } from './output-files.js';
 
 export interface TraceCliOptions extends PullCliOptions {
   ctr?: string;
@@ -25,6 +25,9 @@ export interface TraceCliOptions extends PullCliOptions {
   json?: boolean;
   save?: string;
 }
+
+/** What --save DIR holds: the log of each pull path and the run as JSON. */
+const SAVED_FILES = [...PATH_LOGS, 'trace.json'];
 
 /** Validates the options and reads what the trace needs from the node (versions, config_path). */
 export async function prepareTrace(ref: string, o: TraceCliOptions, extra: string[] = []): Promise<TraceOptions> {
@@ -45,6 +48,8 @@ export async function prepareTrace(ref: string, o: TraceCliOptions, extra: strin
   const ctr = o.ctr ?? 'ctr';
   const { timeoutMs, stallMs, responseStallMs } = pullTimings(o);
   checkDaemonLogOption(o.daemonLog);
+  // before the pulls, not after them
+  if (o.save !== undefined) checkOutputFolder('--save', o.save, SAVED_FILES);
 
   const versions = await ctrVersions(ctr, address);
   if (!versions.client) throw new UsageError(`cannot run ctr: ${versions.error ?? `${ctr}: not found`}`, 'install ctr (it comes with containerd) or pass --ctr PATH');
@@ -108,7 +113,7 @@ export async function runTrace(ref: string, o: TraceCliOptions, extra: string[] 
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  if (o.save) saveRun(o.save, run);
+  if (o.save !== undefined) saveRun(resolve(o.save), run);
   process.stdout.write(o.json ? `${redactedJsonText(run)}\n` : renderTraceRunText(run));
   if (signalled) return signalled === 'SIGINT' ? 130 : 143;
   return 0;
@@ -116,13 +121,7 @@ export async function runTrace(ref: string, o: TraceCliOptions, extra: string[] 
 
 /** --save DIR: the raw logs (redacted) and the JSON, readable by the owner only. */
 function saveRun(dir: string, run: TraceRun): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  for (const p of run.paths) {
-    const f = join(dir, `${p.path}.log`);
-    writeFileSync(f, p.log.endsWith('\n') ? p.log : `${p.log}\n`, { mode: 0o600 });
-    chmodSync(f, 0o600);
-  }
-  const j = join(dir, 'trace.json');
-  writeFileSync(j, `${redactedJsonText(run)}\n`, { mode: 0o600 });
-  chmodSync(j, 0o600);
+  makeOutputFolder('--save', dir, SAVED_FILES);
+  for (const p of run.paths) writeOwnerOnly('--save', join(dir, `${p.path}.log`), p.log.endsWith('\n') ? p.log : `${p.log}\n`);
+  writeOwnerOnly('--save', join(dir, 'trace.json'), `${redactedJsonText(run)}\n`);
 }

@@ -4,7 +4,7 @@
  * instead. Here live the walkthrough's effects: detecting the setup, gathering, the report file,
  * the clipboard and the recent refs; ink and react are loaded only once a terminal is there.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { execa } from 'execa';
@@ -14,7 +14,8 @@ import { defaultRefFor } from '../probe/checked-ref.js';
 import { gatherFacts, type GatherDeps } from '../probe/facts.js';
 import { collectConfigSecrets } from '../report/redact-config.js';
 import { renderReportMarkdown } from '../report/report-markdown.js';
-import { prepareCheck, runCheck, writePrivate, type CheckCliOptions } from './check.js';
+import { prepareCheck, runCheck, type CheckCliOptions } from './check.js';
+import { OutputExistsError, writeOwnerOnly } from './output-files.js';
 import type { TuiServices } from '../tui/controller.js';
 
 export interface TuiIo {
@@ -45,7 +46,7 @@ export function rememberRef(ref: string, env: NodeJS.ProcessEnv = process.env): 
   try {
     const file = recentFile(env);
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    writePrivate(file, `${JSON.stringify([ref, ...readRecentRefs(env).filter((r) => r !== ref)].slice(0, RECENT_MAX))}\n`);
+    writeOwnerOnly('recent refs', file, `${JSON.stringify([ref, ...readRecentRefs(env).filter((r) => r !== ref)].slice(0, RECENT_MAX))}\n`);
   } catch {
     /* recent refs are a convenience */
   }
@@ -68,11 +69,18 @@ async function copyToClipboard(text: string, env: NodeJS.ProcessEnv): Promise<bo
   return false;
 }
 
-function reportName(dir: string, now: Date): string {
+/** Writes the report under a new name in `dir` (mirror-doctor-report-<time>[-N].md), never over a file there. */
+function saveUnderNewName(dir: string, now: Date, text: string): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  let file = path.join(dir, `mirror-doctor-report-${stamp}.md`);
-  for (let i = 2; existsSync(file); i++) file = path.join(dir, `mirror-doctor-report-${stamp}-${i}.md`);
-  return file;
+  for (let i = 1; ; i++) {
+    const file = path.join(dir, `mirror-doctor-report-${stamp}${i > 1 ? `-${i}` : ''}.md`);
+    try {
+      writeOwnerOnly('the report', file, text, { replace: false });
+      return file;
+    } catch (e) {
+      if (!(e instanceof OutputExistsError) || i >= 100) throw e;
+    }
+  }
 }
 
 /** The effects of the walkthrough for one set of `check` options. */
@@ -94,9 +102,10 @@ export function tuiServices(o: CheckCliOptions, io: TuiIo = {}): TuiServices {
     },
     check: (facts) => runChecks(facts, { ignore: base.ignore, strict: !!o.strict }),
     async saveReport(facts, outcome) {
-      const file = base.report ?? reportName(io.cwd ?? process.cwd(), new Date());
-      writePrivate(file, renderReportMarkdown({ facts, outcome, ignored: base.ignore, strict: !!o.strict }, collectConfigSecrets(facts.snapshot)));
-      return file;
+      const text = renderReportMarkdown({ facts, outcome, ignored: base.ignore, strict: !!o.strict }, collectConfigSecrets(facts.snapshot));
+      if (base.report === null) return saveUnderNewName(io.cwd ?? process.cwd(), new Date(), text);
+      writeOwnerOnly('--report', base.report, text);
+      return base.report;
     },
     copy: (text) => copyToClipboard(text, env),
     remember: (ref) => rememberRef(ref, env),

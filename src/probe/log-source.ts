@@ -1,17 +1,19 @@
 /**
  * Log input for `mirror-doctor parse`: a file path or `-` (stdin), gzip recognised by its magic
- * bytes, streamed line by line (the file is never read whole). Malformed input becomes a
+ * bytes, streamed line by line (the file is never read whole; a pipe or a named pipe is read as a
+ * stream, like stdin). An input that cannot be opened or read is a `LogSourceError` naming it and why. Malformed input becomes a
  * `LogSourceError` with a clear message: binary data, a truncated/corrupt gzip stream, a line over
  * `maxLineBytes`, or bytes that are not UTF-8.
  *
  * The line splitter works on Buffers (indexOf 0x0a) and decodes each chunk's complete lines in one
  * `TextDecoder` call: faster than readline and it validates UTF-8 as it goes.
  */
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { isAscii, isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
+import { fileErrorReason } from '../errors.js';
 
 export class LogSourceError extends Error {
   constructor(message: string, readonly hint?: string) {
@@ -64,23 +66,39 @@ export async function* readLogBlocks(path: string, opts: LogSourceOptions = {}, 
   let chunks: AsyncIterable<Buffer>;
   if (path === '-') chunks = sniffGzip(opts.stdin ?? process.stdin, name);
   else {
-    let fd: number;
+    let fd: number | null = null;
     try {
-      if ((await stat(path)).isDirectory()) throw new LogSourceError(`${path} is a directory, not a log file`);
-      fd = openSync(path, 'r');
+      const st = await stat(path);
+      if (st.isDirectory()) throw new LogSourceError(`${path} is a directory, not a log file`);
+      // non-blocking, and checked again by its descriptor: a named pipe never blocks the open
+      if (st.isFile()) fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+      if (fd !== null && !fstatSync(fd).isFile()) {
+        closeSync(fd);
+        fd = null;
+      }
     } catch (e) {
       if (e instanceof LogSourceError) throw e;
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new LogSourceError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? String(e)})`);
+      throw cannotRead(path, e);
     }
-    // a plain file is read into one buffer, reused for every chunk (splitBlocks copies what it
-    // keeps across chunks); gzip goes through a stream
-    const head = Buffer.alloc(2);
-    const gzip = readSync(fd, head, 0, 2, 0) === 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
-    if (gzip) {
-      closeSync(fd);
-      chunks = sniffGzip(createReadStream(path, { highWaterMark: 1 << 20 }), name);
-    } else chunks = fileChunks(fd);
+    if (fd === null) {
+      // a pipe (`parse <(zcat log.gz)`, a named pipe) or a device: a stream, as standard input
+      chunks = sniffGzip(namedReadErrors(createReadStream(path, { highWaterMark: 1 << 20 }), name), name);
+    } else {
+      // a plain file is read into one buffer, reused for every chunk (splitBlocks copies what it
+      // keeps across chunks); gzip goes through a stream
+      const head = Buffer.alloc(2);
+      let gzip: boolean;
+      try {
+        gzip = readSync(fd, head, 0, 2, 0) === 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+      } catch (e) {
+        closeSync(fd);
+        throw cannotRead(path, e);
+      }
+      if (gzip) {
+        closeSync(fd);
+        chunks = sniffGzip(namedReadErrors(createReadStream(path, { highWaterMark: 1 << 20 }), name), name);
+      } else chunks = fileChunks(fd, name);
+    }
   }
   let counted = 0;
   const consumed = linesConsumed ?? (() => counted);
@@ -91,11 +109,31 @@ export async function* readLogBlocks(path: string, opts: LogSourceOptions = {}, 
 }
 
 /** The file's bytes in chunks of up to 1 MiB, each a view of the same buffer (valid until the next is asked for). Closes the file. */
-async function* fileChunks(fd: number): AsyncGenerator<Buffer> {
+/** The error for a log input that cannot be opened or read: its name and why, in words. */
+function cannotRead(name: string, e: unknown): LogSourceError {
+  return new LogSourceError((e as NodeJS.ErrnoException).code === 'ENOENT' ? `${name}: no such file` : `${name}: cannot read it: ${fileErrorReason(e)}`);
+}
+
+/** A stream's chunks; a failed open or read of it (EACCES, EIO) is a LogSourceError naming the input. */
+async function* namedReadErrors(input: AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer> {
+  try {
+    yield* input;
+  } catch (e) {
+    if (typeof (e as NodeJS.ErrnoException).syscall === 'string') throw cannotRead(name, e);
+    throw e;
+  }
+}
+
+async function* fileChunks(fd: number, name: string): AsyncGenerator<Buffer> {
   const buf = Buffer.allocUnsafeSlow(1 << 20);
   try {
     for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, buf.length, null);
+      } catch (e) {
+        throw cannotRead(name, e);
+      }
       if (n <= 0) return;
       yield buf.subarray(0, n);
     }
@@ -105,7 +143,7 @@ async function* fileChunks(fd: number): AsyncGenerator<Buffer> {
 }
 
 /** Wraps `input` so that gzip data (by magic bytes) is gunzipped transparently. */
-async function* sniffGzip(input: Readable, name: string): AsyncGenerator<Buffer> {
+async function* sniffGzip(input: AsyncIterable<Buffer | string>, name: string): AsyncGenerator<Buffer> {
   const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
   let first: Buffer = Buffer.alloc(0);
   // collect at least 2 bytes to decide
@@ -144,6 +182,7 @@ async function* sniffGzip(input: Readable, name: string): AsyncGenerator<Buffer>
     try {
       for await (const b of gunzip as AsyncIterable<Buffer>) yield b;
     } catch (e) {
+      if (e instanceof LogSourceError) throw e;
       const msg = (e as Error).message ?? String(e);
       throw new LogSourceError(
         `${name}: gzip data is ${/unexpected end/i.test(msg) ? 'truncated' : 'corrupt'} (${msg})`,

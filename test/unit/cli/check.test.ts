@@ -90,7 +90,10 @@ describe('check: bad input → exit 2 with one clear line', () => {
     [['check', '--report', '/tmp'], 'is a directory'],
     [['check', '--save', '/etc/hostname'], 'is not a directory'],
     [['check', '--daemon-log', '/nonexistent.log'], '--daemon-log /nonexistent.log: no such file'],
-    [['check', '--daemon-log', '/tmp'], '--daemon-log /tmp is not a regular file'],
+    [['check', '--daemon-log', '/tmp'], '--daemon-log /tmp is a directory, not a regular file'],
+    [['check', '--daemon-log', '/dev/null'], '--daemon-log /dev/null is a device, not a regular file\n  to read a stream, pass - and redirect it: --daemon-log - < /dev/null'],
+    [['check', '--save', '/dev/null'], '--save /dev/null exists and is not a directory (it is a device)'],
+    [['check', '--report', '/dev/null'], '--report /dev/null is a device, not a regular file'],
     [['check', '--hosts-dir', ''], '--hosts-dir is empty'],
   ])('%j', async (args, msg) => {
     expect(await run(...args)).toBe(2);

@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +94,21 @@ describe('mirror-doctor parse', () => {
       expect(cli.err).not.toMatch(/at .*\.js:\d+/); // no stack trace
     });
   }
+
+  it('a named pipe is read as a stream (as `parse <(zcat log.gz)` is): the same output as the file', async () => {
+    expect(await run(stderr404)).toBe(1);
+    const fromFile = cli.out;
+    cli.out = '';
+    const pipe = join(tmp, 'pipe');
+    execFileSync('mkfifo', [pipe]);
+    // the writer opens the pipe in another process, as a shell's process substitution does
+    const writer = spawn('sh', ['-c', 'cat "$1" > "$2"', 'sh', stderr404, pipe], { stdio: 'ignore' });
+    const written = new Promise((r) => writer.once('exit', r)); // it may end before the parse does
+    expect(await run(pipe)).toBe(1);
+    expect(cli.err).toBe('');
+    expect(cli.out).toBe(fromFile);
+    expect(await written).toBe(0);
+  });
 
   it('--help shows examples', async () => {
     expect(await main(['node', 'mirror-doctor', 'parse', '--help'])).toBe(0);

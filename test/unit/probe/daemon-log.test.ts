@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { describeLogSource, fdTarget, locateDaemonLog, logSourceOf } from '../../../src/probe/daemon-log-source.js';
 import { journalctlArgs, journalProblem, openDaemonLog } from '../../../src/probe/daemon-log-reader.js';
+import { readLogFrom } from '../../../src/probe/log-file.js';
+import { execFileSync } from 'node:child_process';
 import { unitFromCgroup } from '../../../src/probe/process-environ.js';
 import { parseTraceLines } from '../../../src/trace/index.js';
 
@@ -98,6 +100,18 @@ describe('reading a pull from a file', () => {
     appendFileSync(f, 'ial\n');
     expect(await r.finish()).toEqual({ lines: ['partial'], problem: null });
     expect(r.lines).toEqual(['one', 'two', 'partial']);
+  });
+
+  it('a named pipe put at its name is not read: no line, and no open that waits for a writer', async () => {
+    // a blocking open of a FIFO with no writer would never return (this test would time out)
+    const f = join(tmp, 'swapped.log');
+    writeFileSync(f, 'before\n');
+    const r = openDaemonLog({ kind: 'file', path: f, how: 'test' }, { startedAt: Date.now() })!;
+    rmSync(f);
+    execFileSync('mkfifo', [f]);
+    expect(r.poll()).toEqual([]);
+    expect(await r.finish()).toEqual({ lines: [], problem: null });
+    expect(readLogFrom(f, 0)).toBe('');
   });
 });
 
