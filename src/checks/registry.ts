@@ -34,7 +34,7 @@ const ROWS: Row[] = [
   ['ctr-transfer-service', 'client', 'info', 'ctr pulls through the transfer service', ['ctrPullTransfer', 'transferHostDir']],
   ['ctr-namespace', 'client', 'info', 'ctr pulls into another namespace than kubelet', ['ctrNamespace', 'criNamespace']],
   ['ctr-missing', 'client', 'warning', 'ctr is not installed', ['readmeTrace']],
-  ['ctr-reference-without-host', 'client', 'warning', 'ctr reference without a registry host', ['referenceParse', 'criNormalize']],
+  ['ctr-reference-without-host', 'client', 'info', 'ctr reference without a registry host', ['referenceParse', 'criNormalize']],
   // ---- daemon: which containerd, reachable, in which environment
   ['daemon-unreachable', 'daemon', 'error', 'containerd does not answer on its socket', ['ctrAddress']],
   ['daemon-permission-denied', 'daemon', 'error', 'no permission to use the containerd socket', ['ctrAddress']],

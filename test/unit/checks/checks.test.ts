@@ -29,7 +29,7 @@ const EXPECT: Record<string, Expect> = {
   'ctr-transfer-service': { severity: 'info', evidence: { kind: 'command', source: 'ctr --version', text: '2.1.9' } },
   'ctr-namespace': { severity: 'info', evidence: { kind: 'command' }, fix: /ctr -n k8s\.io/ },
   'ctr-missing': { severity: 'warning', evidence: { kind: 'command', source: 'ctr --version', text: 'spawn ctr ENOENT' } },
-  'ctr-reference-without-host': { severity: 'warning', evidence: { kind: 'command', text: /object required/ }, fix: /docker\.io\/library\/nginx:latest/ },
+  'ctr-reference-without-host': { severity: 'info', evidence: { kind: 'command', text: /object required/ }, fix: /docker\.io\/library\/nginx:latest/ },
   'daemon-unreachable': { severity: 'error', evidence: { kind: 'api', text: /no such file or directory/ } },
   'daemon-permission-denied': { severity: 'error', evidence: { kind: 'api', text: /permission denied/ }, fix: /sudo/ },
   'daemon-version-skew': { severity: 'warning', evidence: { kind: 'command', source: 'containerd --version', text: '2.1.9' }, detail: /upgraded and not restarted/ },
