@@ -9,23 +9,27 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
+import { cliForAnyUser } from '../helpers/cli-for-any-user.js';
 
 const SINGLE_FILE = resolve(__dirname, '../../dist/mirror-doctor.mjs');
 const NOBODY = 65534;
 let base: string;
+let anyUser: ReturnType<typeof cliForAnyUser>;
 
 beforeAll(() => {
   expect(existsSync(SINGLE_FILE), 'run `npm run build` first').toBe(true);
   expect(process.getuid?.(), 'integration tests run as root').toBe(0);
   base = mkdtempSync(join(tmpdir(), 'md-root-option-'));
   chmodSync(base, 0o755);
+  anyUser = cliForAnyUser();
 });
 afterAll(() => {
   rmSync(base, { recursive: true, force: true });
+  anyUser.cleanup();
 });
 
 const check = (args: string[], as?: number) =>
-  execa(process.execPath, [SINGLE_FILE, 'check', ...args], { reject: false, ...(as !== undefined ? { uid: as, gid: as } : {}), env: { NO_COLOR: '1' } });
+  execa(process.execPath, [as !== undefined ? anyUser.path : SINGLE_FILE, 'check', ...args], { reject: false, ...(as !== undefined ? { uid: as, gid: as } : {}), env: { NO_COLOR: '1' } });
 
 describe('check --root', () => {
   it('a folder the user cannot list: one line, exit 2', async () => {

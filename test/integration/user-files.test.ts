@@ -11,22 +11,28 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { cliForAnyUser } from '../helpers/cli-for-any-user.js';
 
 const BIN = resolve(__dirname, '../../bin/mirror-doctor.js');
 const NOBODY = 65534;
 let tmp: string;
+let anyUser: ReturnType<typeof cliForAnyUser>;
 
 beforeAll(() => {
   expect(existsSync(resolve(__dirname, '../../dist/cli/main.js')), 'run `npm run build` first').toBe(true);
   expect(process.geteuid?.(), 'runs as root (to run the CLI as nobody)').toBe(0);
   tmp = mkdtempSync(join(tmpdir(), 'md-user-files-'));
   chmodSync(tmp, 0o755); // nobody may look in, not write
+  anyUser = cliForAnyUser();
 });
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+  anyUser.cleanup();
+});
 
-/** Runs the built CLI in `tmp` (as `uid` when given) and returns its result. */
+/** Runs the built CLI in `tmp` (as `uid` when given: the single file, which any user can read) and returns its result. */
 function cli(args: string[], uid?: number): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [BIN, ...args], {
+  return spawnSync(process.execPath, [uid !== undefined ? anyUser.path : BIN, ...args], {
     cwd: tmp,
     encoding: 'utf8',
     timeout: 30_000,
