@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
           environment: 'node',
+          // the property tests take 1-4 s alone and more on a shared 2-CPU machine
+          testTimeout: 30_000,
         },
       },
       {
