@@ -2,6 +2,7 @@
  * The deprecated CRI `registry.mirrors` (reference §3): the hosts.toml files equivalent to it, and
  * the CRI plugin that does not load when it is set next to config_path.
  */
+import { hasV2Segment, trimSlashes } from '../containerd/api-path.js';
 import type { Decision } from '../containerd/decision.js';
 import { hostDirectoryName } from '../containerd/host-dirs.js';
 import { criPluginErrors } from './config-cri-plugin.js';
@@ -67,5 +68,48 @@ export const legacyMirrors: Check = {
         fix: [...files, ...configPathFix(facts, d, root).slice(0, 1), `delete the registry.mirrors tables from ${at?.file ?? facts.configFile}`, restartCommand(facts)],
       }),
     ];
+  },
+};
+
+/** A legacy endpoint whose path CRI uses as written and that holds no /v2: its requests miss the registry API. */
+export const legacyMirrorPathWithoutV2: Check = {
+  id: 'legacy-mirror-path-without-v2',
+  run(facts, d) {
+    const plan = d.plans.cri;
+    const key = plan.legacyMirrorsKey;
+    if (key === undefined || key === null) return [];
+    const written = d.config.cri.mirrors[key] ?? [];
+    const eps = plan.endpoints.filter((e) => e.kind === 'legacy-mirror');
+    const at =
+      configPosition(d, [...registryPath(d), 'mirrors', key, 'endpoint']) ?? configPosition(d, ['plugins', 'io.containerd.grpc.v1.cri', 'registry', 'mirrors', key, 'endpoint']);
+    const out = [];
+    for (const [i, ep] of eps.entries()) {
+      if (hasV2Segment(ep.path)) continue;
+      const url = (plan.resolve?.attempts.find((a) => a.endpoint === ep.index) ?? plan.fetch?.attempts.find((a) => a.endpoint === ep.index))?.url;
+      const base = `${ep.scheme}://${ep.host}`;
+      const prefix = trimSlashes(ep.path);
+      const line = (to: string) => `endpoint = [${written.map((w, j) => quote(j === i ? to : w)).join(', ')}]`;
+      const via = (to: string) => {
+        const next = url?.replace(`${ep.host}${ep.path}${ep.path.endsWith('/') ? '' : '/'}`, `${ep.host}${to}/`);
+        return url && next !== url ? `\nrequests then go to ${next}` : '';
+      };
+      const where = `in ${at?.file ?? facts.configFile}${at ? ` line ${at.line}` : ''}, registry.mirrors.${quote(key)}`;
+      const fix =
+        prefix === ''
+          ? [`${where}: drop the trailing slash (CRI adds /v2 only to an endpoint without a path):\n${line(base)}${via('/v2')}`]
+          : [
+              `${where}, a registry served under /${prefix} (Nexus, Artifactory): end the path with /v2:\n${line(`${base}/${prefix}/v2`)}${via(`/${prefix}/v2`)}`,
+              // a Harbor project is one path segment
+              ...(prefix.includes('/') ? [] : [`${where}, a Harbor proxy-cache project ${prefix}: put /v2 first:\n${line(`${base}/v2/${prefix}`)}${via(`/v2/${prefix}`)}`]),
+            ];
+      out.push(
+        finding('legacy-mirror-path-without-v2', {
+          detail: `config_path is empty, so CRI uses registry.mirrors.${quote(key)} endpoint ${quote(written[i] ?? ep.written)} with its path ${ep.path} as written (it adds /v2 only to an endpoint without a path)${url ? `: it requests ${url}` : ''}, which is not a registry API URL (the API is under /v2/). Each request fails there and CRI falls back to the next host.`,
+          evidence: at ? [fileEvidence(facts.snapshot, at)] : [],
+          fix: [...fix, 'or move to hosts.toml (see legacy-mirrors), where containerd appends /v2 to a path itself'],
+        }),
+      );
+    }
+    return out;
   },
 };

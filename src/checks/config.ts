@@ -7,7 +7,7 @@
 import type { Check } from './types.js';
 import { configImportsReplace, configMissing, configParseError, configUnreadable, configVersionMissing, configVersionUnsupported } from './config-file.js';
 import { criPluginDisabled, criPluginFailed, disabledPluginInvalid } from './config-cri-plugin.js';
-import { legacyMirrors, mirrorsWithConfigPath } from './config-legacy-mirrors.js';
+import { legacyMirrorPathWithoutV2, legacyMirrors, mirrorsWithConfigPath } from './config-legacy-mirrors.js';
 import { configPathListTransfer, configPathMismatch, configPathMissingDir, configPathUnset, configPathWrongSection, transferConfigPathUnused } from './config-path.js';
 import { restartRequired } from './config-restart-required.js';
 
@@ -28,6 +28,7 @@ export const CONFIG_CHECKS: Check[] = [
   transferConfigPathUnused,
   mirrorsWithConfigPath,
   legacyMirrors,
+  legacyMirrorPathWithoutV2,
   configImportsReplace,
   restartRequired,
 ];

@@ -58,6 +58,7 @@ const ROWS: Row[] = [
   ['transfer-config-path-unused', 'config', 'warning', 'the transfer plugin config_path is never read', ['transferConfigPath']],
   ['mirrors-with-config-path', 'config', 'error', 'registry.mirrors and config_path are both set', ['criRegistryValidation']],
   ['legacy-mirrors', 'config', 'warning', 'deprecated registry.mirrors in config.toml', ['criRegistryValidation']],
+  ['legacy-mirror-path-without-v2', 'config', 'error', 'legacy mirror endpoint path misses /v2: requests miss the registry API', ['criLegacyHostPath', 'requestPath']],
   ['config-imports-replace', 'config', 'warning', 'an import replaces a whole plugin table (containerd 1.x)', ['importsReplace1x']],
   ['restart-required', 'config', 'error', 'containerd was not restarted after config.toml changed', ['daemonConfigLoad']],
   // ---- hosts folders
@@ -75,7 +76,8 @@ const ROWS: Row[] = [
   ['hosts-toml-inline-host-dropped', 'hosts-toml', 'error', 'mirror written as an inline table or dotted keys is dropped', ['getSortedHosts']],
   ['hosts-toml-duplicate-host', 'hosts-toml', 'warning', 'a mirror is tried twice', ['getSortedHosts']],
   ['mirror-missing-scheme', 'hosts-toml', 'warning', 'mirror URL without a scheme', ['parseHostConfig']],
-  ['mirror-path-needs-override', 'hosts-toml', 'warning', 'mirror URL path gets /v2 appended', ['parseHostConfig'], `${HOSTS_MD}#override_path-field`],
+  ['mirror-path-needs-override', 'hosts-toml', 'warning', 'mirror URL path gets /v2 appended', ['parseHostConfig', 'requestPath'], `${HOSTS_MD}#override_path-field`],
+  ['mirror-override-path-without-v2', 'hosts-toml', 'error', 'override_path on a URL path without /v2: requests miss the registry API', ['parseHostConfig', 'requestPath'], `${HOSTS_MD}#override_path-field`],
   ['mirror-no-resolve', 'hosts-toml', 'warning', 'mirror lacks the resolve capability', ['resolveCapabilities'], `${HOSTS_MD}#capabilities-field`],
   ['mirror-no-pull', 'hosts-toml', 'error', 'mirror lacks the pull capability', ['resolveCapabilities'], `${HOSTS_MD}#capabilities-field`],
   ['server-not-disabling-upstream', 'hosts-toml', 'info', 'the upstream is still tried after the mirrors', ['parseHostsFile', 'defaultHost'], `${HOSTS_MD}#server-field`],

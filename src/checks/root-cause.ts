@@ -60,6 +60,9 @@ export const CAUSE_ORDER: readonly string[] = [
   'ca-file-invalid',
   'client-cert-invalid',
   'mirror-missing-scheme',
+  'legacy-mirror-path-without-v2',
+  'mirror-path-needs-override',
+  'mirror-override-path-without-v2',
   'mirror-no-pull',
   'mirror-no-resolve',
   // 8

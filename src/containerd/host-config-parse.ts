@@ -4,6 +4,7 @@
  */
 import type { Decision } from './decision.js';
 import { goParseDuration, goT, goV, isTable } from './go-value.js';
+import { hasDoubleV2, hasV2Segment } from './api-path.js';
 import { goPathClean, goPathIsAbs, goPathJoin, goUrlParse } from './go-url.js';
 import { defaultCapabilities, type Capability, type HostConfig, type HostsFileInput } from './host-config.js';
 import { Failure, pos } from './hosts-toml-failure.js';
@@ -111,15 +112,27 @@ export function parseHostConfig(
       });
     }
     if (u.url.path.length > 0 && !overridePath && p !== goPathClean(u.url.path)) {
+      // A path that already holds /v2 (a Harbor/Nexus/Artifactory project URL) gets a second one: never an API URL.
+      const twice = hasDoubleV2(p);
       notes.push({
         code: 'hosts-toml.v2-appended',
-        severity: 'warning',
-        message: `${label}: path ${u.url.path} becomes ${p} (containerd appends /v2 unless the path ends in /v2 or override_path = true)`,
+        severity: twice ? 'error' : 'warning',
+        message: twice
+          ? `${label}: path ${u.url.path} already holds /v2 and containerd appends another (it keeps a path as written only when it ends in /v2 or override_path = true), so requests go under ${p}/, which no registry serves`
+          : `${label}: path ${u.url.path} becomes ${p} (containerd appends /v2 unless the path ends in /v2 or override_path = true)`,
         ...(entryAt ? { at: entryAt } : {}),
         source: 'parseHostConfig',
       });
     }
-    if (overridePath) {
+    if (overridePath && !hasV2Segment(p)) {
+      notes.push({
+        code: 'hosts-toml.override-path-without-v2',
+        severity: 'error',
+        message: `${label}: override_path = true and the path ${p === '' ? '(none)' : p} has no /v2, so requests go to ${p === '' ? '/' : `${p}/`}<repository>/manifests/… outside the registry API (under /v2/); only a registry that serves its API without /v2 answers there`,
+        ...(entryAt ? { at: entryAt } : {}),
+        source: 'parseHostConfig',
+      });
+    } else if (overridePath) {
       notes.push({
         code: 'hosts-toml.override-path',
         severity: 'info',

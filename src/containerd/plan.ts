@@ -3,7 +3,9 @@
  * with the exact request URLs and why any host is skipped (reference §1.7, §2, §3.6, §4).
  */
 import type { Decision } from './decision.js';
+import { hasV2Segment } from './api-path.js';
 import { configureHosts, type RegistryEndpoint } from './configure-hosts.js';
+import { criLegacyHosts, type CriLegacyHosts } from './cri-legacy-hosts.js';
 import type { ConfigAnalysis } from './config-toml.js';
 import { goPathJoin, goQueryEscape, goUrlParse } from './go-url.js';
 import { lookupHostDir, shadowedCandidates, splitConfigPath, type HostDirLookup } from './host-dirs.js';
@@ -66,6 +68,8 @@ export interface ClientPlan {
   decisions: Decision[];
   /** We could not analyse an input (not containerd's behaviour). */
   unanalysable?: string;
+  /** CRI's legacy host list: the `registry.mirrors` key it used (`null`: none), absent when hosts.toml rules apply. */
+  legacyMirrorsKey?: string | null;
 }
 
 
@@ -180,6 +184,52 @@ interface PlanInput {
   snapshot: NodeSnapshot;
   profile: BehaviourProfile;
   decisions: Decision[];
+  /** CRI with config_path empty and local pulls: its legacy `registry.mirrors` hosts, not hosts.toml. */
+  legacyMirrors?: Record<string, string[]>;
+}
+
+/** What the legacy CRI hosts mean for this reference: which list, each path as written, unusable hosts. */
+function legacyDecisions(legacy: CriLegacyHosts, resolve: RequestPlan, ref: ImageReference): Decision[] {
+  const out: Decision[] = [];
+  const eps = legacy.endpoints;
+  const upstream = eps[eps.length - 1];
+  const list = eps.filter((e) => e.kind === 'legacy-mirror').map((e) => e.written);
+  out.push(
+    legacy.mirrorsKey === null
+      ? {
+          code: 'cri.legacy-default-host',
+          severity: 'info',
+          message: `config_path is empty and registry.mirrors has no entry for ${ref.hostname} (nor "*"): CRI reads no hosts.toml and asks ${upstream ? `${upstream.scheme}://${upstream.host}` : ref.hostname} only, with pull and resolve`,
+          source: 'criRegistryEndpoints',
+        }
+      : {
+          code: 'cri.legacy-mirrors',
+          severity: 'warning',
+          message: `config_path is empty, so CRI reads no hosts.toml and uses registry.mirrors.${JSON.stringify(legacy.mirrorsKey)} for ${ref.hostname}: ${list.length ? list.join(', ') : 'no endpoint'}${eps.some((e) => e.kind === 'upstream') ? `, then ${upstream!.written}` : ' (an endpoint names the registry itself, so nothing is appended)'}; every host gets pull and resolve, not push — TLS from registry.configs is not modelled here`,
+          source: 'criRegistryEndpoints',
+        },
+  );
+  for (const ep of eps) {
+    const u = goUrlParse(ep.written);
+    const written = u.ok ? u.url.path : '';
+    const url = resolve.attempts.find((a) => a.endpoint === ep.index)?.url;
+    if (written !== '' && url) {
+      out.push(
+        hasV2Segment(written)
+          ? { code: 'cri.legacy-path-as-written', severity: 'info', message: `endpoint ${JSON.stringify(ep.written)}: CRI uses its path ${written} as written (no /v2 added): ${url}`, source: 'criLegacyHostPath' }
+          : {
+              code: 'cri.legacy-path-without-v2',
+              severity: 'error',
+              message: `endpoint ${JSON.stringify(ep.written)}: CRI uses its path ${written} as written and adds /v2 only to an endpoint without a path, so it requests ${url}, which is not a registry API URL (the API is under /v2/); the request fails and CRI tries the next host`,
+              source: 'criLegacyHostPath',
+            },
+      );
+    }
+    if (!ep.usable) {
+      out.push({ code: 'endpoint.unusable', severity: 'error', message: `host #${ep.index + 1} (${JSON.stringify(ep.written)}) cannot be reached: ${ep.problem}; containerd logs 'trying next host' and moves on`, source: 'criLegacyHostPath' });
+    }
+  }
+  return out;
 }
 
 function buildPlan(input: PlanInput): ClientPlan {
@@ -215,6 +265,23 @@ function buildPlan(input: PlanInput): ClientPlan {
       message: `ctr takes ${JSON.stringify(ref.hostname)} as the registry host (ctr does not normalise; Docker Hub images need docker.io/…)`,
       source: 'referenceParse',
     });
+  }
+  if (input.legacyMirrors) {
+    const legacy = criLegacyHosts(ref.hostname, input.legacyMirrors, profile);
+    plan.legacyMirrorsKey = legacy.mirrorsKey;
+    decisions.push(...legacy.decisions);
+    plan.endpoints = legacy.endpoints;
+    if (legacy.error !== undefined) {
+      plan.status = 'fails-before-request';
+      plan.error = `${failurePrefix(client, mode, ref.name)}${legacy.error}`;
+      decisions.push({ code: 'cri.legacy-endpoint-invalid', severity: 'error', message: `a registry.mirrors endpoint for ${ref.hostname} is not a URL: CRI fails every pull of this registry before any request`, containerdError: legacy.error, source: 'criRegistryEndpoints' });
+      return plan;
+    }
+    const { resolve, fetch } = requestPlans(legacy.endpoints, ref);
+    plan.resolve = resolve;
+    plan.fetch = fetch;
+    decisions.push(...legacyDecisions(legacy, resolve, ref));
+    return plan;
   }
   let loaded: LoadedHostDir | undefined;
   if (input.roots && input.roots.length > 0) {
@@ -263,45 +330,6 @@ function buildPlan(input: PlanInput): ClientPlan {
     plan.status = 'fails-before-request';
     plan.error = `${failurePrefix(client, mode, ref.name)}${resolve.noHostsError}`;
   }
-  return plan;
-}
-
-/** Legacy CRI `registry.mirrors` (config_path unset): endpoints + the default host (pkg/cri image_pull.go registryEndpoints). */
-function legacyMirrorPlan(input: PlanInput, mirrors: Record<string, string[]>): ClientPlan {
-  const plan = buildPlan({ ...input, roots: null });
-  const ref = plan.reference;
-  if (!ref || plan.status === 'fails-before-request') return plan;
-  // Not in the reference: from containerd's CRI registryEndpoints (1.x pkg/cri/server/image_pull.go,
-  // 2.x internal/cri/server/images/image_pull.go) — mirrors[host] or mirrors["*"], each with
-  // https:// added when it has no scheme, then https://<default host> unless already listed.
-  const list = [...(mirrors[ref.hostname] ?? mirrors['*'] ?? [])].map((e) => (e.includes('://') ? e : `https://${e}`));
-  const defaultHost = ref.hostname === 'docker.io' ? 'registry-1.docker.io' : ref.hostname;
-  const hosts = list.map((e) => goUrlParse(e)).flatMap((r) => (r.ok ? [r.url] : []));
-  if (!hosts.some((u) => u.host === ref.hostname)) hosts.push({ scheme: 'https', host: defaultHost, path: '', opaque: '', user: '', rawQuery: '', fragment: '' });
-  const all: Capability[] = ['pull', 'resolve'];
-  plan.endpoints = hosts.map((u, i) => ({
-    index: i,
-    kind: i === hosts.length - 1 && u.host === defaultHost ? 'upstream' : 'legacy-mirror',
-    written: `${u.scheme}://${u.host}${u.path}`,
-    scheme: u.scheme,
-    host: u.host,
-    path: u.path === '' ? '/v2' : u.path,
-    capabilities: all,
-    tls: { caCerts: [], clientPairs: [], explicit: false },
-    httpFallback: false,
-    header: {},
-    dialTimeout: '30s',
-    usable: true,
-  }));
-  const { resolve, fetch } = requestPlans(plan.endpoints, ref);
-  plan.resolve = resolve;
-  plan.fetch = fetch;
-  plan.decisions.push({
-    code: 'cri.legacy-mirrors',
-    severity: 'warning',
-    message: `config_path is empty, so CRI uses the legacy registry.mirrors for ${ref.hostname} (${list.length} endpoint${list.length === 1 ? '' : 's'}) — TLS from registry.configs is not modelled here`,
-    source: 'criLegacyMirrors',
-  });
   return plan;
 }
 
@@ -391,7 +419,8 @@ export function planCri(req: PlanRequest): ClientPlan {
     return plan;
   }
   if (cri.configPath === '') {
-    if (Object.keys(cri.mirrors).length > 0) return legacyMirrorPlan({ ...base, roots: null, decisions }, cri.mirrors);
+    // Local pulls use CRI's own registryHosts; the transfer service (2.1+) calls ConfigureHosts without a host directory.
+    if (mode === 'local') return buildPlan({ ...base, roots: null, decisions, legacyMirrors: cri.mirrors });
     return buildPlan({ ...base, roots: null, decisions });
   }
   let roots: string[];

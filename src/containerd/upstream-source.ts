@@ -2,7 +2,8 @@
  * Where a user can read the containerd behaviour a decision or a check relies on: containerd's
  * source or docs at a release tag, a containerd issue/PR, or this project's docs. Each URL is
  * written once here; decisions and the check registry name a source by its key.
- * Line ranges were checked against the tagged source (2.x at v2.1.9, 1.x at v1.7.24).
+ * Line ranges were checked against the tagged source (2.x at v2.1.9, 1.x at v1.7.24, and the
+ * other tag a link names).
  */
 
 export interface UpstreamSource {
@@ -57,6 +58,7 @@ export const SOURCES = {
   // ---- resolver (core/remotes/docker)
   resolveCapabilities: { label: 'containerd resolver.go Resolve: hosts by capability', url: `${RESOLVER_2}#L245-L272`, url1x: `${RESOLVER_1}#L247-L275` },
   resolveNextHost: { label: 'containerd resolver.go Resolve: next host', url: `${RESOLVER_2}#L287-L338`, url1x: `${RESOLVER_1}#L282-L322` },
+  requestPath: { label: 'containerd resolver.go request: path.Join(host path, repository, …)', url: `${RESOLVER_2}#L529-L534`, url1x: `${RESOLVER_1}#L490-L495` },
   nsParameter: { label: 'containerd registry.go isProxy (?ns=)', url: `${V2}/core/remotes/docker/registry.go#L81-L88`, url1x: `${V1}/remotes/docker/registry.go#L79-L86` },
   defaultTransport: { label: 'containerd registry.go DefaultHTTPTransport (proxy from environment)', url: `${V2}/core/remotes/docker/registry.go#L250-L264`, url1x: `${HOSTS_1}#L148-L160` },
   referenceParse: { label: 'containerd reference.go Parse', url: `${V2}/pkg/reference/reference.go#L85-L120`, url1x: `${V1}/reference/reference.go#L85-L120` },
@@ -72,6 +74,10 @@ export const SOURCES = {
   criNormalize: { label: 'CRI PullImage: ParseDockerRef', url: `${CRI_PULL_2}#L153`, url1x: `${CRI_PULL_1}#L117` },
   criHostDirFromRoots: { label: 'CRI image_pull.go hostDirFromRoots', url: `${CRI_PULL_2}#L472-L503`, url1x: `${CRI_PULL_1}#L407-L443` },
   criLegacyMirrors: { label: 'CRI image_pull.go registryHosts: mirrors without config_path', url: `${CRI_PULL_2}#L488-L511`, url1x: `${CRI_PULL_1}#L424-L451` },
+  criRegistryEndpoints: { label: 'CRI image_pull.go registryEndpoints', url: `${CRI_PULL_2}#L601-L634`, url1x: `${CRI_PULL_1}#L533-L566` },
+  criDefaultScheme: { label: 'CRI image_pull.go defaultScheme/addDefaultScheme', url: `${CRI_PULL_2}#L580-L599`, url1x: `${CRI_PULL_1}#L512-L531` },
+  criDefaultScheme15: { label: 'CRI 1.5 image_pull.go defaultScheme (localhost, 127.0.0.1, ::1)', url: `${REPO}/blob/v1.5.18/pkg/cri/server/image_pull.go#L407-L416` },
+  criLegacyHostPath: { label: 'CRI image_pull.go registryHosts: endpoint path and capabilities', url: `${CRI_PULL_2}#L553-L564`, url1x: `${CRI_PULL_1}#L495-L506` },
   criPullMode: { label: 'CRI PullImage: local or transfer', url: `${CRI_PULL_2}#L179-L188` },
   criLocalPullConfigs: { label: 'CRI CheckLocalImagePullConfigs', url: `${CRI_CONFIG_2}#L535-L603` },
   criRegistryValidation: { label: 'CRI registry config validation', url: `${CRI_CONFIG_2}#L483-L520`, url1x: `${CRI_CONFIG_1}#L507-L532` },

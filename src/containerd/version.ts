@@ -121,6 +121,11 @@ export interface BehaviourProfile {
   disabledPluginsValidation: 'none' | 'io.containerd-4-parts' | 'contains-dot';
   /** `configs` deprecation warning exists (1.6.25+, 1.7.9+, 2.x; §3.4). */
   configsDeprecationWarning: boolean;
+  /**
+   * CRI's legacy `defaultScheme` (config_path empty): which hosts get `http`. 1.5.x names
+   * `localhost`, `127.0.0.1`, `::1`; 1.6.0+ any loopback host (`docker.IsLocalhost`).
+   */
+  criLegacyHttpHosts: 'names' | 'loopback';
 }
 
 export type VersionParseResult =
@@ -260,6 +265,7 @@ export function profileFor(version: ContainerdVersion, assumption?: string): Beh
     // reference, so no validation is modelled for it.
     disabledPluginsValidation: v2 ? 'contains-dot' : atLeast(v, 1, 7, 0) ? 'io.containerd-4-parts' : 'none',
     configsDeprecationWarning: v2 || atLeast(v, 1, 7, 9) || inSeriesFrom(v, 1, 6, 25),
+    criLegacyHttpHosts: atLeast(v, 1, 6, 0) ? 'loopback' : 'names',
   };
   if (notes.length > 0) profile.assumption = notes.join('; ');
   if (v.buildNote && v.buildExact) profile.buildNote = v.buildNote;

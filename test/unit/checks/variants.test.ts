@@ -90,6 +90,17 @@ describe('severity variants', () => {
   });
 });
 
+describe('API paths', () => {
+  it('a Harbor project URL holding /v2 without override_path is an error whose fix keeps the URL and adds override_path', async () => {
+    const run = runChecks(await factsFromFixture(join(DIR, '_harbor-v2-project')));
+    const f = run.findings.find((x) => x.id === 'mirror-path-needs-override');
+    expect(f?.severity).toBe('error');
+    expect(f?.detail).toContain('containerd requests https://harbor.example.com/v2/dockerhub-proxy/v2/library/busybox/manifests/latest?ns=docker.io');
+    expect(f?.fix[0]).toContain('[host."https://harbor.example.com/v2/dockerhub-proxy"]\n  capabilities = ["pull", "resolve"]\n  override_path = true\nrequests then go to https://harbor.example.com/v2/dockerhub-proxy/library/busybox/manifests/latest?ns=docker.io');
+    expect(run.rootCause?.id).toBe('mirror-path-needs-override');
+  });
+});
+
 describe('docs/checks.md', () => {
   const doc = readFileSync(resolve(__dirname, '../../../docs/checks.md'), 'utf8');
   it.each(checkIds())('documents %s (meaning, evidence, the evidence at info and at debug level, fix)', (id) => {
