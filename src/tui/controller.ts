@@ -141,6 +141,8 @@ export class SessionController {
     if (signal.aborted && this.state.quitting) return;
     this.facts = facts;
     this.secrets = collectConfigSecrets(facts.snapshot);
+    // the pulls' lines and runs arrived before the files' secrets were known: scrubbed of them now
+    this.state = { ...this.state, paths: redactReportJson(this.state.paths, this.secrets) };
     this.dispatch({ type: 'facts-gathered', facts, at: this.now() });
     const outcome = await this.services.check(facts);
     this.outcome = outcome;
