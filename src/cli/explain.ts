@@ -13,6 +13,7 @@ import { parseCriReference, parseCtrReference } from '../containerd/reference.js
 import { resolveProfile, type ProfileSource } from '../containerd/version.js';
 import { detectContainerdVersion } from '../probe/containerd-version.js';
 import { NodeFileReader, type FsLike } from '../probe/node-files.js';
+import { collectConfigSecrets, redactReportJson, redactReportText } from '../report/redact-config.js';
 import { UsageError } from '../errors.js';
 import { checkRoot } from './root-option.js';
 
@@ -123,6 +124,8 @@ export async function runExplain(ref: string, opts: ExplainOptions, extraArgs: s
   if (result.unanalysable.length > 0) {
     throw new UsageError(`cannot analyse: ${result.unanalysable.join('; ')}`, 'files over 10 MB are not containerd configuration');
   }
-  io.stdout(opts.json ? `${JSON.stringify(explainJson(result), null, 2)}\n` : explainText(result));
+  // the plan quotes the node's files (header values, URLs with userinfo): redacted on the way out
+  const secrets = collectConfigSecrets(reader.snapshot);
+  io.stdout(opts.json ? redactReportText(`${JSON.stringify(redactReportJson(explainJson(result), secrets), null, 2)}\n`, secrets) : redactReportText(explainText(result), secrets));
   return 0;
 }

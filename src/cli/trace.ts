@@ -13,6 +13,8 @@ import { ctrVersions, trace, TraceError, type TraceOptions } from '../probe/trac
 import type { TraceRun } from '../trace/run-schema.js';
 import { renderTraceRunText } from '../report/trace-run-text.js';
 import { redactedJsonText } from '../report/redact.js';
+import { collectConfigSecrets, redactReportText } from '../report/redact-config.js';
+import { splitConfigPath } from '../containerd/host-dirs.js';
 import { UsageError } from '../errors.js';
 import { checkDaemonLogOption, pullTimings, type PullCliOptions } from './pull-options.js';
 import { checkOutputFolder, makeOutputFolder, PATH_LOGS, writeOwnerOnly } from './output-files.js';
@@ -113,15 +115,31 @@ export async function runTrace(ref: string, o: TraceCliOptions, extra: string[] 
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  if (o.save !== undefined) saveRun(resolve(o.save), run);
-  process.stdout.write(o.json ? `${redactedJsonText(run)}\n` : renderTraceRunText(run));
+  const secrets = await nodeSecrets(prepared);
+  if (o.save !== undefined) saveRun(resolve(o.save), run, secrets);
+  process.stdout.write(redactReportText(o.json ? `${redactedJsonText(run)}\n` : renderTraceRunText(run), secrets));
   if (signalled) return signalled === 'SIGINT' ? 130 : 143;
   return 0;
 }
 
+/**
+ * The secrets written in the files the pulls used (config.toml, the hosts folders for the image's
+ * registry): header values, credentials, userinfo. Whatever quotes them (a daemon log line, a dump)
+ * is scrubbed of them on the way out, besides the rules of redact().
+ */
+async function nodeSecrets(o: TraceOptions): Promise<string[]> {
+  const reader = new NodeFileReader({ root: '/' });
+  if (o.configFile) await reader.readConfig(o.configFile);
+  const parsed = parseCriReference(o.criImage);
+  const host = parsed.ok ? parsed.ref.hostname : null;
+  const roots = new Set([o.hostsDir, ...(o.diskConfigPath ? splitConfigPath(o.diskConfigPath) : [])].filter((r) => r !== ''));
+  if (host !== null) for (const r of roots) await reader.readHostRoot(r, host);
+  return collectConfigSecrets(reader.snapshot);
+}
+
 /** --save DIR: the raw logs (redacted) and the JSON, readable by the owner only. */
-function saveRun(dir: string, run: TraceRun): void {
+function saveRun(dir: string, run: TraceRun, secrets: readonly string[]): void {
   makeOutputFolder('--save', dir, SAVED_FILES);
-  for (const p of run.paths) writeOwnerOnly('--save', join(dir, `${p.path}.log`), p.log.endsWith('\n') ? p.log : `${p.log}\n`);
-  writeOwnerOnly('--save', join(dir, 'trace.json'), `${redactedJsonText(run)}\n`);
+  for (const p of run.paths) writeOwnerOnly('--save', join(dir, `${p.path}.log`), redactReportText(p.log.endsWith('\n') ? p.log : `${p.log}\n`, secrets));
+  writeOwnerOnly('--save', join(dir, 'trace.json'), redactReportText(`${redactedJsonText(run)}\n`, secrets));
 }

@@ -2,6 +2,7 @@
  * The node's surroundings as gathering sees them: the files that name its distribution, the socket
  * that implies, the invoking user, the shell's proxy variables and the node's name.
  */
+import { redactProxyValue } from '../report/redact.js';
 import type { DistributionFact, Facts } from '../checks/facts.js';
 import { NODE_NAME_ENV } from '../checks/facts.js';
 import { DEFAULT_ADDRESS } from './daemon-process.js';
@@ -42,10 +43,10 @@ export function gatheringUser(env: NodeJS.ProcessEnv, given: InvokingUser | unde
   }
 }
 
-/** The shell's proxy variables (what ctr uses); containerd's own CONTAINERD_* variables left out. */
+/** The shell's proxy variables (what ctr uses), their credentials redacted; containerd's own CONTAINERD_* variables left out. */
 export function shellProxyEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && PROXY_VAR.test(k) && !k.toUpperCase().startsWith('CONTAINERD_')) out[k] = v;
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && PROXY_VAR.test(k) && !k.toUpperCase().startsWith('CONTAINERD_')) out[k] = redactProxyValue(v);
   return out;
 }
 

@@ -4,9 +4,13 @@
  * its cgroup). Never throws; null when unreadable.
  */
 import { readFileSync } from 'node:fs';
+import { redactProxyValue } from '../report/redact.js';
 import { PROXY_VAR } from './systemd-unit.js';
 
-/** HTTP(S)_PROXY / NO_PROXY in any case from /proc/<pid>/environ; null when unreadable. */
+/**
+ * HTTP(S)_PROXY / NO_PROXY in any case from /proc/<pid>/environ; null when unreadable. A proxy's
+ * credentials (userinfo, with a scheme or without) never leave this function.
+ */
 export function readProcessProxyEnv(pid: number, procDir = '/proc'): { env: Record<string, string> | null; error: string | null } {
   let raw: string;
   try {
@@ -19,7 +23,7 @@ export function readProcessProxyEnv(pid: number, procDir = '/proc'): { env: Reco
     const eq = entry.indexOf('=');
     if (eq <= 0) continue;
     const k = entry.slice(0, eq);
-    if (PROXY_VAR.test(k)) env[k] = entry.slice(eq + 1);
+    if (PROXY_VAR.test(k)) env[k] = redactProxyValue(entry.slice(eq + 1));
   }
   return { env, error: null };
 }

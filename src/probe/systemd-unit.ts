@@ -3,6 +3,8 @@
  * and on a copied node): the unit file, its drop-ins, and the proxy variables they set through
  * `Environment=` and `EnvironmentFile=`. Never throws; null when no unit file exists.
  */
+import { proxyUserinfo, redact, redactProxyValue } from '../report/redact.js';
+import { scrubSecrets } from '../report/redact-config.js';
 import type { SystemdFact } from '../checks/facts.js';
 
 /** systemd's unit search path, highest precedence first. */
@@ -138,7 +140,14 @@ export async function readSystemdUnit(files: UnitFiles, unit: string): Promise<S
       }
     }
   }
+  // a proxy's credentials never leave: the values and the files that set them are redacted here
   const proxyEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (PROXY_VAR.test(k)) proxyEnv[k] = v;
-  return { unit, files: read, proxyEnv };
+  const userinfo: string[] = [];
+  for (const [k, v] of Object.entries(env)) {
+    if (!PROXY_VAR.test(k)) continue;
+    proxyEnv[k] = redactProxyValue(v);
+    const info = proxyUserinfo(v);
+    if (info !== null) userinfo.push(info);
+  }
+  return { unit, files: read.map((f) => ({ path: f.path, text: redact(scrubSecrets(f.text, userinfo)) })), proxyEnv };
 }

@@ -11,6 +11,7 @@ import { initialSession, type SessionEvent, type SessionState } from '../session
 import { checkEvents } from '../session/verdict.js';
 import type { TraceProgress } from '../trace/run-schema.js';
 import type { ChecksOutcome } from '../report/report-json.js';
+import { collectConfigSecrets, redactFacts, redactReportJson } from '../report/redact-config.js';
 
 export interface GatherCallbacks {
   onStep: (step: string) => void;
@@ -39,6 +40,10 @@ export class SessionController {
   private abort: AbortController | null = null;
   private work: Promise<void> = Promise.resolve();
   private outcome: ChecksOutcome | null = null;
+  /** the facts as gathered (the state holds them redacted): what the checks and the report read */
+  private facts: Facts | null = null;
+  /** the secrets written in the node's files, scrubbed from everything the state takes in */
+  private secrets: string[] = [];
   private ticker: ReturnType<typeof setInterval> | null = null;
   private readonly now: () => number;
 
@@ -57,8 +62,10 @@ export class SessionController {
     return () => this.listeners.delete(fn);
   };
 
+  /** Every event is redacted on its way into the state: what the screens show and `y` copies. */
   dispatch = (e: SessionEvent): void => {
-    this.state = reduceSession(this.state, e);
+    const safe: SessionEvent = e.type === 'facts-gathered' ? { ...e, facts: redactFacts(e.facts, this.secrets) } : e.type === 'tick' ? e : redactReportJson(e, this.secrets);
+    this.state = reduceSession(this.state, safe);
     for (const fn of this.listeners) fn();
   };
 
@@ -96,7 +103,7 @@ export class SessionController {
   }
 
   async save(): Promise<void> {
-    const facts = this.state.facts;
+    const facts = this.facts;
     if (!facts || !this.outcome) return;
     try {
       this.dispatch({ type: 'report-saved', file: await this.services.saveReport(facts, this.outcome) });
@@ -132,6 +139,10 @@ export class SessionController {
   private async runRef(ref: string, signal: AbortSignal): Promise<void> {
     const facts = await this.services.gather(ref, gatherListeners(this.dispatch, this.now), signal);
     if (signal.aborted && this.state.quitting) return;
+    this.facts = facts;
+    this.secrets = collectConfigSecrets(facts.snapshot);
+    // the pulls' lines and runs arrived before the files' secrets were known: scrubbed of them now
+    this.state = { ...this.state, paths: redactReportJson(this.state.paths, this.secrets) };
     this.dispatch({ type: 'facts-gathered', facts, at: this.now() });
     const outcome = await this.services.check(facts);
     this.outcome = outcome;

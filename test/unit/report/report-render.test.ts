@@ -295,7 +295,11 @@ describe('no secret survives', () => {
   });
   it('the planted secrets really were in the input', () => {
     const raw = JSON.stringify(facts);
-    for (const s of all()) expect(raw, s).toContain(s);
+    for (const s of all().filter((x) => x !== 'proxy-pass-5')) expect(raw, s).toContain(s);
+    // a proxy's credentials are in the unit file, and dropped as it is read (the facts never hold them)
+    expect(readFileSync(join(base, 'etc/systemd/system/containerd.service'), 'utf8')).toContain('proxy-pass-5');
+    expect(raw).not.toContain('proxy-pass-5');
+    expect(facts.daemon.systemd?.proxyEnv.HTTPS_PROXY).toBe('http://[REDACTED]@proxy:3128');
   });
   it('config redaction keeps line numbers and non-secret values', () => {
     const r = redactConfigText(CONFIG);
