@@ -84,7 +84,7 @@ Examples:
     .option('--config <file>', 'containerd config.toml, read under --root (default: /etc/containerd/config.toml)')
     .option('--hosts-dir <dir>', 'also plan `ctr images pull --hosts-dir <dir>`')
     .option('--containerd-version <version>', 'containerd version to emulate, e.g. 1.7.24 (default: detected, else 2.1.9 assumed)')
-    .option('--json', 'print stable JSON (schema mirror-doctor.explain/v1)')
+    .option('--json', 'print stable JSON (schema mirror-doctor.explain/v2)')
     .allowUnknownOption(true)
     .allowExcessArguments(true)
     .addHelpText('after', EXPLAIN_HELP_TEXT)
