@@ -5,16 +5,17 @@
  */
 import { analyzeConfig, collectConfigFiles, type ConfigAnalysis, type LoadedConfigFile } from '../containerd/config-toml.js';
 import { configureHosts, type ConfiguredHosts } from '../containerd/configure-hosts.js';
-import { goPathClean } from '../containerd/go-url.js';
-import { lookupHostDir, shadowedCandidates, splitConfigPath, type HostDirLookup } from '../containerd/host-dirs.js';
+import { goPathClean, goPathJoin } from '../containerd/go-url.js';
+import { hostDirectoryName, lookupHostDir, shadowedCandidates, splitConfigPath, type HostDirLookup } from '../containerd/host-dirs.js';
 import { loadHostDir, type LoadedHostDir } from '../containerd/load-host-dir.js';
 import type { Decision } from '../containerd/decision.js';
-import { lookupEntry } from '../containerd/node-snapshot.js';
+import { lookupEntry, type NodeSnapshot } from '../containerd/node-snapshot.js';
 import { planCri, planCtr, planCtrHostsDir, requestPlans, type ClientPlan, type RequestPlan } from '../containerd/plan.js';
 import { parseCriReference, type ImageReference } from '../containerd/reference.js';
 import { resolveProfile, type BehaviourProfile } from '../containerd/version.js';
 import type { PathRun } from '../trace/run-schema.js';
 import type { Facts } from './facts.js';
+import { misnamedFolders, rootNames } from './misnamed-folders.js';
 
 export const DEFAULT_HOSTS_ROOT = '/etc/containerd/certs.d';
 
@@ -35,6 +36,8 @@ export interface HostDirView {
   decisions: Decision[];
   /** the clients that use this root */
   usedBy: Array<'cri' | 'ctr-hosts-dir'>;
+  /** a misnamed folder containerd never reads, analysed as if renamed to this path (its faults show now, not after the rename) */
+  renameTo?: string;
 }
 
 export interface Derived {
@@ -54,6 +57,8 @@ export interface Derived {
   plans: { ctr: ClientPlan; ctrHostsDir: ClientPlan; cri: ClientPlan };
   /** every hosts root of interest, with the folder containerd would use in it */
   hostDirs: HostDirView[];
+  /** misnamed folders (never read), analysed as if renamed, so that their faults show at once */
+  misnamedDirs: HostDirView[];
   /** trace paths by name, when traced */
   trace: { ctr?: PathRun; ctrHostsDir?: PathRun; cri?: PathRun };
 }
@@ -88,6 +93,7 @@ export function derive(facts: Facts): Derived {
   const criRoots = plans.cri.hostRoots.length > 0 ? (config.cri.pullMode === 'transfer' ? plans.cri.hostRoots : splitConfigPath(config.cri.configPath)) : [];
   const roots = unique([...criRoots, hostsDir, ...facts.hostRoots.map((r) => goPathClean(r.root))].filter((r) => r !== '' && !r.includes(':')));
   const hostDirs: HostDirView[] = [];
+  const misnamedDirs: HostDirView[] = [];
   if (registryHost) {
     for (const root of roots) {
       const lookup = lookupHostDir([root], registryHost, snapshot, profile);
@@ -95,25 +101,16 @@ export function derive(facts: Facts): Derived {
       if (criRoots.includes(root) && plans.cri.hostRoots.length > 0) usedBy.push('cri');
       if (root === hostsDir) usedBy.push('ctr-hosts-dir');
       const view: HostDirView = { root, lookup, decisions: [...lookup.decisions, ...shadowedCandidates(lookup, snapshot)], usedBy };
-      if (lookup.dir) {
-        view.dir = lookup.dir;
-        const loaded = loadHostDir(lookup.dir, snapshot, profile);
-        view.loaded = loaded;
-        view.decisions.push(...loaded.decisions);
-        const e = lookupEntry(snapshot, `${lookup.dir}/hosts.toml`);
-        if (e.kind === 'file' && e.content?.kind === 'text') view.hostsTomlText = e.content.text;
-        if (loaded.error === undefined && !loaded.unanalysable) {
-          const configured = configureHosts(registryHost, loaded.hosts, snapshot, profile);
-          view.configured = configured;
-          view.decisions.push(...configured.decisions);
-          if (configured.error === undefined && ref) {
-            const r = requestPlans(configured.endpoints, ref);
-            view.resolve = r.resolve;
-            view.fetch = r.fetch;
-          }
+      if (lookup.dir) analyseDir(view, lookup.dir, registryHost, ref, snapshot, profile);
+      hostDirs.push(view);
+      // a folder named for the registry the wrong way is never read: its faults are shown now
+      if ((!lookup.dir || lookup.dir.endsWith('/_default')) && !lookup.error) {
+        for (const m of misnamedFolders(registryHost, rootNames(facts, root))) {
+          const renamed: HostDirView = { root, lookup, decisions: [], usedBy: [], renameTo: goPathJoin(root, registryHost.includes(':') ? hostDirectoryName(registryHost) : registryHost) };
+          analyseDir(renamed, goPathJoin(root, m.name), registryHost, ref, snapshot, profile);
+          misnamedDirs.push(renamed);
         }
       }
-      hostDirs.push(view);
     }
   }
   const trace: Derived['trace'] = {};
@@ -122,13 +119,33 @@ export function derive(facts: Facts): Derived {
     else if (p.path === 'ctr-hosts-dir') trace.ctrHostsDir = p;
     else if (p.path === 'cri') trace.cri = p;
   }
-  return { profile, config, configFiles, ref, ctrRef, registryHost, configRoots, hostsDir, plans, hostDirs, trace };
+  return { profile, config, configFiles, ref, ctrRef, registryHost, configRoots, hostsDir, plans, hostDirs, misnamedDirs, trace };
 }
 
-/** Host folders that hold (or would hold) the user's mirror config: selected folders, deduplicated. */
+/** Loads `dir` as containerd would for `registryHost` and plans its requests, into `view`. */
+function analyseDir(view: HostDirView, dir: string, registryHost: string, ref: ImageReference | null, snapshot: NodeSnapshot, profile: BehaviourProfile): void {
+  view.dir = dir;
+  const loaded = loadHostDir(dir, snapshot, profile);
+  view.loaded = loaded;
+  view.decisions.push(...loaded.decisions);
+  const e = lookupEntry(snapshot, `${dir}/hosts.toml`);
+  if (e.kind === 'file' && e.content?.kind === 'text') view.hostsTomlText = e.content.text;
+  if (loaded.error === undefined && !loaded.unanalysable) {
+    const configured = configureHosts(registryHost, loaded.hosts, snapshot, profile);
+    view.configured = configured;
+    view.decisions.push(...configured.decisions);
+    if (configured.error === undefined && ref) {
+      const r = requestPlans(configured.endpoints, ref);
+      view.resolve = r.resolve;
+      view.fetch = r.fetch;
+    }
+  }
+}
+
+/** Host folders that hold (or would hold) the user's mirror config: selected folders, then misnamed ones, deduplicated. */
 export function selectedHostDirs(d: Derived): HostDirView[] {
   const seen = new Set<string>();
-  return d.hostDirs.filter((v) => {
+  return [...d.hostDirs, ...d.misnamedDirs].filter((v) => {
     if (!v.dir || seen.has(v.dir)) return false;
     seen.add(v.dir);
     return true;

@@ -2,9 +2,10 @@
  * Hosts folders layer (reference §1.2, §1.3, §1.11, §1.12): which folder containerd uses for the
  * registry, and whether it holds a hosts.toml it can read.
  */
-import { goPathClean, goPathJoin, goSplitHostPort } from '../containerd/go-url.js';
+import { goPathJoin } from '../containerd/go-url.js';
 import { hostDirectoryName } from '../containerd/host-dirs.js';
 import { lookupEntry } from '../containerd/node-snapshot.js';
+import { misnamedFolders, rootNames } from './misnamed-folders.js';
 import type { ClientPlan } from '../containerd/plan.js';
 import type { Derived, HostDirView } from './derived.js';
 import { selectedHostDirs } from './derived.js';
@@ -13,53 +14,8 @@ import type { Finding } from './finding.js';
 import type { Check } from './types.js';
 import { decisionEvidence, finding, quote, wholeFileEvidence } from './make.js';
 
-/** Names in a hosts root (snapshot listing, plus the entries the probe stat'ed). */
-function rootNames(facts: Facts, root: string): string[] {
-  const names = new Set<string>();
-  const e = lookupEntry(facts.snapshot, root);
-  if (e.kind === 'directory') for (const x of e.entries ?? []) if (x.kind === 'directory' || x.kind === 'symlink') names.add(x.name);
-  const prefix = `${goPathClean(root)}/`;
-  for (const f of facts.hostDirEntries) {
-    const p = goPathClean(f.path);
-    if (p.startsWith(prefix) && !p.slice(prefix.length).includes('/') && f.kind !== 'missing' && f.kind !== 'file') names.add(p.slice(prefix.length));
-  }
-  for (const [p, v] of Object.entries(facts.snapshot.entries)) {
-    if (p.startsWith(prefix) && !p.slice(prefix.length).includes('/') && v.kind === 'directory') names.add(p.slice(prefix.length));
-  }
-  return [...names].sort();
-}
-
 function rootExists(facts: Facts, root: string): boolean {
   return lookupEntry(facts.snapshot, root).kind === 'directory' || rootNames(facts, root).length > 0;
-}
-
-/** Folder names that look meant for `host` but are not what containerd looks up (§1.2). */
-export function misnamedFolders(host: string, names: string[]): Array<{ name: string; why: string }> {
-  const ok = new Set([hostDirectoryName(host), host, '_default']);
-  const hp = goSplitHostPort(host);
-  const bare = (hp?.host ?? host).toLowerCase();
-  const port = hp?.port ?? '';
-  const out: Array<{ name: string; why: string }> = [];
-  for (const name of names) {
-    if (ok.has(name)) continue;
-    const lower = name.toLowerCase();
-    let why: string | undefined;
-    if (host === 'docker.io' && ['registry-1.docker.io', 'index.docker.io', 'registry.hub.docker.com', 'hub.docker.com', 'docker.com', 'registry.docker.io'].includes(lower)) {
-      why = 'Docker Hub images are looked up as docker.io (the reference host), never registry-1.docker.io or index.docker.io';
-    } else if (lower === host.toLowerCase() || lower === hostDirectoryName(host).toLowerCase()) {
-      why = 'folder names are case-sensitive';
-    } else if (port && (lower === bare || lower === `${bare}_${port}` || lower === `${bare}${port}` || lower === `${bare}-${port}` || lower === `_${bare}_${port}_`)) {
-      why = `a registry with a port is looked up as ${hostDirectoryName(host)} or ${host} (the port must match exactly)`;
-    } else if (!port && (lower.startsWith(`${bare}_`) || lower.startsWith(`${bare}:`)) && /^[_:]\d+_?$/.test(lower.slice(bare.length))) {
-      why = `the reference has no port, so containerd looks up ${host}; a folder with a port is for ${bare}:<port> references only`;
-    } else if (/^https?[_:]/.test(lower) && lower.includes(bare)) {
-      why = 'the folder name is the registry host, without a scheme';
-    } else if (lower === `${bare}.d` || lower === `${bare}/`) {
-      why = `the folder must be named exactly ${host}`;
-    }
-    if (why) out.push({ name, why });
-  }
-  return out;
 }
 
 /** Views that matter: the roots CRI reads, else the ctr --hosts-dir root (when it exists). */

@@ -113,6 +113,13 @@ function summarize(findings: Finding[], cause: Finding | null, unexplained: Find
   return `no problem found in the files${counts ? ` (${counts})` : ''}`;
 }
 
+/** A finding about a misnamed folder's files says that containerd reads them only after the rename. */
+function withRenameNote(f: Finding, d: Derived): Finding {
+  if (f.id === 'host-dir-misnamed') return f;
+  const v = d.misnamedDirs.find((x) => f.evidence.some((e) => e.source === x.dir || e.source.startsWith(`${x.dir}/`)));
+  return v ? { ...f, detail: `${f.detail} (${v.dir} is never read as it is named; containerd reads it once it is renamed to ${v.renameTo})` } : f;
+}
+
 export function runChecks(facts: Facts, options: RunOptions = {}): CheckRun {
   const ignore = new Set(parseIgnore(options.ignore ?? []));
   const checks = options.checks ?? ALL_CHECKS;
@@ -133,7 +140,7 @@ export function runChecks(facts: Facts, options: RunOptions = {}): CheckRun {
       }
     }
   }
-  findings = sortFindings(findings.filter((f) => !ignore.has(f.id)));
+  findings = sortFindings(findings.filter((f) => !ignore.has(f.id)).map((f) => (derived ? withRenameNote(f, derived) : f)));
   const hasError = findings.some((f) => f.severity === 'error');
   const hasWarning = findings.some((f) => f.severity === 'warning');
   const exitCode: 0 | 1 = hasError || (options.strict === true && hasWarning) ? 1 : 0;

@@ -20,6 +20,7 @@ import { parseCriReference } from '../../src/containerd/reference.js';
 import { resolveProfile } from '../../src/containerd/version.js';
 import { FACTS_SCHEMA, type DistributionFact, type Facts, type HostDirEntryFact, type Known, type PluginFact } from '../../src/checks/facts.js';
 import { NodeFileReader, type FsLike } from '../../src/probe/node-files.js';
+import { readHostsFolders } from '../../src/probe/hosts-folder-facts.js';
 import { TRACE_RUN_SCHEMA, type PathRun, type TraceRun } from '../../src/trace/run-schema.js';
 import { comparePaths, type LiveRegistry } from '../../src/trace/compare-paths.js';
 import { parseTraceText } from '../../src/trace/index.js';
@@ -152,10 +153,9 @@ async function build({ overlay, reader, trace }: BuildInput): Promise<Facts> {
       ...(overlay.extraRoots ?? []).map((root) => ({ root, reason: 'hosts-dir-option' as const })),
       { root: '/etc/containerd/certs.d', reason: 'default' as const },
     ].filter((r, i, all) => r.root !== '' && all.findIndex((x) => goPathClean(x.root) === goPathClean(r.root)) === i);
-  for (const r of hostRoots) {
-    await reader.stat(r.root);
-    if (parsed.ok) await reader.readHostRoot(r.root, parsed.ref.hostname);
-  }
+  for (const r of hostRoots) await reader.stat(r.root);
+  // what the probe reads on a live node: the reference's folders, then every registry folder
+  await readHostsFolders(reader, hostRoots, new Set(parsed.ok ? [parsed.ref.hostname] : []));
   const configEntry = reader.snapshot.entries[goPathClean(configFile)];
   const mtimeAfter = overlay.configMtimeAfterStart === undefined ? -60_000 : overlay.configMtimeAfterStart;
   const d = overlay.daemon ?? {};

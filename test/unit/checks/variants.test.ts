@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { legacyHostsToml } from '../../../src/checks/config-legacy-mirrors.js';
-import { misnamedFolders } from '../../../src/checks/host-dirs.js';
+import { misnamedFolders } from '../../../src/checks/misnamed-folders.js';
 import { suggestKey } from '../../../src/checks/hosts-toml.js';
 import { checkIds } from '../../../src/checks/registry.js';
 import { runChecks } from '../../../src/checks/run.js';

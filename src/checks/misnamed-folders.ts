@@ -1,0 +1,53 @@
+/**
+ * Folders in a hosts root that look meant for the registry but are not the name containerd looks
+ * up (registry-1.docker.io for docker.io, a wrong port form, another case).
+ */
+import { goPathClean, goSplitHostPort } from '../containerd/go-url.js';
+import { hostDirectoryName } from '../containerd/host-dirs.js';
+import { lookupEntry } from '../containerd/node-snapshot.js';
+import type { Facts } from './facts.js';
+
+/** Names in a hosts root (snapshot listing, plus the entries the probe stat'ed). */
+export function rootNames(facts: Facts, root: string): string[] {
+  const names = new Set<string>();
+  const e = lookupEntry(facts.snapshot, root);
+  if (e.kind === 'directory') for (const x of e.entries ?? []) if (x.kind === 'directory' || x.kind === 'symlink') names.add(x.name);
+  const prefix = `${goPathClean(root)}/`;
+  for (const f of facts.hostDirEntries) {
+    const p = goPathClean(f.path);
+    if (p.startsWith(prefix) && !p.slice(prefix.length).includes('/') && f.kind !== 'missing' && f.kind !== 'file') names.add(p.slice(prefix.length));
+  }
+  for (const [p, v] of Object.entries(facts.snapshot.entries)) {
+    if (p.startsWith(prefix) && !p.slice(prefix.length).includes('/') && v.kind === 'directory') names.add(p.slice(prefix.length));
+  }
+  return [...names].sort();
+}
+
+/** Folder names that look meant for `host` but are not what containerd looks up . */
+export function misnamedFolders(host: string, names: string[]): Array<{ name: string; why: string }> {
+  const ok = new Set([hostDirectoryName(host), host, '_default']);
+  const hp = goSplitHostPort(host);
+  const bare = (hp?.host ?? host).toLowerCase();
+  const port = hp?.port ?? '';
+  const out: Array<{ name: string; why: string }> = [];
+  for (const name of names) {
+    if (ok.has(name)) continue;
+    const lower = name.toLowerCase();
+    let why: string | undefined;
+    if (host === 'docker.io' && ['registry-1.docker.io', 'index.docker.io', 'registry.hub.docker.com', 'hub.docker.com', 'docker.com', 'registry.docker.io'].includes(lower)) {
+      why = 'Docker Hub images are looked up as docker.io (the reference host), never registry-1.docker.io or index.docker.io';
+    } else if (lower === host.toLowerCase() || lower === hostDirectoryName(host).toLowerCase()) {
+      why = 'folder names are case-sensitive';
+    } else if (port && (lower === bare || lower === `${bare}_${port}` || lower === `${bare}${port}` || lower === `${bare}-${port}` || lower === `_${bare}_${port}_`)) {
+      why = `a registry with a port is looked up as ${hostDirectoryName(host)} or ${host} (the port must match exactly)`;
+    } else if (!port && (lower.startsWith(`${bare}_`) || lower.startsWith(`${bare}:`)) && /^[_:]\d+_?$/.test(lower.slice(bare.length))) {
+      why = `the reference has no port, so containerd looks up ${host}; a folder with a port is for ${bare}:<port> references only`;
+    } else if (/^https?[_:]/.test(lower) && lower.includes(bare)) {
+      why = 'the folder name is the registry host, without a scheme';
+    } else if (lower === `${bare}.d` || lower === `${bare}/`) {
+      why = `the folder must be named exactly ${host}`;
+    }
+    if (why) out.push({ name, why });
+  }
+  return out;
+}
