@@ -147,7 +147,11 @@ export class CriImageGuard {
    */
   async end(): Promise<string | null> {
     const locked = await this.lock();
-    if (locked !== true) return `image ${this.image} in ${CRI_NAMESPACE}: left in place: ${locked}`;
+    if (locked !== true) {
+      // our claim goes in any case (a later run would take it for a gone run's); the image stays
+      if (this.claimed) await this.api.deleteLease(CRI_NAMESPACE, this.claimId).catch(() => undefined);
+      return this.claimed && this.removable ? `image ${this.image} in ${CRI_NAMESPACE}: left in place: ${locked}` : null;
+    }
     try {
       return await this.settle();
     } catch (e) {
@@ -188,6 +192,8 @@ export class CriImageGuard {
     const removable = removableByMe || leftBy !== null;
     const client = new CriClient(this.address);
     try {
+      // nothing of ours to remove: whether the image is there does not matter (nor a daemon without CRI)
+      if (!removable) return null;
       const status = await client.imageStatus(this.image);
       let usedByContainer = false;
       if (status && removable) usedByContainer = (await client.containerImageRefs().catch(() => [] as string[])).includes(status.id);
