@@ -85,6 +85,12 @@ export class CriClient {
     return read.string(m, 1);
   }
 
+  /** The image ids (image_ref) of every container CRI knows, running or not. */
+  async containerImageRefs(timeoutMs = 5000): Promise<string[]> {
+    const m = await this.call('RuntimeService', 'ListContainers', Buffer.alloc(0), timeoutMs);
+    return read.messages(m, 1).flatMap((c) => [read.string(c, 5), read.string(read.message(c, 4) ?? new Map(), 1)].filter(Boolean));
+  }
+
   async removeImage(image: string, timeoutMs = 30_000): Promise<void> {
     await this.call('ImageService', 'RemoveImage', pb.encode(pb.message(1, imageSpec(image))), timeoutMs);
   }

@@ -2,10 +2,27 @@ import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { ContainerdApi } from './containerd-api.js';
 import { GrpcCallError } from './grpc-unary.js';
+import { currentOwner, ownerLabels } from './run-owner.js';
 
 /** A fresh, recognisable namespace for one throw-away pull. */
 export function throwAwayNamespace(prefix = 'mirror-doctor'): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+/** The label that marks a namespace as a trace's throw-away one (with its owner's labels, run-owner.ts). */
+export const THROW_AWAY_LABEL = 'mirror-doctor.kind';
+
+/**
+ * Creates a throw-away namespace labelled with its owner, before ctr pulls into it (ctr would
+ * create it unlabelled), so that a later run can remove it once its owner is gone.
+ */
+export async function createThrowAwayNamespace(address: string, namespace: string): Promise<void> {
+  const api = new ContainerdApi(address);
+  try {
+    await api.createNamespace(namespace, { [THROW_AWAY_LABEL]: 'pull-namespace', ...ownerLabels(currentOwner()) });
+  } finally {
+    api.close();
+  }
 }
 
 export interface CtrTarget {
@@ -39,14 +56,13 @@ export async function removeThrowAwayNamespace(t: CtrTarget, namespace: string):
         await api.deleteNamespace(namespace);
         return [];
       } catch (e) {
+        // another run's sweep removed it first
+        if (e instanceof GrpcCallError && e.code === 'NOT_FOUND') return [];
         last = e instanceof GrpcCallError ? e.details : (e as Error).message;
         if (!/must be empty/.test(last)) break;
       }
       // content the pull wrote, or that its lease held until the garbage collector ran
-      const ctr = (...a: string[]) => execa(t.ctr, ['--address', t.address, '--namespace', namespace, ...a], { reject: false, timeout: 30_000, stdin: 'ignore' });
-      const content = (await ctr('content', 'ls', '-q')).stdout.split('\n').map((s) => s.trim()).filter(Boolean);
-      if (content.length) await ctr('content', 'rm', ...content);
-      else await sleep(150);
+      if (!(await removeNamespaceContent(t, namespace))) await sleep(150);
     }
     return [`namespace ${namespace}: ${last}`];
   } catch (e) {
@@ -54,6 +70,17 @@ export async function removeThrowAwayNamespace(t: CtrTarget, namespace: string):
   } finally {
     api.close();
   }
+}
+
+/**
+ * Removes every content blob of a namespace (content listing is a server stream: through ctr).
+ * Only for a namespace whose content is garbage. True when there was any.
+ */
+export async function removeNamespaceContent(t: CtrTarget, namespace: string): Promise<boolean> {
+  const ctr = (...a: string[]) => execa(t.ctr, ['--address', t.address, '--namespace', namespace, ...a], { reject: false, timeout: 30_000, stdin: 'ignore' });
+  const content = (await ctr('content', 'ls', '-q')).stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+  if (content.length) await ctr('content', 'rm', ...content);
+  return content.length > 0;
 }
 
 /** The containerd namespace CRI (kubelet) uses. */
@@ -69,26 +96,4 @@ export async function listNamespaces(o: { address: string }): Promise<string[] |
   } finally {
     api.close();
   }
-}
-
-/**
- * Removes kubelet's namespace, which the first CRI pull on a fresh daemon creates. A pull we
- * cancelled (verdict, stall, Ctrl-C) goes on in the daemon for a moment and can create the
- * namespace just after a first removal found none, so it is looked for once more 100 ms later (and
- * again while the daemon keeps bringing it back). A Kubernetes node has the namespace already, so
- * this only costs time on a fresh daemon.
- */
-export async function removeCriNamespace(o: CtrTarget, cancelled: boolean): Promise<void> {
-  const remove = () => removeThrowAwayNamespace({ ctr: o.ctr, address: o.address }, CRI_NAMESPACE).catch(() => undefined);
-  await remove();
-  if (!cancelled) return;
-  for (let i = 0; i < 10; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    if (!(await namespaceExists(o, CRI_NAMESPACE))) return;
-    await remove();
-  }
-}
-
-async function namespaceExists(o: CtrTarget, ns: string): Promise<boolean> {
-  return (await listNamespaces(o))?.includes(ns) ?? false;
 }

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { accessSync, close, closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { accessSync, close, closeSync, constants, existsSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { currentOwner, OWNER_ENV, ownerEnvValue } from './run-owner.js';
 import { mark } from './timeline.js';
 import { lowerPriority } from './priority.js';
 
@@ -232,6 +233,38 @@ export interface StreamedRunOptions {
   niceWhileRunning?: number;
 }
 
+const SHELL = '/bin/sh';
+
+/**
+ * Runs "$@" so that it dies with this process, even on SIGKILL (Node has no PR_SET_PDEATHSIG).
+ * Its stdin (kept as fd 3) is a pipe whose write end only this process holds (Node opens it
+ * close-on-exec, so no other child inherits it): whenever this process ends, for any reason, the
+ * kernel closes that end, `read` sees EOF, and the command is killed. Nothing to poll, no timing.
+ * The command's exit status becomes the shell's (128+N when a signal N ended it).
+ */
+export const WATCHDOG = [
+  'exec 3<&0',
+  '"$@" </dev/null 3<&- & c=$!',
+  '{ read -r _ <&3; kill -KILL "$c" 2>/dev/null; } & w=$!',
+  'wait "$c"; r=$?',
+  'kill "$w" 2>/dev/null',
+  'exit "$r"',
+].join('\n');
+
+/** A command that cannot be run (not found, not executable): spawned directly, so that the error is Node's own. */
+function executableMissing(command: string, env: NodeJS.ProcessEnv): boolean {
+  const ok = (p: string) => {
+    try {
+      accessSync(p, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (command.includes('/')) return !ok(command);
+  return !(env.PATH ?? '').split(delimiter).some((d) => d && ok(join(d, command)));
+}
+
 /** Memory-backed /dev/shm when there is one (the output can be hundreds of MB, read once), else the temp folder. */
 function runFilesRoot(): string {
   try {
@@ -265,20 +298,37 @@ export function runStreamed(command: string, o: StreamedRunOptions): Promise<Str
     let stoppedBy: StreamedRun['stoppedBy'] = null;
     let settled = false;
     let child: ReturnType<typeof spawn>;
+    const env = { ...(o.env ?? process.env), [OWNER_ENV]: ownerEnvValue(currentOwner()) };
+    const missing = executableMissing(command, env);
     try {
-      child = spawn(command, o.args, { env: o.env ?? process.env, stdio: ['ignore', writeFds.stdout, writeFds.stderr] });
+      // the child leads a process group of its own (setsid), so that stopping it reaches whatever it
+      // started; through the watchdog when there is a shell (see WATCHDOG)
+      child = missing
+        ? spawn(command, o.args, { env, stdio: ['ignore', 'ignore', 'ignore'] })
+        : existsSync(SHELL)
+          ? spawn(SHELL, ['-c', WATCHDOG, 'mirror-doctor-watchdog', command, ...o.args], { env, detached: true, stdio: ['pipe', writeFds.stdout, writeFds.stderr] })
+          : spawn(command, o.args, { env, detached: true, stdio: ['ignore', writeFds.stdout, writeFds.stderr] });
       mark('child spawned', { pid: child.pid });
     } finally {
       closeSync(writeFds.stdout);
       closeSync(writeFds.stderr);
     }
+    // never written: the pipe is only there to be closed when this process ends
+    child.stdin?.on('error', () => undefined);
+    const signalGroup = (sig: NodeJS.Signals) => {
+      try {
+        if (child.pid) process.kill(-child.pid, sig);
+      } catch {
+        child.kill(sig);
+      }
+    };
     const restorePriority = o.niceWhileRunning ? lowerPriority(o.niceWhileRunning) : () => undefined;
     let killTimer: NodeJS.Timeout | undefined;
     const stop = (why: NonNullable<StreamedRun['stoppedBy']>) => {
       if (stoppedBy || child.exitCode !== null || child.signalCode !== null) return;
       stoppedBy = why;
-      child.kill('SIGTERM');
-      killTimer = setTimeout(() => child.kill('SIGKILL'), 2000);
+      signalGroup('SIGTERM');
+      killTimer = setTimeout(() => signalGroup('SIGKILL'), 2000);
     };
     const timeout = setTimeout(() => stop('timeout'), o.timeoutMs);
     // one timer for the stall, not one per line: each line only notes the time, and the timer,
@@ -370,6 +420,7 @@ export function runStreamed(command: string, o: StreamedRunOptions): Promise<Str
       if (stallTimer) clearTimeout(stallTimer);
       if (killTimer) clearTimeout(killTimer);
       o.signal?.removeEventListener('abort', onAbort);
+      child.stdin?.destroy();
       mark('child output read');
       resolve({ exitCode, signal, stoppedBy, durationMs: Date.now() - started, lines, spawnError });
     };

@@ -38,6 +38,10 @@ export const pb = {
     if (body === undefined) return Buffer.alloc(0);
     return Buffer.concat([tag(field, 2), varint(BigInt(body.length)), body]);
   },
+  /** a map<string,string>: one entry message (key=1, value=2) per pair */
+  stringMap(field: number, map: Record<string, string>): Buffer {
+    return Buffer.concat(Object.entries(map).map(([k, v]) => pb.message(field, Buffer.concat([pb.string(1, k), pb.string(2, v)]))));
+  },
   encode(...fields: Buffer[]): Buffer {
     return Buffer.concat(fields);
   },

@@ -11,7 +11,9 @@ import type { PathRun } from '../trace/run-schema.js';
 import type { DaemonSight } from '../trace/run-evidence.js';
 import { earlyStop, markStalled, type EarlyStop } from '../trace/early-stop.js';
 import { CriClient, CriError, liveRegistryConfig } from './cri-client.js';
-import { removeCriNamespace } from './ctr-namespace.js';
+import { CriImageGuard } from './cri-claims.js';
+import { CRI_NAMESPACE } from './ctr-namespace.js';
+import type { EarlierRunItem } from '../trace/run-schema.js';
 import { findDaemonProcess } from './daemon-process.js';
 import { describeLogSource, locateDaemonLog } from './daemon-log-source.js';
 import { openDaemonLog } from './daemon-log-reader.js';
@@ -25,15 +27,22 @@ const DEBUG_LINE = /level=debug|\\?"level\\?":\\?"debug/;
 
 
 /**
- * The CRI path: PullImage exactly as kubelet (then RemoveImage when it was not there before).
+ * The CRI path: PullImage exactly as kubelet, then RemoveImage when it was not there before and no
+ * other run or container needs it (cri-claims.ts decides, safe against parallel runs).
  * The daemon's log (found from its process, or --daemon-log) is read for the pull's lines, and its
  * TCP connections are sampled while the pull runs. A pull that waits on a silent host is cancelled
  * after `stallMs` instead of containerd's 30 s per host: at debug level from the resolver's lines,
  * at any level from a dial of the daemon that has not completed.
  */
-export async function traceCri(o: TraceOptions, hadCriNamespace: boolean, silentHosts: Set<string>): Promise<{ run: PathRun; live: LiveRegistry | null; sight: DaemonSight }> {
+export async function traceCri(
+  o: TraceOptions,
+  silentHosts: Set<string>,
+): Promise<{ run: PathRun; live: LiveRegistry | null; sight: DaemonSight; leftover: string | null; earlier: EarlierRunItem[] }> {
   const started = Date.now();
   const client = new CriClient(o.address);
+  const guard = new CriImageGuard({ ctr: o.ctr, address: o.address }, o.ref, o.criImage);
+  let unsure: string | null = null;
+  let leftover: string | null = null;
   const command = ['cri', 'PullImage', o.criImage];
   o.onProgress?.({ kind: 'path-start', path: 'cri', command: `CRI runtime.v1.ImageService/PullImage ${o.criImage}` });
   const daemon = findDaemonProcess(o.address);
@@ -108,11 +117,10 @@ export async function traceCri(o: TraceOptions, hadCriNamespace: boolean, silent
     } catch {
       live = null;
     }
-    const before = await client.imageStatus(o.criImage).catch(() => undefined);
+    unsure = await guard.begin();
     try {
       await client.pullImage(o.criImage, o.timeoutMs, cancel.signal);
       pulled = true;
-      if (!before) await client.removeImage(o.criImage).catch(() => undefined);
     } catch (e) {
       pulled = false;
       if (stoppedBy === 'verdict' || stoppedBy === 'stall') {
@@ -122,20 +130,17 @@ export async function traceCri(o: TraceOptions, hadCriNamespace: boolean, silent
         error = redact(e.details);
         if (e.code === 'DEADLINE_EXCEEDED') stoppedBy = 'timeout';
       } else error = redact((e as Error).message);
-      // a pull that was cancelled after its manifest was resolved may still have completed in the
-      // daemon: remove the image if it is new
-      const cancelledByUs = (stoppedBy as PathRun['stoppedBy']) === 'stall' || (stoppedBy as PathRun['stoppedBy']) === 'verdict';
-      if (!before && (parser.snapshot().at(-1)?.resolved.host || !cancelledByUs)) {
-        const after = await client.imageStatus(o.criImage).catch(() => undefined);
-        if (after) await client.removeImage(o.criImage).catch(() => undefined);
-      }
+      // a pull we cancelled goes on in the daemon for a moment (and may still store the image)
+      if (stoppedBy) await new Promise((r) => setTimeout(r, 200));
     }
   } finally {
     if (tail) clearInterval(tail);
     o.signal?.removeEventListener('abort', onAbort);
     client.close();
-    // kubelet's namespace: on a fresh daemon the first CRI pull creates it, and then we remove it again
-    if (!hadCriNamespace) await removeCriNamespace(o, pulled !== true);
+    // the image (when new and no one else needs it), and kubelet's namespace when a trace created it
+    const left = await guard.end();
+    guard.close();
+    leftover = left ?? (unsure && pulled !== false ? `image ${o.criImage} in ${CRI_NAMESPACE}: ${unsure}` : null);
   }
   // the daemon writes its last lines after answering
   await new Promise((r) => setTimeout(r, 50));
@@ -164,6 +169,8 @@ export async function traceCri(o: TraceOptions, hadCriNamespace: boolean, silent
   return {
     live,
     sight,
+    leftover,
+    earlier: guard.earlier,
     run: {
       path: 'cri',
       command,

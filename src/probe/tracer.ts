@@ -2,17 +2,21 @@
  * The live tracer: real pulls on the node, parsed while they run. Runs `ctr images pull` without
  * and with `--hosts-dir` (trace-ctr.ts) in throw-away namespaces, and a CRI PullImage exactly as
  * kubelet does (trace-cri.ts); stops each early once its verdict is decided (unless `full`), and
- * always cleans up what it added — also on abort (Ctrl-C), timeout and a crash of ctr.
+ * always cleans up what it added — also on abort (Ctrl-C), timeout and a crash of ctr. What it
+ * creates is labelled with this process (run-owner.ts), and every run first removes what runs
+ * that were killed before their cleanup left (earlier-runs.ts).
  */
 import { existsSync, statSync } from 'node:fs';
 import { redactJson } from '../report/redact.js';
 import { redactTraceDoc } from '../report/redact-trace.js';
 import { comparePaths, type LiveRegistry, type PathOutcome } from '../trace/compare-paths.js';
-import { TRACE_RUN_SCHEMA, type PathRun, type TraceRun } from '../trace/run-schema.js';
+import { TRACE_RUN_SCHEMA, type EarlierRunItem, type PathRun, type TraceRun } from '../trace/run-schema.js';
 import { assessRun, runHosts, type DaemonSight } from '../trace/run-evidence.js';
 import { verdictOf } from '../trace/finalise.js';
 import { START_TIME_SLACK_MS } from '../containerd/start-time.js';
-import { CRI_NAMESPACE, listNamespaces, removeThrowAwayNamespace, throwAwayNamespace } from './ctr-namespace.js';
+import { createThrowAwayNamespace, listNamespaces, removeThrowAwayNamespace, throwAwayNamespace } from './ctr-namespace.js';
+import { GrpcCallError } from './grpc-unary.js';
+import { cleanUpEarlierRuns } from './earlier-runs.js';
 import { findDaemonProcess } from './daemon-process.js';
 import { resolveHosts } from './host-addresses.js';
 import { mark } from './timeline.js';
@@ -25,14 +29,30 @@ export { TraceError, type TraceOptions } from './trace-options.js';
 
 export async function trace(o: TraceOptions): Promise<TraceRun> {
   mark('trace start');
-  const [versions, before] = await Promise.all([o.versions?.server ? { ...o.versions, error: null } : ctrVersions(o.ctr, o.address), listNamespaces(o)]);
+  const versions = o.versions?.server ? { ...o.versions, error: null } : await ctrVersions(o.ctr, o.address);
   if (!versions.server) throw new TraceError(`cannot talk to containerd at ${o.address}: ${versions.error ?? 'no server version'}`);
-  mark('versions and namespaces listed');
+  mark('versions listed');
+  // what killed runs left: removed while this run goes on (it never touches what a live run owns)
+  const earlier: Promise<EarlierRunItem[]> = cleanUpEarlierRuns({ ctr: o.ctr, address: o.address });
   const namespace = o.namespace ?? throwAwayNamespace();
-  // each ctr pull gets a namespace of its own, so the two can run at the same time
+  // each ctr pull gets a namespace of its own, so the two can run at the same time; created here,
+  // labelled with this process, before ctr would create them unlabelled
   const namespaces: Record<'ctr' | 'ctr-hosts-dir', string> = { ctr: namespace, 'ctr-hosts-dir': `${namespace}-hosts-dir` };
-  const taken = Object.values(namespaces).filter((ns) => before?.includes(ns));
-  if (taken.length) throw new TraceError(`namespace ${taken[0]} already exists; the tracer only pulls into namespaces of its own (it removes them afterwards)`);
+  const created: string[] = [];
+  try {
+    for (const ns of Object.values(namespaces)) {
+      await createThrowAwayNamespace(o.address, ns);
+      created.push(ns);
+    }
+  } catch (e) {
+    await Promise.all(created.map((ns) => removeThrowAwayNamespace({ ctr: o.ctr, address: o.address }, ns)));
+    await earlier;
+    if (e instanceof GrpcCallError && e.code === 'ALREADY_EXISTS') {
+      throw new TraceError(`namespace ${namespaces.ctr} or ${namespaces['ctr-hosts-dir']} already exists; the tracer only pulls into namespaces of its own (it removes them afterwards)`);
+    }
+    throw new TraceError(`cannot create the namespaces to pull into at ${o.address}: ${e instanceof GrpcCallError ? `${e.code}: ${e.details}` : (e as Error).message}`);
+  }
+  mark('namespaces created');
   const paths: PathRun[] = [];
   let live: LiveRegistry | null = null;
   const leftovers: string[] = [];
@@ -46,11 +66,14 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
     return run;
   };
   let sight: DaemonSight | null = null;
+  const criEarlier: EarlierRunItem[] = [];
   const runCri = async () => {
-    const r = await traceCri(o, before?.includes(CRI_NAMESPACE) ?? true, silentHosts);
+    const r = await traceCri(o, silentHosts);
     o.onProgress?.({ kind: 'path-end', path: 'cri', run: r.run });
     live = r.live;
     sight = r.sight;
+    if (r.leftover) leftovers.push(r.leftover);
+    criEarlier.push(...r.earlier);
     return r.run;
   };
   /** the removal of each ctr namespace, started once (see cleanupCtr) */
@@ -102,6 +125,8 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
     }
     if (criRun) paths.push(criRun);
   }
+  const earlierRuns = [...(await earlier), ...criEarlier];
+  mark('earlier runs cleaned up');
   let configNewerThanDaemon: boolean | null = null;
   if (o.configFile && existsSync(o.configFile)) {
     const daemon = findDaemonProcess(o.address);
@@ -121,6 +146,7 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
     paths,
     comparison: comparePaths({ paths: outcomes, hostsDir: o.hostsDir, live, diskConfigPath: o.diskConfigPath, configNewerThanDaemon }),
     leftovers,
+    earlierRuns,
   };
 }
 

@@ -223,6 +223,7 @@ export function buildReport(input: ReportInput) {
         })),
       })),
       leftovers: run?.leftovers ?? [],
+      earlierRuns: run?.earlierRuns ?? [],
     },
   };
 }

@@ -5,6 +5,7 @@
  * (headings, blockquotes, pipe tables, fenced code, `<details>`). Pure; every byte passes through
  * the report redaction (log/header rules, TOML secret values, the node's known secrets).
  */
+import { EARLIER_RUNS_TITLE, earlierRunLines } from './earlier-runs-text.js';
 import type { Facts, Known } from '../checks/facts.js';
 import type { Finding } from '../checks/finding.js';
 import { goPathJoin } from '../containerd/go-url.js';
@@ -180,6 +181,8 @@ function tracesSection(f: Facts): string {
     if (notes.length) parts.push('');
   }
   if (run.leftovers.length) parts.push(`**Cleanup could not remove:** ${run.leftovers.map(code).join(', ')}`, '');
+  const earlier = earlierRunLines(run.earlierRuns);
+  if (earlier.length) parts.push(`**${EARLIER_RUNS_TITLE}:**`, '', ...earlier.map((l) => `- ${l}`), '');
   return parts.join('\n');
 }
 

@@ -4,6 +4,7 @@
  * a compact table of the three pulls, and one last verdict line naming the root cause. Pure;
  * redacted like every output.
  */
+import { EARLIER_RUNS_TITLE, earlierRunLines } from './earlier-runs-text.js';
 import type { Finding, Severity } from '../checks/finding.js';
 import { collectConfigSecrets, redactReportText } from './redact-config.js';
 import { counts, groupFindings, LAYER_TITLES, PATH_TITLES, pathResult, traceSkipReason, verdictText, type ReportInput } from './report-json.js';
@@ -91,6 +92,8 @@ function traceTable(input: ReportInput): string[] {
   if (cri?.evidence) out.push(`  CRI evidence: ${cri.evidence.level} — ${cri.evidence.basis.join('; ')}${cri.evidence.collect ? `; to know: ${cri.evidence.collect}` : ''}`);
   if (cri?.daemonLog) out.push(`  daemon log: ${cri.daemonLog.source}${cri.daemonLog.debug ? ' (debug level)' : ''}${cri.daemonLog.problem ? ` — ${cri.daemonLog.problem}` : ''}`);
   if (run.leftovers.length) out.push(`  cleanup could not remove: ${run.leftovers.join(', ')}`);
+  const earlier = earlierRunLines(run.earlierRuns);
+  if (earlier.length) out.push(`  ${EARLIER_RUNS_TITLE.toLowerCase()}:`, ...earlier.map((l) => `    ${l}`));
   return out;
 }
 

@@ -1,4 +1,5 @@
 /** Text rendering of a live trace: the three paths side by side, then what the difference proves. Pure. */
+import { EARLIER_RUNS_TITLE, earlierRunLines } from './earlier-runs-text.js';
 import { redact } from './redact.js';
 import type { TraceRun, PathRun } from '../trace/run-schema.js';
 
@@ -79,6 +80,8 @@ export function renderTraceRunText(run: TraceRun): string {
   if (run.live) out.push(run.live.exposed ? `live CRI registry config: configPath ${JSON.stringify(run.live.configPath)}${run.live.hasMirrors ? ' (legacy mirrors set)' : ''}` : 'live CRI registry config: not exposed by this containerd (2.x reports no registry config over CRI)');
   out.push('', 'What the difference proves:', ...run.comparison.statements.map((s) => `  - ${s}`));
   if (run.leftovers.length) out.push('', 'Cleanup could not remove:', ...run.leftovers.map((l) => `  ${l}`));
+  const earlier = earlierRunLines(run.earlierRuns);
+  if (earlier.length) out.push('', `${EARLIER_RUNS_TITLE}:`, ...earlier.map((l) => `  ${l}`));
   out.push('', `verdict: ${run.comparison.verdict}`);
   return redact(`${out.join('\n')}\n`);
 }

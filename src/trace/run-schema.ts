@@ -46,6 +46,23 @@ export interface PathRun {
   sockets?: { endpoints: EndpointSeen[] } | { unreadable: string };
 }
 
+/**
+ * Something an earlier run left because it was killed or crashed (its owner process is gone),
+ * found by this run: a throw-away namespace (with its images, leases and content), a lease or an
+ * image in k8s.io, or a ctr process still running.
+ */
+export interface EarlierRunItem {
+  /** e.g. `namespace mirror-doctor-1a2b3c4d`, `image docker.io/library/nginx:1.27 in k8s.io`, `process 4242 (ctr)` */
+  what: string;
+  /** the pid of the run that left it, when known */
+  owner: number | null;
+  /** why that run is taken for gone, or why it cannot be told */
+  why: string;
+  removed: boolean;
+  /** when not removed: what stopped it */
+  note: string | null;
+}
+
 export interface TraceRun {
   schema: typeof TRACE_RUN_SCHEMA;
   ref: string;
@@ -56,6 +73,8 @@ export interface TraceRun {
   live: LiveRegistry | null;
   paths: PathRun[];
   comparison: Comparison;
-  /** anything cleanup could not remove (should be empty) */
+  /** anything cleanup could not remove, or left on purpose because it could not be sure (should be empty) */
   leftovers: string[];
+  /** what earlier runs that are gone (killed, crashed) had left, and what this run removed of it */
+  earlierRuns: EarlierRunItem[];
 }

@@ -332,6 +332,7 @@ export function labTraceRun(series: string, scenario: string, sight: LabSight = 
       configNewerThanDaemon: scenario === 'cri-config-edited-after-start',
     }),
     leftovers: [],
+    earlierRuns: [],
   };
 }
 

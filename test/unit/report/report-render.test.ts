@@ -129,6 +129,7 @@ beforeAll(async () => {
     ],
     comparison: { verdict: 'the mirror 127.0.0.1:5102 answered 404 not-found, and containerd fell back to the next host', statements: ['ctr without --hosts-dir never uses a mirror'], mirrorUsedBy: [] },
     leftovers: [],
+    earlierRuns: [],
   };
   facts = { ...facts, trace: run, offline: false };
   outcome = {
