@@ -6,6 +6,9 @@
  * the stack trace only with MIRROR_DOCTOR_DEBUG=1.
  */
 
+/** Set (to anything) to print the stack trace of a bug. */
+export const DEBUG_ENV = 'MIRROR_DOCTOR_DEBUG';
+
 /** The exit codes every command shares (README "Exit codes"). */
 export const EXIT = {
   ok: 0,
@@ -15,10 +18,33 @@ export const EXIT = {
   usage: 2,
   /** a bug in mirror-doctor (EX_SOFTWARE of BSD's sysexits.h, "internal software error") */
   bug: 70,
+  /** stopped by Ctrl-C (SIGINT) before an answer: 128 + 2, what a shell reports for a process the signal ended */
+  interrupted: 130,
+  /** stopped by SIGTERM: 128 + 15 */
+  terminated: 143,
 } as const;
 
-/** Set (to anything) to print the stack trace of a bug. */
-export const DEBUG_ENV = 'MIRROR_DOCTOR_DEBUG';
+/** The exit code of a command a signal stopped (after it cleaned up). */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
+}
+
+/**
+ * The exit-code table every command's --help ends with (the README's "Exit codes" says the same).
+ * `problems` says what code 1 means for the command; null when the command never finds problems.
+ */
+export function exitCodesHelp(problems: string | null, never1 = 'this command judges nothing'): string {
+  return [
+    'Exit codes (the same for every command):',
+    '  0         done, nothing wrong',
+    `  1         ${problems === null ? `not used (${never1})` : `problems found: ${problems}`}`,
+    '  2         could not run: a bad option or input, an unreadable file, permission denied (one line on stderr says why)',
+    `  70        a bug in mirror-doctor: please report it (${DEBUG_ENV}=1 adds the stack trace)`,
+    '  130, 143  interrupted by Ctrl-C (SIGINT) or SIGTERM, after cleaning up: no answer',
+    '',
+  ].join('\n');
+}
+
 
 /**
  * An error the user can act on (bad input, missing file, wrong option): printed as one clear
@@ -80,6 +106,11 @@ export function fileErrorReason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   if (typeof code === 'string') return FILE_ERROR_WORDS[code] ? `${FILE_ERROR_WORDS[code]} (${code})` : code;
   return err instanceof Error ? err.message : String(err);
+}
+
+/** The exit code an error ends a command with: 2 for what the user or the machine can act on, else 70 (a bug). */
+export function errorExitCode(err: unknown): number {
+  return err instanceof UsageError || isSystemError(err) ? EXIT.usage : EXIT.bug;
 }
 
 /** What the CLI prints on stderr for an error that ended a command, and the exit code. */

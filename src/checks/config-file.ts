@@ -2,6 +2,7 @@
  * config.toml itself (reference §3): is it there and readable, does containerd start with it
  * (syntax, imports, `version`), and do imports silently replace plugin tables.
  */
+import { sudoAgain } from './run-as-root.js';
 import type { Decision } from '../containerd/decision.js';
 import { firstMention, scanToml } from '../containerd/toml-scan.js';
 import { configPosition, decisions } from './config-locate.js';
@@ -34,7 +35,7 @@ export const configUnreadable: Check = {
       finding('config-unreadable', {
         detail: `${facts.configFile} cannot be read: ${d.config.unreadable}. The config checks below are based on nothing; run as root or pass --config.`,
         evidence: [wholeFileEvidence(facts.configFile, d.config.unreadable)],
-        fix: [`sudo mirror-doctor check`, `ls -l ${facts.configFile}`],
+        fix: [sudoAgain(facts), `ls -l ${facts.configFile}`],
       }),
     ];
   },

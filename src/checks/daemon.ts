@@ -2,6 +2,7 @@
  * Daemon layer: is there a daemon, which one (versions, distribution), and in which environment
  * (proxy variables) it makes the registry requests (reference §1.10, §4.3, §7).
  */
+import { sudoAgain } from './run-as-root.js';
 import { isLocalhost, goSplitHostPort } from '../containerd/go-url.js';
 import { parseContainerdVersion } from '../containerd/version.js';
 import type { Facts } from './facts.js';
@@ -37,7 +38,7 @@ const daemonPermissionDenied: Check = {
       finding('daemon-permission-denied', {
         detail: `The containerd socket ${facts.address} refuses this user (${facts.daemon.error}). The daemon is probably fine; run the check as root to trace pulls.`,
         evidence: [apiEvidence(`containerd API at ${facts.address}`, facts.daemon.error ?? '')],
-        fix: ['sudo mirror-doctor check'],
+        fix: [sudoAgain(facts)],
       }),
     ];
   },

@@ -85,8 +85,11 @@ export interface Facts {
   /** the --root prefix ('/' on a live node) */
   root: string;
   offline: boolean;
-  /** the image the checks are about */
-  ref: { input: string; source: 'argument' | 'hosts-folder' | 'default' };
+  /**
+   * the image the checks are about: given (as the argument, or chosen when asked on a terminal),
+   * else for the first registry a hosts folder names (`folder`), else a default that is never pulled
+   */
+  ref: { input: string; source: 'argument' | 'hosts-folder' | 'default'; folder?: string };
   /** the containerd version the emulation uses, and where it came from */
   containerdVersion: { value: string; source: 'option' | 'server' | 'binary' | 'assumed' };
   versions: {
@@ -130,6 +133,8 @@ export interface Facts {
   interrupted?: boolean;
   /** the user who invoked mirror-doctor (SUDO_UID when run through sudo) */
   invokingUser: { uid: number; name: string | null };
+  /** the arguments mirror-doctor was run with (after `mirror-doctor`), for a fix that repeats them with sudo */
+  command?: string[];
   // ---- optional additions (effects layer) ----
   /** the node's name: MIRROR_DOCTOR_NODE_NAME (set by the fleet manifest from spec.nodeName), else the host name */
   nodeName?: string | null;

@@ -14,17 +14,20 @@ import { resolveProfile } from '../containerd/version.js';
 import { gatherFacts, type GatherDeps, type GatherOptions } from '../probe/facts.js';
 import { resolveNodePathSync } from '../probe/node-root.js';
 import { reduceAll, reduceSession } from '../session/check-session.js';
-import { gatherListeners, progressLine } from '../session/gather-events.js';
+import { gatherListeners, progressText } from '../session/gather-events.js';
 import { initialSession, type SessionEvent, type SessionState } from '../session/session-state.js';
 import { checkEvents } from '../session/verdict.js';
 import { collectConfigSecrets, redactFacts, redactReportText } from '../report/redact-config.js';
 import { renderReportJson, type ChecksOutcome } from '../report/report-json.js';
 import { renderReportMarkdown } from '../report/report-markdown.js';
 import { renderReportText } from '../report/report-text.js';
-import { UsageError } from '../errors.js';
+import { EXIT, signalExitCode, UsageError } from '../errors.js';
 import { checkDaemonLogOption, pullTimings, type PullCliOptions } from './pull-options.js';
 import { checkRoot } from './root-option.js';
 import { checkOutputFile, checkOutputFolder, makeOutputFolder, PATH_LOGS, writeOwnerOnly } from './output-files.js';
+import { invocation } from './invocation.js';
+import { makeProgress } from './progress.js';
+import { askRef, refNotice, type Registries } from './ref-prompt.js';
 
 export interface CheckCliOptions extends PullCliOptions {
   root?: string;
@@ -39,6 +42,8 @@ export interface CheckCliOptions extends PullCliOptions {
   save?: string;
   ignore?: string | string[];
   strict?: boolean;
+  /** every progress step as a line on stderr, on a terminal or not */
+  verbose?: boolean;
 }
 
 export type RunChecks = (facts: Facts, o: { ignore: string[]; strict: boolean }) => ChecksOutcome | Promise<ChecksOutcome>;
@@ -46,8 +51,17 @@ export type RunChecks = (facts: Facts, o: { ignore: string[]; strict: boolean })
 export interface CheckIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
-  /** progress lines on stderr (default: when stderr is a TTY) */
+  /** stderr is a terminal: progress is one line updated in place (default: process.stderr.isTTY) */
   progress?: boolean;
+  /** the terminal's width, for the progress line */
+  columns?: number;
+  /**
+   * Without an image reference: asks which image to pull (default: on a terminal, stdin and
+   * stderr); returns the ref, or null to keep the suggestion. Undefined: say which, on stderr.
+   */
+  askRef?: (registries: Registries) => Promise<string | null>;
+  /** the arguments mirror-doctor was run with (default: as main() received them) */
+  argv?: string[];
   color?: boolean;
   /** the checks (default: runChecks of src/checks/run.ts) */
   runChecks?: RunChecks;
@@ -59,7 +73,9 @@ const defaultIo = (): CheckIo => ({
   stdout: (s) => void process.stdout.write(s),
   stderr: (s) => void process.stderr.write(s),
   progress: !!process.stderr.isTTY,
+  columns: process.stderr.columns,
   color: !!process.stdout.isTTY && !process.env.NO_COLOR,
+  ...(process.stdin.isTTY && process.stderr.isTTY ? { askRef: (registries: Registries) => askRef(registries, { input: process.stdin, output: process.stderr }) } : {}),
 });
 
 const EXAMPLE = 'mirror-doctor check docker.io/library/nginx:latest';
@@ -146,21 +162,31 @@ export async function runCheck(ref: string | undefined, o: CheckCliOptions, extr
   const runChecks: RunChecks = io.runChecks ?? realRunChecks;
 
   const abort = new AbortController();
+  // on a terminal one line in place, erased before anything else is written; off it, --verbose only
+  const progress = makeProgress({ write: io.stderr, tty: !!io.progress && !o.json, verbose: !!o.verbose, ...(io.columns ? { columns: io.columns } : {}) });
   let signalled: NodeJS.Signals | null = null;
   const onSignal = (s: NodeJS.Signals) => {
     signalled = s;
-    io.stderr(`\nmirror-doctor: ${s}: stopping the pulls and cleaning up…\n`);
+    progress.clear();
+    io.stderr(`mirror-doctor: ${s}: stopping the pulls and cleaning up…\n`);
     abort.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   // the same session model as the TUI (src/session/check-session.ts): progress lines are its events
   let session: SessionState = reduceSession(initialSession(Date.now()), { type: 'ref-chosen', ref: ref ?? '', at: Date.now() });
-  const showProgress = !!io.progress && !o.json;
   const emit = (e: SessionEvent) => {
     session = reduceSession(session, e);
-    const line = showProgress ? progressLine(e) : null;
-    if (line) io.stderr(line);
+    const text = progressText(e);
+    if (text) progress.show(text);
+  };
+  // no image given: asked on a terminal, else said (which, and why) before anything is pulled
+  const confirmRef = async (suggested: Facts['ref'], registries: Registries): Promise<string | null> => {
+    progress.clear();
+    const picked = io.askRef ? await io.askRef(registries) : null;
+    if (picked !== null && picked !== suggested.input) return picked;
+    if (!io.askRef) io.stderr(refNotice(suggested, registries));
+    return null;
   };
   let facts: Facts;
   try {
@@ -169,12 +195,15 @@ export async function runCheck(ref: string | undefined, o: CheckCliOptions, extr
         ...gather,
         ...(io.env ? { env: io.env } : {}),
         signal: abort.signal,
-        ...(showProgress ? gatherListeners(emit) : {}),
+        ...gatherListeners(emit),
+        confirmRef,
+        command: io.argv ?? invocation() ?? ['check', ...(ref !== undefined ? [ref] : [])],
       },
       io.deps ?? {},
     );
     emit({ type: 'facts-gathered', facts, at: Date.now() });
   } finally {
+    progress.clear();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
@@ -194,6 +223,6 @@ export async function runCheck(ref: string | undefined, o: CheckCliOptions, extr
   }
   io.stdout(o.json ? renderReportJson(input, secrets) : renderReportText(input, { color: !!io.color }, secrets));
   if (report && !o.json) io.stderr(`report written to ${report} (mode 0600)\n`);
-  if (signalled) return signalled === 'SIGINT' ? 130 : 143;
-  return session.verdict?.exitCode ?? 2;
+  if (signalled) return signalExitCode(signalled);
+  return session.verdict?.exitCode ?? EXIT.usage;
 }

@@ -2,13 +2,14 @@
  * `mirror-doctor demo`: the whole tool in a minute on a machine without containerd. Brings up the
  * lab (real containerd 1.6/1.7/2.1 and registries on 127.0.0.1) with a realistic broken setup, opens
  * the walkthrough on it (or prints `check`'s text when stdout is not a terminal), and tears the lab
- * down on exit.
+ * down on exit. Exits with the walkthrough's code: 1 while the broken setup stands.
  */
 import { defaultLabOptions, LAB_VERSIONS, type LabVersion } from '../lab/layout.js';
 import { labDown, labUp } from '../lab/lab.js';
 import { DEMO_SCENARIO, SCENARIOS, findScenario } from '../lab/scenarios.js';
 import { kubeletImageName } from '../lab/record-fixtures.js';
 import { UsageError } from '../errors.js';
+import { sudoAgain } from './invocation.js';
 
 export interface DemoOptions {
   scenario?: string;
@@ -35,7 +36,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   if (!(LAB_VERSIONS as readonly string[]).includes(version)) {
     throw new UsageError(`the lab runs containerd ${LAB_VERSIONS.join(', ')}, not ${JSON.stringify(o.containerdVersion)}`, 'example: mirror-doctor demo --containerd-version 2.1');
   }
-  if (process.getuid?.() !== 0) throw new UsageError('the demo runs real containerd daemons and needs root', 'run: sudo mirror-doctor demo');
+  if (process.getuid?.() !== 0) throw new UsageError('the demo runs real containerd daemons and needs root', `run: ${sudoAgain(['demo'])}`);
   const opts = defaultLabOptions();
   const log = (l: string) => process.stderr.write(`demo: ${l}\n`);
   let stopping = false;
@@ -54,14 +55,15 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     if (!d) throw new UsageError(`containerd ${version} is not running in the lab`);
     log(`scenario ${scenario.name}: ${scenario.summary}`);
     const { runTuiCommand } = await import('./tui.js');
-    // problems found are the point of the demo: only "could not run" is a failure
+    // the walkthrough's code, as for every command (README "Exit codes"): 1 while the scenario's
+    // broken setup stands (what the demo is there to show), 0 for a healthy or fixed one
     // as an operator would run it: the lab's socket and ctr, nothing else (config.toml, the
     // daemon's log and the hosts folder are found from the daemon's process)
     const code = await runTuiCommand(kubeletImageName(scenario.ref), {
       address: d.address,
       ctr: d.ctr,
     });
-    return code === 2 ? 2 : 0;
+    return code;
   } finally {
     await down();
   }

@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { FLEET_DISTRIBUTIONS, type FleetDistribution } from '../fleet/distributions.js';
 import { DEFAULT_IMAGE, DEFAULT_NAMESPACE } from '../fleet/kubernetes.js';
 import { FLEET_KINDS, type FleetKind } from '../fleet/manifest-options.js';
-import { EXIT, UsageError, usageErrorText } from '../errors.js';
+import { EXIT, exitCodesHelp, UsageError, usageErrorText } from '../errors.js';
 import { VERSION } from '../version.js';
 
 export interface FleetManifestIo {
@@ -63,7 +63,7 @@ export function addFleetManifestCommand(fleet: Command): Command {
     if (dflt === undefined) cmd.option(flags, description);
     else cmd.option(flags, description, dflt);
   }
-  cmd.addHelpText('after', FLEET_MANIFEST_HELP).action(async (checkArgs: string[], opts: Record<string, unknown>) => {
+  cmd.addHelpText('after', `${FLEET_MANIFEST_HELP}\n${exitCodesHelp(null, 'it prints YAML; fleet collect judges the reports')}`).action(async (checkArgs: string[], opts: Record<string, unknown>) => {
     process.exitCode = await runFleetManifest({ ...opts, checkArgs });
   });
   return cmd;

@@ -1,8 +1,15 @@
 import { Command, CommanderError } from 'commander';
-import { DEBUG_ENV, EXIT, failure } from '../errors.js';
+import { DEBUG_ENV, EXIT, exitCodesHelp, failure } from '../errors.js';
+import { oneLineUsageErrors } from '../commander-errors.js';
+import { setInvocation } from './invocation.js';
 import { addFleetManifestCommand } from './fleet-manifest.js';
 import { VERSION } from '../version.js';
 import { DEFAULT_NAMESPACE as FLEET_NAMESPACE, DEFAULT_SELECTOR as FLEET_SELECTOR } from '../fleet/kubernetes.js';
+
+/** What exit code 1 means for check (and tui, demo, which show its verdict). */
+const CHECK_PROBLEMS = 'an error finding (with --strict: or a warning)';
+/** What exit code 1 means for trace (src/trace/run-problems.ts). */
+const TRACE_PROBLEMS = 'a pull that reads the hosts folder (ctr --hosts-dir, CRI) failed, or every mirror it tried failed';
 
 // Kept here (not imported from ./explain.js) so that building the program stays cheap.
 const EXPLAIN_HELP_TEXT = `
@@ -36,7 +43,6 @@ export function buildProgram(): Command {
     .name('mirror-doctor')
     .description('Why is my containerd registry mirror ignored? Answers with evidence.')
     .version(VERSION)
-    .showHelpAfterError()
     .exitOverride();
 
   program
@@ -63,8 +69,8 @@ Input (auto-detected, may be mixed): ctr [--debug] images pull [--http-trace] [-
 containerd 1.6, 1.7 and 2.x (local and transfer mode), containerd daemon logs as logrus text, behind
 journalctl prefixes (short, short-iso), journalctl -o json, and k3s/RKE2 containerd.log.
 Secrets (Authorization, cookies, tokens, passwords, user:pass@) are redacted; bodies are never shown.
-Exit codes: 0 parsed, 1 a pull in the input failed, 2 unusable input.
 
+${exitCodesHelp('a pull in the input failed')}
 Examples:
   ctr --debug images pull --hosts-dir /etc/containerd/certs.d --http-dump docker.io/library/nginx:1.27 2>&1 | mirror-doctor parse -
   journalctl -u containerd --since -10min | mirror-doctor parse - --ref nginx:1.27
@@ -87,7 +93,7 @@ Examples:
     .option('--json', 'print stable JSON (schema mirror-doctor.explain/v2)')
     .allowUnknownOption(true)
     .allowExcessArguments(true)
-    .addHelpText('after', EXPLAIN_HELP_TEXT)
+    .addHelpText('after', `${EXPLAIN_HELP_TEXT}\n${exitCodesHelp(null, 'explain says what containerd would do; check judges it')}`)
     .action(async (ref: string, opts: Record<string, unknown>, cmd: Command) => {
       const { runExplain } = await import('./explain.js');
       process.exitCode = await runExplain(ref, opts, cmd.args.slice(1));
@@ -103,9 +109,8 @@ examples:
   $ sudo scripts/demo                                     # all of it on the built-in lab (real containerd)
 
 \`mirror-doctor <command> --help\` lists every option of a command with examples.
-Exit codes: 0 nothing wrong, 1 problems found, 2 could not run (bad option or input), 70 a bug in
-mirror-doctor (please report it; MIRROR_DOCTOR_DEBUG=1 adds the stack trace).
-`,
+
+${exitCodesHelp("what each command's --help says (check: an error finding)")}`,
   );
 
   withPullOptions(
@@ -119,6 +124,7 @@ mirror-doctor (please report it; MIRROR_DOCTOR_DEBUG=1 adds the stack trace).
       .option('--config <file>', "containerd config.toml, for config_path and the restart check (default: the daemon's --config, the distribution's, else /etc/containerd/config.toml)"),
   )
     .option('--json', 'print the three traces and the comparison as JSON (mirror-doctor.trace-run/v1)')
+    .option('--verbose', 'print every step (the ctr command lines, the clean-up) on stderr; otherwise a terminal shows one line of progress, updated in place, and no terminal none')
     .option('--save <dir>', 'keep the raw logs (redacted) and the JSON in DIR (mode 0600); DIR is created (0700) or must be a directory of yours, not a link')
     .allowUnknownOption(true)
     .allowExcessArguments(true)
@@ -130,7 +136,8 @@ examples:
   $ mirror-doctor trace nginx:1.27 --hosts-dir /etc/containerd/certs.d --daemon-log /var/log/containerd.log
   $ mirror-doctor trace registry.local:5000/app:1.0 --address /run/k3s/containerd/containerd.sock --json
   $ mirror-doctor trace docker.io/library/busybox:latest --full --timeout 120 --save ./trace-out
-`,
+
+${exitCodesHelp(TRACE_PROBLEMS)}`,
     )
     .action(async (ref: string, opts: Record<string, unknown>, cmd: Command) => {
       const { runTrace } = await import('./trace.js');
@@ -155,13 +162,12 @@ examples:
     .option('--save <dir>', 'keep facts.json, report.json, report.md and the raw logs, redacted, in DIR (mode 0600); DIR is created (0700) or must be a directory of yours, not a link')
     .option('--ignore <ids>', 'check ids to leave out, comma-separated (e.g. proxy-env-mismatch,ctr-namespace)')
     .option('--strict', 'warnings count as problems (exit code 1)')
+    .option('--verbose', 'print every step (the ctr command lines, the clean-up) on stderr; otherwise a terminal shows one line of progress, updated in place, and no terminal none')
     .allowUnknownOption(true)
     .allowExcessArguments(true)
     .addHelpText(
       'after',
       `
-Exit codes: 0 no error finding (warnings allowed), 1 an error finding (with --strict: or a warning),
-2 mirror-doctor could not run (bad option, unreadable --root, …).
 Secrets (Authorization headers, tokens, config auth/password/identitytoken/header values) are
 redacted from every output and report.
 
@@ -173,7 +179,8 @@ examples:
   $ mirror-doctor check nginx --strict
   $ mirror-doctor check nginx --config /etc/containerd/config.toml --daemon-log /var/log/containerd.log
   $ mirror-doctor check --ignore proxy-env-mismatch,ctr-namespace --save ./check-out
-`,
+
+${exitCodesHelp(CHECK_PROBLEMS)}`,
     )
     .action(async (ref: string | undefined, opts: Record<string, unknown>, cmd: Command) => {
       const { runCheck } = await import('./check.js');
@@ -199,7 +206,8 @@ examples:
   $ mirror-doctor
   $ mirror-doctor tui docker.io/library/nginx:1.27
   $ mirror-doctor tui --address /run/k3s/containerd/containerd.sock --report ticket.md
-`,
+
+${exitCodesHelp(`the verdict on the screen when you quit: ${CHECK_PROBLEMS}; quitting before a verdict is 130`)}`,
     )
     .action(async (ref: string | undefined, opts: Record<string, unknown>, cmd: Command) => {
       const { runTuiCommand } = await import('./tui.js');
@@ -221,7 +229,8 @@ examples:
   $ sudo mirror-doctor demo
   $ sudo mirror-doctor demo --scenario cri-config-edited-after-start --containerd-version 2.1
   $ mirror-doctor demo --list
-`,
+
+${exitCodesHelp(`the verdict when the walkthrough ends, as for tui: the lab's broken setup until you fix it (a healthy scenario, or a fixed one, is 0); 2 also when the lab cannot start`)}`,
     )
     .action(async (opts: Record<string, unknown>) => {
       const { runDemo } = await import('./demo.js');
@@ -237,7 +246,8 @@ examples:
 examples:
   $ mirror-doctor checks
   $ mirror-doctor checks config-path-unset
-`)
+
+${exitCodesHelp(null, 'it prints documentation')}`)
     .action(async (id: string | undefined, opts: { json?: boolean }) => {
       const { runChecksCommand } = await import('./checks.js');
       process.exitCode = runChecksCommand(id, opts);
@@ -261,8 +271,8 @@ examples:
     .addHelpText(
       'after',
       `
-Exit codes: 0 every node ok, 1 a node has problems or no report, 2 nothing could be collected.
 
+${exitCodesHelp('a node has problems or no report (2: nothing could be collected)')}
 examples:
   $ mirror-doctor fleet collect
   $ mirror-doctor fleet collect --context prod-eu --json > fleet.json
@@ -275,6 +285,7 @@ examples:
       process.exitCode = await runFleetCollect(files, opts);
     });
 
+  oneLineUsageErrors(program);
   return program;
 }
 
@@ -293,12 +304,13 @@ function quietOnClosedStdout(): void {
   });
 }
 
-/** Runs the CLI and returns the exit code: 0 ok, 1 problems found, 2 could not run, 70 a bug (src/errors.ts). */
+/** Runs the CLI and returns the exit code: 0 ok, 1 problems found, 2 could not run, 70 a bug, 130/143 interrupted (src/errors.ts EXIT). */
 export async function main(argv: string[]): Promise<number> {
   quietOnClosedStdout();
   const program = buildProgram();
   // `mirror-doctor` alone: the walkthrough on a terminal, else the check output (see tui.ts)
   if (argv.length <= 2) argv = [...argv, 'tui'];
+  setInvocation(argv.slice(2));
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -15,7 +15,9 @@ import { renderTraceRunText } from '../report/trace-run-text.js';
 import { redactedJsonText } from '../report/redact.js';
 import { collectConfigSecrets, redactReportText } from '../report/redact-config.js';
 import { splitConfigPath } from '../containerd/host-dirs.js';
-import { UsageError } from '../errors.js';
+import { EXIT, signalExitCode, UsageError } from '../errors.js';
+import { traceRunProblems } from '../trace/run-problems.js';
+import { makeProgress } from './progress.js';
 import { checkDaemonLogOption, pullTimings, type PullCliOptions } from './pull-options.js';
 import { checkOutputFolder, makeOutputFolder, PATH_LOGS, writeOwnerOnly } from './output-files.js';
 
@@ -26,6 +28,8 @@ export interface TraceCliOptions extends PullCliOptions {
   config?: string;
   json?: boolean;
   save?: string;
+  /** every progress step as a line on stderr, on a terminal or not */
+  verbose?: boolean;
 }
 
 /** What --save DIR holds: the log of each pull path and the run as JSON. */
@@ -87,10 +91,13 @@ export async function prepareTrace(ref: string, o: TraceCliOptions, extra: strin
 export async function runTrace(ref: string, o: TraceCliOptions, extra: string[] = []): Promise<number> {
   const prepared = await prepareTrace(ref, o, extra);
   const abort = new AbortController();
+  const stderr = (t: string) => void process.stderr.write(t);
+  const progress = makeProgress({ write: stderr, tty: !!process.stderr.isTTY && !o.json, verbose: !!o.verbose, ...(process.stderr.columns ? { columns: process.stderr.columns } : {}) });
   let signalled: NodeJS.Signals | null = null;
   const onSignal = (s: NodeJS.Signals) => {
     signalled = s;
-    process.stderr.write(`\nmirror-doctor: ${s}: stopping the pull and cleaning up…\n`);
+    progress.clear();
+    stderr(`mirror-doctor: ${s}: stopping the pull and cleaning up…\n`);
     abort.abort();
   };
   process.on('SIGINT', onSignal);
@@ -100,26 +107,25 @@ export async function runTrace(ref: string, o: TraceCliOptions, extra: string[] 
     run = await trace({
       ...prepared,
       signal: abort.signal,
-      onProgress: o.json
-        ? undefined
-        : (e) => {
-            if (!process.stderr.isTTY) return;
-            if (e.kind === 'path-start') process.stderr.write(`… ${e.command}\n`);
-            if (e.kind === 'cleanup') process.stderr.write(`… cleaning up ${e.what}\n`);
-          },
+      onProgress: (e) => {
+        if (e.kind === 'path-start') progress.show(e.command);
+        if (e.kind === 'cleanup') progress.show(`cleaning up ${e.what}`);
+      },
     });
   } catch (e) {
     if (e instanceof TraceError) throw new UsageError(e.message);
     throw e;
   } finally {
+    progress.clear();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
   const secrets = await nodeSecrets(prepared);
   if (o.save !== undefined) saveRun(resolve(o.save), run, secrets);
   process.stdout.write(redactReportText(o.json ? `${redactedJsonText(run)}\n` : renderTraceRunText(run), secrets));
-  if (signalled) return signalled === 'SIGINT' ? 130 : 143;
-  return 0;
+  if (signalled) return signalExitCode(signalled);
+  // a pull with the hosts folder that failed, or whose mirrors all failed, is a problem found
+  return traceRunProblems(run).length > 0 ? EXIT.problems : EXIT.ok;
 }
 
 /**

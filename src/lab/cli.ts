@@ -3,6 +3,24 @@ import { DEFAULT_LAB_LOG_LEVEL, defaultLabOptions, LAB_VERSIONS, parseLabLogLeve
 import { labDown, labEnv, labScenario, labStatus, labUp, readState } from './lab.js';
 import { SCENARIOS } from './scenarios.js';
 import { labPull } from './pull.js';
+import { shellJoin, shellQuote } from '../shell-quote.js';
+import { exitCodesHelp, UsageError, usageErrorText } from '../errors.js';
+import { oneLineUsageErrors } from '../commander-errors.js';
+
+/** What each lab command that starts, stops or pulls does as root (a normal user can only read the lab's state). */
+const NEEDS_ROOT: Record<string, string> = {
+  up: 'starts containerd daemons and registries',
+  down: "stops the lab's containerd daemons and registries and removes its folder",
+  scenario: "rewrites the lab's files and restarts its daemons",
+  pull: "pulls with the lab's containerd daemons",
+  'record-fixtures': "pulls with the lab's containerd daemons",
+};
+
+/** Refuses, before anything is done, a lab command that needs root when not run as root. */
+function refuseWithoutRoot(name: string, args: string[]): void {
+  if (!(name in NEEDS_ROOT) || process.getuid?.() === 0) return;
+  throw new UsageError(`lab ${name} ${NEEDS_ROOT[name]} and needs root; nothing was done`, `run: sudo ${shellJoin(['mirror-doctor', 'lab', ...args])}`);
+}
 
 const log = (line: string) => process.stderr.write(`lab: ${line}\n`);
 
@@ -19,16 +37,13 @@ function options(o: { dir?: string; portBase?: string; versions?: string; logLev
   return { ...d, ...(o.dir ? { dir: o.dir } : {}), portBase, versions: versions as LabVersion[], ...(logLevel ? { logLevel } : {}) };
 }
 
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]*$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 /** `mirror-doctor lab …`: up, down, status, env, scenarios, scenario NAME, pull. */
 export async function runLabCli(args: string[]): Promise<number> {
   const program = new Command('mirror-doctor lab')
     .description('A lab of real containerd 1.6/1.7/2.x daemons and registries on 127.0.0.1, for tests and demos (root only)')
     .exitOverride()
-    .showHelpAfterError();
+    .addHelpText('after', `\n${exitCodesHelp('lab status: the lab is not (fully) up; lab pull: a pull failed')}`)
+    .hook('preAction', (_program, action) => refuseWithoutRoot(action.name(), args));
   const common = (c: Command) =>
     c
       .addOption(new Option('--dir <dir>', 'lab folder').env('MIRROR_DOCTOR_LAB_DIR'))
@@ -123,11 +138,16 @@ export async function runLabCli(args: string[]): Promise<number> {
       log(`recorded ${n} pulls into ${out}`);
     });
 
+  oneLineUsageErrors(program);
   try {
     await program.parseAsync(args, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof UsageError) {
+      process.stderr.write(usageErrorText(err));
+      return 2;
+    }
     process.stderr.write(`lab: ${(err as Error).message}\n`);
     return 2;
   }

@@ -1,13 +1,16 @@
 /**
  * The image reference `check` pulls and emulates: the argument, else one for the first registry
- * folder found in the hosts roots, else busybox on Docker Hub.
+ * folder found in the hosts roots (pulled through that registry's mirror), else busybox on Docker
+ * Hub for the file checks only: a default image is never pulled (gatherFacts), so that a check
+ * never pulls from a registry the node was not set up for into kubelet's image store.
  */
 import type { Facts } from '../checks/facts.js';
 import { parseCriReference, parseCtrReference } from '../containerd/reference.js';
+import { goPathJoin } from '../containerd/go-url.js';
 import { registryDirNames, registryOfDirName } from './hosts-folder-facts.js';
 import type { NodeFileReader } from './node-files.js';
 
-/** The image checked when none is given and no hosts folder names a registry. */
+/** The image the file checks emulate when none is given and no hosts folder names a registry (never pulled). */
 export const DEFAULT_REF = 'docker.io/library/busybox:latest';
 
 const DOCKER_HUB_ALIASES = new Set(['docker.io', 'registry-1.docker.io', 'index.docker.io', 'registry.hub.docker.com', 'hub.docker.com']);
@@ -20,15 +23,20 @@ export function defaultRefFor(registry: string): string {
 /** The reference: the argument, else the first registry folder found (the hosts roots already stat'ed). */
 export function chooseRef(argument: string | undefined, reader: NodeFileReader, hostRoots: Facts['hostRoots']): Facts['ref'] {
   if (argument !== undefined) return { input: argument, source: 'argument' };
-  let found: string | null = null;
+  const first = hostsFolderRegistries(reader, hostRoots)[0];
+  return first ? { input: defaultRefFor(first.registry), source: 'hosts-folder', folder: first.folder } : { input: DEFAULT_REF, source: 'default' };
+}
+
+/** Every registry the hosts roots name (one folder each, `_default` left out), in the order chooseRef takes them. */
+export function hostsFolderRegistries(reader: NodeFileReader, hostRoots: Facts['hostRoots']): Array<{ registry: string; folder: string }> {
+  const out: Array<{ registry: string; folder: string }> = [];
   for (const h of hostRoots) {
-    const names = registryDirNames(reader, h.root).filter((n) => n !== '_default');
-    if (names.length) {
-      found = registryOfDirName(names[0]!);
-      break;
+    for (const name of registryDirNames(reader, h.root)) {
+      if (name === '_default' || out.some((r) => r.registry === registryOfDirName(name))) continue;
+      out.push({ registry: registryOfDirName(name), folder: goPathJoin(h.root, name) });
     }
   }
-  return found ? { input: defaultRefFor(found), source: 'hosts-folder' } : { input: DEFAULT_REF, source: 'default' };
+  return out;
 }
 
 /** The registry hosts the reference names, as ctr and as CRI parse it. */

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { hostname as osHostname } from 'node:os';
 import { FACTS_SCHEMA, type Facts } from '../checks/facts.js';
 import { parseCriReference } from '../containerd/reference.js';
-import { chooseRef, refHosts } from './checked-ref.js';
+import { chooseRef, hostsFolderRegistries, refHosts } from './checked-ref.js';
 import { analyseConfigFile, configFileTimes } from './config-file-facts.js';
 import { askDaemon, gatherSystemdUnit, type DaemonClient } from './daemon-facts.js';
 import { defaultHostsDir, locateDaemon } from './daemon-location.js';
@@ -55,6 +55,14 @@ export interface GatherOptions {
   onProgress?: (e: TraceProgress) => void;
   /** one line per gathering step (for a progress display) */
   onStep?: (step: string) => void;
+  /** the arguments mirror-doctor was run with (Facts.command) */
+  command?: string[];
+  /**
+   * Called when no ref was given, before anything is pulled, with the ref chosen from the hosts
+   * folders (or the default, which is never pulled) and every registry they name: returns the ref
+   * the user picks (asked on a terminal), or null to keep the suggestion (having said which and why).
+   */
+  confirmRef?: (suggested: Facts['ref'], registries: Array<{ registry: string; folder: string }>) => Promise<string | null>;
 }
 
 export interface GatherDeps {
@@ -75,6 +83,10 @@ export interface GatherDeps {
   /** the machine's host name (default: os.hostname()) */
   hostname?: () => string;
 }
+
+/** Why no pull is made without an image: one would land in the node's image store (kubelet's namespace) from a registry the node may not use. */
+export const NO_IMAGE_NO_PULL =
+  'not run: no image was given and no hosts folder names a registry, so nothing was pulled (a default image would be pulled from Docker Hub into the node\'s image store); pass an image, e.g. mirror-doctor check docker.io/library/nginx:latest';
 
 export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}): Promise<Facts> {
   const now = deps.now ?? Date.now;
@@ -126,7 +138,12 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
   step('hosts folders');
   const configPath = analysis?.cri.configPath ?? '';
   const hostRoots = await gatherHostRoots(reader, configPath, o.hostsDir, distribution);
-  const ref = chooseRef(o.ref, reader, hostRoots);
+  let ref = chooseRef(o.ref, reader, hostRoots);
+  // only when a pull would follow: asked, or said, before it
+  if (ref.source !== 'argument' && o.confirmRef && !offline && reachable && !o.signal?.aborted) {
+    const picked = await o.confirmRef(ref, hostsFolderRegistries(reader, hostRoots));
+    if (picked !== null) ref = { input: picked, source: 'argument' };
+  }
   await readHostsFolders(reader, hostRoots, refHosts(ref.input));
 
   // 8. owner, mode and readability of the roots, registry folders and their files
@@ -141,7 +158,8 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
   let traceError: string | null = null;
   if (!offline && reachable) {
     const parsed = parseCriReference(ref.input);
-    if (!parsed.ok) traceError = `not run: ${ref.input} is not a reference CRI accepts (${parsed.error})`;
+    if (ref.source === 'default') traceError = NO_IMAGE_NO_PULL;
+    else if (!parsed.ok) traceError = `not run: ${ref.input} is not a reference CRI accepts (${parsed.error})`;
     else if (ctrVersion.value === null && live) traceError = `not run: ${ctr} is not available (${ctrVersion.unknown.error}); install ctr or pass --ctr PATH`;
     else {
       const paths = await traceHostPaths(root, nodePath(defaultHostsDir(o.hostsDir, configPath, distribution)), configFile, statFs);
@@ -200,6 +218,7 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
     trace: traceRun,
     traceError,
     invokingUser: { uid: user.uid, name: user.name },
+    ...(o.command ? { command: o.command } : {}),
     addressSource,
     configFileSource,
     configMtimes,

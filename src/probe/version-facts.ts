@@ -59,7 +59,13 @@ export async function gatherBinaryVersions(i: BinaryVersionsInput): Promise<{ bi
     return r.exitCode === 0 && line ? known(versionToken(line) ?? line, `${bin} --version`) : unknown(r.error ?? (r.stderr.trim() || `exit code ${r.exitCode}`), `${bin} --version`);
   };
   const notThisNode = `with --root ${root} the binaries of this machine do not describe that node`;
-  const binary: Known<string> = live ? await askVersion(proc?.argv[0]?.startsWith('/') ? proc.argv[0] : 'containerd') : unknown(notThisNode, 'containerd --version');
+  // the daemon's own binary first; one this user cannot run (not root: under /root, a private
+  // folder) falls back to the containerd on PATH, which the source then names
+  let binary: Known<string> = live ? await askVersion(proc?.argv[0]?.startsWith('/') ? proc.argv[0] : 'containerd') : unknown(notThisNode, 'containerd --version');
+  if (live && binary.value === null && proc?.argv[0]?.startsWith('/')) {
+    const onPath = await askVersion('containerd');
+    binary = onPath.value !== null ? onPath : binary;
+  }
   // with --root, only a ctr given with --ctr while online (a pod of the fleet manifest): that ctr makes the pulls
   const ctrVersion: Known<string> = live || (i.ctrGiven && !offline) ? await askVersion(ctr) : unknown(notThisNode, `${ctr} --version`);
   return { binary, ctr: ctrVersion };
@@ -76,7 +82,11 @@ export function emulatedVersion(
   if (option !== undefined) containerdVersion = { value: option, source: 'option' };
   else if (server.value !== null) containerdVersion = { value: server.value, source: 'server' };
   else if (binary.value !== null) containerdVersion = { value: binary.value, source: 'binary' };
-  else containerdVersion = { value: ASSUMED_VERSION, source: 'assumed' };
+  else {
+    containerdVersion = { value: ASSUMED_VERSION, source: 'assumed' };
+    const why = [server, binary].map((k) => (k.value === null ? `${k.unknown.source}: ${k.unknown.error}` : null)).filter(Boolean);
+    notes.push(`containerd version unknown (${why.join('; ')}): the emulation assumes ${ASSUMED_VERSION}; pass --containerd-version X.Y.Z (what \`containerd --version\` prints as root) to emulate the daemon's own version`);
+  }
   let profile: BehaviourProfile;
   const prof = resolveProfile(containerdVersion.value, 'option');
   if (prof.ok) {

@@ -59,13 +59,20 @@ function renderFinding(f: Finding, o: TextOptions): string[] {
   return out;
 }
 
+/** Where the image came from, when not given: which registry folder named it, or why nothing was pulled. */
+function refOrigin(r: ReportInput['facts']['ref']): string {
+  if (r.source === 'argument') return '';
+  if (r.source === 'hosts-folder') return ` (no image given: the first registry the hosts folders name${r.folder ? `, ${r.folder}` : ''})`;
+  return ' (no image given and no hosts folder names a registry: files only, nothing pulled)';
+}
+
 function header(input: ReportInput): string[] {
   const f = input.facts;
   const v = f.containerdVersion;
   const srv = f.daemon.reachable ? `reachable at ${f.address}` : f.offline ? `not contacted (offline), socket ${f.address}` : `NOT reachable at ${f.address}: ${f.daemon.error ?? 'unknown error'}`;
   const lines = [
-    `mirror-doctor check ${f.ref.input}${f.ref.source === 'argument' ? '' : f.ref.source === 'hosts-folder' ? ' (first registry in the hosts folders)' : ' (default image)'}${f.nodeName ? ` on ${f.nodeName}` : ''}`,
-    `containerd ${v.value} (${v.source === 'server' ? 'from the daemon' : v.source === 'binary' ? 'from containerd --version' : v.source === 'option' ? '--containerd-version' : 'assumed: version unknown'}); daemon ${srv}`,
+    `mirror-doctor check ${f.ref.input}${refOrigin(f.ref)}${f.nodeName ? ` on ${f.nodeName}` : ''}`,
+    `containerd ${v.value} (${v.source === 'server' ? 'from the daemon' : v.source === 'binary' ? `from ${f.versions.binary.value !== null ? f.versions.binary.source : 'containerd --version'}${f.daemon.reachable ? '' : '; the daemon\'s own version is unknown'}` : v.source === 'option' ? '--containerd-version' : 'assumed: version unknown'}); daemon ${srv}`,
     `config ${f.configFile}${f.root !== '/' ? ` under ${f.root}` : ''}; ${f.distribution.kind === 'containerd' ? 'plain containerd' : `${f.distribution.kind} (its own containerd${f.distribution.generated ? ', files generated on start' : ''})`}`,
   ];
   for (const n of f.notes ?? []) lines.push(`note: ${n}`);

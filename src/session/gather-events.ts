@@ -1,6 +1,6 @@
 /**
  * Gathering as session events: gatherFacts' step and trace-progress callbacks turned into events,
- * and the progress line `check` prints on stderr for each.
+ * and the progress `check` shows on stderr for each.
  */
 import type { TraceProgress } from '../trace/run-schema.js';
 import type { SessionEvent } from './session-state.js';
@@ -18,10 +18,10 @@ export function gatherListeners(emit: (e: SessionEvent) => void, now: () => numb
   };
 }
 
-/** The progress line `check` prints on stderr for an event (null: nothing to print). */
-export function progressLine(e: SessionEvent): string | null {
-  if (e.type === 'step-started') return `… ${e.label}\n`;
-  if (e.type === 'trace-path-started') return `… ${e.command}\n`;
-  if (e.type === 'trace-cleanup') return `… cleaning up ${e.what}\n`;
+/** The progress `check` shows on stderr for an event, without a newline (null: nothing to show). */
+export function progressText(e: SessionEvent): string | null {
+  if (e.type === 'step-started') return e.label;
+  if (e.type === 'trace-path-started') return e.command;
+  if (e.type === 'trace-cleanup') return `cleaning up ${e.what}`;
   return null;
 }

@@ -12,6 +12,7 @@ import { checkEvents } from '../session/verdict.js';
 import type { TraceProgress } from '../trace/run-schema.js';
 import type { ChecksOutcome } from '../report/report-json.js';
 import { collectConfigSecrets, redactFacts, redactReportJson } from '../report/redact-config.js';
+import { errorExitCode, EXIT } from '../errors.js';
 
 export interface GatherCallbacks {
   onStep: (step: string) => void;
@@ -45,6 +46,8 @@ export class SessionController {
   /** the secrets written in the node's files, scrubbed from everything the state takes in */
   private secrets: string[] = [];
   private ticker: ReturnType<typeof setInterval> | null = null;
+  /** the exit code of the error that failed the session (2 usage or system, 70 bug) */
+  private failureCode: number = EXIT.usage;
   private readonly now: () => number;
 
   constructor(
@@ -132,8 +135,14 @@ export class SessionController {
     return this.state.copied === 'on-quit' && this.state.verdict ? this.state.verdict.line : null;
   }
 
+  /**
+   * The exit code when the user quits (README "Exit codes"): the verdict's (0 ok, 1 problems);
+   * a failure's (2 could not run, 70 a bug); quitting before a verdict is an interruption (130).
+   */
   get exitCode(): number {
-    return this.state.verdict?.exitCode ?? (this.state.phase === 'failed' ? 2 : 0);
+    if (this.state.verdict) return this.state.verdict.exitCode;
+    if (this.state.phase === 'failed') return this.failureCode;
+    return EXIT.interrupted;
   }
 
   private async runRef(ref: string, signal: AbortSignal): Promise<void> {
@@ -154,7 +163,9 @@ export class SessionController {
     this.abort = abort;
     return fn(abort.signal)
       .catch((e: unknown) => {
-        if (!this.state.quitting) this.dispatch({ type: 'failed', error: (e as Error)?.message ?? String(e) });
+        if (this.state.quitting) return;
+        this.failureCode = errorExitCode(e);
+        this.dispatch({ type: 'failed', error: (e as Error)?.message ?? String(e) });
       })
       .finally(() => {
         if (this.abort === abort) this.abort = null;

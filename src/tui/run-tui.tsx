@@ -3,6 +3,7 @@
  * Ctrl-C and q are handled as keys (raw mode), SIGINT/SIGTERM from outside abort the pulls too.
  */
 import { render } from 'ink';
+import { signalExitCode } from '../errors.js';
 import { App } from './app.js';
 import { SessionController, type TuiServices } from './controller.js';
 
@@ -42,6 +43,6 @@ export async function runTui(o: RunTuiOptions): Promise<number> {
   }
   const farewell = controller.farewell();
   if (farewell) out.write(`${farewell}\n`);
-  if (signalled) return signalled === 'SIGINT' ? 130 : 143;
+  if (signalled) return signalExitCode(signalled);
   return controller.exitCode;
 }

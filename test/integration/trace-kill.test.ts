@@ -229,8 +229,8 @@ describe('trace cleans up whatever stops it', () => {
             sig,
           );
           const where = `${v} ${sig} after ${at} ms${full ? ' --full' : ''}: exit ${r.code} ${r.signal ?? ''} ${r.stderr.slice(-300)}`;
-          // stopped by the signal (130/143), finished before it (0), or killed before the handler existed
-          expect([0, 130, 143, null], where).toContain(r.code);
+          // stopped by the signal (130/143), finished before it (0, or 1 when its pulls failed), or killed before the handler existed
+          expect([0, 1, 130, 143, null], where).toContain(r.code);
           if (r.code === (sig === 'SIGINT' ? 130 : 143)) interrupted++;
           expect(await inventory(d.address), where).toEqual(before);
         }
@@ -250,7 +250,8 @@ describe('trace cleans up whatever stops it', () => {
       chmodSync(wrapper, 0o755);
       const before = await inventory(d.address);
       const r = await runTrace(['mirror-doctor-demo:1.0', '--ctr', wrapper, '--address', d.address, '--config', d.config, '--hosts-dir', state.hostsDir, '--full', '--no-cri'], null, 'SIGINT');
-      expect(r.code, r.stderr).toBe(0);
+      // the ctr --hosts-dir pull failed (killed): a problem found, not a crash of mirror-doctor
+      expect(r.code, r.stderr).toBe(1);
       expect(await inventory(d.address)).toEqual(before);
     });
   }

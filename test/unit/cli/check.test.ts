@@ -14,6 +14,7 @@ import { main } from '../../../src/cli/main.js';
 import { parseIgnore, runCheck, type RunChecks } from '../../../src/cli/check.js';
 import type { ChecksOutcome } from '../../../src/report/report-json.js';
 import { captureCliOutput } from '../../helpers/capture-output.js';
+import { exitCodesHelp } from '../../../src/errors.js';
 
 const FIX = resolve(__dirname, '../../fixtures/nodes');
 const cli = captureCliOutput();
@@ -105,11 +106,11 @@ describe('check: bad input → exit 2 with one clear line', () => {
 
   it('--help lists every option with examples and the exit codes', async () => {
     expect(await run('check', '--help')).toBe(0);
-    for (const o of ['--root', '--config', '--hosts-dir', '--containerd-version', '--address', '--ctr', '--namespace', '--timeout', '--stall', '--daemon-log', '--full', '--offline', '--json', '--report', '--save', '--ignore', '--strict']) {
+    for (const o of ['--root', '--config', '--hosts-dir', '--containerd-version', '--address', '--ctr', '--namespace', '--timeout', '--stall', '--daemon-log', '--full', '--offline', '--json', '--report', '--save', '--ignore', '--strict', '--verbose']) {
       expect(cli.out).toContain(o);
     }
     expect(cli.out).toContain('$ mirror-doctor check');
-    expect(cli.out).toMatch(/Exit codes: 0 .*1 .*\n2 /);
+    expect(cli.out).toContain(exitCodesHelp('an error finding (with --strict: or a warning)'));
   });
 
   it('parseIgnore', () => {
@@ -121,10 +122,31 @@ describe('check: bad input → exit 2 with one clear line', () => {
 
 describe('check: output and exit codes (checks replaced)', () => {
   const root = `${FIX}/mirror-ok`;
+  it('progress on a terminal: one line rewritten in place, erased before the report; none off a terminal', async () => {
+    const checks = fakeChecks([finding('config-path-unset', 'ok')]);
+    expect(await runCheck(undefined, { root }, [], { ...io(checks), progress: true, columns: 40 })).toBe(0);
+    expect(cli.err).not.toContain('\n');
+    const shown = cli.err.split('\r\x1b[2K');
+    expect(shown.length).toBeGreaterThan(3);
+    expect(shown.at(-1)).toBe(''); // erased last
+    for (const s of shown) expect([...s].length).toBeLessThanOrEqual(39);
+    expect(shown).toContain('… hosts folders');
+    cli.err = '';
+    expect(await runCheck(undefined, { root }, [], io(checks))).toBe(0);
+    expect(cli.err).toBe('');
+  });
+
+  it('--verbose: every step as a line of its own, on a terminal or not', async () => {
+    const checks = fakeChecks([finding('config-path-unset', 'ok')]);
+    expect(await runCheck(undefined, { root, verbose: true }, [], io(checks))).toBe(0);
+    expect(cli.err).toContain('… config.toml\n… systemd unit\n… hosts folders\n');
+    expect(cli.err).not.toContain('\x1b');
+  });
+
   it('text: grouped findings and the verdict as the last line; exit 1 on an error', async () => {
     const code = await runCheck(undefined, { root }, [], io(fakeChecks([finding('config-path-unset', 'ok'), finding('mirror-fallback', 'error', 'evidence')])));
     expect(code).toBe(1);
-    expect(cli.out.split('\n')[0]).toBe('mirror-doctor check docker.io/library/busybox:latest (first registry in the hosts folders)');
+    expect(cli.out.split('\n')[0]).toBe('mirror-doctor check docker.io/library/busybox:latest (no image given: the first registry the hosts folders name, /etc/containerd/certs.d/docker.io)');
     expect(cli.out.trimEnd().split('\n').at(-1)).toBe('✗ verdict: problems — root cause: mirror-fallback — mirror-fallback is the problem');
   });
 

@@ -33,8 +33,8 @@ afterEach(() => {
 });
 
 describe('exit codes', () => {
-  it('are 0, 1, 2 and 70', () => {
-    expect(EXIT).toEqual({ ok: 0, problems: 1, usage: 2, bug: 70 });
+  it('are 0, 1, 2, 70, and 130/143 for a signal', () => {
+    expect(EXIT).toEqual({ ok: 0, problems: 1, usage: 2, bug: 70, interrupted: 130, terminated: 143 });
   });
 
   it('a usage error: exit 2, the message and the hint, nothing else', async () => {

@@ -11,6 +11,7 @@ import { App } from '../../../src/tui/app.js';
 import { SessionController, type TuiServices } from '../../../src/tui/controller.js';
 import { keyAction } from '../../../src/tui/keymap.js';
 import { labFacts } from '../../helpers/facts-fixture.js';
+import { UsageError } from '../../../src/errors.js';
 
 const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
 
@@ -80,6 +81,57 @@ describe('App: keys drive the controller', () => {
     expect(controller.exitCode).toBe(1);
     r.unmount();
   });
+
+  // README "Exit codes": the same code for q and Ctrl-C: the verdict's once there is one, 130 before
+  for (const [key, name] of [['q', 'q'], ['\u0003', 'Ctrl-C']] as const) {
+    it(`${name} after the verdict (problems): exit 1`, async () => {
+      const controller = new SessionController(await services([]));
+      const r = render(<App controller={controller} color={false} width={80} />);
+      void controller.start('docker.io/library/mirror-doctor-demo:1.0');
+      await until(() => controller.getState().phase === 'verdict');
+      r.stdin.write(key);
+      await until(() => controller.getState().quitting);
+      expect(controller.exitCode).toBe(1);
+      r.unmount();
+    });
+
+    it(`${name} while the pulls run, before a verdict: exit 130 (interrupted)`, async () => {
+      const base = await services([]);
+      let started = false;
+      const controller = new SessionController({
+        ...base,
+        gather: (_ref, _cb, signal) =>
+          new Promise((_res, rej) => {
+            started = true;
+            signal.addEventListener('abort', () => rej(new Error('aborted')));
+          }),
+      });
+      const r = render(<App controller={controller} color={false} width={80} />);
+      void controller.start('docker.io/library/mirror-doctor-demo:1.0');
+      await until(() => started);
+      r.stdin.write(key);
+      await until(() => controller.getState().quitting);
+      expect(controller.exitCode).toBe(130);
+      r.unmount();
+    });
+  }
+
+  for (const [what, error, code] of [
+    ['a usage error (a file the user named)', () => new UsageError('--report /x: permission denied'), 2],
+    ['a bug', () => new TypeError("Cannot read properties of undefined (reading 'paths')"), 70],
+  ] as const) {
+    it(`the session failed with ${what}: exit ${code} after quitting`, async () => {
+      const base = await services([]);
+      const controller = new SessionController({ ...base, gather: async () => Promise.reject(error()) });
+      const r = render(<App controller={controller} color={false} width={80} />);
+      void controller.start('docker.io/library/mirror-doctor-demo:1.0');
+      await until(() => controller.getState().phase === 'failed');
+      r.stdin.write('q');
+      await until(() => controller.getState().quitting);
+      expect(controller.exitCode).toBe(code);
+      r.unmount();
+    });
+  }
 
   it('q while a pull runs aborts it and waits for the cleanup', async () => {
     let aborted = false;
