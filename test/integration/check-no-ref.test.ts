@@ -11,18 +11,22 @@ import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { labDown, labStatus, labUp, type LabState } from '../../src/lab/lab.js';
 import { quietLog, testLabOptions } from '../helpers/lab.js';
+import { cliForAnyUser } from '../helpers/cli-for-any-user.js';
 
 const BIN = resolve(__dirname, '../../bin/mirror-doctor.js');
 const REF = 'docker.io/library/mirror-doctor-demo:1.0';
 const opts = { ...testLabOptions(5300), versions: ['1.7' as const] };
 let state: LabState;
+let anyUser: ReturnType<typeof cliForAnyUser>;
 
 beforeAll(async () => {
   state = await labUp(opts, 'mirror-ok', quietLog);
+  anyUser = cliForAnyUser();
 });
 afterAll(async () => {
   await labDown(opts, quietLog);
   rmSync(dirname(opts.dir), { recursive: true, force: true });
+  anyUser.cleanup();
 });
 
 describe('check on the lab, off a terminal', () => {
@@ -48,13 +52,13 @@ describe('check on the lab, off a terminal', () => {
   it('as a normal user: the sudo fix repeats the arguments; lab down is refused and the lab keeps running', async () => {
     const d = state.daemons['1.7']!;
     const args = ['check', REF, '--address', d.address, '--ignore', 'ctr-namespace'];
-    const r = await execa('runuser', ['-u', 'nobody', '--', process.execPath, BIN, ...args], { reject: false, cwd: tmpdir() });
+    const r = await execa('runuser', ['-u', 'nobody', '--', process.execPath, anyUser.path, ...args], { reject: false, cwd: tmpdir() });
     expect(r.exitCode, r.stderr).toBe(1);
     expect(r.stdout).toContain(`daemon-permission-denied`);
     expect(r.stdout).toContain(`        sudo mirror-doctor ${args.join(' ')}\n`);
     // the version is the daemon's binary's or the one on PATH, else the assumption with its reason
     expect(r.stdout).toMatch(/\ncontainerd (\S+ \(from \S+ --version; the daemon's own version is unknown\)|2\.1\.9 \(assumed: version unknown\)[^]*\nnote: containerd version unknown \(containerd Version API at)/);
-    const down = await execa('runuser', ['-u', 'nobody', '--', process.execPath, BIN, 'lab', 'down', '--dir', opts.dir], { reject: false, cwd: tmpdir() });
+    const down = await execa('runuser', ['-u', 'nobody', '--', process.execPath, anyUser.path, 'lab', 'down', '--dir', opts.dir], { reject: false, cwd: tmpdir() });
     expect(down.exitCode).toBe(2);
     expect(down.stderr).toBe(`mirror-doctor: lab down stops the lab's containerd daemons and registries and removes its folder and needs root; nothing was done\n  run: sudo mirror-doctor lab down --dir ${opts.dir}`);
     expect(labStatus(opts).up).toBe(true);

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
+import { cliForAnyUser } from '../helpers/cli-for-any-user.js';
 
 const BIN = resolve(__dirname, '../../bin/mirror-doctor.js');
 const PORT_BASE = String(5290 + (Number(process.env.MIRROR_DOCTOR_TEST_PORT_SHIFT ?? 0) || 0));
@@ -46,7 +47,8 @@ describe('mirror-doctor demo', () => {
   });
 
   it('a normal user is refused in one line, with the command to run, exit 2', async () => {
-    const r = await execa('runuser', ['-u', 'nobody', '--', process.execPath, BIN, 'demo', '--scenario', 'mirror-404'], { reject: false, cwd: tmpdir() });
+    const anyUser = cliForAnyUser();
+    const r = await execa('runuser', ['-u', 'nobody', '--', process.execPath, anyUser.path, 'demo', '--scenario', 'mirror-404'], { reject: false, cwd: tmpdir() }).finally(anyUser.cleanup);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toBe('mirror-doctor: the demo runs real containerd daemons and needs root\n  run: sudo mirror-doctor demo --scenario mirror-404');
   });

@@ -159,7 +159,8 @@ describe('trace cleans up whatever stops it', () => {
       // (k8s.io, when a killed run created it on this fresh daemon, is the next run's to use and remove)
       const leftNamespaces = left.namespaces.filter((n) => !before.namespaces.includes(n) && n !== 'k8s.io');
       const r = await runTrace([...args, '--json'], null, 'SIGINT');
-      expect(r.code, `${where}: ${r.stderr}`).toBe(0);
+      // 1: a problem found (the blackholed first mirror stalls the pulls with the hosts folder)
+      expect(r.code, `${where}: ${r.stderr}`).toBe(1);
       const run = JSON.parse(r.stdout) as TraceRun;
       expect(run.leftovers, where).toEqual([]);
       // every namespace a killed run left is reported as removed, and removed indeed
