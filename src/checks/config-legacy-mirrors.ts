@@ -4,7 +4,7 @@
  */
 import { hasV2Segment, trimSlashes } from '../containerd/api-path.js';
 import type { Decision } from '../containerd/decision.js';
-import { hostDirectoryName } from '../containerd/host-dirs.js';
+import { convertLegacyMirrors } from '../containerd/legacy-mirrors-hosts.js';
 import { criPluginErrors } from './config-cri-plugin.js';
 import { configPosition, decisions, registryPath } from './config-locate.js';
 import { configPathFix, suggestedRoot } from './config-path.js';
@@ -35,19 +35,6 @@ export const mirrorsWithConfigPath: Check = {
   },
 };
 
-/** The hosts.toml equivalent to one legacy `registry.mirrors."<host>".endpoint` list. */
-export function legacyHostsToml(host: string, endpoints: string[]): string {
-  const lines: string[] = [];
-  if (host !== '*') lines.push(`server = ${quote(host === 'docker.io' ? 'https://registry-1.docker.io' : `https://${host}`)}`, '');
-  const upstream = host === 'docker.io' ? 'registry-1.docker.io' : host;
-  for (const e of endpoints) {
-    const url = e.includes('://') ? e : `https://${e}`;
-    if (new RegExp(`^https?://${upstream.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/?$`).test(url)) continue; // the upstream itself: the server line
-    lines.push(`[host.${quote(url.replace(/\/$/, ''))}]`, '  capabilities = ["pull", "resolve"]', '');
-  }
-  return lines.join('\n');
-}
-
 export const legacyMirrors: Check = {
   id: 'legacy-mirrors',
   run(facts, d) {
@@ -55,15 +42,17 @@ export const legacyMirrors: Check = {
     const hosts = Object.keys(mirrors);
     if (hosts.length === 0) return [];
     const root = suggestedRoot(d);
-    const files = hosts.map((h) => {
-      const dir = `${root}/${h === '*' ? '_default' : hostDirectoryName(h)}`;
-      return `mkdir -p ${dir} && cat > ${dir}/hosts.toml <<'EOF'\n${legacyHostsToml(h, mirrors[h] ?? [])}EOF`;
-    });
+    const conversion = convertLegacyMirrors(mirrors, d.profile);
+    const files = conversion.files.map((f) => `mkdir -p ${root}/${f.folder} && cat > ${root}/${f.folder}/hosts.toml <<'EOF'\n${f.text}EOF`);
     const at = configPosition(d, [...registryPath(d), 'mirrors']) ?? configPosition(d, ['plugins', 'io.containerd.grpc.v1.cri', 'registry', 'mirrors']);
     const conflict = decisions(d, 'config.mirrors-with-config-path').length > 0;
+    const limits = conversion.limits.map((l, i) => ` (${i + 1}) ${l.message}.`).join('');
     return [
       finding('legacy-mirrors', {
-        detail: `config.toml sets the deprecated registry.mirrors for ${hosts.join(', ')}. ${conflict ? 'Next to config_path it stops the CRI plugin from loading.' : 'They only work while config_path is empty, ctr never reads them, and they force local pulls on 2.1+.'} The equivalent hosts.toml files are below.`,
+        detail:
+          `config.toml sets the deprecated registry.mirrors for ${hosts.join(', ')}. ${conflict ? 'Next to config_path it stops the CRI plugin from loading.' : 'They only work while config_path is empty, ctr never reads them, and they force local pulls on 2.1+.'} ` +
+          `The hosts.toml files below make ${d.profile.label} ask the same hosts in the same order with the same URLs (schemes as CRI derives them, paths as written, pull and resolve only).` +
+          (limits ? ` Where they cannot match the old config on ${d.profile.label}:${limits}` : ''),
         evidence: at ? [fileEvidence(facts.snapshot, at)] : [],
         fix: [...files, ...configPathFix(facts, d, root).slice(0, 1), `delete the registry.mirrors tables from ${at?.file ?? facts.configFile}`, restartCommand(facts)],
       }),

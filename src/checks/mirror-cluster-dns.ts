@@ -57,15 +57,14 @@ function namedHosts(d: Derived): Named[] {
       if (kinds.includes(ep.kind) && clusterDnsSuffix(ep.host)) out.push({ host: ep.host, written: ep.written, where: `${v.dir}/hosts.toml`, ...(ep.at ? { at: ep.at } : {}) });
     }
   }
-  // CRI's legacy registry.mirrors, which it reads when config_path is empty
-  if (d.config.cri.configPath === '' && d.registryHost) {
-    for (const key of [d.registryHost, '*']) {
-      for (const e of d.config.cri.mirrors[key] ?? []) {
-        const host = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^/]+)/i.exec(e)?.[1] ?? '';
-        if (!clusterDnsSuffix(host)) continue;
-        const at = configPosition(d, [...registryPath(d), 'mirrors', key, 'endpoint']);
-        out.push({ host, written: e, where: at?.file ?? d.config.file, ...(at ? { at } : {}) });
-      }
+  // CRI's legacy registry.mirrors (config_path empty): only the one list it uses, mirrors[host] else mirrors["*"]
+  const key = d.plans.cri.legacyMirrorsKey;
+  if (key !== undefined && key !== null) {
+    for (const e of d.config.cri.mirrors[key] ?? []) {
+      const host = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^/]+)/i.exec(e)?.[1] ?? '';
+      if (!clusterDnsSuffix(host)) continue;
+      const at = configPosition(d, [...registryPath(d), 'mirrors', key, 'endpoint']);
+      out.push({ host, written: e, where: at?.file ?? d.config.file, ...(at ? { at } : {}) });
     }
   }
   return out;

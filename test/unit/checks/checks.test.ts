@@ -56,7 +56,11 @@ const EXPECT: Record<string, Expect> = {
     detail: /it requests http:\/\/nexus\.example\.com\/repository\/docker-hub\/library\/busybox\/manifests\/latest\?ns=docker\.io/,
     fix: /endpoint = \["http:\/\/nexus\.example\.com\/repository\/docker-hub\/v2"\]\nrequests then go to http:\/\/nexus\.example\.com\/repository\/docker-hub\/v2\/library\/busybox\/manifests\/latest\?ns=docker\.io/,
   },
-  'legacy-mirrors': { severity: 'warning', evidence: { kind: 'file', source: CONFIG, line: 3 }, fix: /server = "https:\/\/registry-1\.docker\.io"\n\n\[host\."https:\/\/mirror\.example\.com"\]\n  capabilities = \["pull", "resolve"\]\nEOF/ },
+  'legacy-mirrors': {
+    severity: 'warning',
+    evidence: { kind: 'file', source: CONFIG, line: 3 },
+    fix: /server = "https:\/\/registry-1\.docker\.io"\ncapabilities = \["pull", "resolve"\]\n\n\[host\."https:\/\/mirror\.example\.com"\]\n  capabilities = \["pull", "resolve"\]\n\n\[host\."https:\/\/registry-1\.docker\.io"\]\n  capabilities = \["pull", "resolve"\]\nEOF/,
+  },
   'config-imports-replace': { severity: 'error', evidence: { kind: 'file', source: '/etc/containerd/conf.d/snapshotter.toml', line: 3 }, detail: /`sandbox_image`, `registry` are dropped/ },
   'restart-required': { severity: 'error', evidence: { kind: 'api', text: '""' }, detail: /file "\/etc\/containerd\/certs\.d"/ },
   'host-dir-missing': { severity: 'error', evidence: { kind: 'file', source: '/etc/containerd/certs.d/docker.io', text: 'does not exist' } },

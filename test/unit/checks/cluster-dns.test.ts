@@ -55,6 +55,24 @@ describe('mirror-cluster-dns-name, offline', () => {
       1,
       /config\.toml line 3/,
     ],
+    [
+      'legacy mirrors["*"], used for a registry without its own entry',
+      { 'etc/containerd/config.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry.mirrors."*"]\n  endpoint = ["http://cache.default.svc:5000"]\n' },
+      '1.7.24',
+      1,
+      /config\.toml line 3/,
+    ],
+    [
+      // CRI uses mirrors[host] and never looks at mirrors["*"] then
+      'legacy mirrors["*"] next to the registry\'s own entry',
+      {
+        'etc/containerd/config.toml':
+          'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["https://mirror.example.com"]\n[plugins."io.containerd.grpc.v1.cri".registry.mirrors."*"]\n  endpoint = ["http://cache.default.svc:5000"]\n',
+      },
+      '1.7.24',
+      0,
+      null,
+    ],
   ] as const)('%s', async (_name, files, version, count, where) => {
     const found = await check(files, version);
     expect(found.map((f) => f.severity)).toEqual(Array(count).fill('warning'));

@@ -2,12 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { legacyHostsToml } from '../../../src/checks/config-legacy-mirrors.js';
+import { convertLegacyMirrors } from '../../../src/containerd/legacy-mirrors-hosts.js';
 import { misnamedFolders } from '../../../src/checks/misnamed-folders.js';
 import { suggestKey } from '../../../src/checks/hosts-toml.js';
 import { checkIds } from '../../../src/checks/registry.js';
 import { runChecks } from '../../../src/checks/run.js';
 import { FIXTURES, factsFromFixture } from '../../helpers/facts-fixture.js';
+import { profile } from '../containerd/helpers.js';
 
 const DIR = join(FIXTURES, 'checks');
 
@@ -24,9 +25,16 @@ describe('helpers', () => {
     expect(suggestKey('serevr')).toBe('server');
     expect(suggestKey('totally_unrelated')).toBeNull();
   });
-  it('legacyHostsToml writes the equivalent hosts.toml', () => {
-    expect(legacyHostsToml('docker.io', ['mirror.example.com', 'https://registry-1.docker.io'])).toBe('server = "https://registry-1.docker.io"\n\n[host."https://mirror.example.com"]\n  capabilities = ["pull", "resolve"]\n');
-    expect(legacyHostsToml('*', ['http://cache:5000/'])).toBe('[host."http://cache:5000"]\n  capabilities = ["pull", "resolve"]\n');
+  it('convertLegacyMirrors keeps every legacy host, the trailing slash as a path, and the registry CRI appends', () => {
+    const hub = convertLegacyMirrors({ 'docker.io': ['mirror.example.com', 'https://registry-1.docker.io'] }, profile('2.1.9'));
+    expect(hub.files.map((f) => f.text)).toEqual([
+      'server = "https://registry-1.docker.io"\ncapabilities = ["pull", "resolve"]\n\n[host."https://mirror.example.com"]\n  capabilities = ["pull", "resolve"]\n\n[host."https://registry-1.docker.io"]\n  capabilities = ["pull", "resolve"]\n',
+    ]);
+    const star = convertLegacyMirrors({ '*': ['http://cache:5000/'] }, profile('2.1.9'));
+    expect(star.files.map((f) => [f.folder, f.text])).toEqual([
+      ['cache_5000_', 'server = "http://cache:5000/"\ncapabilities = ["pull", "resolve"]\noverride_path = true\n\n[host]   # containerd 1.x before 1.7.32 rejects a hosts.toml without a [host] table\n'],
+      ['_default', '[host."http://cache:5000/"]\n  capabilities = ["pull", "resolve"]\n  override_path = true\n'],
+    ]);
   });
 });
 
