@@ -19,7 +19,7 @@ export function VerdictBar({ state }: { state: SessionState }) {
       <Text bold wrap="wrap" {...tint(theme, v.status === 'ok' ? theme.status.ok : theme.status.error)}>
         {v.line}
       </Text>
-      {state.savedReport ? <Text wrap="truncate-end">report saved to {state.savedReport} (mode 0600)</Text> : null}
+      {state.savedReport ? <Text wrap="wrap">report saved to {state.savedReport} (mode 0600)</Text> : null}
       {state.saveError ? <Text {...tint(theme, theme.status.error)}>could not save the report: {state.saveError}</Text> : null}
       {state.copied ? <Text wrap="wrap">{copiedText(state.copied)}</Text> : null}
     </Box>
