@@ -7,6 +7,7 @@ import { fixSteps, type FixStep } from '../session/fix-steps.js';
 import type { SessionState } from '../session/session-state.js';
 import { tint } from './theme.js';
 import { useTheme } from './theme-context.js';
+import { wrapWords } from './wrap-words.js';
 
 /** The label of a step: what it is, or that it restarts the daemon. */
 export function stepLabel(s: FixStep): string {
@@ -15,7 +16,7 @@ export function stepLabel(s: FixStep): string {
   return s.kind === 'command' ? 'run' : s.kind;
 }
 
-export function FixSteps({ state }: { state: SessionState }) {
+export function FixSteps({ state, width }: { state: SessionState; width: number }) {
   const theme = useTheme();
   const rc = state.verdict?.rootCause;
   if (!rc) return <Text>Nothing to fix: {state.verdict?.summary ?? 'no verdict yet'}.</Text>;
@@ -32,29 +33,27 @@ export function FixSteps({ state }: { state: SessionState }) {
         const lead = `${sel ? '❯ ' : '  '}${mark.padEnd(3)} `;
         return (
           <Box key={i} flexDirection="column">
-            <Box>
-              <Box flexShrink={0} width={lead.length}>
-                <Text bold={sel}>
-                  {sel ? '❯ ' : '  '}
-                  <Text {...tint(theme, s.done ? theme.status.ok : theme.status.info)}>{mark.padEnd(3)}</Text>{' '}
-                </Text>
-              </Box>
-              <Box flexGrow={1} flexShrink={1}>
-                <Text wrap="wrap" bold={sel}>
-                  [{stepLabel(s)}] {first}
-                  {!sel && rest.length ? <Text dimColor={theme.dim}> (+{rest.length} lines)</Text> : null}
-                </Text>
-              </Box>
-            </Box>
-            {sel && rest.length ? (
-              <Box paddingLeft={lead.length + 2} flexDirection="column">
-                {rest.map((l, j) => (
-                  <Text key={j} wrap="wrap">
-                    {l === '' ? ' ' : l}
+            {wrapWords(`[${stepLabel(s)}] ${first}${!sel && rest.length ? ` (+${rest.length} lines)` : ''}`, width - lead.length).map((l, j) => (
+              <Text key={j} wrap="wrap" bold={sel}>
+                {j === 0 ? (
+                  <>
+                    {sel ? '❯ ' : '  '}
+                    <Text {...tint(theme, s.done ? theme.status.ok : theme.status.info)}>{mark.padEnd(3)}</Text>{' '}
+                  </>
+                ) : (
+                  ' '.repeat(lead.length)
+                )}
+                {l}
+              </Text>
+            ))}
+            {sel
+              ? rest.flatMap((l) => wrapWords(l, width - lead.length - 2)).map((l, j) => (
+                  <Text key={`r${j}`} wrap="wrap">
+                    {' '.repeat(lead.length + 2)}
+                    {l}
                   </Text>
-                ))}
-              </Box>
-            ) : null}
+                ))
+              : null}
           </Box>
         );
       })}
