@@ -118,7 +118,6 @@ export async function runTuiCommand(ref: string | undefined, o: CheckCliOptions,
   prepareCheck(ref, o, extra); // usage errors before the terminal is taken over
   const env = io.env ?? process.env;
   const services = tuiServices(o, io);
-  if (ref !== undefined) rememberRef(ref, env);
   // Ink draws nothing until it exits when CI or CONTINUOUS_INTEGRATION is set (is-in-ci, read
   // when ink is first imported); on a real terminal the user asked for the walkthrough, so draw it
   for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[k];

@@ -93,8 +93,12 @@ export function reduceSession(s: SessionState, e: SessionEvent): SessionState {
       return { ...s, traceExpanded: !s.traceExpanded };
     case 'fix-moved':
       return { ...s, fixSelected: clamp(s.fixSelected + e.delta, fixSteps(s).length) };
-    case 'fix-step-done':
-      return { ...s, fixDone: s.fixDone.includes(e.index) ? s.fixDone : [...s.fixDone, e.index], fixSelected: clamp(e.index + 1, fixSteps(s).length) };
+    case 'fix-step-done': {
+      const steps = fixSteps(s);
+      const key = steps[e.index]?.key;
+      if (key === undefined) return s;
+      return { ...s, fixDone: s.fixDone.includes(key) ? s.fixDone : [...s.fixDone, key], fixSelected: clamp(e.index + 1, steps.length) };
+    }
     case 'rerun-started':
       return {
         ...s,
@@ -109,8 +113,8 @@ export function reduceSession(s: SessionState, e: SessionEvent): SessionState {
       return { ...s, savedReport: e.file, saveError: null };
     case 'report-failed':
       return { ...s, saveError: e.error };
-    case 'verdict-copied':
-      return { ...s, copied: e.to };
+    case 'copied':
+      return { ...s, copied: { what: e.what, to: e.to } };
     case 'quit-requested':
       return { ...s, quitting: true };
   }

@@ -38,6 +38,16 @@ export interface Verdict {
   line: string;
 }
 
+/**
+ * Where a copy went: `clipboard` a clipboard program took it (the OSC 52 sequence was sent too);
+ * `terminal` only the OSC 52 sequence was sent (works over SSH when the terminal allows it; the
+ * text is printed again on quit); `on-quit` neither was possible, the text is printed on quit.
+ */
+export interface Copied {
+  what: string;
+  to: 'clipboard' | 'terminal' | 'on-quit';
+}
+
 export type ItemStatus = Severity | 'running';
 
 export interface ChecklistItem {
@@ -74,10 +84,12 @@ export interface SessionState {
   traceExpanded: boolean;
   /** fix view */
   fixSelected: number;
-  fixDone: number[];
+  /** the steps marked done, by fixStepKey (root cause and wording): a mark never shows on another fix */
+  fixDone: string[];
   savedReport: string | null;
   saveError: string | null;
-  copied: 'clipboard' | 'on-quit' | null;
+  /** the last `y`: what was copied and where it went */
+  copied: Copied | null;
   quitting: boolean;
   /** finished checklist items, append-only across re-runs (what `<Static>` prints) */
   finished: ChecklistItem[];
@@ -109,7 +121,7 @@ export type SessionEvent =
   | { type: 'rerun-started'; at: number }
   | { type: 'report-saved'; file: string }
   | { type: 'report-failed'; error: string }
-  | { type: 'verdict-copied'; to: 'clipboard' | 'on-quit' }
+  | { type: 'copied'; what: string; to: Copied['to'] }
   | { type: 'quit-requested' };
 
 /** What one run of the checklist fills in; a re-run starts again from these. */

@@ -1,7 +1,6 @@
-/** The walkthrough: renders the controller's state and turns keys into its commands. */
+/** The walkthrough: renders the controller's state and hands terminal input to the controller. */
 import { useInput, useApp, useStdout } from 'ink';
-import { useSyncExternalStore } from 'react';
-import { keyAction } from './keymap.js';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { SessionController } from './controller.js';
 import { Screen } from './screen.js';
 
@@ -12,35 +11,26 @@ export interface AppProps {
   width?: number;
 }
 
+/** The columns to lay out in: the terminal's, followed at once when it is resized. */
+export function layoutColumns(columns: number | undefined): number {
+  return Math.max(40, Math.min(columns || 80, 120));
+}
+
+function useColumns(stdout: NodeJS.WriteStream): number {
+  const [columns, setColumns] = useState(() => layoutColumns(stdout.columns));
+  useEffect(() => {
+    const onResize = () => setColumns(layoutColumns(stdout.columns));
+    stdout.on('resize', onResize);
+    return () => void stdout.off('resize', onResize);
+  }, [stdout]);
+  return columns;
+}
+
 export function App({ controller, color, width }: AppProps) {
   const state = useSyncExternalStore(controller.subscribe, controller.getState);
   const { exit } = useApp();
   const { stdout } = useStdout();
-  useInput((input, key) => {
-    const a = keyAction(controller.getState(), input, key);
-    switch (a.kind) {
-      case 'event':
-        controller.dispatch(a.event);
-        break;
-      case 'choose':
-        void controller.choose(a.ref);
-        break;
-      case 'rerun':
-        void controller.rerun();
-        break;
-      case 'save':
-        void controller.save();
-        break;
-      case 'copy':
-        void controller.copy();
-        break;
-      case 'quit':
-        void controller.quit().then(() => exit());
-        break;
-      case 'none':
-        break;
-    }
-  });
-  const columns = width ?? Math.max(40, Math.min(stdout.columns || 80, 120));
-  return <Screen state={state} width={columns} color={color} />;
+  const columns = useColumns(stdout);
+  useInput((input, key) => controller.input(input, key, () => exit()));
+  return <Screen state={state} width={width ?? columns} color={color} />;
 }

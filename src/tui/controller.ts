@@ -11,8 +11,13 @@ import { initialSession, type SessionEvent, type SessionState } from '../session
 import { checkEvents } from '../session/verdict.js';
 import type { TraceProgress } from '../trace/run-schema.js';
 import type { ChecksOutcome } from '../report/report-json.js';
-import { collectConfigSecrets, redactFacts, redactReportJson } from '../report/redact-config.js';
+import { collectConfigSecrets, redactFacts, redactReportJson, redactReportText } from '../report/redact-config.js';
 import { errorExitCode, EXIT } from '../errors.js';
+import { fixSteps } from '../session/fix-steps.js';
+import { refReachedRegistry } from '../session/recent-refs.js';
+import { decodeInput, INITIAL_DECODER, type InputDecoderState } from './input-decoder.js';
+import { tokenAction, type CopyTarget, type KeyAction, type KeyPress } from './keymap.js';
+import { osc52 } from './osc52.js';
 
 export interface GatherCallbacks {
   onStep: (step: string) => void;
@@ -30,7 +35,9 @@ export interface TuiServices {
   saveReport(facts: Facts, outcome: ChecksOutcome): Promise<string>;
   /** copies text to the clipboard; false when no clipboard tool works */
   copy(text: string): Promise<boolean>;
-  /** remembers a ref for the chooser next time */
+  /** writes a control sequence to the terminal (the OSC 52 copy); absent when there is none */
+  terminal?(sequence: string): void;
+  /** remembers a ref for the chooser next time (called once a pull reached a registry that knows it) */
   remember?(ref: string): void;
   now?(): number;
 }
@@ -49,6 +56,10 @@ export class SessionController {
   /** the exit code of the error that failed the session (2 usage or system, 70 bug) */
   private failureCode: number = EXIT.usage;
   private readonly now: () => number;
+  /** input state between chunks (inside a bracketed paste) */
+  private decoder: InputDecoderState = INITIAL_DECODER;
+  /** what was copied without a clipboard program confirming it: printed on quit */
+  private unconfirmed: string[] = [];
 
   constructor(
     private readonly services: TuiServices,
@@ -72,6 +83,42 @@ export class SessionController {
     for (const fn of this.listeners) fn();
   };
 
+  /**
+   * One chunk of terminal input (as Ink's useInput hands it over): decoded into keys and pastes
+   * (input-decoder.ts), each turned into its action against the state it finds. `onQuit` runs
+   * once a quit has finished.
+   */
+  input(input: string, key: KeyPress, onQuit: () => void): void {
+    const { state, tokens } = decodeInput(this.decoder, input, key);
+    this.decoder = state;
+    for (const t of tokens) this.perform(tokenAction(this.state, t), onQuit);
+  }
+
+  perform(a: KeyAction, onQuit: () => void): void {
+    switch (a.kind) {
+      case 'event':
+        this.dispatch(a.event);
+        break;
+      case 'choose':
+        void this.choose(a.ref);
+        break;
+      case 'rerun':
+        void this.rerun();
+        break;
+      case 'save':
+        void this.save();
+        break;
+      case 'copy':
+        void this.copy(a.what);
+        break;
+      case 'quit':
+        void this.quit().then(onQuit);
+        break;
+      case 'none':
+        break;
+    }
+  }
+
   /** Detects the setup; with a ref given on the command line, runs it straight away. */
   start(ref?: string): Promise<void> {
     this.dispatch({ type: 'detect-started', at: this.now() });
@@ -89,7 +136,6 @@ export class SessionController {
 
   choose(ref: string): Promise<void> {
     if (this.state.phase !== 'choosing') return this.work;
-    this.services.remember?.(ref);
     this.dispatch({ type: 'ref-chosen', ref, at: this.now() });
     this.startTicking();
     this.work = this.guard((signal) => this.runRef(ref, signal));
@@ -115,11 +161,33 @@ export class SessionController {
     }
   }
 
-  async copy(): Promise<void> {
-    const line = this.state.verdict?.line;
-    if (!line) return;
-    const ok = await this.services.copy(line).catch(() => false);
-    this.dispatch({ type: 'verdict-copied', to: ok ? 'clipboard' : 'on-quit' });
+  /**
+   * `y`: copies the verdict or a fix step, redacted as the report is (the log/header rules, then
+   * the secrets in the node's files): through OSC 52 to the terminal (works over SSH) and through
+   * the clipboard programs; without a program's word the text is printed again on quit.
+   */
+  async copy(what: CopyTarget = { kind: 'verdict' }): Promise<void> {
+    const picked = this.copyText(what);
+    if (!picked) return;
+    const text = redactReportText(picked.text, this.secrets);
+    let sent = false;
+    if (this.services.terminal) {
+      try {
+        this.services.terminal(osc52(text));
+        sent = true;
+      } catch {
+        /* a closed terminal: the programs and the print on quit remain */
+      }
+    }
+    const ok = await this.services.copy(text).catch(() => false);
+    if (!ok && !this.unconfirmed.includes(text)) this.unconfirmed.push(text);
+    this.dispatch({ type: 'copied', what: picked.what, to: ok ? 'clipboard' : sent ? 'terminal' : 'on-quit' });
+  }
+
+  private copyText(what: CopyTarget): { what: string; text: string } | null {
+    if (what.kind === 'verdict') return this.state.verdict?.line ? { what: 'verdict', text: this.state.verdict.line } : null;
+    const step = fixSteps(this.state)[what.index];
+    return step && step.kind !== 'recheck' ? { what: step.alternative ? `the alternative to fix step ${step.number}` : `fix step ${step.number}`, text: step.text } : null;
   }
 
   /** Stops a running pull (the tracer cleans up on abort) and waits until it has. */
@@ -130,9 +198,9 @@ export class SessionController {
     this.stopTicking();
   }
 
-  /** What to print after the terminal is restored (the verdict when it could not be copied). */
+  /** What to print after the terminal is restored: what was copied without a clipboard program. */
   farewell(): string | null {
-    return this.state.copied === 'on-quit' && this.state.verdict ? this.state.verdict.line : null;
+    return this.unconfirmed.length ? this.unconfirmed.join('\n') : null;
   }
 
   /**
@@ -153,6 +221,8 @@ export class SessionController {
     // the pulls' lines and runs arrived before the files' secrets were known: scrubbed of them now
     this.state = { ...this.state, paths: redactReportJson(this.state.paths, this.secrets) };
     this.dispatch({ type: 'facts-gathered', facts, at: this.now() });
+    // recent refs: only one a registry knows (a typo that 404s everywhere is not offered again)
+    if (refReachedRegistry(facts.trace?.paths ?? [])) this.services.remember?.(ref);
     const outcome = await this.services.check(facts);
     this.outcome = outcome;
     for (const e of checkEvents(outcome, this.strict)) this.dispatch(e);

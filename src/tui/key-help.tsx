@@ -9,9 +9,10 @@ const KEYS: Array<[string, string]> = [
   ['c', 'back to the checklist'],
   ['r', 're-run the trace and re-check'],
   ['s', 'save the Markdown report (mode 0600)'],
-  ['y', 'copy the one-line verdict'],
+  ['y', 'copy the verdict; in the fix view the selected step (OSC 52 too)'],
   ['q  Ctrl-C', 'quit (stops a running pull and cleans up)'],
   ['Esc', 'quit from the ref chooser'],
+  ['Ctrl-U', 'clear the typed ref (a pasted ref lands there; Enter runs it)'],
   ['?', 'close this help'],
 ];
 

@@ -9,7 +9,7 @@ export function keyHints(s: SessionState): string {
   const keys: string[] = [];
   if (s.phase === 'verdict') {
     if (s.verdict?.rootCause) keys.push('f fix');
-    keys.push('t trace', 's save report', 'y copy verdict', 'r re-run');
+    keys.push('t trace', 's save report', s.view === 'fix' && s.verdict?.rootCause ? 'y copy step' : 'y copy verdict', 'r re-run');
   } else if (s.phase === 'failed') keys.push('r re-run');
   else if (s.paths.length) keys.push('t trace');
   keys.push('q quit', '? help');

@@ -5,32 +5,33 @@
 import { fixSteps } from '../session/fix-steps.js';
 import { chosenRef } from '../session/ref-choices.js';
 import type { SessionEvent, SessionState } from '../session/session-state.js';
+import { pastedRef, type InputToken } from './input-decoder.js';
+import type { KeyPress } from './key-press.js';
 
-export interface KeyPress {
-  upArrow?: boolean;
-  downArrow?: boolean;
-  leftArrow?: boolean;
-  rightArrow?: boolean;
-  return?: boolean;
-  escape?: boolean;
-  ctrl?: boolean;
-  tab?: boolean;
-  shift?: boolean;
-  backspace?: boolean;
-  delete?: boolean;
-}
+export type { KeyPress };
 
 export type KeyAction =
   | { kind: 'event'; event: SessionEvent }
   | { kind: 'choose'; ref: string }
   | { kind: 'rerun' }
   | { kind: 'save' }
-  | { kind: 'copy' }
+  | { kind: 'copy'; what: CopyTarget }
   | { kind: 'quit' }
   | { kind: 'none' };
 
+/** What `y` copies: the one-line verdict, or one step of the fix (its index in fixSteps). */
+export type CopyTarget = { kind: 'verdict' } | { kind: 'fix-step'; index: number };
+
 const ev = (event: SessionEvent): KeyAction => ({ kind: 'event', event });
 const NONE: KeyAction = { kind: 'none' };
+
+/** A decoded token (input-decoder.ts) → its action: a paste is text for the chooser, nothing elsewhere. */
+export function tokenAction(s: SessionState, t: InputToken): KeyAction {
+  if (t.kind === 'key') return keyAction(s, t.input, t.key);
+  if (s.quitting || s.phase !== 'choosing' || s.view === 'help') return NONE;
+  const ref = pastedRef(t.text);
+  return ref ? ev({ type: 'query-changed', query: s.query + ref }) : NONE;
+}
 
 export function keyAction(s: SessionState, input: string, key: KeyPress): KeyAction {
   if (key.ctrl && input === 'c') return { kind: 'quit' };
@@ -46,6 +47,7 @@ export function keyAction(s: SessionState, input: string, key: KeyPress): KeyAct
       const ref = chosenRef(s);
       return ref ? { kind: 'choose', ref } : NONE;
     }
+    if (key.ctrl && input === 'u') return ev({ type: 'query-changed', query: '' });
     if (key.backspace || key.delete) return ev({ type: 'query-changed', query: s.query.slice(0, -1) });
     if (input && !key.ctrl && /^[\x21-\x7e]+$/.test(input)) return ev({ type: 'query-changed', query: s.query + input });
     return NONE;
@@ -56,7 +58,7 @@ export function keyAction(s: SessionState, input: string, key: KeyPress): KeyAct
   const settled = s.phase === 'verdict' || s.phase === 'failed';
   if (input === 'r' && settled) return { kind: 'rerun' };
   if (input === 's' && s.phase === 'verdict') return { kind: 'save' };
-  if (input === 'y' && s.phase === 'verdict') return { kind: 'copy' };
+  if (input === 'y' && s.phase === 'verdict') return { kind: 'copy', what: s.view === 'fix' && (fixSteps(s)[s.fixSelected]?.kind ?? 'recheck') !== 'recheck' ? { kind: 'fix-step', index: s.fixSelected } : { kind: 'verdict' } };
   if (input === 't') return ev({ type: 'view', view: 'trace' });
   if (input === 'f' && s.phase === 'verdict') return ev({ type: 'view', view: 'fix' });
   if (input === 'c' || key.escape) return ev({ type: 'view', view: 'checklist' });

@@ -7,6 +7,9 @@ import { signalExitCode } from '../errors.js';
 import { App } from './app.js';
 import { SessionController, type TuiServices } from './controller.js';
 
+const BRACKETED_PASTE_ON = '\u001b[?2004h';
+const BRACKETED_PASTE_OFF = '\u001b[?2004l';
+
 export interface RunTuiOptions {
   ref?: string;
   services: TuiServices;
@@ -17,8 +20,11 @@ export interface RunTuiOptions {
 }
 
 export async function runTui(o: RunTuiOptions): Promise<number> {
-  const controller = new SessionController(o.services, !!o.strict);
   const out = o.stdout ?? process.stdout;
+  // `y` sends the OSC 52 copy sequence to this terminal (it reaches the user's terminal over SSH)
+  const controller = new SessionController({ terminal: (seq) => void out.write(seq), ...o.services }, !!o.strict);
+  // bracketed paste: the terminal marks a paste (ESC[200~ … ESC[201~) so its newline never runs a ref
+  out.write(BRACKETED_PASTE_ON);
   const instance = render(<App controller={controller} color={o.color} />, {
     exitOnCtrlC: false,
     patchConsole: true,
@@ -40,6 +46,7 @@ export async function runTui(o: RunTuiOptions): Promise<number> {
     process.off('SIGTERM', onSignal);
     await controller.quit();
     instance.cleanup();
+    out.write(BRACKETED_PASTE_OFF);
   }
   const farewell = controller.farewell();
   if (farewell) out.write(`${farewell}\n`);

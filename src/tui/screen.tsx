@@ -34,7 +34,7 @@ export function Screen({ state, width, color }: ScreenProps) {
     ) : state.view === 'trace' ? (
       <TraceTimeline state={state} />
     ) : state.view === 'fix' ? (
-      <FixSteps state={state} />
+      <FixSteps state={state} width={width} />
     ) : (
       <Activity state={state} />
     );

@@ -27,6 +27,7 @@ import type { TraceRun } from '../../../src/trace/run-schema.js';
 import { reduceSession } from '../../../src/session/check-session.js';
 import type { SessionState } from '../../../src/session/session-state.js';
 import { SessionController } from '../../../src/tui/controller.js';
+import { fixSteps } from '../../../src/session/fix-steps.js';
 import { Screen } from '../../../src/tui/screen.js';
 import { labTraceRun } from '../../helpers/facts-fixture.js';
 
@@ -282,7 +283,12 @@ describe('no planted secret leaves through any exit', () => {
     const cwd = join(base, 'tui');
     mkdirSync(cwd);
     const copied: string[] = [];
-    const services = { ...tuiServices({ hostsDir: undefined } as CheckCliOptions, { env: SHELL_ENV, deps: deps(), cwd }), copy: async (text: string) => (copied.push(text), true) };
+    const sent: string[] = [];
+    const services = {
+      ...tuiServices({ hostsDir: undefined } as CheckCliOptions, { env: SHELL_ENV, deps: deps(), cwd }),
+      copy: async (text: string) => (copied.push(text), true),
+      terminal: (seq: string) => void sent.push(seq),
+    };
     const controller = new SessionController(services, false);
     const frames: string[] = [];
     const frame = (s: SessionState) => {
@@ -298,6 +304,8 @@ describe('no planted secret leaves through any exit', () => {
     await controller.start(REF);
     await controller.save();
     await controller.copy();
+    const steps = fixSteps(controller.getState()).length;
+    for (let i = 0; i < steps; i++) await controller.copy({ kind: 'fix-step', index: i });
     let s = controller.getState();
     expect(s.phase).toBe('verdict');
     frame(s);
@@ -316,8 +324,12 @@ describe('no planted secret leaves through any exit', () => {
     expect(frames.some((f) => f.includes('PRIVATE-TOKEN: [REDACTED]'))).toBe(true);
     frames.forEach((f, i) => expectClean(`TUI frame ${i}`, f));
     expectClean('TUI state', JSON.stringify(controller.getState()));
-    expect(copied.length).toBe(1);
+    // the verdict and every fix step but the re-check, to the programs and as OSC 52 to the terminal
+    expect(steps).toBeGreaterThan(1);
+    expect(copied.length).toBe(steps);
     expectClean('clipboard', copied.join('\n'));
+    expect(sent.map((q) => Buffer.from(q.replace(/^\u001b\]52;c;|\u0007$/g, ''), 'base64').toString('utf8'))).toEqual(copied);
+    expectClean('OSC 52', sent.join('\n'));
     const saved = filesUnder(cwd);
     expect(saved.length).toBe(1);
     expectClean('TUI report', saved[0]![1]);

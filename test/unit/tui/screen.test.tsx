@@ -136,21 +136,21 @@ describe('walkthrough screen (80 columns, no colour)', () => {
     let out = frame(s);
     expect(out).toContain('Fix config-path-unset');
     expect(out).toContain('[edit]');
-    expect(out).toContain('[restart] restart containerd: systemctl restart containerd');
+    expect(out).toContain('[restart] systemctl restart containerd');
     expect(out).toContain('[check] re-run the trace and re-check (r)');
     s = reduceSession(s, { type: 'fix-step-done', index: 0 });
     out = frame(s);
-    expect(out).toMatch(/✓ \[edit\]/);
+    expect(out).toMatch(/✓ +\[edit\]/);
     expect(out).toContain('❯ 2.');
     expect(widest(out)).toBeLessThanOrEqual(80);
   });
 
   it('save and copy: where the report went, the verdict printed on quit without a clipboard', async () => {
     let s = await verdictState('2.1', 'mirror-404');
-    s = reduceAll(s, [{ type: 'report-saved', file: '/tmp/x/mirror-doctor-report.md' }, { type: 'verdict-copied', to: 'on-quit' }]);
+    s = reduceAll(s, [{ type: 'report-saved', file: '/tmp/x/mirror-doctor-report.md' }, { type: 'copied', what: 'verdict', to: 'on-quit' }]);
     const out = frame(s);
     expect(out).toContain('report saved to /tmp/x/mirror-doctor-report.md (mode 0600)');
-    expect(out).toContain('no clipboard tool found: the verdict is printed when you quit');
+    expect(out).toContain('no clipboard found: the verdict is printed when you quit');
   });
 
   it('failed: gathering threw', async () => {
