@@ -4,7 +4,7 @@
  * root cause grouped by identical findings, the odd nodes first. Exit 0 when every node is ok, 1
  * when a node has problems or no report, 2 when nothing could be collected.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeInputsFromStream } from '../fleet/collect-extract.js';
 import { groupFleet } from '../fleet/collect-group.js';
@@ -14,6 +14,7 @@ import { renderFleetJson, renderFleetText } from '../fleet/collect-render.js';
 import { getPodsJson, KubectlError, podLogs, type KubectlOptions } from '../probe/kubectl.js';
 import { DEFAULT_NAMESPACE, DEFAULT_SELECTOR, isDns1123Label } from '../fleet/kubernetes.js';
 import { fileErrorReason, UsageError } from '../errors.js';
+import { BoundedReadError, readFileBounded, readStreamBounded } from '../probe/bounded-read.js';
 
 
 export interface FleetCollectOptions {
@@ -35,29 +36,37 @@ export interface FleetCollectIo {
 const defaultIo = (): FleetCollectIo => ({
   stdout: (s) => void process.stdout.write(s),
   stderr: (s) => void process.stderr.write(s),
-  readStdin: async () => {
-    const chunks: Buffer[] = [];
-    for await (const c of process.stdin) chunks.push(c as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  },
+  // an endless standard input stops at MAX_FILE (exit 2), it does not grow the process
+  readStdin: () => readStreamBounded(process.stdin, 'standard input', MAX_FILE),
   color: !!process.stdout.isTTY && !process.env.NO_COLOR,
 });
 
 const READABLE = /\.(json|log|txt)$/i;
+/** The most read of one input (a file, a device, a pipe or standard input): reports and pod logs are far smaller. */
 const MAX_FILE = 64 * 1024 * 1024;
+const TOO_LARGE_HINT = "pass the reports (check --json output) or the pods' logs";
 
 function readText(file: string): string {
-  let buf: Buffer;
   try {
     const st = statSync(file);
-    if (st.size > MAX_FILE) throw new UsageError(`${file} is ${Math.round(st.size / 1048576)} MiB; a report or pod log is far smaller`, 'pass the reports (check --json output) or the pods\' logs');
-    buf = readFileSync(file);
+    if (st.isFile() && st.size > MAX_FILE) throw new UsageError(`${file} is ${Math.round(st.size / 1048576)} MiB; a report or pod log is far smaller`, TOO_LARGE_HINT);
+    // a device or a pipe has no size to check first: read by chunks, up to MAX_FILE
+    return readFileBounded(file, MAX_FILE);
   } catch (e) {
     if (e instanceof UsageError) throw e;
+    if (e instanceof BoundedReadError) throw new UsageError(e.message, e.reason === 'too-large' ? TOO_LARGE_HINT : undefined);
     throw new UsageError(`${file}: cannot read it: ${fileErrorReason(e)}`);
   }
-  if (buf.subarray(0, 8192).includes(0)) throw new UsageError(`${file} is a binary file, not a report or a log`);
-  return buf.toString('utf8');
+}
+
+/** Standard input, with the same bound and the same errors as a file. */
+async function readStdin(io: FleetCollectIo): Promise<string> {
+  try {
+    return await io.readStdin();
+  } catch (e) {
+    if (e instanceof BoundedReadError) throw new UsageError(e.message, e.reason === 'too-large' ? TOO_LARGE_HINT : undefined);
+    throw new UsageError(`standard input: cannot read it: ${fileErrorReason(e)}`);
+  }
 }
 
 /** Files and folders (their *.json, *.log, *.txt) and - (standard input), in the order given. */
@@ -68,7 +77,7 @@ async function inputsFromFiles(paths: readonly string[], io: FleetCollectIo): Pr
     if (p === '-') {
       if (stdinUsed) throw new UsageError('- (standard input) is given twice');
       stdinUsed = true;
-      out.push(...nodeInputsFromStream('stdin', await io.readStdin()));
+      out.push(...nodeInputsFromStream('stdin', await readStdin(io)));
       continue;
     }
     let st;

@@ -91,6 +91,9 @@ export function defaultBundlePath(moduleUrl: string = import.meta.url): string {
   return resolve(dirname(self), '..', '..', 'dist', 'mirror-doctor.mjs');
 }
 
+/** The largest file taken for the single-file build. */
+const MAX_BUNDLE = 32 * 2 ** 20;
+
 function readBundle(path: string, given: boolean): Buffer {
   if (!existsSync(path)) {
     throw new UsageError(
@@ -98,7 +101,10 @@ function readBundle(path: string, given: boolean): Buffer {
       given ? 'pass the file made by `npm run build` (dist/mirror-doctor.mjs)' : 'run `npm run build` first (it makes dist/mirror-doctor.mjs), or pass --bundle FILE',
     );
   }
-  if (!statSync(path).isFile()) throw new UsageError(`--bundle ${path} is not a file`);
+  const st = statSync(path);
+  if (!st.isFile()) throw new UsageError(`--bundle ${path} is not a file`);
+  // the build is ~3 MiB; a far larger file is not it, and is not read whole
+  if (st.size > MAX_BUNDLE) throw new UsageError(`${path} is ${Math.round(st.size / 2 ** 20)} MiB; the single-file build is about 3 MiB`, 'run `npm run build` and pass dist/mirror-doctor.mjs');
   const data = readFileSync(path);
   if (!data.subarray(0, 64).toString('utf8').startsWith('#!/usr/bin/env node')) {
     throw new UsageError(`${path} does not look like the single-file build (no #!/usr/bin/env node line)`, 'run `npm run build` and pass dist/mirror-doctor.mjs');

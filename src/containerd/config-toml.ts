@@ -95,6 +95,7 @@ function readConfigText(path: string, snapshot: NodeSnapshot): { ok: true; text:
       if (e.readError) return { ok: false, error: goPathError('open', path, e.readError) };
       if (!e.content) return { ok: false, error: `${path} was not read` };
       if (e.content.kind === 'too-large') return { ok: false, error: `${path} is larger than ${e.content.limit} bytes; not a containerd config` };
+      if (e.content.kind === 'too-complex') return { ok: false, error: `${path} holds more than ${e.content.limit} TOML tables, keys and values; not a containerd config (not analysed)` };
       if (e.content.kind === 'binary') return { ok: false, error: `${path} is not text (binary data at byte ${e.content.offset})` };
       return { ok: true, text: e.content.text };
   }

@@ -126,6 +126,9 @@ export function loadHostDir(dir: string, snapshot: NodeSnapshot, profile: Behavi
   if (content.kind === 'too-large') {
     return out({ source: 'hosts-toml', hosts: [], discarded: false, unanalysable: `${file} is larger than ${content.limit} bytes; not analysed` });
   }
+  if (content.kind === 'too-complex') {
+    return out({ source: 'hosts-toml', hosts: [], discarded: false, unanalysable: `${file} holds more than ${content.limit} TOML tables, keys and values; not analysed` });
+  }
   const logMessage = profile.decodeLogMessage(dir);
   if (content.kind === 'binary') {
     decisions.push({

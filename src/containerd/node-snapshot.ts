@@ -16,7 +16,9 @@ export type FileContent =
   /** NUL byte or invalid UTF-8 at `offset`: not TOML any parser would accept. */
   | { kind: 'binary'; offset: number }
   /** Larger than the probe's limit: not read. */
-  | { kind: 'too-large'; limit: number };
+  | { kind: 'too-large'; limit: number }
+  /** A TOML file with more tables, keys and values than the probe analyses (toml-bounds.ts): not parsed. */
+  | { kind: 'too-complex'; limit: number };
 
 export interface DirEntry {
   name: string;

@@ -26,7 +26,8 @@ function base(o: KubectlOptions): string[] {
 }
 
 async function kubectl(o: KubectlOptions, args: string[]): Promise<string> {
-  const r = await execa(o.kubectl, [...base(o), ...args], { reject: false, timeout: o.timeoutMs, stdin: 'ignore', maxBuffer: 256 * 1024 * 1024 });
+  // output past 64 MiB (the bound of a report file in fleet collect) is that call's error, not kept
+  const r = await execa(o.kubectl, [...base(o), ...args], { reject: false, timeout: o.timeoutMs, stdin: 'ignore', maxBuffer: 64 * 1024 * 1024 });
   const code = (r as { code?: string }).code;
   if (code === 'ENOENT') throw new KubectlError(`${o.kubectl}: command not found`, true);
   if (r.timedOut) throw new KubectlError(`kubectl ${args.join(' ')}: no answer in ${Math.round(o.timeoutMs / 1000)} s`);

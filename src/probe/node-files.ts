@@ -12,6 +12,7 @@ import * as fsp from 'node:fs/promises';
 import type { Dirent, Stats } from 'node:fs';
 import * as path from 'node:path';
 import { resolveImports } from '../containerd/config-toml.js';
+import { MAX_TOML_ITEMS, tomlItems } from '../containerd/toml-bounds.js';
 import { goPathClean, goPathJoin } from '../containerd/go-url.js';
 import { hostDirectoryName } from '../containerd/host-dirs.js';
 import { referencedTlsFiles } from '../containerd/hosts-toml-tls-files.js';
@@ -131,8 +132,11 @@ export class NodeFileReader {
     return entry;
   }
 
-  /** stat, then read a regular file's content (size-limited, binary-checked). */
-  async read(nodePath: string): Promise<FsEntry> {
+  /**
+   * stat, then read a regular file's content (size-limited, binary-checked; a `toml` file also
+   * bounded in its tables, keys and values: toml-bounds.ts).
+   */
+  async read(nodePath: string, toml = false): Promise<FsEntry> {
     const key = goPathClean(nodePath);
     const entry = await this.stat(key);
     if (entry.kind !== 'file' || entry.content || entry.readError) return entry;
@@ -149,7 +153,9 @@ export class NodeFileReader {
         return entry;
       }
       const off = binaryOffset(buf);
-      const content: FileContent = off >= 0 ? { kind: 'binary', offset: off } : { kind: 'text', text: buf.toString('utf8') };
+      const text = off >= 0 ? '' : buf.toString('utf8');
+      const content: FileContent =
+        off >= 0 ? { kind: 'binary', offset: off } : toml && tomlItems(text) > MAX_TOML_ITEMS ? { kind: 'too-complex', limit: MAX_TOML_ITEMS } : { kind: 'text', text };
       entry.content = content;
       entry.size = buf.length;
     } catch (e) {
@@ -191,7 +197,7 @@ export class NodeFileReader {
     const visit = async (p: string) => {
       if (seen.has(p) || seen.size > 64) return;
       seen.add(p);
-      const e = await this.read(p);
+      const e = await this.read(p, true);
       if (e.kind !== 'file' || e.content?.kind !== 'text') return;
       let data: Record<string, unknown>;
       try {
@@ -222,7 +228,7 @@ export class NodeFileReader {
       const dir = goPathJoin(root, name);
       const e = await this.stat(dir);
       if (e.kind === 'missing') continue;
-      const hostsToml = await this.read(goPathJoin(dir, 'hosts.toml'));
+      const hostsToml = await this.read(goPathJoin(dir, 'hosts.toml'), true);
       if (e.kind !== 'directory') continue;
       for (const d of e.entries ?? []) {
         if (/\.(crt|cert|key|pem)$/.test(d.name)) await this.read(goPathJoin(dir, d.name));

@@ -5,7 +5,7 @@
 import { normalizeRef } from './classify.js';
 import type { LogLine } from './line.js';
 import type { ParseState } from './parse-state.js';
-import type { Group } from './pull-group.js';
+import { addWarning, type Group } from './pull-group.js';
 
 /** How many CRI pulls in flight at most are told apart (cri-routing.ts); kubelet runs far fewer at once. */
 const MAX_OPEN_CRI = 32;
@@ -26,7 +26,7 @@ export function criLine(s: ParseState, l: LogLine, msg: string, f: Record<string
     }
   } else if (msg.startsWith('cancel pulling image')) {
     const g = s.cur;
-    if (g && g.cri && !g.closed) g.warnings.push(msg);
+    if (g && g.cri && !g.closed) addWarning(g, msg);
   } else return false;
   return true;
 }

@@ -98,7 +98,7 @@ export function dumpRequest(s: ParseState, r: DumpRequest): void {
   if (!g.version && r.userAgent) g.version = UA_RE.exec(r.userAgent)?.[1] ?? null;
   const dm = DIGEST_RE.exec(r.path);
   if (dm && kind === 'fetch') a.digest = dm[0];
-  g.dump.push(a);
+  s.addAttempt(g, g.dump, a);
   if (!g.urlRef && kind === 'resolve') g.urlRef = refFromPath(host, r.path);
 }
 

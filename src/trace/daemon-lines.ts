@@ -22,7 +22,7 @@ export function daemonLine(s: ParseState, msg: string, f: Record<string, string>
       return true;
     case 'failed to load plugin': {
       const id = f.id ?? '';
-      if (id.includes('cri') || id.includes('sandbox')) s.daemon.pluginErrors.push({ plugin: id, error: f.error ?? '' });
+      if (id.includes('cri') || id.includes('sandbox')) s.addPluginError({ plugin: id, error: f.error ?? '' });
       return true;
     }
     default:
@@ -30,7 +30,7 @@ export function daemonLine(s: ParseState, msg: string, f: Record<string, string>
   }
   if (msg.startsWith('failed to load plugin ')) {
     const id = msg.slice('failed to load plugin '.length);
-    if (id.includes('cri')) s.daemon.pluginErrors.push({ plugin: id, error: f.error ?? '' });
+    if (id.includes('cri')) s.addPluginError({ plugin: id, error: f.error ?? '' });
   } else if (msg.startsWith('Start cri plugin with config ')) {
     const m = /ConfigPath:([^\s}]*)/.exec(msg);
     s.daemon.criConfigPath = m ? (m[1] as string) : '';

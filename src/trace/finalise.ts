@@ -5,7 +5,7 @@
  * (report/redact-trace.ts).
  */
 import { outcomeFromError, outcomeFromStatus, splitUrl } from './classify.js';
-import { lastOf, type Attempt, type Group } from './pull-group.js';
+import { lastOf, MAX_ATTEMPTS, MAX_TOML_ERRORS, MAX_WARNINGS, type Attempt, type Dropped, type Group } from './pull-group.js';
 import { TRACE_SCHEMA, type PullMode, type TraceDoc, type TraceResult } from './schema.js';
 
 /** Daemon-wide facts of the current daemon run, and its version. */
@@ -99,10 +99,25 @@ export function finaliseGroup(g: Group, daemon: DaemonInfo): TraceDoc {
     fallback,
     warnings: [...g.warnings],
     daemon: { criConfigPath: daemon.criConfigPath, pluginErrors: daemon.pluginErrors.map((e) => ({ ...e })) },
+    dropped: null,
     verdict: '',
   };
+  const dropped = g.dropped;
+  if (dropped.attempts + dropped.warnings + dropped.hostsTomlErrors > 0) {
+    doc.dropped = { ...dropped };
+    doc.warnings.push(droppedWarning(dropped));
+  }
   doc.verdict = verdictOf(doc);
   return doc;
+}
+
+/** The line a document whose pull was cut to its bounds carries: what was not kept, and why. */
+function droppedWarning(d: Dropped): string {
+  const parts: string[] = [];
+  if (d.attempts) parts.push(`${d.attempts} more attempt${d.attempts === 1 ? '' : 's'} (the first ${MAX_ATTEMPTS} are kept)`);
+  if (d.warnings) parts.push(`${d.warnings} more warning${d.warnings === 1 ? '' : 's'} (the first ${MAX_WARNINGS} are kept)`);
+  if (d.hostsTomlErrors) parts.push(`${d.hostsTomlErrors} more hosts.toml error${d.hostsTomlErrors === 1 ? '' : 's'} (the first ${MAX_TOML_ERRORS} are kept)`);
+  return `not kept, to bound memory: ${parts.join(', ')}; the result is read from all of the pull's lines`;
 }
 
 /** Dump-only attempts: statuses from the dumped responses, and ctr's final error for the request it names. */

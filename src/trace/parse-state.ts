@@ -7,13 +7,23 @@
 import { DumpAssembler, type DumpRequest } from './dump.js';
 import { normalizeRef } from './classify.js';
 import { finaliseGroup, RESTARTED, type DaemonInfo } from './finalise.js';
-import { emptyGroup, type Group } from './pull-group.js';
+import { addAttempt, addTomlError, addWarning, emptyGroup, MAX_TOML_ERRORS, MAX_WARNINGS, type Attempt, type Group } from './pull-group.js';
 import { joinedWithPartner } from './pull-join.js';
 import { PullSet } from './pull-set.js';
 import type { LineFormat, TraceDoc, TraceResult } from './schema.js';
 
 /** Groups beyond the newest WINDOW become documents (memory stays flat on huge logs). */
 export const WINDOW = 400;
+
+/**
+ * The attempts the groups in the window hold together at most: past it, the oldest groups become
+ * documents before WINDOW is reached (many long pulls at once). Each pull holds at most
+ * MAX_ATTEMPTS (pull-group.ts).
+ */
+export const MAX_WINDOW_ATTEMPTS = 40_000;
+
+/** CRI plugin load failures kept per daemon run (one start logs a few). */
+export const MAX_PLUGIN_ERRORS = 20;
 
 /** What a line handler needs of the line it handles to keep a group's bookkeeping. */
 export interface LineShape {
@@ -34,6 +44,10 @@ export class ParseState {
   pendingToml: { dir: string | null; error: string }[] = [];
   pendingTransfer = false;
   pendingWarnings: string[] = [];
+  /** pending warnings and hosts.toml errors beyond the maximums of a pull, for the next pull's `dropped` */
+  private pendingDropped = { warnings: 0, hostsTomlErrors: 0 };
+  /** attempts added to the groups of the window since it was last counted (an upper bound) */
+  private windowAttempts = 0;
   readonly dumpAsm: DumpAssembler;
   /** the group the --http-dump text being read belongs to */
   dumpGroup: Group | null = null;
@@ -63,17 +77,65 @@ export class ParseState {
       this.pendingDir = null;
     }
     if (this.pendingToml.length) {
-      g.tomlErrors.push(...this.pendingToml);
+      for (const e of this.pendingToml) addTomlError(g, e);
       this.pendingToml = [];
     }
     if (this.pendingWarnings.length) {
-      g.warnings.push(...this.pendingWarnings);
+      for (const w of this.pendingWarnings) addWarning(g, w);
       this.pendingWarnings = [];
+    }
+    if (this.pendingDropped.warnings + this.pendingDropped.hostsTomlErrors > 0) {
+      g.dropped.warnings += this.pendingDropped.warnings;
+      g.dropped.hostsTomlErrors += this.pendingDropped.hostsTomlErrors;
+      this.pendingDropped = { warnings: 0, hostsTomlErrors: 0 };
     }
     if (this.dumpAsm.active) this.dumpAsm.flush();
     this.groups.push(g);
     while (this.groups.length > WINDOW) this.retireOldest();
+    if (this.windowAttempts > MAX_WINDOW_ATTEMPTS) this.boundWindowAttempts();
     return g;
+  }
+
+  /** Adds an attempt to `list` (`g.debug` or `g.dump`) within the pull's bound (pull-group.ts); true when kept. */
+  addAttempt(g: Group, list: Attempt[], a: Attempt): boolean {
+    if (!addAttempt(g, list, a)) return false;
+    this.windowAttempts++;
+    return true;
+  }
+
+  /** Forgets the hosts.toml errors seen before a pull started (a new hosts folder is loaded). */
+  clearPendingToml(): void {
+    this.pendingToml = [];
+    this.pendingDropped.hostsTomlErrors = 0;
+  }
+
+  /** Retires the oldest groups (never the newest) while the window holds more than MAX_WINDOW_ATTEMPTS. */
+  private boundWindowAttempts(): void {
+    let n = 0;
+    for (const g of this.groups) n += g.debug.length + g.dump.length;
+    while (n > MAX_WINDOW_ATTEMPTS && this.groups.length > 1) {
+      const g = this.groups[0] as Group;
+      n -= g.debug.length + g.dump.length;
+      this.retireOldest();
+    }
+    this.windowAttempts = n;
+  }
+
+  /** A warning seen before its pull started, for the next pull. */
+  addPendingWarning(w: string): void {
+    if (this.pendingWarnings.length < MAX_WARNINGS) this.pendingWarnings.push(w);
+    else this.pendingDropped.warnings++;
+  }
+
+  /** A hosts.toml error seen before its pull started, for the next pull. */
+  addPendingToml(e: { dir: string | null; error: string }): void {
+    if (this.pendingToml.length < MAX_TOML_ERRORS) this.pendingToml.push(e);
+    else this.pendingDropped.hostsTomlErrors++;
+  }
+
+  /** A CRI plugin load failure of this daemon run (the first MAX_PLUGIN_ERRORS are kept). */
+  addPluginError(e: { plugin: string; error: string }): void {
+    if (this.daemon.pluginErrors.length < MAX_PLUGIN_ERRORS) this.daemon.pluginErrors.push(e);
   }
 
   /** The open group, or a new one. */
@@ -125,7 +187,7 @@ export class ParseState {
     for (const g of this.groups) {
       if (g.closed || !g.daemon || g.client) continue;
       g.interrupted = this.lineNo;
-      g.warnings.push(`${RESTARTED} (line ${this.lineNo}) before this pull ended`);
+      addWarning(g, `${RESTARTED} (line ${this.lineNo}) before this pull ended`);
       this.close(g, 'incomplete', null);
     }
   }

@@ -345,7 +345,7 @@ export class TraceParser {
     if (s.openCri.size > 1 && !l.client && routeConcurrent(s, msg, f)) {
       // a hosts folder of a registry no CRI pull in flight is of: for the next pull
       s.pendingDir = f.dir ?? null;
-      s.pendingToml = [];
+      s.clearPendingToml();
       return;
     }
     if (!s.daemon.version) {

@@ -17,6 +17,22 @@ export interface Attempt extends Omit<TraceAttempt, 'outcome'> {
   dump: DumpRequest | null;
 }
 
+/**
+ * What one pull keeps at most (its first ones; the rest are counted in `dropped` and the document
+ * says so): a log of one endless pull, or the same line repeated, must not grow the parser
+ * without limit. Real pulls stay far below: a 100-layer image with a fallback is ~400 attempts.
+ */
+export const MAX_ATTEMPTS = 2000;
+export const MAX_WARNINGS = 100;
+export const MAX_TOML_ERRORS = 100;
+
+/** How many attempts, warnings and hosts.toml errors of a pull were not kept (beyond the maximums above). */
+export interface Dropped {
+  attempts: number;
+  warnings: number;
+  hostsTomlErrors: number;
+}
+
 export interface Group {
   /** creation order (0, 1, 2, …): which groups may be joined depends on it, not on the window */
   ordinal: number;
@@ -48,6 +64,7 @@ export interface Group {
   joined: boolean;
   /** the line of the `starting containerd` that cut this pull off, or null */
   interrupted: number | null;
+  dropped: Dropped;
 }
 
 export function emptyGroup(ordinal: number, line: number, format: LineFormat): Group {
@@ -79,8 +96,33 @@ export function emptyGroup(ordinal: number, line: number, format: LineFormat): G
     warnings: [],
     joined: false,
     interrupted: null,
+    dropped: { attempts: 0, warnings: 0, hostsTomlErrors: 0 },
   };
 }
+
+/** Adds an attempt to `list` (`g.debug` or `g.dump`) unless `g` holds MAX_ATTEMPTS already; true when kept. */
+export function addAttempt(g: Group, list: Attempt[], a: Attempt): boolean {
+  if (g.debug.length + g.dump.length >= MAX_ATTEMPTS) {
+    g.dropped.attempts++;
+    return false;
+  }
+  list.push(a);
+  return true;
+}
+
+/** Adds a warning unless `g` holds MAX_WARNINGS already. */
+export function addWarning(g: Group, w: string): void {
+  if (g.warnings.length >= MAX_WARNINGS) g.dropped.warnings++;
+  else g.warnings.push(w);
+}
+
+/** Adds a hosts.toml error unless `g` holds MAX_TOML_ERRORS already. */
+export function addTomlError(g: Group, e: { dir: string | null; error: string }): void {
+  if (g.tomlErrors.length >= MAX_TOML_ERRORS) g.dropped.hostsTomlErrors++;
+  else g.tomlErrors.push(e);
+}
+
+
 
 export function newAttempt(a: Pick<Attempt, 'host' | 'url' | 'path' | 'method' | 'kind' | 'mirror' | 'evidence' | 'line'>): Attempt {
   return {

@@ -69,6 +69,11 @@ function join(client: Group, daemon: Group): Group {
     result: client.result ?? daemon.result,
     error: client.error ?? daemon.error,
     warnings: [...daemon.warnings, ...client.warnings],
+    dropped: {
+      attempts: client.dropped.attempts + daemon.dropped.attempts,
+      warnings: client.dropped.warnings + daemon.dropped.warnings,
+      hostsTomlErrors: client.dropped.hostsTomlErrors + daemon.dropped.hostsTomlErrors,
+    },
     unpacking: client.unpacking || daemon.unpacking,
     joined: true,
   };

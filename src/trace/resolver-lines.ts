@@ -9,7 +9,7 @@ import { urlInError } from './concurrent.js';
 import type { LogLine } from './line.js';
 import { HTTPS_FIRST, UA_RE } from './messages.js';
 import type { ParseState } from './parse-state.js';
-import { findAttempt, lastOf, newAttempt, type Attempt, type Group } from './pull-group.js';
+import { addTomlError, addWarning, findAttempt, lastOf, newAttempt, type Attempt, type Group } from './pull-group.js';
 import type { AttemptKind } from './schema.js';
 
 /** A resolver line; true when handled. */
@@ -27,7 +27,7 @@ export function resolverLine(s: ParseState, l: LogLine, msg: string, f: Record<s
         s.touch(g, l);
       } else {
         s.pendingDir = dir;
-        s.pendingToml = [];
+        s.clearPendingToml();
       }
       return true;
     }
@@ -46,7 +46,7 @@ export function resolverLine(s: ParseState, l: LogLine, msg: string, f: Record<s
       beforeNextHost(g, host);
       const a = newAttempt({ host, url: null, path: null, method: null, kind: 'resolve', mirror: false, evidence: 'debug', line: s.lineNo });
       a.placeholder = true;
-      g.debug.push(a);
+      s.addAttempt(g, g.debug, a);
       return true;
     }
     case 'do request':
@@ -130,7 +130,7 @@ export function resolverLine(s: ParseState, l: LogLine, msg: string, f: Record<s
       a.status = Number.isInteger(status) && status >= 100 && status <= 999 ? status : null;
       a.outcome = a.status !== null ? outcomeFromStatus(a.status) : 'other';
       a.inferred = 'token request: endpoint host not logged';
-      g.debug.push(a);
+      s.addAttempt(g, g.debug, a);
       return true;
     }
     default:
@@ -146,11 +146,11 @@ export function resolverLine(s: ParseState, l: LogLine, msg: string, f: Record<s
     tomlError(s, dir, f.error ?? '', l);
   } else if (msg.startsWith(HTTPS_FIRST)) {
     const w = `${f.host ?? 'a host'} is configured as http:// with a TLS configuration: containerd tries HTTPS first`;
-    if (s.cur && !s.cur.closed && s.cur.resolvedHost === null) s.cur.warnings.push(w);
-    else s.pendingWarnings.push(w);
+    if (s.cur && !s.cur.closed && s.cur.resolvedHost === null) addWarning(s.cur, w);
+    else s.addPendingWarning(w);
   } else if (msg.startsWith("Found '")) {
     const g = s.cur;
-    if (g && !g.closed) g.warnings.push(msg);
+    if (g && !g.closed) addWarning(g, msg);
   } else return false;
   return true;
 }
@@ -171,7 +171,7 @@ function doRequest(s: ParseState, l: LogLine, f: Record<string, string>): void {
   }
   if (!a) {
     a = newAttempt({ host, url: null, path: null, method: null, kind, mirror: false, evidence: 'debug', line: s.lineNo });
-    g.debug.push(a);
+    s.addAttempt(g, g.debug, a);
   }
   a.placeholder = false;
   a.url = url;
@@ -189,9 +189,9 @@ function tomlError(s: ParseState, dir: string | null, error: string, l: LogLine)
   const e = { dir, error };
   const g = s.cur;
   if (s.pendingDir === null && g && !g.closed && g.resolvedHost === null && !g.resolveFailed) {
-    g.tomlErrors.push(e);
+    addTomlError(g, e);
     s.touch(g, l);
-  } else s.pendingToml.push(e);
+  } else s.addPendingToml(e);
 }
 
 /** Before the resolver moves to `host`: settle what the previous host's attempt implies. */
@@ -215,7 +215,7 @@ function nextHost(s: ParseState, l: LogLine, host: string, error: string | null,
   if (!a) {
     a = newAttempt({ host, url: null, path: null, method: null, kind: 'resolve', mirror: false, evidence: 'debug', line: s.lineNo });
     a.inferred = 'no "do request" logged for this host; implied by "' + (last ? 'fetch failed' : 'trying next host') + '"';
-    g.debug.push(a);
+    s.addAttempt(g, g.debug, a);
     const url = urlInError(error ?? undefined);
     const u = url !== null ? splitUrl(url) : null;
     if (u && u.host === host) {

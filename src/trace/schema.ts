@@ -102,6 +102,11 @@ export interface TraceDoc {
     criConfigPath: string | null;
     pluginErrors: { plugin: string; error: string }[];
   };
+  /**
+   * How many attempts, warnings and hosts.toml errors of the pull were not kept, when it had more
+   * than a document holds (2000, 100, 100: its first ones are kept; a warning says so too); else null.
+   */
+  dropped: { attempts: number; warnings: number; hostsTomlErrors: number } | null;
   /** One-line verdict (also the last line of the text timeline). */
   verdict: string;
 }
@@ -171,5 +176,7 @@ export function validateTraceDoc(doc: unknown): string[] {
     if (!isObj(e) || !isStr(e.plugin) || !isStr(e.error)) p.push(`daemon.pluginErrors[${i}]`);
   });
   if (!isStr(doc.verdict)) p.push('verdict');
+  const dr = doc.dropped;
+  if (dr !== null && !(isObj(dr) && Number.isInteger(dr.attempts) && Number.isInteger(dr.warnings) && Number.isInteger(dr.hostsTomlErrors))) p.push('dropped');
   return p;
 }

@@ -59,14 +59,16 @@ describe('mirror-doctor explain', () => {
     expect(cli.err).toContain(msg);
     expect(cli.err).not.toMatch(/\n\s+at /);
   });
-  it('binary garbage, a 10 MB file and a symlink loop as --config → exit 2', async () => {
+  it('binary garbage, a 10 MB file, 60,000 tiny tables and a symlink loop as --config → exit 2', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'md-explain-'));
     fs.writeFileSync(path.join(dir, 'bin.toml'), Buffer.from([0x76, 0x00, 0xff, 0xfe]));
     fs.writeFileSync(path.join(dir, 'big.toml'), Buffer.alloc(10 * 1024 * 1024 + 1, 0x61));
+    // small in bytes, but each table costs the TOML parser far more than its bytes
+    fs.writeFileSync(path.join(dir, 'tables.toml'), Array.from({ length: 60_000 }, (_, i) => `[t${i}]\n`).join(''));
     // a loop under --root (relative), and a link naming this machine's path of itself: under the root that path does not exist
     fs.symlinkSync('loop', path.join(dir, 'loop'));
     fs.symlinkSync(path.join(dir, 'host-path'), path.join(dir, 'host-path'));
-    for (const [f, msg] of [['bin.toml', 'not text'], ['big.toml', 'larger than'], ['loop', 'too many levels of symbolic links'], ['host-path', 'config file /host-path does not exist under']] as const) {
+    for (const [f, msg] of [['bin.toml', 'not text'], ['big.toml', 'larger than'], ['tables.toml', 'tables.toml holds more than 50000 TOML tables, keys and values; not a containerd config (not analysed)'], ['loop', 'too many levels of symbolic links'], ['host-path', 'config file /host-path does not exist under']] as const) {
       cli.err = '';
       expect(await run('explain', 'nginx', '--root', dir, '--config', `/${f}`, '--containerd-version', '2.1.9')).toBe(2);
       expect(cli.err).toContain(msg);
