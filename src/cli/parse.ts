@@ -11,6 +11,7 @@ import { createTraceParser, type TraceDoc } from '../trace/index.js';
 import { traceDocJson } from '../report/trace-json.js';
 import { renderTraceText } from '../report/trace-text.js';
 import { TraceSummary } from '../report/trace-summary.js';
+import { TextSpool } from './text-spool.js';
 import { UsageError } from '../errors.js';
 
 export interface ParseCliOptions {
@@ -91,14 +92,15 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
   const parser = createTraceParser({ ref: opts.ref ?? null });
   // documents of long-finished pulls are drained while reading (flat memory on huge logs); the
   // JSON array is written incrementally; the text, which starts with a summary of every pull,
-  // after the input ended (each pull's text is kept, a few hundred bytes, not its document)
+  // after the input ended (each pull's text is kept, not its document; beyond a few MiB in an
+  // unlinked temporary file)
   let textCount = 0;
   const summary = new TraceSummary();
-  const details: string[] = [];
+  const details = new TextSpool();
   const addText = (ds: TraceDoc[]) => {
     if (ds.length === 0) return;
     for (const d of ds) summary.add(d);
-    details.push(renderTraceText(ds, textCount));
+    details.add(renderTraceText(ds, textCount));
     textCount += ds.length;
     if (ds.some((d) => d.result === 'failure')) failed = true;
   };
@@ -171,8 +173,8 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
   addText(docs);
   const recognised = textCount > 0 || facts.pluginErrors.length > 0 || facts.criConfigPath !== null;
   if (textCount > 0) {
-    io.stdout(summary.render());
-    for (const t of details) io.stdout(t);
+    write(summary.render());
+    await details.drainTo(write, settle);
     return failed ? 1 : 0;
   }
   let text = renderTraceText([]);

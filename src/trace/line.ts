@@ -365,7 +365,8 @@ export function absoluteTime(s: string, a: number, b: number): string | null {
     const c = s.charCodeAt(k);
     if (c < 48 || c > 57) return null;
   }
-  return a === 0 && b === s.length ? s : unpinned(s.slice(a, b));
+  // a copy even of a whole string: a value read from a line may be a view on its block of input
+  return unpinned(a === 0 && b === s.length ? s : s.slice(a, b));
 }
 
 /**
