@@ -10,6 +10,8 @@ import { redact } from '../report/redact.js';
 import { createTraceParser, type TraceDoc } from '../trace/index.js';
 import { traceDocJson } from '../report/trace-json.js';
 import { renderTraceText } from '../report/trace-text.js';
+import { TraceSummary } from '../report/trace-summary.js';
+import { TextSpool } from './text-spool.js';
 import { UsageError } from '../errors.js';
 
 export interface ParseCliOptions {
@@ -89,8 +91,19 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
   const bounded = io === STDOUT_IO && bigInput(file);
   const parser = createTraceParser({ ref: opts.ref ?? null });
   // documents of long-finished pulls are drained while reading (flat memory on huge logs); the
-  // JSON array is written incrementally, the text after the input ended
+  // JSON array is written incrementally; the text, which starts with a summary of every pull,
+  // after the input ended (each pull's text is kept, not its document; beyond a few MiB in an
+  // unlinked temporary file)
   let textCount = 0;
+  const summary = new TraceSummary();
+  const details = new TextSpool();
+  const addText = (ds: TraceDoc[]) => {
+    if (ds.length === 0) return;
+    for (const d of ds) summary.add(d);
+    details.add(renderTraceText(ds, textCount));
+    textCount += ds.length;
+    if (ds.some((d) => d.result === 'failure')) failed = true;
+  };
   let jsonCount = 0;
   let failed = false;
   // stdout to a pipe is asynchronous: honour backpressure or the queue grows with the input
@@ -133,11 +146,7 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
       await settle();
       const ds = parser.drain();
       if (opts.json) emitJson(ds);
-      else if (ds.length) {
-        write(renderTraceText(ds, textCount));
-        textCount += ds.length;
-        if (ds.some((d) => d.result === 'failure')) failed = true;
-      }
+      else addText(ds);
     }
   } catch (e) {
     if (e instanceof LogSourceError) throw new UsageError(redact(e.message), e.hint);
@@ -145,6 +154,15 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
   }
   const docs = [...parser.drain(), ...parser.end()];
   if (bounded) mark('parse: input ended', { line: parser.lines, youngMiB: youngGenerationMiB(), maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) });
+  // not a log at all (prose, a config file, an empty input): nothing was judged. Nothing has been
+  // written yet: no pull, so no JSON either
+  if (parser.logLines === 0 && parser.pullsSeen === 0) {
+    const what = file === '-' ? 'standard input' : file;
+    throw new UsageError(
+      redact(parser.lines === 0 ? `${what} is empty: no log lines to read` : `${what} has no log lines (${parser.lines} lines, none from ctr, containerd or journald)`),
+      'parse reads ctr output and containerd daemon logs (logrus text or JSON, journalctl): see mirror-doctor parse --help',
+    );
+  }
   if (opts.json) {
     emitJson(docs);
     io.stdout(jsonCount === 0 ? '[]\n' : '\n]\n');
@@ -152,17 +170,23 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
   }
   const lines = parser.lines;
   const facts = parser.daemonFacts();
-  const recognised = docs.length + textCount > 0 || facts.pluginErrors.length > 0 || facts.criConfigPath !== null;
-  let text = docs.length === 0 && textCount > 0 ? '' : renderTraceText(docs, textCount);
-  if (docs.length + textCount === 0 && recognised) {
+  addText(docs);
+  const recognised = textCount > 0 || facts.pluginErrors.length > 0 || facts.criConfigPath !== null;
+  if (textCount > 0) {
+    write(summary.render());
+    await details.drainTo(write, settle);
+    return failed ? 1 : 0;
+  }
+  let text = renderTraceText([]);
+  if (recognised) {
     const extra: string[] = [];
     for (const e of facts.pluginErrors) extra.push(`! plugin ${e.plugin} failed to load: ${e.error}`);
     if (facts.criConfigPath !== null) extra.push(`· CRI registry config_path: ${facts.criConfigPath || '(empty)'}`);
     text += extra.join('\n') + '\n';
   }
-  if (docs.length + textCount === 0 && lines > 0 && !recognised && opts.ref) text = redact(`No pull of ${opts.ref} found in ${lines} lines.\n`);
+  if (lines > 0 && !recognised && opts.ref) text = redact(`No pull of ${opts.ref} found in ${lines} lines.\n`);
   io.stdout(redact(text));
-  return failed || docs.some((d) => d.result === 'failure') ? 1 : 0;
+  return 0;
 }
 
 /** Collects strings as UTF-8 in Buffers of CHUNK bytes and hands each full one to `write`. */

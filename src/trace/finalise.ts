@@ -96,6 +96,7 @@ export function finaliseGroup(g: Group, daemon: DaemonInfo): TraceDoc {
     result,
     error: g.error,
     lines: { first: g.first, last: g.last },
+    time: g.time,
     fallback,
     warnings: [...g.warnings],
     daemon: { criConfigPath: daemon.criConfigPath, pluginErrors: daemon.pluginErrors.map((e) => ({ ...e })) },

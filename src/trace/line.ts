@@ -96,7 +96,12 @@ export function scanLine(raw: string, depth = 0): ScannedLine {
   }
   if (c0 >= 48 && c0 <= 57 && depth < 2) {
     const j = JOURNALD_ISO.exec(line);
-    if (j) return wrap(scanLine(line.slice(j[0].length), depth + 1), 'journald');
+    if (j) {
+      const inner = wrap(scanLine(line.slice(j[0].length), depth + 1), 'journald');
+      // a line without a time of its own is dated by journald's (short-iso: it has the year)
+      if (inner.kind === 'log' && inner.time === null) inner.time = rfc3339Offset(line.slice(0, line.indexOf(' ')));
+      return inner;
+    }
   }
   return { kind: 'plain', format: 'plain', text: line };
 }
@@ -182,7 +187,11 @@ function scanJson(line: string, depth: number): ScannedLine {
     if (typeof m !== 'string') return { kind: 'plain', format: 'journal-json', text: '' };
     const inner = scanLine(m, depth + 1);
     inner.format = 'journal-json';
-    if (inner.kind === 'log') inner.client = false;
+    if (inner.kind === 'log') {
+      inner.client = false;
+      // a message without a time of its own is dated by journald (microseconds since the epoch)
+      if (inner.time === null) inner.time = realtime(o.__REALTIME_TIMESTAMP);
+    }
     return inner;
   }
   if (typeof o.msg === 'string' || typeof o.level === 'string') {
@@ -205,6 +214,24 @@ function scanJson(line: string, depth: number): ScannedLine {
     };
   }
   return { kind: 'plain', format: 'plain', text: line };
+}
+
+/** journald's short-iso time as RFC 3339: `,` → `.`, `+0000` → `+00:00`. */
+function rfc3339Offset(t: string): string {
+  const u = t.replace(',', '.');
+  return /[+-][0-9]{4}$/.test(u) ? `${u.slice(0, -2)}:${u.slice(-2)}` : u;
+}
+
+/** `__REALTIME_TIMESTAMP` (a decimal string of microseconds since the epoch) as RFC 3339 UTC, or null. */
+function realtime(v: unknown): string | null {
+  if (typeof v !== 'string' || !/^[0-9]{1,17}$/.test(v)) return null;
+  const us = Number(v);
+  const ms = Math.floor(us / 1000);
+  try {
+    return new Date(ms).toISOString().replace('Z', `${String(us % 1000).padStart(3, '0')}Z`);
+  } catch {
+    return null;
+  }
 }
 
 /** The only fields the trace parser reads: other values are skipped without being built. */
@@ -326,6 +353,20 @@ function parseWantedInto(into: Record<string, string>, set: string[], s: string,
     set.push(key);
   }
   return into;
+}
+
+/**
+ * `s[a, b)` when it is an absolute RFC 3339 time (`2026-11-27T23:38:37Z`, with a fraction or an
+ * offset), copied out of `s`; null for anything else (ctr's relative `INFO[0000]` stamp, junk).
+ */
+export function absoluteTime(s: string, a: number, b: number): string | null {
+  if (b - a < 19 || b - a > 40 || s.charCodeAt(a + 4) !== 45 /* - */ || s.charCodeAt(a + 10) !== 84 /* T */ || s.charCodeAt(a + 13) !== 58 /* : */) return null;
+  for (let k = a; k < a + 4; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 48 || c > 57) return null;
+  }
+  // a copy even of a whole string: a value read from a line may be a view on its block of input
+  return unpinned(a === 0 && b === s.length ? s : s.slice(a, b));
 }
 
 /**

@@ -7,6 +7,7 @@
 import { DumpAssembler, type DumpRequest } from './dump.js';
 import { normalizeRef } from './classify.js';
 import { finaliseGroup, RESTARTED, type DaemonInfo } from './finalise.js';
+import { absoluteTime } from './line.js';
 import { addAttempt, addTomlError, addWarning, emptyGroup, MAX_TOML_ERRORS, MAX_WARNINGS, type Attempt, type Group } from './pull-group.js';
 import { joinedWithPartner } from './pull-join.js';
 import { PullSet } from './pull-set.js';
@@ -54,6 +55,15 @@ export class ParseState {
   readonly daemon: DaemonInfo = { criConfigPath: null, pluginErrors: [], version: null };
   /** groups created so far (the next group's ordinal) */
   private created = 0;
+  /**
+   * The timestamp of the line being handled, for a pull it opens or is the first to date: `time`,
+   * or, on the fast path, `timeSrc[timeA, timeB)` (cut out only when a pull takes it). The parser
+   * sets them for each line it hands on and clears them after.
+   */
+  time: string | null = null;
+  timeSrc = '';
+  timeA = -1;
+  timeB = -1;
   /** documents of retired groups, not drained yet */
   retired: TraceDoc[] = [];
   /** groups retired so far (their documents drained or not, kept by the ref filter or not) */
@@ -68,6 +78,7 @@ export class ParseState {
 
   newGroup(format: LineFormat): Group {
     const g = emptyGroup(this.created++, this.lineNo, format);
+    g.time = this.lineTime();
     if (this.pendingTransfer) {
       g.mode = 'transfer';
       this.pendingTransfer = false;
@@ -147,6 +158,7 @@ export class ParseState {
   touch(g: Group | null, l: LineShape): void {
     if (!g) return;
     g.last = this.lineNo;
+    if (g.time === null && (this.timeA >= 0 || this.time !== null)) g.time = this.lineTime();
     if (!g.formats.includes(l.format)) g.formats.push(l.format);
     if (l.kind === 'log' && l.client) g.client = true;
   }
@@ -190,6 +202,17 @@ export class ParseState {
       addWarning(g, `${RESTARTED} (line ${this.lineNo}) before this pull ended`);
       this.close(g, 'incomplete', null);
     }
+  }
+
+  /** Pull groups created so far (before the `ref` filter). */
+  get groupsCreated(): number {
+    return this.created;
+  }
+
+  /** The absolute time of the line being handled (RFC 3339, as logged), or null. */
+  lineTime(): string | null {
+    if (this.timeA >= 0) return absoluteTime(this.timeSrc, this.timeA, this.timeB);
+    return this.time === null ? null : absoluteTime(this.time, 0, this.time.length);
   }
 
   /** Does the document pass the `ref` filter? */

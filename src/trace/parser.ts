@@ -49,6 +49,11 @@ export class TraceParser {
   private readonly s: ParseState;
   /** lines a handler choked on (should stay 0; kept for diagnostics) */
   skipped = 0;
+  /**
+   * Lines recognised as log lines (logrus text or TTY, JSON, journald): whether the input is a
+   * log at all. Counted where the line's shape is decided anyway (no extra scan).
+   */
+  logLines = 0;
   private ended: TraceDoc[] | null = null;
   /** the fields of the line being handled (one holder for every line: none is kept) */
   private readonly fields = wantedFields();
@@ -59,7 +64,7 @@ export class TraceParser {
     inner: 'logrus-text',
     level: null,
     msg: '',
-    time: null, // never read by the parser (scanLine fills it for other callers)
+    time: null, // not read: fastLogrus hands the time to the state as a range of the block
     client: false,
     src: '',
     at: 0,
@@ -85,6 +90,11 @@ export class TraceParser {
     return this.s.retiredCount;
   }
 
+  /** Pull groups seen so far, before the `ref` filter. */
+  get pullsSeen(): number {
+    return this.s.groupsCreated;
+  }
+
   /** Number of lines fed so far. */
   get lines(): number {
     return this.s.lineNo;
@@ -105,10 +115,11 @@ export class TraceParser {
     try {
       if (!(s.dumpAsm.inBinaryBody && typeof raw === 'string' && this.binaryBodyLine(raw, 0, raw.length))) {
         this.handle(typeof raw === 'string' ? (raw.length > MAX_SCAN ? raw.slice(0, MAX_SCAN) : raw) : String(raw));
-      }
+      } else this.logLines++;
     } catch {
       this.skipped++;
     }
+    s.time = null;
   }
 
   /**
@@ -123,29 +134,36 @@ export class TraceParser {
     const n = text.length;
     this.nextHttp = -1;
     let line = s.lineNo;
+    // log lines recognised here (handle counts its own)
+    let logs = 0;
     for (let i = 0; ; ) {
       const nl = text.indexOf('\n', i);
       const end = nl < 0 ? n : nl;
       line++;
-      if (this.ended || (!s.dumpAsm.active && this.unrelated(text, i, end))) {
+      if (this.ended) {
         /* nothing to read */
+      } else if (!s.dumpAsm.active && this.unrelated(text, i, end)) {
+        logs++;
       } else {
         s.lineNo = line;
         try {
           // a line of a dumped blob body: nothing to read (it can be hundreds of MB of them)
-          if (s.dumpAsm.inBinaryBody && this.binaryBodyLine(text, i, end)) {
-            /* skipped */
-          }
+          if (s.dumpAsm.inBinaryBody && this.binaryBodyLine(text, i, end)) logs++;
           // logrus text, scanned in place; anything else takes the full path
-          else if (!this.fastLogrus(text, i, end)) this.handle(end - i > MAX_SCAN ? text.slice(i, i + MAX_SCAN) : text.slice(i, end));
+          else if (this.fastLogrus(text, i, end)) logs++;
+          else this.handle(end - i > MAX_SCAN ? text.slice(i, i + MAX_SCAN) : text.slice(i, end));
         } catch {
           this.skipped++;
         }
+        s.time = null;
+        s.timeA = -1;
+        s.timeSrc = '';
       }
       if (nl < 0) break;
       i = nl + 1;
     }
     s.lineNo = line;
+    this.logLines += logs;
   }
 
   /**
@@ -267,13 +285,19 @@ export class TraceParser {
       tA++;
       tB = q < 0 ? end : q;
     }
+    const st = this.s;
     const bs = s.indexOf('\\', tA);
     if (bs >= 0 && bs < tB) {
       const t = readValue(s.slice(i, end), 5)[0];
       client = t.length > 0 && t.indexOf('.') < 0;
+      st.time = t;
     } else {
       const dot = s.indexOf('.', tA);
       client = tB > tA && (dot < 0 || dot >= tB);
+      // the time is cut out only if a pull takes it
+      st.timeSrc = s;
+      st.timeA = tA;
+      st.timeB = tB;
     }
     // the line stays in its block (its fields are read from `s[p, end)`), and one LogLine serves
     // every line: nothing the parser keeps refers to the line it reads
@@ -316,6 +340,8 @@ export class TraceParser {
 
   private handle(raw: string): void {
     const l = scanLine(raw);
+    // journald's prefix makes a log line even around a message that is not logrus
+    if (l.kind === 'log' || l.format !== 'plain') this.logLines++;
     if (l.kind === 'plain') {
       const t = l.text;
       // ctr's stdout without a trailing newline glues the next stderr line on: `done: 5ms\ttime="…`
@@ -328,6 +354,7 @@ export class TraceParser {
       ctrPlainLine(this.s, t, l.format);
       return;
     }
+    this.s.time = l.time;
     this.handleLog(l, interesting(l.msg));
   }
 

@@ -38,6 +38,8 @@ export interface Group {
   ordinal: number;
   first: number;
   last: number;
+  /** the timestamp of its first line that has one (RFC 3339, as logged), or null */
+  time: string | null;
   formats: LineFormat[];
   client: boolean;
   daemon: boolean;
@@ -72,6 +74,7 @@ export function emptyGroup(ordinal: number, line: number, format: LineFormat): G
     ordinal,
     first: line,
     last: line,
+    time: null,
     formats: [format],
     client: false,
     daemon: false,

@@ -58,6 +58,7 @@ function join(client: Group, daemon: Group): Group {
     ...daemon,
     first: Math.min(client.first, daemon.first),
     last: Math.max(client.last, daemon.last),
+    time: (client.first <= daemon.first ? client.time ?? daemon.time : daemon.time ?? client.time),
     formats: [...new Set([...client.formats, ...daemon.formats])],
     client: true,
     daemon: true,

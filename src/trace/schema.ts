@@ -92,6 +92,10 @@ export interface TraceDoc {
   // ---- extra ----
   /** First and last input line (1-based) that belonged to this group. */
   lines: { first: number; last: number };
+  /** When the pull started: the timestamp of its first line that carries one, as the log wrote it
+   *  (RFC 3339); null when no line of it has an absolute time (ctr's `INFO[0000]`, progress). Absent
+   *  in documents of mirror-doctor before it was added. */
+  time?: string | null;
   /** Where the fallback happened: the first host after which another host was tried, and why. */
   fallback: { from: string; to: string; reason: Outcome }[];
   /** Warnings that affect the verdict (http+TLS https-first, CRI plugin not loaded, …). */
@@ -165,6 +169,8 @@ export function validateTraceDoc(doc: unknown): string[] {
   if (!isStrOrNull(doc.error)) p.push('error');
   const l = doc.lines;
   if (!isObj(l) || !Number.isInteger(l.first) || !Number.isInteger(l.last)) p.push('lines');
+  // added within v1: documents written before it have none
+  if (doc.time !== undefined && !isStrOrNull(doc.time)) p.push('time');
   if (!Array.isArray(doc.fallback)) p.push('fallback');
   else doc.fallback.forEach((f, i) => {
     if (!isObj(f) || !isStr(f.from) || !isStr(f.to) || !(OUTCOMES as readonly string[]).includes(f.reason as string)) p.push(`fallback[${i}]`);

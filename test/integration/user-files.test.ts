@@ -168,7 +168,9 @@ describe('input files: parse FILE and --daemon-log FILE', () => {
   it('parse of a named pipe reads it; waiting on one with no writer, Ctrl-C and SIGTERM still stop it', async () => {
     const fifo = join(tmp, 'parse.fifo');
     spawnSync('mkfifo', [fifo]);
-    const writer = spawn('sh', ['-c', 'printf "%s\\n" "not a pull" > "$1"', 'sh', fifo], { stdio: 'ignore' });
+    // a real containerd log line, of no pull
+    const line = readFileSync(resolve(__dirname, '../fixtures/lab/1.7/mirror-404/daemon-start.log'), 'utf8').split('\n').find((l) => l.includes('msg="starting containerd"')) as string;
+    const writer = spawn('sh', ['-c', 'printf "%s\\n" "$2" > "$1"', 'sh', fifo, line], { stdio: 'ignore' });
     const written = new Promise((res) => writer.once('exit', res));
     const r = cli(['parse', fifo]);
     expect(r.status, r.stderr).toBe(0);

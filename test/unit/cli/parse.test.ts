@@ -110,6 +110,59 @@ describe('mirror-doctor parse', () => {
     expect(await written).toBe(0);
   });
 
+  it('a summary comes first: pulls, their verdicts counted, the hosts asked; then each pull, dated', async () => {
+    // recorded pulls (meta.json): mirror-ok CRI pair (one via the mirror, one missing: failed),
+    // the 404 mirror's ctr pull (failed), the working mirror's ctr pull
+    const input = ['1.7/mirror-ok/cri-concurrent/daemon.log', '1.7/mirror-404/ctr-hosts-dir/stderr.txt', '1.7/mirror-ok/ctr-hosts-dir/stderr.txt'].map((f) => readFileSync(join(LAB, f), 'utf8')).join('');
+    expect(await run(file('four-pulls.log', input))).toBe(1);
+    const out = cli.out;
+    const summary = out.slice(0, out.indexOf('\nPull 1: '));
+    const pulls = out.slice(summary.length + 1).split(/\n(?=Pull \d+: )/);
+    const times = pulls.map((p) => /^Pull \d+: .*; at (\S+)\]$/m.exec(p)?.[1] as string).sort((a, b) => Date.parse(a) - Date.parse(b));
+    expect(new Set(times).size).toBe(4);
+    expect(summary.split('\n')[0]).toBe(`Summary: 4 pulls, ${times[0]} to ${times[3]}`);
+    expect(summary).toMatch(/^ {2}2 mirror used$/m);
+    expect(summary).toMatch(/^ {2}0 fell back \(a mirror was tried, another host served\)$/m);
+    expect(summary).toMatch(/^ {2}2 failed$/m);
+    expect(summary).not.toMatch(/incomplete|without a mirror/);
+    const failed = pulls.filter((p) => p.includes('  Verdict: FAILURE')).map((p) => /^Pull (\d+)/.exec(p)?.[1]);
+    expect(failed).toHaveLength(2);
+    expect(summary).toMatch(new RegExp(`^ {2}failed: pull ${failed.join(', ')}$`, 'm'));
+    expect(summary).toMatch(/^ {2}mirrors: {3}127\.0\.0\.1:5101 +asked by 3 pulls, served 2$/m);
+    expect(summary).toMatch(/^ {13}127\.0\.0\.1:5102 +asked by 1 pull, served 0$/m);
+    expect(summary).toMatch(/^ {2}upstreams: registry-1\.docker\.io +asked by 2 pulls, served 0$/m);
+    expect(summary.split('\n').length).toBeLessThan(24); // one screen
+    expect(pulls).toHaveLength(4);
+  });
+
+  it('input with no log line at all (prose, empty) is unusable: exit 2, one line, no output', async () => {
+    const prose = file('notes.txt', 'The mirror stopped working on Tuesday.\nWe restarted containerd, no change.\n');
+    for (const args of [[prose], [prose, '--json'], [file('empty.log', '')]]) {
+      cli.out = '';
+      cli.err = '';
+      expect(await run(...args)).toBe(2);
+      expect(cli.out).toBe('');
+      expect(cli.err).toMatch(/^mirror-doctor: .*(has no log lines \(\d lines, none from ctr, containerd or journald\)|is empty: no log lines to read)\n/);
+      expect(cli.err.split('\n').filter((l) => l.trim()).length).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('a real containerd log without a pull is not unusable: exit 0, "No image pull found"', async () => {
+    const start = join(LAB, '1.7/mirror-404/daemon-start.log');
+    expect(await run(start)).toBe(0);
+    expect(cli.out).toMatch(/^No image pull found in the input/);
+    expect(cli.err).toBe('');
+    cli.out = '';
+    expect(await run(start, '--json')).toBe(0);
+    expect(JSON.parse(cli.out)).toEqual([]);
+    // the same behind journald's prefix (as `journalctl -u containerd` prints it)
+    const lines = readFileSync(start, 'utf8').split('\n').filter((l) => l.startsWith('time='));
+    const journal = file('journal.txt', lines.map((l) => `Nov 27 23:38:29 node1 containerd[812]: ${l}\n`).join(''));
+    cli.out = '';
+    expect(await run(journal)).toBe(0);
+    expect(cli.out).toMatch(/^No image pull found/);
+  });
+
   it('--help shows examples', async () => {
     expect(await main(['node', 'mirror-doctor', 'parse', '--help'])).toBe(0);
     expect(cli.out + cli.err).toMatch(/Examples:/);
