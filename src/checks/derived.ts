@@ -151,3 +151,13 @@ export function selectedHostDirs(d: Derived): HostDirView[] {
     return true;
   });
 }
+
+/** A view's decisions of one code. */
+export function viewDecisions(v: HostDirView, code: string): Decision[] {
+  return v.decisions.filter((x) => x.code === code);
+}
+
+/** The hosts.toml of a view's folder. */
+export function hostsFile(v: HostDirView): string {
+  return `${v.dir}/hosts.toml`;
+}

@@ -3,25 +3,18 @@
  * silently ignore parts, or use each mirror for what its URL, capabilities and TLS settings allow.
  */
 import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
-import type { Decision, SourcePosition } from '../containerd/decision.js';
+import type { SourcePosition } from '../containerd/decision.js';
 import type { RegistryEndpoint } from '../containerd/configure-hosts.js';
 import { scanToml } from '../containerd/toml-scan.js';
-import { trimSlashes } from '../containerd/api-path.js';
 import type { Derived, HostDirView } from './derived.js';
-import { selectedHostDirs } from './derived.js';
+import { hostsFile, selectedHostDirs, viewDecisions } from './derived.js';
 import type { Facts } from './facts.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
 import { attemptEvidence, decisionEvidence, fileEvidence, finding, quote } from './make.js';
 import { mirrorClusterDnsName } from './mirror-cluster-dns.js';
+import { mirrorOverridePathWithoutV2, mirrorPathNeedsOverride } from './hosts-toml-api-paths.js';
 
-function viewDecisions(v: HostDirView, code: string): Decision[] {
-  return v.decisions.filter((x) => x.code === code);
-}
-
-function hostsFile(v: HostDirView): string {
-  return `${v.dir}/hosts.toml`;
-}
 
 /** Trace paths that loaded this folder. */
 function tracesFor(d: Derived, v: HostDirView) {
@@ -231,97 +224,6 @@ const mirrorMissingScheme: Check = {
             detail: `${x.message}${seen.length ? '; the traced pull got "http: server gave HTTP response to HTTPS client" from it, so it is a plain-HTTP mirror' : '; if the mirror speaks plain HTTP every request fails and containerd falls back'}.`,
             evidence: [...decisionEvidence(facts.snapshot, x), ...seen],
             fix: [`in ${hostsFile(v)}${x.at ? ` line ${x.at.line}` : ''}: [host.${quote(`${seen.length ? 'http' : 'https'}://${name}`)}]`],
-          }),
-        );
-      }
-    }
-    return out;
-  },
-};
-
-/** The URL containerd requests first from this host (resolve, else fetch). */
-function firstUrl(v: HostDirView, ep: RegistryEndpoint | undefined): string | undefined {
-  if (!ep) return undefined;
-  return (v.resolve?.attempts.find((a) => a.endpoint === ep.index) ?? v.fetch?.attempts.find((a) => a.endpoint === ep.index))?.url;
-}
-
-/** The endpoint a hosts-toml decision is about (its message starts with `host "…"` or `server "…"`). */
-function decisionEndpoint(v: HostDirView, x: Decision): { name: string; ep?: RegistryEndpoint } {
-  const name = /^(?:host|server) "([^"]+)"/.exec(x.message)?.[1] ?? '';
-  const ep = v.configured?.endpoints.find((e) => e.written === name && e.kind !== 'upstream');
-  return { name, ...(ep ? { ep } : {}) };
-}
-
-/** The hosts.toml lines for one entry: a `[host."…"]` table, or top-level `server` for the server entry. */
-function entryLines(ep: RegistryEndpoint | undefined, url: string, overridePath: boolean): string {
-  if (ep?.kind === 'server') return `server = ${quote(url)}${overridePath ? '\noverride_path = true' : ''}`;
-  return `[host.${quote(url)}]\n  capabilities = [${(ep?.capabilities ?? ['pull', 'resolve']).map(quote).join(', ')}]${overridePath ? '\n  override_path = true' : ''}`;
-}
-
-const mirrorPathNeedsOverride: Check = {
-  id: 'mirror-path-needs-override',
-  run(facts, d) {
-    const out: Finding[] = [];
-    for (const v of selectedHostDirs(d)) {
-      for (const x of viewDecisions(v, 'hosts-toml.v2-appended')) {
-        const { name, ep } = decisionEndpoint(v, x);
-        const url = firstUrl(v, ep);
-        const fixed = ep && url ? url.replace(`${ep.host}${ep.path}/`, `${ep.host}${ep.path.replace(/\/v2$/, '')}/`) : undefined;
-        if (x.severity === 'error') {
-          out.push(
-            finding('mirror-path-needs-override', {
-              severity: 'error',
-              detail: `${x.message}${url ? `: containerd requests ${url}` : ''}. A path holding /v2 is the registry's API root (a Harbor proxy-cache project, a Nexus or Artifactory repository); containerd keeps it as written only with override_path = true.`,
-              evidence: decisionEvidence(facts.snapshot, x),
-              fix: [`in ${hostsFile(v)}${x.at ? ` line ${x.at.line}` : ''}, keep the URL and add override_path:\n${entryLines(ep, name, true)}${fixed ? `\nrequests then go to ${fixed}` : ''}`],
-            }),
-          );
-          continue;
-        }
-        out.push(
-          finding('mirror-path-needs-override', {
-            detail: `${x.message}${url ? `; requests go to ${url}` : ''}. Right for a registry served under that prefix (Nexus, Artifactory path routing); a Harbor proxy-cache project needs /v2/<project> with override_path instead.`,
-            evidence: decisionEvidence(facts.snapshot, x),
-            fix: ep
-              ? [
-                  `if ${name} is a Harbor proxy-cache project, its API root is /v2/${trimSlashes(ep.path.replace(/\/v2$/, ''))}: write that and add override_path in ${hostsFile(v)}:\n${entryLines(ep, `${ep.scheme}://${ep.host}/v2/${trimSlashes(ep.path.replace(/\/v2$/, ''))}`, true)}${url ? `\nrequests then go to ${url.replace(`${ep.host}${ep.path}/`, `${ep.host}/v2/${trimSlashes(ep.path.replace(/\/v2$/, ''))}/`)}` : ''}`,
-                ]
-              : [],
-          }),
-        );
-      }
-    }
-    return out;
-  },
-};
-
-const mirrorOverridePathWithoutV2: Check = {
-  id: 'mirror-override-path-without-v2',
-  run(facts, d) {
-    const out: Finding[] = [];
-    for (const v of selectedHostDirs(d)) {
-      for (const x of viewDecisions(v, 'hosts-toml.override-path-without-v2')) {
-        const { name, ep } = decisionEndpoint(v, x);
-        const url = firstUrl(v, ep);
-        const fixes: string[] = [];
-        if (ep) {
-          const base = `${ep.scheme}://${ep.host}`;
-          const prefix = trimSlashes(ep.path);
-          const at = `${ep.host}${ep.path === '' ? '' : `/${prefix}`}/`;
-          const via = (to: string) => (url ? `\nrequests then go to ${url.replace(at, to)}` : '');
-          if (prefix === '') {
-            fixes.push(`in ${hostsFile(v)}${x.at ? ` line ${x.at.line}` : ''}, remove override_path (containerd then adds /v2):\n${entryLines(ep, name, false)}${via(`${ep.host}/v2/`)}`);
-          } else {
-            fixes.push(`a registry served under /${prefix} (Nexus, Artifactory): remove override_path, containerd then adds /v2:\n${entryLines(ep, name, false)}${via(`${ep.host}/${prefix}/v2/`)}`);
-            // a Harbor project is one path segment
-            if (!prefix.includes('/')) fixes.push(`a Harbor proxy-cache project ${prefix}: put /v2 first and keep override_path:\n${entryLines(ep, `${base}/v2/${prefix}`, true)}${via(`${ep.host}/v2/${prefix}/`)}`);
-          }
-        }
-        out.push(
-          finding('mirror-override-path-without-v2', {
-            detail: `${x.message}.${url ? ` containerd requests ${url}.` : ''}`,
-            evidence: decisionEvidence(facts.snapshot, x),
-            fix: fixes,
           }),
         );
       }
