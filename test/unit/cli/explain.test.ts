@@ -68,11 +68,14 @@ describe('mirror-doctor explain', () => {
     // a loop under --root (relative), and a link naming this machine's path of itself: under the root that path does not exist
     fs.symlinkSync('loop', path.join(dir, 'loop'));
     fs.symlinkSync(path.join(dir, 'host-path'), path.join(dir, 'host-path'));
-    for (const [f, msg] of [['bin.toml', 'not text'], ['big.toml', 'larger than'], ['tables.toml', 'tables.toml holds more than 50000 TOML tables, keys and values; not a containerd config (not analysed)'], ['loop', 'too many levels of symbolic links'], ['host-path', 'config file /host-path does not exist under']] as const) {
-      cli.err = '';
-      expect(await run('explain', 'nginx', '--root', dir, '--config', `/${f}`, '--containerd-version', '2.1.9')).toBe(2);
-      expect(cli.err).toContain(msg);
+    try {
+      for (const [f, msg] of [['bin.toml', 'not text'], ['big.toml', 'larger than'], ['tables.toml', 'tables.toml holds more than 50000 TOML tables, keys and values; not a containerd config (not analysed)'], ['loop', 'too many levels of symbolic links'], ['host-path', 'config file /host-path does not exist under']] as const) {
+        cli.err = '';
+        expect(await run('explain', 'nginx', '--root', dir, '--config', `/${f}`, '--containerd-version', '2.1.9')).toBe(2);
+        expect(cli.err).toContain(msg);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
