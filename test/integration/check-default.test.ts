@@ -47,7 +47,7 @@ interface Report {
   traces: {
     ran: boolean;
     leftovers: string[];
-    paths: Array<{ path: string; pulled: boolean | null; evidence: { level: string; mirrorUsed: boolean | null; basis: string[] } | null; daemonLog: { source: string; problem: string | null; debug: boolean } | null }>;
+    paths: Array<{ path: string; code: string | null; pulled: boolean | null; evidence: { level: string; mirrorUsed: boolean | null; basis: string[] } | null; daemonLog: { source: string; problem: string | null; debug: boolean } | null }>;
   };
 }
 
@@ -88,7 +88,9 @@ describe.each(['info', 'debug'] as const)('check with only --address and --ctr, 
         expect(r.json.traces.leftovers, where).toEqual([]);
         const cri = r.json.traces.paths.find((p) => p.path === 'cri')!;
         expect(cri.daemonLog?.source, where).toContain(`${state.daemons[v]!.log} (fd 2 of containerd`);
-        expect(cri.daemonLog?.debug, where).toBe(level === 'debug');
+        // the level is read off the pull's own lines: a CRI that is not loaded answers at once and
+        // the daemon may write none then
+        if (cri.code !== 'UNIMPLEMENTED') expect(cri.daemonLog?.debug, where).toBe(level === 'debug');
         expect(['proven', 'inferred', 'unknown'], where).toContain(cri.evidence?.level);
         if (r.json.verdict.rootCause !== want) problems.push(`${where} → root cause ${r.json.verdict.rootCause}, expected ${want}`);
         if (r.code !== (want === null ? 0 : 1)) problems.push(`${where} → exit ${r.code}`);
