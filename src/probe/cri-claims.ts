@@ -150,14 +150,11 @@ export class CriImageGuard {
     if (locked !== true) {
       // our claim goes in any case (a later run would take it for a gone run's); the image stays
       if (this.claimed) await this.api.deleteLease(CRI_NAMESPACE, this.claimId).catch(() => undefined);
-      return this.claimed && this.removable ? `image ${this.image} in ${CRI_NAMESPACE}: left in place: ${locked}` : null;
+      return this.claimed && this.removable ? this.leftInPlace(locked) : null;
     }
     try {
-      return await this.settle();
-    } catch (e) {
-      return `image ${this.image} in ${CRI_NAMESPACE}: left in place: ${describe(e)}`;
+      return await this.settleLocked();
     } finally {
-      await this.unlock();
       await this.removeNamespaceIfOurs();
     }
   }
@@ -165,14 +162,22 @@ export class CriImageGuard {
   /** For a sweep: settles the claims runs that are gone left on this image (under the lock). */
   async settleEarlier(): Promise<string | null> {
     const locked = await this.lock();
-    if (locked !== true) return `image ${this.image} in ${CRI_NAMESPACE}: left in place: ${locked}`;
+    return locked === true ? this.settleLocked() : this.leftInPlace(locked);
+  }
+
+  /** settle() with the lock held; releases it. */
+  private async settleLocked(): Promise<string | null> {
     try {
       return await this.settle();
     } catch (e) {
-      return `image ${this.image} in ${CRI_NAMESPACE}: left in place: ${describe(e)}`;
+      return this.leftInPlace(describe(e));
     } finally {
       await this.unlock();
     }
+  }
+
+  private leftInPlace(why: string): string {
+    return `image ${this.image} in ${CRI_NAMESPACE}: left in place: ${why}`;
   }
 
   private async settle(): Promise<string | null> {
