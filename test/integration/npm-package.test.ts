@@ -17,6 +17,7 @@ const FIXTURES = join(REPO, 'test/fixtures/nodes');
 const ALLOWED = [
   /^package\/package\.json$/,
   /^package\/README\.md$/,
+  /^package\/LICENSE$/,
   /^package\/bin\/(mirror-doctor|node-version-gate)\.js$/,
   /^package\/dist\/app\/[\w-]+\.js$/,
   /^package\/dist\/mirror-doctor\.mjs(\.sha256)?$/,
