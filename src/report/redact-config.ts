@@ -66,6 +66,9 @@ function secretPath(path: string[]): boolean {
   return false;
 }
 
+/** Authorization schemes whose last word is the credential. */
+const AUTH_SCHEME = /^(bearer|basic|token|digest|negotiate|bot|apikey|api-key)$/i;
+
 const CREDENTIAL_FLAG = /^(--user|-u|--creds|--password|-p|--auth|--registry-token|--token)$/;
 
 const STRING_LITERAL = /"(?:[^"\\\n]|\\.)*"|'[^'\n]*'/g;
@@ -197,9 +200,10 @@ export function configSecrets(text: string): string[] {
     const v = s.trim();
     if (v.length < 4 || v === REDACTED) continue;
     out.add(v);
-    // `Bearer abc`, `Basic abc`: the token alone may appear elsewhere
+    // `Bearer abc`, `Basic abc`: the token alone may appear elsewhere. Only after an auth scheme:
+    // the last word of any value ("custom header") would scrub that word from every report.
     const parts = v.split(/\s+/);
-    if (parts.length > 1 && parts[parts.length - 1]!.length >= 4) out.add(parts[parts.length - 1]!);
+    if (parts.length > 1 && AUTH_SCHEME.test(parts[0]!) && parts[parts.length - 1]!.length >= 4) out.add(parts[parts.length - 1]!);
     for (const d of decodedParts(v)) if (d.length >= 4) out.add(d);
   }
   for (const m of text.matchAll(PRIVATE_KEY)) out.add(m[0]);

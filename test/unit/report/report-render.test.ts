@@ -12,7 +12,7 @@ import type { Finding } from '../../../src/checks/finding.js';
 import { gatherFacts } from '../../../src/probe/facts.js';
 import type { PathRun, TraceRun } from '../../../src/trace/run-schema.js';
 import { parseTraceText } from '../../../src/trace/index.js';
-import { collectConfigSecrets, redactConfigText, redactFacts, scrubSecrets } from '../../../src/report/redact-config.js';
+import { collectConfigSecrets, configSecrets, redactConfigText, redactFacts, scrubSecrets } from '../../../src/report/redact-config.js';
 import { groupFindings, renderReportJson, REPORT_SCHEMA, type ChecksOutcome } from '../../../src/report/report-json.js';
 import { renderReportMarkdown } from '../../../src/report/report-markdown.js';
 import { renderReportText } from '../../../src/report/report-text.js';
@@ -315,5 +315,11 @@ describe('no secret survives', () => {
     expect(secrets).toContain(SECRETS.hostsCustom);
     expect(secrets).toContain('cfg-pass-123');
     expect(scrubSecrets(`X: ${SECRETS.hostsCustom}; "${JSON.stringify('a"b').slice(1, -1)}"`, [...secrets, 'a"b'])).toBe('X: [REDACTED]; "[REDACTED]"');
+  });
+  it('a header value of several words is a secret whole; its last word alone only after an auth scheme', () => {
+    const secrets = configSecrets('[header]\n  x-custom-1 = "custom header"\n  Authorization = "Bearer tok-1234"\n');
+    expect(secrets).toEqual(expect.arrayContaining(['custom header', 'Bearer tok-1234', 'tok-1234']));
+    // containerd's own hosts_test.go writes `x-custom-1 = "custom header"`: the JSON key "header" must survive
+    expect(secrets).not.toContain('header');
   });
 });
