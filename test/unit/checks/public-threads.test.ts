@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkIds } from '../../../src/checks/registry.js';
 import { runCheck } from '../../../src/cli/check.js';
 import { FIXTURES } from '../../helpers/facts-fixture.js';
 
@@ -28,6 +29,8 @@ interface Scenario {
   expectAbsent?: string[];
   /** text a named finding's fix must hold */
   expectFix?: Record<string, string>;
+  /** a cause the files show but check cannot name yet: why; its expectIds are ids still to add */
+  openGap?: string;
   note?: string;
 }
 
@@ -77,9 +80,14 @@ describe('scenarios rebuilt from public threads', () => {
   });
 
   for (const { slug, s } of ALL) {
-    it(`${slug}: ${s.expectIds.length > 0 ? s.expectIds.join(', ') : 'nothing the files can show'}`, async () => {
+    it(`${slug}: ${s.openGap !== undefined ? `open gap (${s.expectIds.join(', ')})` : s.expectIds.length > 0 ? s.expectIds.join(', ') : 'nothing the files can show'}`, async () => {
       const { findings } = await checkOffline(slug, s);
       const named = findings.filter((f) => f.severity === 'error' || f.severity === 'warning');
+      if (s.openGap !== undefined) {
+        // fails once the check exists: then the gap must become a plain expectation
+        for (const id of s.expectIds) expect(checkIds(), `${slug}: ${id} now exists, drop openGap`).not.toContain(id);
+        return;
+      }
       for (const id of s.expectIds) {
         expect(named.map((f) => f.id), `${slug} (${s.url}) must name ${id}`).toContain(id);
       }
