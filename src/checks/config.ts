@@ -10,6 +10,7 @@ import { criPluginDisabled, criPluginFailed, disabledPluginInvalid } from './con
 import { legacyMirrorPathWithoutV2, legacyMirrors, mirrorsWithConfigPath } from './config-legacy-mirrors.js';
 import { configPathListTransfer, configPathMismatch, configPathMissingDir, configPathUnset, configPathWrongSection, transferConfigPathUnused } from './config-path.js';
 import { restartRequired } from './config-restart-required.js';
+import { registriesYamlUnknownKey } from './registries-yaml.js';
 
 export const CONFIG_CHECKS: Check[] = [
   configMissing,
@@ -31,4 +32,5 @@ export const CONFIG_CHECKS: Check[] = [
   legacyMirrorPathWithoutV2,
   configImportsReplace,
   restartRequired,
+  registriesYamlUnknownKey,
 ];

@@ -56,6 +56,17 @@ export interface DistributionFact {
   generated: boolean;
   /** what to edit instead (registries.yaml, containerd-template.toml, …) */
   editInstead: string | null;
+  /** k3s/RKE2: the keys of /etc/rancher/<dist>/registries.yaml when it exists (values are not kept) */
+  registriesYaml?: RegistriesYamlFact;
+}
+
+export interface RegistriesYamlFact {
+  /** node path */
+  path: string;
+  /** every key down to mirrors.<registry>.<key> and configs.<registry>.<tls|auth>.<key>, with its 1-based line */
+  keys: Array<{ path: string[]; line: number }>;
+  /** the file is not valid YAML: the parser's first message */
+  error?: string;
 }
 
 export interface HostDirEntryFact {

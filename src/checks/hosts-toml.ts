@@ -29,6 +29,23 @@ function traceDecodeEvidence(d: Derived, v: HostDirView): Evidence[] {
   return out;
 }
 
+/**
+ * The parse error is a `[host."…"]` table written a second time (containerd drops the whole file):
+ * say which two lines, and on k3s/RKE2 that the endpoint is listed twice in registries.yaml.
+ */
+function duplicateTableFix(facts: Facts, v: HostDirView, line: number): string[] | null {
+  const lines = (v.hostsTomlText ?? '').split('\n');
+  const header = lines[line - 1]?.trim() ?? '';
+  if (!/^\[\s*host\s*\.\s*"[^"]*"\s*\]$/.test(header)) return null;
+  const first = lines.findIndex((l, i) => i < line - 1 && l.trim() === header);
+  if (first < 0) return null;
+  const dist = facts.distribution;
+  const regen = (dist.kind === 'k3s' || dist.kind === 'rke2') && dist.generated;
+  return [
+    `${header} is written twice in ${hostsFile(v)} (lines ${first + 1} and ${line}): ${regen ? `the endpoint is listed twice under mirrors in /etc/rancher/${dist.kind}/registries.yaml; list it once, and ${dist.kind} rewrites the file on its next start` : 'remove the second table'}`,
+  ];
+}
+
 const hostsTomlInvalid: Check = {
   id: 'hosts-toml-invalid',
   run(facts, d) {
@@ -44,7 +61,7 @@ const hostsTomlInvalid: Check = {
             ? `${x.message}. The whole file is dropped: no mirror and no server from it are used, only the registry itself.`
             : `containerd could not decode ${hostsFile(v)} during the traced pull and used the upstream only.`,
           evidence: [...(x ? decisionEvidence(facts.snapshot, x) : []), ...traced],
-          fix: [x?.at ? `fix ${x.at.file} line ${x.at.line} column ${x.at.column}` : `fix ${hostsFile(v)}`, `mirror-doctor explain ${d.ctrRef}   # re-check the file; no restart needed`],
+          fix: [...(x?.at ? (duplicateTableFix(facts, v, x.at.line) ?? [`fix ${x.at.file} line ${x.at.line} column ${x.at.column}`]) : [`fix ${hostsFile(v)}`]), `mirror-doctor explain ${d.ctrRef}   # re-check the file; no restart needed`],
         }),
       );
     }

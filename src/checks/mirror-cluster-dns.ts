@@ -9,6 +9,7 @@
 import type { RegistryEndpoint } from '../containerd/configure-hosts.js';
 import type { SourcePosition } from '../containerd/decision.js';
 import type { Outcome } from '../trace/schema.js';
+import type { Facts } from './facts.js';
 import type { Derived } from './derived.js';
 import { selectedHostDirs } from './derived.js';
 import { configPosition, registryPath } from './config-locate.js';
@@ -49,7 +50,7 @@ interface Named {
 }
 
 /** The mirrors (and a written `server`) of the hosts.toml folders, and the legacy CRI mirrors, named by a cluster DNS name. */
-function namedHosts(d: Derived): Named[] {
+function namedHosts(facts: Facts, d: Derived): Named[] {
   const out: Named[] = [];
   const kinds: ReadonlyArray<RegistryEndpoint['kind']> = ['mirror', 'server'];
   for (const v of selectedHostDirs(d)) {
@@ -57,9 +58,11 @@ function namedHosts(d: Derived): Named[] {
       if (kinds.includes(ep.kind) && clusterDnsSuffix(ep.host)) out.push({ host: ep.host, written: ep.written, where: `${v.dir}/hosts.toml`, ...(ep.at ? { at: ep.at } : {}) });
     }
   }
-  // CRI's legacy registry.mirrors (config_path empty): only the one list it uses, mirrors[host] else mirrors["*"]
+  // CRI's legacy registry.mirrors (config_path empty): only the one list it uses, mirrors[host] else mirrors["*"];
+  // with no image given the files are all there is, and each list is the one some image uses
   const key = d.plans.cri.legacyMirrorsKey;
-  if (key !== undefined && key !== null) {
+  const keys = key === undefined ? [] : facts.ref.source === 'default' ? Object.keys(d.config.cri.mirrors) : key === null ? [] : [key];
+  for (const key of keys) {
     for (const e of d.config.cri.mirrors[key] ?? []) {
       const host = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^/]+)/i.exec(e)?.[1] ?? '';
       if (!clusterDnsSuffix(host)) continue;
@@ -76,7 +79,7 @@ export const mirrorClusterDnsName: Check = {
     const out: Finding[] = [];
     const paths = [d.trace.ctrHostsDir, d.trace.cri].filter((p): p is NonNullable<typeof p> => !!p?.doc);
     const seen = new Set<string>();
-    for (const n of namedHosts(d)) {
+    for (const n of namedHosts(facts, d)) {
       const key = `${n.where} ${n.host}`;
       if (seen.has(key)) continue;
       seen.add(key);

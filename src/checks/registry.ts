@@ -60,6 +60,7 @@ const ROWS: Row[] = [
   ['legacy-mirrors', 'config', 'warning', 'deprecated registry.mirrors in config.toml', ['criRegistryValidation']],
   ['legacy-mirror-path-without-v2', 'config', 'error', 'legacy mirror endpoint path misses /v2: requests miss the registry API', ['criLegacyHostPath', 'requestPath']],
   ['config-imports-replace', 'config', 'warning', 'an import replaces a whole plugin table (containerd 1.x)', ['importsReplace1x']],
+  ['registries-yaml-unknown-key', 'config', 'warning', 'a k3s/RKE2 registries.yaml key that is ignored', ['k3sRegistriesYaml']],
   ['restart-required', 'config', 'error', 'containerd was not restarted after config.toml changed', ['daemonConfigLoad']],
   // ---- hosts folders
   ['host-dir-missing', 'host-dirs', 'error', 'no hosts folder for the registry', ['hostPaths'], `${HOSTS_MD}#registry-host-namespace`],

@@ -96,6 +96,8 @@ export const SOURCES = {
   importsReplace1x: { label: 'containerd 1.7 config.go mergeConfig', url: `${SERVER_CONFIG_1}#L299-L323` },
   // ---- containerd's docs
   hostsMdCri: { label: 'containerd docs/hosts.md: CRI', url: `${HOSTS_MD}#cri` },
+  // ---- distributions' docs
+  k3sRegistriesYaml: { label: 'k3s docs: private registry configuration (registries.yaml)', url: 'https://docs.k3s.io/installation/private-registry' },
   // ---- this project's docs
   readmeCheck: { label: 'mirror-doctor README: check', url: 'README.md#check-ref--why-is-my-mirror-ignored' },
   readmeExplain: { label: 'mirror-doctor README: explain', url: 'README.md#explain-ref--emulate-containerd-no-network' },

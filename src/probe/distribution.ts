@@ -7,11 +7,14 @@
 import type { Distribution, DistributionFact } from '../checks/facts.js';
 import { DEFAULT_CONFIG_FILE } from '../containerd/config-toml.js';
 import { DEFAULT_ADDRESS } from './daemon-process.js';
+import { registriesYamlKeys } from './registries-yaml.js';
 
 /** What detection may ask of the node: does a path exist, the first line of a text file. */
 export interface DistributionProbe {
   exists(nodePath: string): Promise<boolean>;
   firstLine(nodePath: string): Promise<string | null>;
+  /** the whole text file, null when missing or unreadable (absent: not read) */
+  readText?(nodePath: string): Promise<string | null>;
 }
 
 interface Layout {
@@ -135,6 +138,9 @@ export async function detectDistribution(probe: DistributionProbe, argv: string[
         `/etc/rancher/${name}/registries.yaml (mirrors and registry TLS/auth; ${name} rewrites config.toml and the certs.d hosts.toml files on every start, then restart ${name})` +
         (tmpl.length ? `; containerd settings: ${tmpl[0]}` : `; other containerd settings: a template ${data}/agent/etc/containerd/config-v3.toml.tmpl`);
       if (tmpl.length) evidence.push(`${tmpl[0]} exists (config.toml is rendered from it)`);
+      const registries = `/etc/rancher/${name}/registries.yaml`;
+      const text = probe.readText ? await probe.readText(registries).catch(() => null) : null;
+      if (text !== null) fact.registriesYaml = registriesYamlKeys(registries, text);
       break;
     }
     case 'microk8s':

@@ -24,6 +24,7 @@ export function distributionProbe(reader: NodeFileReader, readText: (p: string) 
   return {
     exists: async (p) => (await reader.stat(p)).kind !== 'missing',
     firstLine: async (p) => (await readText(p))?.split('\n')[0] ?? null,
+    readText,
   };
 }
 

@@ -62,6 +62,7 @@ const EXPECT: Record<string, Expect> = {
     fix: /server = "https:\/\/registry-1\.docker\.io"\ncapabilities = \["pull", "resolve"\]\n\n\[host\."https:\/\/mirror\.example\.com"\]\n  capabilities = \["pull", "resolve"\]\n\n\[host\."https:\/\/registry-1\.docker\.io"\]\n  capabilities = \["pull", "resolve"\]\nEOF/,
   },
   'config-imports-replace': { severity: 'error', evidence: { kind: 'file', source: '/etc/containerd/conf.d/snapshotter.toml', line: 3 }, detail: /`sandbox_image`, `registry` are dropped/ },
+  'registries-yaml-unknown-key': { severity: 'warning', evidence: { kind: 'file', source: '/etc/rancher/k3s/registries.yaml', line: 8, text: 'insecure-skip-verify:' }, detail: /Did you mean `insecure_skip_verify`\?/, fix: /line 8, write `insecure_skip_verify:`/ },
   'restart-required': { severity: 'error', evidence: { kind: 'api', text: '""' }, detail: /file "\/etc\/containerd\/certs\.d"/ },
   'host-dir-missing': { severity: 'error', evidence: { kind: 'file', source: '/etc/containerd/certs.d/docker.io', text: 'does not exist' } },
   'host-dir-misnamed': { severity: 'error', evidence: { kind: 'file', source: '/etc/containerd/certs.d/registry-1.docker.io' }, fix: /^mv \/etc\/containerd\/certs\.d\/registry-1\.docker\.io \/etc\/containerd\/certs\.d\/docker\.io$/ },
