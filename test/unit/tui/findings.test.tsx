@@ -90,3 +90,16 @@ describe('findings: select, expand, collapse', () => {
     expect(frame(s)).toMatch(new RegExp(`❯ . ${s.findings[0]!.id}`));
   });
 });
+
+describe('trace view words', () => {
+  it('the catch-all outcome and an unknown host read as plain words', async () => {
+    const { outcomeWords } = await import('../../../src/session/trace-timeline.js');
+    expect(outcomeWords('other')).toBe('failed (the log does not say why)');
+    expect(outcomeWords('not-found')).toBe('not-found');
+    const facts = await labFacts('2.1', 'mirror-404');
+    const s = reduceAll(await verdictAt(80, 24), [{ type: 'view', view: 'trace' }]);
+    const out = frame(s);
+    expect(out).not.toMatch(/manifest from -|→ other\b/);
+    expect(facts.trace).not.toBeNull();
+  });
+});
