@@ -136,7 +136,7 @@ describe('walkthrough screen (80 columns, no colour)', () => {
     let out = frame(s);
     expect(out).toContain('Fix config-path-unset');
     expect(out).toContain('[edit]');
-    expect(out).toContain('[restart] systemctl restart containerd');
+    expect(out).toContain('[restart] restart containerd the way it was started: pid');
     expect(out).toContain('[check] re-run the trace and re-check (r)');
     s = reduceSession(s, { type: 'fix-step-done', index: 0 });
     out = frame(s);
