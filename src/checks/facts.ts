@@ -36,6 +36,8 @@ export interface DaemonProcessFact {
 
 export interface SystemdFact {
   unit: string;
+  /** false: the unit file was found by its usual name, but the daemon's /proc/<pid>/cgroup names no such service */
+  fromProcess?: boolean;
   /** unit file and drop-ins, node paths with their text */
   files: Array<{ path: string; text: string }>;
   /** Environment= / EnvironmentFile= values that set proxy variables */

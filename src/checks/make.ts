@@ -119,8 +119,14 @@ export function restartCommand(facts: Facts): string {
       return 'snap restart microk8s.daemon-containerd';
     case 'k0s':
       return 'systemctl restart k0sworker   # or k0scontroller';
-    default:
+    default: {
+      // a daemon whose cgroup names no service (started by hand, by a test harness): no unit restarts it
+      const pid = facts.daemon.process?.pid;
+      if (pid !== undefined && (!facts.daemon.systemd || facts.daemon.systemd.fromProcess === false)) {
+        return `restart containerd the way it was started: pid ${pid} runs under no systemd service (its /proc/${pid}/cgroup names none), so stop it and start it again with the same command line`;
+      }
       return `systemctl restart ${facts.daemon.systemd?.unit ?? 'containerd'}`;
+    }
   }
 }
 

@@ -96,7 +96,10 @@ export async function gatherSystemdUnit(
   let systemd: SystemdFact | null = null;
   for (const unit of [...new Set([...(procUnit ? [procUnit] : []), ...UNITS[kind]])]) {
     systemd = await readSystemdUnit(unitFiles, unit).catch(() => null);
-    if (systemd) break;
+    if (systemd) {
+      systemd = { ...systemd, fromProcess: unit === procUnit };
+      break;
+    }
   }
   return systemd;
 }

@@ -55,6 +55,8 @@ export interface GatherOptions {
   onProgress?: (e: TraceProgress) => void;
   /** one line per gathering step (for a progress display) */
   onStep?: (step: string) => void;
+  /** what the step just run found wrong (an unreachable daemon), so its checklist item shows it */
+  onStepOutcome?: (outcome: { status: 'error' | 'warning'; detail: string }) => void;
   /** the arguments mirror-doctor was run with (Facts.command) */
   command?: string[];
   /**
@@ -120,6 +122,7 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
   const { binary, ctr: ctrVersion } = await gatherBinaryVersions({ exec: deps.exec ?? defaultExec, live, offline, root, ctr, ctrGiven: o.ctr !== undefined, proc });
   if (!offline) step('daemon');
   const { reachable, daemonError, server, plugins, liveCri } = await askDaemon(address, offline, deps);
+  if (!offline && !reachable) o.onStepOutcome?.({ status: 'error', detail: `not reachable at ${address}: ${daemonError ?? 'no answer'}` });
 
   // 4. the containerd version the emulation uses
   const { containerdVersion, profile } = emulatedVersion(o.containerdVersion, server, binary, notes);

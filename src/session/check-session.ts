@@ -4,7 +4,8 @@
  * show: the sibling selectors. Pure: no effects, no React.
  */
 import { redact } from '../report/redact.js';
-import { findingItem, pathItem, stepTitle } from './checklist-items.js';
+import { pathItem, stepTitle } from './checklist-items.js';
+import { findingRows, findingsWindow } from './finding-lines.js';
 import { fixSteps } from './fix-steps.js';
 import { filteredChoices } from './ref-choices.js';
 import { freshRun, type GatherStep, type PathState, type SessionEvent, type SessionState } from './session-state.js';
@@ -20,9 +21,29 @@ function closeStep(steps: GatherStep[], at: number): GatherStep[] {
 function finishSteps(s: SessionState, at: number): Pick<SessionState, 'steps' | 'finished'> {
   const finished = [...s.finished];
   s.steps.forEach((st, i) => {
-    if (st.status === 'running' && st.label !== 'trace') finished.push({ key: `r${s.run}-step-${i}`, status: 'ok', label: stepTitle(st.label), detail: null });
+    if (st.status === 'running' && st.label !== 'trace') finished.push({ key: `r${s.run}-step-${i}`, status: st.outcome?.status ?? 'ok', label: stepTitle(st.label), detail: st.outcome?.detail ?? null });
   });
   return { steps: closeStep(s.steps, at), finished };
+}
+
+/** The setup, printed once above the run's checklist, when both it and the ref are known. */
+function withHeader(s: SessionState): SessionState {
+  if (!s.setup || s.ref === null || s.finished.some((i) => i.key === `r${s.run}-header`)) return s;
+  return { ...s, finished: [...s.finished, { key: `r${s.run}-header`, header: s.setup, image: s.ref }] };
+}
+
+/**
+ * ↑↓ in the findings: an expanded finding taller than the window scrolls by a page first, then
+ * the selection moves (and the finding it leaves collapses).
+ */
+function moveFinding(s: SessionState, delta: number): SessionState {
+  if (s.findingExpanded) {
+    const page = Math.max(1, findingRows(s) - 3);
+    if (delta > 0 && !findingsWindow(s).selectedEndsInside) return { ...s, findingScroll: s.findingScroll + page };
+    if (delta < 0 && s.findingScroll > 0) return { ...s, findingScroll: Math.max(0, s.findingScroll - page) };
+  }
+  const next = clamp(s.findingSelected + delta, s.findings.length);
+  return next === s.findingSelected ? s : { ...s, findingSelected: next, findingExpanded: false, findingScroll: 0 };
 }
 
 const clamp = (n: number, max: number) => (max <= 0 ? 0 : Math.max(0, Math.min(max - 1, n)));
@@ -33,13 +54,13 @@ export function reduceSession(s: SessionState, e: SessionEvent): SessionState {
     case 'detect-started':
       return { ...s, phase: 'detecting', now: e.at };
     case 'setup-detected':
-      return { ...s, setup: e.setup, choices: e.choices, phase: s.ref === null ? 'choosing' : s.phase, selected: 0 };
+      return withHeader({ ...s, setup: e.setup, choices: e.choices, phase: s.ref === null ? 'choosing' : s.phase, selected: 0 });
     case 'query-changed':
       return { ...s, query: e.query, selected: 0 };
     case 'choice-moved':
       return { ...s, selected: clamp(s.selected + e.delta, filteredChoices(s).length) };
     case 'ref-chosen':
-      return { ...s, ref: e.ref, phase: 'running', now: e.at };
+      return withHeader({ ...s, ref: e.ref, phase: 'running', now: e.at });
     case 'step-started':
     {
       const done = finishSteps(s, e.at);
@@ -47,6 +68,8 @@ export function reduceSession(s: SessionState, e: SessionEvent): SessionState {
     }
     case 'step-finished':
       return { ...s, ...finishSteps(s, e.at), now: e.at };
+    case 'step-outcome':
+      return { ...s, steps: s.steps.map((st) => (st.status === 'running' ? { ...st, outcome: { status: e.status, detail: e.detail } } : st)) };
     case 'trace-path-started':
       return {
         ...s,
@@ -73,9 +96,14 @@ export function reduceSession(s: SessionState, e: SessionEvent): SessionState {
       return { ...next, now: e.at, facts: e.facts, cleanup: null };
     }
     case 'check-finished':
-      return { ...s, findings: [...s.findings, e.finding], finished: [...s.finished, findingItem(s, e.finding, s.findings.length)] };
+      // findings stay in the live area (selectable, expandable), not in what scrolls away
+      return { ...s, findings: [...s.findings, e.finding] };
     case 'verdict':
-      return { ...s, verdict: e.verdict, phase: 'verdict', fixSelected: 0 };
+    {
+      // the root cause is selected first: Enter shows it whole
+      const rc = s.findings.findIndex((f) => f.id === e.verdict.rootCauseId);
+      return { ...s, verdict: e.verdict, phase: 'verdict', fixSelected: 0, findingSelected: Math.max(0, rc), findingExpanded: false, findingScroll: 0 };
+    }
     case 'failed':
       return { ...s, ...finishSteps(s, s.now), phase: 'failed', error: e.error };
     case 'tick':
@@ -91,6 +119,12 @@ export function reduceSession(s: SessionState, e: SessionEvent): SessionState {
       return { ...s, traceAttempt: clamp(s.traceAttempt + e.delta, attemptsOf(s.paths[s.tracePath]?.run ?? null).length), traceExpanded: false };
     case 'trace-expand-toggled':
       return { ...s, traceExpanded: !s.traceExpanded };
+    case 'finding-moved':
+      return moveFinding(s, e.delta);
+    case 'finding-toggled':
+      return s.findings.length ? { ...s, findingExpanded: !s.findingExpanded, findingScroll: 0 } : s;
+    case 'screen-resized':
+      return { ...s, screen: { columns: e.columns, rows: e.rows }, findingScroll: 0 };
     case 'fix-moved':
       return { ...s, fixSelected: clamp(s.fixSelected + e.delta, fixSteps(s).length) };
     case 'fix-step-done': {
@@ -106,7 +140,7 @@ export function reduceSession(s: SessionState, e: SessionEvent): SessionState {
         view: 'checklist',
         run: s.run + 1,
         now: e.at,
-        finished: [...s.finished, { key: `r${s.run + 1}-rerun`, status: 'info', label: `re-run ${s.run + 1}: the trace and every check again`, detail: null }],
+        finished: [...s.finished, { key: `r${s.run + 1}-rerun`, status: 'info', label: `re-run ${s.run + 1}: the trace and every check again`, detail: s.verdict ? `before: ${s.verdict.line}` : null }],
         ...freshRun(),
       };
     case 'report-saved':

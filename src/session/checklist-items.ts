@@ -38,10 +38,6 @@ export function pathItem(s: SessionState, p: PathState): ChecklistItem {
   };
 }
 
-export function findingItem(s: SessionState, f: Finding, i: number): ChecklistItem {
-  return { key: `r${s.run}-finding-${i}-${f.id}`, status: f.severity, label: `${f.id}  ${f.title}`, detail: f.severity === 'error' || f.severity === 'warning' ? firstSentence(f.detail) : null };
-}
-
 /** The items still running (gathering step or pull), for the live area below `<Static>`. */
 export function runningItems(s: SessionState): ChecklistItem[] {
   const items: ChecklistItem[] = [];
@@ -55,12 +51,6 @@ export function runningItems(s: SessionState): ChecklistItem[] {
 function lastLine(p: PathState): string | null {
   const l = p.lines.at(-1);
   return l === undefined ? null : l.length > 200 ? `${l.slice(0, 199)}…` : l;
-}
-
-function firstSentence(text: string): string {
-  const t = text.split('\n')[0] ?? '';
-  const m = /^(.{20,}?[.;])\s/.exec(t);
-  return m ? m[1]! : t;
 }
 
 export const SLOW_MS = 3000;

@@ -52,9 +52,11 @@ export function fixSteps(s: Pick<SessionState, 'verdict' | 'fixDone'>): FixStep[
   const rc = s.verdict?.rootCause;
   if (!rc) return [];
   const steps: Array<Omit<FixStep, 'done' | 'key' | 'number'>> = [];
+  const fixes = rc.fix.map((f) => classifyFix(redact(f)));
+  // the line to edit, only when the fix edits a file: a line the fix leaves alone is already right
   const at = rc.evidence.find((e) => e.kind === 'file' && e.line);
-  if (at) steps.push({ kind: 'edit', restart: false, alternative: false, text: `edit this line: ${at.source}:${at.line}${at.text ? `  ${at.text.split('\n')[0]}` : ''}` });
-  for (const f of rc.fix) steps.push(classifyFix(redact(f)));
+  if (at && fixes.some((f) => f.kind === 'edit')) steps.push({ kind: 'edit', restart: false, alternative: false, text: `edit this line: ${at.source}:${at.line}${at.text ? `  ${at.text.split('\n')[0]}` : ''}` });
+  steps.push(...fixes);
   steps.push({ kind: 'recheck', restart: false, alternative: false, text: 're-run the trace and re-check (r)' });
   let number = 0;
   return steps.map((st) => {

@@ -6,9 +6,13 @@ import type { TraceProgress } from '../trace/run-schema.js';
 import type { SessionEvent } from './session-state.js';
 
 /** Turns gatherFacts' `onStep`/`onProgress` callbacks into session events. */
-export function gatherListeners(emit: (e: SessionEvent) => void, now: () => number = Date.now): { onStep: (step: string) => void; onProgress: (p: TraceProgress) => void } {
+export function gatherListeners(
+  emit: (e: SessionEvent) => void,
+  now: () => number = Date.now,
+): { onStep: (step: string) => void; onStepOutcome: (o: { status: 'error' | 'warning'; detail: string }) => void; onProgress: (p: TraceProgress) => void } {
   return {
     onStep: (label) => emit({ type: 'step-started', label, at: now() }),
+    onStepOutcome: (o) => emit({ type: 'step-outcome', ...o }),
     onProgress: (p) => {
       if (p.kind === 'path-start') emit({ type: 'trace-path-started', path: p.path, command: p.command, at: now() });
       else if (p.kind === 'line') emit({ type: 'trace-line', path: p.path, line: p.line });

@@ -16,6 +16,8 @@ export interface GatherStep {
   status: 'running' | 'done';
   startedAt: number;
   finishedAt: number | null;
+  /** what the step found wrong, when it did (an unreachable daemon): its item is not a green tick */
+  outcome?: { status: 'error' | 'warning'; detail: string };
 }
 
 export interface PathState {
@@ -57,6 +59,20 @@ export interface ChecklistItem {
   detail: string | null;
 }
 
+/** The detected setup printed once above a run's checklist (the header belongs on top). */
+export interface HeaderItem {
+  key: string;
+  header: DetectedSetup;
+  image: string | null;
+}
+
+/** What `<Static>` prints once, in order: a run's header, its steps and pulls. */
+export type FinishedItem = ChecklistItem | HeaderItem;
+
+export function isHeader(i: FinishedItem): i is HeaderItem {
+  return 'header' in i;
+}
+
 export interface SessionState {
   phase: Phase;
   view: View;
@@ -82,6 +98,12 @@ export interface SessionState {
   tracePath: number;
   traceAttempt: number;
   traceExpanded: boolean;
+  /** the findings in the checklist: the selected one, whether it is expanded, how far it is scrolled */
+  findingSelected: number;
+  findingExpanded: boolean;
+  findingScroll: number;
+  /** the terminal's size, for what has to fit its height (the findings' window) */
+  screen: { columns: number; rows: number };
   /** fix view */
   fixSelected: number;
   /** the steps marked done, by fixStepKey (root cause and wording): a mark never shows on another fix */
@@ -92,7 +114,7 @@ export interface SessionState {
   copied: Copied | null;
   quitting: boolean;
   /** finished checklist items, append-only across re-runs (what `<Static>` prints) */
-  finished: ChecklistItem[];
+  finished: FinishedItem[];
 }
 
 export type SessionEvent =
@@ -103,6 +125,7 @@ export type SessionEvent =
   | { type: 'ref-chosen'; ref: string; at: number }
   | { type: 'step-started'; label: string; at: number }
   | { type: 'step-finished'; at: number }
+  | { type: 'step-outcome'; status: 'error' | 'warning'; detail: string }
   | { type: 'trace-path-started'; path: PathName; command: string; at: number }
   | { type: 'trace-line'; path: PathName; line: string }
   | { type: 'trace-path-ended'; path: PathName; run: PathRun; at: number }
@@ -116,6 +139,9 @@ export type SessionEvent =
   | { type: 'trace-path-moved'; delta: number }
   | { type: 'trace-attempt-moved'; delta: number }
   | { type: 'trace-expand-toggled' }
+  | { type: 'finding-moved'; delta: number }
+  | { type: 'finding-toggled' }
+  | { type: 'screen-resized'; columns: number; rows: number }
   | { type: 'fix-moved'; delta: number }
   | { type: 'fix-step-done'; index: number }
   | { type: 'rerun-started'; at: number }
@@ -137,6 +163,9 @@ export function freshRun() {
     tracePath: 0,
     traceAttempt: 0,
     traceExpanded: false,
+    findingSelected: 0,
+    findingExpanded: false,
+    findingScroll: 0,
     savedReport: null,
     saveError: null,
     copied: null,
@@ -156,6 +185,7 @@ export function initialSession(now = 0): SessionState {
     selected: 0,
     ref: null,
     ...freshRun(),
+    screen: { columns: 80, rows: 24 },
     fixSelected: 0,
     fixDone: [],
     quitting: false,

@@ -41,6 +41,16 @@ export interface Timeline {
   verdict: string | null;
 }
 
+/** An attempt's outcome in plain words: the trace's catch-all `other` says what it means. */
+export function outcomeWords(outcome: string): string {
+  return outcome === 'other' ? 'failed (the log does not say why)' : outcome;
+}
+
+/** Where the manifest came from, or null when no host is known (the trace's "-"). */
+function knownHost(h: string | null | undefined): string | null {
+  return h && h !== '-' ? h : null;
+}
+
 export function timeline(p: PathState): Timeline {
   const doc = p.run?.doc ?? null;
   const attempts = doc?.attempts ?? [];
@@ -52,9 +62,9 @@ export function timeline(p: PathState): Timeline {
       host: a.host,
       kind: a.kind,
       mirror: a.mirror,
-      result: `${a.status ?? ''} ${a.outcome}`.trim(),
+      result: `${a.status ?? ''} ${outcomeWords(a.outcome)}`.trim(),
       ok: a.outcome === 'ok',
-      fallback: fb ? `fell back to ${fb.to}: ${fb.reason}` : null,
+      fallback: fb ? `fell back to ${fb.to}: ${outcomeWords(fb.reason)}` : null,
     };
   });
   return {
@@ -63,7 +73,7 @@ export function timeline(p: PathState): Timeline {
     command: redact(p.run ? p.run.command.join(' ') : p.command),
     hostsDir: p.run ? pathCells(p.run).hostsDir : null,
     outcome: p.run ? pathResult(p.run) : 'running',
-    resolvedFrom: p.run?.evidence?.servedBy ?? doc?.resolved.host ?? null,
+    resolvedFrom: knownHost(p.run?.evidence?.servedBy) ?? knownHost(doc?.resolved.host),
     mirrorUsed: p.run?.evidence ? p.run.evidence.mirrorUsed : doc ? doc.mirrorUsed : null,
     evidence: p.run?.evidence ? { level: p.run.evidence.level, basis: p.run.evidence.basis.join('; '), collect: p.run.evidence.collect } : null,
     daemonLog: p.run?.daemonLog ? `${p.run.daemonLog.source}${p.run.daemonLog.problem ? ` — ${p.run.daemonLog.problem}` : ''}` : null,

@@ -26,11 +26,24 @@ function useColumns(stdout: NodeJS.WriteStream): number {
   return columns;
 }
 
+function useRows(stdout: NodeJS.WriteStream, columns: number): number {
+  const [rows, setRows] = useState(() => stdout.rows || 24);
+  useEffect(() => {
+    const onResize = () => setRows(stdout.rows || 24);
+    stdout.on('resize', onResize);
+    return () => void stdout.off('resize', onResize);
+  }, [stdout, columns]);
+  return rows;
+}
+
 export function App({ controller, color, width }: AppProps) {
   const state = useSyncExternalStore(controller.subscribe, controller.getState);
   const { exit } = useApp();
   const { stdout } = useStdout();
   const columns = useColumns(stdout);
+  const rows = useRows(stdout, columns);
+  // what has to fit the screen (the findings' window) is laid out in the reducer: it learns the size
+  useEffect(() => controller.dispatch({ type: 'screen-resized', columns: width ?? columns, rows }), [controller, width, columns, rows]);
   useInput((input, key) => controller.input(input, key, () => exit()));
   return <Screen state={state} width={width ?? columns} color={color} />;
 }

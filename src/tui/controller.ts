@@ -21,6 +21,7 @@ import { osc52 } from './osc52.js';
 
 export interface GatherCallbacks {
   onStep: (step: string) => void;
+  onStepOutcome: (outcome: { status: 'error' | 'warning'; detail: string }) => void;
   onProgress: (p: TraceProgress) => void;
 }
 

@@ -7,7 +7,7 @@ import { fixSteps, type FixStep } from '../session/fix-steps.js';
 import type { SessionState } from '../session/session-state.js';
 import { tint } from './theme.js';
 import { useTheme } from './theme-context.js';
-import { wrapWords } from './wrap-words.js';
+import { wrapWords } from '../report/wrap-words.js';
 
 /** The label of a step: what it is, or that it restarts the daemon. */
 export function stepLabel(s: FixStep): string {

@@ -34,7 +34,7 @@ export function decodeInput(state: InputDecoderState, input: string, key: KeyPre
 }
 
 function isNamedKey(k: KeyPress): boolean {
-  return !!(k.upArrow || k.downArrow || k.leftArrow || k.rightArrow || k.escape || k.ctrl);
+  return !!(k.upArrow || k.downArrow || k.leftArrow || k.rightArrow || k.pageUp || k.pageDown || k.escape || k.ctrl);
 }
 
 const BACKSPACE = /^[\u0008\u007f]$/;

@@ -2,8 +2,8 @@
 import { Box, Text } from 'ink';
 
 const KEYS: Array<[string, string]> = [
-  ['↑ ↓', 'move (refs, requests, fix steps)'],
-  ['Enter', 'choose a ref · expand a request · mark a fix step done'],
+  ['↑ ↓', 'move (refs, findings, requests, fix steps); scroll an expanded finding'],
+  ['Enter', 'choose a ref · expand/collapse a finding or a request · mark a fix step done'],
   ['t', 'trace timeline per path (← → or Tab switch paths)'],
   ['f', 'fix steps for the root cause'],
   ['c', 'back to the checklist'],

@@ -8,6 +8,7 @@ export function keyHints(s: SessionState): string {
   if (s.view === 'help') return '? or Esc close help';
   const keys: string[] = [];
   if (s.phase === 'verdict') {
+    if (s.view === 'checklist' && s.findings.length) keys.push(s.findingExpanded ? '↑↓ Enter collapse' : '↑↓ Enter expand');
     if (s.verdict?.rootCause) keys.push('f fix');
     keys.push('t trace', 's save report', s.view === 'fix' && s.verdict?.rootCause ? 'y copy step' : 'y copy verdict', 'r re-run');
   } else if (s.phase === 'failed') keys.push('r re-run');
@@ -20,7 +21,7 @@ export function KeyHints({ state }: { state: SessionState }) {
   const theme = useTheme();
   const hints = keyHints(state);
   return hints ? (
-    <Text dimColor={theme.dim} wrap="truncate-end">
+    <Text dimColor={theme.dim} wrap="wrap">
       {hints}
     </Text>
   ) : null;

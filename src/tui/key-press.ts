@@ -4,6 +4,8 @@ export interface KeyPress {
   downArrow?: boolean;
   leftArrow?: boolean;
   rightArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
   return?: boolean;
   escape?: boolean;
   ctrl?: boolean;

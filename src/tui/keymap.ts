@@ -70,6 +70,11 @@ export function keyAction(s: SessionState, input: string, key: KeyPress): KeyAct
     if (key.downArrow) return ev({ type: 'trace-attempt-moved', delta: 1 });
     if (key.return || input === ' ') return ev({ type: 'trace-expand-toggled' });
   }
+  if (s.view === 'checklist' && s.findings.length && settled) {
+    if (key.upArrow || key.pageUp) return ev({ type: 'finding-moved', delta: -1 });
+    if (key.downArrow || key.pageDown) return ev({ type: 'finding-moved', delta: 1 });
+    if (key.return || input === ' ') return ev({ type: 'finding-toggled' });
+  }
   if (s.view === 'fix') {
     if (key.upArrow) return ev({ type: 'fix-moved', delta: -1 });
     if (key.downArrow) return ev({ type: 'fix-moved', delta: 1 });

@@ -1,12 +1,14 @@
 /**
- * The whole walkthrough for one session state: finished checklist items in `<Static>` (printed
- * once, scrolling up), then the live area — header, the chooser or what is running, the trace or
- * fix view, the verdict, the keys. Renders state only.
+ * The whole walkthrough for one session state: in `<Static>` (printed once, scrolling up) the
+ * run's header then its finished steps and pulls; then the live area — the header until a run
+ * starts, the chooser or what is running, the findings, the trace or fix view, the verdict, the
+ * keys. Renders state only.
  */
 import { Box, Static, Text } from 'ink';
-import type { SessionState } from '../session/session-state.js';
+import { isHeader, type SessionState } from '../session/session-state.js';
 import { Activity } from './activity.js';
 import { ChecklistItem } from './checklist-item.js';
+import { FindingsList } from './findings-list.js';
 import { FixSteps } from './fix-steps.js';
 import { Header } from './header.js';
 import { KeyHelp } from './key-help.js';
@@ -36,19 +38,28 @@ export function Screen({ state, width, color }: ScreenProps) {
     ) : state.view === 'fix' ? (
       <FixSteps state={state} width={width} />
     ) : (
-      <Activity state={state} />
+      <>
+        <Activity state={state} />
+        <FindingsList state={state} />
+      </>
     );
+  const started = state.phase !== 'detecting' && state.phase !== 'choosing';
   return (
     <ThemeContext.Provider value={theme}>
       <Static items={state.finished}>
         {(item) => (
           <Box key={item.key} width={width}>
-            <ChecklistItem item={item} />
+            {isHeader(item) ? <Header setup={item.header} image={item.image} /> : <ChecklistItem item={item} />}
           </Box>
         )}
       </Static>
       <Box flexDirection="column" width={width}>
-        <Header setup={state.setup} image={state.ref} />
+        {started ? (
+          // the live area under what has scrolled up, full width (follows a resize at once)
+          <Text dimColor={theme.dim}>{'─'.repeat(width)}</Text>
+        ) : (
+          <Header setup={state.setup} image={state.ref} />
+        )}
         {main}
         {state.phase === 'failed' ? (
           <Text color={color ? 'red' : undefined} wrap="wrap">

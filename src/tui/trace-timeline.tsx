@@ -64,7 +64,7 @@ export function TraceTimeline({ state }: { state: SessionState }) {
         );
       })}
       <Text wrap="wrap">
-        {t.mirrorUsed === null ? '→ whether a mirror served it is unknown' : t.mirrorUsed ? `→ the mirror ${t.resolvedFrom ?? ''} served the manifest`.replace('  ', ' ') : `→ the mirror was not used${t.resolvedFrom ? ` (manifest from ${t.resolvedFrom})` : ''}`}
+        {t.mirrorUsed === null ? '→ whether a mirror served it is unknown' : t.mirrorUsed ? `→ the mirror ${t.resolvedFrom ?? ''} served the manifest`.replace('  ', ' ') : `→ the mirror was not used${t.resolvedFrom ? ` (the manifest came from ${t.resolvedFrom})` : ''}`}
         {t.evidence ? ` (${t.evidence.level}: ${t.evidence.basis}${t.evidence.collect ? `; to know: ${t.evidence.collect}` : ''})` : ''}
       </Text>
       <Text dimColor={theme.dim}>←→/Tab path · ↑↓ request · Enter expand · c checklist · ? help</Text>

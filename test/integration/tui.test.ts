@@ -2,7 +2,8 @@
  * The real walkthrough in a real terminal (tmux on a private server, at 100×30 and 80×24) against
  * the lab's containerd 1.7 on the mirror-404 scenario: pastes a ref (plain with its newline, and
  * bracketed), waits for the verdict, opens a trace, shows and copies a fix step (OSC 52 into tmux's
- * buffer), follows a resize, saves a report, quits; then nothing is left behind — no mirror-doctor
+ * buffer), expands and collapses the root cause's finding, follows a resize, saves a report,
+ * quits with q and with Ctrl-C (the verdict's code both ways); then nothing is left behind — no mirror-doctor
  * or ctr process, no namespace, no image.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -85,6 +86,31 @@ describe('the walkthrough in tmux against the lab', () => {
 
   const squash = (t: string) => t.replace(/\s+/g, '');
 
+  /** The root cause is selected under the checklist: Enter shows it whole (wrapped to the width), Enter again one line. */
+  async function expandCollapse(name: string, width: number): Promise<void> {
+    let screen = await waitFor(/❯ ✗ mirror-fallback/, 10_000, name);
+    expect(screen).not.toContain('evidence:');
+    await tmux('send-keys', '-t', name, 'Enter');
+    screen = await waitFor(/^ {6}evidence:$/m, 10_000, name);
+    expect(screen).toMatch(/^ {6}fix:$/m);
+    expect(screen).toContain('the mirror answered 404: it does not have the image');
+    expect(screen).toContain('↑↓ Enter collapse');
+    expect(Math.max(...screen.split('\n').map((l) => [...l].length))).toBeLessThanOrEqual(width);
+    // nothing cut: the finding's lines end whole ("…" only in the "more lines" marks)
+    expect(screen.split('\n').filter((l) => l.includes('…') && !/more lines?$/.test(l))).toEqual([]);
+    // a finding taller than the window: ↓ pages through it to the docs link
+    for (let i = 0; i < 6 && !/^ {6}docs: \S*checks\.md#mirror-fallback$/m.test(screen); i++) {
+      await tmux('send-keys', '-t', name, 'Down');
+      await new Promise((r) => setTimeout(r, 300));
+      screen = await pane(name);
+    }
+    expect(screen).toMatch(/^ {6}docs: \S*checks\.md#mirror-fallback$/m);
+    await tmux('send-keys', '-t', name, 'Enter');
+    screen = await waitFor('↑↓ Enter expand', 10_000, name);
+    expect(screen).not.toContain('evidence:');
+    expect(screen).toMatch(/❯ ✗ mirror-fallback/);
+  }
+
   /** The fix view: the curl step shown whole (no "…"), copied with y into tmux's buffer (OSC 52). */
   async function copyFixStep(name: string, width: number): Promise<string> {
     await tmux('send-keys', '-t', name, 'f');
@@ -101,7 +127,7 @@ describe('the walkthrough in tmux against the lab', () => {
     return copied;
   }
 
-  it('100×30: a pasted ref with its newline waits for Enter; verdict, trace, fix step copied, resize, report, quit cleanly', async () => {
+  it('100×30: a pasted ref with its newline waits for Enter; verdict, finding expanded and collapsed, trace, fix step copied, resize, report, q exits 1', async () => {
     const before = await inventory();
     const d = await startTui(SESSION, 100, 30);
     let screen = await waitFor('Which image should containerd pull?');
@@ -117,6 +143,9 @@ describe('the walkthrough in tmux against the lab', () => {
     screen = await waitFor('verdict:');
     expect(screen).toContain('✗ verdict: problems — root cause: mirror-fallback');
     expect(screen).toMatch(/✗ mirror-fallback/);
+    // the header (the detected setup) is above the run's checklist, not under it
+    expect(screen.indexOf(`socket ${d.address}`)).toBeLessThan(screen.indexOf('pull: ctr'));
+    await expandCollapse(SESSION, 100);
 
     await tmux('send-keys', '-t', SESSION, 't');
     screen = await waitFor('[ctr (no --hosts-dir)]');
@@ -127,9 +156,9 @@ describe('the walkthrough in tmux against the lab', () => {
     await waitFor(/HEAD|GET/);
 
     const copied = await copyFixStep(SESSION, 100);
-    // a resize redraws at once, without a key: the header box follows the new width
+    // a resize redraws at once, without a key: the rule over the live area follows the new width
     await tmux('resize-window', '-t', SESSION, '-x', '80', '-y', '24');
-    screen = await waitFor(/^╭─{78}╮$/m, 10_000);
+    screen = await waitFor(/^─{80}$/m, 10_000);
     expect(screen).toMatch(/\[run\] curl -sSI\b/);
 
     await tmux('send-keys', '-t', SESSION, 's');
@@ -155,7 +184,7 @@ describe('the walkthrough in tmux against the lab', () => {
     expect(await inventory()).toEqual(before);
   });
 
-  it('80×24: a typo pasted without newline, Backspaces held, a bracketed paste; the fix step copied', async () => {
+  it('80×24: a typo pasted without newline, Backspaces held, a bracketed paste; finding expanded and collapsed; the fix step copied; Ctrl-C exits 1', async () => {
     const name = `${SESSION}-80`;
     await startTui(name, 80, 24);
     await waitFor('Which image should containerd pull?', 90_000, name);
@@ -171,8 +200,10 @@ describe('the walkthrough in tmux against the lab', () => {
     await tmux('send-keys', '-t', name, 'Enter');
     const screen = await waitFor('verdict:', 90_000, name);
     expect(screen).toContain('root cause: mirror-fallback');
+    await expandCollapse(name, 80);
     await copyFixStep(name, 80);
-    await tmux('send-keys', '-t', name, 'q');
+    // Ctrl-C quits with the verdict's code, as q does
+    await tmux('send-keys', '-t', name, 'C-c');
     expect(await waitFor(/MIRROR_DOCTOR_EXIT=\d+/, 30_000, name)).toContain('MIRROR_DOCTOR_EXIT=1');
   });
 });

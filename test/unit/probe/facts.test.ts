@@ -519,3 +519,21 @@ describe('gatherFacts: the node name', () => {
     expect(f.nodeName).toBe(expected);
   });
 });
+
+describe('gatherFacts: the daemon step says when the daemon is unreachable', () => {
+  it('a socket that is not there: onStepOutcome names the failure for the "daemon" step', async () => {
+    const steps: string[] = [];
+    const outcomes: Array<{ step: string | undefined; status: string; detail: string }> = [];
+    const f = await gatherFacts(
+      {
+        root: resolve(__dirname, '../../fixtures/nodes/mirror-ok'),
+        address: '/run/missing.sock',
+        onStep: (s) => steps.push(s),
+        onStepOutcome: (o) => outcomes.push({ step: steps.at(-1), ...o }),
+      },
+      { ...noDaemon, socketProblem: async (a) => `no socket at ${a}` },
+    );
+    expect(f.daemon.reachable).toBe(false);
+    expect(outcomes).toEqual([{ step: 'daemon', status: 'error', detail: 'not reachable at /run/missing.sock: no socket at /run/missing.sock' }]);
+  });
+});

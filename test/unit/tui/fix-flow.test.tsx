@@ -3,6 +3,7 @@
  * labels by what a step is, done marks that stay with their fix, `y` copying the selected step
  * (OSC 52 byte for byte, redacted), a resize redrawn at once; over recorded lab runs and the real checks.
  */
+import { restartCommand } from '../../../src/checks/make.js';
 import { describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
 import { stripVTControlCharacters } from 'node:util';
@@ -94,8 +95,15 @@ describe('step labels: what the step is, and a restart only where one is needed'
   it('config_path unset (config.toml): the restart step is [restart], the prose is not [run]', async () => {
     const s = reduceSession(await verdictState('1.7', 'cri-config-path-unset'), { type: 'view', view: 'fix' });
     const steps = fixSteps(s);
-    expect(steps.filter((st) => st.restart).map((st) => st.text)).toEqual(['systemctl restart containerd']);
-    expect(frame(s, 100)).toContain('[restart] systemctl restart containerd');
+    // the lab's daemon runs under no systemd service: no unit is offered that does not run it
+    const pid = s.facts!.daemon.process!.pid;
+    expect(steps.filter((st) => st.restart).map((st) => st.text)).toEqual([`restart containerd the way it was started: pid ${pid} runs under no systemd service (its /proc/${pid}/cgroup names none), so stop it and start it again with the same command line`]);
+    expect(frame(s, 100)).toContain('[restart] restart containerd the way it was started');
+    // under the service its cgroup names: that unit
+    const underUnit = { ...s.facts!, daemon: { ...s.facts!.daemon, systemd: { unit: 'containerd-custom.service', files: [], proxyEnv: {}, fromProcess: true } } };
+    expect(restartCommand(underUnit)).toBe('systemctl restart containerd-custom.service');
+    // a unit file found by its usual name, but the daemon is not in it
+    expect(restartCommand({ ...underUnit, daemon: { ...underUnit.daemon, systemd: { ...underUnit.daemon.systemd, fromProcess: false } } })).toMatch(/^restart containerd the way it was started/);
     for (const st of steps) if (st.kind === 'command') expect(st.text).toMatch(/^(sudo )?[a-z$][\w$-]* /);
   });
 
@@ -255,5 +263,26 @@ describe('recent refs: only a ref a registry knows', () => {
       expect(controller.getState().phase).toBe('verdict');
       expect(remembered).toEqual(expected);
     }
+  });
+});
+
+describe('the line to edit', () => {
+  const finding = (fix: string[]): Finding => ({
+    id: 'x',
+    severity: 'error',
+    layer: 'hosts-toml',
+    title: 't',
+    detail: 'd',
+    evidence: [{ kind: 'file', source: '/etc/containerd/certs.d/docker.io/hosts.toml', line: 3, text: '[host."http://mirror:5000"]' }],
+    fix,
+    docs: 'docs/checks.md#x',
+  });
+  const steps = (fix: string[]) => fixSteps({ fixDone: [], verdict: { status: 'problems', rootCause: finding(fix), rootCauseId: 'x', summary: '', exitCode: 1, line: '' } });
+
+  it('is a step only when the fix edits a file: a line the fix leaves alone is already right', () => {
+    expect(steps(["curl -sSI 'http://mirror:5000/v2/'"]).map((s) => s.kind)).toEqual(['command', 'recheck']);
+    const edit = steps(['set `capabilities = ["pull", "resolve"]` in /etc/containerd/certs.d/docker.io/hosts.toml']);
+    expect(edit.map((s) => s.kind)).toEqual(['edit', 'edit', 'recheck']);
+    expect(edit[0]!.text).toBe('edit this line: /etc/containerd/certs.d/docker.io/hosts.toml:3  [host."http://mirror:5000"]');
   });
 });

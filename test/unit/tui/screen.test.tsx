@@ -118,7 +118,7 @@ describe('walkthrough screen (80 columns, no colour)', () => {
     out = frame(s);
     expect(out).toMatch(/GET|HEAD|do request/);
     expect(out).not.toMatch(/Bearer [A-Za-z0-9._-]{8,}/);
-    expect(out).toMatch(/the mirror was not used \(manifest from|the mirror was not used \(proven: /);
+    expect(out).toMatch(/the mirror was not used \(the manifest came from|the mirror was not used \(proven: /);
     s = reduceSession(s, { type: 'trace-path-moved', delta: 1 });
     const cri = frame(s);
     expect(cri).toContain('[CRI (as kubelet)]');
@@ -136,7 +136,7 @@ describe('walkthrough screen (80 columns, no colour)', () => {
     let out = frame(s);
     expect(out).toContain('Fix config-path-unset');
     expect(out).toContain('[edit]');
-    expect(out).toContain('[restart] systemctl restart containerd');
+    expect(out).toContain('[restart] restart containerd the way it was started: pid');
     expect(out).toContain('[check] re-run the trace and re-check (r)');
     s = reduceSession(s, { type: 'fix-step-done', index: 0 });
     out = frame(s);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wrapWords } from '../../../src/tui/wrap-words.js';
+import { wrapWords } from '../../../src/report/wrap-words.js';
 
 describe('wrapWords', () => {
   it('breaks at spaces, continuation lines flush, nothing lost', () => {
