@@ -55,6 +55,8 @@ export interface CheckIo {
   progress?: boolean;
   /** the terminal's width, for the progress line */
   columns?: number;
+  /** stdout's width when it is a terminal: the text report is fitted to it */
+  width?: number;
   /**
    * Without an image reference: asks which image to pull (default: on a terminal, stdin and
    * stderr); returns the ref, or null to keep the suggestion. Undefined: say which, on stderr.
@@ -74,6 +76,7 @@ const defaultIo = (): CheckIo => ({
   stderr: (s) => void process.stderr.write(s),
   progress: !!process.stderr.isTTY,
   columns: process.stderr.columns,
+  ...(process.stdout.isTTY && process.stdout.columns ? { width: process.stdout.columns } : {}),
   color: !!process.stdout.isTTY && !process.env.NO_COLOR,
   ...(process.stdin.isTTY && process.stderr.isTTY ? { askRef: (registries: Registries) => askRef(registries, { input: process.stdin, output: process.stderr }) } : {}),
 });
@@ -221,7 +224,7 @@ export async function runCheck(ref: string | undefined, o: CheckCliOptions, extr
     writeOwnerOnly('--save', path.join(save, 'report.md'), renderReportMarkdown(input, secrets));
     for (const p of facts.trace?.paths ?? []) writeOwnerOnly('--save', path.join(save, `${p.path}.log`), redactReportText(p.log.endsWith('\n') ? p.log : `${p.log}\n`, secrets));
   }
-  io.stdout(o.json ? renderReportJson(input, secrets) : renderReportText(input, { color: !!io.color }, secrets));
+  io.stdout(o.json ? renderReportJson(input, secrets) : renderReportText(input, { color: !!io.color, ...(io.width ? { width: io.width } : {}) }, secrets));
   if (report && !o.json) io.stderr(`report written to ${report} (mode 0600)\n`);
   if (signalled) return signalExitCode(signalled);
   return session.verdict?.exitCode ?? EXIT.usage;

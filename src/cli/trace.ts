@@ -122,7 +122,9 @@ export async function runTrace(ref: string, o: TraceCliOptions, extra: string[] 
   }
   const secrets = await nodeSecrets(prepared);
   if (o.save !== undefined) saveRun(resolve(o.save), run, secrets);
-  process.stdout.write(redactReportText(o.json ? `${redactedJsonText(run)}\n` : renderTraceRunText(run), secrets));
+  // the text is scrubbed before it is wrapped to the terminal, so no secret is split over lines
+  const width = process.stdout.isTTY ? process.stdout.columns : undefined;
+  process.stdout.write(o.json ? redactReportText(`${redactedJsonText(run)}\n`, secrets) : renderTraceRunText(run, { secrets, ...(width ? { width } : {}) }));
   if (signalled) return signalExitCode(signalled);
   // a pull with the hosts folder that failed, or whose mirrors all failed, is a problem found
   return traceRunProblems(run).length > 0 ? EXIT.problems : EXIT.ok;

@@ -9,12 +9,16 @@ import type { Finding, Severity } from '../checks/finding.js';
 import { collectConfigSecrets, redactReportText } from './redact-config.js';
 import { counts, groupFindings, LAYER_TITLES, PATH_TITLES, pathResult, traceSkipReason, verdictText, type ReportInput } from './report-json.js';
 import { pathCells } from './trace-run-text.js';
+import { layoutTable } from './text-table.js';
+import { fitLine } from './wrap-words.js';
 
 export interface TextOptions {
   /** ANSI colours (a TTY without NO_COLOR) */
   color?: boolean;
   /** also print the detail of ok/info findings */
   verbose?: boolean;
+  /** the terminal's columns: long lines wrap and the pulls table fits (off a terminal nothing is cut) */
+  width?: number;
 }
 
 export const GLYPH: Record<Severity, string> = { error: '✗', warning: '!', info: 'i', ok: '✓' };
@@ -79,7 +83,7 @@ function header(input: ReportInput): string[] {
   return lines;
 }
 
-function traceTable(input: ReportInput): string[] {
+function traceTable(input: ReportInput, width: number | undefined, secrets: readonly string[]): string[] {
   const run = input.facts.trace;
   if (!run) return [`pulls: not run — ${traceSkipReason(input.facts)}`];
   const rows = [
@@ -89,10 +93,8 @@ function traceTable(input: ReportInput): string[] {
       return [PATH_TITLES[p.path], c.hostsDir, c.manifestFrom, c.mirrorUsed, pathResult(p)];
     }),
   ];
-  const widths = rows[0]!.map((_, i) => Math.min(44, Math.max(...rows.map((r) => (r[i] ?? '').length))));
-  const fit = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
-  const out = [`pulls (namespace ${run.namespace}, removed afterwards):`];
-  for (const r of rows) out.push(`  ${r.map((c, i) => fit(c, widths[i]!)).join('  ').trimEnd()}`);
+  // cells are redacted before the layout: a secret wrapped over two lines would escape redaction
+  const out = [`pulls (namespace ${run.namespace}, removed afterwards):`, ...layoutTable(rows.map((r) => r.map((c) => redactReportText(c, secrets))), width, '  ')];
   out.push(`  → ${run.comparison.verdict}`);
   // what the CRI path's statements rest on, and where the daemon's lines came from
   const cri = run.paths.find((p) => p.path === 'cri');
@@ -119,11 +121,14 @@ export function renderReportText(input: ReportInput, o: TextOptions = {}, secret
     out.push('');
   }
   if (groups.length === 0) out.push('no findings', '');
-  out.push(...traceTable(input), '');
+  out.push(...traceTable(input, o.width, secrets), '');
   const total = counts(input.outcome.findings);
   const ignored = input.ignored?.length ? `; ignored: ${input.ignored.join(', ')}` : '';
   out.push(`${total.error} error(s), ${total.warning} warning(s), ${total.ok} ok, ${total.info} info${input.strict ? '; --strict: warnings count as problems' : ''}${ignored}`);
   const v = verdictText(input.outcome);
   out.push(`${v.status === 'ok' ? paint(c, COLOR.ok, '✓') : v.status === 'interrupted' ? paint(c, COLOR.warning, '…') : paint(c, COLOR.error, '✗')} ${v.text}`);
-  return redactReportText(`${out.join('\n')}\n`, secrets);
+  const text = redactReportText(out.join('\n'), secrets);
+  // wrapped after redaction, so no secret is split over lines
+  const width = o.width;
+  return `${width === undefined ? text : text.split('\n').flatMap((l) => fitLine(l, width)).join('\n')}\n`;
 }

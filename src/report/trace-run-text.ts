@@ -1,6 +1,8 @@
 /** Text rendering of a live trace: the three paths side by side, then what the difference proves. Pure. */
 import { EARLIER_RUNS_TITLE, earlierRunLines } from './earlier-runs-text.js';
-import { redact } from './redact.js';
+import { redactReportText } from './redact-config.js';
+import { layoutTable } from './text-table.js';
+import { fitLine } from './wrap-words.js';
 import type { TraceRun, PathRun } from '../trace/run-schema.js';
 
 const TITLES: Record<PathRun['path'], string> = { ctr: 'ctr (no --hosts-dir)', 'ctr-hosts-dir': 'ctr --hosts-dir', cri: 'CRI (as kubelet)' };
@@ -44,7 +46,15 @@ export function pathResult(run: PathRun): string {
   return run.pulled ? `pulled (${secs})` : `failed (${secs})`;
 }
 
-export function renderTraceRunText(run: TraceRun): string {
+export interface TraceRunTextOptions {
+  /** the terminal's columns: long lines wrap and the table fits (off a terminal nothing is cut) */
+  width?: number;
+  /** the node's config secrets, scrubbed besides what redact() finds */
+  secrets?: readonly string[];
+}
+
+export function renderTraceRunText(run: TraceRun, o: TraceRunTextOptions = {}): string {
+  const scrub = (s: string) => redactReportText(s, o.secrets ?? []);
   const paths = run.paths;
   const hosts: string[] = [];
   for (const p of paths) for (const a of p.doc?.attempts ?? []) if (a.kind === 'resolve' && !hosts.includes(a.host)) hosts.push(a.host);
@@ -58,13 +68,12 @@ export function renderTraceRunText(run: TraceRun): string {
     ['blobs from', ...paths.map((p) => (p.doc?.blobHosts.length ? p.doc.blobHosts.join(', ') : p.blobNote ? '(none fetched)' : '-'))],
     ['result', ...paths.map(pathResult)],
   ];
-  const widths = rows[0]!.map((_, c) => Math.min(40, Math.max(...rows.map((r) => (r[c] ?? '').length))));
-  const fit = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
   const out: string[] = [];
   out.push(`mirror-doctor trace ${run.ref}`);
   out.push(`containerd ${run.containerd.server ?? '?'} (ctr ${run.containerd.client ?? '?'}) at ${run.address}; hosts dir ${run.hostsDir}; namespace ${run.namespace} (removed)`);
   out.push('');
-  for (const r of rows) out.push(r.map((c, i) => fit(c, widths[i]!)).join('  ').trimEnd());
+  // cells are redacted before the layout: a secret wrapped over two lines would escape redaction
+  out.push(...layoutTable(rows.map((r) => r.map(scrub)), o.width));
   out.push('');
   for (const p of paths) {
     const ev = p.evidence;
@@ -83,5 +92,7 @@ export function renderTraceRunText(run: TraceRun): string {
   const earlier = earlierRunLines(run.earlierRuns);
   if (earlier.length) out.push('', `${EARLIER_RUNS_TITLE}:`, ...earlier.map((l) => `  ${l}`));
   out.push('', `verdict: ${run.comparison.verdict}`);
-  return redact(`${out.join('\n')}\n`);
+  const text = scrub(out.join('\n'));
+  const width = o.width;
+  return `${width === undefined ? text : text.split('\n').flatMap((l) => fitLine(l, width)).join('\n')}\n`;
 }

@@ -189,6 +189,20 @@ describe('text report', () => {
     expect(t).not.toContain('\u001b[');
     expect(renderReportText(input(), { color: true })).toContain('\u001b[31m✗\u001b[0m');
   });
+  it('on a terminal every line fits its width and the pulls table wraps instead of cutting', () => {
+    const whole = renderReportText(input(), { verbose: true });
+    for (const width of [100, 80, 50]) {
+      const t = renderReportText(input(), { verbose: true, width });
+      for (const l of t.trimEnd().split('\n')) expect([...l].length, l).toBeLessThanOrEqual(width);
+      // the same text as off a terminal, only the line breaks differ (a path wider than the line is broken)
+      const words = (x: string) => x.replace(/\s+/g, '');
+      expect(words(t)).not.toContain('…');
+      expect(t.trimEnd().split('\n').at(-1)!.length).toBeGreaterThan(0);
+      expect(words(t.slice(0, t.indexOf('pulls (')))).toBe(words(whole.slice(0, whole.indexOf('pulls ('))));
+    }
+    // off a terminal a cell is never cut
+    expect(whole).not.toMatch(/\S…/);
+  });
   it('ok verdict', () => {
     const t = renderReportText({ facts, outcome: { findings: [], rootCause: null, status: 'ok', summary: 'the mirror served the pull', exitCode: 0 } });
     expect(t.trimEnd().split('\n').at(-1)).toBe('✓ verdict: ok — the mirror served the pull');
@@ -288,10 +302,13 @@ describe('no secret survives', () => {
     ['json', () => renderReportJson(input())],
     ['text', () => renderReportText(input(), { verbose: true })],
     ['facts (--save)', () => JSON.stringify(redactFacts(facts))],
+    ['text on a 24-column terminal', () => renderReportText(input(), { verbose: true, width: 24 })],
+    ['text on a 60-column terminal', () => renderReportText(input(), { verbose: true, width: 60 })],
   ])('%s', (_name, render) => {
     const out = render();
     expect(out.length).toBeGreaterThan(500);
-    for (const s of all()) expect(out, s).not.toContain(s);
+    // also with the lines joined: a secret wrapped over two lines must not survive in pieces
+    for (const s of all()) expect(`${out}\n${out.replace(/\n\s*/g, '')}`, s).not.toContain(s);
     expect(out).toContain('[REDACTED]');
   });
   it('the planted secrets really were in the input', () => {
