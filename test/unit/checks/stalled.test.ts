@@ -51,6 +51,24 @@ describe('a mirror that stalled', () => {
   });
 });
 
+describe('markStalled with the host the tracer saw it wait on', () => {
+  it('marks that host, not the last one, and drops the attempts the cancellation caused after it', async () => {
+    const facts = await factsFromFixture(join(FIXTURES, 'checks', 'mirror-fallback'));
+    const hd = facts.trace!.paths.find((p) => p.path === 'ctr-hosts-dir')!;
+    const mirror = hd.doc!.attempts.findIndex((a) => a.mirror);
+    const first = hd.doc!.attempts[mirror]!;
+    // as containerd 1.7 logs a cancelled CRI pull at info level: every host "context canceled", in order
+    const canceled = (host: string) => ({ ...first, host, mirror: host === first.host, status: null, outcome: 'other' as const, error: `failed to do request: Head "https://${host}/v2/": context canceled` });
+    const doc = { ...hd.doc!, attempts: [...hd.doc!.attempts.slice(0, mirror), canceled(first.host), canceled('127.0.0.1:5101'), canceled('registry-1.docker.io')], result: 'incomplete' as const };
+    const m = markStalled(doc, 2000, { kind: 'tls-handshake', version: '1.7.24', host: first.host });
+    expect(m.host).toBe(first.host);
+    expect(m.doc.attempts.map((a) => a.host)).toEqual([...hd.doc!.attempts.slice(0, mirror).map((a) => a.host), first.host]);
+    expect(m.doc.attempts.at(-1)!.inferred).toMatch(/^the tracer stopped waiting after 2 s without an answer: the TCP connection was accepted but the TLS handshake never completed; containerd 1\.7\.24 tries the next host after ~10 s/);
+    // without the host: the last open attempt, as before
+    expect(markStalled(doc, 2000).host).toBe('registry-1.docker.io');
+  });
+});
+
 describe('a check that was interrupted', () => {
   it('names no root cause and says so', async () => {
     const facts = { ...(await factsFromFixture(join(FIXTURES, 'checks', 'mirror-fallback'))), interrupted: true };
