@@ -89,8 +89,9 @@ describe('hung mirrors: trace --stall 2 names the silence and what containerd do
     const runs = await Promise.all(VERSIONS.map(async (v) => ({ v, r: await cli(['check', '--json', '--stall', '2', '--address', state.daemons[v]!.address, '--ctr', state.daemons[v]!.ctr, REF]) })));
     for (const { v, r } of runs) {
       expect(r.code, `${v}: ${r.stderr}`).toBe(1);
-      const json = JSON.parse(r.stdout) as { verdict: { rootCause: string | null }; containerd: { version: string | null }; findings: Array<{ id: string; title: string; detail: string }> };
+      const json = JSON.parse(r.stdout) as { verdict: { rootCause: string | null }; findings: Array<{ id: string; title: string; detail: string }>; traces: { paths: Array<{ path: string; stoppedBy: string | null; stallKind: string | null }> } };
       expect(json.verdict.rootCause, v).toBe('mirror-fallback');
+      for (const path of ['ctr-hosts-dir', 'cri']) expect(json.traces.paths.find((p) => p.path === path), `${v} ${path}`).toMatchObject({ stoppedBy: 'stall', stallKind: 'response-header' });
       const f = json.findings.filter((x) => x.id === 'mirror-fallback');
       expect(f.length, v).toBe(1);
       expect(f[0]!.title, v).toBe(`the mirror ${silent} stalled: no answer before the tracer stopped waiting`);
