@@ -79,6 +79,8 @@ interface Fallback {
   /** the tracer stopped waiting for this host (a stall), with what it waited */
   stalled: boolean;
   stalledText: string;
+  /** per path, what the tracer saw of the silence and what containerd does next (markStalled) */
+  stalledWhy: string[];
   host: string;
   outcome: Outcome;
   to: string | null;
@@ -112,16 +114,28 @@ function tlsFixFor(d: Derived, host: string, outcome: Outcome): string[] | null 
   ];
 }
 
+/**
+ * What the stall was and what containerd does next, from the paths' inferred texts: the first
+ * that names the kind of silence (a path that could not tell says so in its own text).
+ */
+function stallExplanation(why: string[]): string {
+  const named = why.find((w) => /^the (TCP|connection|response)/.test(w)) ?? why[0] ?? '';
+  const text = named.replace(/^;\s*/, '');
+  return text ? text.charAt(0).toUpperCase() + text.slice(1) : 'What containerd then does was not observed';
+}
+
 const mirrorFallback: Check = {
   id: 'mirror-fallback',
   run(_facts, d) {
     const byKey = new Map<string, Fallback>();
     for (const p of mirrorPaths(d)) {
       for (const f of fallbacksOf(p)) {
-        const key = `${f.host} ${f.outcome}`;
         const stalled = /^the tracer stopped waiting/.test(f.attempt?.inferred ?? '');
-        const cur = byKey.get(key) ?? { stalled, stalledText: f.attempt?.error ?? 'no answer', host: f.host, outcome: f.outcome, to: f.to, evidence: [], url: f.attempt?.url ?? `https://${f.host}/v2/`, paths: [], recovered: true };
+        // a stall is one finding per host, whatever outcome each path's cancelled attempt was logged with
+        const key = stalled ? `${f.host} stalled` : `${f.host} ${f.outcome}`;
+        const cur = byKey.get(key) ?? { stalled, stalledText: f.attempt?.error ?? 'no answer', stalledWhy: [], host: f.host, outcome: f.outcome, to: f.to, evidence: [], url: f.attempt?.url ?? `https://${f.host}/v2/`, paths: [], recovered: true };
         if (f.attempt) cur.evidence.push(attemptEvidence(p, f.attempt));
+        if (stalled) cur.stalledWhy.push((f.attempt?.inferred ?? '').replace(/^the tracer stopped waiting after \d+ s without an answer(: |; )?/, ''));
         cur.paths.push(pathLabel(p));
         cur.recovered &&= mirrorUsedBy(p);
         byKey.set(key, cur);
@@ -135,7 +149,7 @@ const mirrorFallback: Check = {
           finding('mirror-fallback', {
             severity: f.recovered ? 'warning' : 'error',
             title: `the mirror ${f.host} stalled: no answer before the tracer stopped waiting`,
-            detail: `The mirror did not answer (${f.stalledText}). Seen in ${[...new Set(f.paths)].join(' and ')}. The tracer stopped the pull there: whether containerd then falls back, and after how long, was not observed (run \`mirror-doctor trace --stall 120 ${d.ctrRef}\` to wait longer).`,
+            detail: `The mirror did not answer (${f.stalledText}). Seen in ${[...new Set(f.paths)].join(' and ')}, where the tracer stopped the pull. ${stallExplanation(f.stalledWhy)}.`,
             evidence: f.evidence,
             fix: OUTCOME_TEXT.timeout!.fix(f.host, f.url),
           }),

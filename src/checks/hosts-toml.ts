@@ -424,7 +424,7 @@ const dialTimeoutUnsupported: Check = {
       for (const x of viewDecisions(v, 'hosts-toml.key-ignored').filter((y) => /dial_timeout`/.test(y.message))) {
         out.push(
           finding('dial-timeout-unsupported', {
-            detail: `${x.message}: a silent mirror still costs 30 s per request before the fallback.`,
+            detail: `${x.message}: a mirror whose connect never completes still costs containerd's default 30 s dial timeout per request before the fallback (measured in the lab for 1.6, 1.7 and 2.1; docs/dev/silent-mirrors.md).`,
             evidence: decisionEvidence(facts.snapshot, x),
             fix: ['upgrade containerd to 2.0.7+ / 2.1+, or remove dial_timeout'],
           }),

@@ -26,8 +26,8 @@ function withPullOptions(c: Command): Command {
   return c
     .option('--namespace <ns>', 'throw-away namespace for the ctr pulls (default: mirror-doctor-<random>; must not exist)')
     .option('--timeout <seconds>', 'give up a pull after this long', '60')
-    .option('--stall <seconds>', 'stop a pull whose connection to a host has not completed after this long (a blackholed host)', '2')
-    .option('--response-timeout <seconds>', 'stop a pull that is connected but has had no answer for this long', '20')
+    .option('--stall <seconds>', 'stop a pull whose connection to a host has not completed, or that is connected but has had no answer, after this long (a silent host)', '2')
+    .option('--response-timeout <seconds>', 'stop a pull that is connected but has had no answer for this long (default: the --stall value; raise it for a slow pull-through cache)')
     .option('--full', 'follow every pull to the end instead of stopping once the verdict is decided')
     .option('--no-cri', 'skip the CRI pull')
     .option('--daemon-log <file|-|none>', "containerd's log (default: found from the daemon's process: its log file, or journalctl -u UNIT); - reads it from standard input, none reads none");

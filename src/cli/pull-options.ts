@@ -23,12 +23,16 @@ function seconds(name: string, v: string | undefined, dflt: number): number {
   return n * 1000;
 }
 
-/** --timeout (60 s), --stall (2 s), --response-timeout (20 s) in milliseconds; bad values are a UsageError. */
+/**
+ * --timeout (60 s), --stall (2 s), --response-timeout (the --stall value) in milliseconds; bad values
+ * are a UsageError. A mirror that accepted the connection and never answers is stopped after
+ * --stall like one whose connect never completes: containerd never gives up on it (silence-waits.ts).
+ */
 export function pullTimings(o: PullCliOptions): { timeoutMs: number; stallMs: number; responseStallMs: number } {
   return {
     timeoutMs: seconds('timeout', o.timeout, 60),
     stallMs: seconds('stall', o.stall, 2),
-    responseStallMs: seconds('response-timeout', o.responseTimeout, 20),
+    responseStallMs: o.responseTimeout === undefined ? seconds('stall', o.stall, 2) : seconds('response-timeout', o.responseTimeout, 20),
   };
 }
 

@@ -1,7 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_LAB_LOG_LEVEL, defaultLabOptions, LAB_VERSIONS, parseLabLogLevel, type LabOptions, type LabVersion } from './layout.js';
 import { labDown, labEnv, labScenario, labStatus, labUp, readState } from './lab.js';
-import { SCENARIOS } from './scenarios.js';
+import { SCENARIOS, SILENCE_SCENARIOS } from './scenarios.js';
+
+/** Every scenario `lab scenario` accepts (the silent-mirror ones last: their pulls wait for minutes). */
+const ALL = [...SCENARIOS, ...SILENCE_SCENARIOS];
 import { labPull } from './pull.js';
 import { shellJoin, shellQuote } from '../shell-quote.js';
 import { exitCodesHelp, UsageError, usageErrorText } from '../errors.js';
@@ -99,11 +102,11 @@ export async function runLabCli(args: string[]): Promise<number> {
     .option('--json', 'print JSON')
     .action((o) => {
       if (o.json) {
-        process.stdout.write(`${JSON.stringify(SCENARIOS.map(({ name, summary, whatHappens, ref, cri }) => ({ name, summary, whatHappens, ref, cri: cri ?? { configPath: 'set' } })), null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(ALL.map(({ name, summary, whatHappens, ref, cri }) => ({ name, summary, whatHappens, ref, cri: cri ?? { configPath: 'set' } })), null, 2)}\n`);
         return;
       }
-      const w = Math.max(...SCENARIOS.map((s) => s.name.length));
-      for (const s of SCENARIOS) process.stdout.write(`${s.name.padEnd(w)}  ${s.summary}\n${' '.repeat(w)}  → ${s.whatHappens}\n`);
+      const w = Math.max(...ALL.map((s) => s.name.length));
+      for (const s of ALL) process.stdout.write(`${s.name.padEnd(w)}  ${s.summary}\n${' '.repeat(w)}  → ${s.whatHappens}\n`);
     });
   levelOption(common(program.command('scenario')))
     .description('switch the running lab to another scenario')

@@ -13,6 +13,7 @@ import { buildTestImage, pushTestImage } from './test-image.js';
 import { DOCKER_REPOSITORY, HOSTPORT_REPOSITORY, SCENARIOS, TAG, findScenario, type Scenario } from './scenarios.js';
 import { httpCall } from './http-client.js';
 import { startBlackhole } from './blackhole.js';
+import { startSilentHosts } from './silent-hosts.js';
 
 export const DEFAULT_SCENARIO = 'mirror-ok';
 
@@ -49,6 +50,8 @@ export interface LabState {
   registries: Partial<Record<RegistryName, LabProcess & { url: string }>>;
   /** the blackholed host (port ports.blackhole) */
   blackhole?: LabProcess;
+  /** the hosts that accept and go silent (ports.silent, ports.bodyStall); absent in older state */
+  silentHosts?: LabProcess;
   daemons: Partial<Record<LabVersion, DaemonState>>;
   /**
    * containerd 1.7+ creates its default state folder /run/containerd at start even when --state
@@ -118,6 +121,13 @@ export async function labUp(opts: LabOptions, scenarioName: string | undefined, 
   if (!(state.blackhole && isAlive(state.blackhole))) {
     log(`starting a blackholed host on 127.0.0.1:${ports.blackhole}`);
     state.blackhole = await startBlackhole(opts.dir, ports.blackhole);
+    writeState(state);
+  }
+  // a lab brought up before these ports existed has no ports.silent: it gets them now
+  state.ports = { ...ports, ...state.ports, silent: ports.silent, bodyStall: ports.bodyStall };
+  if (!(state.silentHosts && isAlive(state.silentHosts))) {
+    log(`starting the silent hosts on 127.0.0.1:${ports.silent} (no answer) and ${ports.bodyStall} (body stall)`);
+    state.silentHosts = await startSilentHosts(opts.dir, ports);
     writeState(state);
   }
   await ensureTestImage(ports, log);
@@ -311,6 +321,10 @@ export async function labDown(opts: LabOptions, log: Log): Promise<void> {
       log(`stopping the blackholed host (pid ${state.blackhole.pid})`);
       await stopProcess(state.blackhole);
     }
+    if (state.silentHosts && isAlive(state.silentHosts)) {
+      log(`stopping the silent hosts (pid ${state.silentHosts.pid})`);
+      await stopProcess(state.silentHosts);
+    }
   }
   for (const m of mountsUnder(opts.dir)) {
     log(`unmounting ${m}`);
@@ -343,6 +357,7 @@ export function labStatus(opts: LabOptions): { up: boolean; scenario?: string; l
       detail: r!.url,
     })),
     ...(state.blackhole ? [{ name: 'blackhole', pid: state.blackhole.pid, alive: isAlive(state.blackhole), detail: `127.0.0.1:${state.ports.blackhole}` }] : []),
+    ...(state.silentHosts ? [{ name: 'silent-hosts', pid: state.silentHosts.pid, alive: isAlive(state.silentHosts), detail: `127.0.0.1:${state.ports.silent} 127.0.0.1:${state.ports.bodyStall}` }] : []),
     ...Object.values(state.daemons).map((d) => ({
       name: `containerd-${d!.version}`,
       pid: d!.process.pid,
@@ -369,6 +384,8 @@ export function labEnv(state: LabState): Record<string, string> {
     MD_LAB_TLS_URL: `https://127.0.0.1:${state.ports.tls}`,
     MD_LAB_AUTH_URL: `http://127.0.0.1:${state.ports.auth}`,
     MD_LAB_BLACKHOLE_URL: `https://127.0.0.1:${state.ports.blackhole}`,
+    MD_LAB_SILENT_ADDR: `127.0.0.1:${state.ports.silent}`,
+    MD_LAB_BODY_STALL_URL: `http://127.0.0.1:${state.ports.bodyStall}`,
     MD_LAB_AUTH_USER: `${LAB_AUTH.user}:${LAB_AUTH.password}`,
     MD_LAB_VERSIONS: Object.keys(state.daemons).join(' '),
   };

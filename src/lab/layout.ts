@@ -60,12 +60,16 @@ export interface LabPorts {
   auth: number;
   /** accepts no connection and answers no SYN: a blackholed host (connects time out) */
   blackhole: number;
+  /** accepts and never writes: a TLS handshake stall (https://) or a response-header stall (http://) */
+  silent: number;
+  /** proxies the mirror but sends only half of each GET's body, then hangs */
+  bodyStall: number;
   /** an HTTP proxy address where nothing listens (for the daemon proxy-env scenario) */
   deadProxy: number;
 }
 
 export function labPorts(base: number): LabPorts {
-  return { mirror: base + 1, empty: base + 2, refused: base + 3, tls: base + 4, auth: base + 5, blackhole: base + 6, deadProxy: base + 9 };
+  return { mirror: base + 1, empty: base + 2, refused: base + 3, tls: base + 4, auth: base + 5, blackhole: base + 6, silent: base + 7, bodyStall: base + 8, deadProxy: base + 9 };
 }
 
 /** Every path inside the lab folder, in one place. */

@@ -1,4 +1,5 @@
 import type { LabPorts } from './layout.js';
+import { SILENCE_TEXT, type SilenceKind } from '../containerd/silence-waits.js';
 
 /** The image every docker.io scenario pulls; the upstream (registry-1.docker.io) is unreachable in the lab. */
 export const DOCKER_REF = 'docker.io/library/mirror-doctor-demo:1.0';
@@ -221,6 +222,67 @@ export const DEMO_SCENARIO: Scenario = {
   }),
 };
 
+/** A scenario whose first mirror goes silent in one way, with the working mirror second. */
+export interface SilenceScenario extends Scenario {
+  kind: SilenceKind;
+  /** host[:port] of the silent first mirror and of the working second one */
+  silentHost: (ports: LabPorts) => string;
+  secondHost: (ports: LabPorts) => string;
+}
+
+/** hosts.toml: the silent host first, then the lab's working mirror, then the (unreachable) upstream. */
+function silentFirst(silentUrl: string, c: ScenarioContext): string {
+  return [`server = "https://registry-1.docker.io"`, '', `[host."${silentUrl}"]`, '  capabilities = ["pull", "resolve"]', '', `[host."${mirror(c)}"]`, '  capabilities = ["pull", "resolve"]', ''].join('\n');
+}
+
+/**
+ * One scenario per kind of silence (not in SCENARIOS: their pulls wait for minutes, so the
+ * per-scenario tests and fixtures leave them out; hung-mirrors tests and scripts/measure-silence
+ * use them). What each version does is src/containerd/silence-waits.ts.
+ */
+export const SILENCE_SCENARIOS: readonly SilenceScenario[] = [
+  {
+    name: 'mirror-blackhole',
+    kind: 'connect',
+    summary: 'the first mirror drops every SYN (the connect never completes); a working mirror is second',
+    whatHappens: SILENCE_TEXT.connect,
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': silentFirst(`http://127.0.0.1:${c.ports.blackhole}`, c) }),
+    silentHost: (p) => `127.0.0.1:${p.blackhole}`,
+    secondHost: (p) => `127.0.0.1:${p.mirror}`,
+  },
+  {
+    name: 'mirror-tls-stall',
+    kind: 'tls-handshake',
+    summary: 'the first mirror (https) accepts the connection and never answers the TLS ClientHello; a working mirror is second',
+    whatHappens: SILENCE_TEXT['tls-handshake'],
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': silentFirst(`https://127.0.0.1:${c.ports.silent}`, c) }),
+    silentHost: (p) => `127.0.0.1:${p.silent}`,
+    secondHost: (p) => `127.0.0.1:${p.mirror}`,
+  },
+  {
+    name: 'mirror-header-stall',
+    kind: 'response-header',
+    summary: 'the first mirror (http) accepts the connection, reads the request and never answers; a working mirror is second',
+    whatHappens: SILENCE_TEXT['response-header'],
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': silentFirst(`http://127.0.0.1:${c.ports.silent}`, c) }),
+    silentHost: (p) => `127.0.0.1:${p.silent}`,
+    secondHost: (p) => `127.0.0.1:${p.mirror}`,
+  },
+  {
+    name: 'mirror-body-stall',
+    kind: 'body',
+    summary: 'the first mirror answers HEAD, but sends only half of each manifest/blob body and hangs; a working mirror is second',
+    whatHappens: SILENCE_TEXT.body,
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': silentFirst(`http://127.0.0.1:${c.ports.bodyStall}`, c) }),
+    silentHost: (p) => `127.0.0.1:${p.bodyStall}`,
+    secondHost: (p) => `127.0.0.1:${p.mirror}`,
+  },
+];
+
 export function findScenario(name: string): Scenario | undefined {
-  return name === DEMO_SCENARIO.name ? DEMO_SCENARIO : SCENARIOS.find((s) => s.name === name);
+  return name === DEMO_SCENARIO.name ? DEMO_SCENARIO : (SCENARIOS.find((s) => s.name === name) ?? SILENCE_SCENARIOS.find((s) => s.name === name));
 }

@@ -204,11 +204,13 @@ export async function sampleDaemonConnections(pid: number, o: SampleOptions): Pr
   };
 
   // a socket still in SYN_SENT after stallMs: its host is silent (the tables are read again first,
-  // since a placed row keeps the state of the read that placed it)
+  // since a placed row keeps the state of the read that placed it). One already there at the first
+  // sample is an earlier pull's: Go's transport finishes a dial in the background after the request
+  // that started it was cancelled, so a cancelled pull's dial to a blackholed host lingers up to 30 s.
   const stalledDials = new Set<number>();
   let lastRecheck = 0;
   const checkDials = (inodes: number[], now: number, report: (endpoint: string) => void, stallMs: number) => {
-    const waiting = () => inodes.filter((i) => !stalledDials.has(i) && placed.get(i)?.state === 'SYN_SENT' && now - (sockets.get(i)?.firstSeen ?? now) >= stallMs);
+    const waiting = () => inodes.filter((i) => !stalledDials.has(i) && placed.get(i)?.state === 'SYN_SENT' && sockets.get(i)?.presentAtStart === false && now - (sockets.get(i)?.firstSeen ?? now) >= stallMs);
     if (waiting().length === 0 || now - lastRecheck < DIAL_RECHECK_MS) return;
     lastRecheck = now;
     readTables(inodes);

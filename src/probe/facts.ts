@@ -178,7 +178,7 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
           ...(o.namespace ? { namespace: o.namespace } : {}),
           timeoutMs: o.timeoutMs ?? 60_000,
           stallMs: o.stallMs ?? 2000,
-          responseStallMs: o.responseStallMs ?? 20_000,
+          responseStallMs: o.responseStallMs ?? o.stallMs ?? 2000,
           full: !!o.full,
           cri: o.cri !== false,
           ...(o.daemonLog ? { daemonLog: o.daemonLog } : {}),

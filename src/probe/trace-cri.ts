@@ -17,7 +17,9 @@ import type { EarlierRunItem } from '../trace/run-schema.js';
 import { findDaemonProcess } from './daemon-process.js';
 import { describeLogSource, locateDaemonLog } from './daemon-log-source.js';
 import { openDaemonLog } from './daemon-log-reader.js';
-import { sampleDaemonConnections } from './daemon-connections.js';
+import { readProcessConnections, sampleDaemonConnections } from './daemon-connections.js';
+import { formatEndpoint, unmapIpv4 } from './proc-net-tcp.js';
+import type { SilenceKind } from '../containerd/silence-waits.js';
 import { readProcessProxyEnv } from './process-environ.js';
 import type { TraceOptions } from './trace-options.js';
 
@@ -36,7 +38,8 @@ const DEBUG_LINE = /level=debug|\\?"level\\?":\\?"debug/;
  */
 export async function traceCri(
   o: TraceOptions,
-  silentHosts: Set<string>,
+  silentHosts: Map<string, SilenceKind | null>,
+  server: string | null = null,
 ): Promise<{ run: PathRun; live: LiveRegistry | null; sight: DaemonSight; leftover: string | null; earlier: EarlierRunItem[] }> {
   const started = Date.now();
   const client = new CriClient(o.address);
@@ -57,6 +60,7 @@ export async function traceCri(
     if (stoppedBy || parser.snapshot().at(-1)?.resolved.host) return;
     stoppedBy = 'stall';
     stalledOn = endpoint;
+    stallKind = 'connect'; // seen: the daemon's socket is still in SYN_SENT
     cancel.abort();
   };
   const sampler: Promise<DaemonSight['sockets']> = daemon
@@ -73,6 +77,7 @@ export async function traceCri(
   let stoppedBy: PathRun['stoppedBy'] = null;
   let criStopReason: EarlyStop = null;
   let stalledOn: string | null = null;
+  let stallKind: SilenceKind | null = null;
   const cancel = new AbortController();
   const onAbort = () => {
     stoppedBy = 'abort';
@@ -101,13 +106,34 @@ export async function traceCri(
           !stoppedBy &&
           // the daemon log has no connection events: stop when the ctr pull found this host silent,
           // or when the resolver logged nothing for the response timeout
-          (silentHosts.has(d?.attempts.at(-1)?.host ?? '') || (lastProgress !== null && Date.now() - lastProgress > (o.responseStallMs ?? 20_000)))
+          (silentHosts.has(d?.attempts.at(-1)?.host ?? '') || (lastProgress !== null && Date.now() - lastProgress > (o.responseStallMs ?? o.stallMs)))
         ) {
           stoppedBy = 'stall';
           stalledOn = d?.attempts.at(-1)?.host ?? null;
+          stallKind = silentHosts.get(stalledOn ?? '') ?? null;
           cancel.abort();
         }
       }, 100)
+    : undefined;
+  // at any log level: the daemon holds a socket to a host a ctr pull with the same hosts folder
+  // found silent, and the pull has not resolved after stallMs: it waits on that host
+  const silentWatch = daemon
+    ? setInterval(() => {
+        if (stoppedBy || silentHosts.size === 0 || Date.now() - started < o.stallMs || parser.snapshot().at(-1)?.resolved.host) return;
+        let open: { endpoint: string; state: string }[];
+        try {
+          open = readProcessConnections(daemon.pid).map((c) => ({ endpoint: formatEndpoint({ address: unmapIpv4(c.remote.address), port: c.remote.port }), state: c.state }));
+        } catch {
+          return;
+        }
+        const hit = open.find((c) => silentHosts.has(c.endpoint));
+        if (!hit) return;
+        stoppedBy = 'stall';
+        stalledOn = hit.endpoint;
+        // the socket's own state tells a connect; otherwise the ctr pull's kind for the host
+        stallKind = hit.state === 'SYN_SENT' ? 'connect' : hit.state === 'ESTABLISHED' ? (silentHosts.get(hit.endpoint) ?? null) : null;
+        cancel.abort();
+      }, 250)
     : undefined;
   try {
     try {
@@ -135,6 +161,7 @@ export async function traceCri(
     }
   } finally {
     if (tail) clearInterval(tail);
+    if (silentWatch) clearInterval(silentWatch);
     o.signal?.removeEventListener('abort', onAbort);
     client.close();
     // the image (when new and no one else needs it), and kubelet's namespace when a trace created it
@@ -155,7 +182,7 @@ export async function traceCri(
     const last = parser.end().at(-1);
     doc = last ? redactTraceDoc(last) : null;
     if ((stoppedBy as PathRun['stoppedBy']) === 'stall' && doc) {
-      const m = markStalled(doc, o.stallMs);
+      const m = markStalled(doc, o.stallMs, { kind: stallKind, version: server, host: stalledOn });
       doc = m.doc;
       stalledOn = m.host ?? stalledOn;
     }
@@ -180,6 +207,7 @@ export async function traceCri(
       stoppedBy,
       stopReason: criStopReason,
       stalledOn,
+      ...((stoppedBy as PathRun['stoppedBy']) === 'stall' ? { stallKind } : {}),
       durationMs: Date.now() - started,
       doc,
       pulled,

@@ -14,6 +14,8 @@ import { ContainerdApi } from './containerd-api.js';
 import { GrpcCallError } from './grpc-unary.js';
 import { mark } from './timeline.js';
 import type { TraceOptions } from './trace-options.js';
+import type { SilenceKind } from '../containerd/silence-waits.js';
+import { ctrSilenceKind, endpointOf, socketStatesTo } from './silence-kind.js';
 
 /** Lines after which the verdict may have changed (a cheap filter before asking the parser). */
 const STOP_CHECK = /msg="?(resolved|trying next host|do request|fetch failed)|^ctr: |HTTP\/1\.[01] [1-5]\d\d /;
@@ -61,12 +63,13 @@ function ctrArgs(o: TraceOptions, namespace: string, serverVersion: string, with
 }
 
 /** One ctr pull, parsed as it streams; stops early once decided unless `full`. */
-export async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', namespace: string, server: string, silentHosts: Set<string>, onExit?: () => void): Promise<PathRun> {
+export async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', namespace: string, server: string, silentHosts: Map<string, SilenceKind | null>, onExit?: () => void): Promise<PathRun> {
   const { args, mode, reason } = ctrArgs(o, namespace, server, path === 'ctr-hosts-dir');
   o.onProgress?.({ kind: 'path-start', path, command: redact(['ctr', ...args].join(' ')) });
   const parser = new TraceParser({ ref: o.ref });
   let lastHost: string | null = null;
   let stopReason: EarlyStop = null;
+  let stallKind: SilenceKind | null = null;
   // --http-trace logs "Connection successful" once TCP (and TLS) is up: a request without it is
   // still connecting, which a blackholed host never finishes
   let connected = true;
@@ -107,12 +110,14 @@ export async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', n
       const d = parser.snapshot().at(-1);
       // a pull that is streaming blobs may be silent for long: only a pull still resolving stalls
       if (d?.resolved.host) return false;
-      const host = d?.attempts.at(-1)?.host ?? null;
-      if (!connected) {
-        if (host) silentHosts.add(host);
-      } else if (Date.now() - lastLineAt < (o.responseStallMs ?? 20_000)) {
-        return false; // connected and waiting for an answer (a pull-through cache may be slow)
-      }
+      const attempt = d?.attempts.at(-1);
+      const host = attempt?.host ?? null;
+      // connected and waiting for an answer: --response-timeout (default --stall) for a slow pull-through cache
+      if (connected && Date.now() - lastLineAt < (o.responseStallMs ?? o.stallMs)) return false;
+      // which kind of silence: from the http-trace and, for https, the TCP state of the sockets to it
+      const ep = attempt ? endpointOf(attempt.url, attempt.host) : null;
+      stallKind = ep ? ctrSilenceKind(ep.scheme, connected, connected || ep.scheme === 'http' ? [] : socketStatesTo(ep.endpoint)) : null;
+      if (host) silentHosts.set(host, stallKind);
       lastHost = host;
       return true;
     },
@@ -123,7 +128,7 @@ export async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', n
   let doc = last ? redactTraceDoc(last) : null;
   mark(`${path}: parsed`);
   if (run.stoppedBy === 'stall' && doc) {
-    const m = markStalled(doc, o.stallMs);
+    const m = markStalled(doc, o.stallMs, { kind: stallKind, version: server });
     doc = m.doc;
     lastHost = m.host ?? lastHost;
   }
@@ -150,6 +155,7 @@ export async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', n
     stoppedBy: run.stoppedBy,
     stopReason: run.stoppedBy === 'verdict' ? stopReason : null,
     stalledOn: run.stoppedBy === 'stall' ? lastHost : null,
+    ...(run.stoppedBy === 'stall' ? { stallKind } : {}),
     durationMs: run.durationMs,
     doc,
     pulled,

@@ -13,7 +13,7 @@ export interface TraceOptions {
   timeoutMs: number;
   /** stop a pull whose connection to a host has not completed after this long (a blackholed host) */
   stallMs: number;
-  /** stop a pull that is connected but has had no answer for this long (default 20 s) */
+  /** stop a pull that is connected but has had no answer for this long (default: stallMs) */
   responseStallMs?: number;
   full: boolean;
   /** --daemon-log as given (a file, `-`, or `none`); without it the log is found from the daemon's process */

@@ -6,6 +6,7 @@
  * creates is labelled with this process (run-owner.ts), and every run first removes what runs
  * that were killed before their cleanup left (earlier-runs.ts).
  */
+import type { SilenceKind } from '../containerd/silence-waits.js';
 import { existsSync, statSync } from 'node:fs';
 import { redactJson } from '../report/redact.js';
 import { redactTraceDoc } from '../report/redact-trace.js';
@@ -56,8 +57,8 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
   const paths: PathRun[] = [];
   let live: LiveRegistry | null = null;
   const leftovers: string[] = [];
-  /** hosts a ctr pull found silent (connect never completed): the CRI pull need not wait on them */
-  const silentHosts = new Set<string>();
+  /** hosts a ctr pull found silent, with the kind of silence seen: the CRI pull need not wait on them */
+  const silentHosts = new Map<string, SilenceKind | null>();
   const runCtr = async (path: 'ctr' | 'ctr-hosts-dir', onExit?: () => void) => {
     mark(`${path}: start`);
     const run = await traceCtr(o, path, namespaces[path], versions.server!, silentHosts, onExit);
@@ -68,7 +69,7 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
   let sight: DaemonSight | null = null;
   const criEarlier: EarlierRunItem[] = [];
   const runCri = async () => {
-    const r = await traceCri(o, silentHosts);
+    const r = await traceCri(o, silentHosts, versions.server);
     o.onProgress?.({ kind: 'path-end', path: 'cri', run: r.run });
     live = r.live;
     sight = r.sight;

@@ -200,6 +200,7 @@ export function buildReport(input: ReportInput) {
         pulled: p.pulled,
         stoppedBy: p.stoppedBy,
         stalledOn: p.stalledOn,
+        stallKind: p.stoppedBy === 'stall' ? (p.stallKind ?? null) : null,
         durationMs: p.durationMs,
         error: p.error,
         code: p.code ?? null,

@@ -67,7 +67,7 @@ function whyNot(doc: TraceDoc): string {
   const lead = before.length ? `${before.join(', ')}; then ` : '';
   if (m.outcome === 'timeout') {
     return STALLED.test(m.inferred ?? '')
-      ? `${lead}the mirror ${m.host} stalled: ${m.error ?? 'no answer'} (the tracer stopped waiting; what containerd then does was not observed)`
+      ? `${lead}the mirror ${m.host} stalled: ${m.error ?? 'no answer'} (${(m.inferred ?? '').replace(/^the tracer stopped waiting after \d+ s without an answer(: )?/, '').replace(/^; /, '') || 'the tracer stopped waiting'})`
       : `${lead}the mirror ${m.host} did not answer in time (${m.error ?? 'timeout'})`;
   }
   return `${lead}the mirror ${m.host} answered ${m.status ?? ''} ${m.outcome}`.replace(/\s+/g, ' ') + (m.error ? ` (${m.error})` : '') + ', and containerd fell back to the next host';

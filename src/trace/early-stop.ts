@@ -3,6 +3,7 @@
  * Pure, over the parser's document so far.
  */
 import type { TraceDoc } from './schema.js';
+import { SILENCE_SEEN, silenceVerdict, type SilenceKind } from '../containerd/silence-waits.js';
 
 export type EarlyStop = 'manifest-served' | 'mirrors-failed' | 'pull-ended' | null;
 
@@ -24,15 +25,23 @@ export function earlyStop(doc: TraceDoc | undefined): EarlyStop {
  * The tracer stopped a pull that waited on a silent host: record that attempt as a timeout (what
  * containerd itself would report after its dial timeout), saying that it is inferred. Pure.
  */
-export function markStalled(doc: TraceDoc, waitedMs: number): { doc: TraceDoc; host: string | null } {
+export function markStalled(
+  doc: TraceDoc,
+  waitedMs: number,
+  seen: { kind: SilenceKind | null; version: string | null; host?: string | null } = { kind: null, version: null },
+): { doc: TraceDoc; host: string | null } {
   const attempts = doc.attempts.map((a) => ({ ...a }));
   // the attempt still open when the tracer stopped; cancelling it makes containerd log "context canceled"
-  const pending = [...attempts]
-    .reverse()
-    .find((a) => a.status === null && (a.outcome === 'other' || a.outcome === 'timeout') && (!a.error || /context canceled/.test(a.error)));
+  const open = (a: (typeof attempts)[number]) => a.status === null && (a.outcome === 'other' || a.outcome === 'timeout') && (!a.error || /context canceled/.test(a.error));
+  // the host the tracer saw it wait on, when it knows: the resolver then tries the hosts after it,
+  // each failing at once with "context canceled"
+  const pending = (seen.host ? attempts.find((a) => a.host === seen.host && open(a)) : undefined) ?? [...attempts].reverse().find(open);
   if (!pending) return { doc, host: doc.attempts.at(-1)?.host ?? null };
   pending.outcome = 'timeout';
   pending.error = `no answer within ${(waitedMs / 1000).toFixed(0)} s`;
-  pending.inferred = `the tracer stopped waiting after ${(waitedMs / 1000).toFixed(0)} s without an answer (a blackholed or very slow host); how long containerd waits before it tries the next host was not observed`;
-  return { doc: { ...doc, attempts }, host: pending.host };
+  pending.inferred = `the tracer stopped waiting after ${(waitedMs / 1000).toFixed(0)} s without an answer${seen.kind ? `: ${SILENCE_SEEN[seen.kind]}` : ''}; ${silenceVerdict(seen.version, seen.kind)}`;
+  // what the cancellation made containerd do after it is not the pull's behaviour: left out
+  const at = attempts.indexOf(pending);
+  const kept = attempts.filter((a, i) => i <= at || !(a.status === null && /context canceled/.test(a.error ?? '')));
+  return { doc: { ...doc, attempts: kept }, host: pending.host };
 }

@@ -4,6 +4,7 @@
  * it runs. Plain data, shared by the tracer (probe) and everything that reads a run (checks,
  * reports, the TUI), so none of them needs the effectful tracer for its types.
  */
+import type { SilenceKind } from '../containerd/silence-waits.js';
 import type { TraceDoc } from './schema.js';
 import type { Comparison, LiveRegistry, PathName } from './compare-paths.js';
 import type { EarlyStop } from './early-stop.js';
@@ -29,6 +30,8 @@ export interface PathRun {
   stopReason?: EarlyStop;
   /** for a stall: the host the pull was waiting for */
   stalledOn: string | null;
+  /** for a stall: what kind of silence was observed (null: it could not be told) */
+  stallKind?: SilenceKind | null;
   durationMs: number;
   doc: TraceDoc | null;
   pulled: boolean | null;

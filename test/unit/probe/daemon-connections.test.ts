@@ -75,6 +75,21 @@ describe('sampleDaemonConnections', () => {
     expect(stalled).toEqual(['127.0.0.1:5601']);
   });
 
+  it("a dial already in SYN_SENT at the first sample is an earlier pull's (Go finishes a cancelled dial in the background): not reported", async () => {
+    writeFileSync(tcpFile(), `${fixture('containerd-1.7-after-cri-pull/tcp.txt')}${synSent(newMirrorRow(999012, 'A012'))}\n`);
+    symlinkSync('socket:[999012]', join(fdDir(), '44'));
+    const ac = new AbortController();
+    const stalled: string[] = [];
+    const c = counted(ac.signal);
+    const run = sampleDaemonConnections(PID, { ...c.options, stallMs: 30, onStalledDial: (e) => stalled.push(e) });
+    await sleep(400);
+    await c.after(2);
+    ac.abort();
+    const s = await run;
+    expect(s.connections.find((x) => x.inode === 999012)).toMatchObject({ presentAtStart: true, states: ['SYN_SENT'] });
+    expect(stalled).toEqual([]);
+  });
+
   it('a dial that completes within stallMs is not reported (the table is read again before saying so)', async () => {
     const ac = new AbortController();
     const stalled: string[] = [];
