@@ -8,6 +8,7 @@ import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
 import { attemptEvidence, finding, pathEvidence, pathLabel, quote, sawResolver } from './make.js';
 import { clusterDnsSuffix } from './mirror-cluster-dns.js';
+import { silenceIsProof } from '../containerd/silence-waits.js';
 
 /** The paths that read hosts.toml (ctr without --hosts-dir never does). */
 function mirrorPaths(d: Derived): PathRun[] {
@@ -81,6 +82,8 @@ interface Fallback {
   stalledText: string;
   /** per path, what the tracer saw of the silence and what containerd does next (markStalled) */
   stalledWhy: string[];
+  /** the silence proves a failing mirror on some path (silenceIsProof), not only a slow one */
+  stallProof: boolean;
   host: string;
   outcome: Outcome;
   to: string | null;
@@ -133,8 +136,9 @@ const mirrorFallback: Check = {
         const stalled = /^the tracer stopped waiting/.test(f.attempt?.inferred ?? '');
         // a stall is one finding per host, whatever outcome each path's cancelled attempt was logged with
         const key = stalled ? `${f.host} stalled` : `${f.host} ${f.outcome}`;
-        const cur = byKey.get(key) ?? { stalled, stalledText: f.attempt?.error ?? 'no answer', stalledWhy: [], host: f.host, outcome: f.outcome, to: f.to, evidence: [], url: f.attempt?.url ?? `https://${f.host}/v2/`, paths: [], recovered: true };
+        const cur = byKey.get(key) ?? { stalled, stalledText: f.attempt?.error ?? 'no answer', stalledWhy: [], stallProof: false, host: f.host, outcome: f.outcome, to: f.to, evidence: [], url: f.attempt?.url ?? `https://${f.host}/v2/`, paths: [], recovered: true };
         if (f.attempt) cur.evidence.push(attemptEvidence(p, f.attempt));
+        if (stalled) cur.stallProof ||= silenceIsProof(p.stallKind ?? null, p.stallWaitMs ?? 0);
         if (stalled) cur.stalledWhy.push((f.attempt?.inferred ?? '').replace(/^the tracer stopped waiting after \d+ s without an answer(: |; )?/, ''));
         cur.paths.push(pathLabel(p));
         cur.recovered &&= mirrorUsedBy(p);
@@ -147,7 +151,8 @@ const mirrorFallback: Check = {
       if (f.stalled) {
         out.push(
           finding('mirror-fallback', {
-            severity: f.recovered ? 'warning' : 'error',
+            // an answer that is only late (a cache fetching upstream) is no proof of a failing mirror
+            severity: f.recovered || !f.stallProof ? 'warning' : 'error',
             title: `the mirror ${f.host} stalled: no answer before the tracer stopped waiting`,
             detail: `The mirror did not answer (${f.stalledText}). Seen in ${[...new Set(f.paths)].join(' and ')}, where the tracer stopped the pull. ${stallExplanation(f.stalledWhy)}.`,
             evidence: f.evidence,

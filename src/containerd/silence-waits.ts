@@ -119,3 +119,22 @@ export function silenceVerdict(version: string | null | undefined, kind: Silence
   const what = kind === 'body' ? 'a mirror that stops sending a body' : 'a mirror that accepted the connection and does not answer';
   return `${name} never gives up on ${what}: it has no timeout there, so the pull hangs until its caller's own deadline (kubelet's, or ctr's Ctrl-C)${v ? `; measured: still waiting after ${SILENCE_CAP_S} s` : ''}${src}`;
 }
+
+/**
+ * A response this late is a hung mirror, not a slow one: a pull-through cache that fetches from its
+ * own upstream on a miss may take seconds to answer, so a shorter wait proves nothing about it.
+ */
+export const HUNG_RESPONSE_MS = 20_000;
+
+/** How long the tracer waited before calling this kind of silence: a connect or handshake --stall, a response --response-timeout. */
+export function stallWaitMs(kind: SilenceKind | null, o: { stallMs: number; responseStallMs?: number }): number {
+  return kind === 'connect' || kind === 'tls-handshake' ? o.stallMs : (o.responseStallMs ?? o.stallMs);
+}
+
+/**
+ * The silence proves the mirror fails: a connect or TLS handshake that does not complete (containerd
+ * gives up on those itself), or a response that did not come within HUNG_RESPONSE_MS.
+ */
+export function silenceIsProof(kind: SilenceKind | null, waitedMs: number): boolean {
+  return kind === 'connect' || kind === 'tls-handshake' || waitedMs >= HUNG_RESPONSE_MS;
+}

@@ -19,7 +19,7 @@ import { describeLogSource, locateDaemonLog } from './daemon-log-source.js';
 import { openDaemonLog } from './daemon-log-reader.js';
 import { readProcessConnections, sampleDaemonConnections } from './daemon-connections.js';
 import { formatEndpoint, unmapIpv4 } from './proc-net-tcp.js';
-import type { SilenceKind } from '../containerd/silence-waits.js';
+import { stallWaitMs, type SilenceKind } from '../containerd/silence-waits.js';
 import { readProcessProxyEnv } from './process-environ.js';
 import type { TraceOptions } from './trace-options.js';
 
@@ -182,7 +182,7 @@ export async function traceCri(
     const last = parser.end().at(-1);
     doc = last ? redactTraceDoc(last) : null;
     if ((stoppedBy as PathRun['stoppedBy']) === 'stall' && doc) {
-      const m = markStalled(doc, o.stallMs, { kind: stallKind, version: server, host: stalledOn });
+      const m = markStalled(doc, stallWaitMs(stallKind, o), { kind: stallKind, version: server, host: stalledOn });
       doc = m.doc;
       stalledOn = m.host ?? stalledOn;
     }
@@ -207,7 +207,7 @@ export async function traceCri(
       stoppedBy,
       stopReason: criStopReason,
       stalledOn,
-      ...((stoppedBy as PathRun['stoppedBy']) === 'stall' ? { stallKind } : {}),
+      ...((stoppedBy as PathRun['stoppedBy']) === 'stall' ? { stallKind, stallWaitMs: stallWaitMs(stallKind, o) } : {}),
       durationMs: Date.now() - started,
       doc,
       pulled,

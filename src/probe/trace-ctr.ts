@@ -14,7 +14,7 @@ import { ContainerdApi } from './containerd-api.js';
 import { GrpcCallError } from './grpc-unary.js';
 import { mark } from './timeline.js';
 import type { TraceOptions } from './trace-options.js';
-import type { SilenceKind } from '../containerd/silence-waits.js';
+import { stallWaitMs, type SilenceKind } from '../containerd/silence-waits.js';
 import { ctrSilenceKind, endpointOf, socketStatesTo } from './silence-kind.js';
 
 /** Lines after which the verdict may have changed (a cheap filter before asking the parser). */
@@ -128,7 +128,7 @@ export async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', n
   let doc = last ? redactTraceDoc(last) : null;
   mark(`${path}: parsed`);
   if (run.stoppedBy === 'stall' && doc) {
-    const m = markStalled(doc, o.stallMs, { kind: stallKind, version: server });
+    const m = markStalled(doc, stallWaitMs(stallKind, o), { kind: stallKind, version: server });
     doc = m.doc;
     lastHost = m.host ?? lastHost;
   }
@@ -155,7 +155,7 @@ export async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', n
     stoppedBy: run.stoppedBy,
     stopReason: run.stoppedBy === 'verdict' ? stopReason : null,
     stalledOn: run.stoppedBy === 'stall' ? lastHost : null,
-    ...(run.stoppedBy === 'stall' ? { stallKind } : {}),
+    ...(run.stoppedBy === 'stall' ? { stallKind, stallWaitMs: stallWaitMs(stallKind, o) } : {}),
     durationMs: run.durationMs,
     doc,
     pulled,

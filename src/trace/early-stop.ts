@@ -3,7 +3,7 @@
  * Pure, over the parser's document so far.
  */
 import type { TraceDoc } from './schema.js';
-import { SILENCE_SEEN, silenceVerdict, type SilenceKind } from '../containerd/silence-waits.js';
+import { SILENCE_SEEN, silenceIsProof, silenceVerdict, type SilenceKind } from '../containerd/silence-waits.js';
 
 export type EarlyStop = 'manifest-served' | 'mirrors-failed' | 'pull-ended' | null;
 
@@ -39,7 +39,10 @@ export function markStalled(
   if (!pending) return { doc, host: doc.attempts.at(-1)?.host ?? null };
   pending.outcome = 'timeout';
   pending.error = `no answer within ${(waitedMs / 1000).toFixed(0)} s`;
-  pending.inferred = `the tracer stopped waiting after ${(waitedMs / 1000).toFixed(0)} s without an answer${seen.kind ? `: ${SILENCE_SEEN[seen.kind]}` : ''}; ${silenceVerdict(seen.version, seen.kind)}`;
+  const secs = (waitedMs / 1000).toFixed(0);
+  // a short wait for an answer cannot tell a hung mirror from a slow pull-through cache
+  const hedge = silenceIsProof(seen.kind, waitedMs) ? '' : `; but ${secs} s is short for a pull-through cache that fetches from its own upstream on a miss: \`--response-timeout 30\` tells a slow mirror from a hung one`;
+  pending.inferred = `the tracer stopped waiting after ${secs} s without an answer${seen.kind ? `: ${SILENCE_SEEN[seen.kind]}` : ''}; ${silenceVerdict(seen.version, seen.kind)}${hedge}`;
   // what the cancellation made containerd do after it is not the pull's behaviour: left out
   const at = attempts.indexOf(pending);
   const kept = attempts.filter((a, i) => i <= at || !(a.status === null && /context canceled/.test(a.error ?? '')));

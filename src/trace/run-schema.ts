@@ -32,6 +32,8 @@ export interface PathRun {
   stalledOn: string | null;
   /** for a stall: what kind of silence was observed (null: it could not be told) */
   stallKind?: SilenceKind | null;
+  /** for a stall: how long the tracer waited for that host before stopping (ms) */
+  stallWaitMs?: number;
   durationMs: number;
   doc: TraceDoc | null;
   pulled: boolean | null;

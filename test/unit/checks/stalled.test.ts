@@ -11,18 +11,20 @@ import { comparePaths } from '../../../src/trace/compare-paths.js';
 import { FIXTURES, factsFromFixture, labFacts } from '../../helpers/facts-fixture.js';
 
 /** The recorded mirror-fallback trace, as it stood before the mirror answered, marked stalled as the tracer marks it. */
-async function stalledRun(seen?: Parameters<typeof markStalled>[2]) {
+async function stalledRun(seen?: Parameters<typeof markStalled>[2], waitedMs = 2000) {
   const facts = await factsFromFixture(join(FIXTURES, 'checks', 'mirror-fallback'));
   const run = facts.trace!;
   const hd = run.paths.find((p) => p.path === 'ctr-hosts-dir')!;
   // its first request to the mirror still open
   const mirror = hd.doc!.attempts.findIndex((a) => a.mirror);
   const open = { ...hd.doc!, attempts: hd.doc!.attempts.slice(0, mirror + 1).map((a, i) => (i === mirror ? { ...a, status: null, outcome: 'other' as const, error: null } : a)), fallback: [], result: 'incomplete' as const };
-  const stalled = markStalled(open, 2000, seen);
+  const stalled = markStalled(open, waitedMs, seen);
   expect(stalled.host).toBe(hd.doc!.attempts[mirror]!.host);
   hd.doc = stalled.doc;
   hd.stoppedBy = 'stall';
   hd.stalledOn = stalled.host;
+  hd.stallKind = seen?.kind ?? null;
+  hd.stallWaitMs = waitedMs;
   hd.pulled = null;
   delete hd.evidence;
   run.paths = run.paths.filter((p) => p.path !== 'cri');
@@ -48,6 +50,30 @@ describe('a mirror that stalled', () => {
     const dial = await stalledRun({ kind: 'connect', version: '2.1.9' });
     expect(dial.verdict).toContain('(the TCP connect never completed (SYN sent, no answer); containerd 2.1.9 tries the next host after ~30 s (measured)');
     expect(dial.finding.detail).toContain('containerd 2.1.9 tries the next host after ~30 s');
+  });
+});
+
+describe('how sure a stall is', () => {
+  it('a connect or TLS handshake that does not complete in 2 s is an error', async () => {
+    for (const kind of ['connect', 'tls-handshake'] as const) {
+      const r = await stalledRun({ kind, version: '1.7.24' });
+      expect(r.finding.severity, kind).toBe('error');
+      expect(r.verdict, kind).not.toContain('pull-through cache');
+    }
+  });
+  it('an answer that has not come in 2 s may be a slow pull-through cache: a warning that says how to tell', async () => {
+    const r = await stalledRun({ kind: 'response-header', version: '1.7.24' });
+    expect(r.finding.severity).toBe('warning');
+    expect(r.verdict).toContain('but 2 s is short for a pull-through cache that fetches from its own upstream on a miss: `--response-timeout 30` tells a slow mirror from a hung one');
+    expect(r.finding.detail).toContain('`--response-timeout 30` tells a slow mirror from a hung one');
+    // the same silence for 20 s is a hung mirror
+    const hung = await stalledRun({ kind: 'response-header', version: '1.7.24' }, 20_000);
+    expect(hung.finding.severity).toBe('error');
+    expect(hung.verdict).toContain('no answer within 20 s');
+    expect(hung.verdict).not.toContain('pull-through cache');
+  });
+  it('a silence whose kind was not told is no proof either after 2 s', async () => {
+    expect((await stalledRun()).finding.severity).toBe('warning');
   });
 });
 
