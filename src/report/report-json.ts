@@ -201,6 +201,7 @@ export function buildReport(input: ReportInput) {
         stoppedBy: p.stoppedBy,
         stalledOn: p.stalledOn,
         stallKind: p.stoppedBy === 'stall' ? (p.stallKind ?? null) : null,
+        stallWaitMs: p.stoppedBy === 'stall' ? (p.stallWaitMs ?? null) : null,
         durationMs: p.durationMs,
         error: p.error,
         code: p.code ?? null,
