@@ -6,6 +6,7 @@ import { analyzeConfig, DEFAULT_CONFIG_FILE } from '../containerd/config-toml.js
 import { explain } from '../containerd/explain.js';
 import { explainJson } from '../containerd/explain-json.js';
 import { explainText } from '../containerd/explain-text.js';
+import { NERDCTL_DEFAULT_HOSTS_DIRS, NERDCTL_TOML, nerdctlHostKeys, nerdctlTomlOptions } from '../containerd/nerdctl-plan.js';
 import { goPathClean } from '../containerd/go-url.js';
 import { splitConfigPath } from '../containerd/host-dirs.js';
 import { lookupEntry } from '../containerd/node-snapshot.js';
@@ -112,6 +113,13 @@ export async function runExplain(ref: string, opts: ExplainOptions, extraArgs: s
     roots.add(opts.hostsDir);
   }
   for (const r of roots) for (const h of hosts) await reader.readHostRoot(r, h);
+  // nerdctl: its config file, its hosts dirs, and the `host:443` key it looks up first
+  await reader.read(NERDCTL_TOML, true);
+  const nerdctl = nerdctlTomlOptions(reader.snapshot);
+  for (const r of nerdctl.hostsDirs ?? NERDCTL_DEFAULT_HOSTS_DIRS) {
+    await reader.stat(r);
+    for (const h of hosts) for (const k of nerdctlHostKeys(h)) await reader.readHostRoot(r, k);
+  }
 
   const result = explain({
     ref,
@@ -119,6 +127,7 @@ export async function runExplain(ref: string, opts: ExplainOptions, extraArgs: s
     profile,
     profileSource: prof.source,
     configFile,
+    nerdctl,
     ...(opts.hostsDir !== undefined ? { hostsDir: opts.hostsDir } : {}),
   });
   if (result.unanalysable.length > 0) {

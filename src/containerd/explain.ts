@@ -6,6 +6,7 @@ import type { Decision } from './decision.js';
 import { analyzeConfig, type ConfigAnalysis } from './config-toml.js';
 import { planCri, planCtr, planCtrHostsDir, type ClientPlan } from './plan.js';
 import type { NodeSnapshot } from './node-snapshot.js';
+import { nerdctlTomlOptions, planNerdctl, type NerdctlOptions } from './nerdctl-plan.js';
 import type { BehaviourProfile, ProfileSource } from './version.js';
 
 export const EXPLAIN_SCHEMA = 'mirror-doctor.explain/v2';
@@ -18,6 +19,8 @@ export interface ExplainRequest {
   /** Node path of config.toml. */
   configFile: string;
   hostsDir?: string;
+  /** nerdctl's options (default: nerdctl.toml under the snapshot, else nerdctl's defaults) */
+  nerdctl?: NerdctlOptions;
 }
 
 export interface ExplainResult {
@@ -47,6 +50,7 @@ export function explain(req: ExplainRequest): ExplainResult {
   const plans: ClientPlan[] = [planCtr(base)];
   if (req.hostsDir !== undefined) plans.push(planCtrHostsDir({ ...base, hostsDir: req.hostsDir }));
   plans.push(planCri(base));
+  plans.push(planNerdctl({ ...base, nerdctl: req.nerdctl ?? nerdctlTomlOptions(req.snapshot) }));
   const unanalysable = [
     ...(config.unreadable ? [config.unreadable] : []),
     ...plans.flatMap((p) => (p.unanalysable ? [p.unanalysable] : [])),
