@@ -79,6 +79,10 @@ export interface PluginFact {
   error: string | null;
 }
 
+/** The clients `--client` names: CRI (kubelet, crictl), ctr, nerdctl. */
+export type PullClient = 'cri' | 'ctr' | 'nerdctl';
+export const PULL_CLIENTS: readonly PullClient[] = ['cri', 'ctr', 'nerdctl'];
+
 export interface Facts {
   schema: typeof FACTS_SCHEMA;
   collectedAt: string;
@@ -90,6 +94,8 @@ export interface Facts {
    * else for the first registry a hosts folder names (`folder`), else a default that is never pulled
    */
   ref: { input: string; source: 'argument' | 'hosts-folder' | 'default'; folder?: string };
+  /** the client the user pulled with (`--client`); absent: CRI as kubelet, compared with ctr */
+  client?: PullClient;
   /** the containerd version the emulation uses, and where it came from */
   containerdVersion: { value: string; source: 'option' | 'server' | 'binary' | 'assumed' };
   versions: {

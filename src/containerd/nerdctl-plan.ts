@@ -80,6 +80,13 @@ export function nerdctlLookup(dirs: readonly string[], refHost: string, snapshot
   return result;
 }
 
+/** The hosts dirs nerdctl actually reads on this containerd: every dir before 2.0; the first (none with --insecure-registry) on 2.0+. */
+export function nerdctlReadDirs(o: NerdctlOptions, profile: BehaviourProfile): string[] {
+  const dirs = o.hostsDirs && o.hostsDirs.length > 0 ? [...o.hostsDirs] : [...NERDCTL_DEFAULT_HOSTS_DIRS];
+  if (profile.version.major < 2) return dirs;
+  return o.insecureRegistry === true ? [] : dirs.slice(0, 1);
+}
+
 export function planNerdctl(req: PlanRequest & { nerdctl?: NerdctlOptions }): ClientPlan {
   const o = req.nerdctl ?? {};
   const dirs = o.hostsDirs && o.hostsDirs.length > 0 ? [...o.hostsDirs] : [...NERDCTL_DEFAULT_HOSTS_DIRS];
