@@ -179,7 +179,7 @@ export async function runCheck(ref: string | undefined, o: CheckCliOptions, extr
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   // the same session model as the TUI (src/session/check-session.ts): progress lines are its events
-  let session: SessionState = reduceSession(initialSession(Date.now()), { type: 'ref-chosen', ref: ref ?? '', at: Date.now() });
+  let session: SessionState = reduceSession(initialSession(Date.now(), (o.client as PullClient | undefined) ?? 'cri'), { type: 'ref-chosen', ref: ref ?? '', at: Date.now() });
   const emit = (e: SessionEvent) => {
     session = reduceSession(session, e);
     const text = progressText(e);

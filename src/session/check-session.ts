@@ -3,6 +3,7 @@
  * plain `check` output: the reducer over its events. State and events: session-state.ts; what views
  * show: the sibling selectors. Pure: no effects, no React.
  */
+import { PULL_CLIENTS } from '../checks/facts.js';
 import { redact } from '../report/redact.js';
 import { findingItem, pathItem, stepTitle } from './checklist-items.js';
 import { fixSteps } from './fix-steps.js';
@@ -39,7 +40,11 @@ export function reduceSession(s: SessionState, e: SessionEvent): SessionState {
     case 'choice-moved':
       return { ...s, selected: clamp(s.selected + e.delta, filteredChoices(s).length) };
     case 'ref-chosen':
-      return { ...s, ref: e.ref, phase: 'running', now: e.at };
+      return { ...s, ref: e.ref, phase: s.client === null ? 'choosing-client' : 'running', now: e.at };
+    case 'client-moved':
+      return { ...s, clientSelected: clamp(s.clientSelected + e.delta, PULL_CLIENTS.length) };
+    case 'client-chosen':
+      return { ...s, client: e.client, phase: 'running', now: e.at };
     case 'step-started':
     {
       const done = finishSteps(s, e.at);
