@@ -19,6 +19,8 @@ export interface ExplainRequest {
   /** Node path of config.toml. */
   configFile: string;
   hostsDir?: string;
+  /** the distribution whose layout gave the config file (k3s, RKE2, MicroK8s, k0s), when not plain containerd */
+  distribution?: { kind: string; configFile: string; certsDir: string | null; evidence: string[] };
   /** nerdctl's options (default: nerdctl.toml under the snapshot, else nerdctl's defaults) */
   nerdctl?: NerdctlOptions;
 }
@@ -44,6 +46,15 @@ export function explain(req: ExplainRequest): ExplainResult {
   }
   if (req.profile.buildNote) {
     decisions.push({ code: 'version.build', severity: 'info', message: req.profile.buildNote, source: 'readmeExplain' });
+  }
+  const dist = req.distribution;
+  if (dist && dist.kind !== 'containerd') {
+    decisions.push({
+      code: 'node.distribution',
+      severity: 'info',
+      message: `${dist.kind} layout (${dist.evidence.join('; ') || 'its files'}): its containerd reads ${req.configFile}${req.configFile === dist.configFile ? '' : ` (given; ${dist.kind}'s own is ${dist.configFile})`}${dist.certsDir ? `, its hosts folders are under ${dist.certsDir}` : ''}`,
+      source: 'readmeExplain',
+    });
   }
   decisions.push(...config.decisions);
   const base = { ref: req.ref, snapshot: req.snapshot, profile: req.profile, config };
