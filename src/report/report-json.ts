@@ -139,6 +139,7 @@ export function buildReport(input: ReportInput) {
     schema: REPORT_SCHEMA,
     ref: facts.ref.input,
     refSource: facts.ref.source,
+    client: facts.client ?? null,
     tool: { name: 'mirror-doctor', version: VERSION },
     generatedAt: facts.collectedAt,
     containerd: {
