@@ -121,7 +121,7 @@ export interface Facts {
   /** every file the emulation may need (config.toml + imports, hosts roots, hosts.toml, ca/client files) */
   snapshot: NodeSnapshot;
   /** the hosts roots that were read, and why */
-  hostRoots: Array<{ root: string; reason: 'config_path' | 'hosts-dir-option' | 'default' | 'distribution' }>;
+  hostRoots: Array<{ root: string; reason: 'config_path' | 'hosts-dir-option' | 'default' | 'distribution' | 'nerdctl' }>;
   /** ownership and permissions of the hosts roots, their registry folders and files */
   hostDirEntries: HostDirEntryFact[];
   /** `ctr plugins ls` (or the introspection API): cri and transfer plugins */

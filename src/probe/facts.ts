@@ -147,7 +147,7 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
     if (picked !== null) ref = { input: picked, source: 'argument' };
   }
   await readHostsFolders(reader, hostRoots, refHosts(ref.input));
-  if (o.client === 'nerdctl') await readNerdctlFiles(reader, [...refHosts(ref.input)]);
+  if (o.client === 'nerdctl') await readNerdctlFiles(reader, [...refHosts(ref.input)], hostRoots);
 
   // 8. owner, mode and readability of the roots, registry folders and their files
   step('permissions');

@@ -158,7 +158,7 @@ async function build({ overlay, reader, trace }: BuildInput): Promise<Facts> {
   for (const r of hostRoots) await reader.stat(r.root);
   // what the probe reads on a live node: the reference's folders, then every registry folder
   await readHostsFolders(reader, hostRoots, new Set(parsed.ok ? [parsed.ref.hostname] : []));
-  if (overlay.client === 'nerdctl') await readNerdctlFiles(reader, parsed.ok ? [parsed.ref.hostname] : []);
+  if (overlay.client === 'nerdctl') await readNerdctlFiles(reader, parsed.ok ? [parsed.ref.hostname] : [], hostRoots);
   const configEntry = reader.snapshot.entries[goPathClean(configFile)];
   const mtimeAfter = overlay.configMtimeAfterStart === undefined ? -60_000 : overlay.configMtimeAfterStart;
   const d = overlay.daemon ?? {};

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runChecks } from '../../../src/checks/run.js';
+import { runCheck } from '../../../src/cli/check.js';
 import { FIXTURES, factsFromFixture } from '../../helpers/facts-fixture.js';
 
 const fixture = (id: string) => join(FIXTURES, 'checks', id);
@@ -43,5 +44,27 @@ describe('--client', () => {
     const run = runChecks(await factsFromFixture(fixture('nerdctl-ignores-cri-config'), { containerdVersion: '2.1.9' }));
     expect(run.rootCause?.id).toBe('nerdctl-ignores-cri-config');
     expect(run.rootCause?.evidence.some((e) => /only the first hosts dir/.test(e.text ?? ''))).toBe(true);
+  });
+});
+
+describe('--client nerdctl reads its own hosts dir (nerdctl.toml hosts_dir)', () => {
+  const root = join(FIXTURES, 'nodes', 'nerdctl-own-hosts-dir');
+  const check = async (client?: 'nerdctl') => {
+    let out = '';
+    await runCheck('docker.io/library/busybox:latest', { root, offline: true, json: true, containerdVersion: '1.7.24', ...(client ? { client } : {}) }, [], { stdout: (t) => void (out += t), stderr: () => {}, progress: false, argv: ['check'] });
+    return JSON.parse(out) as { findings: Array<{ id: string; severity: string; evidence: Array<{ source: string }> }>; verdict: { rootCause: string | null } };
+  };
+
+  it('the hosts.toml in /srv/certs.d is judged, and the CRI-only missing config_path folder is not the cause', async () => {
+    const r = await check('nerdctl');
+    expect(r.verdict.rootCause).toBe('hosts-toml-invalid');
+    expect(r.findings.find((f) => f.id === 'hosts-toml-invalid')?.evidence.some((e) => e.source.startsWith('/srv/certs.d/docker.io'))).toBe(true);
+    expect(r.findings.some((f) => f.id === 'nerdctl-ignores-cri-config')).toBe(false);
+  });
+
+  it('without --client, CRI reads config_path and never /srv/certs.d', async () => {
+    const r = await check();
+    expect(r.findings.some((f) => f.id === 'hosts-toml-invalid')).toBe(false);
+    expect(r.verdict.rootCause).toBe('config-path-missing-dir');
   });
 });
