@@ -99,7 +99,6 @@ export const SOURCES = {
   importsReplace1x: { label: 'containerd 1.7 config.go mergeConfig', url: `${SERVER_CONFIG_1}#L299-L323` },
   // ---- nerdctl (its own host-directory search; it never reads containerd's config.toml)
   nerdctlHostsDirs: { label: 'nerdctl defaults_linux.go HostsDirs', url: `${NERDCTL}/pkg/defaults/defaults_linux.go#L116-L128` },
-  nerdctlHostsDirFlag: { label: 'nerdctl main.go --hosts-dir / --insecure-registry', url: `${NERDCTL}/cmd/nerdctl/main.go#L186-L188` },
   nerdctlHostDirsFromRoot: { label: 'nerdctl hostsstore.go hostDirsFromRoot', url: `${NERDCTL}/pkg/imgutil/dockerconfigresolver/hostsstore.go#L28-L67` },
   nerdctlHostDir: { label: 'nerdctl dockerconfigresolver.go HostDir', url: `${NERDCTL}/pkg/imgutil/dockerconfigresolver/dockerconfigresolver.go#L89-L108` },
   nerdctlRegistryUrl: { label: 'nerdctl registryurl.go Parse (port 443 added)', url: `${NERDCTL}/pkg/imgutil/dockerconfigresolver/registryurl.go#L28-L55` },
