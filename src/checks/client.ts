@@ -5,13 +5,16 @@
 import { parseCtrReference } from '../containerd/reference.js';
 import { parseContainerdVersion } from '../containerd/version.js';
 import type { Check } from './types.js';
+import { nerdctlIgnoresCriConfig } from './client-nerdctl.js';
 import { attemptEvidence, commandEvidence, finding, quote } from './make.js';
 
 const ctrIgnoresConfigPath: Check = {
   id: 'ctr-ignores-config-path',
   run(facts, d) {
-    const hasHostsConfig = d.hostDirs.some((v) => v.dir) || d.config.cri.configPath !== '';
+    const hasHostsConfig = d.hostDirs.some((v) => v.dir) || d.config.cri.configPath !== '' || Object.keys(d.config.cri.mirrors).length > 0;
     if (!hasHostsConfig || !d.registryHost) return [];
+    // the user pulled with ctr and gave check no --hosts-dir: ctr read no hosts.toml, whatever the files say
+    const pulledWithCtr = facts.client === 'ctr' && !facts.hostRoots.some((r) => r.reason === 'hosts-dir-option');
     const evidence = [];
     const ctr = d.trace.ctr;
     const first = ctr?.doc?.attempts.find((a) => a.kind === 'resolve');
@@ -20,9 +23,10 @@ const ctrIgnoresConfigPath: Check = {
     if (note) evidence.push({ kind: 'command' as const, source: `ctr images pull ${d.ctrRef}`, text: note.message });
     return [
       finding('ctr-ignores-config-path', {
+        ...(pulledWithCtr ? { severity: 'error' as const } : {}),
         detail:
           `\`ctr images pull\` without --hosts-dir reads no hosts.toml at all, in any version and mode; CRI's config_path is never read by ctr. ` +
-          `A ctr pull that goes to the upstream proves nothing about the mirror${ctr?.doc && !ctr.doc.mirrorUsed ? ` (the traced ctr pull went to ${first?.host ?? 'the upstream'})` : ''}.`,
+          `${pulledWithCtr ? 'You pulled with ctr (--client ctr) and gave no --hosts-dir, so that pull asked the registry itself and no mirror; if you did pass --hosts-dir to ctr, pass the same --hosts-dir to check. ' : ''}A ctr pull that goes to the upstream proves nothing about the mirror${ctr?.doc && !ctr.doc.mirrorUsed ? ` (the traced ctr pull went to ${first?.host ?? 'the upstream'})` : ''}.`,
         evidence,
         fix: [`ctr images pull --hosts-dir ${d.hostsDir} ${d.ctrRef}`, `crictl pull ${facts.ref.input}   # what kubelet does`],
       }),
@@ -108,4 +112,4 @@ const ctrReferenceWithoutHost: Check = {
   },
 };
 
-export const CLIENT_CHECKS: Check[] = [ctrIgnoresConfigPath, ctrTransferService, ctrNamespace, ctrMissing, ctrReferenceWithoutHost];
+export const CLIENT_CHECKS: Check[] = [ctrIgnoresConfigPath, nerdctlIgnoresCriConfig, ctrTransferService, ctrNamespace, ctrMissing, ctrReferenceWithoutHost];

@@ -10,6 +10,7 @@ import { hostDirectoryName, lookupHostDir, shadowedCandidates, splitConfigPath, 
 import { loadHostDir, type LoadedHostDir } from '../containerd/load-host-dir.js';
 import type { Decision } from '../containerd/decision.js';
 import { lookupEntry, type NodeSnapshot } from '../containerd/node-snapshot.js';
+import { nerdctlReadDirs, nerdctlTomlOptions, planNerdctl, type NerdctlOptions } from '../containerd/nerdctl-plan.js';
 import { planCri, planCtr, planCtrHostsDir, requestPlans, type ClientPlan, type RequestPlan } from '../containerd/plan.js';
 import { parseCriReference, type ImageReference } from '../containerd/reference.js';
 import { resolveProfile, type BehaviourProfile } from '../containerd/version.js';
@@ -54,7 +55,9 @@ export interface Derived {
   configRoots: string[];
   /** the directory `ctr --hosts-dir` is given */
   hostsDir: string;
-  plans: { ctr: ClientPlan; ctrHostsDir: ClientPlan; cri: ClientPlan };
+  plans: { ctr: ClientPlan; ctrHostsDir: ClientPlan; cri: ClientPlan; nerdctl: ClientPlan };
+  /** nerdctl's options (nerdctl.toml, else its defaults) and the hosts dirs it reads on this containerd */
+  nerdctl: { options: NerdctlOptions; readDirs: string[] };
   /** every hosts root of interest, with the folder containerd would use in it */
   hostDirs: HostDirView[];
   /** misnamed folders (never read), analysed as if renamed, so that their faults show at once */
@@ -84,10 +87,12 @@ export function derive(facts: Facts): Derived {
     facts.trace?.hostsDir || optionRoot || splitConfigPath(config.cri.configPath)[0] || facts.hostRoots[0]?.root || facts.distribution.certsDir || DEFAULT_HOSTS_ROOT,
   );
   const base = { ref: ctrRef, snapshot, profile, config };
+  const nerdctlOptions = nerdctlTomlOptions(snapshot);
   const plans = {
     ctr: planCtr(base),
     ctrHostsDir: planCtrHostsDir({ ...base, hostsDir }),
     cri: planCri({ ...base, ref: facts.ref.input }),
+    nerdctl: planNerdctl({ ...base, ref: facts.ref.input, nerdctl: nerdctlOptions }),
   };
 
   const criRoots = plans.cri.hostRoots.length > 0 ? (config.cri.pullMode === 'transfer' ? plans.cri.hostRoots : splitConfigPath(config.cri.configPath)) : [];
@@ -119,7 +124,7 @@ export function derive(facts: Facts): Derived {
     else if (p.path === 'ctr-hosts-dir') trace.ctrHostsDir = p;
     else if (p.path === 'cri') trace.cri = p;
   }
-  return { profile, config, configFiles, ref, ctrRef, registryHost, configRoots, hostsDir, plans, hostDirs, misnamedDirs, trace };
+  return { profile, config, configFiles, ref, ctrRef, registryHost, configRoots, hostsDir, plans, nerdctl: { options: nerdctlOptions, readDirs: nerdctlReadDirs(nerdctlOptions, profile) }, hostDirs, misnamedDirs, trace };
 }
 
 /** Loads `dir` as containerd would for `registryHost` and plans its requests, into `view`. */

@@ -92,6 +92,10 @@ export interface PluginFact {
   error: string | null;
 }
 
+/** The clients `--client` names: CRI (kubelet, crictl), ctr, nerdctl. */
+export type PullClient = 'cri' | 'ctr' | 'nerdctl';
+export const PULL_CLIENTS: readonly PullClient[] = ['cri', 'ctr', 'nerdctl'];
+
 export interface Facts {
   schema: typeof FACTS_SCHEMA;
   collectedAt: string;
@@ -103,6 +107,8 @@ export interface Facts {
    * else for the first registry a hosts folder names (`folder`), else a default that is never pulled
    */
   ref: { input: string; source: 'argument' | 'hosts-folder' | 'default'; folder?: string };
+  /** the client the user pulled with (`--client`); absent: CRI as kubelet, compared with ctr */
+  client?: PullClient;
   /** the containerd version the emulation uses, and where it came from */
   containerdVersion: { value: string; source: 'option' | 'server' | 'binary' | 'assumed' };
   versions: {
@@ -128,7 +134,7 @@ export interface Facts {
   /** every file the emulation may need (config.toml + imports, hosts roots, hosts.toml, ca/client files) */
   snapshot: NodeSnapshot;
   /** the hosts roots that were read, and why */
-  hostRoots: Array<{ root: string; reason: 'config_path' | 'hosts-dir-option' | 'default' | 'distribution' }>;
+  hostRoots: Array<{ root: string; reason: 'config_path' | 'hosts-dir-option' | 'default' | 'distribution' | 'nerdctl' }>;
   /** ownership and permissions of the hosts roots, their registry folders and files */
   hostDirEntries: HostDirEntryFact[];
   /** `ctr plugins ls` (or the introspection API): cri and transfer plugins */

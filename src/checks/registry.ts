@@ -31,6 +31,7 @@ type Row = [id: string, layer: Layer, severity: Severity, title: string, sources
 const ROWS: Row[] = [
   // ---- client: which client pulls, and how it reads the configuration
   ['ctr-ignores-config-path', 'client', 'info', 'ctr reads no hosts.toml without --hosts-dir', ['ctrHostsDir']],
+  ['nerdctl-ignores-cri-config', 'client', 'error', 'nerdctl does not read where the mirror is configured', ['nerdctlHostsDirs', 'nerdctlHostDirsFromRoot', 'nerdctlTransferHostDir']],
   ['ctr-transfer-service', 'client', 'info', 'ctr pulls through the transfer service', ['ctrPullTransfer', 'transferHostDir']],
   ['ctr-namespace', 'client', 'info', 'ctr pulls into another namespace than kubelet', ['ctrNamespace', 'criNamespace']],
   ['ctr-missing', 'client', 'warning', 'ctr is not installed', ['readmeTrace']],

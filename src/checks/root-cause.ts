@@ -17,6 +17,7 @@
  * folder because the daemon was not restarted names restart-required, and a CRI that did not load
  * because of `mirrors` names mirrors-with-config-path. Ties (same id) keep the findings' order.
  */
+import type { PullClient } from './facts.js';
 import { CRASH_ID, type Finding } from './finding.js';
 import { checkIds } from './registry.js';
 
@@ -34,7 +35,9 @@ export const CAUSE_ORDER: readonly string[] = [
   'cri-plugin-failed',
   // 3
   'restart-required',
-  // 4
+  // 4: the client the user pulled with reads none of the mirror's configuration (--client)
+  'ctr-ignores-config-path',
+  'nerdctl-ignores-cri-config',
   'config-path-wrong-section',
   'config-version-missing',
   'config-imports-replace',
@@ -80,11 +83,38 @@ function rankOf(id: string): number {
   return CAUSE_ORDER.length + (j >= 0 ? j : 1000);
 }
 
-/** Error findings, best explanation first. */
-export function rankCauses(findings: readonly Finding[]): Finding[] {
+/**
+ * Findings about what only CRI reads (its plugin, config_path, registry.mirrors, its pull path):
+ * not the cause of a ctr or nerdctl pull, which never reads them.
+ */
+export const CRI_ONLY: readonly string[] = [
+  'mirrors-with-config-path',
+  'cri-plugin-disabled',
+  'cri-plugin-failed',
+  'restart-required',
+  'config-path-wrong-section',
+  'config-version-missing',
+  'config-imports-replace',
+  'config-path-unset',
+  'config-path-list-transfer',
+  'config-path-mismatch',
+  'config-path-missing-dir',
+  'legacy-mirror-path-without-v2',
+  'hosts-dir-not-loaded',
+  'cri-path-differs',
+];
+
+/** Whether a finding can be the cause for a pull by `client` (undefined: CRI as kubelet). */
+function concerns(id: string, client: PullClient | undefined): boolean {
+  if (client === 'ctr' || client === 'nerdctl') return !CRI_ONLY.includes(id);
+  return id !== 'nerdctl-ignores-cri-config';
+}
+
+/** Error findings, best explanation first, for a pull by `client` (default: CRI as kubelet). */
+export function rankCauses(findings: readonly Finding[], client?: PullClient): Finding[] {
   return findings
     .map((f, i) => ({ f, i }))
-    .filter(({ f }) => f.severity === 'error' && f.id !== CRASH_ID)
+    .filter(({ f }) => f.severity === 'error' && f.id !== CRASH_ID && concerns(f.id, client))
     .sort((a, b) => rankOf(a.f.id) - rankOf(b.f.id) || a.i - b.i)
     .map(({ f }) => f);
 }
@@ -96,13 +126,13 @@ export const SYMPTOMS: readonly string[] = ['hosts-dir-not-loaded', 'cri-path-di
  * The root cause: the best-ranked error finding, unless it is only a symptom (what happened, not
  * why); then nothing explains it, and it is `unexplained`.
  */
-export function rootCause(findings: readonly Finding[]): Finding | null {
-  const best = rankCauses(findings)[0] ?? null;
+export function rootCause(findings: readonly Finding[], client?: PullClient): Finding | null {
+  const best = rankCauses(findings, client)[0] ?? null;
   return best && !SYMPTOMS.includes(best.id) ? best : null;
 }
 
 /** The symptom that no finding explains (the best-ranked error is a symptom), or null. */
-export function unexplainedSymptom(findings: readonly Finding[]): Finding | null {
-  const best = rankCauses(findings)[0] ?? null;
+export function unexplainedSymptom(findings: readonly Finding[], client?: PullClient): Finding | null {
+  const best = rankCauses(findings, client)[0] ?? null;
   return best && SYMPTOMS.includes(best.id) ? best : null;
 }

@@ -147,8 +147,8 @@ export function runChecks(facts: Facts, options: RunOptions = {}): CheckRun {
   if (facts.interrupted) {
     return { findings, rootCause: null, unexplained: null, status: 'interrupted', summary: 'interrupted before the pulls ended: the findings are what was seen until then, and name no root cause; run the check again', exitCode };
   }
-  const cause = rootCause(findings);
-  const unexplained = cause ? null : unexplainedSymptom(findings);
+  const cause = rootCause(findings, facts.client);
+  const unexplained = cause ? null : unexplainedSymptom(findings, facts.client);
   // a symptom that a finding explains points at it (and at nothing that is not there)
   if (cause) findings = findings.map((f) => (SYMPTOMS.includes(f.id) && f.severity === 'error' ? { ...f, fix: [`explained by ${cause.id} (${cause.title}): its fix is the fix`, ...f.fix] } : f));
   return { findings, rootCause: cause, unexplained, status: exitCode === 1 ? 'problems' : 'ok', summary: summarize(findings, cause, unexplained, exitCode), exitCode };

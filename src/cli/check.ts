@@ -6,7 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Facts } from '../checks/facts.js';
+import { PULL_CLIENTS, type Facts, type PullClient } from '../checks/facts.js';
 import { parseIgnore as parseCheckIds, runChecks as realRunChecks, UnknownCheckIdError } from '../checks/run.js';
 import { goPathError } from '../containerd/node-snapshot.js';
 import { parseCriReference, parseCtrReference } from '../containerd/reference.js';
@@ -33,6 +33,7 @@ export interface CheckCliOptions extends PullCliOptions {
   root?: string;
   config?: string;
   hostsDir?: string;
+  client?: string;
   containerdVersion?: string;
   address?: string;
   ctr?: string;
@@ -124,6 +125,9 @@ export function prepareCheck(ref: string | undefined, o: CheckCliOptions, extra:
     if (real === null || !existsSync(real)) throw new UsageError(`config file ${o.config} does not exist${root !== '/' ? ` under ${root}` : ''}`, 'omit --config to use the daemon\'s (or /etc/containerd/config.toml), or pass the right path');
     if (statSync(real).isDirectory()) throw new UsageError(`config file ${o.config} is a directory, not a file`);
   }
+  if (o.client !== undefined && !(PULL_CLIENTS as readonly string[]).includes(o.client)) {
+    throw new UsageError(`--client ${JSON.stringify(o.client)} is not one of ${PULL_CLIENTS.join(', ')}`, 'example: --client nerdctl');
+  }
   if (o.hostsDir !== undefined && o.hostsDir.trim() === '') throw new UsageError('--hosts-dir is empty', 'example: --hosts-dir /etc/containerd/certs.d');
   if (o.containerdVersion !== undefined) {
     const prof = resolveProfile(o.containerdVersion, 'option');
@@ -144,6 +148,7 @@ export function prepareCheck(ref: string | undefined, o: CheckCliOptions, extra:
     ...(ref !== undefined ? { ref } : {}),
     ...(o.config !== undefined ? { config: o.config } : {}),
     ...(o.hostsDir !== undefined ? { hostsDir: o.hostsDir } : {}),
+    ...(o.client !== undefined ? { client: o.client as PullClient } : {}),
     ...(o.containerdVersion !== undefined ? { containerdVersion: o.containerdVersion } : {}),
     ...(o.address !== undefined ? { address: o.address } : {}),
     ...(o.ctr !== undefined ? { ctr: o.ctr } : {}),
@@ -177,7 +182,7 @@ export async function runCheck(ref: string | undefined, o: CheckCliOptions, extr
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   // the same session model as the TUI (src/session/check-session.ts): progress lines are its events
-  let session: SessionState = reduceSession(initialSession(Date.now()), { type: 'ref-chosen', ref: ref ?? '', at: Date.now() });
+  let session: SessionState = reduceSession(initialSession(Date.now(), (o.client as PullClient | undefined) ?? 'cri'), { type: 'ref-chosen', ref: ref ?? '', at: Date.now() });
   const emit = (e: SessionEvent) => {
     session = reduceSession(session, e);
     const text = progressText(e);

@@ -2,16 +2,18 @@
  * `mirror-doctor explain <ref>`: reads the node files (under --root), emulates containerd for the
  * given version and prints the plan per client (text or JSON). Bad input → UsageError (exit 2).
  */
-import { analyzeConfig, DEFAULT_CONFIG_FILE } from '../containerd/config-toml.js';
+import { analyzeConfig } from '../containerd/config-toml.js';
 import { explain } from '../containerd/explain.js';
 import { explainJson } from '../containerd/explain-json.js';
 import { explainText } from '../containerd/explain-text.js';
-import { goPathClean } from '../containerd/go-url.js';
+import { NERDCTL_DEFAULT_HOSTS_DIRS, NERDCTL_TOML, nerdctlHostKeys, nerdctlTomlOptions } from '../containerd/nerdctl-plan.js';
 import { splitConfigPath } from '../containerd/host-dirs.js';
 import { lookupEntry } from '../containerd/node-snapshot.js';
 import { parseCriReference, parseCtrReference } from '../containerd/reference.js';
 import { resolveProfile, type ProfileSource } from '../containerd/version.js';
 import { detectContainerdVersion } from '../probe/containerd-version.js';
+import { locateDaemon } from '../probe/daemon-location.js';
+import { distributionProbe, textReader } from '../probe/environment-facts.js';
 import { NodeFileReader, type FsLike } from '../probe/node-files.js';
 import { collectConfigSecrets, redactReportJson, redactReportText } from '../report/redact-config.js';
 import { UsageError } from '../errors.js';
@@ -58,10 +60,6 @@ function checkReference(ref: string, extra: string[]): void {
   }
 }
 
-function nodePath(p: string): string {
-  return goPathClean(p.startsWith('/') ? p : `/${p}`);
-}
-
 export async function runExplain(ref: string, opts: ExplainOptions, extraArgs: string[] = [], io: ExplainIo = defaultIo): Promise<number> {
   checkReference(ref, extraArgs);
   const root = checkRoot(opts.root);
@@ -89,7 +87,10 @@ export async function runExplain(ref: string, opts: ExplainOptions, extraArgs: s
   const profile = prof.profile;
   if (assumptionNote && prof.source === 'assumed') profile.assumption = `${profile.assumption}; ${assumptionNote}`;
 
-  const configFile = nodePath(opts.config ?? DEFAULT_CONFIG_FILE);
+  // the config file as check finds it: --config, else the distribution's layout (k3s, RKE2, MicroK8s, k0s) under --root
+  const aux = new NodeFileReader({ root, ...(io.fs ? { fs: io.fs } : {}) });
+  const located = await locateDaemon(distributionProbe(aux, textReader(aux)), { ...(opts.config !== undefined ? { config: opts.config } : {}), lookForProcess: false });
+  const configFile = located.configFile;
   await reader.readConfig(configFile);
   const cfgEntry = lookupEntry(reader.snapshot, configFile);
   if (opts.config !== undefined && cfgEntry.kind === 'missing') {
@@ -112,6 +113,13 @@ export async function runExplain(ref: string, opts: ExplainOptions, extraArgs: s
     roots.add(opts.hostsDir);
   }
   for (const r of roots) for (const h of hosts) await reader.readHostRoot(r, h);
+  // nerdctl: its config file, its hosts dirs, and the `host:443` key it looks up first
+  await reader.read(NERDCTL_TOML, true);
+  const nerdctl = nerdctlTomlOptions(reader.snapshot);
+  for (const r of nerdctl.hostsDirs ?? NERDCTL_DEFAULT_HOSTS_DIRS) {
+    await reader.stat(r);
+    for (const h of hosts) for (const k of nerdctlHostKeys(h)) await reader.readHostRoot(r, k);
+  }
 
   const result = explain({
     ref,
@@ -119,6 +127,8 @@ export async function runExplain(ref: string, opts: ExplainOptions, extraArgs: s
     profile,
     profileSource: prof.source,
     configFile,
+    distribution: located.distribution,
+    nerdctl,
     ...(opts.hostsDir !== undefined ? { hostsDir: opts.hostsDir } : {}),
   });
   if (result.unanalysable.length > 0) {

@@ -89,7 +89,7 @@ Examples:
     .description("Say exactly what containerd would do for an image reference: hosts tried, in order, for ctr and CRI")
     .argument('<ref>', 'image reference, e.g. docker.io/library/nginx:latest')
     .option('--root <dir>', "the node's / (a copied node filesystem or a fixture): every path is read under it, its symlinks resolved as on the node", '/')
-    .option('--config <file>', 'containerd config.toml, read under --root (default: /etc/containerd/config.toml)')
+    .option('--config <file>', "containerd config.toml, read under --root (default: the distribution's (k3s, RKE2, MicroK8s, k0s), else /etc/containerd/config.toml)")
     .option('--hosts-dir <dir>', 'also plan `ctr images pull --hosts-dir <dir>`')
     .option('--containerd-version <version>', 'containerd version to emulate, e.g. 1.7.24 (default: detected, else 2.1.9 assumed)')
     .option('--json', 'print stable JSON (schema mirror-doctor.explain/v2)')
@@ -154,6 +154,7 @@ ${exitCodesHelp(TRACE_PROBLEMS)}`,
       .option('--root <dir>', "the node's / (a copied node filesystem; symlinks resolve under it as on the node); without --address this checks the files only", '/')
       .option('--config <file>', "containerd config.toml (default: the daemon's --config, the distribution's, else /etc/containerd/config.toml)")
       .option('--hosts-dir <dir>', 'hosts folder for the `ctr --hosts-dir` pull and the checks (default: config_path)')
+      .option('--client <client>', 'the client you pulled with: cri (kubelet, crictl), ctr or nerdctl; the root cause follows what it reads (default: CRI as kubelet, compared with ctr; the TUI asks)')
       .option('--containerd-version <version>', 'containerd version to emulate (default: the daemon\'s, else `containerd --version`, else 2.1.9 assumed)')
       .option('--address <socket>', 'containerd socket (default: the distribution\'s, else /run/containerd/containerd.sock)')
       .option('--ctr <path>', 'ctr binary (default: ctr)'),

@@ -14,6 +14,7 @@ import { defaultRefFor } from '../probe/checked-ref.js';
 import { gatherFacts, type GatherDeps } from '../probe/facts.js';
 import { collectConfigSecrets } from '../report/redact-config.js';
 import { renderReportMarkdown } from '../report/report-markdown.js';
+import type { PullClient } from '../checks/facts.js';
 import { prepareCheck, runCheck, type CheckCliOptions } from './check.js';
 import { OutputExistsError, writeOwnerOnly } from './output-files.js';
 import type { TuiServices } from '../tui/controller.js';
@@ -96,8 +97,8 @@ export function tuiServices(o: CheckCliOptions, io: TuiIo = {}): TuiServices {
       const choices = [...new Set([...(facts.ref.source !== 'default' ? [facts.ref.input] : []), ...setup.registries.map(defaultRefFor), ...readRecentRefs(env)])];
       return { setup, choices };
     },
-    async gather(ref, callbacks, signal) {
-      const { gather } = prepareCheck(ref, o);
+    async gather(ref, callbacks, signal, client) {
+      const { gather } = prepareCheck(ref, { ...o, ...(client ? { client } : {}) });
       return gatherFacts({ ...gather, env, signal, ...callbacks }, deps);
     },
     check: (facts) => runChecks(facts, { ignore: base.ignore, strict: !!o.strict }),
@@ -122,5 +123,5 @@ export async function runTuiCommand(ref: string | undefined, o: CheckCliOptions,
   // when ink is first imported); on a real terminal the user asked for the walkthrough, so draw it
   for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[k];
   const { runTui } = await import('../tui/run-tui.js');
-  return runTui({ ...(ref !== undefined ? { ref } : {}), services, strict: !!o.strict, color: !env.NO_COLOR && env.TERM !== 'dumb' });
+  return runTui({ ...(ref !== undefined ? { ref } : {}), ...(o.client !== undefined ? { client: o.client as PullClient } : {}), services, strict: !!o.strict, color: !env.NO_COLOR && env.TERM !== 'dumb' });
 }

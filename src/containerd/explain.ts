@@ -6,6 +6,7 @@ import type { Decision } from './decision.js';
 import { analyzeConfig, type ConfigAnalysis } from './config-toml.js';
 import { planCri, planCtr, planCtrHostsDir, type ClientPlan } from './plan.js';
 import type { NodeSnapshot } from './node-snapshot.js';
+import { nerdctlTomlOptions, planNerdctl, type NerdctlOptions } from './nerdctl-plan.js';
 import type { BehaviourProfile, ProfileSource } from './version.js';
 
 export const EXPLAIN_SCHEMA = 'mirror-doctor.explain/v2';
@@ -18,6 +19,10 @@ export interface ExplainRequest {
   /** Node path of config.toml. */
   configFile: string;
   hostsDir?: string;
+  /** the distribution whose layout gave the config file (k3s, RKE2, MicroK8s, k0s), when not plain containerd */
+  distribution?: { kind: string; configFile: string; certsDir: string | null; evidence: string[] };
+  /** nerdctl's options (default: nerdctl.toml under the snapshot, else nerdctl's defaults) */
+  nerdctl?: NerdctlOptions;
 }
 
 export interface ExplainResult {
@@ -42,11 +47,21 @@ export function explain(req: ExplainRequest): ExplainResult {
   if (req.profile.buildNote) {
     decisions.push({ code: 'version.build', severity: 'info', message: req.profile.buildNote, source: 'readmeExplain' });
   }
+  const dist = req.distribution;
+  if (dist && dist.kind !== 'containerd') {
+    decisions.push({
+      code: 'node.distribution',
+      severity: 'info',
+      message: `${dist.kind} layout (${dist.evidence.join('; ') || 'its files'}): its containerd reads ${req.configFile}${req.configFile === dist.configFile ? '' : ` (given; ${dist.kind}'s own is ${dist.configFile})`}${dist.certsDir ? `, its hosts folders are under ${dist.certsDir}` : ''}`,
+      source: 'readmeExplain',
+    });
+  }
   decisions.push(...config.decisions);
   const base = { ref: req.ref, snapshot: req.snapshot, profile: req.profile, config };
   const plans: ClientPlan[] = [planCtr(base)];
   if (req.hostsDir !== undefined) plans.push(planCtrHostsDir({ ...base, hostsDir: req.hostsDir }));
   plans.push(planCri(base));
+  plans.push(planNerdctl({ ...base, nerdctl: req.nerdctl ?? nerdctlTomlOptions(req.snapshot) }));
   const unanalysable = [
     ...(config.unreadable ? [config.unreadable] : []),
     ...plans.flatMap((p) => (p.unanalysable ? [p.unanalysable] : [])),

@@ -4,7 +4,7 @@
  */
 import type { Decision } from './decision.js';
 import { hasV2Segment } from './api-path.js';
-import { configureHosts, type RegistryEndpoint } from './configure-hosts.js';
+import { configureHosts, type ConfigureOptions, type RegistryEndpoint } from './configure-hosts.js';
 import { criLegacyHosts, type CriLegacyHosts } from './cri-legacy-hosts.js';
 import type { ConfigAnalysis } from './config-toml.js';
 import { goPathJoin, goQueryEscape, goUrlParse } from './go-url.js';
@@ -15,7 +15,7 @@ import type { NodeSnapshot } from './node-snapshot.js';
 import { parseCriReference, parseCtrReference, type ImageReference } from './reference.js';
 import type { BehaviourProfile, PullMode } from './version.js';
 
-export type ClientKind = 'ctr' | 'ctr-hosts-dir' | 'cri';
+export type ClientKind = 'ctr' | 'ctr-hosts-dir' | 'cri' | 'nerdctl';
 
 export interface RequestAttempt {
   endpoint: number;
@@ -167,6 +167,7 @@ function endpointDecisions(endpoints: RegistryEndpoint[], ref: ImageReference): 
 }
 
 function failurePrefix(client: ClientKind, mode: PullMode, refText: string): string {
+  if (client === 'nerdctl') return `failed to resolve reference ${JSON.stringify(refText)}: `;
   if (client === 'cri') {
     return mode === 'local'
       ? `failed to pull and unpack image ${JSON.stringify(refText)}: failed to resolve reference ${JSON.stringify(refText)}: `
@@ -175,7 +176,7 @@ function failurePrefix(client: ClientKind, mode: PullMode, refText: string): str
   return mode === 'local' ? `ctr: failed to resolve reference ${JSON.stringify(refText)}: ` : 'ctr: failed to resolve image: ';
 }
 
-interface PlanInput {
+export interface PlanInput {
   client: ClientKind;
   title: string;
   mode: PullMode;
@@ -186,6 +187,10 @@ interface PlanInput {
   decisions: Decision[];
   /** CRI with config_path empty and local pulls: its legacy `registry.mirrors` hosts, not hosts.toml. */
   legacyMirrors?: Record<string, string[]>;
+  /** replaces the host-directory search over `roots` (nerdctl's own search order) */
+  lookup?: (host: string) => HostDirLookup;
+  /** HostOptions the client sets (DefaultScheme, DefaultTLS) */
+  configure?: ConfigureOptions;
 }
 
 /** What the legacy CRI hosts mean for this reference: which list, each path as written, unusable hosts. */
@@ -232,21 +237,22 @@ function legacyDecisions(legacy: CriLegacyHosts, resolve: RequestPlan, ref: Imag
   return out;
 }
 
-function buildPlan(input: PlanInput): ClientPlan {
+export function buildPlan(input: PlanInput): ClientPlan {
   const { client, mode, snapshot, profile } = input;
   const decisions = [...input.decisions];
   const plan: ClientPlan = { client, title: input.title, mode, hostRoots: input.roots ?? [], endpoints: [], status: 'requests', decisions };
-  const parsed = client === 'cri' ? parseCriReference(input.refInput) : parseCtrReference(input.refInput);
+  const normalises = client === 'cri' || client === 'nerdctl';
+  const parsed = normalises ? parseCriReference(input.refInput) : parseCtrReference(input.refInput);
   if (!parsed.ok) {
     plan.status = 'fails-before-request';
     plan.error =
-      client === 'cri'
+      normalises
         ? `failed to pull and unpack image ${JSON.stringify(input.refInput)}: ${parsed.error}`
         : `${failurePrefix(client, mode, input.refInput)}${parsed.error}`;
     decisions.push({
       code: 'reference.invalid',
       severity: 'error',
-      message: `${client === 'cri' ? 'CRI' : 'ctr'} cannot use ${JSON.stringify(input.refInput)}: ${parsed.error}${client !== 'cri' && parsed.error === 'object required' ? ' (ctr does not normalise: write docker.io/library/<name>:<tag>)' : ''}`,
+      message: `${client === 'cri' ? 'CRI' : client === 'nerdctl' ? 'nerdctl' : 'ctr'} cannot use ${JSON.stringify(input.refInput)}: ${parsed.error}${!normalises && parsed.error === 'object required' ? ' (ctr does not normalise: write docker.io/library/<name>:<tag>)' : ''}`,
       containerdError: parsed.error,
       source: 'referenceParse',
     });
@@ -256,9 +262,9 @@ function buildPlan(input: PlanInput): ClientPlan {
   plan.reference = ref;
   if (parsed.normalizedFrom) {
     plan.normalizedFrom = parsed.normalizedFrom;
-    decisions.push({ code: 'reference.normalized', severity: 'info', message: `CRI normalises ${JSON.stringify(parsed.normalizedFrom)} to ${ref.name}`, source: 'criNormalize' });
+    decisions.push({ code: 'reference.normalized', severity: 'info', message: `${client === 'nerdctl' ? 'nerdctl' : 'CRI'} normalises ${JSON.stringify(parsed.normalizedFrom)} to ${ref.name}`, source: 'criNormalize' });
   }
-  if (client !== 'cri' && !ref.hostname.includes('.') && !ref.hostname.includes(':') && ref.hostname !== 'localhost') {
+  if (!normalises && !ref.hostname.includes('.') && !ref.hostname.includes(':') && ref.hostname !== 'localhost') {
     decisions.push({
       code: 'reference.host-looks-wrong',
       severity: 'warning',
@@ -284,8 +290,8 @@ function buildPlan(input: PlanInput): ClientPlan {
     return plan;
   }
   let loaded: LoadedHostDir | undefined;
-  if (input.roots && input.roots.length > 0) {
-    const lookup = lookupHostDir(input.roots, ref.hostname, snapshot, profile);
+  if (input.lookup || (input.roots && input.roots.length > 0)) {
+    const lookup = input.lookup ? input.lookup(ref.hostname) : lookupHostDir(input.roots!, ref.hostname, snapshot, profile);
     plan.lookup = lookup;
     decisions.push(...lookup.decisions, ...shadowedCandidates(lookup, snapshot));
     if (lookup.error !== undefined) {
@@ -311,7 +317,7 @@ function buildPlan(input: PlanInput): ClientPlan {
       }
     }
   }
-  const configured = configureHosts(ref.hostname, loaded ? loaded.hosts : null, snapshot, profile);
+  const configured = configureHosts(ref.hostname, loaded ? loaded.hosts : null, snapshot, profile, input.configure);
   decisions.push(...configured.decisions);
   plan.endpoints = configured.endpoints;
   if (configured.error !== undefined) {

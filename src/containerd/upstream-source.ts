@@ -35,6 +35,9 @@ const CRI_CONFIG_1 = `${V1}/pkg/cri/config/config.go`;
 const SERVER_CONFIG_2 = `${V2}/cmd/containerd/server/config/config.go`;
 const SERVER_CONFIG_1 = `${V1}/services/server/config/config.go`;
 
+/** nerdctl's source at the tag its rules were read from. */
+const NERDCTL = 'https://github.com/containerd/nerdctl/blob/v2.3.5';
+
 /** containerd's hosts.toml documentation (the same file in v2.1.9 and main). */
 export const HOSTS_MD = `${V2}/docs/hosts.md`;
 
@@ -94,6 +97,15 @@ export const SOURCES = {
   configPluginKeys: { label: 'containerd config.go Decode: unknown plugin keys', url: `${SERVER_CONFIG_2}#L255-L285` },
   disabledPlugins: { label: 'containerd config.go V2DisabledFilter', url: `${SERVER_CONFIG_2}#L487-L497` },
   importsReplace1x: { label: 'containerd 1.7 config.go mergeConfig', url: `${SERVER_CONFIG_1}#L299-L323` },
+  // ---- nerdctl (its own host-directory search; it never reads containerd's config.toml)
+  nerdctlHostsDirs: { label: 'nerdctl defaults_linux.go HostsDirs', url: `${NERDCTL}/pkg/defaults/defaults_linux.go#L116-L128` },
+  nerdctlHostDirsFromRoot: { label: 'nerdctl hostsstore.go hostDirsFromRoot', url: `${NERDCTL}/pkg/imgutil/dockerconfigresolver/hostsstore.go#L28-L67` },
+  nerdctlHostDir: { label: 'nerdctl dockerconfigresolver.go HostDir', url: `${NERDCTL}/pkg/imgutil/dockerconfigresolver/dockerconfigresolver.go#L89-L108` },
+  nerdctlRegistryUrl: { label: 'nerdctl registryurl.go Parse (port 443 added)', url: `${NERDCTL}/pkg/imgutil/dockerconfigresolver/registryurl.go#L28-L55` },
+  nerdctlDefaultScheme: { label: 'nerdctl dockerconfigresolver.go DefaultScheme', url: `${NERDCTL}/pkg/imgutil/dockerconfigresolver/dockerconfigresolver.go#L128-L141` },
+  nerdctlTransfer: { label: 'nerdctl imgutil.go: transfer service on containerd 2.0+', url: `${NERDCTL}/pkg/imgutil/imgutil.go#L136-L145` },
+  nerdctlTransferHostDir: { label: 'nerdctl transfer.go createOCIRegistry', url: `${NERDCTL}/pkg/imgutil/transfer.go#L66-L107` },
+  nerdctlInsecure: { label: 'nerdctl imgutil.go --insecure-registry retry', url: `${NERDCTL}/pkg/imgutil/imgutil.go#L149-L177` },
   // ---- containerd's docs
   hostsMdCri: { label: 'containerd docs/hosts.md: CRI', url: `${HOSTS_MD}#cri` },
   // ---- distributions' docs

@@ -8,7 +8,7 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { hostname as osHostname } from 'node:os';
-import { FACTS_SCHEMA, type Facts } from '../checks/facts.js';
+import { FACTS_SCHEMA, type Facts, type PullClient } from '../checks/facts.js';
 import { parseCriReference } from '../containerd/reference.js';
 import { chooseRef, hostsFolderRegistries, refHosts } from './checked-ref.js';
 import { analyseConfigFile, configFileTimes } from './config-file-facts.js';
@@ -17,7 +17,7 @@ import { defaultHostsDir, locateDaemon } from './daemon-location.js';
 import type { DaemonProcess } from './daemon-process.js';
 import { distributionProbe, gatherNodeName, gatheringUser, shellProxyEnv, textReader } from './environment-facts.js';
 import { errorText } from './fact-values.js';
-import { describeHostsFolders, gatherHostRoots, readHostsFolders } from './hosts-folder-facts.js';
+import { describeHostsFolders, gatherHostRoots, readHostsFolders, readNerdctlFiles } from './hosts-folder-facts.js';
 import type { InvokingUser, StatLike } from './host-dir-permissions.js';
 import { NodeFileReader, type FsLike } from './node-files.js';
 import { nodePath } from './node-path.js';
@@ -35,6 +35,8 @@ export interface GatherOptions {
   config?: string;
   /** hosts folder for `ctr --hosts-dir` (node path) */
   hostsDir?: string;
+  /** the client the user pulled with */
+  client?: PullClient;
   containerdVersion?: string;
   /** containerd socket; default: the distribution's socket, else /run/containerd/containerd.sock */
   address?: string;
@@ -148,6 +150,7 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
     if (picked !== null) ref = { input: picked, source: 'argument' };
   }
   await readHostsFolders(reader, hostRoots, refHosts(ref.input));
+  if (o.client === 'nerdctl') await readNerdctlFiles(reader, [...refHosts(ref.input)], hostRoots);
 
   // 8. owner, mode and readability of the roots, registry folders and their files
   step('permissions');
@@ -205,6 +208,7 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
     root,
     offline,
     ref,
+    ...(o.client ? { client: o.client } : {}),
     containerdVersion,
     versions: { binary, ctr: ctrVersion, server },
     address,

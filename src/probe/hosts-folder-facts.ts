@@ -2,6 +2,7 @@
  * The hosts folders as gathering reads them: the hosts roots (config_path, --hosts-dir, the
  * distribution's, the defaults), their registry folders and files, and the owner and mode of each.
  */
+import { NERDCTL_DEFAULT_HOSTS_DIRS, NERDCTL_TOML, nerdctlHostKeys, nerdctlTomlOptions } from '../containerd/nerdctl-plan.js';
 import type { DistributionFact, Facts, HostDirEntryFact } from '../checks/facts.js';
 import { goPathClean, goPathJoin } from '../containerd/go-url.js';
 import { splitConfigPath } from '../containerd/host-dirs.js';
@@ -84,4 +85,19 @@ export async function describeHostsFolders(root: string, reader: NodeFileReader,
     }
   }
   return hostDirEntries;
+}
+
+/**
+ * nerdctl's files: nerdctl.toml, and each of its hosts dirs with the keys nerdctl looks up (`host:443`
+ * first); its dirs that exist join the hosts roots, so the hosts.toml checks judge what nerdctl reads.
+ */
+export async function readNerdctlFiles(reader: NodeFileReader, registryHosts: string[], hostRoots: Facts['hostRoots']): Promise<void> {
+  await reader.read(NERDCTL_TOML, true);
+  const dirs = nerdctlTomlOptions(reader.snapshot).hostsDirs ?? NERDCTL_DEFAULT_HOSTS_DIRS;
+  for (const dir of dirs) {
+    const e = await reader.stat(dir);
+    for (const h of registryHosts) for (const k of nerdctlHostKeys(h)) await reader.readHostRoot(dir, k);
+    const root = nodePath(dir);
+    if (e.kind === 'directory' && !hostRoots.some((r) => r.root === root)) hostRoots.push({ root, reason: 'nerdctl' });
+  }
 }

@@ -35,7 +35,7 @@ export interface ReportInput {
 export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, ok: 3 };
 export const LAYER_ORDER: readonly Layer[] = ['client', 'daemon', 'config', 'host-dirs', 'hosts-toml', 'evidence'];
 export const LAYER_TITLES: Record<Layer, string> = {
-  client: 'Client (ctr)',
+  client: 'Client (ctr, nerdctl)',
   daemon: 'Daemon',
   config: 'config.toml',
   'host-dirs': 'Hosts folders',
@@ -139,6 +139,7 @@ export function buildReport(input: ReportInput) {
     schema: REPORT_SCHEMA,
     ref: facts.ref.input,
     refSource: facts.ref.source,
+    client: facts.client ?? null,
     tool: { name: 'mirror-doctor', version: VERSION },
     generatedAt: facts.collectedAt,
     containerd: {

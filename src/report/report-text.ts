@@ -79,6 +79,7 @@ function header(input: ReportInput): string[] {
     `containerd ${v.value} (${v.source === 'server' ? 'from the daemon' : v.source === 'binary' ? `from ${f.versions.binary.value !== null ? f.versions.binary.source : 'containerd --version'}${f.daemon.reachable ? '' : '; the daemon\'s own version is unknown'}` : v.source === 'option' ? '--containerd-version' : 'assumed: version unknown'}); daemon ${srv}`,
     `config ${f.configFile}${f.root !== '/' ? ` under ${f.root}` : ''}; ${f.distribution.kind === 'containerd' ? 'plain containerd' : `${f.distribution.kind} (its own containerd${f.distribution.generated ? ', files generated on start' : ''})`}`,
   ];
+  if (f.client) lines.push(`pulled with: ${f.client === 'cri' ? 'CRI (kubelet, crictl)' : f.client} (--client): the root cause is what that client reads`);
   for (const n of f.notes ?? []) lines.push(`note: ${n}`);
   return lines;
 }

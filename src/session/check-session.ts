@@ -3,6 +3,7 @@
  * plain `check` output: the reducer over its events. State and events: session-state.ts; what views
  * show: the sibling selectors. Pure: no effects, no React.
  */
+import { PULL_CLIENTS } from '../checks/facts.js';
 import { redact } from '../report/redact.js';
 import { pathItem, stepTitle } from './checklist-items.js';
 import { findingRows, findingsWindow } from './finding-lines.js';
@@ -28,7 +29,7 @@ function finishSteps(s: SessionState, at: number): Pick<SessionState, 'steps' | 
 
 /** The setup, printed once above the run's checklist, when both it and the ref are known. */
 function withHeader(s: SessionState): SessionState {
-  if (!s.setup || s.ref === null || s.finished.some((i) => i.key === `r${s.run}-header`)) return s;
+  if (!s.setup || s.ref === null || s.phase === 'choosing-client' || s.finished.some((i) => i.key === `r${s.run}-header`)) return s;
   return { ...s, finished: [...s.finished, { key: `r${s.run}-header`, header: s.setup, image: s.ref }] };
 }
 
@@ -60,7 +61,12 @@ export function reduceSession(s: SessionState, e: SessionEvent): SessionState {
     case 'choice-moved':
       return { ...s, selected: clamp(s.selected + e.delta, filteredChoices(s).length) };
     case 'ref-chosen':
-      return withHeader({ ...s, ref: e.ref, phase: 'running', now: e.at });
+      // the header is printed when the run starts: after the client is chosen, when it is asked
+      return s.client === null ? { ...s, ref: e.ref, phase: 'choosing-client', now: e.at } : withHeader({ ...s, ref: e.ref, phase: 'running', now: e.at });
+    case 'client-moved':
+      return { ...s, clientSelected: clamp(s.clientSelected + e.delta, PULL_CLIENTS.length) };
+    case 'client-chosen':
+      return withHeader({ ...s, client: e.client, phase: 'running', now: e.at });
     case 'step-started':
     {
       const done = finishSteps(s, e.at);

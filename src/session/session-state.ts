@@ -2,13 +2,14 @@
  * The state of a check session and the events that change it (the reducer is check-session.ts):
  * plain data, shared by the Ink walkthrough and `check`'s text output.
  */
-import type { Facts } from '../checks/facts.js';
+import type { Facts, PullClient } from '../checks/facts.js';
 import type { Finding, Severity } from '../checks/finding.js';
 import type { PathRun } from '../trace/run-schema.js';
 import type { PathName } from '../trace/compare-paths.js';
 import type { DetectedSetup } from './detected-setup.js';
 
-export type Phase = 'detecting' | 'choosing' | 'running' | 'verdict' | 'failed';
+/** `choosing-client`: which client the user pulled with (asked when `--client` is not given). */
+export type Phase = 'detecting' | 'choosing' | 'choosing-client' | 'running' | 'verdict' | 'failed';
 export type View = 'checklist' | 'trace' | 'fix' | 'help';
 
 export interface GatherStep {
@@ -87,6 +88,10 @@ export interface SessionState {
   query: string;
   selected: number;
   ref: string | null;
+  /** the client the user pulled with; null: not chosen yet (then the walkthrough asks) */
+  client: PullClient | null;
+  /** the highlighted line of the client chooser */
+  clientSelected: number;
   steps: GatherStep[];
   paths: PathState[];
   cleanup: string | null;
@@ -123,6 +128,8 @@ export type SessionEvent =
   | { type: 'query-changed'; query: string }
   | { type: 'choice-moved'; delta: number }
   | { type: 'ref-chosen'; ref: string; at: number }
+  | { type: 'client-moved'; delta: number }
+  | { type: 'client-chosen'; client: PullClient; at: number }
   | { type: 'step-started'; label: string; at: number }
   | { type: 'step-finished'; at: number }
   | { type: 'step-outcome'; status: 'error' | 'warning'; detail: string }
@@ -172,7 +179,8 @@ export function freshRun() {
   } satisfies Partial<SessionState>;
 }
 
-export function initialSession(now = 0): SessionState {
+/** @param client `--client`, when given; otherwise the walkthrough asks once the ref is known */
+export function initialSession(now = 0, client: PullClient | null = null): SessionState {
   return {
     phase: 'detecting',
     view: 'checklist',
@@ -184,6 +192,8 @@ export function initialSession(now = 0): SessionState {
     query: '',
     selected: 0,
     ref: null,
+    client,
+    clientSelected: 0,
     ...freshRun(),
     screen: { columns: 80, rows: 24 },
     fixSelected: 0,

@@ -3,7 +3,7 @@
  * detection, gathering and the checks, and carries out the commands the keys ask for (choose,
  * re-run, save, copy, quit). The effects themselves are injected ({@link TuiServices}); no React.
  */
-import type { Facts } from '../checks/facts.js';
+import type { Facts, PullClient } from '../checks/facts.js';
 import { reduceSession } from '../session/check-session.js';
 import type { DetectedSetup } from '../session/detected-setup.js';
 import { gatherListeners } from '../session/gather-events.js';
@@ -29,7 +29,7 @@ export interface TuiServices {
   /** the setup without pulls, and the refs to offer */
   detect(signal: AbortSignal): Promise<{ setup: DetectedSetup; choices: string[] }>;
   /** every fact, with the real pulls (the tracer cleans up when `signal` aborts) */
-  gather(ref: string, callbacks: GatherCallbacks, signal: AbortSignal): Promise<Facts>;
+  gather(ref: string, callbacks: GatherCallbacks, signal: AbortSignal, client?: PullClient): Promise<Facts>;
   /** the checks of `check` (runChecks with --ignore/--strict) */
   check(facts: Facts): ChecksOutcome | Promise<ChecksOutcome>;
   /** writes the Markdown report (mode 0600) and returns its path */
@@ -65,9 +65,10 @@ export class SessionController {
   constructor(
     private readonly services: TuiServices,
     private readonly strict = false,
+    client: PullClient | null = null,
   ) {
     this.now = services.now ?? Date.now;
-    this.state = initialSession(this.now());
+    this.state = initialSession(this.now(), client);
   }
 
   getState = (): SessionState => this.state;
@@ -103,6 +104,9 @@ export class SessionController {
       case 'choose':
         void this.choose(a.ref);
         break;
+      case 'choose-client':
+        void this.chooseClient(a.client);
+        break;
       case 'rerun':
         void this.rerun();
         break;
@@ -122,6 +126,8 @@ export class SessionController {
 
   /** Detects the setup; with a ref given on the command line, runs it straight away. */
   start(ref?: string): Promise<void> {
+    // without --client the client chooser comes first (chooseClient then runs the ref)
+    const clientKnown = this.state.client !== null;
     this.dispatch({ type: 'detect-started', at: this.now() });
     if (ref !== undefined) this.dispatch({ type: 'ref-chosen', ref, at: this.now() });
     this.startTicking();
@@ -129,7 +135,7 @@ export class SessionController {
       const { setup, choices } = await this.services.detect(signal);
       if (signal.aborted) return;
       this.dispatch({ type: 'setup-detected', setup, choices });
-      if (ref !== undefined) await this.runRef(ref, signal);
+      if (ref !== undefined && clientKnown) await this.runRef(ref, signal);
       else this.stopTicking();
     });
     return this.work;
@@ -138,8 +144,19 @@ export class SessionController {
   choose(ref: string): Promise<void> {
     if (this.state.phase !== 'choosing') return this.work;
     this.dispatch({ type: 'ref-chosen', ref, at: this.now() });
+    if (this.getState().phase !== 'running') return this.work;
     this.startTicking();
     this.work = this.guard((signal) => this.runRef(ref, signal));
+    return this.work;
+  }
+
+  /** The client the user pulled with (the chooser after the ref): runs the ref once detection is done. */
+  chooseClient(client: PullClient): Promise<void> {
+    const ref = this.state.ref;
+    if (this.state.phase !== 'choosing-client' || ref === null) return this.work;
+    this.dispatch({ type: 'client-chosen', client, at: this.now() });
+    this.startTicking();
+    this.work = this.work.then(() => (this.state.quitting ? undefined : this.guard((signal) => this.runRef(ref, signal))));
     return this.work;
   }
 
@@ -215,7 +232,7 @@ export class SessionController {
   }
 
   private async runRef(ref: string, signal: AbortSignal): Promise<void> {
-    const facts = await this.services.gather(ref, gatherListeners(this.dispatch, this.now), signal);
+    const facts = await this.services.gather(ref, gatherListeners(this.dispatch, this.now), signal, this.state.client ?? undefined);
     if (signal.aborted && this.state.quitting) return;
     this.facts = facts;
     this.secrets = collectConfigSecrets(facts.snapshot);

@@ -4,7 +4,7 @@ import type { SessionState } from '../session/session-state.js';
 import { useTheme } from './theme-context.js';
 
 export function keyHints(s: SessionState): string {
-  if (s.phase === 'choosing') return '';
+  if (s.phase === 'choosing' || s.phase === 'choosing-client') return '';
   if (s.view === 'help') return '? or Esc close help';
   const keys: string[] = [];
   if (s.phase === 'verdict') {

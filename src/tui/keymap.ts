@@ -2,6 +2,7 @@
  * Keys → what they do, as data: a session event to dispatch, or a command with effects for the
  * controller (choose, re-run, save, copy, quit). Pure, so every key is testable without a terminal.
  */
+import { PULL_CLIENTS, type PullClient } from '../checks/facts.js';
 import { fixSteps } from '../session/fix-steps.js';
 import { chosenRef } from '../session/ref-choices.js';
 import type { SessionEvent, SessionState } from '../session/session-state.js';
@@ -13,6 +14,7 @@ export type { KeyPress };
 export type KeyAction =
   | { kind: 'event'; event: SessionEvent }
   | { kind: 'choose'; ref: string }
+  | { kind: 'choose-client'; client: PullClient }
   | { kind: 'rerun' }
   | { kind: 'save' }
   | { kind: 'copy'; what: CopyTarget }
@@ -38,6 +40,16 @@ export function keyAction(s: SessionState, input: string, key: KeyPress): KeyAct
   if (s.quitting) return NONE;
   if (input === '?') return ev({ type: 'view', view: 'help' });
   if (s.view === 'help') return key.escape || input === 'q' ? ev({ type: 'view', view: 'help' }) : NONE;
+
+  if (s.phase === 'choosing-client') {
+    if (key.escape) return { kind: 'quit' };
+    if (key.upArrow) return ev({ type: 'client-moved', delta: -1 });
+    if (key.downArrow || key.tab) return ev({ type: 'client-moved', delta: 1 });
+    if (key.return) return { kind: 'choose-client', client: PULL_CLIENTS[s.clientSelected] ?? 'cri' };
+    const n = Number(input);
+    if (Number.isInteger(n) && n >= 1 && n <= PULL_CLIENTS.length) return { kind: 'choose-client', client: PULL_CLIENTS[n - 1]! };
+    return NONE;
+  }
 
   if (s.phase === 'choosing') {
     if (key.escape) return { kind: 'quit' };

@@ -3,6 +3,7 @@
  * Ctrl-C and q are handled as keys (raw mode), SIGINT/SIGTERM from outside abort the pulls too.
  */
 import { render } from 'ink';
+import type { PullClient } from '../checks/facts.js';
 import { signalExitCode } from '../errors.js';
 import { App } from './app.js';
 import { SessionController, type TuiServices } from './controller.js';
@@ -12,6 +13,8 @@ const BRACKETED_PASTE_OFF = '\u001b[?2004l';
 
 export interface RunTuiOptions {
   ref?: string;
+  /** `--client`; absent: the walkthrough asks */
+  client?: PullClient;
   services: TuiServices;
   strict?: boolean;
   color: boolean;
@@ -22,7 +25,7 @@ export interface RunTuiOptions {
 export async function runTui(o: RunTuiOptions): Promise<number> {
   const out = o.stdout ?? process.stdout;
   // `y` sends the OSC 52 copy sequence to this terminal (it reaches the user's terminal over SSH)
-  const controller = new SessionController({ terminal: (seq) => void out.write(seq), ...o.services }, !!o.strict);
+  const controller = new SessionController({ terminal: (seq) => void out.write(seq), ...o.services }, !!o.strict, o.client ?? null);
   // bracketed paste: the terminal marks a paste (ESC[200~ … ESC[201~) so its newline never runs a ref
   out.write(BRACKETED_PASTE_ON);
   const instance = render(<App controller={controller} color={o.color} />, {

@@ -13,6 +13,7 @@ import { FixSteps } from './fix-steps.js';
 import { Header } from './header.js';
 import { KeyHelp } from './key-help.js';
 import { KeyHints } from './key-hints.js';
+import { ClientChooser } from './client-chooser.js';
 import { RefChooser } from './ref-chooser.js';
 import { makeTheme } from './theme.js';
 import { ThemeContext } from './theme-context.js';
@@ -33,6 +34,8 @@ export function Screen({ state, width, color }: ScreenProps) {
       <KeyHelp />
     ) : state.phase === 'choosing' ? (
       <RefChooser state={state} />
+    ) : state.phase === 'choosing-client' ? (
+      <ClientChooser state={state} />
     ) : state.view === 'trace' ? (
       <TraceTimeline state={state} />
     ) : state.view === 'fix' ? (

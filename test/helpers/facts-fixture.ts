@@ -18,9 +18,9 @@ import { goPathClean } from '../../src/containerd/go-url.js';
 import { splitConfigPath } from '../../src/containerd/host-dirs.js';
 import { parseCriReference } from '../../src/containerd/reference.js';
 import { resolveProfile } from '../../src/containerd/version.js';
-import { FACTS_SCHEMA, type DistributionFact, type Facts, type HostDirEntryFact, type Known, type PluginFact } from '../../src/checks/facts.js';
+import { FACTS_SCHEMA, type DistributionFact, type Facts, type HostDirEntryFact, type Known, type PluginFact, type PullClient } from '../../src/checks/facts.js';
 import { NodeFileReader, type FsLike } from '../../src/probe/node-files.js';
-import { readHostsFolders } from '../../src/probe/hosts-folder-facts.js';
+import { readHostsFolders, readNerdctlFiles } from '../../src/probe/hosts-folder-facts.js';
 import { TRACE_RUN_SCHEMA, type PathRun, type TraceRun } from '../../src/trace/run-schema.js';
 import { comparePaths, type LiveRegistry } from '../../src/trace/compare-paths.js';
 import { parseTraceText } from '../../src/trace/index.js';
@@ -40,6 +40,8 @@ type KnownInput<T> = T | null | { error: string };
 export interface FactsOverlay {
   ref?: string;
   refSource?: Facts['ref']['source'];
+  /** `--client`: the client the user pulled with */
+  client?: PullClient;
   containerdVersion?: string;
   versions?: { binary?: KnownInput<string>; ctr?: KnownInput<string>; server?: KnownInput<string> };
   offline?: boolean;
@@ -156,6 +158,7 @@ async function build({ overlay, reader, trace }: BuildInput): Promise<Facts> {
   for (const r of hostRoots) await reader.stat(r.root);
   // what the probe reads on a live node: the reference's folders, then every registry folder
   await readHostsFolders(reader, hostRoots, new Set(parsed.ok ? [parsed.ref.hostname] : []));
+  if (overlay.client === 'nerdctl') await readNerdctlFiles(reader, parsed.ok ? [parsed.ref.hostname] : [], hostRoots);
   const configEntry = reader.snapshot.entries[goPathClean(configFile)];
   const mtimeAfter = overlay.configMtimeAfterStart === undefined ? -60_000 : overlay.configMtimeAfterStart;
   const d = overlay.daemon ?? {};
@@ -169,6 +172,7 @@ async function build({ overlay, reader, trace }: BuildInput): Promise<Facts> {
     root: reader.snapshot.root,
     offline,
     ref: { input: ref, source: overlay.refSource ?? 'argument' },
+    ...(overlay.client ? { client: overlay.client } : {}),
     containerdVersion: { value: version, source: 'server' },
     versions: {
       binary: known(overlay.versions?.binary, version, 'containerd --version'),

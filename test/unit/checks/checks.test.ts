@@ -26,6 +26,12 @@ interface Expect {
 
 const EXPECT: Record<string, Expect> = {
   'ctr-ignores-config-path': { severity: 'info', evidence: { kind: 'trace', source: 'ctr (no --hosts-dir) output', line: 2, text: /registry-1\.docker\.io/ }, fix: /--hosts-dir \/tmp\/mirror-doctor-lab\/certs\.d/ },
+  'nerdctl-ignores-cri-config': {
+    severity: 'error',
+    evidence: { kind: 'file', source: '/var/lib/rancher/k3s/agent/etc/containerd/certs.d/docker.io', text: /CRI config_path/ },
+    detail: /never reads containerd's config\.toml/,
+    fix: /nerdctl --hosts-dir \/var\/lib\/rancher\/k3s\/agent\/etc\/containerd\/certs\.d pull docker\.io\/library\/busybox:latest/,
+  },
   'ctr-transfer-service': { severity: 'info', evidence: { kind: 'command', source: 'ctr --version', text: '2.1.9' } },
   'ctr-namespace': { severity: 'info', evidence: { kind: 'command' }, fix: /ctr -n k8s\.io/ },
   'ctr-missing': { severity: 'warning', evidence: { kind: 'command', source: 'ctr --version', text: 'spawn ctr ENOENT' } },

@@ -13,7 +13,7 @@ import { FIXTURES } from '../../helpers/facts-fixture.js';
 const DIR = join(FIXTURES, 'threads');
 const KINDS = [1, 2, 3, 4, 5];
 // every key a scenario.json may hold: a misspelt or unused option fails instead of being ignored
-const KEYS = ['url', 'confirmedCause', 'kind', 'containerdVersion', 'expectIds', 'ref', 'notFromFiles', 'expectAbsent', 'expectFix', 'note', 'expectIdsChanged'];
+const KEYS = ['url', 'confirmedCause', 'kind', 'containerdVersion', 'expectIds', 'ref', 'notFromFiles', 'expectAbsent', 'expectFix', 'note', 'expectIdsChanged', 'client'];
 
 interface Scenario {
   url: string;
@@ -32,6 +32,8 @@ interface Scenario {
   note?: string;
   /** why expectIds differ from the ids first chosen (the cause named under another id) */
   expectIdsChanged?: string;
+  /** the client the thread pulled with (check --client); default: CRI as kubelet */
+  client?: 'cri' | 'ctr' | 'nerdctl';
 }
 
 interface ReportFinding {
@@ -54,6 +56,7 @@ async function checkOffline(slug: string, s: Scenario): Promise<ReportFinding[]>
     offline: true,
     json: true,
     containerdVersion: s.containerdVersion,
+    ...(s.client ? { client: s.client } : {}),
   };
   const code = await runCheck(s.ref, options, [], { stdout: (t) => void (out += t), stderr: () => {}, progress: false, argv: ['check'] });
   expect(code === 0 || code === 1, `exit code ${code}`).toBe(true);

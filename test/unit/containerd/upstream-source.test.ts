@@ -27,7 +27,10 @@ const slug = (heading: string) =>
 /** Why `url` cannot be opened by a user, or null when it can. */
 function notOpenable(url: string): string | null {
   if (/^https:\/\/github\.com\/containerd\/containerd\/(issues|pull)\/\d+$/.test(url)) return null;
-  const blob = url.match(/^https:\/\/github\.com\/containerd\/containerd\/blob\/v\d+\.\d+\.\d+\/([\w./-]+)(#.*)?$/);
+  // k3s's own documentation of registries.yaml (k3s and RKE2 read that file, not containerd)
+  if (/^https:\/\/docs\.k3s\.io\/installation\/private-registry(#[\w-]+)?$/.test(url)) return null;
+  // containerd's source at a tag, or nerdctl's (the nerdctl plan follows nerdctl's own rules)
+  const blob = url.match(/^https:\/\/github\.com\/containerd\/(?:containerd|nerdctl)\/blob\/v\d+\.\d+\.\d+\/([\w./-]+)(#.*)?$/);
   if (blob) {
     const [, file, anchor] = blob;
     if (anchor === undefined) return null;
@@ -37,7 +40,7 @@ function notOpenable(url: string): string | null {
     return lines[2] === undefined || Number(lines[2]) > Number(lines[1]) ? null : `empty line range ${anchor}`;
   }
   const ours = url.match(/^((?:docs\/)?[\w-]+\.md)(?:#([\w-]+))?$/);
-  if (!ours) return 'neither containerd at a tag, a containerd issue/PR, nor our docs';
+  if (!ours) return 'neither containerd or nerdctl at a tag, a containerd issue/PR, k3s\'s registries.yaml docs, nor our docs';
   const file = join(REPO, ours[1]!);
   if (!existsSync(file)) return `${ours[1]} does not exist`;
   const anchors = readFileSync(file, 'utf8')

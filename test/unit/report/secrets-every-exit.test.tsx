@@ -289,7 +289,7 @@ describe('no planted secret leaves through any exit', () => {
       copy: async (text: string) => (copied.push(text), true),
       terminal: (seq: string) => void sent.push(seq),
     };
-    const controller = new SessionController(services, false);
+    const controller = new SessionController(services, false, 'cri');
     const frames: string[] = [];
     const frame = (s: SessionState) => {
       const r = render(<Screen state={s} width={100} color={false} />);

@@ -50,7 +50,7 @@ async function services(log: string[]): Promise<TuiServices> {
 describe('App: keys drive the controller', () => {
   it('choose by typing, verdict, trace view, fix steps, save, copy, quit', async () => {
     const log: string[] = [];
-    const controller = new SessionController(await services(log));
+    const controller = new SessionController(await services(log), false, 'cri');
     const r = render(<App controller={controller} color={false} width={80} />);
     const text = () => stripVTControlCharacters(r.lastFrame() ?? '');
     void controller.start();
@@ -87,7 +87,7 @@ describe('App: keys drive the controller', () => {
   // README "Exit codes": the same code for q and Ctrl-C: the verdict's once there is one, 130 before
   for (const [key, name] of [['q', 'q'], ['\u0003', 'Ctrl-C']] as const) {
     it(`${name} after the verdict (problems): exit 1`, async () => {
-      const controller = new SessionController(await services([]));
+      const controller = new SessionController(await services([]), false, 'cri');
       const r = render(<App controller={controller} color={false} width={80} />);
       void controller.start('docker.io/library/mirror-doctor-demo:1.0');
       await until(() => controller.getState().phase === 'verdict');
@@ -107,7 +107,7 @@ describe('App: keys drive the controller', () => {
             started = true;
             signal.addEventListener('abort', () => rej(new Error('aborted')));
           }),
-      });
+      }, false, 'cri');
       const r = render(<App controller={controller} color={false} width={80} />);
       void controller.start('docker.io/library/mirror-doctor-demo:1.0');
       await until(() => started);
@@ -124,7 +124,7 @@ describe('App: keys drive the controller', () => {
   ] as const) {
     it(`the session failed with ${what}: exit ${code} after quitting`, async () => {
       const base = await services([]);
-      const controller = new SessionController({ ...base, gather: async () => Promise.reject(error()) });
+      const controller = new SessionController({ ...base, gather: async () => Promise.reject(error()) }, false, 'cri');
       const r = render(<App controller={controller} color={false} width={80} />);
       void controller.start('docker.io/library/mirror-doctor-demo:1.0');
       await until(() => controller.getState().phase === 'failed');
@@ -152,7 +152,7 @@ describe('App: keys drive the controller', () => {
             }, 50);
           });
         }),
-    });
+    }, false, 'cri');
     void controller.start('docker.io/library/busybox:latest');
     await until(() => controller.getState().paths.length === 1);
     await controller.quit();
@@ -163,7 +163,7 @@ describe('App: keys drive the controller', () => {
 
   it('keys in the chooser are text (q too); Esc and Ctrl-C quit', async () => {
     const facts = await labFacts('2.1', 'mirror-404');
-    const c = new SessionController(await services([]));
+    const c = new SessionController(await services([]), false, 'cri');
     c.dispatch({ type: 'setup-detected', setup: detectedSetup(facts), choices: [] });
     expect(keyAction(c.getState(), 'q', {})).toEqual({ kind: 'event', event: { type: 'query-changed', query: 'q' } });
     expect(keyAction(c.getState(), '', { escape: true })).toEqual({ kind: 'quit' });

@@ -150,7 +150,7 @@ describe('y copies the selected fix step', () => {
       copy: async (text) => (programs.push(text), false),
       terminal: (seq) => void sent.push(seq),
     };
-    const controller = new SessionController(services);
+    const controller = new SessionController(services, false, 'cri');
     const r = render(<App controller={controller} color={false} width={80} />);
     const text = () => stripVTControlCharacters(r.lastFrame() ?? '');
     void controller.start(facts.ref.input);
@@ -196,7 +196,7 @@ describe('y copies the selected fix step', () => {
       copy: async () => true,
       terminal: (seq) => void sent.push(seq),
     };
-    const controller = new SessionController(services);
+    const controller = new SessionController(services, false, 'cri');
     await controller.start(facts.ref.input);
     expect(controller.getState().verdict!.rootCauseId).toBe(rc);
     await controller.copy({ kind: 'fix-step', index: 0 });
@@ -217,7 +217,7 @@ describe('resize', () => {
       check: (f) => runChecks(f),
       saveReport: async () => '/tmp/r.md',
       copy: async () => false,
-    });
+    }, false, 'cri');
     const r = render(<App controller={controller} color={false} />);
     // the live area (the checklist above it was printed once, at the width of its time)
     const text = () => {
@@ -257,7 +257,7 @@ describe('recent refs: only a ref a registry knows', () => {
         saveReport: async () => '/tmp/r.md',
         copy: async () => false,
         remember: (ref) => remembered.push(ref),
-      });
+      }, false, 'cri');
       await controller.start();
       await controller.choose('docker.io/library/x:1');
       expect(controller.getState().phase).toBe('verdict');

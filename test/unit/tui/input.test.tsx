@@ -37,7 +37,7 @@ async function chooser(log: string[] = []) {
     copy: async () => false,
     remember: (ref) => log.push(`remember ${ref}`),
   };
-  const controller = new SessionController(services);
+  const controller = new SessionController(services, false, 'cri');
   const r = render(<App controller={controller} color={false} width={80} />);
   void controller.start();
   await until(() => controller.getState().phase === 'choosing');
