@@ -4,7 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
-import { LogSourceError, readLogBlocks } from '../probe/log-source.js';
+import { LogSourceError, readLogRuns } from '../probe/log-source.js';
 import { mark } from '../probe/timeline.js';
 import { redact } from '../report/redact.js';
 import { createTraceParser, type TraceDoc } from '../trace/index.js';
@@ -130,8 +130,11 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
   // see sizeGarbage
   let young: 'first' | 'growing' | 'grown' = 'first';
   try {
-    for await (const blocks of readLogBlocks(file, io.stdin ? { stdin: io.stdin as never } : {}, () => parser.lines)) {
-      for (const block of blocks) parser.feedText(block);
+    for await (const blocks of readLogRuns(file, io.stdin ? { stdin: io.stdin as never } : {}, () => parser.lines)) {
+      for (const block of blocks) {
+        if (typeof block === 'string') parser.feedText(block);
+        else parser.feedBytes(block.buf, block.start, block.end, block.ascii);
+      }
       if (bounded && young !== 'grown') {
         if (young === 'first' && parser.retired > 0) {
           sizeGarbage('grow');

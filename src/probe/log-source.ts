@@ -61,6 +61,26 @@ export async function* readLogBatches(path: string, opts: LogSourceOptions = {})
  * faster). `linesConsumed` says how many lines the caller has read, for line numbers in errors.
  */
 export async function* readLogBlocks(path: string, opts: LogSourceOptions = {}, linesConsumed?: () => number): AsyncGenerator<string[]> {
+  yield* readLog(path, opts, linesConsumed, false) as AsyncGenerator<string[]>;
+}
+
+/** Valid UTF-8 of whole lines, `buf[start, end)` joined by `\n` (`buf[end]` is the last one's newline); `ascii`: all of it. */
+export interface ByteLines {
+  buf: Buffer;
+  start: number;
+  end: number;
+  ascii: boolean;
+}
+
+/**
+ * Like readLogBlocks, but a chunk's complete lines come undecoded (validated), as ByteLines: a
+ * view of a buffer that is reused once the next item is asked for.
+ */
+export async function* readLogRuns(path: string, opts: LogSourceOptions = {}, linesConsumed?: () => number): AsyncGenerator<(string | ByteLines)[]> {
+  yield* readLog(path, opts, linesConsumed, true);
+}
+
+async function* readLog(path: string, opts: LogSourceOptions, linesConsumed: (() => number) | undefined, bytes: boolean): AsyncGenerator<(string | ByteLines)[]> {
   const maxLine = opts.maxLineBytes ?? 1 << 20;
   const name = path === '-' ? 'standard input' : path;
   let chunks: AsyncIterable<Buffer>;
@@ -102,8 +122,8 @@ export async function* readLogBlocks(path: string, opts: LogSourceOptions = {}, 
   }
   let counted = 0;
   const consumed = linesConsumed ?? (() => counted);
-  for await (const blocks of splitBlocks(chunks, name, maxLine, consumed)) {
-    if (!linesConsumed) for (const b of blocks) counted += countLines(b);
+  for await (const blocks of splitBlocks(chunks, name, maxLine, consumed, bytes)) {
+    if (!linesConsumed) for (const b of blocks) counted += typeof b === 'string' ? countLines(b) : countByteLines(b);
     yield blocks;
   }
 }
@@ -203,9 +223,16 @@ function countLines(b: string): number {
   return n;
 }
 
+/** Lines in ByteLines (an empty range is one line). */
+function countByteLines(b: ByteLines): number {
+  let n = 1;
+  for (let i = b.buf.indexOf(10, b.start); i >= 0 && i < b.end; i = b.buf.indexOf(10, i + 1)) n++;
+  return n;
+}
+
 const BLOCK = 1 << 16;
 
-async function* splitBlocks(chunks: AsyncIterable<Buffer>, name: string, maxLine: number, consumed: () => number): AsyncGenerator<string[]> {
+async function* splitBlocks(chunks: AsyncIterable<Buffer>, name: string, maxLine: number, consumed: () => number, bytes: boolean): AsyncGenerator<(string | ByteLines)[]> {
   let carry: Buffer | null = null;
   let checkedBinary = false;
   const notUtf8 = (line: number) =>
@@ -234,7 +261,7 @@ async function* splitBlocks(chunks: AsyncIterable<Buffer>, name: string, maxLine
       if (carry.length > maxLine) throw tooLong(name, consumed() + 1, maxLine);
       continue;
     }
-    let out: string[] = [];
+    let out: (string | ByteLines)[] = [];
     let pos = 0;
     if (carry) {
       // only the carried partial line is copied, not the whole chunk
@@ -256,6 +283,13 @@ async function* splitBlocks(chunks: AsyncIterable<Buffer>, name: string, maxLine
         throw notUtf8(consumed() + out.length + firstBadLine(chunk, pos, lastNl) + 1);
       }
       const enc = ascii ? 'latin1' : 'utf8';
+      // lines none of which can be over-long (in characters nor in bytes): handed over undecoded
+      if (bytes && lastNl - pos <= maxLine) {
+        out.push({ buf: chunk, start: pos, end: lastNl, ascii });
+        yield out;
+        out = [];
+        pos = lastNl + 1;
+      }
       while (pos <= lastNl) {
         // a block ends at the last newline within BLOCK bytes (or at the end of a longer line)
         let end = pos + BLOCK >= lastNl ? lastNl : chunk.lastIndexOf(10, pos + BLOCK);

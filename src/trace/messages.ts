@@ -101,6 +101,45 @@ export function mayStartMessage(s: string, at: number): boolean {
   return false;
 }
 
+/** The first four characters of every message and message start (each has more), as little-endian int32 keys, hashed open. */
+const FIRST4 = (() => {
+  const t = new Int32Array(256);
+  for (const m of [...EXACT_MESSAGES, ...MESSAGE_PREFIXES]) {
+    const key = m.charCodeAt(0) | (m.charCodeAt(1) << 8) | (m.charCodeAt(2) << 16) | (m.charCodeAt(3) << 24);
+    let h = Math.imul(key, 0x9e3779b1) >>> 24;
+    while (t[h] !== 0 && t[h] !== key) h = (h + 1) & 255;
+    t[h] = key;
+  }
+  return t;
+})();
+
+/**
+ * mayStartMessage on bytes: whether the UTF-8 text at `b[at]` may start a message `interesting`
+ * accepts. Most messages are told apart by their first four bytes alone (one table probe).
+ */
+export function mayStartMessageAt(b: Uint8Array, at: number): boolean {
+  // past the end, a byte reads as undefined: 0 here, which no message holds
+  const key = ((b[at] as number) | 0) | ((b[at + 1] as number) << 8) | ((b[at + 2] as number) << 16) | ((b[at + 3] as number) << 24);
+  for (let h = Math.imul(key, 0x9e3779b1) >>> 24; ; h = (h + 1) & 255) {
+    const k = FIRST4[h] as number;
+    if (k === key) break;
+    if (k === 0) return false;
+  }
+  const c0 = b[at] as number;
+  const c1 = b[at + 1] as number;
+  // past the end (undefined) or not ASCII: no message
+  if (!(c0 < 128 && c1 < 128)) return false;
+  const list = STARTS[c0 * 128 + c1] as readonly string[] | null;
+  if (list === null) return false;
+  for (let i = 0; i < list.length; i++) {
+    const d = list[i] as string;
+    let k = 2;
+    while (k < d.length && b[at + k] === d.charCodeAt(k)) k++;
+    if (k === d.length) return true;
+  }
+  return false;
+}
+
 /** containerd's version in a User-Agent header. */
 export const UA_RE = /containerd\/([0-9][0-9A-Za-z.+~_-]{0,40})/;
 

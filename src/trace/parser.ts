@@ -28,6 +28,10 @@ import { BODY_LOOKALIKE, interesting, mayStartMessage, UA_RE } from './messages.
 import { ParseState } from './parse-state.js';
 import { resolverLine } from './resolver-lines.js';
 import type { TraceDoc } from './schema.js';
+import { UnrelatedBytes } from './unrelated-bytes.js';
+
+/** The most bytes of lines feedBytes decodes at once (more lines are more strings alive at once). */
+const RUN_BYTES = 1 << 16;
 
 export { WINDOW } from './parse-state.js';
 export { verdictOf } from './finalise.js';
@@ -74,6 +78,7 @@ export class TraceParser {
 
   /** Where httpAt found `HTTP/1.` in the block feedText reads (-1: not searched yet). */
   private nextHttp = -1;
+  private readonly unrelatedBytes = new UnrelatedBytes();
 
   constructor(opts: TraceParserOptions = {}) {
     this.s = new ParseState(opts.ref ?? null, dumpRequest);
@@ -129,7 +134,67 @@ export class TraceParser {
    * first few fields without being cut out of the block or scanned further.
    */
   feedText(text: string): void {
-    if (typeof text !== 'string') text = String(text);
+    this.feedLines(typeof text === 'string' ? text : String(text), true);
+  }
+
+  /**
+   * Feeds `b[start, end)`, valid UTF-8 of whole lines joined by `\n` (`b[end]` is the last one's
+   * newline or past the end; `ascii`: all of it is ASCII): the same as `feedText(b.toString(…))`,
+   * only faster. A line that cannot matter (UnrelatedBytes) is passed over on its bytes; the
+   * others are decoded a run of lines at a time. `b` is not kept.
+   */
+  feedBytes(b: Buffer, start: number, end: number, ascii: boolean): void {
+    const s = this.s;
+    const enc = ascii ? 'latin1' : 'utf8';
+    const skip = this.unrelatedBytes;
+    skip.reset();
+    let line = s.lineNo;
+    let logs = 0;
+    for (let i = start; i <= end; ) {
+      if (this.ended) {
+        s.lineNo = line;
+        this.feedLines(b.toString(enc, i, end), true);
+        line = s.lineNo;
+        break;
+      }
+      let e = b.indexOf(10, i);
+      if (e < 0 || e > end) e = end;
+      if (s.dumpAsm.active) {
+        // a dump being read: every line counts, read as text a block at a time
+        let w = i + RUN_BYTES >= end ? end : b.lastIndexOf(10, i + RUN_BYTES);
+        if (w < e) w = e;
+        s.lineNo = line;
+        this.feedLines(b.toString(enc, i, w), true);
+        line = s.lineNo;
+        i = w + 1;
+        continue;
+      }
+      if (skip.test(b, i, e)) {
+        line++;
+        logs++;
+        i = e + 1;
+        continue;
+      }
+      // a run of lines that may matter, up to the next that cannot (tested again after the run,
+      // when a dump may have started)
+      let r = e;
+      while (r < end && r - i < RUN_BYTES) {
+        let n = b.indexOf(10, r + 1);
+        if (n < 0 || n > end) n = end;
+        if (skip.test(b, r + 1, n)) break;
+        r = n;
+      }
+      s.lineNo = line;
+      this.feedLines(b.toString(enc, i, r), false);
+      line = s.lineNo;
+      i = r + 1;
+    }
+    s.lineNo = line;
+    this.logLines += logs;
+  }
+
+  /** feedText's loop; `check`: whether to pass over unrelated lines (false: none is). */
+  private feedLines(text: string, check: boolean): void {
     const s = this.s;
     const n = text.length;
     this.nextHttp = -1;
@@ -142,7 +207,7 @@ export class TraceParser {
       line++;
       if (this.ended) {
         /* nothing to read */
-      } else if (!s.dumpAsm.active && this.unrelated(text, i, end)) {
+      } else if (check && !s.dumpAsm.active && this.unrelated(text, i, end)) {
         logs++;
       } else {
         s.lineNo = line;
