@@ -6,7 +6,8 @@
  * (remotes/docker/config/hosts.go in 1.x, core/remotes/docker/registry.go DefaultHTTPTransport in
  * 2.x) has a 30 s dial timeout and a 10 s TLSHandshakeTimeout, but no ResponseHeaderTimeout and no
  * deadline on reading a body; the resolver and the fetcher try the hosts in order and move on only
- * when a request returns an error. Each blob fetch starts again at the first host.
+ * when a request returns an error. Each blob fetch starts again at the first host. Only the CRI
+ * plugin's image_pull_progress_timeout (1.7+) ends such a wait, by failing the pull.
  */
 const REPO = 'https://github.com/containerd/containerd/blob';
 /** The default transport's timeouts, at the measured tags. */
@@ -82,6 +83,43 @@ export const SILENCE_WAITS: readonly SilenceWait[] = [
   { version: '2.1', kind: 'body', client: 'ctr', fallbackS: null, ended: 'still waiting at the cap', endS: 150 },
 ];
 
+/** The CRI plugin's `image_pull_progress_timeout`, as measured with scripts/measure-progress-timeout. */
+export const PROGRESS_TIMEOUT_SET = '15 s';
+
+interface ProgressTimeoutRun {
+  /** seconds until CRI PullImage failed; null: still waiting at capS */
+  failedS: number | null;
+  /** the daemon's line at info level, with the image name shortened */
+  log: string | null;
+  capS: number;
+}
+
+/**
+ * What the CRI plugin's image_pull_progress_timeout does to a pull stalled on a silent mirror (1.6
+ * has no such setting). When requests are active and no byte has been read for that long, it logs
+ * at error and cancels the pull: PullImage fails, no other host is tried. In 2.x the default pull
+ * goes through the transfer service, whose reporter only counts layer downloads, so a stall on the
+ * manifest is not cancelled (with use_local_image_pull = true every request counts, as in 1.7).
+ */
+const PROGRESS_TIMEOUT: Partial<Record<MeasuredVersion, { cancels: string; source: string; runs: Record<'response-header' | 'body', ProgressTimeoutRun> }>> = {
+  '1.7': {
+    cancels: 'is cancelled and fails after image_pull_progress_timeout without progress',
+    source: `${REPO}/v1.7.24/pkg/cri/server/image_pull.go#L628-L681`,
+    runs: {
+      'response-header': { failedS: 20, log: 'cancel pulling image … because of no progress in 15s', capS: 75 },
+      body: { failedS: 30.3, log: 'cancel pulling image … because of no progress in 15s', capS: 75 },
+    },
+  },
+  '2.1': {
+    cancels: "is not cancelled either while it fetches the manifest, since in 2.x's default transfer-service pull image_pull_progress_timeout only counts layer downloads (a stalled layer fails the pull)",
+    source: `${REPO}/v2.1.9/internal/cri/server/images/image_pull.go#L907-L1024`,
+    runs: {
+      'response-header': { failedS: null, log: null, capS: 75 },
+      body: { failedS: null, log: null, capS: 75 },
+    },
+  },
+};
+
 /** The timeout behind each kind that has one, with its place in the source. */
 function timeoutSource(version: MeasuredVersion, kind: SilenceKind): string {
   const what = kind === 'connect' ? 'dial Timeout 30 s' : kind === 'tls-handshake' ? 'TLSHandshakeTimeout 10 s' : 'no ResponseHeaderTimeout, no body deadline';
@@ -117,7 +155,14 @@ export function silenceVerdict(version: string | null | undefined, kind: Silence
     return `${name} tries the next host after ${wait}${v ? ' (measured)' : ''}, and waits again for every blob it has to fetch, since each fetch starts at the first host${whole}${src}`;
   }
   const what = kind === 'body' ? 'a mirror that stops sending a body' : 'a mirror that accepted the connection and does not answer';
-  return `${name} never gives up on ${what}: it has no timeout there, so the pull hangs until its caller's own deadline (kubelet's, or ctr's Ctrl-C)${v ? `; measured: still waiting after ${SILENCE_CAP_S} s` : ''}${src}`;
+  const capped = v ? `; measured: still waiting after ${SILENCE_CAP_S} s` : '';
+  const cri = v ? PROGRESS_TIMEOUT[v] : null;
+  if (!cri) {
+    return `${name} never gives up on ${what}: it has no timeout there, so the pull hangs until its caller's own deadline (ctr's Ctrl-C; kubelet sets none on PullImage)${capped}${src}`;
+  }
+  const run = cri.runs[kind];
+  const measured = run.failedS !== null ? `failed after ${Math.round(run.failedS)} s with "${run.log}" in the daemon's log` : `still waiting after ${run.capS} s`;
+  return `${name} never gives up on ${what} and never tries the next host: ctr waits until Ctrl-C${capped}; a CRI pull (kubelet's) ${cri.cancels} (5 min by default; measured with it set to ${PROGRESS_TIMEOUT_SET}: ${measured}; ${cri.source})${src}`;
 }
 
 /**

@@ -20,6 +20,8 @@ export interface DaemonConfigInput {
   cri: CriRegistrySetup;
   /** `debug`: a `[debug] level = "debug"` table; `info`: none, containerd's default level (as on nodes) */
   logLevel: LabLogLevel;
+  /** the CRI `image_pull_progress_timeout` (1.7+; 1.6 has no such setting), unset: containerd's default */
+  imagePullProgressTimeout?: string;
 }
 
 const q = (s: string) => JSON.stringify(s);
@@ -54,8 +56,11 @@ export function daemonConfigToml(i: DaemonConfigInput): string {
     `[${v3 ? 'plugins."io.containerd.cri.v1.runtime".cni' : 'plugins."io.containerd.grpc.v1.cri".cni'}]`,
     `  conf_dir = ${q(i.cniConfDir)}`,
     '',
-    `[${criRegistryTable}]`,
   ];
+  if (i.imagePullProgressTimeout !== undefined) {
+    lines.push(`[${v3 ? 'plugins."io.containerd.cri.v1.images"' : 'plugins."io.containerd.grpc.v1.cri"'}]`, `  image_pull_progress_timeout = ${q(i.imagePullProgressTimeout)}`, '');
+  }
+  lines.push(`[${criRegistryTable}]`);
   if (i.cri.configPath === 'set') lines.push(`  config_path = ${q(i.hostsDir)}`);
   if (i.cri.legacyMirrorEndpoint) {
     lines.push('', `[${criRegistryTable}.mirrors."docker.io"]`, `  endpoint = [${q(i.cri.legacyMirrorEndpoint)}]`);

@@ -133,7 +133,7 @@ export async function labUp(opts: LabOptions, scenarioName: string | undefined, 
   await ensureTestImage(ports, log);
   // like the scenario: the one asked for, else the running lab's, else the default
   state.logLevel = opts.logLevel ?? previous?.logLevel ?? DEFAULT_LAB_LOG_LEVEL;
-  await applyScenario(state, scenario, binaries, log, state.logLevel);
+  await applyScenario(state, scenario, binaries, log, state.logLevel, opts.criPullProgressTimeout);
   return state;
 }
 
@@ -179,6 +179,7 @@ export async function applyScenario(
   binaries: ContainerdBinaries[],
   log: Log,
   logLevel: LabLogLevel = DEFAULT_LAB_LOG_LEVEL,
+  criPullProgressTimeout?: string,
 ): Promise<void> {
   const paths = labPaths(state.dir);
   log(`scenario "${scenario.name}": ${scenario.summary}`);
@@ -203,6 +204,7 @@ export async function applyScenario(
           ...(cri.legacyMirror ? { legacyMirrorEndpoint: `http://127.0.0.1:${state.ports.mirror}` } : {}),
         },
         logLevel,
+        ...(criPullProgressTimeout !== undefined ? { imagePullProgressTimeout: criPullProgressTimeout } : {}),
       };
       const startConfig = daemonConfigToml(configInput);
       const env: Record<string, string> = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' };

@@ -31,6 +31,8 @@ export interface LabOptions {
   versions: readonly LabVersion[];
   /** The daemons' log level; unset: the running lab's, else DEFAULT_LAB_LOG_LEVEL. A change restarts them. */
   logLevel?: LabLogLevel;
+  /** The daemons' CRI image_pull_progress_timeout (scripts/measure-silence); unset: containerd's default. A change restarts them. */
+  criPullProgressTimeout?: string;
 }
 
 export function defaultLabOptions(env: NodeJS.ProcessEnv = process.env): LabOptions {

@@ -47,6 +47,7 @@ describe('a mirror that stalled', () => {
     const hang = await stalledRun({ kind: 'response-header', version: '1.7.24' });
     expect(hang.verdict).toContain('stalled: no answer within 2 s (the connection was accepted and the request sent, but no response came; containerd 1.7.24 never gives up on a mirror that accepted the connection and does not answer');
     expect(hang.finding.detail).toContain('The connection was accepted and the request sent, but no response came; containerd 1.7.24 never gives up');
+    expect(hang.finding.detail).toContain("a CRI pull (kubelet's) is cancelled and fails after image_pull_progress_timeout without progress (5 min by default");
     const dial = await stalledRun({ kind: 'connect', version: '2.1.9' });
     expect(dial.verdict).toContain('(the TCP connect never completed (SYN sent, no answer); containerd 2.1.9 tries the next host after ~30 s (measured)');
     expect(dial.finding.detail).toContain('containerd 2.1.9 tries the next host after ~30 s');

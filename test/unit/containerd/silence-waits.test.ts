@@ -29,6 +29,11 @@ describe('silence waits (measured in the lab)', () => {
     expect(silenceVerdict('2.1.9', 'tls-handshake')).toMatch(/^containerd 2\.1\.9 tries the next host after ~10 s \(measured\).*TLSHandshakeTimeout 10 s: .*v2\.1\.9\/core\/remotes\/docker\/registry\.go/);
     expect(silenceVerdict('1.7.24', 'response-header')).toMatch(/^containerd 1\.7\.24 never gives up on a mirror that accepted the connection and does not answer.*still waiting after 150 s/);
     expect(silenceVerdict('1.7.24', 'body')).toMatch(/^containerd 1\.7\.24 never gives up on a mirror that stops sending a body/);
+    // CRI's image_pull_progress_timeout: 1.7 fails the pull (no fallback), 2.1's transfer service does not count the manifest, 1.6 has none
+    expect(silenceVerdict('1.7.24', 'response-header')).toMatch(/ctr waits until Ctrl-C; measured: still waiting after 150 s; a CRI pull \(kubelet's\) is cancelled and fails after image_pull_progress_timeout without progress \(5 min by default; measured with it set to 15 s: failed after 20 s with "cancel pulling image … because of no progress in 15s".*v1\.7\.24\/pkg\/cri\/server\/image_pull\.go/);
+    expect(silenceVerdict('2.1.9', 'body')).toMatch(/a CRI pull \(kubelet's\) is not cancelled either while it fetches the manifest.*only counts layer downloads.*measured with it set to 15 s: still waiting after 75 s/);
+    expect(silenceVerdict('1.6.20', 'response-header')).not.toMatch(/image_pull_progress_timeout/);
+    expect(silenceVerdict('1.6.20', 'body')).toMatch(/hangs until its caller's own deadline \(ctr's Ctrl-C; kubelet sets none on PullImage\)/);
     // an unmeasured version: the transport's defaults, without "measured"
     expect(silenceVerdict('2.0.4', 'connect')).toBe('containerd 2.0.4 tries the next host after 30 s, and waits again for every blob it has to fetch, since each fetch starts at the first host');
     expect(silenceVerdict('1.7.24', null)).toMatch(/could not be told from here/);

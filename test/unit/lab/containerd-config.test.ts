@@ -73,4 +73,12 @@ describe('daemonConfigToml', () => {
     expect([t.root, t.state, t.grpc.address]).toEqual(['/lab/c/root', '/lab/c/state', '/lab/c/containerd.sock']);
     expect(info).toBe(debug.replace('[debug]\n  level = "debug"\n\n', ''));
   });
+  it('image_pull_progress_timeout, when asked for: in the CRI plugin table (1.x) or the CRI images table (2.x)', () => {
+    const t17 = parse(daemonConfigToml({ ...base('1.7', { configPath: 'set' }), imagePullProgressTimeout: '15s' })) as Toml;
+    expect(t17.plugins['io.containerd.grpc.v1.cri'].image_pull_progress_timeout).toBe('15s');
+    expect(t17.plugins['io.containerd.grpc.v1.cri'].registry).toEqual({ config_path: '/lab/certs.d' });
+    const t21 = parse(daemonConfigToml({ ...base('2.1', { configPath: 'set' }), imagePullProgressTimeout: '15s' })) as Toml;
+    expect(t21.plugins['io.containerd.cri.v1.images'].image_pull_progress_timeout).toBe('15s');
+    expect(daemonConfigToml(base('1.7', { configPath: 'set' }))).not.toContain('image_pull_progress_timeout');
+  });
 });
