@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_LAB_LOG_LEVEL, defaultLabOptions, LAB_VERSIONS, parseLabLogLevel, type LabOptions, type LabVersion } from './layout.js';
 import { labDown, labEnv, labScenario, labStatus, labUp, readState } from './lab.js';
-import { SCENARIOS } from './scenarios.js';
+import { REDIRECT_SCENARIOS, SCENARIOS } from './scenarios.js';
 import { labPull } from './pull.js';
 import { shellJoin, shellQuote } from '../shell-quote.js';
 import { exitCodesHelp, UsageError, usageErrorText } from '../errors.js';
@@ -99,11 +99,12 @@ export async function runLabCli(args: string[]): Promise<number> {
     .option('--json', 'print JSON')
     .action((o) => {
       if (o.json) {
-        process.stdout.write(`${JSON.stringify(SCENARIOS.map(({ name, summary, whatHappens, ref, cri }) => ({ name, summary, whatHappens, ref, cri: cri ?? { configPath: 'set' } })), null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify([...SCENARIOS, ...REDIRECT_SCENARIOS].map(({ name, summary, whatHappens, ref, cri }) => ({ name, summary, whatHappens, ref, cri: cri ?? { configPath: 'set' } })), null, 2)}\n`);
         return;
       }
-      const w = Math.max(...SCENARIOS.map((s) => s.name.length));
-      for (const s of SCENARIOS) process.stdout.write(`${s.name.padEnd(w)}  ${s.summary}\n${' '.repeat(w)}  → ${s.whatHappens}\n`);
+      const all = [...SCENARIOS, ...REDIRECT_SCENARIOS];
+      const w = Math.max(...all.map((s) => s.name.length));
+      for (const s of all) process.stdout.write(`${s.name.padEnd(w)}  ${s.summary}\n${' '.repeat(w)}  → ${s.whatHappens}\n`);
     });
   levelOption(common(program.command('scenario')))
     .description('switch the running lab to another scenario')

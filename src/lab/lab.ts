@@ -13,6 +13,7 @@ import { buildTestImage, pushTestImage } from './test-image.js';
 import { DOCKER_REPOSITORY, HOSTPORT_REPOSITORY, SCENARIOS, TAG, findScenario, type Scenario } from './scenarios.js';
 import { httpCall } from './http-client.js';
 import { startBlackhole } from './blackhole.js';
+import { redirectMirrorConfig, startRedirectMirror } from './redirect-mirror.js';
 
 export const DEFAULT_SCENARIO = 'mirror-ok';
 
@@ -49,6 +50,8 @@ export interface LabState {
   registries: Partial<Record<RegistryName, LabProcess & { url: string }>>;
   /** the blackholed host (port ports.blackhole) */
   blackhole?: LabProcess;
+  /** the redirecting mirrors and their targets (ports.redirect) */
+  redirectMirror?: LabProcess;
   daemons: Partial<Record<LabVersion, DaemonState>>;
   /**
    * containerd 1.7+ creates its default state folder /run/containerd at start even when --state
@@ -106,6 +109,8 @@ export async function labUp(opts: LabOptions, scenarioName: string | undefined, 
     daemons: {},
     createdRunContainerd: !existsSync(RUN_CONTAINERD),
   };
+  // state written by a lab that knew fewer ports: the same base gives the same ports plus the new ones
+  state.ports = ports;
   writeState(state);
 
   for (const spec of registrySpecs(paths, ports)) {
@@ -118,6 +123,12 @@ export async function labUp(opts: LabOptions, scenarioName: string | undefined, 
   if (!(state.blackhole && isAlive(state.blackhole))) {
     log(`starting a blackholed host on 127.0.0.1:${ports.blackhole}`);
     state.blackhole = await startBlackhole(opts.dir, ports.blackhole);
+    writeState(state);
+  }
+  if (!(state.redirectMirror && isAlive(state.redirectMirror))) {
+    const cfg = redirectMirrorConfig(ports);
+    log(`starting the redirecting mirrors on 127.0.0.1:${cfg.mirrors.map((m) => m.port).join(',')}`);
+    state.redirectMirror = await startRedirectMirror(opts.dir, cfg);
     writeState(state);
   }
   await ensureTestImage(ports, log);
@@ -311,6 +322,10 @@ export async function labDown(opts: LabOptions, log: Log): Promise<void> {
       log(`stopping the blackholed host (pid ${state.blackhole.pid})`);
       await stopProcess(state.blackhole);
     }
+    if (state.redirectMirror && isAlive(state.redirectMirror)) {
+      log(`stopping the redirecting mirrors (pid ${state.redirectMirror.pid})`);
+      await stopProcess(state.redirectMirror);
+    }
   }
   for (const m of mountsUnder(opts.dir)) {
     log(`unmounting ${m}`);
@@ -343,6 +358,9 @@ export function labStatus(opts: LabOptions): { up: boolean; scenario?: string; l
       detail: r!.url,
     })),
     ...(state.blackhole ? [{ name: 'blackhole', pid: state.blackhole.pid, alive: isAlive(state.blackhole), detail: `127.0.0.1:${state.ports.blackhole}` }] : []),
+    ...(state.redirectMirror
+      ? [{ name: 'redirect-mirror', pid: state.redirectMirror.pid, alive: isAlive(state.redirectMirror), detail: `127.0.0.1:${Object.values(state.ports.redirect.mirrors).join(',')}` }]
+      : []),
     ...Object.values(state.daemons).map((d) => ({
       name: `containerd-${d!.version}`,
       pid: d!.process.pid,
@@ -369,6 +387,7 @@ export function labEnv(state: LabState): Record<string, string> {
     MD_LAB_TLS_URL: `https://127.0.0.1:${state.ports.tls}`,
     MD_LAB_AUTH_URL: `http://127.0.0.1:${state.ports.auth}`,
     MD_LAB_BLACKHOLE_URL: `https://127.0.0.1:${state.ports.blackhole}`,
+    MD_LAB_REDIRECT_MIRROR_URL: `http://127.0.0.1:${state.ports.redirect.mirrors.served}`,
     MD_LAB_AUTH_USER: `${LAB_AUTH.user}:${LAB_AUTH.password}`,
     MD_LAB_VERSIONS: Object.keys(state.daemons).join(' '),
   };
