@@ -9,6 +9,8 @@ import type { Finding, Severity } from '../checks/finding.js';
 import { collectConfigSecrets, redactReportText } from './redact-config.js';
 import { counts, groupFindings, LAYER_TITLES, PATH_TITLES, pathResult, traceSkipReason, verdictText, type ReportInput } from './report-json.js';
 import { pathCells } from './trace-run-text.js';
+import { mustReach, mustReachLines } from './must-reach.js';
+import type { PathRun } from '../trace/run-schema.js';
 
 export interface TextOptions {
   /** ANSI colours (a TTY without NO_COLOR) */
@@ -120,6 +122,8 @@ export function renderReportText(input: ReportInput, o: TextOptions = {}, secret
   }
   if (groups.length === 0) out.push('no findings', '');
   out.push(...traceTable(input), '');
+  const reach = mustReach(input.facts.trace);
+  if (reach.length) out.push(`hosts this node must reach for ${input.facts.ref.input}:`, ...mustReachLines(reach, (p) => PATH_TITLES[p as PathRun['path']] ?? p).map((l) => `  ${l}`), '');
   const total = counts(input.outcome.findings);
   const ignored = input.ignored?.length ? `; ignored: ${input.ignored.join(', ')}` : '';
   out.push(`${total.error} error(s), ${total.warning} warning(s), ${total.ok} ok, ${total.info} info${input.strict ? '; --strict: warnings count as problems' : ''}${ignored}`);

@@ -1,0 +1,62 @@
+/**
+ * The hosts a node must reach to pull the image, as the pulls showed them: the registries and
+ * mirrors containerd asked, and the hosts they redirected blob downloads to (a CDN, object
+ * storage) — the list a firewall or proxy ticket needs. Pure.
+ */
+import type { TraceRun } from '../trace/run-schema.js';
+
+export interface MustReachHost {
+  host: string;
+  /** `mirror`: asked with ?ns= (a hosts.toml mirror); `registry`: the upstream or a server; `redirect-target`: only reached through a redirect */
+  role: 'registry' | 'mirror' | 'redirect-target';
+  /** redirect targets: the registries that sent the downloads there */
+  via: string[];
+  /** what the pulls saw there: `ok`, the failure outcome, or `no answer` */
+  seen: string;
+  /** the pulls that went there (ctr, ctr-hosts-dir, cri) */
+  paths: string[];
+}
+
+export function mustReach(run: TraceRun | null | undefined): MustReachHost[] {
+  const out: MustReachHost[] = [];
+  const entry = (host: string, role: MustReachHost['role']) => {
+    let e = out.find((x) => x.host === host);
+    if (!e) {
+      e = { host, role, via: [], seen: '', paths: [] };
+      out.push(e);
+    }
+    return e;
+  };
+  const see = (e: MustReachHost, result: string) => {
+    // one success is enough to show the host is reachable; else the first failure seen
+    if (result === 'ok' || e.seen === '') e.seen = result;
+  };
+  for (const p of run?.paths ?? []) {
+    const doc = p.doc;
+    if (!doc) continue;
+    for (const a of doc.attempts) {
+      if (!a.host || a.kind === 'auth') continue;
+      const e = entry(a.host, a.mirror ? 'mirror' : 'registry');
+      if (a.mirror) e.role = 'mirror';
+      // a redirected request's own result is where its chain ended: the registry itself answered
+      see(e, a.redirect ? 'ok' : a.outcome);
+      if (!e.paths.includes(p.path)) e.paths.push(p.path);
+    }
+    for (const r of doc.redirects ?? []) {
+      const e = entry(r.to, 'redirect-target');
+      if (!e.via.includes(r.from)) e.via.push(r.from);
+      see(e, r.ok > 0 ? 'ok' : r.failed > 0 ? (r.failure ?? 'other') : 'no answer');
+      if (!e.paths.includes(p.path)) e.paths.push(p.path);
+    }
+  }
+  return out;
+}
+
+/** One line per host, for the terminal. */
+export function mustReachLines(hosts: MustReachHost[], pathTitle: (p: string) => string): string[] {
+  const w = Math.max(0, ...hosts.map((h) => h.host.length));
+  return hosts.map((h) => {
+    const role = h.role === 'redirect-target' ? `redirect target (from ${h.via.join(', ')})` : h.role;
+    return `${h.host.padEnd(w)}  ${role}: ${h.seen}  [${h.paths.map(pathTitle).join(', ')}]`;
+  });
+}
