@@ -58,13 +58,16 @@ function causeAndFix(outcome: Outcome | null, target: string, from: string, url:
   }
 }
 
-interface Failure {
+export interface RedirectFailure {
+  /** the registry that redirected */
   from: string;
+  /** the redirect target */
   to: string;
+  /** what failed there; null: no answer */
   outcome: Outcome | null;
   url: string;
   evidence: Evidence[];
-  paths: Set<string>;
+  paths: PathRun['path'][];
   pullFailed: boolean;
   how: string;
 }
@@ -83,54 +86,60 @@ function firstBlobHost(d: Derived, p: PathRun): string | null {
   return plan.endpoints.find((e) => e.capabilities.includes('pull'))?.host ?? null;
 }
 
+/**
+ * The redirected downloads that failed, per registry and target: from the trace's redirect chains,
+ * and (a daemon at info level logs only the final error) from an error naming a blob URL on a host
+ * containerd does not ask itself, which only a redirect sends it to.
+ */
+export function redirectFailures(d: Derived): RedirectFailure[] {
+  const byTarget = new Map<string, RedirectFailure>();
+  const add = (p: PathRun, f: Omit<RedirectFailure, 'evidence' | 'paths'>, ev: Evidence) => {
+    const key = `${f.from} ${f.to}`;
+    const cur = byTarget.get(key) ?? { ...f, evidence: [], paths: [] };
+    cur.evidence.push(ev);
+    if (!cur.paths.includes(p.path)) cur.paths.push(p.path);
+    cur.pullFailed ||= f.pullFailed;
+    byTarget.set(key, cur);
+  };
+  for (const p of [d.trace.ctr, d.trace.ctrHostsDir, d.trace.cri]) {
+    const doc = p?.doc;
+    if (!p || !doc) continue;
+    const pullFailed = doc.result !== 'success';
+    for (const r of doc.redirects ?? []) {
+      // a target that never answered matters only when the pull did not finish
+      if (r.failed === 0 && !(r.unanswered > 0 && r.ok === 0 && pullFailed)) continue;
+      const a = doc.attempts.find((x): x is TraceAttempt => x.host === r.from && x.redirect?.finalHost === r.to && (r.failed > 0 ? x.redirect.outcome !== 'ok' && x.redirect.outcome !== null : x.redirect.outcome === null));
+      const how = a?.redirect?.evidence === 'dump' ? `ctr's --http-dump shows the ${a.redirect.hops[0]?.status ?? '3xx'} with Location ${r.to}` : `the error names a URL on ${r.to}, a host containerd only reaches through a redirect`;
+      add(p, { from: r.from, to: r.to, outcome: r.failed > 0 ? r.failure : null, url: a?.url ?? `http://${r.from}/v2/`, pullFailed, how }, a ? attemptEvidence(p, a) : { kind: 'trace', source: pathLabel(p), text: r.error ?? `${r.unanswered} request(s) to ${r.to} not answered` });
+    }
+    if ((doc.redirects ?? []).length === 0 && doc.error) {
+      const u = errorUrls(doc.error)[0];
+      const from = firstBlobHost(d, p);
+      if (u && from && /\/blobs\/sha256:[0-9a-f]{64}/.test(u.path) && !askedHosts(d, doc).has(u.host)) {
+        // canceled while waiting at the target: the caller gave up on a target that did not answer
+        const outcome: Outcome | null = u.status === 403 ? 'forbidden' : /context canceled/.test(doc.error) ? null : outcomeFromError(doc.error);
+        add(p, { from, to: u.host, outcome, url: `http://${from}/v2/`, pullFailed, how: `the error names a blob URL on ${u.host}, which is not a host containerd asks for this registry (hosts.toml or the upstream): only a redirect sends it there` }, { kind: p.path === 'cri' ? 'log' : 'trace', source: pathLabel(p), text: doc.error });
+      }
+    }
+  }
+  return [...byTarget.values()];
+}
+
+const TITLE: Record<PathRun['path'], string> = { ctr: 'ctr (no --hosts-dir)', 'ctr-hosts-dir': 'ctr --hosts-dir', cri: 'CRI (as kubelet)' };
+
 const redirectTargetFailed: Check = {
   id: 'redirect-target-failed',
   run(_facts, d) {
-    const byTarget = new Map<string, Failure>();
-    const add = (p: PathRun, f: Omit<Failure, 'evidence' | 'paths'>, ev: Evidence) => {
-      const key = `${f.from} ${f.to}`;
-      const cur = byTarget.get(key) ?? { ...f, evidence: [], paths: new Set<string>() };
-      cur.evidence.push(ev);
-      cur.paths.add(pathLabel(p));
-      cur.pullFailed ||= f.pullFailed;
-      byTarget.set(key, cur);
-    };
-    for (const p of [d.trace.ctr, d.trace.ctrHostsDir, d.trace.cri]) {
-      const doc = p?.doc;
-      if (!p || !doc) continue;
-      const pullFailed = doc.result !== 'success';
-      for (const r of doc.redirects ?? []) {
-        // a target that never answered matters only when the pull did not finish
-        if (r.failed === 0 && !(r.unanswered > 0 && r.ok === 0 && pullFailed)) continue;
-        const a = doc.attempts.find((x): x is TraceAttempt => x.host === r.from && x.redirect?.finalHost === r.to && (r.failed > 0 ? x.redirect.outcome !== 'ok' && x.redirect.outcome !== null : x.redirect.outcome === null));
-        const how = a?.redirect?.evidence === 'dump' ? `ctr's --http-dump shows the ${a.redirect.hops[0]?.status ?? '3xx'} with Location ${r.to}` : `the error names a URL on ${r.to}, a host containerd only reaches through a redirect`;
-        add(p, { from: r.from, to: r.to, outcome: r.failed > 0 ? r.failure : null, url: a?.url ?? `http://${r.from}/v2/`, pullFailed, how }, a ? attemptEvidence(p, a) : { kind: 'trace', source: pathLabel(p), text: r.error ?? `${r.unanswered} request(s) to ${r.to} not answered` });
-      }
-      // no chain in the trace (a daemon at info level logs only the final error): a blob URL on a host
-      // containerd does not ask itself can only be a redirect target
-      if ((doc.redirects ?? []).length === 0 && doc.error) {
-        const u = errorUrls(doc.error)[0];
-        const from = firstBlobHost(d, p);
-        if (u && from && /\/blobs\/sha256:[0-9a-f]{64}/.test(u.path) && !askedHosts(d, doc).has(u.host)) {
-          const outcome: Outcome = u.status === 403 ? 'forbidden' : outcomeFromError(doc.error);
-          add(p, { from, to: u.host, outcome, url: `http://${from}/v2/`, pullFailed, how: `the error names a blob URL on ${u.host}, which is not a host containerd asks for this registry (hosts.toml or the upstream): only a redirect sends it there` }, { kind: p.path === 'cri' ? 'log' : 'trace', source: pathLabel(p), text: doc.error });
-        }
-      }
-    }
-    const out: Finding[] = [];
-    for (const f of byTarget.values()) {
+    return redirectFailures(d).map((f): Finding => {
       const { cause, fix } = causeAndFix(f.outcome, f.to, f.from, f.url);
-      out.push(
-        finding('redirect-target-failed', {
-          severity: f.pullFailed ? 'error' : 'warning',
-          title: `${f.from} redirected blob downloads to ${f.to}, which failed${f.outcome ? ` (${f.outcome})` : ' (no answer)'}`,
-          detail: `${f.from} answered the manifests and sent the blob downloads to ${f.to} with a redirect (${f.how}); there ${cause}. Seen in ${[...f.paths].join(' and ')}. The node must reach ${f.to} as well as ${f.from}: add it to the hosts a firewall or proxy lets through.`,
-          evidence: f.evidence,
-          fix,
-        }),
-      );
-    }
-    return out;
+      return finding('redirect-target-failed', {
+        severity: f.pullFailed ? 'error' : 'warning',
+        title: `${f.from} redirected blob downloads to ${f.to}, which failed${f.outcome ? ` (${f.outcome})` : ' (no answer)'}`,
+        detail: `${f.from} answered the manifests and sent the blob downloads to ${f.to} with a redirect (${f.how}); there ${cause}. Seen in ${f.paths.map((p) => TITLE[p]).join(' and ')}. The node must reach ${f.to} as well as ${f.from}: add it to the hosts a firewall or proxy lets through.`,
+        evidence: f.evidence,
+        fix,
+      });
+    });
   },
 };
 

@@ -4,6 +4,9 @@
  * storage) — the list a firewall or proxy ticket needs. Pure.
  */
 import type { TraceRun } from '../trace/run-schema.js';
+import type { Facts } from '../checks/facts.js';
+import { derive } from '../checks/derived.js';
+import { redirectFailures, type RedirectFailure } from '../checks/redirect-target.js';
 
 export interface MustReachHost {
   host: string;
@@ -17,7 +20,11 @@ export interface MustReachHost {
   paths: string[];
 }
 
-export function mustReach(run: TraceRun | null | undefined): MustReachHost[] {
+/**
+ * `inferred`: redirect targets the trace alone cannot show (a daemon at info level logs only the
+ * final error) and the checks inferred from the hosts plan (redirectFailures).
+ */
+export function mustReach(run: TraceRun | null | undefined, inferred: readonly Pick<RedirectFailure, 'from' | 'to' | 'outcome' | 'paths'>[] = []): MustReachHost[] {
   const out: MustReachHost[] = [];
   const entry = (host: string, role: MustReachHost['role']) => {
     let e = out.find((x) => x.host === host);
@@ -49,7 +56,19 @@ export function mustReach(run: TraceRun | null | undefined): MustReachHost[] {
       if (!e.paths.includes(p.path)) e.paths.push(p.path);
     }
   }
+  for (const f of inferred) {
+    const e = entry(f.to, 'redirect-target');
+    if (!e.via.includes(f.from)) e.via.push(f.from);
+    see(e, f.outcome ?? 'no answer');
+    for (const p of f.paths) if (!e.paths.includes(p)) e.paths.push(p);
+  }
   return out;
+}
+
+/** The list for a check report: the pulls' hosts and the redirect targets the checks inferred. */
+export function reportMustReach(facts: Facts): MustReachHost[] {
+  if (!facts.trace) return [];
+  return mustReach(facts.trace, redirectFailures(derive(facts)));
 }
 
 /** One line per host, for the terminal. */

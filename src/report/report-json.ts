@@ -9,7 +9,7 @@ import type { PathRun } from '../trace/run-schema.js';
 import { collectConfigSecrets, redactReportJson, scrubSecrets } from './redact-config.js';
 import { redact } from './redact.js';
 import { VERSION } from '../version.js';
-import { mustReach } from './must-reach.js';
+import { reportMustReach } from './must-reach.js';
 
 export const REPORT_SCHEMA = 'mirror-doctor.report/v1';
 
@@ -226,7 +226,7 @@ export function buildReport(input: ReportInput) {
       leftovers: run?.leftovers ?? [],
       earlierRuns: run?.earlierRuns ?? [],
       /** the hosts this node must reach for the image, as the pulls showed them (registries, mirrors, redirect targets) */
-      mustReach: mustReach(run),
+      mustReach: reportMustReach(facts),
     },
   };
 }

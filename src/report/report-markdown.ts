@@ -17,7 +17,7 @@ import { counts, groupFindings, idOf, LAYER_TITLES, PATH_TITLES, pathResult, roo
 import { pathCells } from './trace-run-text.js';
 import { GLYPH } from './report-text.js';
 import { VERSION } from '../version.js';
-import { mustReach } from './must-reach.js';
+import { reportMustReach } from './must-reach.js';
 
 /** Longest config excerpt shown whole; longer files show the registry-related lines. */
 const MAX_EXCERPT_LINES = 80;
@@ -299,7 +299,7 @@ export function renderReportMarkdown(input: ReportInput, secrets: readonly strin
     );
   }
   out.push('### Pulls', '', tracesSection(f), '');
-  const reach = mustReach(f.trace);
+  const reach = reportMustReach(f);
   if (reach.length) {
     out.push(
       '### Hosts this node must reach',

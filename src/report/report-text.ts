@@ -9,7 +9,7 @@ import type { Finding, Severity } from '../checks/finding.js';
 import { collectConfigSecrets, redactReportText } from './redact-config.js';
 import { counts, groupFindings, LAYER_TITLES, PATH_TITLES, pathResult, traceSkipReason, verdictText, type ReportInput } from './report-json.js';
 import { pathCells } from './trace-run-text.js';
-import { mustReach, mustReachLines } from './must-reach.js';
+import { mustReachLines, reportMustReach } from './must-reach.js';
 import type { PathRun } from '../trace/run-schema.js';
 
 export interface TextOptions {
@@ -122,7 +122,7 @@ export function renderReportText(input: ReportInput, o: TextOptions = {}, secret
   }
   if (groups.length === 0) out.push('no findings', '');
   out.push(...traceTable(input), '');
-  const reach = mustReach(input.facts.trace);
+  const reach = reportMustReach(input.facts);
   if (reach.length) out.push(`hosts this node must reach for ${input.facts.ref.input}:`, ...mustReachLines(reach, (p) => PATH_TITLES[p as PathRun['path']] ?? p).map((l) => `  ${l}`), '');
   const total = counts(input.outcome.findings);
   const ignored = input.ignored?.length ? `; ignored: ${input.ignored.join(', ')}` : '';

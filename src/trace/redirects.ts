@@ -22,8 +22,9 @@ export function errorUrls(error: string): { url: string; host: string; path: str
   const found: { at: number; url: string; status: number | null }[] = [];
   // Go's url.Error quotes the URL (`Get "http://…": dial tcp …`)
   for (const m of error.matchAll(/"(https?:\/\/[^"\s]{1,4096})"/g)) found.push({ at: m.index, url: m[1] as string, status: null });
-  // containerd's status errors do not (`unexpected status code http://…: 403 Forbidden`)
-  for (const m of error.matchAll(/(?:^|[\s])(https?:\/\/[^"\s]{1,4096}?): ([1-5][0-9]{2}) /g)) found.push({ at: m.index, url: m[1] as string, status: Number(m[2]) });
+  // containerd's status errors do not (`unexpected status code http://…: 403 Forbidden`; the colon
+  // is gone when a redacted query value took it along)
+  for (const m of error.matchAll(/(?:^|[\s])(https?:\/\/[^"\s]{1,4096}?):? ([1-5][0-9]{2}) /g)) found.push({ at: m.index, url: m[1] as string, status: Number(m[2]) });
   const out: { url: string; host: string; path: string; status: number | null }[] = [];
   for (const f of found.sort((a, b) => a.at - b.at)) {
     const u = splitUrl(f.url);

@@ -170,6 +170,8 @@ describe('errorUrls / errorChain', () => {
     expect(errorUrls('httpReadSeeker: failed open: unexpected status code http://m:5/v2/x/blobs/sha256:ab?ns=docker.io: 403 Forbidden')[0]).toMatchObject({ host: 'm:5', status: 403 });
     expect(errorUrls('unexpected status from GET request to http://t:7/v2/x/blobs/sha256:ab?sig=1: 403 Forbidden')[0]).toMatchObject({ host: 't:7', status: 403 });
     expect(errorUrls('no url here')).toEqual([]);
+    // as it reaches the parser from a redacted log: the redacted signature took the colon along
+    expect(errorUrls('unexpected status from GET request to http://t:7/v2/x/blobs/sha256:ab?X-Amz-Signature=[REDACTED] 403 Forbidden')[0]).toMatchObject({ host: 't:7', status: 403 });
   });
 
   it('is a chain only when the first URL is on another host (a later one is a carried cause)', () => {
