@@ -194,3 +194,14 @@ describe('errorUrls / errorChain', () => {
     expect(JSON.parse(text)[0].redirects[0].to).toBe(TARGET.refused);
   });
 });
+
+describe('parse summary', () => {
+  it('lists the redirect targets beside the mirrors, with the pulls they served', async () => {
+    const { TraceSummary } = await import('../../../src/report/trace-summary.js');
+    const s = new TraceSummary();
+    for (const d of docsOf('1.7', 'served', 'ctr-hosts-dir')) s.add(d);
+    for (const d of docsOf('1.7', 'refused', 'ctr-hosts-dir')) s.add(d);
+    const text = s.render();
+    expect(text).toContain(`  redirects: ${TARGET.served}  asked by 1 pull, served 1\n             ${TARGET.refused}  asked by 1 pull, served 0\n`);
+  });
+});
