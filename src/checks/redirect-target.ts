@@ -80,10 +80,15 @@ function askedHosts(d: Derived, doc: TraceDoc): Set<string> {
   return hosts;
 }
 
-/** The first host containerd asks for blobs in this path: its error is the one containerd reports. */
-function firstBlobHost(d: Derived, p: PathRun): string | null {
+/** The first host containerd asks for blobs in this path (its error is the one containerd reports), and that blob's URL there. */
+function firstBlobHost(d: Derived, p: PathRun, blobPath: string): { host: string; url: string } | null {
   const plan = p.path === 'cri' ? d.plans.cri : p.path === 'ctr-hosts-dir' ? d.plans.ctrHostsDir : d.plans.ctr;
-  return plan.endpoints.find((e) => e.capabilities.includes('pull'))?.host ?? null;
+  const e = plan.endpoints.find((x) => x.capabilities.includes('pull'));
+  if (!e) return null;
+  const digest = /sha256:[0-9a-f]{64}/.exec(blobPath)?.[0];
+  const ns = e.kind === 'mirror' && d.ref ? `?ns=${encodeURIComponent(d.ref.hostname)}` : '';
+  const url = digest && d.ref ? `${e.scheme}://${e.host}${e.path}/${d.ref.repository}/blobs/${digest}${ns}` : `${e.scheme}://${e.host}${e.path}/`;
+  return { host: e.host, url };
 }
 
 /**
@@ -114,11 +119,12 @@ export function redirectFailures(d: Derived): RedirectFailure[] {
     }
     if ((doc.redirects ?? []).length === 0 && doc.error) {
       const u = errorUrls(doc.error)[0];
-      const from = firstBlobHost(d, p);
-      if (u && from && /\/blobs\/sha256:[0-9a-f]{64}/.test(u.path) && !askedHosts(d, doc).has(u.host)) {
+      const first = u ? firstBlobHost(d, p, u.path) : null;
+      if (u && first && /\/blobs\/sha256:[0-9a-f]{64}/.test(u.path) && !askedHosts(d, doc).has(u.host)) {
+        const from = first.host;
         // canceled while waiting at the target: the caller gave up on a target that did not answer
         const outcome: Outcome | null = u.status === 403 ? 'forbidden' : /context canceled/.test(doc.error) ? null : outcomeFromError(doc.error);
-        add(p, { from, to: u.host, outcome, url: `http://${from}/v2/`, pullFailed, how: `the error names a blob URL on ${u.host}, which is not a host containerd asks for this registry (hosts.toml or the upstream): only a redirect sends it there` }, { kind: p.path === 'cri' ? 'log' : 'trace', source: pathLabel(p), text: doc.error });
+        add(p, { from, to: u.host, outcome, url: first.url, pullFailed, how: `the error names a blob URL on ${u.host}, which is not a host containerd asks for this registry (hosts.toml or the upstream): only a redirect sends it there` }, { kind: p.path === 'cri' ? 'log' : 'trace', source: pathLabel(p), text: doc.error });
       }
     }
   }

@@ -36,13 +36,14 @@ function criErrorOnly(series: string, c: Case): PathRun {
 
 function derived(c: Case, paths: PathRun[]): Derived {
   const endpoints = [
-    { host: MIRROR[c], capabilities: ['pull', 'resolve'] },
-    { host: 'registry-1.docker.io', capabilities: ['pull', 'resolve', 'push'] },
+    { host: MIRROR[c], kind: 'mirror', scheme: 'http', path: '/v2', capabilities: ['pull', 'resolve'] },
+    { host: 'registry-1.docker.io', kind: 'upstream', scheme: 'https', path: '/v2', capabilities: ['pull', 'resolve', 'push'] },
   ];
   const plan = { endpoints };
   const trace: Record<string, PathRun> = {};
   for (const p of paths) trace[p.path === 'ctr-hosts-dir' ? 'ctrHostsDir' : p.path] = p;
-  return { plans: { ctr: { endpoints: endpoints.slice(1) }, ctrHostsDir: plan, cri: plan }, registryHost: 'docker.io', trace } as unknown as Derived;
+  const ref = { hostname: 'docker.io', repository: 'library/mirror-doctor-demo' };
+  return { plans: { ctr: { endpoints: endpoints.slice(1) }, ctrHostsDir: plan, cri: plan }, registryHost: 'docker.io', ref, trace } as unknown as Derived;
 }
 
 const run = (d: Derived) => REDIRECT_CHECKS.flatMap((c) => c.run({} as Facts, d));
@@ -84,6 +85,10 @@ describe('redirect-target-failed', () => {
     expect(f[0]!.title).toBe(`${MIRROR.refused} redirected blob downloads to ${TARGET.refused}, which failed (connection-refused)`);
     expect(f[0]!.detail).toContain('which is not a host containerd asks for this registry');
     expect(f[0]!.evidence[0]).toMatchObject({ kind: 'log', source: 'CRI (as kubelet)' });
+    // the blob that failed, as containerd first asked the mirror for it
+    expect(f[0]!.fix.at(-1)).toBe(
+      `curl -sS -o /dev/null -w '%{http_code} %{url_effective}\\n' -L 'http://${MIRROR.refused}/v2/library/mirror-doctor-demo/blobs/sha256:26fa2672726c0b205b7c09c54184b8815868151bf56ae85d946a2ea720d116c9?ns=docker.io'   # on the node: follows the redirect as containerd does`,
+    );
   });
 
   it('info level on 1.6/1.7: a 403 whose error names the mirror URL is not claimed as a redirect', () => {
