@@ -9,6 +9,7 @@ import type { Check } from './types.js';
 import { attemptEvidence, finding, pathEvidence, pathLabel, quote, sawResolver } from './make.js';
 import { clusterDnsSuffix } from './mirror-cluster-dns.js';
 import { silenceIsProof } from '../containerd/silence-waits.js';
+import { redirectFailures } from './redirect-target.js';
 
 /** The paths that read hosts.toml (ctr without --hosts-dir never does). */
 function mirrorPaths(d: Derived): PathRun[] {
@@ -231,6 +232,9 @@ const criPathDiffers: Check = {
     const ev = cri.evidence;
     const notUsed = ev ? ev.mirrorUsed === false && ev.level !== 'unknown' : cri.doc !== null && !cri.doc.mirrorUsed;
     if (!notUsed) return [];
+    // CRI did use the mirror: it redirected the blobs, and the pull failed at the target (redirect-target-failed)
+    const mirrors = new Set(d.plans.cri.endpoints.filter((e) => e.kind === 'mirror').map((e) => e.host));
+    if (redirectFailures(d).some((f) => f.paths.includes('cri') && mirrors.has(f.from))) return [];
     const evidence: Evidence[] = [];
     const a = hd.doc.attempts.find((x) => x.mirror && x.outcome === 'ok');
     if (a) evidence.push(attemptEvidence(hd, a));

@@ -1,10 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_LAB_LOG_LEVEL, defaultLabOptions, LAB_VERSIONS, parseLabLogLevel, type LabOptions, type LabVersion } from './layout.js';
 import { labDown, labEnv, labScenario, labStatus, labUp, readState } from './lab.js';
-import { SCENARIOS, SILENCE_SCENARIOS } from './scenarios.js';
+import { REDIRECT_SCENARIOS, SCENARIOS, SILENCE_SCENARIOS } from './scenarios.js';
 
 /** Every scenario `lab scenario` accepts (the silent-mirror ones last: their pulls wait for minutes). */
-const ALL = [...SCENARIOS, ...SILENCE_SCENARIOS];
+const ALL = [...SCENARIOS, ...REDIRECT_SCENARIOS, ...SILENCE_SCENARIOS];
 import { labPull } from './pull.js';
 import { shellJoin, shellQuote } from '../shell-quote.js';
 import { exitCodesHelp, UsageError, usageErrorText } from '../errors.js';

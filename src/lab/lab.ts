@@ -14,6 +14,7 @@ import { DOCKER_REPOSITORY, HOSTPORT_REPOSITORY, SCENARIOS, TAG, findScenario, t
 import { httpCall } from './http-client.js';
 import { startBlackhole } from './blackhole.js';
 import { startSilentHosts } from './silent-hosts.js';
+import { redirectMirrorConfig, startRedirectMirror } from './redirect-mirror.js';
 
 export const DEFAULT_SCENARIO = 'mirror-ok';
 
@@ -52,6 +53,8 @@ export interface LabState {
   blackhole?: LabProcess;
   /** the hosts that accept and go silent (ports.silent, ports.bodyStall); absent in older state */
   silentHosts?: LabProcess;
+  /** the redirecting mirrors and their targets (ports.redirect) */
+  redirectMirror?: LabProcess;
   daemons: Partial<Record<LabVersion, DaemonState>>;
   /**
    * containerd 1.7+ creates its default state folder /run/containerd at start even when --state
@@ -109,6 +112,8 @@ export async function labUp(opts: LabOptions, scenarioName: string | undefined, 
     daemons: {},
     createdRunContainerd: !existsSync(RUN_CONTAINERD),
   };
+  // state written by a lab that knew fewer ports: the same base gives the same ports plus the new ones
+  state.ports = ports;
   writeState(state);
 
   for (const spec of registrySpecs(paths, ports)) {
@@ -123,11 +128,17 @@ export async function labUp(opts: LabOptions, scenarioName: string | undefined, 
     state.blackhole = await startBlackhole(opts.dir, ports.blackhole);
     writeState(state);
   }
-  // a lab brought up before these ports existed has no ports.silent: it gets them now
-  state.ports = { ...ports, ...state.ports, silent: ports.silent, bodyStall: ports.bodyStall };
+  // a lab brought up before these ports existed has no ports.silent/redirect: it gets them now
+  state.ports = { ...ports, ...state.ports, silent: ports.silent, bodyStall: ports.bodyStall, redirect: ports.redirect };
   if (!(state.silentHosts && isAlive(state.silentHosts))) {
     log(`starting the silent hosts on 127.0.0.1:${ports.silent} (no answer) and ${ports.bodyStall} (body stall)`);
     state.silentHosts = await startSilentHosts(opts.dir, ports);
+    writeState(state);
+  }
+  if (!(state.redirectMirror && isAlive(state.redirectMirror))) {
+    const cfg = redirectMirrorConfig(ports);
+    log(`starting the redirecting mirrors on 127.0.0.1:${cfg.mirrors.map((m) => m.port).join(',')}`);
+    state.redirectMirror = await startRedirectMirror(opts.dir, cfg);
     writeState(state);
   }
   await ensureTestImage(ports, log);
@@ -327,6 +338,10 @@ export async function labDown(opts: LabOptions, log: Log): Promise<void> {
       log(`stopping the silent hosts (pid ${state.silentHosts.pid})`);
       await stopProcess(state.silentHosts);
     }
+    if (state.redirectMirror && isAlive(state.redirectMirror)) {
+      log(`stopping the redirecting mirrors (pid ${state.redirectMirror.pid})`);
+      await stopProcess(state.redirectMirror);
+    }
   }
   for (const m of mountsUnder(opts.dir)) {
     log(`unmounting ${m}`);
@@ -360,6 +375,9 @@ export function labStatus(opts: LabOptions): { up: boolean; scenario?: string; l
     })),
     ...(state.blackhole ? [{ name: 'blackhole', pid: state.blackhole.pid, alive: isAlive(state.blackhole), detail: `127.0.0.1:${state.ports.blackhole}` }] : []),
     ...(state.silentHosts ? [{ name: 'silent-hosts', pid: state.silentHosts.pid, alive: isAlive(state.silentHosts), detail: `127.0.0.1:${state.ports.silent} 127.0.0.1:${state.ports.bodyStall}` }] : []),
+    ...(state.redirectMirror
+      ? [{ name: 'redirect-mirror', pid: state.redirectMirror.pid, alive: isAlive(state.redirectMirror), detail: `127.0.0.1:${Object.values(state.ports.redirect.mirrors).join(',')}` }]
+      : []),
     ...Object.values(state.daemons).map((d) => ({
       name: `containerd-${d!.version}`,
       pid: d!.process.pid,
@@ -388,6 +406,7 @@ export function labEnv(state: LabState): Record<string, string> {
     MD_LAB_BLACKHOLE_URL: `https://127.0.0.1:${state.ports.blackhole}`,
     MD_LAB_SILENT_ADDR: `127.0.0.1:${state.ports.silent}`,
     MD_LAB_BODY_STALL_URL: `http://127.0.0.1:${state.ports.bodyStall}`,
+    MD_LAB_REDIRECT_MIRROR_URL: `http://127.0.0.1:${state.ports.redirect.mirrors.served}`,
     MD_LAB_AUTH_USER: `${LAB_AUTH.user}:${LAB_AUTH.password}`,
     MD_LAB_VERSIONS: Object.keys(state.daemons).join(' '),
   };

@@ -25,7 +25,7 @@ export interface LabOptions {
   dir: string;
   /** Folder where downloaded containerd packages are cached between runs. */
   cacheDir: string;
-  /** First TCP port on 127.0.0.1; the lab uses portBase+1 … portBase+9. */
+  /** First TCP port on 127.0.0.1; the lab uses portBase+1 … portBase+17. */
   portBase: number;
   /** Which containerd versions to run. */
   versions: readonly LabVersion[];
@@ -68,10 +68,36 @@ export interface LabPorts {
   bodyStall: number;
   /** an HTTP proxy address where nothing listens (for the daemon proxy-env scenario) */
   deadProxy: number;
+  /** the redirecting mirrors (one per redirect target) and their targets (redirect-mirror.ts) */
+  redirect: {
+    mirrors: { served: number; refused: number; stalled: number; forbidden: number };
+    servedTarget: number;
+    /** nothing listens here */
+    refusedTarget: number;
+    stalledTarget: number;
+    forbiddenTarget: number;
+  };
 }
 
 export function labPorts(base: number): LabPorts {
-  return { mirror: base + 1, empty: base + 2, refused: base + 3, tls: base + 4, auth: base + 5, blackhole: base + 6, silent: base + 7, bodyStall: base + 8, deadProxy: base + 9 };
+  return {
+    mirror: base + 1,
+    empty: base + 2,
+    refused: base + 3,
+    tls: base + 4,
+    auth: base + 5,
+    blackhole: base + 6,
+    silent: base + 7,
+    bodyStall: base + 8,
+    deadProxy: base + 9,
+    redirect: {
+      mirrors: { served: base + 10, refused: base + 11, stalled: base + 12, forbidden: base + 13 },
+      servedTarget: base + 14,
+      refusedTarget: base + 15,
+      stalledTarget: base + 16,
+      forbiddenTarget: base + 17,
+    },
+  };
 }
 
 /** Every path inside the lab folder, in one place. */

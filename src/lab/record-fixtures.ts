@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LabOptions, LabVersion } from './layout.js';
 import { labDown, labUp, readState, type DaemonState, type LabState } from './lab.js';
-import { SCENARIOS, type Scenario } from './scenarios.js';
+import { REDIRECT_SCENARIOS, SCENARIOS, type Scenario } from './scenarios.js';
 import { ctrPull, logOffset, readLogFrom, type CtrPullOptions } from './ctr-pull.js';
 import { LAB_AUTH } from './layout.js';
 import { CriClient, CriError, liveRegistryConfig } from '../probe/cri-client.js';
@@ -18,6 +18,15 @@ export interface PullVariant {
 
 /** ctr with and without --hosts-dir; on 2.x also with and without --local. */
 export function variantsFor(version: LabVersion, scenario: Scenario): PullVariant[] {
+  // a redirecting mirror is only reached through the hosts folder: the pulls without it go upstream only
+  if (scenario.name.startsWith('redirect-')) {
+    return version.startsWith('2.')
+      ? [
+          { name: 'ctr-hosts-dir', hostsDir: true },
+          { name: 'ctr-hosts-dir-local', hostsDir: true, local: true },
+        ]
+      : [{ name: 'ctr-hosts-dir', hostsDir: true }];
+  }
   const v: PullVariant[] = version.startsWith('2.')
     ? [
         { name: 'ctr-no-hosts-dir', hostsDir: false },
@@ -47,7 +56,8 @@ export async function recordFixtures(opts: LabOptions, out: string, only: string
   const wasUp = !!readState(opts.dir);
   let count = 0;
   try {
-    for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.name))) {
+    // the redirect scenarios only when named (they record into a folder of their own)
+    for (const scenario of only ? [...SCENARIOS, ...REDIRECT_SCENARIOS].filter((s) => only.includes(s.name)) : SCENARIOS) {
       const state = await labUp(opts, scenario.name, log);
       for (const daemon of Object.values(state.daemons)) {
         if (!daemon) continue;
@@ -94,7 +104,7 @@ async function recordOne(state: LabState, daemon: DaemonState, scenario: Scenari
     debug: true,
     httpTrace: true,
     httpDump: true,
-    timeoutMs: 90_000,
+    timeoutMs: scenario.hangsForMs ?? 90_000,
     ...(variant.hostsDir ? { hostsDir: state.hostsDir } : {}),
     ...(variant.local ? { local: true } : {}),
     ...(variant.user ? { user: `${LAB_AUTH.user}:${LAB_AUTH.password}` } : {}),
@@ -155,7 +165,7 @@ async function recordCri(daemon: DaemonState, scenario: Scenario, dir: string): 
     }
     const before = await client.imageStatus(image).catch(() => undefined);
     try {
-      imageRef = await client.pullImage(image, 90_000);
+      imageRef = await client.pullImage(image, scenario.hangsForMs ?? 90_000);
     } catch (e) {
       error = e instanceof CriError ? { code: e.code, message: e.details } : { code: 'UNKNOWN', message: (e as Error).message };
     }

@@ -1,5 +1,6 @@
 import type { LabPorts } from './layout.js';
 import { SILENCE_TEXT, type SilenceKind } from '../containerd/silence-waits.js';
+import { REDIRECT_TARGETS, type RedirectTarget } from './redirect-mirror.js';
 
 /** The image every docker.io scenario pulls; the upstream (registry-1.docker.io) is unreachable in the lab. */
 export const DOCKER_REF = 'docker.io/library/mirror-doctor-demo:1.0';
@@ -40,6 +41,8 @@ export interface Scenario {
   hostFiles: (ctx: ScenarioContext) => Record<string, string>;
   /** the daemon side; default: config_path set to the hosts folder */
   cri?: ScenarioCri;
+  /** the pull hangs by design: recordings stop it after this many milliseconds */
+  hangsForMs?: number;
 }
 
 const mirror = (c: ScenarioContext) => `http://127.0.0.1:${c.ports.mirror}`;
@@ -200,6 +203,38 @@ export const SCENARIOS: readonly Scenario[] = [
   },
 ];
 
+const redirectTargetText: Record<RedirectTarget, { summary: string; whatHappens: string }> = {
+  served: {
+    summary: 'the mirror answers manifests and redirects every blob (307) to another host, which serves it',
+    whatHappens: 'the pull succeeds; the bytes come from the redirect target, not from the mirror',
+  },
+  refused: {
+    summary: 'the mirror redirects every blob to a host where nothing listens',
+    whatHappens: 'manifests come from the mirror; each blob GET follows the 307 and fails with connection refused',
+  },
+  stalled: {
+    summary: 'the mirror redirects every blob to a host that accepts and never answers',
+    whatHappens: 'manifests come from the mirror; the blob download hangs at the redirect target',
+  },
+  forbidden: {
+    summary: 'the mirror redirects every blob to a host that answers 403 (an expired presigned URL)',
+    whatHappens: 'manifests come from the mirror; each blob GET ends in 403 Forbidden at the redirect target',
+  },
+};
+
+/**
+ * The redirect scenarios (issue: who really served the blobs): docker.io/hosts.toml sends pulls to
+ * one of the lab's redirecting mirrors (redirect-mirror.ts). Kept apart from SCENARIOS, whose
+ * fixtures and integration tables cover every scenario there.
+ */
+export const REDIRECT_SCENARIOS: readonly Scenario[] = REDIRECT_TARGETS.map((t) => ({
+  name: `redirect-${t}`,
+  ...redirectTargetText[t],
+  ref: DOCKER_REF,
+  hostFiles: (c: ScenarioContext) => ({ 'docker.io/hosts.toml': hostsToml(`http://127.0.0.1:${c.ports.redirect.mirrors[t]}`) }),
+  ...(t === 'stalled' ? { hangsForMs: 15_000 } : {}),
+}));
+
 /**
  * The built-in demo (`mirror-doctor demo`): a realistic broken node. config_path is set, but the
  * hosts.toml sits in a folder named after the upstream host (registry-1.docker.io), so it is never
@@ -284,5 +319,5 @@ export const SILENCE_SCENARIOS: readonly SilenceScenario[] = [
 ];
 
 export function findScenario(name: string): Scenario | undefined {
-  return name === DEMO_SCENARIO.name ? DEMO_SCENARIO : (SCENARIOS.find((s) => s.name === name) ?? SILENCE_SCENARIOS.find((s) => s.name === name));
+  return name === DEMO_SCENARIO.name ? DEMO_SCENARIO : [...SCENARIOS, ...REDIRECT_SCENARIOS, ...SILENCE_SCENARIOS].find((s) => s.name === name);
 }

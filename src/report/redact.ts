@@ -58,8 +58,9 @@ const DUMP_HEADER_TTY = /(\[[0-9]{4,}\] +([A-Za-z][A-Za-z0-9_-]{0,63}): ?)((?:[^
 const BEARER = /\b(Bearer|Basic)(\s+)(?!(?:realm|auth|authorization|token|credentials|scheme|challenge|header|access)\b|\[REDACTED\])([A-Za-z0-9._~+/\-]{4,}=*)/gi;
 // JSON keys (plain or escaped quotes): "token": "…", \"password\":\"…\"
 const JSON_SECRET = new RegExp(`((?:\\\\*")(?:${SECRET_KEYS})(?:\\\\*")\\s*:\\s*)(\\\\*"(?:[^"\\\\]|\\\\(?!")[^"]?)*\\\\*"|[^,}\\s]+)`, 'gi');
-// query strings and form bodies: ?token=…&password=…
-const QUERY_SECRET = new RegExp(`((?:^|[?&;\\s"'])(?:${SECRET_KEYS}|${SIGNED_URL_KEYS})=)([^&\\s"'#;]*)`, 'gi');
+// query strings and form bodies: ?token=…&password=…; the value stops at a backslash too, so the
+// escaped quote that ends a URL inside JSON text (`…&X-Amz-Signature=abc\"`) stays escaped
+const QUERY_SECRET = new RegExp(`((?:^|[?&;\\s"'])(?:${SECRET_KEYS}|${SIGNED_URL_KEYS})=)([^&\\s"'#;\\\\]*)`, 'gi');
 // URLs with credentials: scheme://user:pass@host, and scheme://token@host (to the last `@` before the
 // host: a password may hold one)
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]{1,15}:\/\/)([^\s/"'?#]+)@/gi;

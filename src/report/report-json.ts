@@ -9,6 +9,7 @@ import type { PathRun } from '../trace/run-schema.js';
 import { collectConfigSecrets, redactReportJson, scrubSecrets } from './redact-config.js';
 import { redact } from './redact.js';
 import { VERSION } from '../version.js';
+import { reportMustReach } from './must-reach.js';
 
 export const REPORT_SCHEMA = 'mirror-doctor.report/v1';
 
@@ -227,6 +228,8 @@ export function buildReport(input: ReportInput) {
       })),
       leftovers: run?.leftovers ?? [],
       earlierRuns: run?.earlierRuns ?? [],
+      /** the hosts this node must reach for the image, as the pulls showed them (registries, mirrors, redirect targets) */
+      mustReach: reportMustReach(facts),
     },
   };
 }

@@ -11,6 +11,8 @@ import { counts, groupFindings, LAYER_TITLES, PATH_TITLES, pathResult, traceSkip
 import { pathCells } from './trace-run-text.js';
 import { layoutTable } from './text-table.js';
 import { fitLine } from './wrap-words.js';
+import { mustReachLines, reportMustReach } from './must-reach.js';
+import type { PathRun } from '../trace/run-schema.js';
 
 export interface TextOptions {
   /** ANSI colours (a TTY without NO_COLOR) */
@@ -123,6 +125,8 @@ export function renderReportText(input: ReportInput, o: TextOptions = {}, secret
   }
   if (groups.length === 0) out.push('no findings', '');
   out.push(...traceTable(input, o.width, secrets), '');
+  const reach = reportMustReach(input.facts);
+  if (reach.length) out.push(`hosts this node must reach for ${input.facts.ref.input}:`, ...mustReachLines(reach, (p) => PATH_TITLES[p as PathRun['path']] ?? p).map((l) => `  ${l}`), '');
   const total = counts(input.outcome.findings);
   const ignored = input.ignored?.length ? `; ignored: ${input.ignored.join(', ')}` : '';
   out.push(`${total.error} error(s), ${total.warning} warning(s), ${total.ok} ok, ${total.info} info${input.strict ? '; --strict: warnings count as problems' : ''}${ignored}`);

@@ -41,6 +41,8 @@ export class TraceSummary {
   /** by host: the pulls that asked it as a mirror / as an upstream (token servers are not counted) */
   readonly mirrors = new Map<string, HostCount>();
   readonly upstreams = new Map<string, HostCount>();
+  /** by host: the pulls whose downloads a registry redirected there, and those it served */
+  readonly redirectTargets = new Map<string, HostCount>();
   /** numbers (1-based, in output order) of the failed pulls */
   readonly failed: number[] = [];
   first: string | null = null;
@@ -73,6 +75,12 @@ export class TraceSummary {
       if (served.has(a.host)) c.served++;
       m.set(a.host, c);
     }
+    for (const to of new Set((d.redirects ?? []).map((r) => r.to))) {
+      const c = this.redirectTargets.get(to) ?? { asked: 0, served: 0 };
+      c.asked++;
+      if ((d.redirects ?? []).some((r) => r.to === to && r.ok > 0)) c.served++;
+      this.redirectTargets.set(to, c);
+    }
   }
 
   render(): string {
@@ -92,6 +100,8 @@ export class TraceSummary {
     }
     hostLines(out, 'mirrors', this.mirrors);
     hostLines(out, 'upstreams', this.upstreams);
+    // the hosts that really served the blobs when a registry redirected them (a CDN, object storage)
+    hostLines(out, 'redirects', this.redirectTargets);
     if (this.mirrors.size === 0 && this.upstreams.size === 0) out.push('  hosts: none logged (no resolver debug lines or --http-dump)');
     out.push('');
     out.push('');

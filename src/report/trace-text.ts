@@ -44,6 +44,11 @@ export function renderTraceText(docs: TraceDoc[], startIndex = 0): string {
       for (const [h, e] of by) {
         out.push(`  · fetch from ${h}: ${e.ok} ok${e.bad ? `, ${e.bad} failed` : ''}`);
         for (const err of e.errors) out.push(`       ${errors.line(err, `a fetch from ${h}`)}`);
+        // who really served: the hosts this one redirected its downloads to
+        for (const r of (d.redirects ?? []).filter((x) => h === x.from || h.startsWith(`${x.from} `))) {
+          const parts = [`${r.ok} ok`, ...(r.failed ? [`${r.failed} failed${r.failure ? ` (${r.failure})` : ''}`] : []), ...(r.unanswered ? [`${r.unanswered} not answered`] : [])];
+          out.push(`      ↪ redirected to ${r.to}: ${parts.join(', ')}`);
+        }
       }
     }
     for (const f of d.fallback) out.push(`  → fell back from ${f.from} to ${f.to} (${f.reason})`);

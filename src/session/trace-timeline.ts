@@ -23,6 +23,17 @@ export interface TimelineRow {
   ok: boolean;
   /** the fallback that followed this attempt ("↓ fell back to X: not-found"), if any */
   fallback: string | null;
+  /** the redirect chain the request followed ("307 → storage:443: 200 ok"), if any */
+  redirect: string | null;
+  /** the redirect target served the request */
+  redirectOk: boolean;
+}
+
+/** A request's redirect chain in one line: each 3xx and the host it sent the request to, then how it ended there. */
+export function redirectText(r: NonNullable<TraceAttempt['redirect']>): string {
+  const hops = r.hops.map((h) => `${h.status ?? '3xx'} → ${h.location}`).join(' ');
+  const end = r.finalStatus !== null ? `${r.finalStatus} ${r.outcome ?? ''}`.trim() : (r.outcome ?? 'no answer');
+  return `${hops}: ${end}`;
 }
 
 export interface Timeline {
@@ -65,6 +76,8 @@ export function timeline(p: PathState): Timeline {
       result: `${a.status ?? ''} ${outcomeWords(a.outcome)}`.trim(),
       ok: a.outcome === 'ok',
       fallback: fb ? `fell back to ${fb.to}: ${outcomeWords(fb.reason)}` : null,
+      redirect: a.redirect ? redirectText(a.redirect) : null,
+      redirectOk: a.redirect?.outcome === 'ok',
     };
   });
   return {

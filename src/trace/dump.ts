@@ -27,6 +27,8 @@ export interface DumpRequest {
   status: number | null;
   challenge: string | null;
   contentDigest: string | null;
+  /** The response's `Location` (a redirect), or null */
+  location: string | null;
   /** Response body: total characters seen, and whether it looked binary. Never the content. */
   bodyChars: number;
   bodyBinary: boolean;
@@ -43,6 +45,7 @@ export class DumpAssembler {
   private respDigest: string | null = null;
   private respStatus: number | null = null;
   private respChallenge: string | null = null;
+  private respLocation: string | null = null;
   private respLine = 0;
   private respBody = '';
   private pending: DumpRequest[] = [];
@@ -99,6 +102,7 @@ export class DumpAssembler {
           status: null,
           challenge: null,
           contentDigest: null,
+          location: null,
           bodyChars: 0,
           bodyBinary: false,
           errorCodes: [],
@@ -159,6 +163,7 @@ export class DumpAssembler {
           const value = msg.slice(h[0].length);
           if (name === 'docker-content-digest') this.respDigest = value.trim();
           else if (name === 'www-authenticate') this.respChallenge = challengeSummary(value);
+          else if (name === 'location') this.respLocation = value.trim().slice(0, 8192);
         }
         return true;
       }
@@ -195,6 +200,7 @@ export class DumpAssembler {
     this.respStatus = status;
     this.respDigest = null;
     this.respChallenge = null;
+    this.respLocation = null;
     this.respLine = line;
     this.respBody = '';
   }
@@ -203,6 +209,12 @@ export class DumpAssembler {
     if (this.respStatus === null) return;
     let idx = -1;
     if (this.respDigest) idx = this.pending.findIndex((r) => r.path.includes(this.respDigest as string));
+    // a redirect names its digest in the Location: the request for it, not the one to the Location's host
+    const locDigest = this.respLocation ? /sha256:[0-9a-f]{64}/.exec(this.respLocation)?.[0] : undefined;
+    if (idx < 0 && locDigest) {
+      const locHost = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]+)/i.exec(this.respLocation ?? '')?.[1] ?? null;
+      idx = this.pending.findIndex((r) => r.path.includes(locDigest) && r.host !== locHost);
+    }
     if (idx < 0) idx = 0;
     const r = this.pending[idx];
     if (r) {
@@ -210,6 +222,7 @@ export class DumpAssembler {
       r.status = this.respStatus;
       r.challenge = this.respChallenge;
       r.contentDigest = this.respDigest;
+      r.location = this.respLocation;
       this.resp = r;
     } else this.resp = null;
     this.respStatus = null;

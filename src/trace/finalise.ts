@@ -7,6 +7,7 @@
 import { outcomeFromError, outcomeFromStatus, splitUrl } from './classify.js';
 import { lastOf, MAX_ATTEMPTS, MAX_TOML_ERRORS, MAX_WARNINGS, type Attempt, type Dropped, type Group } from './pull-group.js';
 import { TRACE_SCHEMA, type PullMode, type TraceDoc, type TraceResult } from './schema.js';
+import { dumpChains, errorChain, errorUrls, redirectSummary, withError } from './redirects.js';
 
 /** Daemon-wide facts of the current daemon run, and its version. */
 export interface DaemonInfo {
@@ -29,6 +30,7 @@ export function finaliseGroup(g: Group, daemon: DaemonInfo): TraceDoc {
     // dump-only: a request without a response failed before an answer
     applyFinalErrorToDump(g, attempts);
   }
+  attempts = followRedirects(g, attempts, debugMain.length > 0);
   attempts.sort((a, b) => a.line - b.line);
   // settle the last placeholder / silent attempts
   for (const a of attempts) {
@@ -56,7 +58,9 @@ export function finaliseGroup(g: Group, daemon: DaemonInfo): TraceDoc {
   const resolvedAttempt = resolvedHost !== null ? lastOf(attempts, (a) => a.kind === 'resolve' && a.host === resolvedHost && a.outcome === 'ok') : undefined;
   const blobHosts: string[] = [];
   for (const a of attempts) {
-    if (a.kind === 'fetch' && a.outcome === 'ok' && a.host && !blobHosts.includes(a.host)) blobHosts.push(a.host);
+    // a redirected download was served by the host at the end of its chain
+    const served = a.redirect ? (a.redirect.outcome === 'ok' ? a.redirect.finalHost : null) : a.host;
+    if (a.kind === 'fetch' && a.outcome === 'ok' && served && !blobHosts.includes(served)) blobHosts.push(served);
   }
   const mirrorUsed = (resolvedAttempt?.mirror ?? false) || attempts.some((a) => a.kind === 'fetch' && a.outcome === 'ok' && a.mirror);
   const fallback: TraceDoc['fallback'] = [];
@@ -89,9 +93,11 @@ export function finaliseGroup(g: Group, daemon: DaemonInfo): TraceDoc {
       inferred: a.inferred,
       evidence: a.evidence,
       line: a.line,
+      redirect: a.redirect ?? null,
     })),
     resolved: { host: resolvedHost, digest: g.resolvedDigest ?? resolvedAttempt?.dump?.contentDigest ?? null },
     blobHosts,
+    redirects: redirectSummary(attempts),
     mirrorUsed,
     result,
     error: g.error,
@@ -146,6 +152,67 @@ function applyFinalErrorToDump(g: Group, attempts: Attempt[]): void {
   }
 }
 
+const DIGEST = /sha256:[0-9a-f]{64}/;
+
+/**
+ * Joins the redirect chains to the attempts: the dump's 3xx and the request that followed (a
+ * dump-only trace drops the follow-up requests: they are part of the chain), and errors that name
+ * a URL on another host than the one asked (each attempt's own, then the pull's final error, which
+ * containerd takes from the first host it tried for that blob).
+ */
+function followRedirects(g: Group, attempts: Attempt[], fromDebug: boolean): Attempt[] {
+  const { chains, follows } = dumpChains(g.dump);
+  if (fromDebug) {
+    for (const [d, chain] of chains) {
+      // the resolver's line comes before the dump of its request; a joined transfer pull has the
+      // client's dump first, the daemon's lines after it
+      const same = (x: Attempt) => !x.redirect && x.host === d.host && x.url !== null && splitUrl(x.url)?.path === d.path;
+      const a = lastOf(g.debug, (x) => x.line <= d.line && same(x)) ?? g.debug.find(same);
+      // containerd logs the response its client ended with: the final host's, when the dump lost it
+      if (a) a.redirect = chain.finalStatus === null && a.status !== null ? { ...chain, finalStatus: a.status, outcome: outcomeFromStatus(a.status) } : chain;
+    }
+  } else {
+    attempts = attempts.filter((a) => !follows.has(a));
+    for (const [d, chain] of chains) {
+      d.redirect = chain;
+      // the request's result is where its chain ended (as containerd's own lines would log it)
+      d.status = chain.finalStatus;
+      d.outcome = chain.finalStatus !== null ? outcomeFromStatus(chain.finalStatus) : chain.outcome;
+    }
+  }
+  for (const a of attempts) {
+    if (a.kind !== 'fetch' || a.error === null) continue;
+    a.redirect = a.redirect ? withError(a.redirect, a.error) : errorChain(a.host, a.error);
+  }
+  if (g.error) {
+    for (const u of errorUrls(g.error).slice(0, 1)) {
+      const digest = DIGEST.exec(u.path)?.[0] ?? null;
+      if (digest === null) continue;
+      const sameBlob = (a: Attempt) => a.kind === 'fetch' && (a.digest === digest || (a.path ?? a.url ?? '').includes(digest));
+      // a chain of the dump that ended at this host without an answer
+      const open = attempts.find((a) => sameBlob(a) && a.redirect && a.redirect.finalHost === u.host && a.redirect.finalStatus === null && a.redirect.error === null);
+      if (open && open.redirect) {
+        open.redirect = withError(open.redirect, g.error);
+        if (open.error === null && open.status === null) {
+          open.error = g.error;
+          open.inferred ??= "outcome taken from the pull's final error, which names this request's redirect target";
+        }
+        continue;
+      }
+      // the host was asked itself, or a chain already ended there for this blob
+      if (attempts.some((a) => a.host === u.host || (sameBlob(a) && a.redirect?.finalHost === u.host))) continue;
+      // no chain yet: the first request for this blob, to another host, with nothing logged about its end
+      const first = attempts.find((a) => sameBlob(a) && !a.redirect && a.host !== u.host && a.status === null && a.error === null);
+      if (first) {
+        first.redirect = errorChain(first.host, g.error);
+        first.error = g.error;
+        first.inferred ??= "outcome taken from the pull's final error, which names a URL on another host (this request's redirect target)";
+      }
+    }
+  }
+  return attempts;
+}
+
 /** Dump-only traces: the host whose manifest request succeeded. */
 function inferredResolvedHost(attempts: Attempt[]): string | null {
   const a = lastOf(attempts, (x) => x.kind === 'resolve' && x.outcome === 'ok');
@@ -156,15 +223,23 @@ export function verdictOf(d: TraceDoc): string {
   const res = d.attempts.filter((a) => a.kind === 'resolve');
   const mirrors = [...new Set(res.filter((a) => a.mirror).map((a) => a.host))];
   const first = res[0];
+  const redirects = d.redirects ?? [];
+  const targets = new Set(redirects.map((r) => r.to));
+  const redirected = redirects.filter((r) => r.ok > 0).map((r) => `blobs redirected by ${r.from} to ${r.to}`);
   if (d.result === 'success') {
     if (d.mirrorUsed) {
-      const others = d.blobHosts.filter((h) => h !== d.resolved.host);
-      return `pulled via mirror ${d.resolved.host ?? d.blobHosts[0] ?? '?'}${others.length ? ` (blobs also from ${others.join(', ')})` : ''}`;
+      const others = d.blobHosts.filter((h) => h !== d.resolved.host && !targets.has(h));
+      const notes = [...redirected, ...(others.length ? [`blobs also from ${others.join(', ')}`] : [])];
+      return `pulled via mirror ${d.resolved.host ?? d.blobHosts[0] ?? '?'}${notes.length ? ` (${notes.join('; ')})` : ''}`;
     }
     if (mirrors.length) return `pulled from ${d.resolved.host ?? '?'}: mirror ${mirrors.join(', ')} was tried and skipped (${res.filter((a) => a.mirror).map((a) => a.outcome).join(', ')})`;
     return `pulled from ${d.resolved.host ?? d.blobHosts[0] ?? '?'} without a mirror${d.hostsDir ? '' : ' (no host directory was loaded)'}`;
   }
   const why = d.error ? `: ${d.error}` : '';
+  const broken = redirects.find((r) => r.failed > 0);
+  if (d.result === 'failure' && broken) {
+    return `failed at a redirect target: ${broken.from} redirected the blob download to ${broken.to}, which failed (${broken.failure ?? 'other'})${why}`;
+  }
   if (d.result === 'failure') {
     if (mirrors.length) {
       const m = res.filter((a) => a.mirror).map((a) => `${a.host} ${a.outcome}`).join(', ');
@@ -175,7 +250,8 @@ export function verdictOf(d: TraceDoc): string {
     return `failed${why}`;
   }
   const cut = d.warnings.find((w) => w.startsWith(RESTARTED));
-  const head = cut ? `incomplete, ${cut}` : 'incomplete';
+  const waiting = redirects.find((r) => r.unanswered > 0);
+  const head = `${cut ? `incomplete, ${cut}` : 'incomplete'}${waiting ? ` (${waiting.from} redirected the blob download to ${waiting.to}, which has not answered)` : ''}`;
   if (first) return `${head}: ${res.length} resolve attempt(s), last ${res[res.length - 1]?.host} ${res[res.length - 1]?.outcome}`;
   return `${head}: no resolver activity in the input`;
 }

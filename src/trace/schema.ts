@@ -41,6 +41,40 @@ export type LineFormat =
   | 'journal-json' // journalctl -o json
   | 'plain'; // ctr progress, `ctr: …` errors, anything else
 
+/**
+ * The redirects one request followed (containerd's client follows them itself): each 3xx with the
+ * host its Location named, the host at the end, and what that host answered or where it broke.
+ */
+export interface TraceRedirect {
+  /** in order; `status` null when only an error names the target (the 3xx itself was not logged) */
+  hops: { status: number | null; location: string }[];
+  /** the host the last Location named: the one that served the bytes, or where the chain broke */
+  finalHost: string;
+  /** what the final host answered, or null (no answer logged: refused, stalled, cut off) */
+  finalStatus: number | null;
+  /** the outcome at the final host; null when nothing about it was logged (e.g. it never answered) */
+  outcome: Outcome | null;
+  /** the error at the final host, as logged */
+  error: string | null;
+  /** `dump`: ctr's --http-dump showed the 3xx and the request that followed; `error`: an error named the target */
+  evidence: 'dump' | 'error';
+}
+
+/** Per redirecting registry and target host: what the redirected requests came to. */
+export interface TraceRedirectSummary {
+  /** the registry (mirror or upstream) that answered with the redirect */
+  from: string;
+  /** the host its Location named */
+  to: string;
+  ok: number;
+  failed: number;
+  /** requests to the target with no answer or error logged (a stalled target, or a log cut off) */
+  unanswered: number;
+  /** the first failure's outcome and error, or null */
+  failure: Outcome | null;
+  error: string | null;
+}
+
 export interface TraceAttempt {
   host: string;
   url: string | null;
@@ -66,6 +100,8 @@ export interface TraceAttempt {
   evidence: 'debug' | 'dump' | 'error';
   /** 1-based input line number of the first line describing this attempt. */
   line: number;
+  /** The redirects this request followed, or null (none seen). Absent in documents written before it was added. */
+  redirect?: TraceRedirect | null;
 }
 
 export interface TraceDoc {
@@ -96,6 +132,9 @@ export interface TraceDoc {
    *  (RFC 3339); null when no line of it has an absolute time (ctr's `INFO[0000]`, progress). Absent
    *  in documents of mirror-doctor before it was added. */
   time?: string | null;
+  /** Redirected downloads per registry and target host (`blobHosts` names the targets that served).
+   *  Absent in documents written before it was added. */
+  redirects?: TraceRedirectSummary[];
   /** Where the fallback happened: the first host after which another host was tried, and why. */
   fallback: { from: string; to: string; reason: Outcome }[];
   /** Warnings that affect the verdict (http+TLS https-first, CRI plugin not loaded, …). */
@@ -121,6 +160,15 @@ export interface TraceDoc {
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isStrOrNull = (v: unknown) => v === null || typeof v === 'string';
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const isOutcomeOrNull = (v: unknown) => v === null || (OUTCOMES as readonly string[]).includes(v as string);
+
+function validRedirect(r: unknown): boolean {
+  if (!isObj(r) || !Array.isArray(r.hops) || r.hops.length === 0) return false;
+  const hopsOk = r.hops.every((h) => isObj(h) && isStr(h.location) && (h.status === null || Number.isInteger(h.status)));
+  const statusOk = r.finalStatus === null || Number.isInteger(r.finalStatus);
+  return hopsOk && statusOk && isStr(r.finalHost) && isOutcomeOrNull(r.outcome) && isStrOrNull(r.error) && (r.evidence === 'dump' || r.evidence === 'error');
+}
 
 export function validateTraceDoc(doc: unknown): string[] {
   const p: string[] = [];
@@ -160,6 +208,7 @@ export function validateTraceDoc(doc: unknown): string[] {
     if (!isStrOrNull(a.inferred)) p.push(`${at}.inferred`);
     if (!['debug', 'dump', 'error'].includes(a.evidence as string)) p.push(`${at}.evidence`);
     if (!Number.isInteger(a.line)) p.push(`${at}.line`);
+    if (a.redirect !== undefined && a.redirect !== null && !validRedirect(a.redirect)) p.push(`${at}.redirect`);
   });
   const r = doc.resolved;
   if (!isObj(r) || !isStrOrNull(r.host) || !isStrOrNull(r.digest)) p.push('resolved');
@@ -171,6 +220,13 @@ export function validateTraceDoc(doc: unknown): string[] {
   if (!isObj(l) || !Number.isInteger(l.first) || !Number.isInteger(l.last)) p.push('lines');
   // added within v1: documents written before it have none
   if (doc.time !== undefined && !isStrOrNull(doc.time)) p.push('time');
+  if (doc.redirects !== undefined) {
+    if (!Array.isArray(doc.redirects)) p.push('redirects');
+    else doc.redirects.forEach((r, i) => {
+      const ok = isObj(r) && isStr(r.from) && isStr(r.to) && [r.ok, r.failed, r.unanswered].every((n) => Number.isInteger(n)) && isOutcomeOrNull(r.failure) && isStrOrNull(r.error);
+      if (!ok) p.push(`redirects[${i}]`);
+    });
+  }
   if (!Array.isArray(doc.fallback)) p.push('fallback');
   else doc.fallback.forEach((f, i) => {
     if (!isObj(f) || !isStr(f.from) || !isStr(f.to) || !(OUTCOMES as readonly string[]).includes(f.reason as string)) p.push(`fallback[${i}]`);

@@ -45,6 +45,12 @@ export function TraceTimeline({ state }: { state: SessionState }) {
               <Text {...tint(theme, r.ok ? theme.status.ok : theme.status.error)}>{r.ok ? '✓' : '✗'}</Text> {r.kind.padEnd(7)} {r.host}
               {r.mirror ? ' (mirror)' : ''} → {r.result}
             </Text>
+            {r.redirect ? (
+              <Text {...tint(theme, r.redirectOk ? theme.status.ok : theme.status.error)} wrap="truncate-end">
+                {'    ↪ redirected '}
+                {r.redirect}
+              </Text>
+            ) : null}
             {r.fallback ? (
               <Text {...tint(theme, theme.status.warning)} wrap="truncate-end">
                 {'    ↓ '}

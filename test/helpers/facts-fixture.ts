@@ -340,6 +340,38 @@ export function labTraceRun(series: string, scenario: string, sight: LabSight = 
   };
 }
 
+/**
+ * A recorded pull through the lab's redirecting mirrors (test/fixtures/lab-redirects) as a trace
+ * run: ctr --hosts-dir (local mode) and CRI, as the tracer hands them to the checks.
+ */
+export function redirectTraceRun(series: string, scenario: string): TraceRun {
+  const dir = join(FIXTURES, 'lab-redirects', series, scenario);
+  const variant = series.startsWith('2') ? 'ctr-hosts-dir-local' : 'ctr-hosts-dir';
+  const meta = (v: string) => JSON.parse(readFileSync(join(dir, v, 'meta.json'), 'utf8')) as LabMeta;
+  const m = meta(variant);
+  const log = readFileSync(join(dir, variant, 'stderr.txt'), 'utf8');
+  const doc = parseTraceText(log, { ref: m.ref }).at(-1) ?? null;
+  const ctr: PathRun = { path: 'ctr-hosts-dir', command: m.ctr ?? [], mode: 'local', modeReason: 'recorded', exitCode: m.exitCode ?? null, stoppedBy: null, stalledOn: null, durationMs: m.durationMs ?? 0, doc, pulled: m.exitCode === 0, error: doc?.error ?? null, blobNote: null, log };
+  const cm = meta('cri');
+  const criLog = readFileSync(join(dir, 'cri', 'daemon.log'), 'utf8');
+  const criDoc = parseTraceText(criLog, { ref: cm.ref }).at(-1) ?? null;
+  const cri: PathRun = { path: 'cri', command: ['cri', 'PullImage', cm.ref], mode: 'cri', modeReason: 'recorded', exitCode: null, stoppedBy: null, stalledOn: null, durationMs: cm.durationMs ?? 0, doc: criDoc, pulled: !!cm.imageRef, error: cm.error?.message ?? null, code: cm.error?.code ?? null, blobNote: null, log: criLog, daemonLog: { source: 'recorded', problem: null, debug: true } };
+  const paths = [ctr, cri];
+  return {
+    schema: TRACE_RUN_SCHEMA,
+    ref: cm.ref,
+    containerd: { client: cm.containerdVersion, server: cm.containerdVersion },
+    address: `/tmp/md-lab-redir/containerd/${series}/containerd.sock`,
+    namespace: 'mirror-doctor-test',
+    hostsDir: m.hostsDir ?? '/tmp/md-lab-redir/certs.d',
+    live: null,
+    paths,
+    comparison: comparePaths({ paths: paths.map((p) => ({ path: p.path as 'ctr-hosts-dir' | 'cri', doc: p.doc, pulled: p.pulled, error: p.error })), hostsDir: m.hostsDir ?? '/tmp/md-lab-redir/certs.d', live: null, diskConfigPath: null, configNewerThanDaemon: false }),
+    leftovers: [],
+    earlierRuns: [],
+  };
+}
+
 /** `failed to load plugin` lines of the recorded daemon start, as `ctr plugins ls` would report them. */
 function labPlugins(series: string, scenario: string): PluginFact[] {
   const out: PluginFact[] = [];
@@ -408,9 +440,10 @@ export async function factsFromFixture(dir: string, extra: FactsOverlay = {}): P
   const reader = new NodeFileReader({ root });
   let trace: TraceRun | null = null;
   if (overlay.trace && !overlay.offline) {
+    const r = /^lab-redirects\/([^/]+)\/([^/]+)$/.exec(overlay.trace.from);
     const m = /^lab\/([^/]+)\/([^/]+)$/.exec(overlay.trace.from);
-    if (!m) throw new Error(`trace.from must be lab/<series>/<scenario>, got ${overlay.trace.from}`);
-    trace = labTraceRun(m[1]!, m[2]!, overlay.trace);
+    if (!m && !r) throw new Error(`trace.from must be lab/<series>/<scenario> or lab-redirects/<series>/<scenario>, got ${overlay.trace.from}`);
+    trace = r ? redirectTraceRun(r[1]!, r[2]!) : labTraceRun(m![1]!, m![2]!, overlay.trace);
   }
   return build({ overlay, reader, trace });
 }

@@ -102,6 +102,12 @@ const EXPECT: Record<string, Expect> = {
   'dial-timeout-unsupported': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 5, text: /dial_timeout/ } },
   'mirror-used': { severity: 'ok', evidence: { kind: 'trace', source: 'ctr --hosts-dir output', line: 3, text: /127\.0\.0\.1:5101.*200/ } },
   'mirror-fallback': { severity: 'error', evidence: { kind: 'trace', source: 'ctr --hosts-dir output', line: 3, text: /404/ }, title: /\(not-found\) and containerd fell back to registry-1\.docker\.io/ },
+  'redirect-target-failed': {
+    severity: 'error',
+    evidence: { kind: 'trace', source: 'ctr --hosts-dir output', text: /dial tcp 127\.0\.0\.1:20015: connect: connection refused/ },
+    title: /^127\.0\.0\.1:20011 redirected blob downloads to 127\.0\.0\.1:20015, which failed \(connection-refused\)$/,
+    fix: /allow 127\.0\.0\.1:20015 through the node's firewall/,
+  },
   'mirror-not-tried': { severity: 'error', evidence: { kind: 'trace', text: /loading host directory dir=\/tmp\/mirror-doctor-lab\/certs\.d\/docker\.io/ } },
   'hosts-dir-not-loaded': { severity: 'error', evidence: { kind: 'trace', source: 'ctr --hosts-dir output', line: 2, text: /registry-1\.docker\.io/ } },
   'cri-path-differs': { severity: 'error', evidence: { kind: 'trace', source: 'CRI (as kubelet) daemon log', text: /registry-1\.docker\.io/ } },

@@ -66,6 +66,14 @@ describe('redact()', () => {
     });
   }
 
+  it('a presigned URL inside JSON text keeps its closing escaped quote (the JSON stays valid)', () => {
+    const doc = { error: 'Get "http://storage:9000/b?X-Amz-Expires=600&X-Amz-Signature=abc123def": dial tcp: connect: connection refused' };
+    const text = redactedJsonText(doc);
+    expect(text).not.toContain('abc123def');
+    expect(JSON.parse(text)).toEqual({ error: 'Get "http://storage:9000/b?X-Amz-Expires=600&X-Amz-Signature=[REDACTED]": dial tcp: connect: connection refused' });
+    expect(redact(JSON.stringify(doc))).toBe(JSON.stringify({ error: doc.error.replace('abc123def', REDACTED) }));
+  });
+
   it('keeps what is not a secret', () => {
     const keep = [
       'Www-Authenticate: Basic realm="mirror-doctor-lab"',
