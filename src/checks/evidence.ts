@@ -3,6 +3,7 @@
  */
 import type { PathRun } from '../trace/run-schema.js';
 import type { Outcome, TraceAttempt } from '../trace/schema.js';
+import { outcomeFromError } from '../trace/classify.js';
 import type { Derived } from './derived.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
@@ -53,7 +54,8 @@ const mirrorUsed: Check = {
     return [
       finding('mirror-used', {
         severity: 'ok',
-        title: `the mirror ${host} served the pull`,
+        // a pull that went through the mirror and then failed (at a blob, or at a redirect target) was not served
+        title: used.some((p) => p.pulled === false) || cri?.pulled === false ? `the mirror ${host} answered, but the ${cri?.pulled === false ? 'CRI ' : ''}pull then failed` : `the mirror ${host} served the pull`,
         detail: `${used.map((p) => `${pathLabel(p)}${p.evidence && p.evidence.level !== 'proven' ? ` (${p.evidence.level})` : ''}`).join(' and ')} pulled through ${host}.${cri && cri.evidence?.mirrorUsed === false ? ' CRI did not: see cri-path-differs.' : ''}`,
         evidence,
       }),
@@ -85,6 +87,8 @@ interface Fallback {
   stalledWhy: string[];
   /** the silence proves a failing mirror on some path (silenceIsProof), not only a slow one */
   stallProof: boolean;
+  /** known only from the failed pull's error, which names the request (errorAtMirror) */
+  fromError?: boolean;
   host: string;
   outcome: Outcome;
   to: string | null;
@@ -128,12 +132,44 @@ function stallExplanation(why: string[]): string {
   return text ? text.charAt(0).toUpperCase() + text.slice(1) : 'What containerd then does was not observed';
 }
 
+/** A URL in an error, on a host: the request the error names. */
+const ERROR_URL = /\b(https?):\/\/([^/\s"]+)(\/[^\s"]*)?/g;
+
+/**
+ * A failed pull whose error names a request to a mirror with its outcome: at info level 1.6/1.7 log
+ * no line for a 403/5xx, so the pull's own error is the only record that the mirror was asked and
+ * failed. On 1.x a redirected blob is reported at the URL first asked (fetcher.go), so the answer may
+ * have come from the mirror's redirect target.
+ */
+function errorAtMirror(p: PathRun, mirrors: ReadonlySet<string>): { host: string; outcome: Outcome; url: string } | null {
+  if (p.pulled !== false || !p.error || p.evidence?.mirrorTried === false) return null;
+  for (const m of p.error.matchAll(ERROR_URL)) {
+    if (!mirrors.has(m[2]!)) continue;
+    const outcome = outcomeFromError(p.error);
+    return outcome === 'other' ? null : { host: m[2]!, outcome, url: m[0] };
+  }
+  return null;
+}
+
 const mirrorFallback: Check = {
   id: 'mirror-fallback',
   run(_facts, d) {
     const byKey = new Map<string, Fallback>();
-    for (const p of mirrorPaths(d)) {
-      for (const f of fallbacksOf(p)) {
+    const mirrors = new Set([...d.plans.cri.endpoints, ...d.plans.ctrHostsDir.endpoints].filter((e) => e.kind === 'mirror').map((e) => e.host));
+    const redirected = redirectFailures(d);
+    // a path without a document (a daemon at info level that logged nothing) still has its error
+    for (const p of [d.trace.ctrHostsDir, d.trace.cri].filter((x): x is PathRun => !!x)) {
+      const logged = p.doc ? fallbacksOf(p) : [];
+      const named = logged.length === 0 ? errorAtMirror(p, mirrors) : null;
+      // a failure the redirect-target check already explains is not the mirror's
+      if (named && !redirected.some((f) => f.paths.includes(p.path) && f.from === named.host)) {
+        const key = `${named.host} ${named.outcome}`;
+        const cur = byKey.get(key) ?? { stalled: false, stalledText: '', stalledWhy: [], stallProof: false, host: named.host, outcome: named.outcome, to: null, evidence: [], url: named.url, paths: [], recovered: false, fromError: true };
+        cur.evidence.push({ kind: 'api', source: pathLabel(p), text: p.error! });
+        cur.paths.push(pathLabel(p));
+        byKey.set(key, cur);
+      }
+      for (const f of logged) {
         const stalled = /^the tracer stopped waiting/.test(f.attempt?.inferred ?? '');
         // a stall is one finding per host, whatever outcome each path's cancelled attempt was logged with
         const key = stalled ? `${f.host} stalled` : `${f.host} ${f.outcome}`;
@@ -167,7 +203,7 @@ const mirrorFallback: Check = {
         finding('mirror-fallback', {
           severity: f.recovered ? 'warning' : 'error',
           title: `the mirror ${f.host} failed (${f.outcome})${f.to ? ` and containerd fell back to ${f.to}` : ''}`,
-          detail: `${t?.what ?? `the mirror failed: ${f.outcome}`}${f.outcome === 'dns-failure' && clusterDnsSuffix(f.host) ? ` (${f.host} is a cluster DNS name, which the node's resolver does not serve: see mirror-cluster-dns-name)` : ''}. Seen in ${[...new Set(f.paths)].join(' and ')}.${f.to ? ` containerd then tried ${f.to}${f.recovered ? ', and another mirror served the pull' : ''}; the mirror failure only shows in debug/info logs.` : ''}`,
+          detail: `${t?.what ?? `the mirror failed: ${f.outcome}`}${f.outcome === 'dns-failure' && clusterDnsSuffix(f.host) ? ` (${f.host} is a cluster DNS name, which the node's resolver does not serve: see mirror-cluster-dns-name)` : ''}. Seen in ${[...new Set(f.paths)].join(' and ')}.${f.to ? ` containerd then tried ${f.to}${f.recovered ? ', and another mirror served the pull' : ''}; the mirror failure only shows in debug/info logs.` : ''}${f.fromError ? ` The pull failed with an error naming ${f.url}; no log line shows the request at info level.${d.profile.version.major < 2 ? ` ${d.profile.label} names the URL it first asked even when that host redirected the download elsewhere, so the answer may have come from a host the mirror redirected to: \`mirror-doctor trace --full ${d.ctrRef}\` shows the chain.` : ''}` : ''}`,
           evidence: f.evidence,
           fix: tlsFixFor(d, f.host, f.outcome) ?? t?.fix(f.host, f.url) ?? [`curl -sSI '${f.url}'`],
         }),
@@ -232,6 +268,8 @@ const criPathDiffers: Check = {
     const ev = cri.evidence;
     const notUsed = ev ? ev.mirrorUsed === false && ev.level !== 'unknown' : cri.doc !== null && !cri.doc.mirrorUsed;
     if (!notUsed) return [];
+    // CRI asked the mirror and failed there: the same path as ctr's, with another outcome (mirror-fallback)
+    if (ev?.mirrorTried === true && cri.pulled === false) return [];
     // CRI did use the mirror: it redirected the blobs, and the pull failed at the target (redirect-target-failed)
     const mirrors = new Set(d.plans.cri.endpoints.filter((e) => e.kind === 'mirror').map((e) => e.host));
     if (redirectFailures(d).some((f) => f.paths.includes('cri') && mirrors.has(f.from))) return [];

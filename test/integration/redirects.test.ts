@@ -89,7 +89,13 @@ describe('redirecting mirrors, daemons at info level', () => {
         expect(f?.detail, v).toContain('presigned URL that has expired');
       } else {
         expect(f, v).toBeUndefined();
+        // the error names the mirror's URL with its 403: CRI asked the mirror (the same path as ctr's) and failed there
+        expect(r.json.verdict.rootCause, v).toBe('mirror-fallback');
+        const m = r.json.findings.find((x) => x.id === 'mirror-fallback');
+        expect(m?.title, v).toBe(`the mirror ${mirror} failed (forbidden)`);
+        expect(m?.detail, v).toContain('may have come from a host the mirror redirected to');
       }
+      expect(r.json.findings.map((x) => x.id), v).not.toContain('cri-path-differs');
     }
   });
 

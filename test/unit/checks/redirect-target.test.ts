@@ -12,6 +12,7 @@ import type { PathRun } from '../../../src/trace/run-schema.js';
 import type { Derived } from '../../../src/checks/derived.js';
 import type { Facts } from '../../../src/checks/facts.js';
 import { REDIRECT_CHECKS } from '../../../src/checks/redirect-target.js';
+import { EVIDENCE_CHECKS } from '../../../src/checks/evidence.js';
 
 const ROOT = join(import.meta.dirname, '../../fixtures/lab-redirects');
 const MIRROR = { served: '127.0.0.1:20010', refused: '127.0.0.1:20011', stalled: '127.0.0.1:20012', forbidden: '127.0.0.1:20013' } as const;
@@ -43,7 +44,8 @@ function derived(c: Case, paths: PathRun[]): Derived {
   const trace: Record<string, PathRun> = {};
   for (const p of paths) trace[p.path === 'ctr-hosts-dir' ? 'ctrHostsDir' : p.path] = p;
   const ref = { hostname: 'docker.io', repository: 'library/mirror-doctor-demo' };
-  return { plans: { ctr: { endpoints: endpoints.slice(1) }, ctrHostsDir: plan, cri: plan }, registryHost: 'docker.io', ref, trace } as unknown as Derived;
+  const profile = { version: { major: 1, minor: 7, patch: 24 }, label: 'containerd 1.7.24' };
+  return { plans: { ctr: { endpoints: endpoints.slice(1) }, ctrHostsDir: plan, cri: plan }, registryHost: 'docker.io', ref, trace, profile, ctrRef: 'docker.io/library/mirror-doctor-demo:1.0' } as unknown as Derived;
 }
 
 const run = (d: Derived) => REDIRECT_CHECKS.flatMap((c) => c.run({} as Facts, d));
@@ -102,5 +104,22 @@ describe('redirect-target-failed', () => {
     const d = derived('refused', [p]);
     (d.plans.cri.endpoints as { host: string }[]).push({ host: TARGET.refused } as never);
     expect(run(d)).toEqual([]);
+  });
+});
+
+describe('a 403 that 1.6/1.7 report at the mirror URL (info level, the CRI error alone)', () => {
+  const evidence = (d: Derived) => EVIDENCE_CHECKS.flatMap((c) => c.run({} as Facts, d));
+  it.each(['1.6', '1.7'])('%s: the mirror failed (forbidden), named from the error; CRI did not take another path', (series) => {
+    const cri = criErrorOnly(series, 'forbidden');
+    expect(cri.error).toContain(`http://${MIRROR.forbidden}/v2/`);
+    const f = evidence(derived('forbidden', [cri]));
+    const m = f.find((x) => x.id === 'mirror-fallback');
+    expect(m).toMatchObject({ severity: 'error', title: `the mirror ${MIRROR.forbidden} failed (forbidden)` });
+    expect(m!.detail).toContain('may have come from a host the mirror redirected to');
+    expect(f.map((x) => x.id)).not.toContain('cri-path-differs');
+  });
+  it('2.1: the error names the target, so redirect-target-failed explains it and the mirror is not blamed', () => {
+    const d = derived('forbidden', [criErrorOnly('2.1', 'forbidden')]);
+    expect(evidence(d).find((x) => x.id === 'mirror-fallback')).toBeUndefined();
   });
 });
