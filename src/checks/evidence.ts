@@ -190,8 +190,9 @@ const mirrorFallback: Check = {
           finding('mirror-fallback', {
             // an answer that is only late (a cache fetching upstream) is no proof of a failing mirror
             severity: f.recovered || !f.stallProof ? 'warning' : 'error',
-            title: `the mirror ${f.host} stalled: no answer before the tracer stopped waiting`,
-            detail: `The mirror did not answer (${f.stalledText}). Seen in ${[...new Set(f.paths)].join(' and ')}, where the tracer stopped the pull. ${stallExplanation(f.stalledWhy)}.`,
+            // a body that stopped (markStalled: "no complete answer") was an answer begun
+            title: `the mirror ${f.host} stalled: ${/^no complete answer/.test(f.stalledText) ? 'its answer stopped mid-way' : 'no answer'} before the tracer stopped waiting`,
+            detail: `The mirror did not ${/^no complete answer/.test(f.stalledText) ? 'finish its answer' : 'answer'} (${f.stalledText}). Seen in ${[...new Set(f.paths)].join(' and ')}, where the tracer stopped the pull. ${stallExplanation(f.stalledWhy)}.`,
             evidence: f.evidence,
             fix: OUTCOME_TEXT.timeout!.fix(f.host, f.url),
           }),

@@ -33,7 +33,9 @@ export const SILENCE_SEEN: Record<SilenceKind, string> = {
   connect: 'the TCP connect never completed (SYN sent, no answer)',
   'tls-handshake': 'the TCP connection was accepted but the TLS handshake never completed',
   'response-header': 'the connection was accepted and the request sent, but no response came',
-  body: 'the response headers came, but the body stopped mid-way',
+  // seen on the socket: data came after the request, then none (ctr's --http-dump prints nothing
+  // of a response until its whole body is read, so whether every header came is not known)
+  body: 'the mirror began to answer, then stopped sending mid-response',
 };
 
 export type MeasuredVersion = '1.6' | '1.7' | '2.1';

@@ -10,6 +10,7 @@ import type { LiveRegistry } from '../trace/compare-paths.js';
 import type { PathRun } from '../trace/run-schema.js';
 import type { DaemonSight } from '../trace/run-evidence.js';
 import { earlyStop, markStalled, type EarlyStop } from '../trace/early-stop.js';
+import { fetchesPastManifest } from '../trace/manifest-fetched.js';
 import { CriClient, CriError, liveRegistryConfig } from './cri-client.js';
 import { CriImageGuard } from './cri-claims.js';
 import { CRI_NAMESPACE } from './ctr-namespace.js';
@@ -56,8 +57,10 @@ export async function traceCri(
   // an endpoint is the pull's when a socket to it opened during the pull (every pull dials anew;
   // an earlier pull's idle connection may still be open beside it)
   // at info level the log shows no request in flight: a dial the daemon cannot complete does
+  // the pull fetched its whole manifest (debug level only): from here blobs stream, which may be slow
+  let manifestFetched = false;
   const onStalledDial = (endpoint: string) => {
-    if (stoppedBy || parser.snapshot().at(-1)?.resolved.host) return;
+    if (stoppedBy || manifestFetched) return;
     stoppedBy = 'stall';
     stalledOn = endpoint;
     stallKind = 'connect'; // seen: the daemon's socket is still in SYN_SENT
@@ -89,6 +92,7 @@ export async function traceCri(
   const feed = (lines: string[]) => {
     for (const line of lines) {
       parser.feed(line);
+      if (!manifestFetched && fetchesPastManifest(line)) manifestFetched = true;
       if (RESOLVER_PROGRESS.test(line)) lastProgress = Date.now();
     }
   };
@@ -96,13 +100,13 @@ export async function traceCri(
     ? setInterval(() => {
         feed(reader.poll());
         const d = parser.snapshot().at(-1);
-        const why = o.full ? null : earlyStop(d);
+        const why = o.full ? null : earlyStop(d, manifestFetched);
         if (why === 'mirrors-failed' && !stoppedBy) {
           stoppedBy = 'verdict';
           criStopReason = why;
           cancel.abort();
         } else if (
-          !d?.resolved.host &&
+          !manifestFetched &&
           !stoppedBy &&
           // the daemon log has no connection events: stop when the ctr pull found this host silent,
           // or when the resolver logged nothing for the response timeout
@@ -119,7 +123,7 @@ export async function traceCri(
   // found silent, and the pull has not resolved after stallMs: it waits on that host
   const silentWatch = daemon
     ? setInterval(() => {
-        if (stoppedBy || silentHosts.size === 0 || Date.now() - started < o.stallMs || parser.snapshot().at(-1)?.resolved.host) return;
+        if (stoppedBy || silentHosts.size === 0 || Date.now() - started < o.stallMs || manifestFetched) return;
         let open: { endpoint: string; state: string }[];
         try {
           open = readProcessConnections(daemon.pid).map((c) => ({ endpoint: formatEndpoint({ address: unmapIpv4(c.remote.address), port: c.remote.port }), state: c.state }));

@@ -15,10 +15,11 @@ import { GrpcCallError } from './grpc-unary.js';
 import { mark } from './timeline.js';
 import type { TraceOptions } from './trace-options.js';
 import { stallWaitMs, type SilenceKind } from '../containerd/silence-waits.js';
-import { ctrSilenceKind, endpointOf, socketStatesTo } from './silence-kind.js';
+import { ctrSilenceKind, endpointOf, responseBegan, socketStatesTo } from './silence-kind.js';
+import { fetchesPastManifest } from '../trace/manifest-fetched.js';
 
 /** Lines after which the verdict may have changed (a cheap filter before asking the parser). */
-const STOP_CHECK = /msg="?(resolved|trying next host|do request|fetch failed)|^ctr: |HTTP\/1\.[01] [1-5]\d\d /;
+const STOP_CHECK = /msg="?(resolved|trying next host|do request|fetch)|^ctr: |HTTP\/1\.[01] [1-5]\d\d /;
 
 /** The ctr lines the tracer follows the connection state by (body lines with these messages are read). */
 const DO_REQUEST = 'msg="do request"';
@@ -73,6 +74,8 @@ export async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', n
   // --http-trace logs "Connection successful" once TCP (and TLS) is up: a request without it is
   // still connecting, which a blackholed host never finishes
   let connected = true;
+  // the manifest was fetched in full (not only resolved): from here blobs stream
+  let manifestFetched = false;
   let lastLineAt = Date.now();
   const run = await runStreamed(o.ctr, {
     args,
@@ -97,9 +100,10 @@ export async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', n
       if (line.includes(DO_REQUEST)) connected = false;
       // --http-dump's DumpRequestOut connects to a fake conn first and logs remote_addr="<nil>"
       else if (line.includes(CONNECTED) && !line.includes('remote_addr="<nil>"')) connected = true;
+      if (!manifestFetched && fetchesPastManifest(line)) manifestFetched = true;
       o.onProgress?.({ kind: 'line', path, line });
       if (o.full || !STOP_CHECK.test(line)) return undefined;
-      const why = earlyStop(parser.snapshot().at(-1));
+      const why = earlyStop(parser.snapshot().at(-1), manifestFetched);
       if (why) {
         stopReason = why;
         return 'stop';
@@ -108,15 +112,18 @@ export async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', n
     },
     onStall: () => {
       const d = parser.snapshot().at(-1);
-      // a pull that is streaming blobs may be silent for long: only a pull still resolving stalls
-      if (d?.resolved.host) return false;
+      // a pull that is streaming blobs may be silent for long: only a pull still resolving or
+      // fetching its manifest (a small body) stalls
+      if (manifestFetched) return false;
       const attempt = d?.attempts.at(-1);
       const host = attempt?.host ?? null;
       // connected and waiting for an answer: --response-timeout (default --stall) for a slow pull-through cache
       if (connected && Date.now() - lastLineAt < (o.responseStallMs ?? o.stallMs)) return false;
       // which kind of silence: from the http-trace and, for https, the TCP state of the sockets to it
       const ep = attempt ? endpointOf(attempt.url, attempt.host) : null;
-      stallKind = ep ? ctrSilenceKind(ep.scheme, connected, connected || ep.scheme === 'http' ? [] : socketStatesTo(ep.endpoint)) : null;
+      // --http-dump prints a response only once its whole body was read: a connected request with
+      // no response is told apart (no answer, or a body that stopped) by its socket's TCP counters
+      stallKind = ep ? ctrSilenceKind(ep.scheme, connected, connected || ep.scheme === 'http' ? [] : socketStatesTo(ep.endpoint), connected ? responseBegan(ep.endpoint) : null) : null;
       if (host) silentHosts.set(host, stallKind);
       lastHost = host;
       return true;
@@ -135,11 +142,13 @@ export async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', n
   const raw = run.lines.map((l) => l.text).join('\n');
   const log = redact(raw);
   mark(`${path}: redacted`);
-  const pulled = run.stoppedBy === null ? run.exitCode === 0 : doc?.resolved.host ? true : null;
+  const pulled = run.stoppedBy === null ? run.exitCode === 0 : run.stoppedBy === 'verdict' && doc?.resolved.host ? true : null;
   let blobNote: string | null = null;
   if (stopReason === 'mirrors-failed') {
     blobNote = 'stopped once every mirror had failed and containerd moved on to the upstream (use --full to see how the upstream answers)';
-  } else if (doc && doc.resolved.host && doc.blobHosts.length === 0) {
+  } else if (stopReason === 'manifest-served') {
+    blobNote = 'stopped once the manifest was fetched; blobs were not fetched (use --full to follow the whole pull)';
+  } else if (doc && doc.resolved.host && doc.blobHosts.length === 0 && run.stoppedBy !== 'stall') {
     blobNote =
       run.stoppedBy === 'verdict'
         ? 'stopped once the manifest was served; blobs were not fetched (use --full to follow the whole pull)'

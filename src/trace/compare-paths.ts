@@ -61,7 +61,8 @@ function whyNot(doc: TraceDoc): string {
   if (!doc.hostsDir) return 'no host directory was loaded for this registry';
   const mirrors = doc.attempts.filter((a) => a.mirror && a.kind === 'resolve');
   if (mirrors.length === 0) return `the host directory ${doc.hostsDir} was loaded but no mirror was asked to resolve the tag (no hosts.toml in it, or no mirror with the resolve capability: \`mirror-doctor explain\` tells which)`;
-  const m = mirrors[mirrors.length - 1]!;
+  // a mirror that resolved the tag but stalled while its manifest was fetched is the one meant
+  const m = doc.attempts.find((a) => a.mirror && a.kind === 'fetch' && STALLED.test(a.inferred ?? '')) ?? mirrors[mirrors.length - 1]!;
   // the mirrors that failed before the last one, in order: the first is usually the one meant
   const before = [...new Set(mirrors.slice(0, -1).filter((a) => a.host !== m.host && a.outcome !== 'ok').map((a) => `the mirror ${a.host} failed (${a.status !== null ? `${a.status} ` : ''}${a.outcome})`))];
   const lead = before.length ? `${before.join(', ')}; then ` : '';

@@ -7,10 +7,15 @@ import { SILENCE_SEEN, silenceIsProof, silenceVerdict, type SilenceKind } from '
 
 export type EarlyStop = 'manifest-served' | 'mirrors-failed' | 'pull-ended' | null;
 
-export function earlyStop(doc: TraceDoc | undefined): EarlyStop {
+/**
+ * `manifestFetched`: the pull has fetched the whole manifest (manifest-fetched.ts). A resolve alone
+ * (a HEAD) does not prove the mirror serves: one that sends the headers and stops mid-body hangs
+ * every real pull on the manifest GET.
+ */
+export function earlyStop(doc: TraceDoc | undefined, manifestFetched: boolean): EarlyStop {
   if (!doc) return null;
   if (doc.result === 'success' || doc.result === 'failure') return 'pull-ended';
-  if (doc.resolved.host) return 'manifest-served';
+  if (doc.resolved.host && manifestFetched) return 'manifest-served';
   const resolves = doc.attempts.filter((a) => a.kind === 'resolve');
   const last = resolves[resolves.length - 1];
   // every mirror was asked and none served the manifest: containerd has moved on to a host that
@@ -38,7 +43,8 @@ export function markStalled(
   const pending = (seen.host ? attempts.find((a) => a.host === seen.host && open(a)) : undefined) ?? [...attempts].reverse().find(open);
   if (!pending) return { doc, host: doc.attempts.at(-1)?.host ?? null };
   pending.outcome = 'timeout';
-  pending.error = `no answer within ${(waitedMs / 1000).toFixed(0)} s`;
+  // a body that stopped was an answer begun, not none
+  pending.error = `no ${seen.kind === 'body' ? 'complete answer' : 'answer'} within ${(waitedMs / 1000).toFixed(0)} s`;
   const secs = (waitedMs / 1000).toFixed(0);
   // a short wait for an answer cannot tell a hung mirror from a slow pull-through cache
   const hedge = silenceIsProof(seen.kind, waitedMs) ? '' : `; but ${secs} s is short for a pull-through cache that fetches from its own upstream on a miss: \`--response-timeout 30\` tells a slow mirror from a hung one`;
@@ -46,5 +52,7 @@ export function markStalled(
   // what the cancellation made containerd do after it is not the pull's behaviour: left out
   const at = attempts.indexOf(pending);
   const kept = attempts.filter((a, i) => i <= at || !(a.status === null && /context canceled/.test(a.error ?? '')));
-  return { doc: { ...doc, attempts: kept }, host: pending.host };
+  // a manifest fetch that stalled after the resolve: the pull never got past it, so no host served it
+  const mirrorUsed = pending.kind === 'fetch' ? false : doc.mirrorUsed;
+  return { doc: { ...doc, attempts: kept, mirrorUsed }, host: pending.host };
 }

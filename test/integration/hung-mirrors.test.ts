@@ -1,6 +1,7 @@
 /**
  * Hung mirrors on real containerd 1.6, 1.7 and 2.1 at info level: the first mirror goes silent in
- * one way (the connect never completes, the TLS handshake stalls, the request is never answered),
+ * one way (the connect never completes, the TLS handshake stalls, the request is never answered,
+ * the answer stops mid-body: the manifest GET after a HEAD that was answered in full),
  * a working mirror is second. `trace --stall 2` (and `check` for one kind), as a user types them:
  * the verdict names the kind of silence that was observed and states what the daemon's version
  * really does then (the waits recorded with scripts/measure-silence, src/containerd/silence-waits.ts).
@@ -20,13 +21,24 @@ const opts = { ...testLabOptions(5330), logLevel: 'info' as const };
 const REF = 'docker.io/library/mirror-doctor-demo:1.0';
 
 /** What the verdict must say, per kind: what was seen, and what containerd does next. */
-const SAYS: Record<string, { seen: string; then: (version: string) => string }> = {
+const SAYS: Record<string, { seen: string; then: (version: string) => string; answer?: string }> = {
   'mirror-blackhole': { seen: 'the TCP connect never completed (SYN sent, no answer)', then: (v) => `containerd ${v} tries the next host after ~30 s (measured)` },
   'mirror-tls-stall': { seen: 'the TCP connection was accepted but the TLS handshake never completed', then: (v) => `containerd ${v} tries the next host after ~10 s (measured)` },
   'mirror-header-stall': {
     seen: 'the connection was accepted and the request sent, but no response came',
     then: (v) => `containerd ${v} never gives up on a mirror that accepted the connection and does not answer`,
   },
+  'mirror-body-stall': {
+    answer: 'no complete answer',
+    seen: 'the mirror began to answer, then stopped sending mid-response',
+    then: (v) => `containerd ${v} never gives up on a mirror that stops sending a body`,
+  },
+};
+/** What a CRI pull (kubelet's) does then, per version: image_pull_progress_timeout (recorded with scripts/measure-progress-timeout). */
+const CRI_SAYS: Record<(typeof VERSIONS)[number], string> = {
+  '1.6': "hangs until its caller's own deadline (ctr's Ctrl-C; kubelet sets none on PullImage)",
+  '1.7': "a CRI pull (kubelet's) is cancelled and fails after image_pull_progress_timeout without progress (5 min by default; measured with it set to 15 s: failed after 30 s",
+  '2.1': "a CRI pull (kubelet's) is not cancelled either while it fetches the manifest",
 };
 /** After 2 s without an answer a slow pull-through cache is still possible: the verdict says how to tell. */
 const HEDGE = '2 s is short for a pull-through cache that fetches from its own upstream on a miss';
@@ -78,9 +90,15 @@ describe('hung mirrors: trace --stall 2 names the silence and what containerd do
         expect(cri.stalledOn, v).toBe(silent);
         expect(cri.stallKind, v).toBe(scenario.kind);
         const says = SAYS[scenario.name]!;
-        expect(json.comparison.verdict, v).toContain(`the mirror ${silent} stalled: no answer within 2 s (${says.seen}; ${says.then(server)}`);
+        expect(json.comparison.verdict, v).toContain(`the mirror ${silent} stalled: ${says.answer ?? 'no answer'} within 2 s (${says.seen}; ${says.then(server)}`);
         expect(json.comparison.verdict, v).not.toContain('was not observed');
-        if (scenario.name === 'mirror-header-stall') expect(json.comparison.verdict, v).toContain(HEDGE);
+        if (scenario.name === 'mirror-body-stall') {
+          // the HEAD was answered in full, so the mirror resolved the tag; it served no pull
+          expect(json.comparison.verdict, v).toMatch(/^the mirror is not used even with --hosts-dir/);
+          expect(json.comparison.verdict, v).toContain('measured: still waiting after 150 s');
+          expect(json.comparison.verdict, v).toContain(CRI_SAYS[v]);
+        }
+        if (scenario.name === 'mirror-header-stall' || scenario.name === 'mirror-body-stall') expect(json.comparison.verdict, v).toContain(HEDGE);
         else expect(json.comparison.verdict, v).not.toContain(HEDGE);
         expect(json.leftovers, v).toEqual([]);
       }

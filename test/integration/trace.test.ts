@@ -59,6 +59,13 @@ describe('trace on every lab scenario and containerd version', () => {
         if (e.cri === null) expect(by('cri').code, where).toBe('UNIMPLEMENTED');
         else expect(!!by('cri').doc?.mirrorUsed, where).toBe(e.cri);
         expect(run.comparison.verdict, where).toMatch(e.verdict);
+        if (e.files) {
+          // a served mirror is decided once its manifest itself was fetched (a GET by digest
+          // answered in full), not at the resolve's HEAD; a small pull may end on its own first
+          const hd = by('ctr-hosts-dir');
+          expect(hd.doc!.attempts.some((a) => a.kind === 'fetch' && a.mirror && a.outcome === 'ok' && /\/manifests\/sha256:/.test(a.url ?? a.path ?? '')), where).toBe(true);
+          expect(hd.stoppedBy === 'verdict' ? hd.stopReason : hd.pulled, where).toBe(hd.stoppedBy === 'verdict' ? 'manifest-served' : true);
+        }
         expect(run.leftovers, where).toEqual([]);
         // nothing of ours is left: the throw-away namespace is gone, no other namespace was touched
         expect(await namespaces(v), where).toEqual(before);

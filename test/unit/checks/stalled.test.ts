@@ -73,6 +73,15 @@ describe('how sure a stall is', () => {
     expect(hung.verdict).toContain('no answer within 20 s');
     expect(hung.verdict).not.toContain('pull-through cache');
   });
+  it('a body that stopped mid-way after 2 s: the same hedge, and the title says the answer stopped', async () => {
+    const r = await stalledRun({ kind: 'body', version: '2.1.9' });
+    expect(r.finding.severity).toBe('warning');
+    expect(r.finding.title).toBe('the mirror 127.0.0.1:5102 stalled: its answer stopped mid-way before the tracer stopped waiting');
+    expect(r.finding.detail).toContain('The mirror did not finish its answer (no complete answer within 2 s)');
+    expect(r.verdict).toContain('stalled: no complete answer within 2 s (the mirror began to answer, then stopped sending mid-response; containerd 2.1.9 never gives up on a mirror that stops sending a body');
+    expect(r.verdict).toContain('`--response-timeout 30` tells a slow mirror from a hung one');
+    expect((await stalledRun({ kind: 'body', version: '2.1.9' }, 20_000)).finding.severity).toBe('error');
+  });
   it('a silence whose kind was not told is no proof either after 2 s', async () => {
     expect((await stalledRun()).finding.severity).toBe('warning');
   });

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { parseTraceText } from '../../../src/trace/index.js';
 import { comparePaths, type LiveRegistry, type PathOutcome } from '../../../src/trace/compare-paths.js';
 import { earlyStop, markStalled } from '../../../src/trace/early-stop.js';
+import { fetchesPastManifest } from '../../../src/trace/manifest-fetched.js';
 import { expectedComparison, type LabSeries } from '../../helpers/scenario-expectations.js';
 
 const LAB = resolve(__dirname, '../../fixtures/lab');
@@ -69,18 +70,37 @@ describe('comparePaths on every recorded scenario', () => {
 describe('earlyStop', () => {
   const doc = (series: LabSeries, scenario: string, variant: string) => parseTraceText(read(series, scenario, variant, 'stderr.txt')).at(-1)!;
   it('stops once the pull has ended or the manifest is served', () => {
-    expect(earlyStop(doc('1.7', 'mirror-ok', 'ctr-hosts-dir'))).toBe('pull-ended');
-    expect(earlyStop(undefined)).toBeNull();
+    expect(earlyStop(doc('1.7', 'mirror-ok', 'ctr-hosts-dir'), true)).toBe('pull-ended');
+    expect(earlyStop(undefined, false)).toBeNull();
   });
+  // (2.1's recorded ctr pull is a transfer-service one, whose resolver lines are in the daemon's log;
+  // the tracer's --local pull on 2.1 is covered by test/integration/hung-mirrors.test.ts)
+  for (const series of ['1.6', '1.7'] as const) {
+    it(`${series}: a resolved tag is not enough, the manifest must have been fetched (first fetch of a config or layer)`, () => {
+      const text = read(series, 'mirror-ok', 'ctr-hosts-dir', 'stderr.txt').split('\n');
+      const resolved = text.findIndex((l) => /msg="?resolved/.test(l));
+      const past = text.findIndex((l) => fetchesPastManifest(l));
+      expect(resolved).toBeGreaterThan(0);
+      // the index and the image manifest are fetched between the two: neither counts
+      expect(text.slice(resolved, past).filter((l) => /msg=fetch /.test(l)).map((l) => /mediatype=(\S+)/.exec(l)?.[1])).toEqual(['application/vnd.oci.image.index.v1+json', 'application/vnd.oci.image.manifest.v1+json']);
+      expect(past).toBeGreaterThan(resolved);
+      const at = (n: number) => parseTraceText(text.slice(0, n + 1).join('\n')).at(-1);
+      const fetched = text.slice(0, past).some(fetchesPastManifest);
+      expect(earlyStop(at(past - 1), fetched)).toBeNull();
+      expect(earlyStop(at(past), true)).toBe('manifest-served');
+      // the image manifest's GET was answered 200 before it: no blob was asked for yet
+      expect(at(past)!.attempts.filter((a) => a.path?.includes('/blobs/'))).toEqual([]);
+    });
+  }
   it('sees "every mirror failed, containerd moved on to the upstream" in a partial trace', () => {
     // the mirror-404 trace cut right where containerd turns to the upstream
     const text = read('1.7', 'mirror-404', 'ctr-hosts-dir', 'stderr.txt').split('\n');
     const cut = text.findIndex((l) => l.includes('msg=resolving') && l.includes('host=registry-1.docker.io'));
     expect(cut).toBeGreaterThan(0);
     const partial = parseTraceText(text.slice(0, cut + 1).join('\n')).at(-1);
-    expect(earlyStop(partial)).toBe('mirrors-failed');
+    expect(earlyStop(partial, false)).toBe('mirrors-failed');
     // before the upstream request, nothing is decided yet
-    expect(earlyStop(parseTraceText(text.slice(0, cut).join('\n')).at(-1))).toBeNull();
+    expect(earlyStop(parseTraceText(text.slice(0, cut).join('\n')).at(-1), false)).toBeNull();
   });
   it('markStalled turns the open attempt into an inferred timeout', () => {
     const text = read('1.7', 'mirror-ok', 'ctr-hosts-dir', 'stderr.txt').split('\n');
@@ -90,5 +110,17 @@ describe('earlyStop', () => {
     expect(host).toBe('127.0.0.1:5101');
     expect(d.attempts.at(-1)).toMatchObject({ outcome: 'timeout', error: 'no answer within 2 s' });
     expect(d.attempts.at(-1)!.inferred).toMatch(/stopped waiting after 2 s/);
+  });
+  it("markStalled on the manifest GET after a resolve: the stalled fetch is the mirror's failure, not a use of it", () => {
+    const text = read('1.7', 'mirror-ok', 'ctr-hosts-dir', 'stderr.txt').split('\n');
+    // cut after the index GET's request was dumped, before its response
+    const cut = text.findIndex((l) => l.includes('msg="GET /v2/library/mirror-doctor-demo/manifests/sha256:'));
+    const partial = parseTraceText(text.slice(0, cut + 1).join('\n')).at(-1)!;
+    expect(partial.mirrorUsed).toBe(true);
+    const { doc: d, host } = markStalled(partial, 2000, { kind: 'body', version: '1.7.24' });
+    expect(host).toBe('127.0.0.1:5101');
+    expect(d.attempts.at(-1)).toMatchObject({ kind: 'fetch', outcome: 'timeout', error: 'no complete answer within 2 s' });
+    expect(d.attempts.at(-1)!.inferred).toContain('the mirror began to answer, then stopped sending mid-response; containerd 1.7.24 never gives up on a mirror that stops sending a body');
+    expect(d.mirrorUsed).toBe(false);
   });
 });
