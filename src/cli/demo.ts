@@ -59,9 +59,11 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     // broken setup stands (what the demo is there to show), 0 for a healthy or fixed one
     // as an operator would run it: the lab's socket and ctr, nothing else (config.toml, the
     // daemon's log and the hosts folder are found from the daemon's process)
+    // every lab scenario is about what kubelet pulls: the walkthrough does not ask for the client
     const code = await runTuiCommand(kubeletImageName(scenario.ref), {
       address: d.address,
       ctr: d.ctr,
+      client: 'cri',
     });
     return code;
   } finally {

@@ -63,7 +63,13 @@ describe('trace on every lab scenario and containerd version', () => {
           // a served mirror is decided once its manifest itself was fetched (a GET by digest
           // answered in full), not at the resolve's HEAD; a small pull may end on its own first
           const hd = by('ctr-hosts-dir');
-          expect(hd.doc!.attempts.some((a) => a.kind === 'fetch' && a.mirror && a.outcome === 'ok' && /\/manifests\/sha256:/.test(a.url ?? a.path ?? '')), where).toBe(true);
+          // The GET itself is not always made: the CRI pull beside it may have stored the manifest
+          // first, and containerd shares content across namespaces (then no request, and no
+          // failure). When it is made, its dumped answer may still be on its way as the config's
+          // fetch line stops ctr: no status yet, but never a failure. (The recorded pulls in
+          // test/unit/trace show the GET answered before the stop.)
+          const manifestGet = hd.doc!.attempts.filter((a) => a.kind === 'fetch' && a.mirror && /\/manifests\/sha256:/.test(a.url ?? a.path ?? ''));
+          for (const a of manifestGet) expect(a.outcome === 'ok' || (a.status === null && !a.error), where).toBe(true);
           expect(hd.stoppedBy === 'verdict' ? hd.stopReason : hd.pulled, where).toBe(hd.stoppedBy === 'verdict' ? 'manifest-served' : true);
         }
         expect(run.leftovers, where).toEqual([]);

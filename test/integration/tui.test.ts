@@ -111,6 +111,13 @@ describe('the walkthrough in tmux against the lab', () => {
     expect(screen).toMatch(/❯ ✗ mirror-fallback/);
   }
 
+  /** The client chooser that follows the ref (no --client given): CRI, as kubelet, is the first choice. */
+  async function chooseCri(name: string): Promise<void> {
+    const screen = await waitFor('Which client pulled', 30_000, name);
+    expect(screen).toMatch(/❯ 1\. cri/);
+    await tmux('send-keys', '-t', name, 'Enter');
+  }
+
   /** The fix view: the curl step shown whole (no "…"), copied with y into tmux's buffer (OSC 52). */
   async function copyFixStep(name: string, width: number): Promise<string> {
     await tmux('send-keys', '-t', name, 'f');
@@ -139,6 +146,7 @@ describe('the walkthrough in tmux against the lab', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(await pane()).toContain('Which image should containerd pull?'); // did not run on the newline
     await tmux('send-keys', '-t', SESSION, 'Enter');
+    await chooseCri(SESSION);
 
     screen = await waitFor('verdict:');
     expect(screen).toContain('✗ verdict: problems — root cause: mirror-fallback');
@@ -198,6 +206,7 @@ describe('the walkthrough in tmux against the lab', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(await pane(name)).toContain('Which image should containerd pull?');
     await tmux('send-keys', '-t', name, 'Enter');
+    await chooseCri(name);
     const screen = await waitFor('verdict:', 90_000, name);
     expect(screen).toContain('root cause: mirror-fallback');
     await expandCollapse(name, 80);
