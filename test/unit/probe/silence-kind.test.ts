@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,8 +45,12 @@ describe('socketStatesTo', () => {
         '   1: 0100007F:9C40 0100007F:13F3 02 00000001:00000000 01:00000064 00000002     0        0 2222 1 0000000000000000 100 0 0 10 0',
       ].join('\n'),
     );
-    expect(socketStatesTo('127.0.0.1:5107', dir)).toEqual(['SYN_SENT']);
-    expect(socketStatesTo('127.0.0.1:5108', dir)).toEqual([]);
+    try {
+      expect(socketStatesTo('127.0.0.1:5107', dir)).toEqual(['SYN_SENT']);
+      expect(socketStatesTo('127.0.0.1:5108', dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
