@@ -310,4 +310,34 @@ const criPathUnknown: Check = {
   },
 };
 
-export const EVIDENCE_CHECKS: Check[] = [traceUnavailable, mirrorUsed, mirrorFallback, mirrorNotTried, hostsDirNotLoaded, criPathDiffers, criPathUnknown];
+/**
+ * CRI asked the mirror (its connections or lines show it) and the pull failed, but no log line or
+ * error says at which request: a symptom to explain, never "CRI does not use the mirror".
+ */
+const criPullFailed: Check = {
+  id: 'cri-pull-failed',
+  run(_facts, d) {
+    const cri = d.trace.cri;
+    const ev = cri?.evidence;
+    if (!cri || !ev || ev.mirrorTried !== true || ev.mirrorUsed !== false || cri.pulled !== false) return [];
+    if (cri.doc && fallbacksOf(cri).length > 0) return [];
+    const mirrors = new Set([...d.plans.cri.endpoints].filter((e) => e.kind === 'mirror').map((e) => e.host));
+    if (errorAtMirror(cri, mirrors) || redirectFailures(d).some((f) => f.paths.includes('cri'))) return [];
+    // the tracer's own --timeout (a gRPC deadline) ended it: the pull had not failed, it had not finished
+    const unfinished = cri.stoppedBy === 'timeout' || /Deadline exceeded/.test(cri.error ?? '');
+    return [
+      finding('cri-pull-failed', {
+        severity: unfinished ? 'warning' : 'error',
+        title: unfinished ? 'CRI asked the mirror and its pull did not finish in time' : 'CRI asked the mirror and its pull failed',
+        detail: `The CRI pull, as kubelet does it, went to the mirror (${ev.level}: ${ev.basis.join('; ')}) and ${unfinished ? 'had not finished when the tracer stopped waiting' : 'failed'}${cri.error ? `: ${cri.error}` : ''}. No log line at this level names the request that ${unfinished ? 'is waiting' : 'failed'}: a blob the mirror does not serve, a host it redirects downloads to, a silent mirror (containerd waits on a request that was sent without end; see mirror-fallback).`,
+        evidence: [pathEvidence(cri)],
+        fix: [
+          `mirror-doctor trace --full ${d.ctrRef}   # ctr's dump shows every request, redirect and answer`,
+          'or run containerd at debug level (`[debug] level = "debug"` in config.toml, then restart it) and check again',
+        ],
+      }),
+    ];
+  },
+};
+
+export const EVIDENCE_CHECKS: Check[] = [traceUnavailable, mirrorUsed, mirrorFallback, mirrorNotTried, hostsDirNotLoaded, criPathDiffers, criPathUnknown, criPullFailed];

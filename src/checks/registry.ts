@@ -98,6 +98,7 @@ const ROWS: Row[] = [
   ['hosts-dir-not-loaded', 'evidence', 'error', 'the pull loaded no hosts folder', ['configureHostsLoad']],
   ['cri-path-differs', 'evidence', 'error', 'ctr --hosts-dir uses the mirror, CRI does not', ['criLegacyMirrors', 'hostsMdCri']],
   ['cri-path-unknown', 'evidence', 'warning', 'whether CRI uses the mirror is not known', ['hostsMdCri']],
+  ['cri-pull-failed', 'evidence', 'error', 'CRI asked the mirror and its pull failed; the trace does not show why', ['hostsMdCri']],
   ['trace-unavailable', 'evidence', 'info', 'no live trace', ['readmeCheck']],
 ];
 

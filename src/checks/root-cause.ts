@@ -74,6 +74,7 @@ export const CAUSE_ORDER: readonly string[] = [
   'redirect-target-failed',
   'hosts-dir-not-loaded',
   'cri-path-differs',
+  'cri-pull-failed',
   'mirror-not-tried',
 ];
 
@@ -104,6 +105,7 @@ export const CRI_ONLY: readonly string[] = [
   'legacy-mirror-path-without-v2',
   'hosts-dir-not-loaded',
   'cri-path-differs',
+  'cri-pull-failed',
 ];
 
 /** Whether a finding can be the cause for a pull by `client` (undefined: CRI as kubelet). */
@@ -122,7 +124,7 @@ export function rankCauses(findings: readonly Finding[], client?: PullClient): F
 }
 
 /** Findings that say what happened, not why: never a root cause on their own. */
-export const SYMPTOMS: readonly string[] = ['hosts-dir-not-loaded', 'cri-path-differs', 'mirror-not-tried'];
+export const SYMPTOMS: readonly string[] = ['hosts-dir-not-loaded', 'cri-path-differs', 'cri-pull-failed', 'mirror-not-tried'];
 
 /**
  * The root cause: the best-ranked error finding, unless it is only a symptom (what happened, not

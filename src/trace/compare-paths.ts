@@ -101,6 +101,8 @@ export function comparePaths(i: CompareInput): Comparison {
   // CRI: what its evidence says (a daemon at info level logs no line for the host that served a
   // pull, so its doc alone says nothing about a mirror that worked)
   const criUsed: boolean | null = cri ? (cri.evidence ? cri.evidence.mirrorUsed : (cri.doc?.mirrorUsed ?? null)) : null;
+  // CRI asked the mirror and its pull failed: the same path as ctr's, with another outcome
+  const criFailedAtMirror = !!cri && criUsed === false && cri.evidence?.mirrorTried === true && cri.pulled === false;
   /** the doc holds the resolver's own lines (a daemon at debug level): what it lacks was not done */
   const criDebug = !!cri?.doc && (cri.debug ?? cri.doc.attempts.some((a) => a.method !== null));
   let criLine: string | null = null;
@@ -111,6 +113,8 @@ export function comparePaths(i: CompareInput): Comparison {
       criLine = 'the CRI plugin is not loaded (the daemon answers "unknown service runtime.v1.ImageService"): kubelet cannot pull at all; the daemon log says why ("failed to load plugin")';
     } else if (criUsed === true) {
       criLine = `CRI (as kubelet) used the mirror${ev?.servedBy ? ` ${ev.servedBy}` : ''}${level}`;
+    } else if (criFailedAtMirror) {
+      criLine = `CRI (as kubelet) asked the mirror too, and the pull failed${cri.error ? `: ${cri.error}` : ''}${level}`;
     } else if (criUsed === null) {
       criLine = `whether CRI (as kubelet) used a mirror is unknown${ev ? `: ${ev.basis.join('; ')}${ev.collect ? ` — to know, ${ev.collect}` : ''}` : ''}`;
     } else {
@@ -155,6 +159,7 @@ export function comparePaths(i: CompareInput): Comparison {
 
   let verdict: string;
   if (cri && cri.code === 'UNIMPLEMENTED') verdict = criLine!;
+  else if (filesWork && criFailedAtMirror) verdict = `ctr with --hosts-dir uses the mirror, and so does CRI, whose pull failed there${cri!.error ? `: ${cri!.error}` : ''}`;
   else if (filesWork && cri && criUsed === false) verdict = `ctr with --hosts-dir uses the mirror, CRI does not${criLine ? ` — ${criLine.replace(/^CRI \(as kubelet\) did not use a mirror,? ?/, '')}` : ''}`;
   else if (filesWork && criUsed === true) verdict = 'the mirror is used by ctr --hosts-dir and by CRI: nothing is ignored';
   else if (filesWork && cri && criUsed === null) verdict = `ctr with --hosts-dir uses the mirror; ${criLine}`;

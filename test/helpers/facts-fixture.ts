@@ -344,7 +344,7 @@ export function labTraceRun(series: string, scenario: string, sight: LabSight = 
  * A recorded pull through the lab's redirecting mirrors (test/fixtures/lab-redirects) as a trace
  * run: ctr --hosts-dir (local mode) and CRI, as the tracer hands them to the checks.
  */
-export function redirectTraceRun(series: string, scenario: string): TraceRun {
+export function redirectTraceRun(series: string, scenario: string, sight: { level?: 'debug' | 'info' } = {}): TraceRun {
   const dir = join(FIXTURES, 'lab-redirects', series, scenario);
   const variant = series.startsWith('2') ? 'ctr-hosts-dir-local' : 'ctr-hosts-dir';
   const meta = (v: string) => JSON.parse(readFileSync(join(dir, v, 'meta.json'), 'utf8')) as LabMeta;
@@ -353,10 +353,21 @@ export function redirectTraceRun(series: string, scenario: string): TraceRun {
   const doc = parseTraceText(log, { ref: m.ref }).at(-1) ?? null;
   const ctr: PathRun = { path: 'ctr-hosts-dir', command: m.ctr ?? [], mode: 'local', modeReason: 'recorded', exitCode: m.exitCode ?? null, stoppedBy: null, stalledOn: null, durationMs: m.durationMs ?? 0, doc, pulled: m.exitCode === 0, error: doc?.error ?? null, blobNote: null, log };
   const cm = meta('cri');
-  const criLog = readFileSync(join(dir, 'cri', 'daemon.log'), 'utf8');
+  // at info level (the daemon's default): the recorded debug log without its debug lines
+  const criLog = readFileSync(join(dir, 'cri', 'daemon.log'), 'utf8')
+    .split('\n')
+    .filter((l) => sight.level !== 'info' || !l.includes('level=debug'))
+    .join('\n');
   const criDoc = parseTraceText(criLog, { ref: cm.ref }).at(-1) ?? null;
-  const cri: PathRun = { path: 'cri', command: ['cri', 'PullImage', cm.ref], mode: 'cri', modeReason: 'recorded', exitCode: null, stoppedBy: null, stalledOn: null, durationMs: cm.durationMs ?? 0, doc: criDoc, pulled: !!cm.imageRef, error: cm.error?.message ?? null, code: cm.error?.code ?? null, blobNote: null, log: criLog, daemonLog: { source: 'recorded', problem: null, debug: true } };
+  const cri: PathRun = { path: 'cri', command: ['cri', 'PullImage', cm.ref], mode: 'cri', modeReason: 'recorded', exitCode: null, stoppedBy: null, stalledOn: null, durationMs: cm.durationMs ?? 0, doc: criDoc, pulled: !!cm.imageRef, error: cm.error?.message ?? null, code: cm.error?.code ?? null, blobNote: null, log: criLog, daemonLog: { source: 'recorded', problem: null, debug: sight.level !== 'info' } };
   const paths = [ctr, cri];
+  if (sight.level === 'info') {
+    // as root the tracer sees the daemon connect to the mirror during the pull
+    const { mirrors, upstream } = runHosts(paths, cm.ref);
+    const resolved: ResolvedHost[] = [...mirrors.map((h) => ({ host: h, endpoints: [h], error: null })), { host: upstream, endpoints: [], error: `${upstream}: no such host` }];
+    const daemonSight: DaemonSight = { log: { source: 'recorded', available: true, debug: false, problem: null }, sockets: { endpoints: mirrors.slice(0, 1).map((h) => ({ endpoint: h, presentAtStart: false })) }, proxy: false };
+    assessRun(paths, cm.ref, daemonSight, resolved, cm.containerdVersion);
+  }
   return {
     schema: TRACE_RUN_SCHEMA,
     ref: cm.ref,
@@ -443,7 +454,7 @@ export async function factsFromFixture(dir: string, extra: FactsOverlay = {}): P
     const r = /^lab-redirects\/([^/]+)\/([^/]+)$/.exec(overlay.trace.from);
     const m = /^lab\/([^/]+)\/([^/]+)$/.exec(overlay.trace.from);
     if (!m && !r) throw new Error(`trace.from must be lab/<series>/<scenario> or lab-redirects/<series>/<scenario>, got ${overlay.trace.from}`);
-    trace = r ? redirectTraceRun(r[1]!, r[2]!) : labTraceRun(m![1]!, m![2]!, overlay.trace);
+    trace = r ? redirectTraceRun(r[1]!, r[2]!, overlay.trace) : labTraceRun(m![1]!, m![2]!, overlay.trace);
   }
   return build({ overlay, reader, trace });
 }

@@ -111,6 +111,8 @@ const EXPECT: Record<string, Expect> = {
   'mirror-not-tried': { severity: 'error', evidence: { kind: 'trace', text: /loading host directory dir=\/tmp\/mirror-doctor-lab\/certs\.d\/docker\.io/ } },
   'hosts-dir-not-loaded': { severity: 'error', evidence: { kind: 'trace', source: 'ctr --hosts-dir output', line: 2, text: /registry-1\.docker\.io/ } },
   'cri-path-differs': { severity: 'error', evidence: { kind: 'trace', source: 'CRI (as kubelet) daemon log', text: /registry-1\.docker\.io/ } },
+  // 1.6 at info level, blobs redirected to a host that never answers: the CRI pull waited on it until the recorder's deadline
+  'cri-pull-failed': { severity: 'warning', evidence: { kind: 'log', text: /the daemon connected to 127\.0\.0\.1:20012/ }, title: /did not finish in time/, fix: /trace --full/ },
   'cri-path-unknown': { severity: 'warning', evidence: { kind: 'log', source: 'CRI (as kubelet) (unknown)', text: /info level: containerd logs no line for a host that served a pull/ }, fix: /debug/ },
   'trace-unavailable': { severity: 'info', evidence: {} , detail: /--offline/ },
 };
