@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { connect } from 'node:net';
 
 /** A process the lab started, identified by PID plus its start time (so a recycled PID is never killed). */
 export interface LabProcess {
@@ -104,4 +105,16 @@ export function tail(file: string, lines: number): string {
   } catch {
     return '(no log)';
   }
+}
+
+/** True once a TCP connect to the port on 127.0.0.1 completes. */
+export function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect({ host: '127.0.0.1', port });
+    sock.on('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.on('error', () => resolve(false));
+  });
 }

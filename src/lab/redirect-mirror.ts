@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { connect } from 'node:net';
-import { startDetached, waitUntil, type LabProcess } from './processes.js';
+import { accepts, startDetached, waitUntil, type LabProcess } from './processes.js';
 import type { LabPorts } from './layout.js';
 
 /**
@@ -85,17 +84,6 @@ http.createServer((req, res) => {
 }).listen(cfg.forbiddenPort, '127.0.0.1');
 log('redirecting mirrors listening', JSON.stringify(cfg));
 `;
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = connect({ host: '127.0.0.1', port });
-    sock.on('connect', () => {
-      sock.destroy();
-      resolve(true);
-    });
-    sock.on('error', () => resolve(false));
-  });
-}
 
 export async function startRedirectMirror(dir: string, cfg: RedirectMirrorConfig): Promise<LabProcess> {
   const proc = startDetached('redirect-mirror', [process.execPath, '-e', SCRIPT, JSON.stringify(cfg)], join(dir, 'redirect-mirror.log'), {

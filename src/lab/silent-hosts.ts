@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { connect } from 'node:net';
-import { startDetached, waitUntil, type LabProcess } from './processes.js';
+import { accepts, startDetached, waitUntil, type LabProcess } from './processes.js';
 
 /**
  * The lab's hosts that go silent after the connect, one process on two ports of 127.0.0.1:
@@ -39,18 +38,6 @@ server.headersTimeout = 0;
 server.keepAliveTimeout = 0;
 server.listen(bodyPort, '127.0.0.1', () => console.log('body-stall host on 127.0.0.1:' + bodyPort + ' (proxy to ' + upstreamPort + ')'));
 `;
-
-/** True once a TCP connect to the port completes. */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = connect({ host: '127.0.0.1', port });
-    sock.on('connect', () => {
-      sock.destroy();
-      resolve(true);
-    });
-    sock.on('error', () => resolve(false));
-  });
-}
 
 export async function startSilentHosts(dir: string, ports: { silent: number; bodyStall: number; mirror: number }): Promise<LabProcess> {
   const proc = startDetached('silent-hosts', [process.execPath, '-e', SCRIPT, String(ports.silent), String(ports.bodyStall), String(ports.mirror)], join(dir, 'silent-hosts.log'));
