@@ -320,9 +320,11 @@ const criPullFailed: Check = {
     const cri = d.trace.cri;
     const ev = cri?.evidence;
     if (!cri || !ev || ev.mirrorTried !== true || ev.mirrorUsed !== false || cri.pulled !== false) return [];
-    if (cri.doc && fallbacksOf(cri).length > 0) return [];
+    // explained when a mirror failure is known, from this pull or from ctr's beside it (mirror-fallback, redirect-target-failed)
+    const hd = d.trace.ctrHostsDir;
+    if ((cri.doc && fallbacksOf(cri).length > 0) || (hd?.doc && fallbacksOf(hd).length > 0)) return [];
     const mirrors = new Set([...d.plans.cri.endpoints].filter((e) => e.kind === 'mirror').map((e) => e.host));
-    if (errorAtMirror(cri, mirrors) || redirectFailures(d).some((f) => f.paths.includes('cri'))) return [];
+    if (errorAtMirror(cri, mirrors) || redirectFailures(d).length > 0) return [];
     // the tracer's own --timeout (a gRPC deadline) ended it: the pull had not failed, it had not finished
     const unfinished = cri.stoppedBy === 'timeout' || /Deadline exceeded/.test(cri.error ?? '');
     return [

@@ -249,6 +249,8 @@ function labLive(series: string, scenario: string): LiveRegistry | null {
 export interface LabSight {
   /** debug (test/fixtures/lab) or info (test/fixtures/lab-info, the daemon's default level) */
   level?: 'debug' | 'info';
+  /** lab-redirects only: ctr's output cut where the tracer stops it (the manifest served, no blob asked) */
+  ctrStopped?: boolean;
   /** which of the daemon's connections were seen during the pull: none were readable, none were open, the mirror's */
   sockets?: 'unreadable' | 'none' | 'mirror';
   /** whether the upstream's name resolves on the node (it does not in the lab) */
@@ -344,12 +346,15 @@ export function labTraceRun(series: string, scenario: string, sight: LabSight = 
  * A recorded pull through the lab's redirecting mirrors (test/fixtures/lab-redirects) as a trace
  * run: ctr --hosts-dir (local mode) and CRI, as the tracer hands them to the checks.
  */
-export function redirectTraceRun(series: string, scenario: string, sight: { level?: 'debug' | 'info' } = {}): TraceRun {
+export function redirectTraceRun(series: string, scenario: string, sight: { level?: 'debug' | 'info'; ctrStopped?: boolean } = {}): TraceRun {
   const dir = join(FIXTURES, 'lab-redirects', series, scenario);
   const variant = series.startsWith('2') ? 'ctr-hosts-dir-local' : 'ctr-hosts-dir';
   const meta = (v: string) => JSON.parse(readFileSync(join(dir, v, 'meta.json'), 'utf8')) as LabMeta;
   const m = meta(variant);
-  const log = readFileSync(join(dir, variant, 'stderr.txt'), 'utf8');
+  const whole = readFileSync(join(dir, variant, 'stderr.txt'), 'utf8');
+  // ctrStopped: as the tracer stops ctr once the manifest is served, before its first blob request
+  const firstBlob = whole.search(/^.*\/blobs\/sha256:/m);
+  const log = sight.ctrStopped && firstBlob >= 0 ? whole.slice(0, firstBlob) : whole;
   const doc = parseTraceText(log, { ref: m.ref }).at(-1) ?? null;
   const ctr: PathRun = { path: 'ctr-hosts-dir', command: m.ctr ?? [], mode: 'local', modeReason: 'recorded', exitCode: m.exitCode ?? null, stoppedBy: null, stalledOn: null, durationMs: m.durationMs ?? 0, doc, pulled: m.exitCode === 0, error: doc?.error ?? null, blobNote: null, log };
   const cm = meta('cri');
