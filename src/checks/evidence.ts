@@ -132,6 +132,11 @@ function stallExplanation(why: string[]): string {
   return text ? text.charAt(0).toUpperCase() + text.slice(1) : 'What containerd then does was not observed';
 }
 
+/** The mirror hosts a plan asks, by host[:port]. */
+function planMirrors(...plans: Array<{ endpoints: ReadonlyArray<{ kind: string; host: string }> }>): Set<string> {
+  return new Set(plans.flatMap((p) => p.endpoints.filter((e) => e.kind === 'mirror').map((e) => e.host)));
+}
+
 /** A URL in an error, on a host: the request the error names. */
 const ERROR_URL = /\b(https?):\/\/([^/\s"]+)(\/[^\s"]*)?/g;
 
@@ -155,7 +160,7 @@ const mirrorFallback: Check = {
   id: 'mirror-fallback',
   run(_facts, d) {
     const byKey = new Map<string, Fallback>();
-    const mirrors = new Set([...d.plans.cri.endpoints, ...d.plans.ctrHostsDir.endpoints].filter((e) => e.kind === 'mirror').map((e) => e.host));
+    const mirrors = planMirrors(d.plans.cri, d.plans.ctrHostsDir);
     const redirected = redirectFailures(d);
     // a path without a document (a daemon at info level that logged nothing) still has its error
     for (const p of [d.trace.ctrHostsDir, d.trace.cri].filter((x): x is PathRun => !!x)) {
@@ -272,7 +277,7 @@ const criPathDiffers: Check = {
     // CRI asked the mirror and failed there: the same path as ctr's, with another outcome (mirror-fallback)
     if (ev?.mirrorTried === true && cri.pulled === false) return [];
     // CRI did use the mirror: it redirected the blobs, and the pull failed at the target (redirect-target-failed)
-    const mirrors = new Set(d.plans.cri.endpoints.filter((e) => e.kind === 'mirror').map((e) => e.host));
+    const mirrors = planMirrors(d.plans.cri);
     if (redirectFailures(d).some((f) => f.paths.includes('cri') && mirrors.has(f.from))) return [];
     const evidence: Evidence[] = [];
     const a = hd.doc.attempts.find((x) => x.mirror && x.outcome === 'ok');
@@ -323,7 +328,7 @@ const criPullFailed: Check = {
     // explained when a mirror failure is known, from this pull or from ctr's beside it (mirror-fallback, redirect-target-failed)
     const hd = d.trace.ctrHostsDir;
     if ((cri.doc && fallbacksOf(cri).length > 0) || (hd?.doc && fallbacksOf(hd).length > 0)) return [];
-    const mirrors = new Set([...d.plans.cri.endpoints].filter((e) => e.kind === 'mirror').map((e) => e.host));
+    const mirrors = planMirrors(d.plans.cri);
     if (errorAtMirror(cri, mirrors) || redirectFailures(d).length > 0) return [];
     // the tracer's own --timeout (a gRPC deadline) ended it: the pull had not failed, it had not finished
     const unfinished = cri.stoppedBy === 'timeout' || /Deadline exceeded/.test(cri.error ?? '');
