@@ -10,7 +10,7 @@ import { collectConfigSecrets, redactReportText } from './redact-config.js';
 import { counts, groupFindings, LAYER_TITLES, PATH_TITLES, pathResult, traceSkipReason, verdictText, type ReportInput } from './report-json.js';
 import { pathCells } from './trace-run-text.js';
 import { layoutTable } from './text-table.js';
-import { fitLine } from './wrap-words.js';
+import { fitText } from './wrap-words.js';
 import { mustReachLines, reportMustReach } from './must-reach.js';
 import type { PathRun } from '../trace/run-schema.js';
 
@@ -134,6 +134,5 @@ export function renderReportText(input: ReportInput, o: TextOptions = {}, secret
   out.push(`${v.status === 'ok' ? paint(c, COLOR.ok, '✓') : v.status === 'interrupted' ? paint(c, COLOR.warning, '…') : paint(c, COLOR.error, '✗')} ${v.text}`);
   const text = redactReportText(out.join('\n'), secrets);
   // wrapped after redaction, so no secret is split over lines
-  const width = o.width;
-  return `${width === undefined ? text : text.split('\n').flatMap((l) => fitLine(l, width)).join('\n')}\n`;
+  return `${fitText(text, o.width)}\n`;
 }

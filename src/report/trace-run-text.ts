@@ -2,7 +2,7 @@
 import { EARLIER_RUNS_TITLE, earlierRunLines } from './earlier-runs-text.js';
 import { redactReportText } from './redact-config.js';
 import { layoutTable } from './text-table.js';
-import { fitLine } from './wrap-words.js';
+import { fitText } from './wrap-words.js';
 import type { TraceRun, PathRun } from '../trace/run-schema.js';
 
 const TITLES: Record<PathRun['path'], string> = { ctr: 'ctr (no --hosts-dir)', 'ctr-hosts-dir': 'ctr --hosts-dir', cri: 'CRI (as kubelet)' };
@@ -93,6 +93,5 @@ export function renderTraceRunText(run: TraceRun, o: TraceRunTextOptions = {}): 
   if (earlier.length) out.push('', `${EARLIER_RUNS_TITLE}:`, ...earlier.map((l) => `  ${l}`));
   out.push('', `verdict: ${run.comparison.verdict}`);
   const text = scrub(out.join('\n'));
-  const width = o.width;
-  return `${width === undefined ? text : text.split('\n').flatMap((l) => fitLine(l, width)).join('\n')}\n`;
+  return `${fitText(text, o.width)}\n`;
 }

@@ -48,3 +48,8 @@ export function fitLine(line: string, width: number): string[] {
   const hang = `${indent}  `;
   return [first!, ...(rest.length ? wrapWords(`${hang}${rest.map((l) => l.trimStart()).join(' ')}`, width) : [])];
 }
+
+/** Every line of a text fitted to a terminal's width (fitLine); without a width, the text as it is. */
+export function fitText(text: string, width: number | undefined): string {
+  return width === undefined ? text : text.split('\n').flatMap((l) => fitLine(l, width)).join('\n');
+}
