@@ -1,8 +1,8 @@
 /**
- * traceDocJson(doc) is exactly redactedJsonText(redactTraceDoc(doc), 0) (every string redacted, the
- * verdict written again from the redacted fields): on the documents of every lab fixture, and on
- * documents whose every string was replaced by secrets, quotes, backslashes, control characters
- * and non-ASCII text.
+ * traceDocJson(doc) redacts field by field (redactTraceDoc) and writes no second pass over the JSON
+ * text. That pass (redactedJsonText) finds nothing more: the two agree on the documents of every lab
+ * fixture, and on documents whose every string was replaced by secrets, quotes, backslashes, control
+ * characters and non-ASCII text.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -4,7 +4,7 @@
  * on many random strings built from the words, separators and quoting the rules look for.
  */
 import { describe, expect, it } from 'vitest';
-import { jsonMayHoldSecret, mayRedact, redact, redactEveryRule } from '../../../src/report/redact.js';
+import { mayRedact, redact, redactEveryRule } from '../../../src/report/redact.js';
 import { rng } from '../../helpers/rng.js';
 
 const WORDS = [
@@ -47,42 +47,25 @@ describe('redact() gates', () => {
     }
   });
 
-  it('jsonMayHoldSecret(JSON text) is false only when no string in it, nor the text, has anything to redact', () => {
-    const r = rng(7);
-    // a gate's word followed by a character that JSON escapes (the escape must still pass the gate)
-    const extra = ['api"key', 'api\\key', 'API\tKEY', 'api\u0001key', 'api\ud800key', 'apixkey', '-u\n', '-p\u0000', 'x-u"', 'token"', 'Secret\\', 'passwd\u0002', 'auth"', '-u\ud800', '--user\t'];
-    const harmless = ['api', 'key', 'API', 'KEY', '-', 'u', 'p', '-x', 'host', 'http://', 'https://h/', ' ', '"', '\\', '\n', '\t', '\u0001', '\ud800', 'ü', '–', 'a', '1', ':', '=', '.'];
-    const words = [...WORDS, ...extra];
-    const pick = () => (r() < 0.75 ? harmless[Math.floor(r() * harmless.length)] : words[Math.floor(r() * words.length)]) as string;
+  // mayRedact() passes over a text without whitespace, quotes, `=`, `@`, brackets, braces, `\\`, `,`,
+  // `;` or `&` (but a trailing `?ns=…`) in one scan: such texts built from every word the rules look for
+  it('mayRedact(text) false: no rule changes the text, also for texts made of the rules\' words without separators', () => {
+    const r = rng(21);
+    const plain = [
+      'authorization', 'Authorization:', 'proxy-authorization', 'cookie', 'Set-Cookie:', 'x-registry-auth', 'x-api-key', 'Bearer', 'basic',
+      'token', 'access_token', 'secret', 'password', 'passwd', 'auth', 'api_key', 'sig', 'signature', 'x-amz-signature', 'credential',
+      '--user', '-u', '--creds', '-p', '--auth', 'msg', 'request.header.', '.header.', 'http://', 'https://', 'h.example', ':5000', '/v2/',
+      '/manifests/', 'sha256:0a1b', '?', '?ns=', '?ns=docker.io', 'ns', ':', '.', '-', '_', '/', 'x', 'İ', 'K', 'ü',
+    ];
+    const pick = () => (r() < 0.9 ? plain[Math.floor(r() * plain.length)] : WORDS[Math.floor(r() * WORDS.length)]) as string;
     let clean = 0;
     for (let i = 0; i < 40000; i++) {
-      const strs: string[] = [];
-      for (let k = 0; k < 3; k++) {
-        let s = '';
-        for (let j = 0; j < 1 + Math.floor(r() * 5); j++) s += pick();
-        strs.push(s);
-      }
-      const text = JSON.stringify({ a: strs[0], b: [strs[1], strs[2]] });
-      if (jsonMayHoldSecret(text)) continue;
-      clean++;
-      for (const s of strs) expect(redactEveryRule(s), JSON.stringify(s)).toBe(s);
-      expect(redactEveryRule(text)).toBe(text);
-    }
-    expect(clean).toBeGreaterThan(1000);
-  });
-
-  it('mayRedact(text) false: no suffix of the text has anything to redact either (a URL\'s path)', () => {
-    const r = rng(21);
-    const harmless = ['/v2/', 'x', '?ns=docker.io', '&', '=', '-', 'u', 'p', 'a', ' ', '"', 'http://h', ':5000', 'sha256:ab'];
-    const pick = () => (r() < 0.7 ? harmless[Math.floor(r() * harmless.length)] : WORDS[Math.floor(r() * WORDS.length)]) as string;
-    let clean = 0;
-    for (let i = 0; i < 20000; i++) {
       let s = '';
       for (let j = 0; j < 1 + Math.floor(r() * 8); j++) s += pick();
       if (mayRedact(s)) continue;
       clean++;
-      for (let k = 0; k < s.length; k++) expect(redactEveryRule(s.slice(k)), JSON.stringify(s.slice(k))).toBe(s.slice(k));
+      expect(redactEveryRule(s), JSON.stringify(s)).toBe(s);
     }
-    expect(clean).toBeGreaterThan(2000);
+    expect(clean).toBeGreaterThan(8000);
   });
 });
