@@ -62,8 +62,10 @@ function bigInput(file: string): boolean {
  * has many of them (its first documents leave the window), the young generation goes to two
  * YOUNG_MIB semi-spaces in one step (`grow`) and then stays there (`keep`); until then it keeps
  * its first size, which is all that lines about other things need. A full collection starts at
- * 1.5x the live old generation. Measured in docs/benchmarks.md; the flags are process-wide and
- * read whenever V8 resizes a space.
+ * 1.5x the live old generation. No allocation-site pretenuring: most of a pull's objects outlive one
+ * minor collection, so V8 would allocate them in the old generation, where they die and cost a full
+ * collection each few MB (26 on the worst-case log instead of 2, ~10% of the time). Measured in
+ * docs/benchmarks.md; the flags are process-wide and read whenever V8 resizes a space or collects.
  */
 function sizeGarbage(young: 'grow' | 'keep'): void {
   try {
@@ -71,10 +73,14 @@ function sizeGarbage(young: 'grow' | 'keep'): void {
     const factor = young === 'grow' ? Math.max(2, Math.ceil(YOUNG_MIB / Math.max(1, youngGenerationMiB()))) : 1;
     setFlagsFromString(`--semi-space-growth-factor=${factor}`);
     setFlagsFromString('--heap-growing-percent=50');
+    setFlagsFromString('--no-allocation-site-pretenuring');
   } catch {
     /* an engine without these flags: default sizing */
   }
 }
+
+/** The input bytes fed between two drains of the parser (see runParse). */
+const PIECE_BYTES = 1 << 16;
 
 /** The size (MiB) the young generation of a parse of a big input grows to. */
 const YOUNG_MIB = 32;
@@ -125,15 +131,29 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
       sink.add(jsonCount++ === 0 ? '[\n' : ',\n');
       sink.add(traceDocJson(d));
     }
-    sink.flush();
   };
+  const output = (ds: TraceDoc[]) => (opts.json ? emitJson(ds) : addText(ds));
   // see sizeGarbage
   let young: 'first' | 'growing' | 'grown' = 'first';
   try {
     for await (const blocks of readLogRuns(file, io.stdin ? { stdin: io.stdin as never } : {}, () => parser.lines)) {
       for (const block of blocks) {
-        if (typeof block === 'string') parser.feedText(block);
-        else parser.feedBytes(block.buf, block.start, block.end, block.ascii);
+        if (typeof block === 'string') {
+          parser.feedText(block);
+          continue;
+        }
+        // in pieces, each followed by a drain: a document is written and let go soon after its
+        // pull leaves the window, not a whole chunk later (kept that long, pulls outlive two minor
+        // collections and fill the old generation)
+        const { buf, end, ascii } = block;
+        for (let i = block.start; i <= end; ) {
+          let j = i + PIECE_BYTES >= end ? end : buf.lastIndexOf(10, i + PIECE_BYTES);
+          if (j < i) j = buf.indexOf(10, i);
+          if (j < 0 || j > end) j = end;
+          parser.feedBytes(buf, i, j, ascii);
+          output(parser.drain());
+          i = j + 1;
+        }
       }
       if (bounded && young !== 'grown') {
         if (young === 'first' && parser.retired > 0) {
@@ -146,10 +166,9 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
           mark('parse: young generation grown', { line: parser.lines, youngMiB: youngGenerationMiB() });
         }
       }
+      output(parser.drain());
+      sink.flush();
       await settle();
-      const ds = parser.drain();
-      if (opts.json) emitJson(ds);
-      else addText(ds);
     }
   } catch (e) {
     if (e instanceof LogSourceError) throw new UsageError(redact(e.message), e.hint);
@@ -168,6 +187,7 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
   }
   if (opts.json) {
     emitJson(docs);
+    sink.flush();
     io.stdout(jsonCount === 0 ? '[]\n' : '\n]\n');
     return failed ? 1 : 0;
   }
