@@ -106,7 +106,8 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
   const addText = (ds: TraceDoc[]) => {
     if (ds.length === 0) return;
     for (const d of ds) summary.add(d);
-    details.add(renderTraceText(ds, textCount));
+    // a blank line between pulls, as within one rendering
+    details.add((textCount > 0 ? '\n' : '') + renderTraceText(ds, textCount));
     textCount += ds.length;
     if (ds.some((d) => d.result === 'failure')) failed = true;
   };

@@ -8,7 +8,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 import { runParse } from '../../../src/cli/parse.js';
 import { readLogLines } from '../../../src/probe/log-source.js';
-import { validateTraceDoc } from '../../../src/trace/index.js';
+import { parseTraceText, validateTraceDoc } from '../../../src/trace/index.js';
+import { redactTraceDoc } from '../../../src/report/redact-trace.js';
+// @ts-expect-error: a plain JavaScript module of the benchmark scripts
+import { generate } from '../../../scripts/lib/gen-daemon-log.mjs';
 import { captureCliOutput } from '../../helpers/capture-output.js';
 
 const LAB = join(import.meta.dirname, '../../fixtures/lab');
@@ -161,6 +164,24 @@ describe('mirror-doctor parse', () => {
     cli.out = '';
     expect(await run(journal)).toBe(0);
     expect(cli.out).toMatch(/^No image pull found/);
+  });
+
+  // the file is read in 1 MiB chunks and fed in 64 KiB pieces, each followed by a drain: the output
+  // is the same as from one feed of the whole text
+  it('a log of many chunks: the same documents as one feed, and a blank line between every two pulls', async () => {
+    const log = join(tmp, 'pulls-3mib.log');
+    await generate(log, 3 * 2 ** 20, LAB, 7, 'pulls');
+    const whole = parseTraceText(readFileSync(log, 'utf8'));
+    expect(whole.length).toBeGreaterThan(500);
+    cli.out = '';
+    await run(log, '--json');
+    expect(JSON.parse(cli.out)).toEqual(JSON.parse(JSON.stringify(whole.map(redactTraceDoc))));
+    cli.out = '';
+    await run(log);
+    const text = cli.out.split('\n');
+    const heads = text.flatMap((l, i) => (/^Pull [0-9]+: /.test(l) ? [i] : []));
+    expect(heads).toHaveLength(whole.length);
+    for (const i of heads) expect(text[i - 1], text[i]).toBe('');
   });
 
   it('--help shows examples', async () => {

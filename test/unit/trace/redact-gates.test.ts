@@ -47,7 +47,7 @@ describe('redact() gates', () => {
     }
   });
 
-  // mayRedact() passes over a text without whitespace, quotes, `=`, `@`, brackets, braces, `\\`, `,`,
+  // mayRedact() passes over a text without whitespace, quotes, `=`, `@`, brackets, braces, a backslash, `,`,
   // `;` or `&` (but a trailing `?ns=…`) in one scan: such texts built from every word the rules look for
   it('mayRedact(text) false: no rule changes the text, also for texts made of the rules\' words without separators', () => {
     const r = rng(21);
