@@ -1,6 +1,7 @@
 /**
- * Client layer: which client pulls and what it reads (reference §4). ctr is how people test a
- * mirror, and it behaves unlike kubelet: no config_path, another namespace, the transfer service.
+ * Client layer: which client pulls and what it reads (containerd v2.1.9
+ * cmd/ctr/commands/images/pull.go). ctr is how people test a mirror, and it behaves unlike kubelet: no
+ * config_path, another namespace, the transfer service.
  */
 import { parseCtrReference } from '../containerd/reference.js';
 import { parseContainerdVersion } from '../containerd/version.js';

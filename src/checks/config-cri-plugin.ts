@@ -1,6 +1,7 @@
 /**
- * Does the CRI plugin load (reference §3): not disabled, disabled_plugins written with full ids,
- * and no plugin error (TLS `configs` next to config_path, a failed load the daemon reports).
+ * Does the CRI plugin load (containerd v1.7.24 pkg/cri/cri.go, v2.1.9 plugins/cri/images/plugin.go):
+ * not disabled, disabled_plugins written with full ids, and no plugin error (TLS `configs` next to
+ * config_path, a failed load the daemon reports).
  */
 import { configPosition, decisions, registryPath } from './config-locate.js';
 import type { Facts } from './facts.js';

@@ -1,6 +1,7 @@
 /**
- * config.toml itself (reference §3): is it there and readable, does containerd start with it
- * (syntax, imports, `version`), and do imports silently replace plugin tables.
+ * config.toml itself (containerd v2.1.9 cmd/containerd/server/config/config.go LoadConfig): is it there
+ * and readable, does containerd start with it (syntax, imports, `version`), and do imports silently
+ * replace plugin tables.
  */
 import { sudoAgain } from './run-as-root.js';
 import type { Decision } from '../containerd/decision.js';

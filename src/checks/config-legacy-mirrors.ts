@@ -1,6 +1,7 @@
 /**
- * The deprecated CRI `registry.mirrors` (reference §3): the hosts.toml files equivalent to it, and
- * the CRI plugin that does not load when it is set next to config_path.
+ * The deprecated CRI `registry.mirrors` (containerd v2.1.9 internal/cri/config/config.go): the
+ * hosts.toml files equivalent to it, and the CRI plugin that does not load when it is set next to
+ * config_path.
  */
 import { hasV2Segment, trimSlashes } from '../containerd/api-path.js';
 import type { Decision } from '../containerd/decision.js';

@@ -1,6 +1,7 @@
 /**
- * Does CRI read the hosts folders (reference §3): config_path set, in the right table for the
- * version, naming folders that exist and hold the registry's, and usable with the pull mode.
+ * Does CRI read the hosts folders (containerd v2.1.9 internal/cri/server/images/image_pull.go
+ * registryHosts): config_path set, in the right table for the version, naming folders that exist and
+ * hold the registry's, and usable with the pull mode.
  */
 import { goPathClean } from '../containerd/go-url.js';
 import { hostDirectoryName, splitConfigPath } from '../containerd/host-dirs.js';

@@ -1,8 +1,8 @@
 /**
- * config.toml layer (reference §3): does containerd start with it, does the CRI plugin load, and
- * does CRI read the hosts folders (config_path in the right table for the version, existing
- * folders, no legacy `mirrors` next to it, applied by a restart). The checks live in the
- * config-*.ts modules, one concern each; this is their list, in the order they run.
+ * config.toml layer (containerd v2.1.9 cmd/containerd/server/config/config.go): does containerd start
+ * with it, does the CRI plugin load, and does CRI read the hosts folders (config_path in the right
+ * table for the version, existing folders, no legacy `mirrors` next to it, applied by a restart). The
+ * checks live in the config-*.ts modules, one concern each; this is their list, in the order they run.
  */
 import type { Check } from './types.js';
 import { configImportsReplace, configMissing, configParseError, configUnreadable, configVersionMissing, configVersionUnsupported } from './config-file.js';

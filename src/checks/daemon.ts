@@ -1,6 +1,7 @@
 /**
- * Daemon layer: is there a daemon, which one (versions, distribution), and in which environment
- * (proxy variables) it makes the registry requests (reference §1.10, §4.3, §7).
+ * Daemon layer: is there a daemon, which one (versions, distribution), and in which environment (proxy
+ * variables) it makes the registry requests (containerd v2.1.9 core/remotes/docker/registry.go
+ * DefaultHTTPTransport, core/transfer/registry/registry.go).
  */
 import { sudoAgain } from './run-as-root.js';
 import { isLocalhost, goSplitHostPort } from '../containerd/go-url.js';

@@ -1,6 +1,6 @@
 /**
- * Hosts folders layer (reference §1.2, §1.3, §1.11, §1.12): which folder containerd uses for the
- * registry, and whether it holds a hosts.toml it can read.
+ * Hosts folders layer (containerd v2.1.9 core/remotes/docker/config/hosts.go): which folder containerd
+ * uses for the registry, and whether it holds a hosts.toml it can read.
  */
 import { goPathJoin } from '../containerd/go-url.js';
 import { hostDirectoryName } from '../containerd/host-dirs.js';

@@ -1,6 +1,7 @@
 /**
- * hosts.toml layer (reference §1.3–§1.10): what containerd does with the file it loads — discard,
- * silently ignore parts, or use each mirror for what its URL, capabilities and TLS settings allow.
+ * hosts.toml layer (containerd v2.1.9 core/remotes/docker/config/hosts.go): what containerd does with
+ * the file it loads — discard, silently ignore parts, or use each mirror for what its URL, capabilities
+ * and TLS settings allow.
  */
 import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
 import type { SourcePosition } from '../containerd/decision.js';

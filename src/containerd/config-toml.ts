@@ -1,9 +1,9 @@
 /**
- * config.toml as containerd reads it, for what matters to registry mirrors (reference §3):
- * version header, `imports` merge, the CRI registry table per version (and where people put it
- * wrongly), `config_path` and its default per version, legacy `mirrors`/`configs`/`auths`,
- * `disabled_plugins`, the fatal `mirrors` + `config_path` combination, and the CRI pull mode
- * (transfer service vs local) on 2.1+.
+ * config.toml as containerd reads it, for what matters to registry mirrors (containerd v2.1.9
+ * cmd/containerd/server/config/config.go, internal/cri/config/config.go): version header, `imports`
+ * merge, the CRI registry table per version (and where people put it wrongly), `config_path` and its
+ * default per version, legacy `mirrors`/`configs`/`auths`, `disabled_plugins`, the fatal `mirrors` +
+ * `config_path` combination, and the CRI pull mode (transfer service vs local) on 2.1+.
  */
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { Decision, SourcePosition } from './decision.js';
@@ -106,7 +106,7 @@ function matchGlob(pattern: string, snapshot: NodeSnapshot): string[] {
   return snapshot.globs?.[pattern] ?? [];
 }
 
-/** Import paths of a file, resolved relative to it and globbed (§3.7). */
+/** Import paths of a file, relative to it and globbed (v2.1.9 cmd/containerd/server/config/config.go resolveImports). */
 export function resolveImports(file: string, data: Table, snapshot: NodeSnapshot): string[] {
   const imports = data.imports;
   if (!Array.isArray(imports)) return [];
@@ -296,7 +296,7 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
   analysis.version = version;
   const plugins = isTable(merged.plugins) ? merged.plugins : {};
 
-  // disabled_plugins (§3.7)
+  // disabled_plugins (v1.7.24 ValidateV2, v2.1.9 ValidateVersion in the server config.go)
   const disabled = Array.isArray(merged.disabled_plugins) ? merged.disabled_plugins.filter((x): x is string => typeof x === 'string') : [];
   if (version >= 2) {
     for (const d of disabled) {
@@ -323,8 +323,8 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
     decisions.push({ code: 'config.cri-disabled', severity: 'error', message: `the CRI plugin is disabled (${JSON.stringify(criDisabledBy)} in disabled_plugins): kubelet/crictl pulls never reach the resolver`, source: 'disabledPlugins' });
   }
 
-  // Transfer plugin config_path: declared, never read (§3.1). `config_path = ""` is what
-  // `containerd config default` prints (1.7+, 2.x), so only a value someone wrote counts.
+  // Transfer plugin config_path: declared, never read (RegistryConfigPath, v2.1.9 plugins/transfer/plugin.go).
+  // `config_path = ""` is what `containerd config default` prints (1.7+, 2.x), so only a value someone wrote counts.
   const transferConfigPath = get(plugins, TRANSFER, 'config_path');
   if (transferConfigPath !== undefined && transferConfigPath !== '') {
     const at = positionIn(files, ['plugins', TRANSFER, 'config_path']);
@@ -413,7 +413,7 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
   const dflt = profile.criDefaultConfigPath;
   if (dflt.form === 'default-config') {
     // 2.2.0/2.2.1: the default is in DefaultImageConfig; the v2→v3 migration also rewrote an
-    // explicit "" to it on Linux (§3.2).
+    // explicit "" to it on Linux (v2.2.0 internal/cri/config/config_unix.go, plugins/cri/images/plugin.go).
     const migratedEmpty = cri.configPathSource === 'file' && cri.configPath === '' && version < 3;
     if (cri.configPathSource !== 'file' || migratedEmpty) {
       cri.configPath = dflt.value;
@@ -429,7 +429,7 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
   }
   if (!profile.criConfigPath) cri.configPath = '';
 
-  // Legacy keys and their conflicts (§3.3, §3.4).
+  // Legacy keys and their conflicts (v1.7.24 pkg/cri/config/config.go ValidatePluginConfig; 2.x ValidateImageConfig).
   const configs = get(registry, 'configs');
   const auths = get(registry, 'auths');
   if (hasMirrors) decisions.push({ code: 'config.mirrors-deprecated', severity: 'warning', message: 'legacy registry.mirrors are set (deprecated)', containerdLog: 'level=warning msg="`mirrors` is deprecated, please use `config_path` instead"', source: 'criRegistryValidation' });
@@ -459,7 +459,7 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
     decisions.push({ code: 'config.configs-tls-ignored', severity: 'warning', message: `registry.configs.*.tls no longer exists in ${profile.label} (unknown key, ignored)`, source: 'configPluginKeys' });
   }
 
-  // CRI pull mode (§3.6).
+  // CRI pull mode (CheckLocalImagePullConfigs, v2.1.9 internal/cri/config/config.go).
   if (profile.criDefaultPullMode === 'transfer') {
     const forced: string[] = [];
     if (images.disable_snapshot_annotations === false) forced.push('disable_snapshot_annotations = false');

@@ -1,6 +1,6 @@
 /**
- * containerd `ConfigureHosts` after the host list is known (reference §1.8–§1.10): the
- * implicit upstream fills an empty last entry (`docker.io` → `registry-1.docker.io`, localhost
+ * containerd `ConfigureHosts` (v2.1.9 core/remotes/docker/config/hosts.go) after the host list is known:
+ * the implicit upstream fills an empty last entry (`docker.io` → `registry-1.docker.io`, localhost
  * rules per version), TLS options are applied per host (missing `ca`/`client` files fail the
  * pull), and an `http://` host with TLS options tries HTTPS first (port rules per version).
  */
@@ -30,7 +30,7 @@ export interface RegistryEndpoint {
   path: string;
   capabilities: Capability[];
   tls: EndpointTls;
-  /** HTTPS first, then plain HTTP on a TLS/connection error (§1.9). */
+  /** HTTPS first, then plain HTTP on a TLS/connection error (NewHTTPFallback, v2.1.9 core/remotes/docker/resolver.go). */
   httpFallback: boolean;
   header: Record<string, string[]>;
   /** Effective dial timeout. */
@@ -161,7 +161,7 @@ export function configureHosts(
     }
     last.path = '/v2';
     last.capabilities = defaultCapabilities(profile).filter((c) => c !== 'referrers' || profile.referrersCapability);
-    // containerd sets pull|resolve|push here (+ referrers from 2.2, §1.8 "main adds").
+    // containerd sets pull|resolve|push here (+ referrers from v2.2.0 hosts.go ConfigureHosts).
     if (!last.capabilitiesDefaulted && loaded) {
       decisions.push({
         code: 'upstream.capabilities-reset',

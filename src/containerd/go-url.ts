@@ -2,7 +2,7 @@
  * The few Go standard-library functions whose exact behaviour decides containerd's
  * choices: `net/url.Parse` (scheme, host, port validation, error texts),
  * `url.QueryEscape`, `path.Clean` / `path.Join`, `net.SplitHostPort`, and
- * `docker.IsLocalhost`. Written from the Go 1.19+ sources' semantics (reference §0); only
+ * `docker.IsLocalhost`. Written from the Go 1.19+ sources' semantics; only
  * the parts containerd relies on.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Which hosts directory containerd uses for a registry host (reference §1.2, §1.12).
+ * Which hosts directory containerd uses for a registry host (v2.1.9 core/remotes/docker/config/hosts.go).
  *
  * `HostDirFromRoot(root)` stats `<root>/<host>_<port>_`, `<root>/<host:port>` and (1.6.17+,
  * 1.7+) `<root>/_default` in that order; the first path that exists at all wins, even an
@@ -80,7 +80,8 @@ function statState(snapshot: NodeSnapshot, path: string): { state: CandidateStat
 /**
  * Looks a registry host up across roots in order (CRI local pull: `hostDirFromRoots`; one
  * root for ctr and the transfer service). The first root that yields a directory or an error
- * stops the search, so `<first root>/_default` shadows `<second root>/<registry>` (§1.12).
+ * stops the search, so `<first root>/_default` shadows `<second root>/<registry>`
+ * (v2.1.9 internal/cri/server/images/image_pull.go).
  */
 export function lookupHostDir(roots: string[], host: string, snapshot: NodeSnapshot, profile: BehaviourProfile): HostDirLookup {
   const result: HostDirLookup = { host, roots, candidates: [], decisions: [] };

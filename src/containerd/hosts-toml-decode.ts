@@ -49,8 +49,8 @@ function decodeTypeError(
   if (profile.hostsParser === 'go-toml-v2') {
     containerdError = `toml: cannot decode TOML ${badKind} into struct field ....${spec.field} of type ${badKind === kind ? spec.goType : 'string'}`;
   } else if (spec.v1Target && badKind === kind) {
-    // Reference §1.5 quotes `(3, 3): Can't convert true(string) to bool` (with the key's
-    // position) and `Can't convert pull(string) to []string(slice)` (without one).
+    // go-toml v1.9.5 (containerd 1.x) says `(3, 3): Can't convert true(string) to bool` (with the key's
+    // position) and `Can't convert pull(string) to []string(slice)` (without one); see hosts-toml.test.ts.
     const base = `Can't convert ${goV(value)}(${v1TypeName(value)}) to ${spec.v1Target}`;
     containerdError = spec.kind === 'array' || !kvPos ? base : `(${kvPos.line}, ${kvPos.column}): ${base}`;
   }

@@ -8,7 +8,7 @@ import { Failure, pos, where } from './hosts-toml-failure.js';
 import { firstMention, type TomlScan } from './toml-scan.js';
 import type { BehaviourProfile } from './version.js';
 
-/** 1.x before 1.7.32: getSortedHosts needs a `host` table (§0.1, §1.5); the failure when the file has none. */
+/** 1.x before 1.7.32: getSortedHosts needs a `host` table (containerd/containerd#10028); the failure when there is none. */
 export function missingHostTable(data: Record<string, unknown>, scan: TomlScan, file: string, profile: BehaviourProfile): Failure | undefined {
   const v2 = profile.hostsParser === 'go-toml-v2';
   const hostValue = data.host;
@@ -26,7 +26,7 @@ export function missingHostTable(data: Record<string, unknown>, scan: TomlScan, 
   return undefined;
 }
 
-/** Host order as each parser generation computes it (§1.5, §1.7). */
+/** Host order as each parser generation computes it (containerd hosts.go getSortedHosts, v1.7.24 and v2.1.9). */
 export function orderedHosts(hostTable: Record<string, unknown>, scan: TomlScan, profile: BehaviourProfile): string[] {
   if (profile.hostsParser === 'go-toml-v2') {
     const order: string[] = [];

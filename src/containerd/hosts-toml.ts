@@ -1,11 +1,11 @@
 /**
- * hosts.toml as containerd reads it (reference §1.3–§1.8), per parser generation:
- * go-toml v1 (containerd 1.x) and go-toml v2 (2.x).
+ * hosts.toml as containerd reads it, per parser generation: go-toml v1 (containerd 1.x, v1.7.24
+ * remotes/docker/config/hosts.go) and go-toml v2 (2.x, v2.1.9 core/remotes/docker/config/hosts.go).
  *
  * smol-toml decides whether the text is TOML at all; everything containerd decides after that
  * (discard the whole file, silently ignore a part, accept) is reproduced here and in the modules
- * it calls, with our own message (line:column) and containerd's error text where the reference or
- * the source gives it.
+ * it calls, with our own message (line:column) and containerd's error text where the source or a
+ * known go-toml message gives it.
  */
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { Decision, SourcePosition } from './decision.js';

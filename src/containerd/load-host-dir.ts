@@ -1,7 +1,7 @@
 /**
- * containerd `loadHostDir` (reference §1.3, §1.11): read `<dir>/hosts.toml`; a read error
- * other than "not exist" fails the pull; an absent or empty file, or one that cannot be
- * parsed (logged at ERROR), falls back to Docker-style certificate files in the directory.
+ * containerd `loadHostDir` (v2.1.9 core/remotes/docker/config/hosts.go): read `<dir>/hosts.toml`; a
+ * read error other than "not exist" fails the pull; an absent or empty file, or one that cannot be
+ * parsed (logged at ERROR), falls back to Docker-style certificate files in the directory (`loadCertFiles`).
  */
 import type { Decision } from './decision.js';
 import { goPathJoin } from './go-url.js';

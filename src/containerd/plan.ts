@@ -1,6 +1,6 @@
 /**
  * The pull plan: for one client, the hosts containerd tries, in order, for resolve and fetch,
- * with the exact request URLs and why any host is skipped (reference §1.7, §2, §3.6, §4).
+ * with the exact request URLs and why any host is skipped (containerd v2.1.9 core/remotes/docker/resolver.go).
  */
 import type { Decision } from './decision.js';
 import { hasV2Segment } from './api-path.js';
@@ -77,7 +77,7 @@ function has(ep: RegistryEndpoint, needs: Capability[]): boolean {
   return needs.every((n) => ep.capabilities.includes(n));
 }
 
-/** `isProxy`: the request host differs from the reference host (docker.io ↔ registry-1 excepted), §2. */
+/** `isProxy` (v2.1.9 core/remotes/docker/registry.go): request host ≠ reference host, docker.io ↔ registry-1 excepted. */
 export function needsNamespace(refHost: string, endpointHost: string): boolean {
   if (refHost === endpointHost) return false;
   return !(refHost === 'docker.io' && endpointHost === 'registry-1.docker.io');

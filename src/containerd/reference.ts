@@ -1,5 +1,6 @@
 /**
- * Image references as the two kinds of client see them (reference §1.2, §5.6).
+ * Image references as the two kinds of client see them (containerd v2.1.9 pkg/reference/reference.go
+ * Parse; CRI: internal/cri/server/images/image_pull.go PullImage).
  *
  * - ctr: containerd's `reference.Parse`, no normalisation. `nginx` parses but has no object
  *   (`object required` at resolve), `nginx:latest` fails in `url.Parse("dummy://nginx:latest")`,

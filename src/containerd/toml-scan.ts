@@ -4,9 +4,10 @@
  * smol-toml gives values but no positions and no record of *how* a table was written.
  * containerd's decisions depend on both: go-toml v1 orders hosts by the line of each
  * table, go-toml v2's `getSortedHosts` only sees `[host."…"]` headers (inline tables and
- * dotted keys are dropped, a later `[host."a".header]` repeats "a"; reference §1.5). This
- * scanner walks the text once and records every table header and every key/value with its
- * line and column, including elements of arrays and keys inside inline tables.
+ * dotted keys are dropped, a later `[host."a".header]` repeats "a"; containerd v2.1.9
+ * core/remotes/docker/config/hosts.go). This scanner walks the text once and records every table
+ * header and every key/value with its line and column, including elements of arrays and keys
+ * inside inline tables.
  */
 
 export interface TomlPos {

@@ -1,9 +1,10 @@
 /**
  * containerd version → behaviour profile.
  *
- * Every feature gate below comes from the version map of the reference
- * (containerd-internals.md §0.1) or from the section named next to it. A gate is a
- * plain field so a plan can say *why* it behaved as it did ("_default needs 1.6.17+").
+ * Every feature gate below follows containerd's source at its release tags; the file or function named
+ * next to a gate is where (1.x `remotes/…`, `pkg/cri/…`, `services/server/…`; 2.x `core/remotes/…`,
+ * `internal/cri/…`, `cmd/containerd/server/…`). A gate is a plain field so a plan can say *why* it
+ * behaved as it did ("_default needs 1.6.17+").
  */
 import { BugError } from '../errors.js';
 import { readVersionSuffix } from './version-suffix.js';
@@ -62,17 +63,20 @@ export interface BehaviourProfile {
   assumption?: string;
   /** Set for a distribution's build of an upstream release (`v1.7.11-k3s2`): which upstream version it follows. */
   buildNote?: string;
-  /** `_default` host directory (1.6.17+, 1.7.0+; §1.2). */
+  /** `_default` host directory (1.6.17+, 1.7.0+; config_unix.go hostPaths). */
   defaultHostDir: boolean;
-  /** Localhost rules for the implicit upstream (§1.8). */
+  /** Localhost rules for the implicit upstream (hosts.go ConfigureHosts). */
   localhost: LocalhostRule;
-  /** http host with TLS options → HTTPS first (§1.9). */
+  /** http host with TLS options → HTTPS first (hosts.go ConfigureHosts, resolver.go NewHTTPFallback). */
   httpsFirst: HttpsFirstRule;
-  /** The INFO line `host will try HTTPS first…` is printed (1.6.25+, 1.7.8+, 2.x; §5.1). */
+  /** The INFO line `host will try HTTPS first…` is printed (1.6.25+, 1.7.8+, 2.x; hosts.go ConfigureHosts). */
   httpsFirstLogLine: boolean;
-  /** A hosts.toml with no `[host]` table fails with "invalid `host` tree" (1.5–1.6.x, 1.7.0–1.7.31; §0.1). */
+  /**
+   * A hosts.toml with no `[host]` table fails with "invalid `host` tree" (1.5–1.6.x, 1.7.0–1.7.31;
+   * fixed in 1.7.32 by containerd/containerd#10028).
+   */
   requiresHostTable: boolean;
-  /** hosts.toml parser generation (§1.5): go-toml v1 in 1.x, v2 in 2.x. */
+  /** hosts.toml parser generation (go.mod, hosts.go getSortedHosts): go-toml v1 in 1.x, v2 in 2.x. */
   hostsParser: 'go-toml-v1' | 'go-toml-v2';
   /** `override_path` key exists (1.6.0+). */
   overridePath: boolean;
@@ -86,40 +90,43 @@ export interface BehaviourProfile {
   nsOnPush: boolean;
   /** A non-404 error status tries the next host (1.5.5+); before that the pull aborted. */
   non404TriesNextHost: boolean;
-  /** Resolver log texts: 1.x `trying next host …`; 2.0.0+ `trying next host after status` / `fetch failed` (§5.2). */
+  /**
+   * Resolver log texts (resolver.go Resolve): 1.x `trying next host …`; 2.0.0+ `trying next host after
+   * status` / `fetch failed`.
+   */
   resolverLogTexts: 'v1' | 'v2';
-  /** From 2.2.6/2.3.0 the `blobs/<digest>` resolve fallback is skipped after a non-404 error (§1.7). */
+  /** From 2.2.6/2.3.0 the `blobs/<digest>` resolve fallback is skipped after a non-404 error (resolver.go Resolve). */
   blobsFallbackSkippedAfterNon404: boolean;
-  /** ERROR log text when hosts.toml cannot be decoded (§1.3, §5.1). */
+  /** ERROR log text when hosts.toml cannot be decoded (hosts.go loadHostDir). */
   decodeLogMessage: (hostDir: string) => string;
-  /** ctr `images pull` default mode (§4.1): local in 1.x, transfer in 2.x. */
+  /** ctr `images pull` default mode (cmd/ctr/commands/images/pull.go `--local`): local in 1.x, transfer in 2.x. */
   ctrDefaultPullMode: PullMode;
-  /** ctr in transfer mode honours `--hosts-dir` (2.x yes; 1.7 `--local=false` ignores it; §4.3). */
+  /** ctr in transfer mode honours `--hosts-dir` (2.x yes; 1.7 `--local=false` ignores it; images/pull.go). */
   ctrTransferHonoursHostsDir: boolean;
-  /** CRI default pull mode (§3.6): transfer from 2.1.0. */
+  /** CRI default pull mode (internal/cri/server/images/image_pull.go PullImage): transfer from 2.1.0. */
   criDefaultPullMode: PullMode;
   /** CRI `registry.config_path` exists (1.5.0+). */
   criConfigPath: boolean;
   /**
-   * Default CRI `config_path` (§3.2): '' up to 2.1.x; 2.2.0/2.2.1 put the colon list in
-   * the default config; 2.2.2+ set it at plugin init when empty and no `mirrors` (Linux).
+   * Default CRI `config_path` (config_unix.go, plugins/cri/images/plugin.go): '' up to 2.1.x; 2.2.0/2.2.1
+   * put the colon list in the default config; 2.2.2+ set it at plugin init when empty and no `mirrors` (Linux).
    */
   criDefaultConfigPath: { value: string; form: 'none' | 'default-config' | 'plugin-init' };
-  /** How a `version = 3` config.toml is handled (§3.5). */
+  /** How a `version = 3` config.toml is handled (1.x ValidateV2 in the server config.go). */
   configVersion3: ConfigVersion3Handling;
   /** Highest config.toml version understood. */
   maxConfigVersion: 2 | 3;
-  /** `imports` merge of plugin tables (§3.7): 1.x replaces whole plugin tables, 2.x deep-merges. */
+  /** `imports` merge of plugin tables (server config.go mergeConfig): 1.x replaces whole plugin tables, 2.x deep-merges. */
   importsMerge: 'replace-plugin-table' | 'deep-merge';
-  /** Versionless config.toml on 2.x: 2.0–2.2 skip the CRI plugin migration, 2.3+ migrate (§3.5). */
+  /** Versionless config.toml on 2.x: 2.0–2.2 skip the CRI plugin migration, 2.3+ migrate (LoadConfig). */
   versionlessConfigMigratesCri: boolean;
-  /** Unknown keys in config.toml are warned about (2.x) or silently ignored (1.x; §3.5). */
+  /** Unknown keys in config.toml are warned about (2.x) or silently ignored (1.x; server config.go). */
   configUnknownKeysWarned: boolean;
-  /** `configs.tls` exists and conflicts with config_path (1.x only; §3.3). */
+  /** `configs.tls` exists and conflicts with config_path (1.x only; ValidatePluginConfig). */
   criConfigsTls: boolean;
-  /** `disabled_plugins` validation (§3.7). */
+  /** `disabled_plugins` validation (ValidateV2 in 1.x, ValidateVersion in 2.x). */
   disabledPluginsValidation: 'none' | 'io.containerd-4-parts' | 'contains-dot';
-  /** `configs` deprecation warning exists (1.6.25+, 1.7.9+, 2.x; §3.4). */
+  /** `configs` deprecation warning exists (1.6.25+, 1.7.9+, 2.x; ValidatePluginConfig, 2.x ValidateImageConfig). */
   configsDeprecationWarning: boolean;
   /**
    * CRI's legacy `defaultScheme` (config_path empty): which hosts get `http`. 1.5.x names
@@ -261,8 +268,8 @@ export function profileFor(version: ContainerdVersion, assumption?: string): Beh
     versionlessConfigMigratesCri: atLeast(v, 2, 3, 0),
     configUnknownKeysWarned: v2,
     criConfigsTls: !v2,
-    // §3.7 gives the rule for 1.7 (ValidateV2) and 2.x (ValidateVersion); 1.6 is not stated in the
-    // reference, so no validation is modelled for it.
+    // ValidateV2 (1.7) and ValidateVersion (2.x) in the server config.go; v1.6.39's ValidateV2 also
+    // rejects fewer than 4 dot-parts, which is not modelled here.
     disabledPluginsValidation: v2 ? 'contains-dot' : atLeast(v, 1, 7, 0) ? 'io.containerd-4-parts' : 'none',
     configsDeprecationWarning: v2 || atLeast(v, 1, 7, 9) || inSeriesFrom(v, 1, 6, 25),
     criLegacyHttpHosts: atLeast(v, 1, 6, 0) ? 'loopback' : 'names',

@@ -1,5 +1,5 @@
 /**
- * Which Kubernetes distribution runs containerd on this node (reference §7, field notes §A.1/§A.8):
+ * Which Kubernetes distribution runs containerd on this node:
  * k3s, RKE2, MicroK8s and k0s ship their own containerd with their own config, hosts folder and
  * socket, and regenerate some of those files on every start. Detected from files under `--root`
  * and, when visible, from the daemon's command line. Never throws.

@@ -19,8 +19,8 @@ export function parseStatus(s: string | undefined): number | null {
 }
 
 /**
- * Classifies a transport / auth / registry error string (§5.6 of the reference). Order matters:
- * the most specific cause wins (an error quoting a URL may contain "not found" in its path).
+ * Classifies a transport / auth / registry error string (containerd v2.1.9 core/remotes/docker/resolver.go).
+ * Order matters: the most specific cause wins (an error quoting a URL may contain "not found" in its path).
  */
 export function outcomeFromError(e: string): Outcome {
   // look at the cause, after the quoted URL if any

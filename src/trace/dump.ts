@@ -1,6 +1,7 @@
 /**
- * Reassembles `--http-dump` output (§6 of the reference): ctr writes httputil.DumpRequest[Out] and
- * DumpResponse through a logrus pipe at INFO, one log entry per wire line. Quirks handled:
+ * Reassembles `--http-dump` output (containerd v1.7.24 cmd/ctr/commands/resolver.go DebugTransport,
+ * v2.1.9 pkg/httpdbg/debug.go): ctr writes httputil.DumpRequest[Out] and DumpResponse through a logrus
+ * pipe at INFO, one log entry per wire line. Quirks handled:
  *
  *  - bodies have no terminating newline, so the next request or status line is glued to the end
  *    of the last body line (`{"schemaVersion":2,…}GET /v2/… HTTP/1.1`, `\x1f\x8b…HTTP/1.1 200 OK`);
