@@ -24,7 +24,7 @@ export interface Decision {
   message: string;
   /** Where in a file the decision comes from, when known. */
   at?: SourcePosition;
-  /** containerd's own error text, when the reference gives it. */
+  /** containerd's own error text, where it is known. */
   containerdError?: string;
   /** The log line containerd would print (level and message), when it prints one. */
   containerdLog?: string;

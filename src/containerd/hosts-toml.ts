@@ -66,7 +66,7 @@ export function parseHostsFile(input: HostsFileInput, profile: BehaviourProfile)
     } catch (e) {
       if (e instanceof TomlError) {
         const msg = firstLine(e.message);
-        // go-toml's own wording differs from smol-toml's; the reference gives it for one case.
+        // go-toml's own wording differs from smol-toml's; it is known for one case (hosts-toml.test.ts).
         const missingBracket = /^\s*\[[^\]\n]*$/m.test(input.text.split('\n')[e.line - 1] ?? '');
         const containerdError = missingBracket && v2 ? 'toml: expected character ]' : undefined;
         throw new Failure(`TOML syntax error: ${msg}`, { file, line: e.line, column: e.column }, containerdError);

@@ -214,7 +214,7 @@ export function profileFor(version: ContainerdVersion, assumption?: string): Beh
     notes.push(`containerd ${v.major}.${v.minor} is older than 1.5, which this emulation does not model (1.4 did not append \`server\`); results follow 1.5`);
   }
   if (compareVersion(v, 2, 4) >= 0) {
-    notes.push(`containerd ${v.major}.${v.minor} is newer than the reference (read up to 2.3.4 and main); results follow 2.3`);
+    notes.push(`containerd ${v.major}.${v.minor} is newer than the versions this emulation models (containerd up to 2.3.4 and main were read); results follow 2.3`);
   }
   if (v.prerelease) {
     notes.push(`pre-release ${v.prerelease} is treated as the ${v.major}.${v.minor}.${v.patch} release${compareVersion(v, 2, 0, 0) === 0 ? ' (except the resolver log texts: 2.0.0 betas/rcs still used the 1.7 ones)' : ''}`);
