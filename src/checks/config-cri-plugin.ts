@@ -12,14 +12,19 @@ import { apiEvidence, decisionEvidence, fileEvidence, finding, restartCommand, w
 export const disabledPluginInvalid: Check = {
   id: 'disabled-plugin-invalid',
   run(facts, d) {
-    const ds = decisions(d, 'config.disabled-plugin-invalid');
-    if (ds.length === 0) return [];
-    const at = configPosition(d, ['disabled_plugins'], true);
+    const x = decisions(d, 'config.disabled-plugin-invalid')[0];
+    if (!x) return [];
+    const path = x.configPath ?? ['disabled_plugins'];
+    const table = path[0] === 'plugins';
+    const at = configPosition(d, path, !table);
+    const fix = table
+      ? `write the table with the plugin's full id, e.g. [plugins."io.containerd.grpc.v1.cri".registry] for [plugins."cri".registry] (short ids are for version 1 files), then: ${restartCommand(facts)}`
+      : `use full plugin ids in ${path[0]} (e.g. "io.containerd.grpc.v1.cri"), then: ${restartCommand(facts)}`;
     return [
       finding('disabled-plugin-invalid', {
-        detail: `${ds[0]!.message}.`,
-        evidence: [...(at ? [fileEvidence(facts.snapshot, at)] : []), ...decisionEvidence(facts.snapshot, ds[0]!)],
-        fix: [`use full plugin ids in disabled_plugins (e.g. "io.containerd.grpc.v1.cri"), then: ${restartCommand(facts)}`],
+        detail: `${x.message}.`,
+        evidence: [...(at ? [fileEvidence(facts.snapshot, at)] : []), ...decisionEvidence(facts.snapshot, x)],
+        fix: [fix],
       }),
     ];
   },

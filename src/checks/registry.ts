@@ -48,7 +48,7 @@ const ROWS: Row[] = [
   ['config-parse-error', 'config', 'error', 'config.toml is not valid: containerd does not start', ['configLoadFile', 'configLoad']],
   ['config-version-missing', 'config', 'warning', 'config.toml has no version line', ['configNoVersion']],
   ['config-version-unsupported', 'config', 'error', 'config.toml version is not supported by this containerd', ['configValidate']],
-  ['disabled-plugin-invalid', 'config', 'error', 'disabled_plugins holds an invalid plugin id', ['configValidate']],
+  ['disabled-plugin-invalid', 'config', 'error', 'a plugin id in config.toml is not a full id: containerd does not start', ['configValidate']],
   ['cri-plugin-disabled', 'config', 'error', 'the CRI plugin is disabled', ['disabledPlugins']],
   ['cri-plugin-failed', 'config', 'error', 'the CRI plugin failed to load', ['criRegistryValidation']],
   ['config-path-unset', 'config', 'error', 'CRI registry config_path is not set', ['criDefaultConfig'], `${HOSTS_MD}#cri`],

@@ -10,6 +10,7 @@ import type { Decision, SourcePosition } from './decision.js';
 import { goPathClean, goPathIsAbs, goPathJoin } from './go-url.js';
 import { isTable } from './go-value.js';
 import { lookupEntry, goPathError, type NodeSnapshot } from './node-snapshot.js';
+import { invalidPluginId } from './plugin-ids.js';
 import { firstMention, scanToml } from './toml-scan.js';
 import type { BehaviourProfile, PullMode } from './version.js';
 
@@ -296,22 +297,22 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
   analysis.version = version;
   const plugins = isTable(merged.plugins) ? merged.plugins : {};
 
-  // disabled_plugins (v1.7.24 ValidateV2, v2.1.9 ValidateVersion in the server config.go)
-  const disabled = Array.isArray(merged.disabled_plugins) ? merged.disabled_plugins.filter((x): x is string => typeof x === 'string') : [];
-  if (version >= 2) {
-    for (const d of disabled) {
-      const bad =
-        profile.disabledPluginsValidation === 'contains-dot'
-          ? !d.includes('.')
-          : profile.disabledPluginsValidation === 'io.containerd-4-parts'
-            ? // 1.7 checks strings.SplitN(p, ".", 4) has 4 parts: at least four, so
-              // "io.containerd.nri.v1.nri" is valid (the lab's 1.7.24 starts with it)
-              !d.startsWith('io.containerd.') || d.split('.').length < 4
-            : false;
-      if (bad && !analysis.startupError) {
-        analysis.startupError = `invalid disabled plugin URI ${JSON.stringify(d)} expect io.containerd.x.vx`;
-        decisions.push({ code: 'config.disabled-plugin-invalid', severity: 'error', message: `disabled_plugins entry ${JSON.stringify(d)} is not a plugin URI; containerd refuses to start`, containerdError: analysis.startupError, source: 'configValidate' });
-      }
+  // plugin ids of a version 2+ file: containerd checks disabled_plugins, required_plugins, then (1.x)
+  // the [plugins] keys, and does not start at the first bad one
+  const ids = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const disabled = ids(merged.disabled_plugins);
+  if (version >= 2 && !analysis.startupError) {
+    const bad = invalidPluginId(profile.pluginIdValidation, [
+      ['disabled', 'disabled_plugins', disabled],
+      ['required', 'required_plugins', ids(merged.required_plugins)],
+      ['key', 'plugins', profile.pluginIdValidation === 'contains-dot' ? [] : Object.keys(plugins)],
+    ]);
+    if (bad) {
+      analysis.startupError = `invalid ${bad.kind === 'key' ? 'plugin key' : `${bad.kind} plugin`} URI ${JSON.stringify(bad.id)} expect io.containerd.x.vx`;
+      const what = bad.kind === 'key' ? `the table [plugins.${JSON.stringify(bad.id)}]` : `${bad.key} entry ${JSON.stringify(bad.id)}`;
+      const message = `${what} is not a full plugin id in a version ${version} file: containerd ${profile.version.major}.${profile.version.minor} refuses to start`;
+      const configPath = bad.kind === 'key' ? ['plugins', bad.id] : [bad.key];
+      decisions.push({ code: 'config.disabled-plugin-invalid', severity: 'error', message, containerdError: analysis.startupError, source: 'configValidate', configPath });
     }
   }
   const criDisabledBy = disabled.find((d) =>

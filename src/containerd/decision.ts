@@ -30,6 +30,8 @@ export interface Decision {
   containerdLog?: string;
   /** Where a user can read the containerd code or docs behind this step (see upstream-source.ts). */
   source: SourceKey;
+  /** The config.toml key the decision is about (`['disabled_plugins']`, `['plugins', 'cri']`), when it is one. */
+  configPath?: string[];
 }
 
 export function decision(d: Decision): Decision {

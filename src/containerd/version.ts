@@ -124,8 +124,13 @@ export interface BehaviourProfile {
   configUnknownKeysWarned: boolean;
   /** `configs.tls` exists and conflicts with config_path (1.x only; ValidatePluginConfig). */
   criConfigsTls: boolean;
-  /** `disabled_plugins` validation (ValidateV2 in 1.x, ValidateVersion in 2.x). */
-  disabledPluginsValidation: 'none' | 'io.containerd-4-parts' | 'contains-dot';
+  /**
+   * How a version 2+ file's plugin ids are checked at start (ValidateV2 in 1.x, ValidateVersion in
+   * 2.x): `disabled_plugins` and `required_plugins` entries, and (1.x) the `[plugins]` table's keys.
+   * `four-parts`: at least four dot-separated parts (1.5, 1.6); `io.containerd-4-parts`: that and the
+   * `io.containerd.` prefix (1.7); `contains-dot`: a dot (2.x, lists only).
+   */
+  pluginIdValidation: 'four-parts' | 'io.containerd-4-parts' | 'contains-dot';
   /** `configs` deprecation warning exists (1.6.25+, 1.7.9+, 2.x; ValidatePluginConfig, 2.x ValidateImageConfig). */
   configsDeprecationWarning: boolean;
   /**
@@ -268,9 +273,9 @@ export function profileFor(version: ContainerdVersion, assumption?: string): Beh
     versionlessConfigMigratesCri: atLeast(v, 2, 3, 0),
     configUnknownKeysWarned: v2,
     criConfigsTls: !v2,
-    // ValidateV2 (1.7) and ValidateVersion (2.x) in the server config.go; v1.6.39's ValidateV2 also
-    // rejects fewer than 4 dot-parts, which is not modelled here.
-    disabledPluginsValidation: v2 ? 'contains-dot' : atLeast(v, 1, 7, 0) ? 'io.containerd-4-parts' : 'none',
+    // ValidateV2 (v1.5.18, v1.6.39, v1.7.24 services/server/config/config.go), ValidateVersion (v2.1.9
+    // cmd/containerd/server/config/config.go); checked against the 1.6, 1.7 and 2.1 binaries
+    pluginIdValidation: v2 ? 'contains-dot' : atLeast(v, 1, 7, 0) ? 'io.containerd-4-parts' : 'four-parts',
     configsDeprecationWarning: v2 || atLeast(v, 1, 7, 9) || inSeriesFrom(v, 1, 6, 25),
     criLegacyHttpHosts: atLeast(v, 1, 6, 0) ? 'loopback' : 'names',
   };

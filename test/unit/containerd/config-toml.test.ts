@@ -8,6 +8,32 @@ import { profile, snap } from './helpers.js';
 const CFG = '/etc/containerd/config.toml';
 const an = (text: string, v: string, extra: Record<string, string> = {}) => analyzeConfig(CFG, snap({ [CFG]: text, ...extra }), profile(v));
 
+// containerd's own errors, as the 1.6.20, 1.7.24 and 2.1.9 binaries print them for `containerd --config
+// FILE config dump` (test/integration/config-startup.test.ts runs them); 1.5.18 from its ValidateV2
+describe('plugin ids of a version 2 file: containerd does not start at a short one', () => {
+  const KEY = 'invalid plugin key URI "cri" expect io.containerd.x.vx';
+  const DISABLED = 'invalid disabled plugin URI "cri" expect io.containerd.x.vx';
+  const REQUIRED = 'invalid required plugin URI "cri" expect io.containerd.x.vx';
+  const FOUR = 'invalid plugin key URI "foo.bar.baz.qux" expect io.containerd.x.vx';
+  it.each([
+    ['version = 2\n[plugins."cri".registry]\n  config_path = "/d"\n', { '1.5.18': KEY, '1.6.20': KEY, '1.7.24': KEY, '2.1.9': undefined }],
+    ['version = 2\ndisabled_plugins = ["cri"]\n', { '1.5.18': DISABLED, '1.6.20': DISABLED, '1.7.24': DISABLED, '2.1.9': DISABLED }],
+    ['version = 2\nrequired_plugins = ["cri"]\n', { '1.5.18': REQUIRED, '1.6.20': REQUIRED, '1.7.24': REQUIRED, '2.1.9': REQUIRED }],
+    ['version = 2\n[plugins."foo.bar.baz.qux"]\n  x = 1\n', { '1.5.18': undefined, '1.6.20': undefined, '1.7.24': FOUR, '2.1.9': undefined }],
+    ['version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n[plugins."io.containerd.grpc.v1.cri"]\n', { '1.5.18': undefined, '1.6.20': undefined, '1.7.24': undefined, '2.1.9': undefined }],
+    ['version = 1\ndisabled_plugins = ["cri"]\n[plugins.cri]\n', { '1.5.18': undefined, '1.6.20': undefined, '1.7.24': undefined, '2.1.9': undefined }],
+  ] as const)('%j', (text, want) => {
+    for (const [v, err] of Object.entries(want)) expect(an(text, v).startupError, v).toBe(err);
+  });
+
+  it('names the table or the list, and where the table is', () => {
+    const d = an('version = 2\n[plugins."cri".registry]\n  config_path = "/d"\n', '1.7.24').decisions.find((x) => x.code === 'config.disabled-plugin-invalid');
+    expect(d?.message).toBe('the table [plugins."cri"] is not a full plugin id in a version 2 file: containerd 1.7 refuses to start');
+    expect(d?.configPath).toEqual(['plugins', 'cri']);
+    expect(an('version = 2\nrequired_plugins = ["cri"]\n', '1.6.20').decisions.find((x) => x.code === 'config.disabled-plugin-invalid')?.configPath).toEqual(['required_plugins']);
+  });
+});
+
 describe('§3 config.toml', () => {
   it('v2 file on 1.7: config_path from plugins."io.containerd.grpc.v1.cri".registry', () => {
     const a = an('version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n', '1.7.24');

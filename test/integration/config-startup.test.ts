@@ -1,0 +1,50 @@
+/**
+ * Whether containerd starts with a config.toml, as the emulation says: each file below is given to
+ * the real 1.6, 1.7 and 2.1 binaries (`containerd --config FILE config dump`, which loads and
+ * validates it as a start does, and starts nothing), and the emulation's startupError must name the
+ * same failure, or none when containerd accepts the file.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeConfig } from '../../src/containerd/config-toml.js';
+import { ensureContainerd, type ContainerdBinaries } from '../../src/lab/install.js';
+import { defaultLabOptions } from '../../src/lab/layout.js';
+import { profile, snap } from '../unit/containerd/helpers.js';
+import { quietLog } from '../helpers/lab.js';
+
+const FILES: Record<string, string> = {
+  'version 1 names in a version 2 file': 'version = 2\n[plugins."cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
+  'a short id in disabled_plugins': 'version = 2\ndisabled_plugins = ["cri"]\n',
+  'a short id in required_plugins': 'version = 2\nrequired_plugins = ["cri"]\n',
+  'four parts without io.containerd.': 'version = 2\n[plugins."foo.bar.baz.qux"]\n  x = 1\n',
+  'full ids': 'version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
+  'a version 1 file with version 1 names': 'version = 1\ndisabled_plugins = ["cri"]\n[plugins.cri.registry]\n  config_path = "/etc/containerd/certs.d"\n',
+};
+
+const dir = mkdtempSync(join(tmpdir(), 'md-config-startup-'));
+let binaries: ContainerdBinaries[] = [];
+beforeAll(async () => {
+  binaries = await ensureContainerd(defaultLabOptions().cacheDir, ['1.6', '1.7', '2.1'], quietLog);
+}, 600_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('containerd starts with a config.toml exactly when the emulation says so', () => {
+  for (const [name, text] of Object.entries(FILES)) {
+    it(name, async () => {
+      expect(binaries).toHaveLength(3);
+      const file = join(dir, `${name.replace(/[^a-z0-9]+/gi, '-')}.toml`);
+      writeFileSync(file, text);
+      for (const b of binaries) {
+        const r = await execa(b.containerd, ['--config', file, 'config', 'dump'], { reject: false });
+        const real = /failed to load TOML from [^:]+: (.*)/.exec(r.stderr)?.[1] ?? null;
+        if (real === null) expect(r.exitCode, `${b.packageVersion}: ${r.stderr}`).toBe(0);
+        const version = b.packageVersion.replace(/~.*/, '');
+        const ours = analyzeConfig('/etc/containerd/config.toml', snap({ '/etc/containerd/config.toml': text }), profile(version)).startupError ?? null;
+        expect(ours, `containerd ${b.packageVersion}`).toBe(real);
+      }
+    });
+  }
+});
