@@ -75,7 +75,7 @@ export const configVersionMissing: Check = {
 export const configVersionUnsupported: Check = {
   id: 'config-version-unsupported',
   run(facts, d) {
-    const ds = decisions(d, 'config.version3-on-1x');
+    const ds = decisions(d, 'config.version-unsupported');
     if (ds.length === 0) return [];
     const at = configPosition(d, ['version'], true);
     const fatal = ds[0]!.severity === 'error';
@@ -84,7 +84,12 @@ export const configVersionUnsupported: Check = {
         severity: fatal ? 'error' : 'warning',
         detail: `${ds[0]!.message}.`,
         evidence: [...(at ? [fileEvidence(facts.snapshot, at)] : []), ...decisionEvidence(facts.snapshot, { ...ds[0]!, at: undefined } as Decision)],
-        fix: [`set \`version = 2\` in ${facts.configFile} and use ${criRegistryTable(1, 2)} for config_path (containerd ${d.profile.version.major}.x)`, restartCommand(facts)],
+        fix: [
+          d.profile.version.major >= 2
+            ? `set \`version = 3\` in ${facts.configFile} and use ${criRegistryTable(2, 3)} for config_path (containerd ${d.profile.version.major}.x)`
+            : `set \`version = 2\` in ${facts.configFile} and use ${criRegistryTable(1, 2)} for config_path (containerd ${d.profile.version.major}.x)`,
+          restartCommand(facts),
+        ],
       }),
     ];
   },

@@ -274,23 +274,19 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
       source: 'configNoVersion',
     });
   }
-  if (version === 3 && profile.configVersion3 !== 'native') {
-    if (profile.configVersion3 === 'fatal') {
-      analysis.startupError = `failed to load TOML from ${file}: unsupported config version \`3\``;
-      decisions.push({
-        code: 'config.version3-on-1x',
-        severity: 'error',
-        message: `version = 3 is a containerd 2.x config; ${profile.label} refuses to start with it`,
-        containerdError: analysis.startupError,
-        source: 'configValidate',
-      });
+  // a version above the highest (ValidateV2 from 1.6.32/1.7.17, ValidateVersion in 2.x)
+  if (version > profile.maxConfigVersion) {
+    const v2 = profile.version.major >= 2;
+    const what = version === 3 ? 'version = 3 is a containerd 2.x config' : `version = ${version} does not exist (the highest is ${profile.maxConfigVersion})`;
+    if (v2 || profile.configVersion3 === 'fatal') {
+      analysis.startupError = v2
+        ? `failed to load TOML from ${file}: expected containerd config version equal to or less than \`3\`, got \`${version}\``
+        : `failed to load TOML from ${file}: unsupported config version \`${version}\``;
+      const message = `${what}; ${profile.label} refuses to start with it`;
+      decisions.push({ code: 'config.version-unsupported', severity: 'error', message, containerdError: analysis.startupError, source: 'configValidate' });
     } else {
-      decisions.push({
-        code: 'config.version3-on-1x',
-        severity: 'warning',
-        message: `version = 3 is a containerd 2.x config; ${profile.label} ignores the number and reads plugins by full URI as in version 2 (io.containerd.cri.v1.images does not exist in 1.x)`,
-        source: 'configValidate',
-      });
+      const message = `${what}; ${profile.label} ignores the number and reads plugins by full URI as in version 2 (io.containerd.cri.v1.images does not exist in 1.x)`;
+      decisions.push({ code: 'config.version-unsupported', severity: 'warning', message, source: 'configValidate' });
       version = 2;
     }
   }

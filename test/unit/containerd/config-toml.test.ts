@@ -34,6 +34,22 @@ describe('plugin ids of a version 2 file: containerd does not start at a short o
   });
 });
 
+// as the binaries print it (test/integration/config-startup.test.ts); 1.6.32/1.7.17 from their ValidateV2
+describe('a version above the highest: containerd does not start (1.6.32+, 1.7.17+, 2.x)', () => {
+  const TOML = 'failed to load TOML from /etc/containerd/config.toml';
+  it.each([
+    ['version = 4\n', '1.6.20', undefined, 2],
+    ['version = 4\n', '1.6.32', `${TOML}: unsupported config version \`4\``, 4],
+    ['version = 4\n', '1.7.24', `${TOML}: unsupported config version \`4\``, 4],
+    ['version = 4\n', '2.1.9', `${TOML}: expected containerd config version equal to or less than \`3\`, got \`4\``, 4],
+    ['version = 3\n', '2.1.9', undefined, 3],
+  ] as const)('%j on %s', (text, v, err, read) => {
+    const a = an(text, v);
+    expect(a.startupError).toBe(err);
+    expect(a.version).toBe(read);
+  });
+});
+
 describe('§3 config.toml', () => {
   it('v2 file on 1.7: config_path from plugins."io.containerd.grpc.v1.cri".registry', () => {
     const a = an('version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n', '1.7.24');
