@@ -11,7 +11,8 @@ import { goPathClean, goPathIsAbs, goPathJoin } from './go-url.js';
 import { isTable } from './go-value.js';
 import { lookupEntry, goPathError, type NodeSnapshot } from './node-snapshot.js';
 import { invalidPluginId } from './plugin-ids.js';
-import { firstMention, scanToml } from './toml-scan.js';
+import { serverFieldTypeError } from './server-config-types.js';
+import { findKeyValue, firstMention, scanToml } from './toml-scan.js';
 import type { BehaviourProfile, PullMode } from './version.js';
 
 export const DEFAULT_CONFIG_FILE = '/etc/containerd/config.toml';
@@ -138,6 +139,12 @@ export function collectConfigFiles(
     }
     try {
       const data = parseToml(r.text, { integersAsBigInt: false }) as Table;
+      const typeError = serverFieldTypeError(data);
+      if (typeError) {
+        const p = findKeyValue(scanToml(r.text), [typeError.key]);
+        errors.push({ path, error: typeError.error, at: { file: path, line: p?.line ?? 1, column: p?.column ?? 1 } });
+        return;
+      }
       files.push({ path, data, text: r.text });
       for (const imp of resolveImports(path, data, snapshot)) visit(imp);
     } catch (e) {
@@ -237,7 +244,7 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
       decisions.push({
         code: 'config.syntax-error',
         severity: 'error',
-        message: `${e.path} is not valid TOML (${e.error}); containerd refuses to start`,
+        message: e.error.startsWith('TOML syntax error') ? `${e.path} is not valid TOML (${e.error}); containerd refuses to start` : `${e.path}: ${e.error}; containerd refuses to start`,
         at: e.at,
         source: 'configLoadFile',
       });

@@ -50,6 +50,27 @@ describe('a version above the highest: containerd does not start (1.6.32+, 1.7.1
   });
 });
 
+// containerd decodes the top-level fields into typed Go fields: another type stops it (checked with the
+// 1.6, 1.7 and 2.1 binaries in test/integration/config-startup.test.ts)
+describe('a top-level field of the wrong type: containerd does not start', () => {
+  it.each([
+    ['version = "2"\n', '`version` is a string, where containerd wants an integer'],
+    ['version = 2\ndisabled_plugins = "io.containerd.grpc.v1.cri"\n', '`disabled_plugins` is a string, where containerd wants an array of strings'],
+    ['version = 2\nimports = [1]\n', '`imports` is an array holding other values, where containerd wants an array of strings'],
+    ['version = 2\nplugins = 1\n', '`plugins` is an integer, where containerd wants a table'],
+  ])('%j', (text, error) => {
+    for (const v of ['1.6.20', '1.7.24', '2.1.9']) {
+      const a = an(text, v);
+      expect(a.startupError, v).toBe(`/etc/containerd/config.toml: ${error}`);
+      expect(a.decisions.find((d) => d.code === 'config.syntax-error')?.at?.line, v).toBe(text.startsWith('version = 2\n') ? 2 : 1);
+    }
+  });
+
+  it('the right types and unknown keys start', () => {
+    for (const v of ['1.6.20', '1.7.24', '2.1.9']) expect(an('version = 2\nroot = "/r"\noom_score = -999\nimports = []\nunknown = 1\n[grpc]\n', v).startupError, v).toBeUndefined();
+  });
+});
+
 describe('§3 config.toml', () => {
   it('v2 file on 1.7: config_path from plugins."io.containerd.grpc.v1.cri".registry', () => {
     const a = an('version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n', '1.7.24');

@@ -1,0 +1,58 @@
+/**
+ * The types of config.toml's top-level fields, as containerd decodes them into its server Config
+ * (v1.7.24 services/server/config/config.go, v2.1.9 cmd/containerd/server/config/config.go): a value
+ * of another type stops containerd at start (`failed to unmarshal TOML` on 1.x, `Failure unmarshaling
+ * TOML` on 2.x), checked against the 1.6, 1.7 and 2.1 binaries.
+ */
+type Kind = 'integer' | 'string' | 'strings' | 'table';
+
+const FIELDS: Record<string, Kind> = {
+  version: 'integer',
+  root: 'string',
+  state: 'string',
+  temp: 'string',
+  oom_score: 'integer',
+  disabled_plugins: 'strings',
+  required_plugins: 'strings',
+  imports: 'strings',
+  grpc: 'table',
+  ttrpc: 'table',
+  debug: 'table',
+  metrics: 'table',
+  plugins: 'table',
+  cgroup: 'table',
+  proxy_plugins: 'table',
+  timeouts: 'table',
+  stream_processors: 'table',
+};
+
+const WANT: Record<Kind, string> = { integer: 'an integer', string: 'a string', strings: 'an array of strings', table: 'a table' };
+
+function typeOf(v: unknown): string {
+  if (Array.isArray(v)) return 'an array';
+  // (a float with an integral value, `2.0`, reads as an integer here: smol-toml returns a number)
+  if (typeof v === 'number') return Number.isInteger(v) ? 'an integer' : 'a float';
+  if (typeof v === 'string') return 'a string';
+  if (typeof v === 'boolean') return 'a boolean';
+  if (v instanceof Date) return 'a date';
+  return v !== null && typeof v === 'object' ? 'a table' : typeof v;
+}
+
+function fits(kind: Kind, v: unknown): boolean {
+  if (kind === 'integer') return typeof v === 'number' && Number.isInteger(v);
+  if (kind === 'string') return typeof v === 'string';
+  if (kind === 'strings') return Array.isArray(v) && v.every((x) => typeof x === 'string');
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
+}
+
+/** The first top-level field of `data` whose value containerd cannot decode, or null. */
+export function serverFieldTypeError(data: Record<string, unknown>): { key: string; error: string } | null {
+  for (const [key, kind] of Object.entries(FIELDS)) {
+    if (!(key in data)) continue;
+    const v = data[key];
+    if (fits(kind, v)) continue;
+    const got = kind === 'strings' && Array.isArray(v) ? 'an array holding other values' : typeOf(v);
+    return { key, error: `\`${key}\` is ${got}, where containerd wants ${WANT[kind]}` };
+  }
+  return null;
+}
