@@ -13,7 +13,7 @@ import type { TraceParser } from '../trace/parser.js';
 
 const TIME = Buffer.from('time="');
 const LEVEL_MSG = Buffer.from(' level=info msg="');
-const HTTP1 = Buffer.from('HTTP/1.');
+const HTTP = Buffer.from('HTTP/');
 const MSG_EQ = Buffer.from('msg=');
 /** bytes of the message kept in the stand-in: more than any message prefix the parser tests */
 const STUB_BYTES = 48;
@@ -55,7 +55,7 @@ function startsWithAt(buf: Buffer, at: number, end: number, p: Buffer): boolean 
 
 /** Recognises binary-body lines on their bytes; one per stream (it remembers its place in a chunk). */
 export class BodyLineFilter {
-  private readonly http = new NextOccurrence(HTTP1);
+  private readonly http = new NextOccurrence(HTTP);
   private readonly watched: Buffer[];
 
   /** @param watched messages the caller looks for itself: a line whose message starts with one is always decoded */
@@ -67,7 +67,7 @@ export class BodyLineFilter {
    * For the line buf[start, end) (no newline, no trailing CR): a short stand-in the parser treats
    * exactly as this line, inside a binary body — or null when the line must be decoded. A line
    * qualifies when it has the parser's body-line shape (`time="…" level=info msg="…"`, the quoted
-   * message running to the end of the line), its message holds no `HTTP/1.` (a glued request or
+   * message running to the end of the line), its message holds no `HTTP/` (a glued request or
    * status line) and no `msg="` inside (an unescaped quote: not logrus output), and does not
    * start with a watched message.
    */

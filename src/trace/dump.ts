@@ -14,7 +14,10 @@
  */
 
 const METHODS = ['GET ', 'HEAD ', 'POST ', 'PUT ', 'PATCH ', 'DELETE ', 'OPTIONS '];
-const REQ_LINE = /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) (\S{1,8192}) HTTP\/1\.[01]$/;
+// ctr dumps with httputil.DumpRequest, which prints the request's own protocol: `HTTP/0.0` for the
+// request Go's client makes to follow a redirect (it sets no protocol on it)
+const REQ_LINE = /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) (\S{1,8192}) HTTP\/[0-9]\.[0-9]$/;
+const REQ_END = / HTTP\/[0-9]\.[0-9]$/;
 const STATUS_LINE = /^HTTP\/[12](?:\.[01])? ([1-5][0-9]{2})(?: .{0,200})?$/;
 const HEADER = /^([A-Za-z0-9-]{1,64}): ?/;
 
@@ -73,13 +76,13 @@ export class DumpAssembler {
 
   /** Is this INFO message the start of a dump (a request line, possibly glued after a body)? */
   static looksLikeStart(msg: string): boolean {
-    return msg.endsWith(' HTTP/1.1') || msg.endsWith(' HTTP/1.0') || msg.startsWith('HTTP/1.');
+    return REQ_END.test(msg) || msg.startsWith('HTTP/1.');
   }
 
   /** Feeds one INFO message (`''` for an empty entry). Returns false when it was not dump text. */
   feed(msg: string, line: number): boolean {
     // request line, alone or glued after a body
-    if (msg.endsWith(' HTTP/1.1') || msg.endsWith(' HTTP/1.0')) {
+    if (REQ_END.test(msg)) {
       let m = REQ_LINE.exec(msg);
       if (!m && msg.length > 12) {
         let best = -1;

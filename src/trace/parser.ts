@@ -76,7 +76,7 @@ export class TraceParser {
     pre: null,
   };
 
-  /** Where httpAt found `HTTP/1.` in the block feedText reads (-1: not searched yet). */
+  /** Where httpAt found `HTTP/` in the block feedText reads (-1: not searched yet). */
   private nextHttp = -1;
   private readonly unrelatedBytes = new UnrelatedBytes();
 
@@ -233,7 +233,7 @@ export class TraceParser {
 
   /**
    * A `time="…" … msg=…` line that cannot matter while no dump is being read: its message starts
-   * like no message the parser reads, and it holds no `HTTP/1.` (no dump starts). Decided from a
+   * like no message the parser reads, and it holds no `HTTP/` (no dump starts). Decided from a
    * few characters in the line itself, without reading its fields; most lines of a node's log
    * (sandboxes, containers, shims) end here. Both readings of a logrus line (fastLogrus and
    * scanLine) take the message only right after the time and the level, so the first ` msg=`
@@ -253,12 +253,13 @@ export class TraceParser {
   }
 
   /**
-   * The first `HTTP/1.` at or after `from` in the block being fed. Remembered: lines come in order,
-   * so the block is searched about once, however many lines ask.
+   * The first `HTTP/` (a status or request line; a redirect's request says `HTTP/0.0`) at or after
+   * `from` in the block being fed. Remembered: lines come in order, so the block is searched about
+   * once, however many lines ask.
    */
   private httpAt(s: string, from: number): number {
     if (this.nextHttp < from) {
-      const k = s.indexOf('HTTP/1.', from);
+      const k = s.indexOf('HTTP/', from);
       this.nextHttp = k < 0 ? Infinity : k;
     }
     return this.nextHttp;
@@ -398,7 +399,7 @@ export class TraceParser {
     if (end - 1 <= m || closingQuote(s, m - 1, end) !== end - 1) return false;
     // search this line only: `s` may be a whole block of lines
     const msg = s.slice(m, end);
-    if (msg.includes('HTTP/1.') || BODY_LOOKALIKE.test(msg)) return false;
+    if (msg.includes('HTTP/') || BODY_LOOKALIKE.test(msg)) return false;
     if (this.s.dumpGroup) this.s.dumpGroup.last = this.s.lineNo;
     return true;
   }

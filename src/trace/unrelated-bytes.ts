@@ -6,10 +6,10 @@
  */
 import { mayStartMessageAt } from './messages.js';
 
-const HTTP = Buffer.from('HTTP/1.', 'latin1');
+const HTTP = Buffer.from('HTTP/', 'latin1');
 
 export class UnrelatedBytes {
-  /** Where `HTTP/1.` is at or after the last position asked about in `buf` (Infinity: nowhere). */
+  /** Where `HTTP/` is at or after the last position asked about in `buf` (Infinity: nowhere). */
   private nextHttp = -1;
   private buf: Buffer | null = null;
   /** `buf`'s memory as 32-bit words, from the word that holds its first byte, which is `off` bytes into it */
@@ -68,7 +68,7 @@ export class UnrelatedBytes {
     this.words = new Int32Array(b.buffer, base, (b.buffer.byteLength - base) >> 2);
   }
 
-  /** The first `HTTP/1.` at or after `from` in `b`: searched about once per buffer, as lines come in order. */
+  /** The first `HTTP/` at or after `from` in `b`: searched about once per buffer, as lines come in order. */
   private httpAt(b: Buffer, from: number): number {
     if (b !== this.buf) this.use(b);
     if (this.nextHttp < from) {
