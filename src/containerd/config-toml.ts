@@ -300,18 +300,13 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
   analysis.version = version;
   const plugins = isTable(merged.plugins) ? merged.plugins : {};
 
-  // plugin ids of a version 2+ file: containerd checks disabled_plugins, required_plugins, then (1.x)
-  // the [plugins] keys, and does not start at the first bad one
+  // plugin ids of a version 2+ file (plugin-ids.ts): containerd does not start at the first bad one
   const ids = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   const disabled = ids(merged.disabled_plugins);
   if (version >= 2 && !analysis.startupError) {
-    const bad = invalidPluginId(profile.pluginIdValidation, [
-      ['disabled', 'disabled_plugins', disabled],
-      ['required', 'required_plugins', ids(merged.required_plugins)],
-      ['key', 'plugins', profile.pluginIdValidation === 'contains-dot' ? [] : Object.keys(plugins)],
-    ]);
+    const bad = invalidPluginId(profile.pluginIdValidation, { disabled, required: ids(merged.required_plugins), keys: Object.keys(plugins) });
     if (bad) {
-      analysis.startupError = `invalid ${bad.kind === 'key' ? 'plugin key' : `${bad.kind} plugin`} URI ${JSON.stringify(bad.id)} expect io.containerd.x.vx`;
+      analysis.startupError = bad.error;
       const what = bad.kind === 'key' ? `the table [plugins.${JSON.stringify(bad.id)}]` : `${bad.key} entry ${JSON.stringify(bad.id)}`;
       const message = `${what} is not a full plugin id in a version ${version} file: containerd ${profile.version.major}.${profile.version.minor} refuses to start`;
       const configPath = bad.kind === 'key' ? ['plugins', bad.id] : [bad.key];

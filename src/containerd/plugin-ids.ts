@@ -7,21 +7,31 @@ import type { BehaviourProfile } from './version.js';
 
 export type PluginIdKind = 'disabled' | 'required' | 'key';
 
+type Rule = BehaviourProfile['pluginIdValidation'];
+
 /** Whether containerd accepts `id` under `rule`. */
-export function validPluginId(rule: BehaviourProfile['pluginIdValidation'], id: string): boolean {
+export function validPluginId(rule: Rule, id: string): boolean {
   if (rule === 'contains-dot') return id.includes('.');
   const parts = id.split('.').length >= 4;
   return rule === 'four-parts' ? parts : parts && id.startsWith('io.containerd.');
 }
 
-/** The first id containerd rejects, checking the groups in order (as containerd does), or null. */
+/**
+ * The first id containerd rejects, in its order (disabled_plugins, required_plugins, then the
+ * [plugins] keys, which 2.x does not check), with containerd's error text; or null.
+ */
 export function invalidPluginId(
-  rule: BehaviourProfile['pluginIdValidation'],
-  groups: Array<[kind: PluginIdKind, key: string, ids: string[]]>,
-): { kind: PluginIdKind; key: string; id: string } | null {
-  for (const [kind, key, ids] of groups) {
-    const id = ids.find((x) => !validPluginId(rule, x));
-    if (id !== undefined) return { kind, key, id };
+  rule: Rule,
+  ids: { disabled: string[]; required: string[]; keys: string[] },
+): { kind: PluginIdKind; key: string; id: string; error: string } | null {
+  const groups: Array<[PluginIdKind, string, string[]]> = [
+    ['disabled', 'disabled_plugins', ids.disabled],
+    ['required', 'required_plugins', ids.required],
+    ['key', 'plugins', rule === 'contains-dot' ? [] : ids.keys],
+  ];
+  for (const [kind, key, list] of groups) {
+    const id = list.find((x) => !validPluginId(rule, x));
+    if (id !== undefined) return { kind, key, id, error: `invalid ${kind === 'key' ? 'plugin key' : `${kind} plugin`} URI ${JSON.stringify(id)} expect io.containerd.x.vx` };
   }
   return null;
 }
