@@ -11,6 +11,7 @@ import { goPathClean, goPathIsAbs, goPathJoin } from './go-url.js';
 import { isTable } from './go-value.js';
 import { lookupEntry, goPathError, type NodeSnapshot } from './node-snapshot.js';
 import { invalidPluginId } from './plugin-ids.js';
+import { criRegistryTypeError } from './cri-registry-types.js';
 import { serverFieldTypeError } from './server-config-types.js';
 import { findKeyValue, firstMention, scanToml } from './toml-scan.js';
 import type { BehaviourProfile, PullMode } from './version.js';
@@ -399,6 +400,15 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
   }
   const registry = v2 ? images.registry : get(plugins, ...registryPath.slice(1));
   const cri = analysis.cri;
+  // a field of the wrong type stops containerd where the plugin decodes it (2.x: the images plugin)
+  const decoded = v2 ? !disabled.includes(CRI_IMAGES) : !criDisabledBy;
+  const typeError = decoded && !analysis.startupError ? criRegistryTypeError(registry, profile.version.major) : null;
+  if (typeError) {
+    const field = tableName([...registrySource, ...typeError.path]);
+    const at = positionIn(files, [...registrySource, ...typeError.path]);
+    analysis.startupError = `${field} ${typeError.error}`;
+    decisions.push({ code: 'config.cri-field-type', severity: 'error', message: `${field} ${typeError.error}: ${profile.label} exits while loading the CRI plugin`, ...(at ? { at } : {}), source: 'criRegistryTypes', configPath: [...registrySource, ...typeError.path] });
+  }
   cri.mirrors = mirrorsOf(registry);
   cri.table = tableName(registrySource);
   const explicitPath = get(registry, 'config_path');

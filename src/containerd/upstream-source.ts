@@ -95,6 +95,7 @@ export const SOURCES = {
   configLoad: { label: 'containerd config.go LoadConfig', url: `${SERVER_CONFIG_2}#L288-L338`, url1x: `${SERVER_CONFIG_1}#L197-L244` },
   configLoadFile: { label: 'containerd config.go loadConfigFile', url: `${SERVER_CONFIG_2}#L341-L387`, url1x: `${SERVER_CONFIG_1}#L247-L260` },
   configNoVersion: { label: 'containerd config.go: a file without version', url: `${SERVER_CONFIG_2}#L311-L315`, url1x: `${SERVER_CONFIG_1}#L180-L194` },
+  criRegistryTypes: { label: 'containerd CRI config.go Registry (the fields and their types)', url: `${CRI_CONFIG_2}#L203-L255`, url1x: `${CRI_CONFIG_1}#L195-L257` },
   configValidate: { label: 'containerd config.go version and disabled_plugins check', url: `${SERVER_CONFIG_2}#L110-L128`, url1x: `${SERVER_CONFIG_1}#L98-L128` },
   configPluginKeys: { label: 'containerd config.go Decode: unknown plugin keys', url: `${SERVER_CONFIG_2}#L255-L285` },
   disabledPlugins: { label: 'containerd config.go V2DisabledFilter', url: `${SERVER_CONFIG_2}#L487-L497` },

@@ -43,6 +43,34 @@ const STARTS_OR_NOT: Record<string, string> = {
   'an unknown top-level key': 'version = 2\nunknown_top = 1\n',
 };
 
+// CRI registry fields of the wrong type (cri-registry-types.ts): containerd exits while loading the
+// plugin, on 1.x with `(line, column): Can't convert …` at the key, on 2.x with `toml: cannot …`
+const G = 'plugins."io.containerd.grpc.v1.cri".registry';
+const I = 'plugins."io.containerd.cri.v1.images".registry';
+const CRI_TYPES: Record<string, string> = {
+  'config_path as an integer': `version = 2\n[${G}]\n  config_path = 5\n`,
+  'config_path as an array': `version = 2\n[${G}]\n  config_path = ["/etc/containerd/certs.d"]\n`,
+  'config_path as a local date (1.x cannot even read it)': `version = 2\n[${G}]\n  config_path = 1979-05-27\n`,
+  'config_path as a date and time': `version = 2\n[${G}]\n  config_path = 1979-05-27T07:32:00Z\n`,
+  'config_path as an integer in a version 3 file': `version = 3\n[${I}]\n  config_path = 5\n`,
+  'config_path as an integer in the version 2 table of a version 3 file': `version = 3\n[${G}]\n  config_path = 5\n`,
+  'config_path as an integer in a version 1 file': 'version = 1\n[plugins.cri.registry]\n  config_path = 5\n',
+  'config_path as an integer with the CRI plugin disabled': `version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n[${G}]\n  config_path = 5\n`,
+  'config_path as an integer with the images plugin disabled': `version = 3\ndisabled_plugins = ["io.containerd.cri.v1.images"]\n[${I}]\n  config_path = 5\n`,
+  'registry as a string': 'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  registry = "x"\n',
+  'an endpoint as a string': `version = 2\n[${G}.mirrors."docker.io"]\n  endpoint = "http://m"\n`,
+  'an endpoint list holding an integer': `version = 2\n[${G}.mirrors."docker.io"]\n  endpoint = ["http://m", 1]\n`,
+  'an empty endpoint list': `version = 2\n[${G}.mirrors."docker.io"]\n  endpoint = []\n`,
+  'a mirror as a string': `version = 2\n[${G}.mirrors]\n  "docker.io" = "x"\n`,
+  'mirrors as an array of tables': `version = 2\n[[${G}.mirrors."docker.io"]]\n  endpoint = ["http://m"]\n`,
+  'configs as an array': `version = 2\n[${G}]\n  configs = []\n`,
+  'an auth username as an integer': `version = 2\n[${G}.configs."m".auth]\n  username = 5\n`,
+  'tls insecure_skip_verify as a string (2.x: tls is unknown)': `version = 2\n[${G}.configs."m".tls]\n  insecure_skip_verify = "true"\n`,
+  'a header as a string': `version = 2\n[${G}.headers]\n  X = "a"\n`,
+  'an auths username as an integer': `version = 2\n[${G}.auths."m"]\n  username = 5\n`,
+  'an unknown registry key of any type': `version = 2\n[${G}]\n  foo = 5\n`,
+};
+
 const dir = mkdtempSync(join(tmpdir(), 'md-config-startup-'));
 let binaries: ContainerdBinaries[] = [];
 beforeAll(async () => {
@@ -83,6 +111,30 @@ describe('containerd starts with a broken config.toml exactly when the emulation
       }
       expect(Object.keys(got)).toHaveLength(3);
       for (const [v, { starts, ours }] of Object.entries(got)) expect(ours === null, `containerd ${v}: ${JSON.stringify(got)}`).toBe(starts);
+    });
+  }
+});
+
+describe('containerd starts with a CRI registry field of the wrong type exactly when the emulation says so', () => {
+  for (const [name, text] of Object.entries(CRI_TYPES)) {
+    it(name, async () => {
+      const file = join(dir, `cri-${name.replace(/[^a-z0-9]+/gi, '-')}.toml`);
+      writeFileSync(file, text);
+      const got: Record<string, { real: string | null; ours: string | null; at: string | null }> = {};
+      for (const b of binaries) {
+        const r = await execa(b.containerd, ['--config', file, 'config', 'dump'], { reject: false });
+        const version = b.packageVersion.replace(/~.*/, '');
+        const a = analyzeConfig(CFG, snap({ [CFG]: text }), profile(version));
+        const d = a.decisions.find((x) => x.code === 'config.cri-field-type');
+        // 1.x names the key's line and column
+        const pos = /\((\d+), (\d+)\): Can't convert/.exec(r.stderr);
+        got[version] = { real: r.exitCode === 0 ? null : r.stderr.trim().split('\n').at(-1)!, ours: a.startupError ?? null, at: pos && d?.at ? `${pos[1]}:${pos[2]} / ${d.at.line}:${d.at.column}` : null };
+      }
+      expect(Object.keys(got)).toHaveLength(3);
+      for (const [v, { real, ours, at }] of Object.entries(got)) {
+        expect(ours === null, `containerd ${v}: ${JSON.stringify(got)}`).toBe(real === null);
+        if (at) expect(at.split(' / ')[0], `containerd ${v}: ${at}`).toBe(at.split(' / ')[1]);
+      }
     });
   }
 });

@@ -26,3 +26,16 @@ describe('plugin ids in config.toml', () => {
     expect(r.findings.some((x) => x.id === 'disabled-plugin-invalid')).toBe(false);
   });
 });
+
+describe('a CRI registry field of the wrong type', () => {
+  const fixture = join(FIXTURES, 'checks', '_cri-config-path-integer');
+  it.each(['1.6.20', '1.7.24', '2.1.9'])('containerd %s does not start: the root cause, not "config_path is not set"', async (v) => {
+    const r = await runChecks(await factsFromFixture(fixture, { offline: true, containerdVersion: v }));
+    expect(r.rootCause?.id).toBe('config-parse-error');
+    const f = r.findings.find((x) => x.id === 'config-parse-error')!;
+    expect(f.detail).toMatch(/config_path is an integer, where the CRI plugin wants a string: containerd .* exits while loading the CRI plugin/);
+    expect(f.detail).toContain(v.startsWith('2.') ? 'toml: cannot decode' : "Can't convert");
+    expect(f.evidence.some((e) => e.kind === 'file' && e.line === 4 && e.column === 3)).toBe(true);
+    expect(r.findings.some((x) => x.id === 'config-path-unset')).toBe(false);
+  });
+});
