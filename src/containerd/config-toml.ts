@@ -13,7 +13,7 @@ import { lookupEntry, goPathError, type NodeSnapshot } from './node-snapshot.js'
 import { invalidPluginId } from './plugin-ids.js';
 import { criRegistryTypeError } from './cri-registry-types.js';
 import { serverFieldTypeError } from './server-config-types.js';
-import { findKeyValue, firstMention, scanToml } from './toml-scan.js';
+import { findKeyValue, firstMention, scanToml, type TomlScan } from './toml-scan.js';
 import type { BehaviourProfile, PullMode } from './version.js';
 
 export const DEFAULT_CONFIG_FILE = '/etc/containerd/config.toml';
@@ -140,9 +140,11 @@ export function collectConfigFiles(
     }
     try {
       const data = parseToml(r.text, { integersAsBigInt: false }) as Table;
-      const typeError = serverFieldTypeError(data);
+      let scan: TomlScan | undefined;
+      const keyValue = (key: string) => findKeyValue((scan ??= scanToml(r.text)), [key]);
+      const typeError = serverFieldTypeError(data, (key) => keyValue(key)?.value.raw);
       if (typeError) {
-        const p = findKeyValue(scanToml(r.text), [typeError.key]);
+        const p = keyValue(typeError.key);
         errors.push({ path, error: typeError.error, at: { file: path, line: p?.line ?? 1, column: p?.column ?? 1 } });
         return;
       }

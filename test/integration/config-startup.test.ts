@@ -41,6 +41,10 @@ const STARTS_OR_NOT: Record<string, string> = {
   'version as a string': 'version = "2"\n',
   'disabled_plugins as a string': 'version = 2\ndisabled_plugins = "io.containerd.grpc.v1.cri"\n',
   'an unknown top-level key': 'version = 2\nunknown_top = 1\n',
+  'version as a float with an integral value': 'version = 2.0\n',
+  'oom_score as a float with an integral value': 'version = 2\noom_score = 1.0\n',
+  'version as a hexadecimal integer': 'version = 0x2\n',
+  'version with an underscore': 'version = 2_0\n',
 };
 
 // CRI registry fields of the wrong type (cri-registry-types.ts): containerd exits while loading the

@@ -58,6 +58,9 @@ describe('a top-level field of the wrong type: containerd does not start', () =>
     ['version = 2\ndisabled_plugins = "io.containerd.grpc.v1.cri"\n', '`disabled_plugins` is a string, where containerd wants an array of strings'],
     ['version = 2\nimports = [1]\n', '`imports` is an array holding other values, where containerd wants an array of strings'],
     ['version = 2\nplugins = 1\n', '`plugins` is an integer, where containerd wants a table'],
+    // smol-toml reads `2.0` as the number 2; Go decodes a float
+    ['version = 2.0\n', '`version` is a float, where containerd wants an integer'],
+    ['version = 2\noom_score = -1e3\n', '`oom_score` is a float, where containerd wants an integer'],
   ])('%j', (text, error) => {
     for (const v of ['1.6.20', '1.7.24', '2.1.9']) {
       const a = an(text, v);
@@ -68,6 +71,7 @@ describe('a top-level field of the wrong type: containerd does not start', () =>
 
   it('the right types and unknown keys start', () => {
     for (const v of ['1.6.20', '1.7.24', '2.1.9']) expect(an('version = 2\nroot = "/r"\noom_score = -999\nimports = []\nunknown = 1\n[grpc]\n', v).startupError, v).toBeUndefined();
+    for (const v of ['1.7.24', '2.1.9']) expect(an('version = 0x2\noom_score = 0xe\n', v).startupError, v).toBeUndefined();
   });
 });
 
