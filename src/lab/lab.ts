@@ -15,6 +15,7 @@ import { httpCall } from './http-client.js';
 import { startBlackhole } from './blackhole.js';
 import { startSilentHosts } from './silent-hosts.js';
 import { redirectMirrorConfig, startRedirectMirror } from './redirect-mirror.js';
+import { startTokenServer, TOKEN_ISSUER } from './token-server.js';
 
 export const DEFAULT_SCENARIO = 'mirror-ok';
 
@@ -55,6 +56,8 @@ export interface LabState {
   silentHosts?: LabProcess;
   /** the redirecting mirrors and their targets (ports.redirect) */
   redirectMirror?: LabProcess;
+  /** the token server of the `token` registry (ports.tokenServer) */
+  tokenServer?: LabProcess;
   daemons: Partial<Record<LabVersion, DaemonState>>;
   /**
    * containerd 1.7+ creates its default state folder /run/containerd at start even when --state
@@ -129,7 +132,7 @@ export async function labUp(opts: LabOptions, scenarioName: string | undefined, 
     writeState(state);
   }
   // a lab brought up before these ports existed has no ports.silent/redirect: it gets them now
-  state.ports = { ...ports, ...state.ports, silent: ports.silent, bodyStall: ports.bodyStall, redirect: ports.redirect };
+  state.ports = { ...ports, ...state.ports, silent: ports.silent, bodyStall: ports.bodyStall, redirect: ports.redirect, token: ports.token, tokenServer: ports.tokenServer };
   if (!(state.silentHosts && isAlive(state.silentHosts))) {
     log(`starting the silent hosts on 127.0.0.1:${ports.silent} (no answer) and ${ports.bodyStall} (body stall)`);
     state.silentHosts = await startSilentHosts(opts.dir, ports);
@@ -139,6 +142,11 @@ export async function labUp(opts: LabOptions, scenarioName: string | undefined, 
     const cfg = redirectMirrorConfig(ports);
     log(`starting the redirecting mirrors on 127.0.0.1:${cfg.mirrors.map((m) => m.port).join(',')}`);
     state.redirectMirror = await startRedirectMirror(opts.dir, cfg);
+    writeState(state);
+  }
+  if (!(state.tokenServer && isAlive(state.tokenServer))) {
+    log(`starting the token server on 127.0.0.1:${ports.tokenServer}`);
+    state.tokenServer = await startTokenServer(opts.dir, { port: ports.tokenServer, key: paths.tokenKey, cert: paths.tokenCert, issuer: TOKEN_ISSUER, user: LAB_AUTH.user, password: LAB_AUTH.password });
     writeState(state);
   }
   await ensureTestImage(ports, log);
@@ -342,6 +350,10 @@ export async function labDown(opts: LabOptions, log: Log): Promise<void> {
       log(`stopping the redirecting mirrors (pid ${state.redirectMirror.pid})`);
       await stopProcess(state.redirectMirror);
     }
+    if (state.tokenServer && isAlive(state.tokenServer)) {
+      log(`stopping the token server (pid ${state.tokenServer.pid})`);
+      await stopProcess(state.tokenServer);
+    }
   }
   for (const m of mountsUnder(opts.dir)) {
     log(`unmounting ${m}`);
@@ -378,6 +390,7 @@ export function labStatus(opts: LabOptions): { up: boolean; scenario?: string; l
     ...(state.redirectMirror
       ? [{ name: 'redirect-mirror', pid: state.redirectMirror.pid, alive: isAlive(state.redirectMirror), detail: `127.0.0.1:${Object.values(state.ports.redirect.mirrors).join(',')}` }]
       : []),
+    ...(state.tokenServer ? [{ name: 'token-server', pid: state.tokenServer.pid, alive: isAlive(state.tokenServer), detail: `127.0.0.1:${state.ports.tokenServer}` }] : []),
     ...Object.values(state.daemons).map((d) => ({
       name: `containerd-${d!.version}`,
       pid: d!.process.pid,

@@ -25,7 +25,7 @@ export interface LabOptions {
   dir: string;
   /** Folder where downloaded containerd packages are cached between runs. */
   cacheDir: string;
-  /** First TCP port on 127.0.0.1; the lab uses portBase+1 … portBase+17. */
+  /** First TCP port on 127.0.0.1; the lab uses portBase+1 … portBase+19. */
   portBase: number;
   /** Which containerd versions to run. */
   versions: readonly LabVersion[];
@@ -60,6 +60,9 @@ export interface LabPorts {
   tls: number;
   /** plain-HTTP mirror behind basic auth (htpasswd) */
   auth: number;
+  /** plain-HTTP mirror behind bearer-token auth, and its token server (token-server.ts) */
+  token: number;
+  tokenServer: number;
   /** accepts no connection and answers no SYN: a blackholed host (connects time out) */
   blackhole: number;
   /** accepts and never writes: a TLS handshake stall (https://) or a response-header stall (http://) */
@@ -97,6 +100,8 @@ export function labPorts(base: number): LabPorts {
       stalledTarget: base + 16,
       forbiddenTarget: base + 17,
     },
+    token: base + 18,
+    tokenServer: base + 19,
   };
 }
 
@@ -113,6 +118,8 @@ export function labPaths(dir: string) {
     serverCert: join(dir, 'pki', 'server.crt'),
     serverKey: join(dir, 'pki', 'server.key'),
     htpasswd: join(dir, 'pki', 'htpasswd'),
+    tokenCert: join(dir, 'pki', 'token.crt'),
+    tokenKey: join(dir, 'pki', 'token.key'),
     registry: (name: string) => ({
       dir: join(dir, 'registry', name),
       config: join(dir, 'registry', name, 'config.yml'),

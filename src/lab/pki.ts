@@ -4,7 +4,8 @@ import { LAB_AUTH, type LabPaths } from './layout.js';
 
 /**
  * Makes the lab's certificate authority and a server certificate for 127.0.0.1/localhost
- * with openssl, and the htpasswd file of the basic-auth mirror. Idempotent.
+ * with openssl, the htpasswd file of the basic-auth mirror and the token server's signing
+ * certificate. Idempotent.
  */
 export async function ensurePki(paths: LabPaths): Promise<void> {
   mkdirSync(paths.pki, { recursive: true, mode: 0o700 });
@@ -26,6 +27,9 @@ export async function ensurePki(paths: LabPaths): Promise<void> {
       'x509', '-req', '-in', csr, '-CA', paths.caCert, '-CAkey', paths.caKey, '-CAcreateserial',
       '-days', '30', '-sha256', '-extfile', ext, '-out', paths.serverCert,
     ]);
+  }
+  if (!existsSync(paths.tokenCert) || !existsSync(paths.tokenKey)) {
+    await execa('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '30', '-subj', '/CN=mirror-doctor lab token server', '-keyout', paths.tokenKey, '-out', paths.tokenCert]);
   }
   if (!existsSync(paths.htpasswd)) {
     const r = await execa('htpasswd', ['-Bbn', LAB_AUTH.user, LAB_AUTH.password]);

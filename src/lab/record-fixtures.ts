@@ -38,7 +38,7 @@ export function variantsFor(version: LabVersion, scenario: Scenario): PullVarian
         { name: 'ctr-no-hosts-dir', hostsDir: false },
         { name: 'ctr-hosts-dir', hostsDir: true },
       ];
-  if (scenario.name === 'basic-auth') {
+  if (scenario.name === 'basic-auth' || scenario.name === 'token-auth') {
     v.push({ name: 'ctr-hosts-dir-user', hostsDir: true, user: true, ...(version.startsWith('2.') ? { local: true } : {}) });
   }
   return v;

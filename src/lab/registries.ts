@@ -2,19 +2,22 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { labPorts, type LabPaths, type LabPorts } from './layout.js';
 import { startDetached, waitUntil, type LabProcess } from './processes.js';
 import { httpCall } from './http-client.js';
+import { TOKEN_ISSUER, TOKEN_SERVICE } from './token-server.js';
 
 /** The registries the lab runs: each a real CNCF distribution registry (`docker-registry serve`). */
-export type RegistryName = 'mirror' | 'empty' | 'tls' | 'auth';
-export const REGISTRY_NAMES: readonly RegistryName[] = ['mirror', 'empty', 'tls', 'auth'];
+export type RegistryName = 'mirror' | 'empty' | 'tls' | 'auth' | 'token';
+export const REGISTRY_NAMES: readonly RegistryName[] = ['mirror', 'empty', 'tls', 'auth', 'token'];
 
 export interface RegistrySpec {
   name: RegistryName;
   port: number;
   scheme: 'http' | 'https';
-  /** storage folder; `tls` and `auth` serve the same content as `mirror` */
+  /** storage folder; `tls`, `auth` and `token` serve the same content as `mirror` */
   storage: string;
   tls?: { cert: string; key: string };
   htpasswd?: string;
+  /** bearer-token auth: the token server's URL and the certificate its tokens are signed with */
+  token?: { realm: string; rootCert: string };
 }
 
 export function registrySpecs(paths: LabPaths, ports: LabPorts): RegistrySpec[] {
@@ -24,6 +27,7 @@ export function registrySpecs(paths: LabPaths, ports: LabPorts): RegistrySpec[] 
     { name: 'empty', port: ports.empty, scheme: 'http', storage: paths.storage('empty') },
     { name: 'tls', port: ports.tls, scheme: 'https', storage: shared, tls: { cert: paths.serverCert, key: paths.serverKey } },
     { name: 'auth', port: ports.auth, scheme: 'http', storage: shared, htpasswd: paths.htpasswd },
+    { name: 'token', port: ports.token, scheme: 'http', storage: shared, token: { realm: `http://127.0.0.1:${ports.tokenServer}/token`, rootCert: paths.tokenCert } },
   ];
 }
 
@@ -53,6 +57,9 @@ export function registryConfigYaml(spec: RegistrySpec): string {
   }
   if (spec.htpasswd) {
     lines.push('auth:', '  htpasswd:', '    realm: mirror-doctor-lab', `    path: ${JSON.stringify(spec.htpasswd)}`);
+  }
+  if (spec.token) {
+    lines.push('auth:', '  token:', `    realm: ${JSON.stringify(spec.token.realm)}`, `    service: ${TOKEN_SERVICE}`, `    issuer: ${TOKEN_ISSUER}`, `    rootcertbundle: ${JSON.stringify(spec.token.rootCert)}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -152,6 +152,13 @@ export const SCENARIOS: readonly Scenario[] = [
     hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(`http://127.0.0.1:${c.ports.auth}`) }),
   },
   {
+    name: 'token-auth',
+    summary: 'the mirror requires a bearer token; its token server grants anonymous requests no pull access (like a private Harbor project)',
+    whatHappens: 'containerd fetches an anonymous token, the mirror still answers 401, containerd falls back to the upstream',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(`http://127.0.0.1:${c.ports.token}`) }),
+  },
+  {
     name: 'host-port-registry',
     summary: `a registry with a port (${HOSTPORT_REGISTRY}) mirrored through the folder registry.lab.invalid_5000_`,
     whatHappens: 'host:port becomes host_port_ for the folder name; requests carry ?ns=registry.lab.invalid%3A5000',

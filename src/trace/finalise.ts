@@ -24,7 +24,9 @@ export function finaliseGroup(g: Group, daemon: DaemonInfo): TraceDoc {
   let attempts: Attempt[];
   const debugMain = g.debug.filter((a) => a.kind !== 'auth');
   if (debugMain.length > 0) {
-    attempts = [...g.debug, ...g.dump.filter((a) => a.kind === 'auth')];
+    const auth = g.dump.filter((a) => a.kind === 'auth');
+    applyDumpStatus(auth);
+    attempts = [...g.debug, ...auth];
   } else {
     attempts = [...g.debug, ...g.dump];
     // dump-only: a request without a response failed before an answer
@@ -127,16 +129,19 @@ function droppedWarning(d: Dropped): string {
   return `not kept, to bound memory: ${parts.join(', ')}; the result is read from all of the pull's lines`;
 }
 
+/** Attempts read from the dump: their statuses (and challenges) from the dumped responses. */
+function applyDumpStatus(attempts: Attempt[]): void {
+  for (const a of attempts) {
+    if (a.evidence !== 'dump' || a.dump === null || a.dump.status === null) continue;
+    a.status = a.dump.status;
+    a.outcome = outcomeFromStatus(a.dump.status);
+    a.challenge = a.dump.challenge;
+  }
+}
+
 /** Dump-only attempts: statuses from the dumped responses, and ctr's final error for the request it names. */
 function applyFinalErrorToDump(g: Group, attempts: Attempt[]): void {
-  for (const a of attempts) {
-    if (a.evidence !== 'dump' || a.dump === null) continue;
-    if (a.dump.status !== null) {
-      a.status = a.dump.status;
-      a.outcome = outcomeFromStatus(a.dump.status);
-      a.challenge = a.dump.challenge;
-    }
-  }
+  applyDumpStatus(attempts);
   if (!g.error) return;
   const m = /failed to do request: [A-Z][a-z]+ "([^"]{1,2048})": (.*)$/.exec(g.error);
   if (!m) return;

@@ -39,6 +39,7 @@ export function expectedComparison(scenario: string, v: LabSeries, portBase: num
     case 'tls-no-ca':
       return { files: false, cri: false, verdict: /answered tls-unknown-authority/ };
     case 'basic-auth':
+    case 'token-auth':
       return { files: false, cri: false, verdict: /answered 401 unauthorized/ };
     case 'cri-config-path-unset':
       return {

@@ -32,6 +32,7 @@ const ROOT_CAUSE: Record<string, string | null> = {
   'tls-no-ca': 'mirror-fallback',
   'tls-with-ca': null,
   'basic-auth': 'mirror-fallback',
+  'token-auth': 'mirror-fallback',
   'host-port-registry': null,
   'default-dir': null,
   'cri-config-path-unset': 'config-path-unset',

@@ -56,6 +56,7 @@ const MIRROR_PORT: Record<string, number> = {
   'tls-no-ca': 5104,
   'tls-with-ca': 5104,
   'basic-auth': 5105,
+  'token-auth': 5118,
 };
 const HTTPS_MIRROR = new Set(['https-on-http', 'tls-no-ca', 'tls-with-ca']);
 const CERTS = '/tmp/mirror-doctor-lab/certs.d';
@@ -186,6 +187,25 @@ function expectationFor(f: Fixture): Expectation {
               : 'pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials';
         }
         break;
+      case 'token-auth':
+        if (variant === 'ctr-hosts-dir-user') {
+          // 401, a token for the lab's credentials (POSTed as an OAuth2 password grant), then 200
+          resolve = [
+            { host: mirror, mirror: true, status: 401, outcome: 'unauthorized', url: mUrl, inferred: false },
+            { host: mirror, mirror: true, status: 200, outcome: 'ok', url: mUrl, inferred: false },
+          ];
+          cause = '';
+          success = true;
+        } else {
+          // 401, an anonymous token without pull access, 401 (insufficient_scope) again, then the upstream
+          resolve = [
+            { host: mirror, mirror: true, status: 401, outcome: 'unauthorized', url: mUrl, inferred: false },
+            { host: mirror, mirror: true, status: 401, outcome: 'unauthorized', url: mUrl, inferred: false },
+            upDns,
+          ];
+          cause = 'pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed';
+        }
+        break;
       default:
         // mirror-ok, default-dir, url-v2-suffix, tls-with-ca, host-port-registry, cri-* with --hosts-dir
         resolve = [{ host: mirror, mirror: true, status: 200, outcome: 'ok', url: mUrl, inferred: false }];
@@ -227,8 +247,8 @@ const ALL = fixtures();
 
 describe('lab fixtures', () => {
   it('covers every recorded fixture (ctr and CRI)', () => {
-    expect(ALL.filter((f) => f.variant !== 'cri').length).toBe(147);
-    expect(ALL.length).toBeGreaterThanOrEqual(147);
+    expect(ALL.filter((f) => f.variant !== 'cri').length).toBe(158);
+    expect(ALL.length).toBeGreaterThanOrEqual(158);
   });
 
   for (const f of ALL) {
@@ -268,10 +288,18 @@ describe('lab fixtures', () => {
         } else {
           expect(a.error, `${a.host} error`).toMatch(/^failed to do request: Head "/);
         }
-        if (x.status === 401) expect(a.challenge).toBe('Basic realm="mirror-doctor-lab"');
+        if (x.status === 401) {
+          if (f.scenario === 'token-auth') expect(a.challenge).toMatch(/^Bearer realm="http:\/\/127\.0\.0\.1:5119\/token" service="mirror-doctor-lab"/);
+          else expect(a.challenge).toBe('Basic realm="mirror-doctor-lab"');
+        }
       });
-      // no other attempt kinds in these pulls (no token endpoint: the lab uses basic auth)
-      expect(d.attempts.filter((a) => a.kind !== 'resolve' && a.kind !== 'fetch')).toEqual([]);
+      // token requests: only ctr's dump shows them (the daemon logs none), each answered by the token server
+      const auth = d.attempts.filter((a) => a.kind === 'auth');
+      if (f.scenario === 'token-auth' && e.kind === 'ctr' && e.resolve.some((x) => x.mirror)) {
+        expect(auth.length).toBeGreaterThan(0);
+        for (const a of auth) expect([a.host, a.status, a.outcome, a.inferred]).toEqual(['127.0.0.1:5119', 200, 'ok', null]);
+      } else expect(auth).toEqual([]);
+      expect(d.attempts.filter((a) => a.kind !== 'resolve' && a.kind !== 'fetch' && a.kind !== 'auth')).toEqual([]);
 
       const fetches = d.attempts.filter((a) => a.kind === 'fetch');
       if (e.fetchHost === null) expect(fetches).toEqual([]);
@@ -303,7 +331,10 @@ describe('lab fixtures', () => {
       }
       if (f.meta.exitCode !== undefined) expect(d.result === 'success').toBe(f.meta.exitCode === 0);
       // fallback summary agrees with the attempts
-      const fb = e.resolve.length > 1 && e.resolve[0]?.host !== e.resolve[1]?.host ? [{ from: e.resolve[0]?.host, to: e.resolve[1]?.host, reason: e.resolve[0]?.outcome }] : [];
+      const fb = e.resolve.slice(1).flatMap((n, i) => {
+        const p = e.resolve[i] as ExpAttempt;
+        return p.host !== n.host && p.outcome !== 'ok' ? [{ from: p.host, to: n.host, reason: p.outcome }] : [];
+      });
       expect(d.fallback).toEqual(fb);
       expect(d.verdict.length).toBeGreaterThan(0);
     });
