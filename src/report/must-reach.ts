@@ -1,7 +1,8 @@
 /**
  * The hosts a node must reach to pull the image, as the pulls showed them: the registries and
- * mirrors containerd asked, and the hosts they redirected blob downloads to (a CDN, object
- * storage) — the list a firewall or proxy ticket needs. Pure.
+ * mirrors containerd asked, the token servers their challenges named, and the hosts they
+ * redirected blob downloads to (a CDN, object storage) — the list a firewall or proxy ticket
+ * needs. Pure.
  */
 import type { TraceRun } from '../trace/run-schema.js';
 import type { Facts } from '../checks/facts.js';
@@ -10,9 +11,12 @@ import { redirectFailures, type RedirectFailure } from '../checks/redirect-targe
 
 export interface MustReachHost {
   host: string;
-  /** `mirror`: asked with ?ns= (a hosts.toml mirror); `registry`: the upstream or a server; `redirect-target`: only reached through a redirect */
-  role: 'registry' | 'mirror' | 'redirect-target';
-  /** redirect targets: the registries that sent the downloads there */
+  /**
+   * `mirror`: asked with ?ns= (a hosts.toml mirror); `registry`: the upstream or a server;
+   * `token-server`: asked for a bearer token; `redirect-target`: only reached through a redirect
+   */
+  role: 'registry' | 'mirror' | 'token-server' | 'redirect-target';
+  /** redirect targets and token servers: the registries that sent containerd there */
   via: string[];
   /** what the pulls saw there: `ok`, the failure outcome, or `no answer` */
   seen: string;
@@ -42,7 +46,14 @@ export function mustReach(run: TraceRun | null | undefined, inferred: readonly P
     const doc = p.doc;
     if (!doc) continue;
     for (const a of doc.attempts) {
-      if (!a.host || a.kind === 'auth') continue;
+      if (!a.host) continue;
+      if (a.kind === 'auth') {
+        const e = entry(a.host, 'token-server');
+        for (const r of doc.attempts) if (r.kind !== 'auth' && r.host && realmHost(r.challenge) === a.host && !e.via.includes(r.host)) e.via.push(r.host);
+        see(e, a.outcome);
+        if (!e.paths.includes(p.path)) e.paths.push(p.path);
+        continue;
+      }
       const e = entry(a.host, a.mirror ? 'mirror' : 'registry');
       if (a.mirror) e.role = 'mirror';
       // a redirected request's own result is where its chain ended: the registry itself answered
@@ -65,6 +76,17 @@ export function mustReach(run: TraceRun | null | undefined, inferred: readonly P
   return out;
 }
 
+/** The host:port of a challenge's realm (`Bearer realm="https://auth.docker.io/token"`), or null. */
+function realmHost(challenge: string | null): string | null {
+  const m = /realm="([^"]*)"/.exec(challenge ?? '');
+  if (!m) return null;
+  try {
+    return new URL(m[1]!).host;
+  } catch {
+    return null;
+  }
+}
+
 /** The list for a check report: the pulls' hosts and the redirect targets the checks inferred. */
 export function reportMustReach(facts: Facts): MustReachHost[] {
   if (!facts.trace) return [];
@@ -75,7 +97,14 @@ export function reportMustReach(facts: Facts): MustReachHost[] {
 export function mustReachLines(hosts: MustReachHost[], pathTitle: (p: string) => string): string[] {
   const w = Math.max(0, ...hosts.map((h) => h.host.length));
   return hosts.map((h) => {
-    const role = h.role === 'redirect-target' ? `redirect target (from ${h.via.join(', ')})` : h.role;
+    const role = mustReachRole(h);
     return `${h.host.padEnd(w)}  ${role}: ${h.seen}  [${h.paths.map(pathTitle).join(', ')}]`;
   });
+}
+
+/** The role as a report shows it: a redirect target or token server names who sent containerd there. */
+export function mustReachRole(h: MustReachHost): string {
+  if (h.role === 'redirect-target') return `redirect target (from ${h.via.join(', ')})`;
+  if (h.role === 'token-server') return h.via.length ? `token server (for ${h.via.join(', ')})` : 'token server';
+  return h.role;
 }

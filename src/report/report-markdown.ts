@@ -17,7 +17,7 @@ import { counts, groupFindings, idOf, LAYER_TITLES, PATH_TITLES, pathResult, roo
 import { pathCells } from './trace-run-text.js';
 import { GLYPH } from './report-text.js';
 import { VERSION } from '../version.js';
-import { reportMustReach } from './must-reach.js';
+import { mustReachRole, reportMustReach } from './must-reach.js';
 
 /** Longest config excerpt shown whole; longer files show the registry-related lines. */
 const MAX_EXCERPT_LINES = 80;
@@ -308,7 +308,7 @@ export function renderReportMarkdown(input: ReportInput, secrets: readonly strin
       '',
       '| Host | Role | Seen | Pulls |',
       '|---|---|---|---|',
-      ...reach.map((h) => `| ${code(h.host)} | ${cell(h.role === 'redirect-target' ? `redirect target (from ${h.via.join(', ')})` : h.role)} | ${cell(h.seen)} | ${cell(h.paths.map((p) => PATH_TITLES[p as PathRun['path']] ?? p).join(', '))} |`),
+      ...reach.map((h) => `| ${code(h.host)} | ${cell(mustReachRole(h))} | ${cell(h.seen)} | ${cell(h.paths.map((p) => PATH_TITLES[p as PathRun['path']] ?? p).join(', '))} |`),
       '',
     );
   }

@@ -10,7 +10,7 @@ import { mustReach } from '../../../src/report/must-reach.js';
 import { renderReportJson } from '../../../src/report/report-json.js';
 import { renderReportMarkdown } from '../../../src/report/report-markdown.js';
 import { renderReportText } from '../../../src/report/report-text.js';
-import { FIXTURES, factsFromFixture, redirectTraceRun } from '../../helpers/facts-fixture.js';
+import { FIXTURES, factsFromFixture, labTraceRun, redirectTraceRun } from '../../helpers/facts-fixture.js';
 
 describe('mustReach', () => {
   it('a served redirect: the mirror, the upstream it never needed, and the target with the mirror that sent the node there', () => {
@@ -31,6 +31,12 @@ describe('mustReach', () => {
   it('a stalled target: no answer', () => {
     const t = mustReach(redirectTraceRun('1.6', 'redirect-stalled')).find((h) => h.role === 'redirect-target');
     expect(t).toEqual({ host: '127.0.0.1:20016', role: 'redirect-target', via: ['127.0.0.1:20012'], seen: 'no answer', paths: ['ctr-hosts-dir'] });
+  });
+
+  it.each(['1.6', '1.7', '2.1'])('%s: the token server a mirror sent containerd to (token-auth, from ctr\'s dump; the daemon logs no token request)', (v) => {
+    const hosts = mustReach(labTraceRun(v, 'token-auth'));
+    expect(hosts.find((h) => h.role === 'token-server')).toEqual({ host: '127.0.0.1:5119', role: 'token-server', via: ['127.0.0.1:5118'], seen: 'ok', paths: ['ctr-hosts-dir'] });
+    expect(hosts.find((h) => h.host === '127.0.0.1:5118')).toMatchObject({ role: 'mirror', seen: 'unauthorized' });
   });
 
   it('no pulls: empty', () => {
