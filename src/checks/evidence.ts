@@ -79,6 +79,25 @@ const OUTCOME_TEXT: Partial<Record<Outcome, { what: string; fix: (host: string, 
   'no-route': { what: 'there is no route to the mirror', fix: (h) => [`ip route get $(getent hosts ${h.replace(/:\d+$/, '')} | cut -d' ' -f1)`] },
 };
 
+/**
+ * A 401 from a mirror behind token auth: containerd asks the realm for a token, with credentials
+ * only where it has them (CRI: registry.configs.<host>.auth; ctr: --user), and retries; a token
+ * without pull access for the repository ends in 401 again (insufficient_scope). A fixed
+ * Authorization header is no fix there (tokens expire), so none is proposed.
+ */
+function bearerText(challenge: string): { what: string; fix: (host: string, url: string) => string[] } {
+  const realm = /realm="([^"]*)"/.exec(challenge)?.[1] ?? null;
+  const server = realm ? (() => { try { return new URL(realm).host; } catch { return realm; } })() : 'its token server';
+  return {
+    what: `the mirror answered 401: it wants a bearer token from ${server} that grants pull of this repository, and the token containerd got there (without credentials, or with credentials that lack access) does not`,
+    fix: (h) => [
+      `give CRI credentials for the mirror host: [plugins."io.containerd.cri.v1.images".registry.configs.${quote(h)}.auth] username and password (1.x: plugins."io.containerd.grpc.v1.cri".registry.configs); containerd sends them to ${server} for the token`,
+      'for ctr: ctr images pull --user USER --hosts-dir … (containerd asks the token server with them)',
+      `check that this account may pull the repository on the mirror${realm ? ` (curl -su USER '${realm}?service=…&scope=repository:…:pull' shows the access a token grants)` : ''}`,
+    ],
+  };
+}
+
 interface Fallback {
   /** the tracer stopped waiting for this host (a stall), with what it waited */
   stalled: boolean;
@@ -96,6 +115,8 @@ interface Fallback {
   url: string;
   paths: string[];
   recovered: boolean;
+  /** the mirror's WWW-Authenticate challenge, where a dump or the daemon's debug lines show it */
+  challenge?: string | null;
 }
 
 function fallbacksOf(p: PathRun): Array<{ host: string; outcome: Outcome; to: string | null; attempt: TraceAttempt | undefined }> {
@@ -180,6 +201,11 @@ const mirrorFallback: Check = {
         const key = stalled ? `${f.host} stalled` : `${f.host} ${f.outcome}`;
         const cur = byKey.get(key) ?? { stalled, stalledText: f.attempt?.error ?? 'no answer', stalledWhy: [], stallProof: false, host: f.host, outcome: f.outcome, to: f.to, evidence: [], url: f.attempt?.url ?? `https://${f.host}/v2/`, paths: [], recovered: true };
         if (f.attempt) cur.evidence.push(attemptEvidence(p, f.attempt));
+        cur.challenge ??= f.attempt?.challenge ?? null;
+        // the challenge of a 401 comes with the mirror's first answer; the failing attempt may be a retry
+        cur.challenge ??= p.doc?.attempts.find((a) => a.host === f.host && a.challenge)?.challenge ?? null;
+        // at info level no challenge is logged; these error codes exist only in bearer-token auth
+        if (!cur.challenge && /\b(?:insufficient_scope|invalid_token)\b/.test(f.attempt?.error ?? '')) cur.challenge = 'Bearer';
         if (stalled) cur.stallProof ||= silenceIsProof(p.stallKind ?? null, p.stallWaitMs ?? 0);
         if (stalled) cur.stalledWhy.push((f.attempt?.inferred ?? '').replace(/^the tracer stopped waiting after \d+ s without an answer(: |; )?/, ''));
         cur.paths.push(pathLabel(p));
@@ -204,7 +230,7 @@ const mirrorFallback: Check = {
         );
         continue;
       }
-      const t = OUTCOME_TEXT[f.outcome];
+      const t = f.outcome === 'unauthorized' && /^Bearer\b/i.test(f.challenge ?? '') ? bearerText(f.challenge!) : OUTCOME_TEXT[f.outcome];
       out.push(
         finding('mirror-fallback', {
           severity: f.recovered ? 'warning' : 'error',

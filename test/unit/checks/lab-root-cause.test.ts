@@ -73,3 +73,26 @@ describe('root cause on the recorded lab scenarios', () => {
     expect(run.findings.find((f) => f.id === 'trace-unavailable')?.severity).toBe('info');
   });
 });
+
+describe('a 401 from a mirror behind token auth', () => {
+  it.each(labSeries())('%s: names the token server and proposes credentials, not a fixed Authorization header', async (series) => {
+    const run = runChecks(await labFacts(series, 'token-auth'));
+    const f = run.findings.find((x) => x.id === 'mirror-fallback')!;
+    expect(f.detail).toMatch(/wants a bearer token from 127\.0\.0\.1:5119 that grants pull of this repository/);
+    expect(f.fix.join('\n')).toMatch(/registry\.configs\."127\.0\.0\.1:5118"\.auth\] username and password/);
+    expect(f.fix.join('\n')).not.toMatch(/Authorization = /);
+    // basic auth keeps its own text
+    const basic = runChecks(await labFacts(series, 'basic-auth')).findings.find((x) => x.id === 'mirror-fallback')!;
+    expect(basic.detail).toMatch(/it wants credentials containerd does not send to it/);
+  });
+});
+
+describe('a 401 from a mirror behind token auth, CRI alone at info level (no challenge logged)', () => {
+  it.each(labSeries())('%s: the error code tells bearer auth', async (series) => {
+    const facts = await labFacts(series, 'token-auth', { sight: { level: 'info' } });
+    facts.trace!.paths = facts.trace!.paths.filter((p) => p.path === 'cri');
+    const f = runChecks(facts).findings.find((x) => x.id === 'mirror-fallback')!;
+    expect(f.detail).toMatch(/wants a bearer token from its token server that grants pull of this repository/);
+    expect(f.fix.join('\n')).not.toMatch(/Authorization = /);
+  });
+});
