@@ -169,43 +169,29 @@ function expectationFor(f: Fixture): Expectation {
         cause = `failed to do request: Head "${mirrorUrlInError('https')}": (?:tls: failed to verify certificate: )?x509: certificate signed by unknown authority`;
         break;
       case 'basic-auth':
+      case 'token-auth': {
+        const unauthorized: ExpAttempt = { host: mirror, mirror: true, status: 401, outcome: 'unauthorized', url: mUrl, inferred: false };
         if (variant === 'ctr-hosts-dir-user') {
-          // 401 without credentials, then the same host again with Authorization: Basic
-          resolve = [
-            { host: mirror, mirror: true, status: 401, outcome: 'unauthorized', url: mUrl, inferred: false },
-            { host: mirror, mirror: true, status: 200, outcome: 'ok', url: mUrl, inferred: false },
-          ];
+          // 401 without credentials, then the same host again with them (basic: Authorization: Basic;
+          // token: a token for the lab's credentials, POSTed as an OAuth2 password grant)
+          resolve = [unauthorized, { ...unauthorized, status: 200, outcome: 'ok' }];
           cause = '';
           success = true;
+        } else if (scenario === 'token-auth') {
+          // 401, an anonymous token without pull access, 401 (insufficient_scope) again, then the upstream
+          resolve = [unauthorized, unauthorized, upDns];
+          cause = 'pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed';
         } else {
           // 1.6.20 (< 1.6.25): a 401 moves on silently (no "trying next host"), and the returned error
           // is "pulling from host … failed with status code"; 1.7+ log and return the auth error
-          resolve = [{ host: mirror, mirror: true, status: 401, outcome: 'unauthorized', url: mUrl, inferred: series === '1.6' }, upDns];
+          resolve = [{ ...unauthorized, inferred: series === '1.6' }, upDns];
           cause =
             series === '1.6'
               ? `pulling from host ${esc(mirror)} failed with status code \\[manifests 1\\.0\\]: 401 Unauthorized`
               : 'pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials';
         }
         break;
-      case 'token-auth':
-        if (variant === 'ctr-hosts-dir-user') {
-          // 401, a token for the lab's credentials (POSTed as an OAuth2 password grant), then 200
-          resolve = [
-            { host: mirror, mirror: true, status: 401, outcome: 'unauthorized', url: mUrl, inferred: false },
-            { host: mirror, mirror: true, status: 200, outcome: 'ok', url: mUrl, inferred: false },
-          ];
-          cause = '';
-          success = true;
-        } else {
-          // 401, an anonymous token without pull access, 401 (insufficient_scope) again, then the upstream
-          resolve = [
-            { host: mirror, mirror: true, status: 401, outcome: 'unauthorized', url: mUrl, inferred: false },
-            { host: mirror, mirror: true, status: 401, outcome: 'unauthorized', url: mUrl, inferred: false },
-            upDns,
-          ];
-          cause = 'pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed';
-        }
-        break;
+      }
       default:
         // mirror-ok, default-dir, url-v2-suffix, tls-with-ca, host-port-registry, cri-* with --hosts-dir
         resolve = [{ host: mirror, mirror: true, status: 200, outcome: 'ok', url: mUrl, inferred: false }];
