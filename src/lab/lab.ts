@@ -132,7 +132,7 @@ export async function labUp(opts: LabOptions, scenarioName: string | undefined, 
     writeState(state);
   }
   // a lab brought up before these ports existed has no ports.silent/redirect: it gets them now
-  state.ports = { ...ports, ...state.ports, silent: ports.silent, bodyStall: ports.bodyStall, redirect: ports.redirect, token: ports.token, tokenServer: ports.tokenServer };
+  state.ports = { ...ports, ...state.ports, silent: ports.silent, bodyStall: ports.bodyStall, redirect: ports.redirect, token: ports.token, tokenServer: ports.tokenServer, tokenUnreachable: ports.tokenUnreachable };
   if (!(state.silentHosts && isAlive(state.silentHosts))) {
     log(`starting the silent hosts on 127.0.0.1:${ports.silent} (no answer) and ${ports.bodyStall} (body stall)`);
     state.silentHosts = await startSilentHosts(opts.dir, ports);
@@ -434,7 +434,7 @@ export function labEnv(state: LabState): Record<string, string> {
     env[`MD_LAB_PACKAGE_${k}`] = d.packageVersion;
   }
   for (const [name, r] of Object.entries(state.registries)) {
-    if (r) env[`MD_LAB_REGISTRY_LOG_${name.toUpperCase()}`] = labPaths(state.dir).registry(name).log;
+    if (r) env[`MD_LAB_REGISTRY_LOG_${name.toUpperCase().replace(/-/g, '_')}`] = labPaths(state.dir).registry(name).log;
   }
   return env;
 }

@@ -25,7 +25,7 @@ export interface LabOptions {
   dir: string;
   /** Folder where downloaded containerd packages are cached between runs. */
   cacheDir: string;
-  /** First TCP port on 127.0.0.1; the lab uses portBase+1 … portBase+19. */
+  /** First TCP port on 127.0.0.1; the lab uses portBase+1 … portBase+20. */
   portBase: number;
   /** Which containerd versions to run. */
   versions: readonly LabVersion[];
@@ -63,6 +63,8 @@ export interface LabPorts {
   /** plain-HTTP mirror behind bearer-token auth, and its token server (token-server.ts) */
   token: number;
   tokenServer: number;
+  /** the same mirror, its challenge naming a token server where nothing listens (ports.refused) */
+  tokenUnreachable: number;
   /** accepts no connection and answers no SYN: a blackholed host (connects time out) */
   blackhole: number;
   /** accepts and never writes: a TLS handshake stall (https://) or a response-header stall (http://) */
@@ -102,6 +104,7 @@ export function labPorts(base: number): LabPorts {
     },
     token: base + 18,
     tokenServer: base + 19,
+    tokenUnreachable: base + 20,
   };
 }
 

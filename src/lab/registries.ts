@@ -5,14 +5,14 @@ import { httpCall } from './http-client.js';
 import { TOKEN_ISSUER, TOKEN_SERVICE } from './token-server.js';
 
 /** The registries the lab runs: each a real CNCF distribution registry (`docker-registry serve`). */
-export type RegistryName = 'mirror' | 'empty' | 'tls' | 'auth' | 'token';
-export const REGISTRY_NAMES: readonly RegistryName[] = ['mirror', 'empty', 'tls', 'auth', 'token'];
+export type RegistryName = 'mirror' | 'empty' | 'tls' | 'auth' | 'token' | 'token-unreachable';
+export const REGISTRY_NAMES: readonly RegistryName[] = ['mirror', 'empty', 'tls', 'auth', 'token', 'token-unreachable'];
 
 export interface RegistrySpec {
   name: RegistryName;
   port: number;
   scheme: 'http' | 'https';
-  /** storage folder; `tls`, `auth` and `token` serve the same content as `mirror` */
+  /** storage folder; every registry but `empty` serves the same content as `mirror` */
   storage: string;
   tls?: { cert: string; key: string };
   htpasswd?: string;
@@ -28,6 +28,7 @@ export function registrySpecs(paths: LabPaths, ports: LabPorts): RegistrySpec[] 
     { name: 'tls', port: ports.tls, scheme: 'https', storage: shared, tls: { cert: paths.serverCert, key: paths.serverKey } },
     { name: 'auth', port: ports.auth, scheme: 'http', storage: shared, htpasswd: paths.htpasswd },
     { name: 'token', port: ports.token, scheme: 'http', storage: shared, token: { realm: `http://127.0.0.1:${ports.tokenServer}/token`, rootCert: paths.tokenCert } },
+    { name: 'token-unreachable', port: ports.tokenUnreachable, scheme: 'http', storage: shared, token: { realm: `http://127.0.0.1:${ports.refused}/token`, rootCert: paths.tokenCert } },
   ];
 }
 

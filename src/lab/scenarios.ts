@@ -159,6 +159,13 @@ export const SCENARIOS: readonly Scenario[] = [
     hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(`http://127.0.0.1:${c.ports.token}`) }),
   },
   {
+    name: 'token-server-unreachable',
+    summary: 'the mirror answers, but its challenge names a token server the node cannot reach (nothing listens there)',
+    whatHappens: 'the token request is refused; containerd falls back to the upstream although the mirror itself answered',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(`http://127.0.0.1:${c.ports.tokenUnreachable}`) }),
+  },
+  {
     name: 'host-port-registry',
     summary: `a registry with a port (${HOSTPORT_REGISTRY}) mirrored through the folder registry.lab.invalid_5000_`,
     whatHappens: 'host:port becomes host_port_ for the folder name; requests carry ?ns=registry.lab.invalid%3A5000',

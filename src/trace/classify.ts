@@ -23,6 +23,8 @@ export function parseStatus(s: string | undefined): number | null {
  * Order matters: the most specific cause wins (an error quoting a URL may contain "not found" in its path).
  */
 export function outcomeFromError(e: string): Outcome {
+  // the registry answered 401 and no token could be had: its token server failed (tokenFailure)
+  if (e.includes('failed to authorize: ')) return 'unauthorized';
   // look at the cause, after the quoted URL if any
   const q = e.lastIndexOf('": ');
   const s = q >= 0 ? e.slice(q + 3) : e;
@@ -40,6 +42,26 @@ export function outcomeFromError(e: string): Outcome {
   if (s.includes('no basic auth credentials') || s.includes('pull access denied') || s.includes('authorization failed') || s.includes('failed to authorize')) return 'unauthorized';
   if (/(^|: )not found$/.test(s) || s.endsWith(': not found')) return 'not-found';
   return 'other';
+}
+
+/**
+ * The token request an error says failed (containerd's docker authorizer: `failed to authorize:
+ * failed to fetch anonymous|oauth token: Get|Post "URL": cause`, or `unexpected status from GET|POST
+ * request to URL: 401 Unauthorized`): the token server's URL, host and outcome; null for other errors.
+ */
+export function tokenFailure(e: string): { url: string; host: string; outcome: Outcome; cause: string } | null {
+  const k = e.indexOf('failed to authorize: ');
+  if (k < 0) return null;
+  const rest = e.slice(k);
+  const dial = /failed to fetch (?:anonymous|oauth) token: (?:Get|Post) "([^"]{1,2048})": (.{1,1000})$/.exec(rest);
+  const status = dial ? null : /unexpected status from (?:GET|POST) request to (\S{1,2048}?):? ([1-5][0-9]{2}\b.{0,200})$/.exec(rest);
+  const m = dial ?? status;
+  if (!m) return null;
+  const host = splitUrl(m[1] as string)?.host;
+  if (!host) return null;
+  const cause = m[2] as string;
+  const outcome = dial ? outcomeFromError(cause) : outcomeFromStatus(Number(cause.slice(0, 3)));
+  return { url: m[1] as string, host, outcome, cause };
 }
 
 export interface UrlParts {

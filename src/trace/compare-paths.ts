@@ -5,6 +5,7 @@
  */
 import type { TraceDoc } from './schema.js';
 import type { PathEvidence } from './path-evidence.js';
+import { tokenFailure } from './classify.js';
 
 export type PathName = 'ctr' | 'ctr-hosts-dir' | 'cri';
 
@@ -71,6 +72,9 @@ function whyNot(doc: TraceDoc): string {
       ? `${lead}the mirror ${m.host} stalled: ${m.error ?? 'no answer'} (${(m.inferred ?? '').replace(/^the tracer stopped waiting after \d+ s without an answer(: )?/, '').replace(/^; /, '') || 'the tracer stopped waiting'})`
       : `${lead}the mirror ${m.host} did not answer in time (${m.error ?? 'timeout'})`;
   }
+  // a 401 whose token request failed: the token server is the host that failed
+  const t = m.error ? tokenFailure(m.error) : null;
+  if (t) return `${lead}the mirror ${m.host} answered 401 and its token server ${t.host} failed (${t.outcome}: ${t.cause}), and containerd fell back to the next host`;
   return `${lead}the mirror ${m.host} answered ${m.status ?? ''} ${m.outcome}`.replace(/\s+/g, ' ') + (m.error ? ` (${m.error})` : '') + ', and containerd fell back to the next host';
 }
 

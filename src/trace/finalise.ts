@@ -4,7 +4,7 @@
  * one-line verdict. Pure. Nothing here is redacted: every output does that at its edge
  * (report/redact-trace.ts).
  */
-import { outcomeFromError, outcomeFromStatus, splitUrl } from './classify.js';
+import { outcomeFromError, outcomeFromStatus, splitUrl, tokenFailure } from './classify.js';
 import { lastOf, MAX_ATTEMPTS, MAX_TOML_ERRORS, MAX_WARNINGS, type Attempt, type Dropped, type Group } from './pull-group.js';
 import { TRACE_SCHEMA, type PullMode, type TraceDoc, type TraceResult } from './schema.js';
 import { dumpChains, errorChain, errorUrls, redirectSummary, withError } from './redirects.js';
@@ -32,6 +32,7 @@ export function finaliseGroup(g: Group, daemon: DaemonInfo): TraceDoc {
     // dump-only: a request without a response failed before an answer
     applyFinalErrorToDump(g, attempts);
   }
+  applyTokenErrors(attempts, g.error);
   attempts = followRedirects(g, attempts, debugMain.length > 0);
   attempts.sort((a, b) => a.line - b.line);
   // settle the last placeholder / silent attempts
@@ -136,6 +137,25 @@ function applyDumpStatus(attempts: Attempt[]): void {
     a.status = a.dump.status;
     a.outcome = outcomeFromStatus(a.dump.status);
     a.challenge = a.dump.challenge;
+  }
+}
+
+/**
+ * A token request the dump shows without an answer: its outcome from the error that names it (the
+ * registry's attempt, or the pull's), as containerd's authorizer reports a failed token fetch.
+ */
+function applyTokenErrors(attempts: Attempt[], pullError: string | null): void {
+  for (const a of attempts) {
+    if (a.kind !== 'auth' || a.status !== null || a.outcome !== null) continue;
+    for (const e of [...attempts.map((x) => x.error), pullError]) {
+      const t = e ? tokenFailure(e) : null;
+      if (!t || t.host !== a.host) continue;
+      a.url ??= t.url;
+      a.error = t.cause;
+      a.outcome = t.outcome;
+      a.inferred = "outcome taken from containerd's error for this token request (the dump shows no response)";
+      break;
+    }
   }
 }
 

@@ -38,6 +38,8 @@ export function expectedComparison(scenario: string, v: LabSeries, portBase: num
       return { files: false, cri: false, verdict: /no mirror was asked to resolve the tag \(no hosts\.toml in it/ };
     case 'tls-no-ca':
       return { files: false, cri: false, verdict: /answered tls-unknown-authority/ };
+    case 'token-server-unreachable':
+      return { files: false, cri: false, verdict: new RegExp(`the mirror ${m(20)} answered 401 and its token server ${m(3)} failed \\(connection-refused: `) };
     case 'basic-auth':
     case 'token-auth':
       return { files: false, cri: false, verdict: /answered 401 unauthorized/ };

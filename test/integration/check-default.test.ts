@@ -33,6 +33,7 @@ const ROOT_CAUSE: Record<string, string | null> = {
   'tls-with-ca': null,
   'basic-auth': 'mirror-fallback',
   'token-auth': 'mirror-fallback',
+  'token-server-unreachable': 'mirror-fallback',
   'host-port-registry': null,
   'default-dir': null,
   'cri-config-path-unset': 'config-path-unset',

@@ -35,6 +35,7 @@ const EXPECT: Record<string, { rootCause: string | null; also?: Array<{ id: stri
   'tls-with-ca': { rootCause: null },
   'basic-auth': { rootCause: 'mirror-fallback' },
   'token-auth': { rootCause: 'mirror-fallback' },
+  'token-server-unreachable': { rootCause: 'mirror-fallback' },
   'host-port-registry': { rootCause: null },
   'default-dir': { rootCause: null },
   'cri-config-path-unset': { rootCause: 'config-path-unset' },

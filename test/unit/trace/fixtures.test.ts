@@ -57,7 +57,10 @@ const MIRROR_PORT: Record<string, number> = {
   'tls-with-ca': 5104,
   'basic-auth': 5105,
   'token-auth': 5118,
+  'token-server-unreachable': 5120,
 };
+/** The token request of the token-server-unreachable mirror (its realm, where nothing listens). */
+const TOKEN_URL = 'http://127.0.0.1:5103/token?scope=repository%3Alibrary%2Fmirror-doctor-demo%3Apull&service=mirror-doctor-lab';
 const HTTPS_MIRROR = new Set(['https-on-http', 'tls-no-ca', 'tls-with-ca']);
 const CERTS = '/tmp/mirror-doctor-lab/certs.d';
 const VERSION: Record<Series, string> = { '1.6': '1.6.20~ds1', '1.7': '1.7.24~ds1', '2.1': '2.1.9+unknown' };
@@ -169,7 +172,8 @@ function expectationFor(f: Fixture): Expectation {
         cause = `failed to do request: Head "${mirrorUrlInError('https')}": (?:tls: failed to verify certificate: )?x509: certificate signed by unknown authority`;
         break;
       case 'basic-auth':
-      case 'token-auth': {
+      case 'token-auth':
+      case 'token-server-unreachable': {
         const unauthorized: ExpAttempt = { host: mirror, mirror: true, status: 401, outcome: 'unauthorized', url: mUrl, inferred: false };
         if (variant === 'ctr-hosts-dir-user') {
           // 401 without credentials, then the same host again with them (basic: Authorization: Basic;
@@ -177,6 +181,11 @@ function expectationFor(f: Fixture): Expectation {
           resolve = [unauthorized, { ...unauthorized, status: 200, outcome: 'ok' }];
           cause = '';
           success = true;
+        } else if (scenario === 'token-server-unreachable') {
+          // 401 naming a token server where nothing listens: the retry is never sent (no status)
+          resolve = [unauthorized, { ...unauthorized, status: null }, upDns];
+          // (2.1's CRI error shows the query as scope=%5BREDACTED%5D&service=%5BREDACTED%5D)
+          cause = `failed to authorize: failed to fetch anonymous token: Get "http://127\\.0\\.0\\.1:5103/token\\?scope=[^"&]+&service=[^"&]+": dial tcp 127\\.0\\.0\\.1:5103: connect: connection refused`;
         } else if (scenario === 'token-auth') {
           // 401, an anonymous token without pull access, 401 (insufficient_scope) again, then the upstream
           resolve = [unauthorized, unauthorized, upDns];
@@ -233,8 +242,8 @@ const ALL = fixtures();
 
 describe('lab fixtures', () => {
   it('covers every recorded fixture (ctr and CRI)', () => {
-    expect(ALL.filter((f) => f.variant !== 'cri').length).toBe(158);
-    expect(ALL.length).toBeGreaterThanOrEqual(158);
+    expect(ALL.filter((f) => f.variant !== 'cri').length).toBe(166);
+    expect(ALL.length).toBeGreaterThanOrEqual(166);
   });
 
   for (const f of ALL) {
@@ -272,10 +281,11 @@ describe('lab fixtures', () => {
           // answered: no transport error (401 may carry the auth error text)
           if (x.status !== 401) expect(a.error).toBeNull();
         } else {
-          expect(a.error, `${a.host} error`).toMatch(/^failed to do request: Head "/);
+          expect(a.error, `${a.host} error`).toMatch(x.outcome === 'unauthorized' ? /^failed to authorize: / : /^failed to do request: Head "/);
         }
         if (x.status === 401) {
           if (f.scenario === 'token-auth') expect(a.challenge).toMatch(/^Bearer realm="http:\/\/127\.0\.0\.1:5119\/token" service="mirror-doctor-lab"/);
+          else if (f.scenario === 'token-server-unreachable') expect(a.challenge).toMatch(/^Bearer realm="http:\/\/127\.0\.0\.1:5103\/token" service="mirror-doctor-lab"/);
           else expect(a.challenge).toBe('Basic realm="mirror-doctor-lab"');
         }
       });
@@ -284,6 +294,10 @@ describe('lab fixtures', () => {
       if (f.scenario === 'token-auth' && e.kind === 'ctr' && e.resolve.some((x) => x.mirror)) {
         expect(auth.length).toBeGreaterThan(0);
         for (const a of auth) expect([a.host, a.status, a.outcome, a.inferred]).toEqual(['127.0.0.1:5119', 200, 'ok', null]);
+      } else if (f.scenario === 'token-server-unreachable' && e.kind === 'ctr' && e.resolve.some((x) => x.mirror)) {
+        // no answer in the dump: the outcome is the one containerd's error gives this request
+        expect(auth.map((a) => [a.host, a.status, a.outcome, a.url, a.error])).toEqual([['127.0.0.1:5103', null, 'connection-refused', TOKEN_URL, 'dial tcp 127.0.0.1:5103: connect: connection refused']]);
+        expect(auth[0]!.inferred).toMatch(/^outcome taken from containerd's error for this token request/);
       } else expect(auth).toEqual([]);
       expect(d.attempts.filter((a) => a.kind !== 'resolve' && a.kind !== 'fetch' && a.kind !== 'auth')).toEqual([]);
 

@@ -10,7 +10,7 @@ import { labScenarios, labSeries, labTraceRun, type LabSight } from '../../helpe
 import type { PathEvidence } from '../../../src/trace/path-evidence.js';
 
 const HEALTHY = ['mirror-ok', 'url-v2-suffix', 'tls-with-ca', 'host-port-registry', 'default-dir'];
-const MIRROR_FAILS = ['mirror-404', 'mirror-refused', 'https-on-http', 'tls-no-ca', 'basic-auth', 'token-auth'];
+const MIRROR_FAILS = ['mirror-404', 'mirror-refused', 'https-on-http', 'tls-no-ca', 'basic-auth', 'token-auth', 'token-server-unreachable'];
 const NOT_TRIED = ['pull-only', 'toml-syntax-error', 'dir-registry-1', 'file-host-toml', 'cri-config-path-unset', 'cri-config-edited-after-start'];
 
 function cri(series: string, scenario: string, sight: LabSight): PathEvidence {
