@@ -3,7 +3,9 @@
  */
 import type { PathRun } from '../trace/run-schema.js';
 import type { Outcome, TraceAttempt } from '../trace/schema.js';
-import { outcomeFromError } from '../trace/classify.js';
+import { outcomeFromError, tokenFailure } from '../trace/classify.js';
+
+type TokenFailure = NonNullable<ReturnType<typeof tokenFailure>>;
 import type { Derived } from './derived.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
@@ -85,9 +87,19 @@ const OUTCOME_TEXT: Partial<Record<Outcome, { what: string; fix: (host: string, 
  * without pull access for the repository ends in 401 again (insufficient_scope). A fixed
  * Authorization header is no fix there (tokens expire), so none is proposed.
  */
-function bearerText(challenge: string): { what: string; fix: (host: string, url: string) => string[] } {
+function bearerText(challenge: string, token: TokenFailure | null): { what: string; fix: (host: string, url: string) => string[] } {
   const realm = /realm="([^"]*)"/.exec(challenge)?.[1] ?? null;
   const server = realm ? (() => { try { return new URL(realm).host; } catch { return realm; } })() : 'its token server';
+  // the token request itself failed: the way to the token server is the cause, not the credentials
+  if (token && token.outcome !== 'unauthorized' && token.outcome !== 'forbidden') {
+    return {
+      what: `the mirror answered 401 and sent containerd for a token to ${token.host}, which failed (${token.outcome}: ${token.cause}); without a token containerd does not use the mirror`,
+      fix: () => [
+        `make ${token.host} reachable from the node as the containerd daemon sees the network (firewall, proxy, DNS): it is in the list of hosts this node must reach`,
+        `curl -sS -o /dev/null -w '%{http_code}\\n' '${token.url.replace(/'/g, '%27')}'   # from the node`,
+      ],
+    };
+  }
   return {
     what: `the mirror answered 401: it wants a bearer token from ${server} that grants pull of this repository, and the token containerd got there (without credentials, or with credentials that lack access) does not`,
     fix: (h) => [
@@ -117,6 +129,8 @@ interface Fallback {
   recovered: boolean;
   /** the mirror's WWW-Authenticate challenge, where a dump or the daemon's debug lines show it */
   challenge?: string | null;
+  /** the token request containerd's error says failed (a bearer challenge's realm) */
+  token?: TokenFailure | null;
 }
 
 function fallbacksOf(p: PathRun): Array<{ host: string; outcome: Outcome; to: string | null; attempt: TraceAttempt | undefined }> {
@@ -204,8 +218,10 @@ const mirrorFallback: Check = {
         cur.challenge ??= f.attempt?.challenge ?? null;
         // the challenge of a 401 comes with the mirror's first answer; the failing attempt may be a retry
         cur.challenge ??= p.doc?.attempts.find((a) => a.host === f.host && a.challenge)?.challenge ?? null;
-        // at info level no challenge is logged; these error codes exist only in bearer-token auth
-        if (!cur.challenge && /\b(?:insufficient_scope|invalid_token)\b/.test(f.attempt?.error ?? '')) cur.challenge = 'Bearer';
+        // the failed token request is named by the mirror's retry, not by its first 401
+        cur.token ??= p.doc?.attempts.map((a) => (a.host === f.host && a.error ? tokenFailure(a.error) : null)).find((t) => t !== null) ?? null;
+        // at info level no challenge is logged; these error codes, and a failed token request, exist only in bearer-token auth
+        if (!cur.challenge && (cur.token || p.doc?.attempts.some((a) => a.host === f.host && /\b(?:insufficient_scope|invalid_token)\b/.test(a.error ?? '')))) cur.challenge = 'Bearer';
         if (stalled) cur.stallProof ||= silenceIsProof(p.stallKind ?? null, p.stallWaitMs ?? 0);
         if (stalled) cur.stalledWhy.push((f.attempt?.inferred ?? '').replace(/^the tracer stopped waiting after \d+ s without an answer(: |; )?/, ''));
         cur.paths.push(pathLabel(p));
@@ -230,7 +246,7 @@ const mirrorFallback: Check = {
         );
         continue;
       }
-      const t = f.outcome === 'unauthorized' && /^Bearer\b/i.test(f.challenge ?? '') ? bearerText(f.challenge!) : OUTCOME_TEXT[f.outcome];
+      const t = f.outcome === 'unauthorized' && /^Bearer\b/i.test(f.challenge ?? '') ? bearerText(f.challenge!, f.token ?? null) : OUTCOME_TEXT[f.outcome];
       out.push(
         finding('mirror-fallback', {
           severity: f.recovered ? 'warning' : 'error',

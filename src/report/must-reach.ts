@@ -5,6 +5,7 @@
  * needs. Pure.
  */
 import type { TraceRun } from '../trace/run-schema.js';
+import { tokenFailure } from '../trace/classify.js';
 import type { Facts } from '../checks/facts.js';
 import { derive } from '../checks/derived.js';
 import { redirectFailures, type RedirectFailure } from '../checks/redirect-target.js';
@@ -59,6 +60,14 @@ export function mustReach(run: TraceRun | null | undefined, inferred: readonly P
       // a redirected request's own result is where its chain ended: the registry itself answered
       see(e, a.redirect ? 'ok' : a.outcome);
       if (!e.paths.includes(p.path)) e.paths.push(p.path);
+      // a token request named only by the registry's error (the daemon logs no token request)
+      const t = a.error ? tokenFailure(a.error) : null;
+      if (t) {
+        const te = entry(t.host, 'token-server');
+        if (!te.via.includes(a.host)) te.via.push(a.host);
+        see(te, t.outcome);
+        if (!te.paths.includes(p.path)) te.paths.push(p.path);
+      }
     }
     for (const r of doc.redirects ?? []) {
       const e = entry(r.to, 'redirect-target');

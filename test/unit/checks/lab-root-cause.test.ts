@@ -97,3 +97,16 @@ describe('a 401 from a mirror behind token auth, CRI alone at info level (no cha
     expect(f.fix.join('\n')).not.toMatch(/Authorization = /);
   });
 });
+
+describe('a mirror whose token server cannot be reached (token-server-unreachable)', () => {
+  it.each(labSeries())('%s: the token server is the host that failed, with ctr and with CRI alone at info level', async (series) => {
+    for (const facts of [await labFacts(series, 'token-server-unreachable'), await labFacts(series, 'token-server-unreachable', { sight: { level: 'info' } })]) {
+      const f = runChecks(facts).findings.find((x) => x.id === 'mirror-fallback')!;
+      expect(f.detail).toMatch(/^the mirror answered 401 and sent containerd for a token to 127\.0\.0\.1:5103, which failed \(connection-refused: dial tcp 127\.0\.0\.1:5103: connect: connection refused\)/);
+      expect(f.fix[0]).toMatch(/^make 127\.0\.0\.1:5103 reachable from the node/);
+    }
+    const cri = await labFacts(series, 'token-server-unreachable', { sight: { level: 'info' } });
+    cri.trace!.paths = cri.trace!.paths.filter((p) => p.path === 'cri');
+    expect(runChecks(cri).findings.find((x) => x.id === 'mirror-fallback')?.detail).toMatch(/sent containerd for a token to 127\.0\.0\.1:5103, which failed \(connection-refused/);
+  });
+});

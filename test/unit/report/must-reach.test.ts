@@ -39,6 +39,16 @@ describe('mustReach', () => {
     expect(hosts.find((h) => h.host === '127.0.0.1:5118')).toMatchObject({ role: 'mirror', seen: 'unauthorized' });
   });
 
+  it.each(['1.6', '1.7', '2.1'])('%s: a token server that refused, from ctr\'s dump and from the CRI pull\'s error alone', (v) => {
+    expect(mustReach(labTraceRun(v, 'token-server-unreachable')).find((h) => h.role === 'token-server')).toEqual({
+      host: '127.0.0.1:5103',
+      role: 'token-server',
+      via: ['127.0.0.1:5120'],
+      seen: 'connection-refused',
+      paths: ['ctr-hosts-dir', 'cri'],
+    });
+  });
+
   it('no pulls: empty', () => {
     expect(mustReach(null)).toEqual([]);
   });
