@@ -100,6 +100,15 @@ function bearerText(challenge: string, token: TokenFailure | null): { what: stri
       ],
     };
   }
+  if (token) {
+    return {
+      what: `the mirror answered 401 and its token server ${token.host} refused the token request (${token.cause}): the credentials containerd sent are wrong, or it sent none where the token server wants some`,
+      fix: (h) => [
+        `check the username and password CRI has for the mirror host: [plugins."io.containerd.cri.v1.images".registry.configs.${quote(h)}.auth] (1.x: plugins."io.containerd.grpc.v1.cri".registry.configs); for ctr: --user`,
+        `curl -su USER '${token.url.replace(/'/g, '%27')}'   # from the node: a token for these credentials, or the same refusal`,
+      ],
+    };
+  }
   return {
     what: `the mirror answered 401: it wants a bearer token from ${server} that grants pull of this repository, and the token containerd got there (without credentials, or with credentials that lack access) does not`,
     fix: (h) => [
@@ -108,6 +117,12 @@ function bearerText(challenge: string, token: TokenFailure | null): { what: stri
       `check that this account may pull the repository on the mirror${realm ? ` (curl -su USER '${realm}?service=…&scope=repository:…:pull' shows the access a token grants)` : ''}`,
     ],
   };
+}
+
+/** A token request the dump shows refused (401/403), as a TokenFailure; null when none was. */
+function refusedTokenRequest(attempts: readonly TraceAttempt[]): TokenFailure | null {
+  const a = attempts.find((x) => x.kind === 'auth' && (x.outcome === 'unauthorized' || x.outcome === 'forbidden'));
+  return a ? { url: a.url ?? `//${a.host}${a.path ?? ''}`, host: a.host, outcome: a.outcome, cause: `${a.status ?? ''} ${a.outcome}`.trim() } : null;
 }
 
 interface Fallback {
@@ -218,8 +233,9 @@ const mirrorFallback: Check = {
         cur.challenge ??= f.attempt?.challenge ?? null;
         // the challenge of a 401 comes with the mirror's first answer; the failing attempt may be a retry
         cur.challenge ??= p.doc?.attempts.find((a) => a.host === f.host && a.challenge)?.challenge ?? null;
-        // the failed token request is named by the mirror's retry, not by its first 401
-        cur.token ??= p.doc?.attempts.map((a) => (a.host === f.host && a.error ? tokenFailure(a.error) : null)).find((t) => t !== null) ?? null;
+        // the failed token request is named by the mirror's retry, not by its first 401; 1.6 names
+        // no URL for a refused one, which ctr's dump then shows
+        cur.token ??= p.doc?.attempts.map((a) => (a.host === f.host && a.error ? tokenFailure(a.error) : null)).find((t) => t !== null) ?? refusedTokenRequest(p.doc?.attempts ?? []);
         // at info level no challenge is logged; these error codes, and a failed token request, exist only in bearer-token auth
         if (!cur.challenge && (cur.token || p.doc?.attempts.some((a) => a.host === f.host && /\b(?:insufficient_scope|invalid_token)\b/.test(a.error ?? '')))) cur.challenge = 'Bearer';
         if (stalled) cur.stallProof ||= silenceIsProof(p.stallKind ?? null, p.stallWaitMs ?? 0);

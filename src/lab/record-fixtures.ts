@@ -13,7 +13,8 @@ export interface PullVariant {
   name: string;
   hostsDir: boolean;
   local?: boolean;
-  user?: boolean;
+  /** pull with the lab's credentials (`wrong`: with a wrong password) */
+  user?: boolean | 'wrong';
 }
 
 /** ctr with and without --hosts-dir; on 2.x also with and without --local. */
@@ -40,6 +41,8 @@ export function variantsFor(version: LabVersion, scenario: Scenario): PullVarian
       ];
   if (scenario.name === 'basic-auth' || scenario.name === 'token-auth') {
     v.push({ name: 'ctr-hosts-dir-user', hostsDir: true, user: true, ...(version.startsWith('2.') ? { local: true } : {}) });
+    // a token server refuses wrong credentials (401): containerd then names the token request
+    if (scenario.name === 'token-auth') v.push({ name: 'ctr-hosts-dir-wrong-user', hostsDir: true, user: 'wrong', ...(version.startsWith('2.') ? { local: true } : {}) });
   }
   return v;
 }
@@ -107,7 +110,7 @@ async function recordOne(state: LabState, daemon: DaemonState, scenario: Scenari
     timeoutMs: scenario.hangsForMs ?? 90_000,
     ...(variant.hostsDir ? { hostsDir: state.hostsDir } : {}),
     ...(variant.local ? { local: true } : {}),
-    ...(variant.user ? { user: `${LAB_AUTH.user}:${LAB_AUTH.password}` } : {}),
+    ...(variant.user ? { user: `${LAB_AUTH.user}:${variant.user === 'wrong' ? 'not-the-password' : LAB_AUTH.password}` } : {}),
   };
   const at = logOffset(daemon.log);
   const r = await ctrPull(daemon, o);

@@ -5,10 +5,10 @@ import { accepts, startDetached, waitUntil, type LabProcess } from './processes.
  * The lab's token server: the authorization service of the `token` registry (a real distribution
  * registry with `auth: token`), as Docker Hub's auth.docker.io or Harbor's /service/token are for
  * theirs. It signs each token (RS256, its certificate in the `x5c` header; the registry trusts that
- * certificate) and grants `pull` only to the lab's credentials, sent as Basic auth on a GET or as
- * the OAuth2 password grant containerd POSTs when it has credentials: an anonymous request gets a token
- * without access, which the registry refuses (401, insufficient scope), as Harbor does for a
- * private project.
+ * certificate). It grants `pull` only to the lab's credentials, sent as Basic auth on a GET or as the
+ * OAuth2 password grant containerd POSTs when it has credentials, and refuses wrong ones (401). An
+ * anonymous request gets a token without access, which the registry refuses (401, insufficient
+ * scope), as Harbor does for a private project.
  */
 export interface TokenServerConfig {
   port: number;
@@ -48,6 +48,11 @@ function grant(res, user, how, scopes, service, oauth) {
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end(JSON.stringify(oauth ? { access_token: token, expires_in: 300, scope: scopes.join(' ') } : { token, access_token: token, expires_in: 300, issued_at: new Date(now * 1000).toISOString() }));
 }
+function refuse(res, how) {
+  log(how, 'refused');
+  res.writeHead(401, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ details: 'incorrect username or password' }));
+}
 http.createServer((req, res) => {
   const u = new URL(req.url, 'http://127.0.0.1');
   if (req.method === 'POST') {
@@ -57,12 +62,15 @@ http.createServer((req, res) => {
     req.on('end', () => {
       const f = new URLSearchParams(body);
       const user = f.get('username') === cfg.user && f.get('password') === cfg.password;
-      grant(res, user, 'POST ' + u.pathname + ' ' + (user ? 'user' : f.get('username') ? 'wrong credentials' : 'anonymous'), (f.get('scope') ?? '').split(' ').filter(Boolean), f.get('service'), true);
+      // wrong credentials are refused, as Docker Hub's and Harbor's token services do
+      if (f.get('username') && !user) return refuse(res, 'POST ' + u.pathname + ' wrong credentials');
+      grant(res, user, 'POST ' + u.pathname + ' ' + (user ? 'user' : 'anonymous'), (f.get('scope') ?? '').split(' ').filter(Boolean), f.get('service'), true);
     });
     return;
   }
   const user = req.headers.authorization === basic;
-  grant(res, user, 'GET ' + u.pathname + ' ' + (user ? 'user' : req.headers.authorization ? 'wrong credentials' : 'anonymous'), u.searchParams.getAll('scope'), u.searchParams.get('service'), false);
+  if (req.headers.authorization && !user) return refuse(res, 'GET ' + u.pathname + ' wrong credentials');
+  grant(res, user, 'GET ' + u.pathname + ' ' + (user ? 'user' : 'anonymous'), u.searchParams.getAll('scope'), u.searchParams.get('service'), false);
 }).listen(cfg.port, '127.0.0.1');
 log('token server listening on 127.0.0.1:' + cfg.port);
 `;

@@ -257,6 +257,8 @@ export interface LabSight {
   upstreamResolves?: boolean;
   /** the daemon's log could not be read: the CRI pull left no lines to parse */
   logUnreadable?: boolean;
+  /** the recording that stands for `ctr --hosts-dir` (default: ctr-hosts-dir, -local on 2.x), e.g. ctr-hosts-dir-wrong-user */
+  hostsDirVariant?: string;
 }
 
 /** What trace-cri records when fd 2 of the daemon is a file this user may not read. */
@@ -303,7 +305,7 @@ export function labTraceRun(series: string, scenario: string, sight: LabSight = 
     log: criLog,
     daemonLog: sight.logUnreadable ? { source: `none: ${UNREADABLE_LOG}`, problem: UNREADABLE_LOG, debug: false } : { source: 'recorded', problem: null, debug: !info },
   };
-  const paths = [ctrRun(`ctr-no-hosts-dir${local}`, 'ctr'), ctrRun(`ctr-hosts-dir${local}`, 'ctr-hosts-dir'), cri];
+  const paths = [ctrRun(`ctr-no-hosts-dir${local}`, 'ctr'), ctrRun(sight.hostsDirVariant ?? `ctr-hosts-dir${local}`, 'ctr-hosts-dir'), cri];
   // the daemon's connections, and where the run's hosts resolve, as the tracer would see them
   const { mirrors, upstream } = runHosts(paths, cm.ref);
   const resolved: ResolvedHost[] = [

@@ -110,3 +110,11 @@ describe('a mirror whose token server cannot be reached (token-server-unreachabl
     expect(runChecks(cri).findings.find((x) => x.id === 'mirror-fallback')?.detail).toMatch(/sent containerd for a token to 127\.0\.0\.1:5103, which failed \(connection-refused/);
   });
 });
+
+describe('a token server that refuses the credentials (token-auth, ctr --user with a wrong password)', () => {
+  it.each(labSeries())('%s: names the refusal and the credentials to check', async (series) => {
+    const f = runChecks(await labFacts(series, 'token-auth', { sight: { hostsDirVariant: 'ctr-hosts-dir-wrong-user' } })).findings.find((x) => x.id === 'mirror-fallback')!;
+    expect(f.detail).toMatch(/^the mirror answered 401 and its token server 127\.0\.0\.1:5119 refused the token request \((401 unauthorized|401 Unauthorized)\)/);
+    expect(f.fix[0]).toMatch(/^check the username and password CRI has for the mirror host/);
+  });
+});

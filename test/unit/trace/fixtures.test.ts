@@ -181,6 +181,10 @@ function expectationFor(f: Fixture): Expectation {
           resolve = [unauthorized, { ...unauthorized, status: 200, outcome: 'ok' }];
           cause = '';
           success = true;
+        } else if (variant === 'ctr-hosts-dir-wrong-user') {
+          // the token server refuses the wrong password (POST, then GET with Basic): no token, no retry
+          resolve = [unauthorized, { ...unauthorized, status: null }, upDns];
+          cause = `failed to authorize: failed to fetch oauth token: unexpected status${series === '1.6' ? '' : ` from GET request to ${esc(TOKEN_URL.replace('5103', '5119'))}`}: 401 Unauthorized`;
         } else if (scenario === 'token-server-unreachable') {
           // 401 naming a token server where nothing listens: the retry is never sent (no status)
           resolve = [unauthorized, { ...unauthorized, status: null }, upDns];
@@ -242,8 +246,8 @@ const ALL = fixtures();
 
 describe('lab fixtures', () => {
   it('covers every recorded fixture (ctr and CRI)', () => {
-    expect(ALL.filter((f) => f.variant !== 'cri').length).toBe(166);
-    expect(ALL.length).toBeGreaterThanOrEqual(166);
+    expect(ALL.filter((f) => f.variant !== 'cri').length).toBe(169);
+    expect(ALL.length).toBeGreaterThanOrEqual(169);
   });
 
   for (const f of ALL) {
@@ -291,7 +295,12 @@ describe('lab fixtures', () => {
       });
       // token requests: only ctr's dump shows them (the daemon logs none), each answered by the token server
       const auth = d.attempts.filter((a) => a.kind === 'auth');
-      if (f.scenario === 'token-auth' && e.kind === 'ctr' && e.resolve.some((x) => x.mirror)) {
+      if (f.variant === 'ctr-hosts-dir-wrong-user') {
+        expect(auth.map((a) => [a.host, a.method, a.status, a.outcome, a.inferred])).toEqual([
+          ['127.0.0.1:5119', 'POST', 401, 'unauthorized', null],
+          ['127.0.0.1:5119', 'GET', 401, 'unauthorized', null],
+        ]);
+      } else if (f.scenario === 'token-auth' && e.kind === 'ctr' && e.resolve.some((x) => x.mirror)) {
         expect(auth.length).toBeGreaterThan(0);
         for (const a of auth) expect([a.host, a.status, a.outcome, a.inferred]).toEqual(['127.0.0.1:5119', 200, 'ok', null]);
       } else if (f.scenario === 'token-server-unreachable' && e.kind === 'ctr' && e.resolve.some((x) => x.mirror)) {
