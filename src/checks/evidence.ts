@@ -105,7 +105,8 @@ function bearerText(challenge: string, token: TokenFailure | null): { what: stri
       what: `the mirror answered 401 and its token server ${token.host} refused the token request (${token.cause}): the credentials containerd sent are wrong, or it sent none where the token server wants some`,
       fix: (h) => [
         `check the username and password CRI has for the mirror host: [plugins."io.containerd.cri.v1.images".registry.configs.${quote(h)}.auth] (1.x: plugins."io.containerd.grpc.v1.cri".registry.configs); for ctr: --user`,
-        `curl -su USER '${token.url.replace(/'/g, '%27')}'   # from the node: a token for these credentials, or the same refusal`,
+        // a dump names no scheme; the challenge's realm does
+        `curl -su USER '${(token.url.startsWith('//') && realm ? realm : token.url).replace(/'/g, '%27')}'   # from the node: a token for these credentials, or the same refusal`,
       ],
     };
   }

@@ -116,5 +116,6 @@ describe('a token server that refuses the credentials (token-auth, ctr --user wi
     const f = runChecks(await labFacts(series, 'token-auth', { sight: { hostsDirVariant: 'ctr-hosts-dir-wrong-user' } })).findings.find((x) => x.id === 'mirror-fallback')!;
     expect(f.detail).toMatch(/^the mirror answered 401 and its token server 127\.0\.0\.1:5119 refused the token request \((401 unauthorized|401 Unauthorized)\)/);
     expect(f.fix[0]).toMatch(/^check the username and password CRI has for the mirror host/);
+    expect(f.fix[1]).toMatch(/^curl -su USER 'http:\/\/127\.0\.0\.1:5119\/token/);
   });
 });
