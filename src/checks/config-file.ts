@@ -48,14 +48,14 @@ export const configParseError: Check = {
     const ds = [...decisions(d, 'config.syntax-error'), ...decisions(d, 'config.import-unreadable')];
     const cri = decisions(d, 'config.cri-field-type').map((x) =>
       finding('config-parse-error', {
-        detail: `${x.message}, with the TOML decoder's error (${d.profile.version.major >= 2 ? '"toml: cannot decode …"' : '"(line, column): Can\'t convert …"'}); a running daemon still uses the config it was started with.`,
+        detail: `${x.message}, with the TOML decoder's error ("${x.containerdExit}"); a running daemon still uses the config it was started with.`,
         evidence: decisionEvidence(facts.snapshot, x),
         fix: [`give the field a value of the right type${x.at ? ` (${x.at.file} line ${x.at.line})` : ''}, then check with: containerd config dump`, restartCommand(facts)],
       }),
     );
     return [...cri, ...ds.map((x) =>
       finding('config-parse-error', {
-        detail: `${x.message}. containerd exits at startup with "${/ is not valid TOML |^import /.test(x.message) ? 'failed to load TOML' : d.profile.version.major >= 2 ? 'Failure unmarshaling TOML' : 'failed to unmarshal TOML'}"; a running daemon still uses the config it was started with.`,
+        detail: `${x.message}. containerd exits at startup with "${x.containerdExit}"; a running daemon still uses the config it was started with.`,
         evidence: [...decisionEvidence(facts.snapshot, x), ...(x.at ? [] : [wholeFileEvidence(facts.configFile, x.message)])],
         fix: [x.at ? `fix ${x.at.file} line ${x.at.line}, then check with: containerd config dump` : `fix or remove the import, then: containerd config dump`],
       }),

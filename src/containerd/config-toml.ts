@@ -126,9 +126,9 @@ export function resolveImports(file: string, data: Table, snapshot: NodeSnapshot
 export function collectConfigFiles(
   file: string,
   snapshot: NodeSnapshot,
-): { files: LoadedConfigFile[]; errors: Array<{ path: string; error: string; missing?: boolean; at?: SourcePosition }> } {
+): { files: LoadedConfigFile[]; errors: Array<{ path: string; error: string; missing?: boolean; at?: SourcePosition; typeError?: true }> } {
   const files: LoadedConfigFile[] = [];
-  const errors: Array<{ path: string; error: string; missing?: boolean; at?: SourcePosition }> = [];
+  const errors: Array<{ path: string; error: string; missing?: boolean; at?: SourcePosition; typeError?: true }> = [];
   const seen = new Set<string>();
   const visit = (path: string) => {
     if (seen.has(path)) return;
@@ -145,7 +145,7 @@ export function collectConfigFiles(
       const typeError = serverFieldTypeError(data, (key) => keyValue(key)?.value.raw);
       if (typeError) {
         const p = keyValue(typeError.key);
-        errors.push({ path, error: typeError.error, at: { file: path, line: p?.line ?? 1, column: p?.column ?? 1 } });
+        errors.push({ path, error: typeError.error, at: { file: path, line: p?.line ?? 1, column: p?.column ?? 1 }, typeError: true });
         return;
       }
       files.push({ path, data, text: r.text });
@@ -249,12 +249,13 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
         severity: 'error',
         message: e.error.startsWith('TOML syntax error') ? `${e.path} is not valid TOML (${e.error}); containerd refuses to start` : `${e.path}: ${e.error}; containerd refuses to start`,
         at: e.at,
+        containerdExit: !e.typeError ? 'failed to load TOML' : profile.version.major >= 2 ? 'Failure unmarshaling TOML' : 'failed to unmarshal TOML',
         source: 'configLoadFile',
       });
     } else {
       // An import that cannot be read: containerd fails to load the config (resolveImports/loadConfigFile).
       analysis.startupError = `${e.path}: ${e.error}`;
-      decisions.push({ code: 'config.import-unreadable', severity: 'error', message: `import ${e.path}: ${e.error}; containerd refuses to start`, source: 'configLoad' });
+      decisions.push({ code: 'config.import-unreadable', severity: 'error', message: `import ${e.path}: ${e.error}; containerd refuses to start`, containerdExit: 'failed to load TOML', source: 'configLoad' });
     }
   }
   if (files.length > 1) {
@@ -409,7 +410,8 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
     const field = tableName([...registrySource, ...typeError.path]);
     const at = positionIn(files, [...registrySource, ...typeError.path]);
     analysis.startupError = `${field} ${typeError.error}`;
-    decisions.push({ code: 'config.cri-field-type', severity: 'error', message: `${field} ${typeError.error}: ${profile.label} exits while loading the CRI plugin`, ...(at ? { at } : {}), source: 'criRegistryTypes', configPath: [...registrySource, ...typeError.path] });
+    const containerdExit = profile.version.major >= 2 ? 'toml: cannot decode …' : "(line, column): Can't convert …";
+    decisions.push({ code: 'config.cri-field-type', severity: 'error', message: `${field} ${typeError.error}: ${profile.label} exits while loading the CRI plugin`, ...(at ? { at } : {}), containerdExit, source: 'criRegistryTypes', configPath: [...registrySource, ...typeError.path] });
   }
   cri.mirrors = mirrorsOf(registry);
   cri.table = tableName(registrySource);

@@ -26,6 +26,8 @@ export interface Decision {
   at?: SourcePosition;
   /** containerd's own error text, where it is known. */
   containerdError?: string;
+  /** How containerd's exit message starts, where it refuses to start (`failed to load TOML`). */
+  containerdExit?: string;
   /** The log line containerd would print (level and message), when it prints one. */
   containerdLog?: string;
   /** Where a user can read the containerd code or docs behind this step (see upstream-source.ts). */

@@ -1,0 +1,37 @@
+/**
+ * config-parse-error quotes how containerd's exit message starts, per cause and version: the words
+ * the 1.6.20, 1.7.24 and 2.1.9 binaries print (test/integration/config-startup.test.ts runs them).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runChecks } from '../../../src/checks/run.js';
+import { factsFromFixture } from '../../helpers/facts-fixture.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+async function detail(config: string, version: string): Promise<string> {
+  const root = mkdtempSync(join(tmpdir(), 'md-parse-error-'));
+  dirs.push(root);
+  mkdirSync(join(root, 'etc/containerd'), { recursive: true });
+  writeFileSync(join(root, 'etc/containerd/config.toml'), config);
+  const run = runChecks(await factsFromFixture(root, { offline: true, containerdVersion: version }));
+  expect(run.rootCause?.id).toBe('config-parse-error');
+  return run.findings.find((f) => f.id === 'config-parse-error')!.detail;
+}
+
+describe('config-parse-error: how containerd exits', () => {
+  it.each([
+    ['version = 2\n[plugins\n', '1.7.24', 'failed to load TOML'],
+    ['version = 2\n[plugins\n', '2.1.9', 'failed to load TOML'],
+    ['version = "2"\n', '1.6.20', 'failed to unmarshal TOML'],
+    ['version = "2"\n', '2.1.9', 'Failure unmarshaling TOML'],
+    ['version = 2\nimports = ["/etc/containerd/conf.d/missing.toml"]\n', '1.7.24', 'failed to load TOML'],
+    ['version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = 5\n', '1.7.24', "(line, column): Can't convert …"],
+    ['version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = 5\n', '2.1.9', 'toml: cannot decode …'],
+  ])('%j on %s: "%s"', async (config, version, exit) => {
+    expect(await detail(config, version)).toContain(`"${exit}"`);
+  });
+});
