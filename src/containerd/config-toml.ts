@@ -255,7 +255,9 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
     } else {
       // An import that cannot be read: containerd fails to load the config (resolveImports/loadConfigFile).
       analysis.startupError = `${e.path}: ${e.error}`;
-      decisions.push({ code: 'config.import-unreadable', severity: 'error', message: `import ${e.path}: ${e.error}; containerd refuses to start`, containerdExit: 'failed to load TOML', source: 'configLoad' });
+      // 2.x's start returns the open error itself (its `config dump` passes over a missing import)
+      const containerdExit = profile.version.major >= 2 ? `open ${e.path}` : 'failed to load TOML';
+      decisions.push({ code: 'config.import-unreadable', severity: 'error', message: `import ${e.path}: ${e.error}; containerd refuses to start`, containerdExit, source: 'configLoad' });
     }
   }
   if (files.length > 1) {

@@ -2,10 +2,10 @@
  * Whether containerd starts with a config.toml, as the emulation says: each file below is given to
  * the real 1.6, 1.7 and 2.1 binaries (`containerd --config FILE config dump`, which loads and
  * validates it as a start does, and starts nothing), and the emulation's startupError must name the
- * same failure, or none when containerd accepts the file. (A missing import is not among them: 2.x's
- * `config dump` passes over a file that does not exist, its start does not.)
+ * same failure, or none when containerd accepts the file. A missing import is started for real (2.x's
+ * `config dump` passes over a file that does not exist, its start does not).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -141,4 +141,34 @@ describe('containerd starts with a CRI registry field of the wrong type exactly 
       }
     });
   }
+});
+
+// `config dump` is not a start for a missing import on 2.x (it passes over it): the daemon itself is
+// started here, on a throw-away root, state and socket, and stopped by its PID
+describe('containerd starts with a missing import exactly when the emulation says so (a real start)', () => {
+  it('a missing import', async () => {
+    const got: Record<string, { exit: string | null; ours: string | null }> = {};
+    for (const b of binaries) {
+      const version = b.packageVersion.replace(/~.*/, '');
+      const d = join(dir, `import-${version}`);
+      mkdirSync(d, { recursive: true });
+      const text = `version = 2\nimports = [${JSON.stringify(join(d, 'missing.toml'))}]\n`;
+      writeFileSync(join(d, 'config.toml'), text);
+      const p = execa(b.containerd, ['--config', join(d, 'config.toml'), '--root', join(d, 'root'), '--state', join(d, 'state'), '--address', join(d, 'c.sock')], { reject: false, all: true });
+      let up = false;
+      for (let i = 0; i < 50 && p.exitCode === undefined && !up; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        up = existsSync(join(d, 'c.sock'));
+      }
+      if (p.exitCode === undefined && p.pid) process.kill(p.pid, 'SIGTERM');
+      const r = await p;
+      const a = analyzeConfig(CFG, snap({ [CFG]: text }), profile(version));
+      got[version] = { exit: up ? null : String(r.all ?? '').trim().split('\n').at(-1)!, ours: a.decisions.find((x) => x.code === 'config.import-unreadable')?.containerdExit ?? null };
+    }
+    expect(Object.keys(got)).toHaveLength(3);
+    for (const [v, { exit, ours }] of Object.entries(got)) {
+      expect(exit, `containerd ${v}: ${JSON.stringify(got)}`).not.toBeNull();
+      expect(exit, `containerd ${v}: ${JSON.stringify(got)}`).toMatch(new RegExp(`^containerd: ${ours!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    }
+  }, 60_000);
 });

@@ -29,6 +29,7 @@ describe('config-parse-error: how containerd exits', () => {
     ['version = "2"\n', '1.6.20', 'failed to unmarshal TOML'],
     ['version = "2"\n', '2.1.9', 'Failure unmarshaling TOML'],
     ['version = 2\nimports = ["/etc/containerd/conf.d/missing.toml"]\n', '1.7.24', 'failed to load TOML'],
+    ['version = 2\nimports = ["/etc/containerd/conf.d/missing.toml"]\n', '2.1.9', 'open /etc/containerd/conf.d/missing.toml'],
     ['version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = 5\n', '1.7.24', "(line, column): Can't convert …"],
     ['version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = 5\n', '2.1.9', 'toml: cannot decode …'],
   ])('%j on %s: "%s"', async (config, version, exit) => {
