@@ -168,7 +168,8 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
     else if (!parsed.ok) traceError = `not run: ${ref.input} is not a reference CRI accepts (${parsed.error})`;
     else if (ctrVersion.value === null && live) traceError = `not run: ${ctr} is not available (${ctrVersion.unknown.error}); install ctr or pass --ctr PATH`;
     else {
-      const paths = await traceHostPaths(root, nodePath(defaultHostsDir(o.hostsDir, configPath, distribution)), configFile, statFs);
+      const nodeHostsDir = nodePath(defaultHostsDir(o.hostsDir, configPath, distribution));
+      const paths = await traceHostPaths(root, nodeHostsDir, configFile, statFs);
       if ('error' in paths) traceError = paths.error;
       else {
         step('trace');
@@ -178,6 +179,7 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
           ctr,
           address,
           hostsDir: paths.hostsDir,
+          nodeHostsDir,
           ...(o.namespace ? { namespace: o.namespace } : {}),
           timeoutMs: o.timeoutMs ?? 60_000,
           stallMs: o.stallMs ?? 2000,

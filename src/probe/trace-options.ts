@@ -9,6 +9,8 @@ export interface TraceOptions {
   ctr: string;
   address: string;
   hostsDir: string;
+  /** the same folder as the node names it (under --root hostsDir is a path of this machine): what the daemon's config_path is compared with */
+  nodeHostsDir?: string;
   namespace?: string;
   timeoutMs: number;
   /** stop a pull whose connection to a host has not completed after this long (a blackholed host) */

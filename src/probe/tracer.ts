@@ -145,7 +145,7 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
     hostsDir: o.hostsDir,
     live,
     paths,
-    comparison: comparePaths({ paths: outcomes, hostsDir: o.hostsDir, live, diskConfigPath: o.diskConfigPath, configNewerThanDaemon }),
+    comparison: comparePaths({ paths: outcomes, hostsDir: o.hostsDir, ...(o.nodeHostsDir ? { nodeHostsDir: o.nodeHostsDir } : {}), live, diskConfigPath: o.diskConfigPath, configNewerThanDaemon }),
     leftovers,
     earlierRuns,
   };

@@ -34,7 +34,10 @@ export interface LiveRegistry {
 
 export interface CompareInput {
   paths: PathOutcome[];
+  /** the folder ctr --hosts-dir was given (under --root, a path of this machine) */
   hostsDir: string;
+  /** the same folder as the node names it, which the daemon's config_path is compared with (default: hostsDir) */
+  nodeHostsDir?: string;
   live: LiveRegistry | null;
   /** config_path as written in config.toml (null when the file could not be read) */
   diskConfigPath: string | null;
@@ -133,8 +136,8 @@ export function comparePaths(i: CompareInput): Comparison {
                 : `: config.toml sets config_path = "${i.diskConfigPath}" but containerd was started before that edit — restart containerd`,
             );
           } else parts.push(': config_path is not set in config.toml for the CRI plugin');
-        } else if (!i.live.configPath.split(':').includes(i.hostsDir)) {
-          parts.push(`: the daemon reads hosts from ${i.live.configPath}, not from ${i.hostsDir}`);
+        } else if (!i.live.configPath.split(':').includes(i.nodeHostsDir ?? i.hostsDir)) {
+          parts.push(`: the daemon reads hosts from ${i.live.configPath}, not from ${i.nodeHostsDir ?? i.hostsDir}`);
         } else if (cri.doc && criDebug) {
           parts.push(`: ${whyNot(cri.doc)}`);
         } else if (ev) parts.push(level);

@@ -124,3 +124,16 @@ describe('earlyStop', () => {
     expect(d.mirrorUsed).toBe(false);
   });
 });
+
+describe('comparePaths under --root (a fleet pod: the node mounted at /host)', () => {
+  it("compares the daemon's config_path with the hosts folder as the node names it", () => {
+    // 1.7 mirror-404: CRI asked the mirror through config_path and did not use it
+    const o = outcomes('1.7', 'mirror-404');
+    const node = o.hostsDir;
+    const under = { ...o, hostsDir: `/host${node}`, configNewerThanDaemon: false };
+    expect(comparePaths({ ...under, nodeHostsDir: node }).statements.join('\n')).not.toMatch(/not from/);
+    expect(comparePaths({ ...under, nodeHostsDir: node }).verdict).toMatch(expectedComparison('mirror-404', '1.7', 5100).verdict);
+    // without the node's name for it, the same folder reads as another one
+    expect(comparePaths(under).statements.join('\n')).toMatch(/the daemon reads hosts from \/tmp\/mirror-doctor-lab\/certs\.d, not from \/host\/tmp\/mirror-doctor-lab\/certs\.d/);
+  });
+});
