@@ -9,6 +9,7 @@ import type { RegistryEndpoint } from '../containerd/configure-hosts.js';
 import { scanToml } from '../containerd/toml-scan.js';
 import type { Derived, HostDirView } from './derived.js';
 import { hostsFile, selectedHostDirs, viewDecisions } from './derived.js';
+import type { PathRun } from '../trace/run-schema.js';
 import type { Facts } from './facts.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
@@ -17,14 +18,22 @@ import { mirrorClusterDnsName } from './mirror-cluster-dns.js';
 import { mirrorOverridePathWithoutV2, mirrorPathNeedsOverride } from './hosts-toml-api-paths.js';
 
 
-/** Trace paths that loaded this folder. */
-function tracesFor(d: Derived, v: HostDirView) {
-  return [d.trace.ctrHostsDir, d.trace.cri].filter((p): p is NonNullable<typeof p> => !!p?.doc && p.doc.hostsDir === v.dir);
+/** The folder a traced pull loaded, as the node names it: under --root, ctr was given this machine's path. */
+function loadedDir(facts: Facts, p: PathRun): string | null {
+  const dir = p.doc?.hostsDir ?? null;
+  const root = facts.root.replace(/\/+$/, '');
+  if (!dir || p.path === 'cri' || root === '') return dir;
+  return dir === root ? '/' : dir.startsWith(`${root}/`) ? dir.slice(root.length) : dir;
 }
 
-function traceDecodeEvidence(d: Derived, v: HostDirView): Evidence[] {
+/** Trace paths that loaded this folder. */
+function tracesFor(facts: Facts, d: Derived, v: HostDirView) {
+  return [d.trace.ctrHostsDir, d.trace.cri].filter((p): p is NonNullable<typeof p> => !!p?.doc && loadedDir(facts, p) === v.dir);
+}
+
+function traceDecodeEvidence(facts: Facts, d: Derived, v: HostDirView): Evidence[] {
   const out: Evidence[] = [];
-  for (const p of tracesFor(d, v)) {
+  for (const p of tracesFor(facts, d, v)) {
     for (const e of p.doc!.hostsTomlErrors) out.push({ kind: 'log', source: `${p.path === 'cri' ? 'containerd log (CRI pull)' : 'ctr --hosts-dir output'}`, text: `failed to decode hosts.toml error=${quote(e.error)}` });
   }
   return out;
@@ -53,7 +62,7 @@ const hostsTomlInvalid: Check = {
     const out: Finding[] = [];
     for (const v of selectedHostDirs(d)) {
       const ds = viewDecisions(v, 'hosts-toml.discarded').filter((x) => x.containerdError !== 'invalid `host` tree');
-      const traced = traceDecodeEvidence(d, v).filter((e) => !e.text.includes('invalid `host` tree'));
+      const traced = traceDecodeEvidence(facts, d, v).filter((e) => !e.text.includes('invalid `host` tree'));
       if (ds.length === 0 && traced.length === 0) continue;
       const x = ds[0];
       out.push(
@@ -88,7 +97,7 @@ const hostsTomlNoHostTable: Check = {
     const out: Finding[] = [];
     for (const v of selectedHostDirs(d)) {
       const x = viewDecisions(v, 'hosts-toml.discarded').find((y) => y.containerdError === 'invalid `host` tree');
-      const traced = traceDecodeEvidence(d, v).filter((e) => e.text.includes('invalid `host` tree'));
+      const traced = traceDecodeEvidence(facts, d, v).filter((e) => e.text.includes('invalid `host` tree'));
       if (!x && traced.length === 0) continue;
       out.push(
         finding('hosts-toml-no-host-table', {
@@ -257,8 +266,8 @@ function capsPosition(facts: Facts, v: HostDirView, ep: RegistryEndpoint): Sourc
 }
 
 /** A traced pull through this folder failed or was served without a mirror. */
-function tracedWithoutMirror(d: Derived, v: HostDirView): boolean {
-  return tracesFor(d, v).some((p) => !p.doc!.mirrorUsed && (p.doc!.result === 'failure' || p.pulled === false));
+function tracedWithoutMirror(facts: Facts, d: Derived, v: HostDirView): boolean {
+  return tracesFor(facts, d, v).some((p) => !p.doc!.mirrorUsed && (p.doc!.result === 'failure' || p.pulled === false));
 }
 
 const mirrorNoResolve: Check = {
@@ -269,7 +278,7 @@ const mirrorNoResolve: Check = {
     for (const v of selectedHostDirs(d)) {
       const skipped = mirrorEndpoints(v).filter((e) => e.capabilities.includes('pull') && !e.capabilities.includes('resolve'));
       if (skipped.length === 0) continue;
-      const failed = tracedWithoutMirror(d, v);
+      const failed = tracedWithoutMirror(facts, d, v);
       for (const ep of skipped) {
         const at = capsPosition(facts, v, ep);
         out.push(
@@ -278,7 +287,7 @@ const mirrorNoResolve: Check = {
             detail:
               `Mirror ${ep.written} has capabilities [${ep.capabilities.join(', ')}]: resolving a tag needs pull and resolve, so the tag ${d.ref.tag ?? ''} is resolved at ${v.configured?.endpoints.at(-1)?.host ?? 'the upstream'} only, and the mirror serves content by digest only after that.` +
               (failed ? ' The traced pull failed at the upstream without asking the mirror.' : ' Fine for an untrusted public mirror when the upstream is reachable; an air-gapped node needs resolve on the mirror or digest references.'),
-            evidence: [...(at ? [fileEvidence(facts.snapshot, at)] : []), ...tracesFor(d, v).flatMap((p) => p.doc!.attempts.filter((a) => a.kind === 'resolve').slice(0, 1).map((a) => attemptEvidence(p, a)))],
+            evidence: [...(at ? [fileEvidence(facts.snapshot, at)] : []), ...tracesFor(facts, d, v).flatMap((p) => p.doc!.attempts.filter((a) => a.kind === 'resolve').slice(0, 1).map((a) => attemptEvidence(p, a)))],
             fix: [`in ${hostsFile(v)}: [host.${quote(ep.written)}]\n  capabilities = ["pull", "resolve"]`, `or pull by digest: ${d.ref.locator}@sha256:…`],
           }),
         );
