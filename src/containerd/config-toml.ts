@@ -11,6 +11,7 @@ import { goPathClean, goPathIsAbs, goPathJoin } from './go-url.js';
 import { isTable } from './go-value.js';
 import { lookupEntry, goPathError, type NodeSnapshot } from './node-snapshot.js';
 import { invalidPluginId } from './plugin-ids.js';
+import { criPullMode } from './cri-pull-mode.js';
 import { criRegistryTypeError } from './cri-registry-types.js';
 import { serverFieldTypeError } from './server-config-types.js';
 import { findKeyValue, firstMention, scanToml, type TomlScan } from './toml-scan.js';
@@ -474,43 +475,9 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
     decisions.push({ code: 'config.configs-tls-ignored', severity: 'warning', message: `registry.configs.*.tls no longer exists in ${profile.label} (unknown key, ignored)`, source: 'configPluginKeys' });
   }
 
-  // CRI pull mode (CheckLocalImagePullConfigs, v2.1.9 internal/cri/config/config.go).
-  if (profile.criDefaultPullMode === 'transfer') {
-    const forced: string[] = [];
-    if (images.disable_snapshot_annotations === false) forced.push('disable_snapshot_annotations = false');
-    if (images.discard_unpacked_layers === true) forced.push('discard_unpacked_layers');
-    if (hasMirrors) forced.push('registry.mirrors');
-    if (nonEmptyTable(configs)) forced.push('registry.configs');
-    if (nonEmptyTable(auths)) forced.push('registry.auths');
-    if (typeof images.max_concurrent_downloads === 'number' && images.max_concurrent_downloads !== 3) forced.push('max_concurrent_downloads');
-    if (images.image_pull_with_sync_fs === true) forced.push('image_pull_with_sync_fs');
-    const useLocal = get(plugins, CRI_IMAGES, 'use_local_image_pull') === true;
-    if (useLocal) {
-      cri.pullMode = 'local';
-      cri.pullModeReason = 'use_local_image_pull = true';
-    } else if (forced.length > 0) {
-      cri.pullMode = 'local';
-      cri.pullModeReason = `forced local by ${forced.join(', ')}`;
-      for (const f of forced) {
-        decisions.push({
-          code: 'config.pull-mode-forced-local',
-          severity: 'info',
-          message: `${f} is incompatible with the transfer service: CRI falls back to local image pull mode`,
-          containerdLog: `level=warning msg="Found '${f.split(' ')[0]}' in CRI config which is incompatible with transfer service (…). Falling back to local image pull mode."`,
-          source: 'criLocalPullConfigs',
-        });
-      }
-    } else {
-      cri.pullMode = 'transfer';
-      cri.pullModeReason = `transfer service is the CRI default in ${profile.label} (use_local_image_pull not set)`;
-    }
-  } else {
-    cri.pullMode = 'local';
-    cri.pullModeReason = `${profile.label} CRI always pulls locally (transfer service is the default from 2.1.0)`;
-    if (get(plugins, CRI_IMAGES, 'use_local_image_pull') !== undefined && v2) {
-      decisions.push({ code: 'config.use-local-unknown', severity: 'info', message: `use_local_image_pull has no effect in ${profile.label} (it exists from 2.1.0)`, source: 'criPullMode' });
-    }
-  }
-  if (!profile.criConfigPath) cri.pullModeReason += '; config_path does not exist before 1.5';
+  const pull = criPullMode({ images, useLocalImagePull: get(plugins, CRI_IMAGES, 'use_local_image_pull'), hasMirrors, hasConfigs: nonEmptyTable(configs), hasAuths: nonEmptyTable(auths) }, profile);
+  cri.pullMode = pull.mode;
+  cri.pullModeReason = pull.reason;
+  decisions.push(...pull.decisions);
   return analysis;
 }
