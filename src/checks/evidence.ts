@@ -3,7 +3,7 @@
  */
 import type { PathRun } from '../trace/run-schema.js';
 import type { Outcome, TraceAttempt } from '../trace/schema.js';
-import { outcomeFromError, tokenFailure } from '../trace/classify.js';
+import { challengeRealm, outcomeFromError, tokenFailure } from '../trace/classify.js';
 
 type TokenFailure = NonNullable<ReturnType<typeof tokenFailure>>;
 import type { Derived } from './derived.js';
@@ -88,8 +88,9 @@ const OUTCOME_TEXT: Partial<Record<Outcome, { what: string; fix: (host: string, 
  * Authorization header is no fix there (tokens expire), so none is proposed.
  */
 function bearerText(challenge: string, token: TokenFailure | null): { what: string; fix: (host: string, url: string) => string[] } {
-  const realm = /realm="([^"]*)"/.exec(challenge)?.[1] ?? null;
-  const server = realm ? (() => { try { return new URL(realm).host; } catch { return realm; } })() : 'its token server';
+  const r = challengeRealm(challenge);
+  const realm = r?.url ?? null;
+  const server = r ? (r.host ?? r.url) : 'its token server';
   // the token request itself failed: the way to the token server is the cause, not the credentials
   if (token && token.outcome !== 'unauthorized' && token.outcome !== 'forbidden') {
     return {

@@ -4,6 +4,8 @@
  * type stops containerd while it loads the plugin, with the TOML decoder's error. Checked against
  * the 1.6, 1.7 and 2.1 binaries (test/integration/config-startup.test.ts). Unknown keys are ignored.
  */
+import { isTable } from './go-value.js';
+
 type Shape = 'string' | 'bool' | 'strings' | { fields: Record<string, Shape> } | { each: Shape };
 
 const AUTH: Shape = { fields: { username: 'string', password: 'string', auth: 'string', identitytoken: 'string' } };
@@ -23,10 +25,6 @@ function registryShape(major: number): Shape {
 }
 
 const WANT = { string: 'a string', bool: 'a boolean', strings: 'an array of strings' } as const;
-
-function isTable(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
-}
 
 function typeOf(v: unknown): string {
   if (Array.isArray(v)) return v.every((x) => isTable(x)) && v.length > 0 ? 'an array of tables' : 'an array';

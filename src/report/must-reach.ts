@@ -5,7 +5,7 @@
  * needs. Pure.
  */
 import type { TraceRun } from '../trace/run-schema.js';
-import { tokenFailure } from '../trace/classify.js';
+import { challengeRealm, tokenFailure } from '../trace/classify.js';
 import type { Facts } from '../checks/facts.js';
 import { derive } from '../checks/derived.js';
 import { redirectFailures, type RedirectFailure } from '../checks/redirect-target.js';
@@ -50,7 +50,7 @@ export function mustReach(run: TraceRun | null | undefined, inferred: readonly P
       if (!a.host) continue;
       if (a.kind === 'auth') {
         const e = entry(a.host, 'token-server');
-        for (const r of doc.attempts) if (r.kind !== 'auth' && r.host && realmHost(r.challenge) === a.host && !e.via.includes(r.host)) e.via.push(r.host);
+        for (const r of doc.attempts) if (r.kind !== 'auth' && r.host && challengeRealm(r.challenge)?.host === a.host && !e.via.includes(r.host)) e.via.push(r.host);
         see(e, a.outcome);
         if (!e.paths.includes(p.path)) e.paths.push(p.path);
         continue;
@@ -83,17 +83,6 @@ export function mustReach(run: TraceRun | null | undefined, inferred: readonly P
     for (const p of f.paths) if (!e.paths.includes(p)) e.paths.push(p);
   }
   return out;
-}
-
-/** The host:port of a challenge's realm (`Bearer realm="https://auth.docker.io/token"`), or null. */
-function realmHost(challenge: string | null): string | null {
-  const m = /realm="([^"]*)"/.exec(challenge ?? '');
-  if (!m) return null;
-  try {
-    return new URL(m[1]!).host;
-  } catch {
-    return null;
-  }
 }
 
 /** The list for a check report: the pulls' hosts and the redirect targets the checks inferred. */

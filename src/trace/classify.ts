@@ -64,6 +64,17 @@ export function tokenFailure(e: string): { url: string; host: string; outcome: O
   return { url: m[1] as string, host, outcome, cause };
 }
 
+/** The realm of a challenge (`Bearer realm="https://auth.docker.io/token"`) and its host:port (null: not a URL). */
+export function challengeRealm(challenge: string | null): { url: string; host: string | null } | null {
+  const url = /realm="([^"]*)"/.exec(challenge ?? '')?.[1];
+  if (url === undefined) return null;
+  try {
+    return { url, host: new URL(url).host };
+  } catch {
+    return { url, host: null };
+  }
+}
+
 export interface UrlParts {
   scheme: string | null;
   host: string;
