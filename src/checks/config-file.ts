@@ -46,7 +46,7 @@ export const configParseError: Check = {
   id: 'config-parse-error',
   run(facts, d) {
     const ds = [...decisions(d, 'config.syntax-error'), ...decisions(d, 'config.import-unreadable')];
-    const cri = decisions(d, 'config.cri-field-type').map((x) =>
+    const cri = [...decisions(d, 'config.cri-field-type'), ...decisions(d, 'config.plugin-field-type')].map((x) =>
       finding('config-parse-error', {
         detail: `${x.message}, with the TOML decoder's error ("${x.containerdExit}"); a running daemon still uses the config it was started with.`,
         evidence: decisionEvidence(facts.snapshot, x),

@@ -45,7 +45,7 @@ const ROWS: Row[] = [
   // ---- config.toml
   ['config-missing', 'config', 'warning', 'config.toml does not exist', ['daemonConfigLoad', 'criDefaultConfig']],
   ['config-unreadable', 'config', 'error', 'config.toml cannot be read', ['daemonConfigLoad']],
-  ['config-parse-error', 'config', 'error', 'config.toml is not valid: containerd does not start', ['configLoadFile', 'configLoad', 'criRegistryTypes']],
+  ['config-parse-error', 'config', 'error', 'config.toml is not valid: containerd does not start', ['configLoadFile', 'configLoad', 'criRegistryTypes', 'pluginConfigDecode']],
   ['config-version-missing', 'config', 'warning', 'config.toml has no version line', ['configNoVersion']],
   ['config-version-unsupported', 'config', 'error', 'config.toml version is not supported by this containerd', ['configValidate']],
   ['disabled-plugin-invalid', 'config', 'error', 'a plugin id in config.toml is not a full id: containerd does not start', ['configValidate']],

@@ -13,6 +13,7 @@ import { lookupEntry, goPathError, type NodeSnapshot } from './node-snapshot.js'
 import { invalidPluginId } from './plugin-ids.js';
 import { criPullMode } from './cri-pull-mode.js';
 import { criRegistryTypeError } from './cri-registry-types.js';
+import { pluginFieldTypeDecision } from './plugin-field-types.js';
 import { serverFieldTypeError } from './server-config-types.js';
 import { findKeyValue, firstMention, scanToml, type TomlScan } from './toml-scan.js';
 import type { BehaviourProfile, PullMode } from './version.js';
@@ -195,6 +196,15 @@ function positionIn(files: LoadedConfigFile[], path: string[]): SourcePosition |
     const f = files[i]!;
     const p = firstMention(scanToml(f.text), path);
     if (p) return { file: f.path, line: p.line, column: p.column };
+  }
+  return undefined;
+}
+
+/** A value's text as written, in the last file that sets it. */
+function rawValueIn(files: LoadedConfigFile[], path: string[]): string | undefined {
+  for (let i = files.length - 1; i >= 0; i--) {
+    const kv = findKeyValue(scanToml(files[i]!.text), path);
+    if (kv) return kv.value.raw;
   }
   return undefined;
 }
@@ -415,6 +425,11 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
     analysis.startupError = `${field} ${typeError.error}`;
     const containerdExit = profile.version.major >= 2 ? 'toml: cannot decode …' : "(line, column): Can't convert …";
     decisions.push({ code: 'config.cri-field-type', severity: 'error', message: `${field} ${typeError.error}: ${profile.label} exits while loading the CRI plugin`, ...(at ? { at } : {}), containerdExit, source: 'criRegistryTypes', configPath: [...registrySource, ...typeError.path] });
+  }
+  const fieldError = analysis.startupError ? null : pluginFieldTypeDecision(merged, version, disabled, profile, { raw: (p) => rawValueIn(files, p), at: (p) => positionIn(files, p), name: tableName });
+  if (fieldError) {
+    analysis.startupError = fieldError.startupError;
+    decisions.push(fieldError.decision);
   }
   cri.mirrors = mirrorsOf(registry);
   cri.table = tableName(registrySource);

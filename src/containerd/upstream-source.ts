@@ -96,6 +96,7 @@ export const SOURCES = {
   configLoadFile: { label: 'containerd config.go loadConfigFile', url: `${SERVER_CONFIG_2}#L341-L387`, url1x: `${SERVER_CONFIG_1}#L247-L260` },
   configNoVersion: { label: 'containerd config.go: a file without version', url: `${SERVER_CONFIG_2}#L311-L315`, url1x: `${SERVER_CONFIG_1}#L180-L194` },
   criRegistryTypes: { label: 'containerd CRI config.go Registry (the fields and their types)', url: `${CRI_CONFIG_2}#L203-L255`, url1x: `${CRI_CONFIG_1}#L195-L257` },
+  pluginConfigDecode: { label: "containerd server.go: each plugin's table decoded before it loads", url: `${V2}/cmd/containerd/server/server.go#L255-L300`, url1x: `${V1}/services/server/server.go#L243-L249` },
   configValidate: { label: 'containerd config.go version and disabled_plugins check', url: `${SERVER_CONFIG_2}#L110-L128`, url1x: `${SERVER_CONFIG_1}#L98-L128` },
   configPluginKeys: { label: 'containerd config.go Decode: unknown plugin keys', url: `${SERVER_CONFIG_2}#L255-L285` },
   disabledPlugins: { label: 'containerd config.go V2DisabledFilter', url: `${SERVER_CONFIG_2}#L487-L497` },

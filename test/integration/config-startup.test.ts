@@ -15,6 +15,7 @@ import { ensureContainerd, type ContainerdBinaries } from '../../src/lab/install
 import { defaultLabOptions } from '../../src/lab/layout.js';
 import { profile, snap } from '../unit/containerd/helpers.js';
 import { quietLog } from '../helpers/lab.js';
+import { PLUGIN_FIELD_ROWS } from '../helpers/plugin-field-rows.js';
 
 const FILES: Record<string, string> = {
   'version 1 names in a version 2 file': 'version = 2\n[plugins."cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
@@ -143,6 +144,76 @@ describe('containerd starts with a CRI registry field of the wrong type exactly 
   }
 });
 
+// plugin fields (plugin-field-types.ts): whether containerd starts, the field named, and on 1.x the
+// line and column of its `Can't convert` error
+describe('containerd starts with a plugin field of the wrong type exactly when the emulation says so', () => {
+  PLUGIN_FIELD_ROWS.forEach(([text, want], i) => {
+    it(text.split('\n').slice(1).join(' '), async () => {
+      const file = join(dir, `plugin-field-${i}.toml`);
+      writeFileSync(file, text);
+      const got: Record<string, { starts: boolean; ours: string | null; pos: string | null; at: string | null }> = {};
+      for (const b of binaries) {
+        const r = await execa(b.containerd, ['--config', file, 'config', 'dump'], { reject: false });
+        const version = b.packageVersion.replace(/[~+].*/, '');
+        if (!(version in want)) continue;
+        const d = analyzeConfig(CFG, snap({ [CFG]: text }), profile(version)).decisions.find((x) => x.code === 'config.plugin-field-type');
+        const pos = /\((\d+), (\d+)\): Can't convert/.exec(r.stderr);
+        got[version] = { starts: r.exitCode === 0, ours: d?.configPath?.slice(2).join('.') ?? null, pos: pos ? `${pos[1]}:${pos[2]}` : null, at: d?.at ? `${d.at.line}:${d.at.column}` : null };
+      }
+      expect(Object.keys(got).sort(), JSON.stringify(got)).toEqual(Object.keys(want).sort());
+      for (const [v, g] of Object.entries(got)) {
+        expect(g.starts, `containerd ${v}: ${JSON.stringify(got)}`).toBe(want[v] === null);
+        expect(g.ours, `containerd ${v}: ${JSON.stringify(got)}`).toBe(want[v]);
+        if (g.pos) expect(g.at, `containerd ${v}`).toBe(g.pos);
+      }
+    });
+  });
+});
+
+/** The emulation's exit words as a pattern: `(line, column)` any position, `…` any text. */
+function exitPattern(words: string): RegExp {
+  const escaped = words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${escaped.replace('\\(line, column\\)', '\\(\\d+, \\d+\\)').replace('…', '.*')}`);
+}
+
+/** Starts containerd on a throw-away root, state and socket with `text` as its config; stopped by its PID. */
+async function startWith(b: ContainerdBinaries, name: string, text: string): Promise<{ up: boolean; exit: string }> {
+  const d = join(dir, name);
+  mkdirSync(d, { recursive: true });
+  writeFileSync(join(d, 'config.toml'), text.replaceAll('@DIR@', d));
+  const p = execa(b.containerd, ['--config', join(d, 'config.toml'), '--root', join(d, 'root'), '--state', join(d, 'state'), '--address', join(d, 'c.sock')], { reject: false, all: true });
+  let up = false;
+  // exitCode is null while the process runs
+  for (let i = 0; i < 50 && p.exitCode === null && !up; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    up = existsSync(join(d, 'c.sock'));
+  }
+  if (p.exitCode === null && p.pid) process.kill(p.pid, 'SIGTERM');
+  const r = await p;
+  const lines = String(r.all ?? '').trim().split('\n');
+  return { up, exit: up ? '' : (lines.find((l) => l.startsWith('panic: ')) ?? lines.at(-1)!) };
+}
+
+// a real start decodes what `config dump` decodes: the kata-deploy case, a 2.x panic, a version 3 field
+describe('a real start stops at a plugin field of the wrong type, with the error the emulation names', () => {
+  it.each([
+    ['1.7', `version = 2\n[plugins."io.containerd.internal.v1.tracing"]\n  sampling_ratio = 1\n`, /^containerd: \(3, 3\): Can't convert 1\(int64\) to float64$/],
+    ['1.7', `version = 2\n[plugins."io.containerd.internal.v1.tracing"]\n  sampling_ratio = 1.0\n`, null],
+    ['2.1', `version = 2\n[plugins."io.containerd.grpc.v1.cri".cni]\n  bin_dir = 5\n`, /^panic: interface conversion: /],
+    ['2.1', `version = 3\n[plugins."io.containerd.cri.v1.images"]\n  max_concurrent_downloads = "3"\n`, /^containerd: toml: /],
+  ] as const)('containerd %s: %j', async (series, text, exit) => {
+    const b = binaries.find((x) => x.series === series)!;
+    const r = await startWith(b, `start-${series}-${text.length}`, text);
+    const version = b.packageVersion.replace(/[~+].*/, '');
+    const d = analyzeConfig(CFG, snap({ [CFG]: text }), profile(version)).decisions.find((x) => x.code === 'config.plugin-field-type');
+    expect(r.up, r.exit).toBe(exit === null);
+    expect(d === undefined, d?.message).toBe(exit === null);
+    if (exit === null) return;
+    expect(r.exit).toMatch(exit);
+    expect(r.exit.replace(/^containerd: /, '')).toMatch(exitPattern(d!.containerdExit!));
+  }, 30_000);
+});
+
 // `config dump` is not a start for a missing import on 2.x (it passes over it): the daemon itself is
 // started here, on a throw-away root, state and socket, and stopped by its PID
 describe('containerd starts with a missing import exactly when the emulation says so (a real start)', () => {
@@ -150,20 +221,10 @@ describe('containerd starts with a missing import exactly when the emulation say
     const got: Record<string, { exit: string | null; ours: string | null }> = {};
     for (const b of binaries) {
       const version = b.packageVersion.replace(/~.*/, '');
-      const d = join(dir, `import-${version}`);
-      mkdirSync(d, { recursive: true });
-      const text = `version = 2\nimports = [${JSON.stringify(join(d, 'missing.toml'))}]\n`;
-      writeFileSync(join(d, 'config.toml'), text);
-      const p = execa(b.containerd, ['--config', join(d, 'config.toml'), '--root', join(d, 'root'), '--state', join(d, 'state'), '--address', join(d, 'c.sock')], { reject: false, all: true });
-      let up = false;
-      for (let i = 0; i < 50 && p.exitCode === undefined && !up; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        up = existsSync(join(d, 'c.sock'));
-      }
-      if (p.exitCode === undefined && p.pid) process.kill(p.pid, 'SIGTERM');
-      const r = await p;
-      const a = analyzeConfig(CFG, snap({ [CFG]: text }), profile(version));
-      got[version] = { exit: up ? null : String(r.all ?? '').trim().split('\n').at(-1)!, ours: a.decisions.find((x) => x.code === 'config.import-unreadable')?.containerdExit ?? null };
+      const text = `version = 2\nimports = ["@DIR@/missing.toml"]\n`;
+      const r = await startWith(b, `import-${version}`, text);
+      const a = analyzeConfig(CFG, snap({ [CFG]: text.replace('@DIR@', join(dir, `import-${version}`)) }), profile(version));
+      got[version] = { exit: r.up ? null : r.exit, ours: a.decisions.find((x) => x.code === 'config.import-unreadable')?.containerdExit ?? null };
     }
     expect(Object.keys(got)).toHaveLength(3);
     for (const [v, { exit, ours }] of Object.entries(got)) {

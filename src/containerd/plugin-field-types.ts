@@ -1,0 +1,121 @@
+/**
+ * A plugin field of config.toml given a value of the wrong type stops containerd: each enabled
+ * plugin's table is decoded before the plugin starts (v1.7.24 services/server/server.go, v2.1.9
+ * cmd/containerd/server/server.go), and 2.x's migration of a version 2 file can panic first. Which
+ * fields and types fail is measured on the real binaries (scripts/measure-plugin-field-types); a
+ * version or a value type that was not measured is never reported.
+ */
+import { TomlDate } from 'smol-toml';
+import type { Decision, SourcePosition } from './decision.js';
+import { PLUGIN_FIELD_TYPES } from './plugin-field-types.data.js';
+import type { BehaviourProfile } from './version.js';
+
+export interface PluginFieldTypeError {
+  path: string[];
+  /** The value's type as measured: "integer", "array of strings", … */
+  got: string;
+  /** The type of the field's default, and the Go type the decoder names when it does. */
+  wants: string;
+  goType: string | null;
+  /** containerd 2.x panics migrating a version 2 file instead of a decode error. */
+  panics: boolean;
+  measuredOn: string;
+}
+
+const PLAIN_GO_TYPES = new Set(['string', 'bool', 'int', 'float64', '[]string', '[]string(slice)']);
+const CRI_V2 = ['io.containerd.grpc.v1.cri', 'io.containerd.cri.v1.images', 'io.containerd.cri.v1.runtime'];
+
+/** A TOML float literal (`1.0`, `1e3`, `inf`); smol-toml reads `1.0` as the number 1. */
+function isFloatLiteral(raw: string): boolean {
+  return !/^[+-]?0[xob]/i.test(raw.trim()) && /[.eE]|inf|nan/.test(raw);
+}
+
+/** The measured type of a value (`raw`: its text as written), or null for a type never probed. */
+function probedType(v: unknown, raw: string | undefined): string | null {
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'boolean';
+  if (typeof v === 'number') {
+    if (raw === undefined) return null;
+    if (!isFloatLiteral(raw)) return 'integer';
+    return Number.isInteger(v) ? 'integral float' : 'float';
+  }
+  if (v instanceof TomlDate) return v.isDateTime() && !v.isLocal() ? 'datetime' : null;
+  if (Array.isArray(v)) {
+    if (v.length === 0) return 'empty array';
+    if (v.every((x) => typeof x === 'string')) return 'array of strings';
+    if (raw !== undefined && v.every((x) => typeof x === 'number') && !isFloatLiteral(raw)) return 'array of integers';
+  }
+  return null;
+}
+
+function at(table: unknown, path: readonly string[]): unknown {
+  let v = table;
+  for (const k of path) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return v;
+}
+
+/** The paths a measured field stands for: `runtimes.runc.X` for every runtime the file names (one Go map, one struct type). */
+function writtenPaths(merged: Record<string, unknown>, path: string[]): string[][] {
+  const i = path.indexOf('runtimes');
+  if (i < 0 || path[i + 1] !== 'runc') return [path];
+  const runtimes = at(merged, path.slice(0, i + 1));
+  if (typeof runtimes !== 'object' || runtimes === null || Array.isArray(runtimes)) return [];
+  return Object.keys(runtimes).map((name) => [...path.slice(0, i + 1), name, ...path.slice(i + 2)]);
+}
+
+/**
+ * The first plugin field of the merged config whose value stops containerd, or null.
+ * `version`: the file's config version; `disabled`: disabled_plugins; `raw`: a value's text as written.
+ */
+export function pluginFieldTypeError(
+  merged: Record<string, unknown>,
+  version: number,
+  disabled: readonly string[],
+  profile: BehaviourProfile,
+  raw: (path: string[]) => string | undefined,
+): PluginFieldTypeError | null {
+  const { major, minor } = profile.version;
+  const form = PLUGIN_FIELD_TYPES[`${major}.${minor} v${version >= 3 ? 3 : 2}`];
+  if (!form || version < 2) return null;
+  for (const [key, field] of Object.entries(form.fields)) {
+    for (const path of writtenPaths(merged, JSON.parse(key) as string[])) {
+      const v = at(merged, path);
+      if (v === undefined) continue;
+      const id = path[1]!;
+      // a disabled plugin's table is not decoded; 2.x migrates a version 2 CRI table into three plugins
+      if (disabled.includes(id) || (major >= 2 && version < 3 && id === CRI_V2[0] && CRI_V2.some((p) => disabled.includes(p)))) continue;
+      const got = probedType(v, raw(path));
+      if (got === null || !field.rejects.includes(got)) continue;
+      return { path, got, wants: field.default, goType: field.wants, panics: field.panics === true, measuredOn: form.measuredOn };
+    }
+  }
+  return null;
+}
+
+/** The decision and containerd's startup error for the first such field; `file`: where a path's value is written, and its name. */
+export function pluginFieldTypeDecision(
+  merged: Record<string, unknown>,
+  version: number,
+  disabled: readonly string[],
+  profile: BehaviourProfile,
+  file: { raw: (path: string[]) => string | undefined; at: (path: string[]) => SourcePosition | undefined; name: (path: string[]) => string },
+): { decision: Decision; startupError: string } | null {
+  const e = pluginFieldTypeError(merged, version, disabled, profile, file.raw);
+  if (!e) return null;
+  const field = file.name(e.path);
+  const a = (t: string) => `${/^[aeiou]/.test(t) ? 'an' : 'a'} ${t}`;
+  const how = e.panics ? `${profile.label} panics while migrating the version ${version} CRI settings` : `${profile.label} exits while loading the plugin`;
+  const containerdExit = e.panics ? 'panic: interface conversion: …' : profile.version.major >= 2 ? 'toml: …' : `(line, column): ${e.goType ? "Can't convert …" : '…'}`;
+  const at = file.at(e.path);
+  const goType = e.goType && !PLAIN_GO_TYPES.has(e.goType) ? ` (Go ${e.goType})` : '';
+  const measured = e.measuredOn.replace(/[~+].*/, '');
+  const hint = e.got === 'integer' && e.wants === 'float' ? '; write it as a float (`1.0`, not `1`): TOML rewriters such as tomlq and yq turn 1.0 into 1' : '';
+  const message = `${field} is ${a(e.got)}, where containerd wants ${a(e.wants)}${goType}: ${how}${profile.label === `containerd ${measured}` ? '' : ` (as measured on containerd ${measured})`}${hint}`;
+  return {
+    startupError: `${field} is ${a(e.got)}, where containerd wants ${a(e.wants)}`,
+    decision: { code: 'config.plugin-field-type', severity: 'error', message, ...(at ? { at } : {}), containerdExit, source: 'pluginConfigDecode', configPath: e.path },
+  };
+}
