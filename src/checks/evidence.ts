@@ -65,7 +65,10 @@ const mirrorUsed: Check = {
   },
 };
 
-const OUTCOME_TEXT: Partial<Record<Outcome, { what: string; fix: (host: string, url: string) => string[] }>> = {
+/** What a mirror's failure means, the title's words for it when not `failed (<outcome>)`, and the fix. */
+type OutcomeText = { what: string; failed?: string; fix: (host: string, url: string) => string[] };
+
+const OUTCOME_TEXT: Partial<Record<Outcome, OutcomeText>> = {
   'not-found': { what: 'the mirror answered 404: it does not have the image (or serves another path)', fix: (h, u) => [`curl -sSI '${u}'`, 'a pull-through cache must be configured for this upstream; a mirror that routes by path needs ?ns= support or override_path'] },
   unauthorized: { what: 'the mirror answered 401: it wants credentials containerd does not send to it', fix: (h) => [`give CRI credentials for the mirror host: [plugins."io.containerd.cri.v1.images".registry.configs.${quote(h)}.auth] (1.x: plugins."io.containerd.grpc.v1.cri".registry.configs)`, `or in hosts.toml: [host."…".header]\n  Authorization = "Basic <base64 user:password>"`] },
   forbidden: { what: 'the mirror answered 403', fix: (h) => [`check the mirror's access rules for this repository and the credentials for ${h}`] },
@@ -87,7 +90,7 @@ const OUTCOME_TEXT: Partial<Record<Outcome, { what: string; fix: (host: string, 
  * without pull access for the repository ends in 401 again (insufficient_scope). A fixed
  * Authorization header is no fix there (tokens expire), so none is proposed.
  */
-function bearerText(challenge: string, token: TokenFailure | null): { what: string; fix: (host: string, url: string) => string[] } {
+function bearerText(challenge: string, token: TokenFailure | null): OutcomeText {
   const r = challengeRealm(challenge);
   const realm = r?.url ?? null;
   const server = r ? (r.host ?? r.url) : 'its token server';
@@ -95,6 +98,7 @@ function bearerText(challenge: string, token: TokenFailure | null): { what: stri
   if (token && token.outcome !== 'unauthorized' && token.outcome !== 'forbidden') {
     return {
       what: `the mirror answered 401 and sent containerd for a token to ${token.host}, which failed (${token.outcome}: ${token.cause}); without a token containerd does not use the mirror`,
+      failed: `answered 401 and its token server ${token.host} failed (${token.outcome})`,
       fix: () => [
         `make ${token.host} reachable from the node as the containerd daemon sees the network (firewall, proxy, DNS): it is in the list of hosts this node must reach`,
         `curl -sS -o /dev/null -w '%{http_code}\\n' '${token.url.replace(/'/g, '%27')}'   # from the node`,
@@ -104,6 +108,7 @@ function bearerText(challenge: string, token: TokenFailure | null): { what: stri
   if (token) {
     return {
       what: `the mirror answered 401 and its token server ${token.host} refused the token request (${token.cause}): the credentials containerd sent are wrong, or it sent none where the token server wants some`,
+      failed: `answered 401 and its token server ${token.host} refused the credentials (${token.outcome})`,
       fix: (h) => [
         `check the username and password CRI has for the mirror host: [plugins."io.containerd.cri.v1.images".registry.configs.${quote(h)}.auth] (1.x: plugins."io.containerd.grpc.v1.cri".registry.configs); for ctr: --user`,
         // a dump names no scheme; the challenge's realm does
@@ -268,7 +273,7 @@ const mirrorFallback: Check = {
       out.push(
         finding('mirror-fallback', {
           severity: f.recovered ? 'warning' : 'error',
-          title: `the mirror ${f.host} failed (${f.outcome})${f.to ? ` and containerd fell back to ${f.to}` : ''}`,
+          title: `the mirror ${f.host} ${t?.failed ?? `failed (${f.outcome})`}${f.to ? ` and containerd fell back to ${f.to}` : ''}`,
           detail: `${t?.what ?? `the mirror failed: ${f.outcome}`}${f.outcome === 'dns-failure' && clusterDnsSuffix(f.host) ? ` (${f.host} is a cluster DNS name, which the node's resolver does not serve: see mirror-cluster-dns-name)` : ''}. Seen in ${[...new Set(f.paths)].join(' and ')}.${f.to ? ` containerd then tried ${f.to}${f.recovered ? ', and another mirror served the pull' : ''}; the mirror failure only shows in debug/info logs.` : ''}${f.fromError ? ` The pull failed with an error naming ${f.url}; no log line shows the request at info level.${d.profile.version.major < 2 ? ` ${d.profile.label} names the URL it first asked even when that host redirected the download elsewhere, so the answer may have come from a host the mirror redirected to: \`mirror-doctor trace --full ${d.ctrRef}\` shows the chain.` : ''}` : ''}`,
           evidence: f.evidence,
           fix: tlsFixFor(d, f.host, f.outcome) ?? t?.fix(f.host, f.url) ?? [`curl -sSI '${f.url}'`],

@@ -22,7 +22,8 @@ const ONLINE: Record<string, [string | null, string?]> = {
   'tls-with-ca': [null],
   'basic-auth': ['mirror-fallback', 'unauthorized'],
   'token-auth': ['mirror-fallback', 'unauthorized'],
-  'token-server-unreachable': ['mirror-fallback', 'unauthorized'],
+  // the title names the token server's failure, not the mirror's 401
+  'token-server-unreachable': ['mirror-fallback', 'connection-refused'],
   'host-port-registry': [null],
   'default-dir': [null],
   'cri-config-path-unset': ['config-path-unset'],
@@ -102,6 +103,7 @@ describe('a mirror whose token server cannot be reached (token-server-unreachabl
   it.each(labSeries())('%s: the token server is the host that failed, with ctr and with CRI alone at info level', async (series) => {
     for (const facts of [await labFacts(series, 'token-server-unreachable'), await labFacts(series, 'token-server-unreachable', { sight: { level: 'info' } })]) {
       const f = runChecks(facts).findings.find((x) => x.id === 'mirror-fallback')!;
+      expect(f.title).toMatch(/^the mirror 127\.0\.0\.1:5120 answered 401 and its token server 127\.0\.0\.1:5103 failed \(connection-refused\) and containerd fell back to registry-1\.docker\.io$/);
       expect(f.detail).toMatch(/^the mirror answered 401 and sent containerd for a token to 127\.0\.0\.1:5103, which failed \(connection-refused: dial tcp 127\.0\.0\.1:5103: connect: connection refused\)/);
       expect(f.fix[0]).toMatch(/^make 127\.0\.0\.1:5103 reachable from the node/);
     }
@@ -114,6 +116,7 @@ describe('a mirror whose token server cannot be reached (token-server-unreachabl
 describe('a token server that refuses the credentials (token-auth, ctr --user with a wrong password)', () => {
   it.each(labSeries())('%s: names the refusal and the credentials to check', async (series) => {
     const f = runChecks(await labFacts(series, 'token-auth', { sight: { hostsDirVariant: 'ctr-hosts-dir-wrong-user' } })).findings.find((x) => x.id === 'mirror-fallback')!;
+    expect(f.title).toMatch(/^the mirror 127\.0\.0\.1:5118 answered 401 and its token server 127\.0\.0\.1:5119 refused the credentials \(unauthorized\)/);
     expect(f.detail).toMatch(/^the mirror answered 401 and its token server 127\.0\.0\.1:5119 refused the token request \((401 unauthorized|401 Unauthorized)\)/);
     expect(f.fix[0]).toMatch(/^check the username and password CRI has for the mirror host/);
     expect(f.fix[1]).toMatch(/^curl -su USER 'http:\/\/127\.0\.0\.1:5119\/token/);
