@@ -3,7 +3,8 @@
  * says about this node, computed once. Checks read it; they never re-implement containerd's
  * rules (those live in src/containerd/).
  */
-import { analyzeConfig, collectConfigFiles, type ConfigAnalysis, type LoadedConfigFile } from '../containerd/config-toml.js';
+import { collectConfigFiles, type LoadedConfigFile } from '../containerd/config-files.js';
+import { analyzeConfig, type ConfigAnalysis } from '../containerd/config-toml.js';
 import { configureHosts, type ConfiguredHosts } from '../containerd/configure-hosts.js';
 import { goPathClean, goPathJoin } from '../containerd/go-url.js';
 import { hostDirectoryName, lookupHostDir, shadowedCandidates, splitConfigPath, type HostDirLookup } from '../containerd/host-dirs.js';
@@ -75,7 +76,7 @@ export function derive(facts: Facts): Derived {
   const profile = resolved.ok ? resolved.profile : (resolveProfile(undefined) as Extract<ReturnType<typeof resolveProfile>, { ok: true }>).profile;
   const snapshot = facts.snapshot;
   const config = analyzeConfig(facts.configFile, snapshot, profile);
-  const configFiles = collectConfigFiles(facts.configFile, snapshot).files;
+  const configFiles = collectConfigFiles(facts.configFile, snapshot, profile).files;
   const parsed = parseCriReference(facts.ref.input);
   const ref = parsed.ok ? parsed.ref : null;
   const ctrRef = ref ? ref.name : facts.ref.input;

@@ -1,21 +1,19 @@
 /**
  * config.toml as containerd reads it, for what matters to registry mirrors (containerd v2.1.9
- * cmd/containerd/server/config/config.go, internal/cri/config/config.go): version header, `imports`
- * merge, the CRI registry table per version (and where people put it wrongly), `config_path` and its
- * default per version, legacy `mirrors`/`configs`/`auths`, `disabled_plugins`, the fatal `mirrors` +
- * `config_path` combination, and the CRI pull mode (transfer service vs local) on 2.1+.
+ * cmd/containerd/server/config/config.go, internal/cri/config/config.go), over the files
+ * config-files.ts reads and merges: version header, the CRI registry table per version (and where
+ * people put it wrongly), `config_path` and its default per version, legacy `mirrors`/`configs`/
+ * `auths`, `disabled_plugins`, the fatal `mirrors` + `config_path` combination, and the CRI pull
+ * mode (transfer service vs local) on 2.1+.
  */
-import { parse as parseToml, TomlError } from 'smol-toml';
 import type { Decision, SourcePosition } from './decision.js';
-import { goPathClean, goPathIsAbs, goPathJoin } from './go-url.js';
 import { isTable } from './go-value.js';
-import { lookupEntry, goPathError, type NodeSnapshot } from './node-snapshot.js';
+import type { NodeSnapshot } from './node-snapshot.js';
 import { invalidPluginId } from './plugin-ids.js';
 import { criPullMode } from './cri-pull-mode.js';
 import { criRegistryTypeError } from './cri-registry-types.js';
-import { pluginFieldTypeDecision } from './plugin-field-types.js';
-import { serverFieldTypeError } from './server-config-types.js';
-import { findKeyValue, firstMention, scanToml, type TomlScan } from './toml-scan.js';
+import { pluginFieldTypeDecision } from './config-field-types.js';
+import { collectConfigFiles, mergeFiles, positionIn, rawValueIn } from './config-files.js';
 import type { BehaviourProfile, PullMode } from './version.js';
 
 export const DEFAULT_CONFIG_FILE = '/etc/containerd/config.toml';
@@ -26,12 +24,6 @@ const CRI_IMAGES = 'io.containerd.cri.v1.images';
 const TRANSFER = 'io.containerd.transfer.v1.local';
 
 type Table = Record<string, unknown>;
-
-export interface LoadedConfigFile {
-  path: string;
-  data: Table;
-  text: string;
-}
 
 export interface CriRegistryConfig {
   /** CRI plugin is present and loads. */
@@ -76,139 +68,6 @@ function get(t: unknown, ...path: string[]): unknown {
   return cur;
 }
 
-function deepMerge(to: Table, from: Table): Table {
-  const out: Table = { ...to };
-  for (const [k, v] of Object.entries(from)) {
-    const cur = out[k];
-    out[k] = isTable(cur) && isTable(v) ? deepMerge(cur, v) : v;
-  }
-  return out;
-}
-
-function readConfigText(path: string, snapshot: NodeSnapshot): { ok: true; text: string } | { ok: false; error: string; missing?: boolean } {
-  const e = lookupEntry(snapshot, path);
-  switch (e.kind) {
-    case 'missing':
-      return { ok: false, error: `${path} does not exist`, missing: true };
-    case 'stat-error':
-      return { ok: false, error: goPathError('stat', path, e.error) };
-    case 'directory':
-      return { ok: false, error: `${path} is a directory, not a file` };
-    case 'other':
-      return { ok: false, error: `${path} is not a regular file (${e.description})` };
-    case 'file':
-      if (e.readError) return { ok: false, error: goPathError('open', path, e.readError) };
-      if (!e.content) return { ok: false, error: `${path} was not read` };
-      if (e.content.kind === 'too-large') return { ok: false, error: `${path} is larger than ${e.content.limit} bytes; not a containerd config` };
-      if (e.content.kind === 'too-complex') return { ok: false, error: `${path} holds more than ${e.content.limit} TOML tables, keys and values; not a containerd config (not analysed)` };
-      if (e.content.kind === 'binary') return { ok: false, error: `${path} is not text (binary data at byte ${e.content.offset})` };
-      return { ok: true, text: e.content.text };
-  }
-}
-
-function matchGlob(pattern: string, snapshot: NodeSnapshot): string[] {
-  if (!/[*?[]/.test(pattern)) return [pattern];
-  return snapshot.globs?.[pattern] ?? [];
-}
-
-/** Import paths of a file, relative to it and globbed (v2.1.9 cmd/containerd/server/config/config.go resolveImports). */
-export function resolveImports(file: string, data: Table, snapshot: NodeSnapshot): string[] {
-  const imports = data.imports;
-  if (!Array.isArray(imports)) return [];
-  const out: string[] = [];
-  for (const imp of imports) {
-    if (typeof imp !== 'string') continue;
-    const abs = goPathIsAbs(imp) ? goPathClean(imp) : goPathJoin(file.slice(0, file.lastIndexOf('/')) || '/', imp);
-    out.push(...matchGlob(abs, snapshot));
-  }
-  return out;
-}
-
-/** Every config file containerd would read: the main file then imports, recursively, without repeats. */
-export function collectConfigFiles(
-  file: string,
-  snapshot: NodeSnapshot,
-): { files: LoadedConfigFile[]; errors: Array<{ path: string; error: string; missing?: boolean; at?: SourcePosition; typeError?: true }> } {
-  const files: LoadedConfigFile[] = [];
-  const errors: Array<{ path: string; error: string; missing?: boolean; at?: SourcePosition; typeError?: true }> = [];
-  const seen = new Set<string>();
-  const visit = (path: string) => {
-    if (seen.has(path)) return;
-    seen.add(path);
-    const r = readConfigText(path, snapshot);
-    if (!r.ok) {
-      errors.push({ path, error: r.error, ...(r.missing ? { missing: true } : {}) });
-      return;
-    }
-    try {
-      const data = parseToml(r.text, { integersAsBigInt: false }) as Table;
-      let scan: TomlScan | undefined;
-      const keyValue = (key: string) => findKeyValue((scan ??= scanToml(r.text)), [key]);
-      const typeError = serverFieldTypeError(data, (key) => keyValue(key)?.value.raw);
-      if (typeError) {
-        const p = keyValue(typeError.key);
-        errors.push({ path, error: typeError.error, at: { file: path, line: p?.line ?? 1, column: p?.column ?? 1 }, typeError: true });
-        return;
-      }
-      files.push({ path, data, text: r.text });
-      for (const imp of resolveImports(path, data, snapshot)) visit(imp);
-    } catch (e) {
-      if (e instanceof TomlError) {
-        errors.push({
-          path,
-          error: `TOML syntax error: ${(e.message.split('\n')[0] ?? '').replace(/^Invalid TOML document: /, '')} at ${e.line}:${e.column}`,
-          at: { file: path, line: e.line, column: e.column },
-        });
-        return;
-      }
-      throw e;
-    }
-  };
-  visit(file);
-  return { files, errors };
-}
-
-function mergeFiles(files: LoadedConfigFile[], profile: BehaviourProfile): Table {
-  let merged: Table = {};
-  files.forEach((f, i) => {
-    if (i === 0) {
-      merged = structuredClone(f.data);
-      return;
-    }
-    if (profile.importsMerge === 'deep-merge') {
-      merged = deepMerge(merged, f.data);
-      return;
-    }
-    // 1.x mergeConfig: mergo override for top-level values, then whole plugin tables replaced.
-    const { plugins, ...rest } = f.data;
-    merged = { ...merged, ...rest };
-    if (isTable(plugins)) {
-      const to: Table = isTable(merged.plugins) ? { ...merged.plugins } : {};
-      for (const [k, v] of Object.entries(plugins)) to[k] = v;
-      merged.plugins = to;
-    }
-  });
-  return merged;
-}
-
-function positionIn(files: LoadedConfigFile[], path: string[]): SourcePosition | undefined {
-  for (let i = files.length - 1; i >= 0; i--) {
-    const f = files[i]!;
-    const p = firstMention(scanToml(f.text), path);
-    if (p) return { file: f.path, line: p.line, column: p.column };
-  }
-  return undefined;
-}
-
-/** A value's text as written, in the last file that sets it. */
-function rawValueIn(files: LoadedConfigFile[], path: string[]): string | undefined {
-  for (let i = files.length - 1; i >= 0; i--) {
-    const kv = findKeyValue(scanToml(files[i]!.text), path);
-    if (kv) return kv.value.raw;
-  }
-  return undefined;
-}
-
 function tableName(path: string[]): string {
   return path.map((p) => (/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p))).join('.');
 }
@@ -234,7 +93,7 @@ function nonEmptyTable(v: unknown): boolean {
  */
 export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: BehaviourProfile): ConfigAnalysis {
   const decisions: Decision[] = [];
-  const { files, errors } = collectConfigFiles(file, snapshot);
+  const { files, errors } = collectConfigFiles(file, snapshot, profile);
   const mainError = errors.find((e) => e.path === file);
   const analysis: ConfigAnalysis = {
     file,
@@ -260,7 +119,8 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
         severity: 'error',
         message: e.error.startsWith('TOML syntax error') ? `${e.path} is not valid TOML (${e.error}); containerd refuses to start` : `${e.path}: ${e.error}; containerd refuses to start`,
         at: e.at,
-        containerdExit: !e.typeError ? 'failed to load TOML' : profile.version.major >= 2 ? 'Failure unmarshaling TOML' : 'failed to unmarshal TOML',
+        // 2.x reports a syntax error as it does a type: go-toml v2's DecodeError (v2.1.9 config.go loadConfigFile)
+        containerdExit: profile.version.major >= 2 ? 'failed to unmarshal TOML at row …' : e.typeError ? 'failed to unmarshal TOML' : 'failed to load TOML',
         source: 'configLoadFile',
       });
     } else {

@@ -1,8 +1,8 @@
 /**
  * The types of config.toml's top-level fields, as containerd decodes them into its server Config
  * (v1.7.24 services/server/config/config.go, v2.1.9 cmd/containerd/server/config/config.go): a value
- * of another type stops containerd at start (`failed to unmarshal TOML` on 1.x, `Failure unmarshaling
- * TOML` on 2.x), checked against the 1.6, 1.7 and 2.1 binaries.
+ * of another type stops containerd at start (`failed to unmarshal TOML` on 1.x, `failed to unmarshal
+ * TOML at row R column C` on 2.x), checked against the 1.6, 1.7 and 2.1 binaries.
  */
 type Kind = 'integer' | 'string' | 'strings' | 'table';
 

@@ -11,7 +11,7 @@
 import * as fsp from 'node:fs/promises';
 import type { Dirent, Stats } from 'node:fs';
 import * as path from 'node:path';
-import { resolveImports } from '../containerd/config-toml.js';
+import { resolveImports } from '../containerd/config-files.js';
 import { MAX_TOML_ITEMS, tomlItems } from '../containerd/toml-bounds.js';
 import { goPathClean, goPathJoin } from '../containerd/go-url.js';
 import { hostDirectoryName } from '../containerd/host-dirs.js';

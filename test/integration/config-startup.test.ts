@@ -15,7 +15,8 @@ import { ensureContainerd, type ContainerdBinaries } from '../../src/lab/install
 import { defaultLabOptions } from '../../src/lab/layout.js';
 import { profile, snap } from '../unit/containerd/helpers.js';
 import { quietLog } from '../helpers/lab.js';
-import { PLUGIN_FIELD_ROWS } from '../helpers/plugin-field-rows.js';
+import { CONFIG_EXIT_ROWS } from '../helpers/config-exit-rows.js';
+import { PLUGIN_FIELD_ROWS, SERVER_TABLE_ROWS } from '../helpers/config-field-rows.js';
 
 const FILES: Record<string, string> = {
   'version 1 names in a version 2 file': 'version = 2\n[plugins."cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
@@ -144,7 +145,7 @@ describe('containerd starts with a CRI registry field of the wrong type exactly 
   }
 });
 
-// plugin fields (plugin-field-types.ts): whether containerd starts, the field named, and on 1.x the
+// plugin fields (config-field-types.ts): whether containerd starts, the field named, and on 1.x the
 // line and column of its `Can't convert` error
 describe('containerd starts with a plugin field of the wrong type exactly when the emulation says so', () => {
   PLUGIN_FIELD_ROWS.forEach(([text, want], i) => {
@@ -175,6 +176,42 @@ function exitPattern(words: string): RegExp {
   const escaped = words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`^${escaped.replace('\\(line, column\\)', '\\(\\d+, \\d+\\)').replace('…', '.*')}`);
 }
+
+// the words config-parse-error quotes are how the binary's exit line starts
+describe('containerd exits with the words config-parse-error quotes', () => {
+  it.each(CONFIG_EXIT_ROWS)('%j on %s: "%s"', async (text, version, words) => {
+    const b = binaries.find((x) => x.packageVersion.startsWith(version))!;
+    const file = join(dir, `exit-${version}-${text.length}.toml`);
+    writeFileSync(file, text);
+    const r = await execa(b.containerd, ['--config', file, 'config', 'dump'], { reject: false });
+    const lines = r.stderr.trim().split('\n');
+    const exit = lines.find((l) => l.startsWith('panic: ')) ?? lines.filter((l) => l.startsWith('containerd: ')).at(-1) ?? '';
+    expect(exit.replace(/^containerd: /, '')).toMatch(exitPattern(words));
+  });
+});
+
+describe('containerd loads a server table field of the wrong type exactly when the emulation says so', () => {
+  SERVER_TABLE_ROWS.forEach(([text, want], i) => {
+    it(text.split('\n').slice(1).join(' '), async () => {
+      const file = join(dir, `server-table-${i}.toml`);
+      writeFileSync(file, text);
+      const got: Record<string, { starts: boolean; ours: string | null }> = {};
+      for (const b of binaries) {
+        const version = b.packageVersion.replace(/[~+].*/, '');
+        if (!(version in want)) continue;
+        const r = await execa(b.containerd, ['--config', file, 'config', 'dump'], { reject: false });
+        const d = analyzeConfig(CFG, snap({ [CFG]: text }), profile(version)).decisions.find((x) => x.code === 'config.syntax-error');
+        got[version] = { starts: r.exitCode === 0, ours: d ? (/`([^`]+)` is/.exec(d.message)?.[1] ?? d.message) : null };
+        if (!got[version].starts) expect(r.stderr, version).toMatch(/failed to unmarshal TOML/);
+      }
+      expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
+      for (const [v, g] of Object.entries(got)) {
+        expect(g.starts, `containerd ${v}: ${JSON.stringify(got)}`).toBe(want[v] === null);
+        expect(g.ours, `containerd ${v}: ${JSON.stringify(got)}`).toBe(want[v]);
+      }
+    });
+  });
+});
 
 /** Starts containerd on a throw-away root, state and socket with `text` as its config; stopped by its PID. */
 async function startWith(b: ContainerdBinaries, name: string, text: string): Promise<{ up: boolean; exit: string }> {

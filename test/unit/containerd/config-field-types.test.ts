@@ -1,10 +1,10 @@
 /**
- * A plugin field of the wrong type stops containerd; the rows (test/helpers/plugin-field-rows.ts) are
+ * A plugin field of the wrong type stops containerd; the rows (test/helpers/config-field-rows.ts) are
  * what the 1.6.20, 1.7.24 and 2.1.9 binaries do with each file.
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeConfig } from '../../../src/containerd/config-toml.js';
-import { PLUGIN_FIELD_ROWS } from '../../helpers/plugin-field-rows.js';
+import { PLUGIN_FIELD_ROWS, SERVER_TABLE_ROWS } from '../../helpers/config-field-rows.js';
 import { profile, snap } from './helpers.js';
 
 const CFG = '/etc/containerd/config.toml';
@@ -53,5 +53,21 @@ describe('a plugin field of the wrong type: containerd does not start', () => {
   it('is not reported over an earlier startup error', () => {
     const a = an(`version = 2\n[${CRI}.registry]\n  config_path = 5\n[${CRI}]\n  sandbox_image = 5\n`, '1.7.24');
     expect(a.decisions.filter((d) => d.code.endsWith('field-type')).map((d) => d.code)).toEqual(['config.cri-field-type']);
+  });
+});
+
+describe('a server table field of the wrong type: containerd does not load the file', () => {
+  it.each(SERVER_TABLE_ROWS)('%j', (text, want) => {
+    for (const [v, field] of Object.entries(want)) {
+      const d = an(text, v).decisions.find((x) => x.code === 'config.syntax-error');
+      expect(d ? /`([^`]+)` is/.exec(d.message)?.[1] : null, v).toBe(field);
+      expect(d?.containerdExit, v).toBe(field === null ? undefined : v.startsWith('2.') ? 'failed to unmarshal TOML at row …' : 'failed to unmarshal TOML');
+      if (d) expect(d.at, v).toEqual({ file: CFG, line: 3, column: 3 });
+    }
+  });
+
+  it('is checked in each file: an import with one stops containerd', () => {
+    const a = an('version = 2\nimports = ["/etc/containerd/conf.d/debug.toml"]\n', '2.1.9', { '/etc/containerd/conf.d/debug.toml': 'version = 2\n[debug]\n  level = 5\n' });
+    expect(a.startupError).toBe('/etc/containerd/conf.d/debug.toml: `debug.level` is an integer, where containerd wants a string');
   });
 });

@@ -1,13 +1,14 @@
 /**
- * A plugin field of config.toml given a value of the wrong type stops containerd: each enabled
- * plugin's table is decoded before the plugin starts (v1.7.24 services/server/server.go, v2.1.9
- * cmd/containerd/server/server.go), and 2.x's migration of a version 2 file can panic first. Which
- * fields and types fail is measured on the real binaries (scripts/measure-plugin-field-types); a
- * version or a value type that was not measured is never reported.
+ * A field of config.toml's tables given a value of the wrong type stops containerd: a server table's
+ * ([grpc], [debug], [timeouts], …) when the file is loaded; a plugin's when it is decoded, before the
+ * plugin starts (v1.7.24 services/server/server.go, v2.1.9 cmd/containerd/server/server.go), or when
+ * 2.x migrates a version 2 file, which can panic. Which fields and types fail is measured on the real
+ * binaries (scripts/measure-config-field-types); a version or a value type that was not measured is
+ * never reported.
  */
 import { TomlDate } from 'smol-toml';
 import type { Decision, SourcePosition } from './decision.js';
-import { PLUGIN_FIELD_TYPES } from './plugin-field-types.data.js';
+import { CONFIG_FIELD_TYPES } from './config-field-types.data.js';
 import type { BehaviourProfile } from './version.js';
 
 export interface PluginFieldTypeError {
@@ -57,6 +58,30 @@ function at(table: unknown, path: readonly string[]): unknown {
   return v;
 }
 
+const a = (t: string) => `${/^[aeiou]/.test(t) ? 'an' : 'a'} ${t}`;
+const dotted = (path: readonly string[]) => path.map((k) => (/^[A-Za-z0-9_-]+$/.test(k) ? k : JSON.stringify(k))).join('.');
+
+/**
+ * The first field of a server table ([grpc], [debug], [timeouts], …) in one file's `data` that
+ * containerd cannot decode when it loads the file, or null; `raw`: a value's text as written.
+ */
+export function serverTableTypeError(data: Record<string, unknown>, profile: BehaviourProfile, raw: (path: string[]) => string | undefined): { path: string[]; error: string } | null {
+  const { major, minor } = profile.version;
+  const version = typeof data.version === 'number' ? data.version : 1;
+  const form = CONFIG_FIELD_TYPES[`${major}.${minor} v${version >= 3 && major >= 2 ? 3 : 2}`];
+  if (!form) return null;
+  for (const [key, field] of Object.entries(form.fields)) {
+    if (key.startsWith('["plugins"')) continue;
+    const path = JSON.parse(key) as string[];
+    const v = at(data, path);
+    if (v === undefined) continue;
+    const got = probedType(v, raw(path));
+    if (got === null || !field.rejects.includes(got)) continue;
+    return { path, error: `\`${dotted(path)}\` is ${a(got)}, where containerd wants ${a(field.default)}` };
+  }
+  return null;
+}
+
 /** The paths a measured field stands for: `runtimes.runc.X` for every runtime the file names (one Go map, one struct type). */
 function writtenPaths(merged: Record<string, unknown>, path: string[]): string[][] {
   const i = path.indexOf('runtimes');
@@ -78,9 +103,10 @@ export function pluginFieldTypeError(
   raw: (path: string[]) => string | undefined,
 ): PluginFieldTypeError | null {
   const { major, minor } = profile.version;
-  const form = PLUGIN_FIELD_TYPES[`${major}.${minor} v${version >= 3 ? 3 : 2}`];
+  const form = CONFIG_FIELD_TYPES[`${major}.${minor} v${version >= 3 ? 3 : 2}`];
   if (!form || version < 2) return null;
   for (const [key, field] of Object.entries(form.fields)) {
+    if (!key.startsWith('["plugins"')) continue;
     for (const path of writtenPaths(merged, JSON.parse(key) as string[])) {
       const v = at(merged, path);
       if (v === undefined) continue;
@@ -106,7 +132,6 @@ export function pluginFieldTypeDecision(
   const e = pluginFieldTypeError(merged, version, disabled, profile, file.raw);
   if (!e) return null;
   const field = file.name(e.path);
-  const a = (t: string) => `${/^[aeiou]/.test(t) ? 'an' : 'a'} ${t}`;
   const how = e.panics ? `${profile.label} panics while migrating the version ${version} CRI settings` : `${profile.label} exits while loading the plugin`;
   const containerdExit = e.panics ? 'panic: interface conversion: …' : profile.version.major >= 2 ? 'toml: …' : `(line, column): ${e.goType ? "Can't convert …" : '…'}`;
   const at = file.at(e.path);

@@ -30,3 +30,13 @@ export const PLUGIN_FIELD_ROWS: ReadonlyArray<readonly [string, Record<string, s
   ['version = 3\n[plugins."io.containerd.cri.v1.images"]\n  max_concurrent_downloads = "3"\n', { '1.6.20': null, '2.1.9': 'max_concurrent_downloads' }],
   [`version = 2\n[${CRI}]\n  enable_selinux = "true"\n`, { '1.6.20': 'enable_selinux', '1.7.24': 'enable_selinux', '2.1.9': 'enable_selinux' }],
 ];
+
+/** A field of a server table: containerd exits when it loads the file (the field named, or null where it starts). */
+export const SERVER_TABLE_ROWS: ReadonlyArray<readonly [string, Record<string, string | null>]> = [
+  ['version = 2\n[grpc]\n  uid = "x"\n', { '1.6.20': 'grpc.uid', '1.7.24': 'grpc.uid', '2.1.9': 'grpc.uid' }],
+  ['version = 2\n[grpc]\n  uid = 0\n', { '1.6.20': null, '1.7.24': null, '2.1.9': null }],
+  ['version = 2\n[debug]\n  level = 5\n', { '1.6.20': 'debug.level', '1.7.24': 'debug.level', '2.1.9': 'debug.level' }],
+  ['version = 2\n[metrics]\n  grpc_histogram = "true"\n', { '1.6.20': 'metrics.grpc_histogram', '1.7.24': 'metrics.grpc_histogram', '2.1.9': 'metrics.grpc_histogram' }],
+  ['version = 2\n[timeouts]\n  "io.containerd.timeout.shim.cleanup" = 5\n', { '1.6.20': 'timeouts."io.containerd.timeout.shim.cleanup"', '1.7.24': 'timeouts."io.containerd.timeout.shim.cleanup"', '2.1.9': 'timeouts."io.containerd.timeout.shim.cleanup"' }],
+  ['version = 3\n[cgroup]\n  path = 5\n', { '2.1.9': 'cgroup.path' }],
+];

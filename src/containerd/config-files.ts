@@ -1,0 +1,164 @@
+/**
+ * The files containerd reads as its config: the main file, then its `imports` (globs, relative to
+ * the importing file), recursively and without repeats; each file decoded on its own (its top-level
+ * and server-table fields typed), then merged the way the version does (v2.1.9
+ * cmd/containerd/server/config/config.go LoadConfig, v1.7.24 services/server/config/config.go).
+ */
+import { parse as parseToml, TomlError } from 'smol-toml';
+import type { SourcePosition } from './decision.js';
+import { serverTableTypeError } from './config-field-types.js';
+import { goPathClean, goPathIsAbs, goPathJoin } from './go-url.js';
+import { isTable } from './go-value.js';
+import { lookupEntry, goPathError, type NodeSnapshot } from './node-snapshot.js';
+import { serverFieldTypeError } from './server-config-types.js';
+import { findKeyValue, firstMention, scanToml, type TomlScan } from './toml-scan.js';
+import type { BehaviourProfile } from './version.js';
+
+type Table = Record<string, unknown>;
+
+export interface LoadedConfigFile {
+  path: string;
+  data: Table;
+  text: string;
+}
+
+
+function deepMerge(to: Table, from: Table): Table {
+  const out: Table = { ...to };
+  for (const [k, v] of Object.entries(from)) {
+    const cur = out[k];
+    out[k] = isTable(cur) && isTable(v) ? deepMerge(cur, v) : v;
+  }
+  return out;
+}
+
+function readConfigText(path: string, snapshot: NodeSnapshot): { ok: true; text: string } | { ok: false; error: string; missing?: boolean } {
+  const e = lookupEntry(snapshot, path);
+  switch (e.kind) {
+    case 'missing':
+      return { ok: false, error: `${path} does not exist`, missing: true };
+    case 'stat-error':
+      return { ok: false, error: goPathError('stat', path, e.error) };
+    case 'directory':
+      return { ok: false, error: `${path} is a directory, not a file` };
+    case 'other':
+      return { ok: false, error: `${path} is not a regular file (${e.description})` };
+    case 'file':
+      if (e.readError) return { ok: false, error: goPathError('open', path, e.readError) };
+      if (!e.content) return { ok: false, error: `${path} was not read` };
+      if (e.content.kind === 'too-large') return { ok: false, error: `${path} is larger than ${e.content.limit} bytes; not a containerd config` };
+      if (e.content.kind === 'too-complex') return { ok: false, error: `${path} holds more than ${e.content.limit} TOML tables, keys and values; not a containerd config (not analysed)` };
+      if (e.content.kind === 'binary') return { ok: false, error: `${path} is not text (binary data at byte ${e.content.offset})` };
+      return { ok: true, text: e.content.text };
+  }
+}
+
+function matchGlob(pattern: string, snapshot: NodeSnapshot): string[] {
+  if (!/[*?[]/.test(pattern)) return [pattern];
+  return snapshot.globs?.[pattern] ?? [];
+}
+
+/** Import paths of a file, relative to it and globbed (v2.1.9 cmd/containerd/server/config/config.go resolveImports). */
+export function resolveImports(file: string, data: Table, snapshot: NodeSnapshot): string[] {
+  const imports = data.imports;
+  if (!Array.isArray(imports)) return [];
+  const out: string[] = [];
+  for (const imp of imports) {
+    if (typeof imp !== 'string') continue;
+    const abs = goPathIsAbs(imp) ? goPathClean(imp) : goPathJoin(file.slice(0, file.lastIndexOf('/')) || '/', imp);
+    out.push(...matchGlob(abs, snapshot));
+  }
+  return out;
+}
+
+/** Every config file containerd would read: the main file then imports, recursively, without repeats. */
+export function collectConfigFiles(
+  file: string,
+  snapshot: NodeSnapshot,
+  profile: BehaviourProfile,
+): { files: LoadedConfigFile[]; errors: Array<{ path: string; error: string; missing?: boolean; at?: SourcePosition; typeError?: true }> } {
+  const files: LoadedConfigFile[] = [];
+  const errors: Array<{ path: string; error: string; missing?: boolean; at?: SourcePosition; typeError?: true }> = [];
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    const r = readConfigText(path, snapshot);
+    if (!r.ok) {
+      errors.push({ path, error: r.error, ...(r.missing ? { missing: true } : {}) });
+      return;
+    }
+    try {
+      const data = parseToml(r.text, { integersAsBigInt: false }) as Table;
+      let scan: TomlScan | undefined;
+      const keyValue = (key: string) => findKeyValue((scan ??= scanToml(r.text)), [key]);
+      const typeError = serverFieldTypeError(data, (key) => keyValue(key)?.value.raw);
+      const tableError = typeError ? null : serverTableTypeError(data, profile, (p) => findKeyValue((scan ??= scanToml(r.text)), p)?.value.raw);
+      if (tableError) {
+        const p = findKeyValue((scan ??= scanToml(r.text)), tableError.path);
+        errors.push({ path, error: tableError.error, at: { file: path, line: p?.line ?? 1, column: p?.column ?? 1 }, typeError: true });
+        return;
+      }
+      if (typeError) {
+        const p = keyValue(typeError.key);
+        errors.push({ path, error: typeError.error, at: { file: path, line: p?.line ?? 1, column: p?.column ?? 1 }, typeError: true });
+        return;
+      }
+      files.push({ path, data, text: r.text });
+      for (const imp of resolveImports(path, data, snapshot)) visit(imp);
+    } catch (e) {
+      if (e instanceof TomlError) {
+        errors.push({
+          path,
+          error: `TOML syntax error: ${(e.message.split('\n')[0] ?? '').replace(/^Invalid TOML document: /, '')} at ${e.line}:${e.column}`,
+          at: { file: path, line: e.line, column: e.column },
+        });
+        return;
+      }
+      throw e;
+    }
+  };
+  visit(file);
+  return { files, errors };
+}
+
+export function mergeFiles(files: LoadedConfigFile[], profile: BehaviourProfile): Table {
+  let merged: Table = {};
+  files.forEach((f, i) => {
+    if (i === 0) {
+      merged = structuredClone(f.data);
+      return;
+    }
+    if (profile.importsMerge === 'deep-merge') {
+      merged = deepMerge(merged, f.data);
+      return;
+    }
+    // 1.x mergeConfig: mergo override for top-level values, then whole plugin tables replaced.
+    const { plugins, ...rest } = f.data;
+    merged = { ...merged, ...rest };
+    if (isTable(plugins)) {
+      const to: Table = isTable(merged.plugins) ? { ...merged.plugins } : {};
+      for (const [k, v] of Object.entries(plugins)) to[k] = v;
+      merged.plugins = to;
+    }
+  });
+  return merged;
+}
+
+export function positionIn(files: LoadedConfigFile[], path: string[]): SourcePosition | undefined {
+  for (let i = files.length - 1; i >= 0; i--) {
+    const f = files[i]!;
+    const p = firstMention(scanToml(f.text), path);
+    if (p) return { file: f.path, line: p.line, column: p.column };
+  }
+  return undefined;
+}
+
+/** A value's text as written, in the last file that sets it. */
+export function rawValueIn(files: LoadedConfigFile[], path: string[]): string | undefined {
+  for (let i = files.length - 1; i >= 0; i--) {
+    const kv = findKeyValue(scanToml(files[i]!.text), path);
+    if (kv) return kv.value.raw;
+  }
+  return undefined;
+}
