@@ -8,6 +8,7 @@ import { parse as parseToml, TomlError } from 'smol-toml';
 import type { SourcePosition } from './decision.js';
 import { serverTableTypeError } from './config-field-types.js';
 import { goPathClean, goPathIsAbs, goPathJoin } from './go-url.js';
+import { goTomlV1DateError } from './go-toml-v1-dates.js';
 import { isTable } from './go-value.js';
 import { lookupEntry, goPathError, type NodeSnapshot } from './node-snapshot.js';
 import { serverFieldTypeError } from './server-config-types.js';
@@ -92,6 +93,11 @@ export function collectConfigFiles(
       const data = parseToml(r.text, { integersAsBigInt: false }) as Table;
       let scan: TomlScan | undefined;
       const keyValue = (key: string) => findKeyValue((scan ??= scanToml(r.text)), [key]);
+      const date = profile.version.major < 2 ? goTomlV1DateError(r.text, (scan ??= scanToml(r.text))) : null;
+      if (date) {
+        errors.push({ path, error: `TOML syntax error: ${date.error} at ${date.line}:${date.column}`, at: { file: path, line: date.line, column: date.column } });
+        return;
+      }
       const typeError = serverFieldTypeError(data, (key) => keyValue(key)?.value.raw);
       const tableError = typeError ? null : serverTableTypeError(data, profile, (p) => findKeyValue((scan ??= scanToml(r.text)), p)?.value.raw);
       if (tableError) {

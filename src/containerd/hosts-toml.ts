@@ -16,6 +16,7 @@ import { firstDecodeError } from './hosts-toml-decode.js';
 import { Failure } from './hosts-toml-failure.js';
 import { droppedAndDuplicatedHosts, missingHostTable, orderedHosts } from './hosts-toml-host-table.js';
 import { ignoredKeys } from './hosts-toml-keys.js';
+import { goTomlV1DateError } from './go-toml-v1-dates.js';
 import { scanToml } from './toml-scan.js';
 import type { BehaviourProfile } from './version.js';
 
@@ -74,6 +75,8 @@ export function parseHostsFile(input: HostsFileInput, profile: BehaviourProfile)
       throw e;
     }
     const scan = scanToml(input.text);
+    const date = v2 ? null : goTomlV1DateError(input.text, scan);
+    if (date) throw new Failure(`TOML syntax error: ${date.error}`, { file, line: date.line, column: date.column }, undefined);
     const hostValue = data.host;
     const missing = missingHostTable(data, scan, file, profile);
     if (missing) throw missing;

@@ -16,6 +16,7 @@ import { defaultLabOptions } from '../../src/lab/layout.js';
 import { profile, snap } from '../unit/containerd/helpers.js';
 import { quietLog } from '../helpers/lab.js';
 import { CONFIG_EXIT_ROWS } from '../helpers/config-exit-rows.js';
+import { GO_TOML_V1_DATE_ROWS } from '../helpers/go-toml-v1-date-rows.js';
 import { PLUGIN_FIELD_ROWS, SERVER_TABLE_ROWS } from '../helpers/config-field-rows.js';
 
 const FILES: Record<string, string> = {
@@ -56,7 +57,7 @@ const I = 'plugins."io.containerd.cri.v1.images".registry';
 const CRI_TYPES: Record<string, string> = {
   'config_path as an integer': `version = 2\n[${G}]\n  config_path = 5\n`,
   'config_path as an array': `version = 2\n[${G}]\n  config_path = ["/etc/containerd/certs.d"]\n`,
-  'config_path as a local date (1.x cannot even read it)': `version = 2\n[${G}]\n  config_path = 1979-05-27\n`,
+  'config_path as a local date (a comment after it: go-toml v1 reads it)': `version = 2\n[${G}]\n  config_path = 1979-05-27 # a date\n`,
   'config_path as a date and time': `version = 2\n[${G}]\n  config_path = 1979-05-27T07:32:00Z\n`,
   'config_path as an integer in a version 3 file': `version = 3\n[${I}]\n  config_path = 5\n`,
   'config_path as an integer in the version 2 table of a version 3 file': `version = 3\n[${G}]\n  config_path = 5\n`,
@@ -208,6 +209,26 @@ describe('containerd loads a server table field of the wrong type exactly when t
       for (const [v, g] of Object.entries(got)) {
         expect(g.starts, `containerd ${v}: ${JSON.stringify(got)}`).toBe(want[v] === null);
         expect(g.ours, `containerd ${v}: ${JSON.stringify(got)}`).toBe(want[v]);
+      }
+    });
+  });
+});
+
+// dates go-toml v1 (1.x) reads differently from TOML: whether each version starts, and where 1.x stops
+describe('containerd 1.x stops at a date go-toml v1 cannot read exactly where the emulation says', () => {
+  GO_TOML_V1_DATE_ROWS.forEach(([line, at], i) => {
+    it(JSON.stringify(line), async () => {
+      const text = `version = 2\n[x]\n${line}`;
+      const file = join(dir, `date-${i}.toml`);
+      writeFileSync(file, text);
+      for (const b of binaries) {
+        const version = b.packageVersion.replace(/[~+].*/, '');
+        const r = await execa(b.containerd, ['--config', file, 'config', 'dump'], { reject: false });
+        const pos = /failed to load TOML: [^:]+: \((\d+), (\d+)\)/.exec(r.stderr);
+        const real = r.exitCode === 0 ? null : pos ? `${pos[1]}:${pos[2]}` : r.stderr;
+        const d = analyzeConfig(CFG, snap({ [CFG]: text }), profile(version)).decisions.find((x) => x.code === 'config.syntax-error');
+        expect(real, version).toBe(version.startsWith('2.') ? null : at);
+        expect(d?.at ? `${d.at.line}:${d.at.column}` : null, version).toBe(real);
       }
     });
   });

@@ -22,7 +22,8 @@ describe('a CRI registry field of the wrong type: containerd exits', () => {
     [`version = 2\n[${G}.mirrors."docker.io"]\n  endpoint = ["http://m", 1]\n`, { '1.6.20': 'mirrors."docker.io".endpoint', '1.7.24': 'mirrors."docker.io".endpoint', '2.1.9': 'mirrors."docker.io".endpoint' }],
     [`version = 2\n[${G}.mirrors."docker.io"]\n  endpoint = []\n`, { '1.6.20': null, '1.7.24': null, '2.1.9': null }],
     [`version = 2\n[${G}.configs."m".tls]\n  insecure_skip_verify = "true"\n`, { '1.6.20': 'configs.m.tls.insecure_skip_verify', '1.7.24': 'configs.m.tls.insecure_skip_verify', '2.1.9': null }],
-    [`version = 2\n[${G}]\n  config_path = 1979-05-27\n`, { '1.6.20': 'config_path', '1.7.24': 'config_path', '2.1.9': 'config_path' }],
+    // a comment after the date: go-toml v1 reads it (go-toml-v1-dates.ts)
+    [`version = 2\n[${G}]\n  config_path = 1979-05-27 # a date\n`, { '1.6.20': 'config_path', '1.7.24': 'config_path', '2.1.9': 'config_path' }],
     [`version = 2\n[${G}]\n  foo = 5\n`, { '1.6.20': null, '1.7.24': null, '2.1.9': null }],
     [`version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n[${G}]\n  config_path = 5\n`, { '1.6.20': null, '1.7.24': null, '2.1.9': 'config_path' }],
     [`version = 3\ndisabled_plugins = ["io.containerd.cri.v1.images"]\n[${I}]\n  config_path = 5\n`, { '2.1.9': null }],
