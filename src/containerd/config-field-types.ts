@@ -3,12 +3,13 @@
  * ([grpc], [debug], [timeouts], …) when the file is loaded; a plugin's when it is decoded, before the
  * plugin starts (v1.7.24 services/server/server.go, v2.1.9 cmd/containerd/server/server.go), or when
  * 2.x migrates a version 2 file, which can panic. Which fields and types fail is measured on the real
- * binaries (scripts/measure-config-field-types); a version or a value type that was not measured is
- * never reported.
+ * binaries (scripts/measure-config-field-types): a value type never probed is never reported, and
+ * a plugin field on another minor version of the same major only warns.
  */
 import { TomlDate } from 'smol-toml';
 import type { Decision, SourcePosition } from './decision.js';
 import { CONFIG_FIELD_TYPES } from './config-field-types.data.js';
+import { isFloatLiteral } from './server-config-types.js';
 import type { BehaviourProfile } from './version.js';
 
 export interface PluginFieldTypeError {
@@ -21,15 +22,12 @@ export interface PluginFieldTypeError {
   /** containerd 2.x panics migrating a version 2 file instead of a decode error. */
   panics: boolean;
   measuredOn: string;
+  /** Measured on this minor version; otherwise on the nearest one of the same major, which proves nothing here. */
+  exact: boolean;
 }
 
 const PLAIN_GO_TYPES = new Set(['string', 'bool', 'int', 'float64', '[]string', '[]string(slice)']);
 const CRI_V2 = ['io.containerd.grpc.v1.cri', 'io.containerd.cri.v1.images', 'io.containerd.cri.v1.runtime'];
-
-/** A TOML float literal (`1.0`, `1e3`, `inf`); smol-toml reads `1.0` as the number 1. */
-function isFloatLiteral(raw: string): boolean {
-  return !/^[+-]?0[xob]/i.test(raw.trim()) && /[.eE]|inf|nan/.test(raw);
-}
 
 /** The measured type of a value (`raw`: its text as written), or null for a type never probed. */
 function probedType(v: unknown, raw: string | undefined): string | null {
@@ -91,6 +89,18 @@ function writtenPaths(merged: Record<string, unknown>, path: string[]): string[]
   return Object.keys(runtimes).map((name) => [...path.slice(0, i + 1), name, ...path.slice(i + 2)]);
 }
 
+/** The measurements for the version: its own minor's, else the nearest minor's of the same major. */
+function measuredFor(profile: BehaviourProfile, version: number): { form: (typeof CONFIG_FIELD_TYPES)[string]; exact: boolean } | null {
+  const { major, minor } = profile.version;
+  const want = `v${version >= 3 ? 3 : 2}`;
+  const own = CONFIG_FIELD_TYPES[`${major}.${minor} ${want}`];
+  if (own) return { form: own, exact: true };
+  const near = Object.keys(CONFIG_FIELD_TYPES)
+    .filter((k) => k.startsWith(`${major}.`) && k.endsWith(` ${want}`))
+    .sort((x, y) => Math.abs(Number(x.split(/[. ]/)[1]) - minor) - Math.abs(Number(y.split(/[. ]/)[1]) - minor))[0];
+  return near ? { form: CONFIG_FIELD_TYPES[near]!, exact: false } : null;
+}
+
 /**
  * The first plugin field of the merged config whose value stops containerd, or null.
  * `version`: the file's config version; `disabled`: disabled_plugins; `raw`: a value's text as written.
@@ -102,9 +112,10 @@ export function pluginFieldTypeError(
   profile: BehaviourProfile,
   raw: (path: string[]) => string | undefined,
 ): PluginFieldTypeError | null {
-  const { major, minor } = profile.version;
-  const form = CONFIG_FIELD_TYPES[`${major}.${minor} v${version >= 3 ? 3 : 2}`];
-  if (!form || version < 2) return null;
+  const { major } = profile.version;
+  const measured = measuredFor(profile, version);
+  if (!measured || version < 2) return null;
+  const { form, exact } = measured;
   for (const [key, field] of Object.entries(form.fields)) {
     if (!key.startsWith('["plugins"')) continue;
     for (const path of writtenPaths(merged, JSON.parse(key) as string[])) {
@@ -115,7 +126,7 @@ export function pluginFieldTypeError(
       if (disabled.includes(id) || (major >= 2 && version < 3 && id === CRI_V2[0] && CRI_V2.some((p) => disabled.includes(p)))) continue;
       const got = probedType(v, raw(path));
       if (got === null || !field.rejects.includes(got)) continue;
-      return { path, got, wants: field.default, goType: field.wants, panics: field.panics === true, measuredOn: form.measuredOn };
+      return { path, got, wants: field.default, goType: field.wants, panics: field.panics === true, measuredOn: form.measuredOn, exact };
     }
   }
   return null;
@@ -128,9 +139,10 @@ export function pluginFieldTypeDecision(
   disabled: readonly string[],
   profile: BehaviourProfile,
   file: { raw: (path: string[]) => string | undefined; at: (path: string[]) => SourcePosition | undefined; name: (path: string[]) => string },
-): { decision: Decision; startupError: string } | null {
+): { decision: Decision; startupError?: string } | null {
   const e = pluginFieldTypeError(merged, version, disabled, profile, file.raw);
   if (!e) return null;
+  if (!e.exact) return { decision: unmeasuredDecision(e, version, profile, file) };
   const field = file.name(e.path);
   const how = e.panics ? `${profile.label} panics while migrating the version ${version} CRI settings` : `${profile.label} exits while loading the plugin`;
   const containerdExit = e.panics ? 'panic: interface conversion: …' : profile.version.major >= 2 ? 'toml: …' : `(line, column): ${e.goType ? "Can't convert …" : '…'}`;
@@ -143,4 +155,13 @@ export function pluginFieldTypeDecision(
     startupError: `${field} is ${a(e.got)}, where containerd wants ${a(e.wants)}`,
     decision: { code: 'config.plugin-field-type', severity: 'error', message, ...(at ? { at } : {}), containerdExit, source: 'pluginConfigDecode', configPath: e.path },
   };
+}
+
+/** A field another minor version refuses: a warning that names what to run on the node, not a verdict. */
+function unmeasuredDecision(e: PluginFieldTypeError, version: number, profile: BehaviourProfile, file: { at: (path: string[]) => SourcePosition | undefined; name: (path: string[]) => string }): Decision {
+  const measured = `containerd ${e.measuredOn.replace(/[~+].*/, '')}`;
+  const how = e.panics ? `panics while migrating the version ${version} CRI settings` : 'exits while loading the plugin';
+  const at = file.at(e.path);
+  const message = `${file.name(e.path)} is ${a(e.got)}, where ${measured} wants ${a(e.wants)} and ${how}; whether ${profile.label} does too was not measured`;
+  return { code: 'config.plugin-field-type', severity: 'warning', message, ...(at ? { at } : {}), source: 'pluginConfigDecode', configPath: e.path };
 }

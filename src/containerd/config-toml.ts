@@ -288,7 +288,7 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
   }
   const fieldError = analysis.startupError ? null : pluginFieldTypeDecision(merged, version, disabled, profile, { raw: (p) => rawValueIn(files, p), at: (p) => positionIn(files, p), name: tableName });
   if (fieldError) {
-    analysis.startupError = fieldError.startupError;
+    if (fieldError.startupError) analysis.startupError = fieldError.startupError;
     decisions.push(fieldError.decision);
   }
   cri.mirrors = mirrorsOf(registry);

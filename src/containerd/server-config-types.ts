@@ -29,7 +29,7 @@ const FIELDS: Record<string, Kind> = {
 const WANT: Record<Kind, string> = { integer: 'an integer', string: 'a string', strings: 'an array of strings', table: 'a table' };
 
 /** A TOML float literal (`2.0`, `1e3`, `inf`): smol-toml returns `2.0` as the number 2, Go decodes it as a float. */
-function isFloatLiteral(raw: string | undefined): boolean {
+export function isFloatLiteral(raw: string | undefined): boolean {
   return raw !== undefined && !/^[+-]?0[xob]/i.test(raw.trim()) && /[.eE]|inf|nan/.test(raw);
 }
 

@@ -33,3 +33,22 @@ describe('config-parse-error: how containerd exits', () => {
     expect(await detail(config, version)).toContain(`"${exit}"`);
   });
 });
+
+describe('config-parse-error: a field another minor version refuses', () => {
+  const config = 'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  sandbox_image = 5\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n';
+  it.each([
+    ['2.1.9', 'error'],
+    ['2.2.1', 'warning'],
+  ])('on %s: %s', async (version, severity) => {
+    const root = mkdtempSync(join(tmpdir(), 'md-parse-error-'));
+    dirs.push(root);
+    mkdirSync(join(root, 'etc/containerd'), { recursive: true });
+    writeFileSync(join(root, 'etc/containerd/config.toml'), config);
+    const run = runChecks(await factsFromFixture(root, { offline: true, containerdVersion: version }));
+    const f = run.findings.find((x) => x.id === 'config-parse-error')!;
+    expect(f.severity).toBe(severity);
+    // a warning is no verdict: what was not measured is not the root cause
+    expect(run.rootCause?.id === 'config-parse-error').toBe(severity === 'error');
+    if (severity === 'warning') expect(f.fix[0]).toMatch(/^containerd config dump >\/dev\/null/);
+  });
+});

@@ -44,8 +44,17 @@ describe('a plugin field of the wrong type: containerd does not start', () => {
     expect(d.at).toEqual({ file: '/etc/containerd/conf.d/gc.toml', line: 3, column: 3 });
   });
 
-  it('says nothing for a version that was not measured, or a type that was not probed', () => {
-    expect(decision(`version = 2\n[${CRI}]\n  sandbox_image = 5\n`, '2.2.1')).toBeUndefined();
+  it('for a minor version that was not measured, warns with the nearest measured one and claims no failed start', () => {
+    for (const [v, near] of [['2.2.1', '2.1.9'], ['2.0.5', '2.1.9'], ['1.5.18', '1.6.20']] as const) {
+      const text = `version = 2\n[${CRI}]\n  sandbox_image = 5\n`;
+      const d = decision(text, v)!;
+      expect(d.severity, v).toBe('warning');
+      expect(d.message, v).toBe(`${CRI}.sandbox_image is an integer, where containerd ${near} wants a string and exits while loading the plugin; whether containerd ${v} does too was not measured`);
+      expect(an(text, v).startupError, v).toBeUndefined();
+    }
+  });
+
+  it('says nothing for a type that was not probed', () => {
     expect(decision(`version = 2\n[${CRI}]\n  sandbox_image = 1979-05-27T07:32:00\n`, '1.7.24')).toBeUndefined();
     expect(decision(`version = 2\n[${CRI}]\n  sandbox_image = {}\n`, '1.7.24')).toBeUndefined();
   });
