@@ -23,7 +23,6 @@ export interface LoadedConfigFile {
   text: string;
 }
 
-
 function deepMerge(to: Table, from: Table): Table {
   const out: Table = { ...to };
   for (const [k, v] of Object.entries(from)) {
@@ -91,25 +90,18 @@ export function collectConfigFiles(
     }
     try {
       const data = parseToml(r.text, { integersAsBigInt: false }) as Table;
-      let scan: TomlScan | undefined;
-      const keyValue = (key: string) => findKeyValue((scan ??= scanToml(r.text)), [key]);
-      const date = profile.version.major < 2 ? goTomlV1DateError(r.text, (scan ??= scanToml(r.text))) : null;
-      if (date) {
-        errors.push({ path, error: `TOML syntax error: ${date.error} at ${date.line}:${date.column}`, at: { file: path, line: date.line, column: date.column } });
-        return;
-      }
-      const typeError = serverFieldTypeError(data, (key) => keyValue(key)?.value.raw);
-      const tableError = typeError ? null : serverTableTypeError(data, profile, (p) => findKeyValue((scan ??= scanToml(r.text)), p)?.value.raw);
-      if (tableError) {
-        const p = findKeyValue((scan ??= scanToml(r.text)), tableError.path);
-        errors.push({ path, error: tableError.error, at: { file: path, line: p?.line ?? 1, column: p?.column ?? 1 }, typeError: true });
-        return;
-      }
-      if (typeError) {
-        const p = keyValue(typeError.key);
-        errors.push({ path, error: typeError.error, at: { file: path, line: p?.line ?? 1, column: p?.column ?? 1 }, typeError: true });
-        return;
-      }
+      let scanned: TomlScan | undefined;
+      const scan = () => (scanned ??= scanToml(r.text));
+      const fail = (error: string, p: { line: number; column: number } | undefined, typeError: boolean): void => {
+        errors.push({ path, error, at: { file: path, line: p?.line ?? 1, column: p?.column ?? 1 }, ...(typeError ? { typeError: true as const } : {}) });
+      };
+      // 1.x's go-toml v1 lexes before anything is decoded
+      const date = profile.version.major < 2 ? goTomlV1DateError(r.text, scan()) : null;
+      if (date) return fail(`TOML syntax error: ${date.error} at ${date.line}:${date.column}`, date, false);
+      const typeError = serverFieldTypeError(data, (key) => findKeyValue(scan(), [key])?.value.raw);
+      if (typeError) return fail(typeError.error, findKeyValue(scan(), [typeError.key]), true);
+      const tableError = serverTableTypeError(data, profile, (p) => findKeyValue(scan(), p)?.value.raw);
+      if (tableError) return fail(tableError.error, findKeyValue(scan(), tableError.path), true);
       files.push({ path, data, text: r.text });
       for (const imp of resolveImports(path, data, snapshot)) visit(imp);
     } catch (e) {

@@ -1,6 +1,6 @@
 /**
- * config.toml files with a plugin field of the wrong type, and what the 1.6.20, 1.7.24 and 2.1.9
- * binaries do with each: the field named (below `plugins.<id>`), or null where containerd starts.
+ * config.toml files with a field of the wrong type, and what the 1.6.20, 1.7.24 and 2.1.9 binaries
+ * do with each: the field named (a plugin's below `plugins.<id>`), or null where containerd starts.
  * The unit test holds the emulation to them; test/integration/config-startup.test.ts runs them.
  */
 const CRI = 'plugins."io.containerd.grpc.v1.cri"';
