@@ -56,7 +56,7 @@ export const configParseError: Check = {
             fix: ['containerd config dump >/dev/null   # on the node: exits with the decoder\'s error if this containerd refuses the file', `give the field a value of the right type${x.at ? ` (${x.at.file} line ${x.at.line})` : ''}`],
           })
         : finding('config-parse-error', {
-            detail: `${x.message}, with the TOML decoder's error ("${x.containerdExit}"); a running daemon still uses the config it was started with.`,
+            detail: `${x.message}. containerd's exit error starts "${x.containerdExit}"; a running daemon still uses the config it was started with.`,
             evidence: decisionEvidence(facts.snapshot, x),
             fix: [`give the field a value of the right type${x.at ? ` (${x.at.file} line ${x.at.line})` : ''}, then check with: containerd config dump`, restartCommand(facts)],
           }),
