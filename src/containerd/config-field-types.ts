@@ -9,7 +9,9 @@
 import { TomlDate } from 'smol-toml';
 import type { Decision, SourcePosition } from './decision.js';
 import { CONFIG_FIELD_TYPES } from './config-field-types.data.js';
+import { isTable, valueAt } from './go-value.js';
 import { isFloatLiteral } from './server-config-types.js';
+import { dottedPath } from './toml-scan.js';
 import type { BehaviourProfile } from './version.js';
 
 export interface PluginFieldTypeError {
@@ -47,17 +49,7 @@ function probedType(v: unknown, raw: string | undefined): string | null {
   return null;
 }
 
-function at(table: unknown, path: readonly string[]): unknown {
-  let v = table;
-  for (const k of path) {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
-    v = (v as Record<string, unknown>)[k];
-  }
-  return v;
-}
-
 const a = (t: string) => `${/^[aeiou]/.test(t) ? 'an' : 'a'} ${t}`;
-const dotted = (path: readonly string[]) => path.map((k) => (/^[A-Za-z0-9_-]+$/.test(k) ? k : JSON.stringify(k))).join('.');
 
 /**
  * The first field of a server table ([grpc], [debug], [timeouts], …) in one file's `data` that
@@ -71,11 +63,11 @@ export function serverTableTypeError(data: Record<string, unknown>, profile: Beh
   for (const [key, field] of Object.entries(form.fields)) {
     if (key.startsWith('["plugins"')) continue;
     const path = JSON.parse(key) as string[];
-    const v = at(data, path);
+    const v = valueAt(data, path);
     if (v === undefined) continue;
     const got = probedType(v, raw(path));
     if (got === null || !field.rejects.includes(got)) continue;
-    return { path, error: `\`${dotted(path)}\` is ${a(got)}, where containerd wants ${a(field.default)}` };
+    return { path, error: `\`${dottedPath(path)}\` is ${a(got)}, where containerd wants ${a(field.default)}` };
   }
   return null;
 }
@@ -84,8 +76,8 @@ export function serverTableTypeError(data: Record<string, unknown>, profile: Beh
 function writtenPaths(merged: Record<string, unknown>, path: string[]): string[][] {
   const i = path.indexOf('runtimes');
   if (i < 0 || path[i + 1] !== 'runc') return [path];
-  const runtimes = at(merged, path.slice(0, i + 1));
-  if (typeof runtimes !== 'object' || runtimes === null || Array.isArray(runtimes)) return [];
+  const runtimes = valueAt(merged, path.slice(0, i + 1));
+  if (!isTable(runtimes)) return [];
   return Object.keys(runtimes).map((name) => [...path.slice(0, i + 1), name, ...path.slice(i + 2)]);
 }
 
@@ -119,7 +111,7 @@ export function pluginFieldTypeError(
   for (const [key, field] of Object.entries(form.fields)) {
     if (!key.startsWith('["plugins"')) continue;
     for (const path of writtenPaths(merged, JSON.parse(key) as string[])) {
-      const v = at(merged, path);
+      const v = valueAt(merged, path);
       if (v === undefined) continue;
       const id = path[1]!;
       // a disabled plugin's table is not decoded; 2.x migrates a version 2 CRI table into three plugins
@@ -132,18 +124,18 @@ export function pluginFieldTypeError(
   return null;
 }
 
-/** The decision and containerd's startup error for the first such field; `file`: where a path's value is written, and its name. */
+/** The decision and containerd's startup error for the first such field; `file`: where a path's value is written. */
 export function pluginFieldTypeDecision(
   merged: Record<string, unknown>,
   version: number,
   disabled: readonly string[],
   profile: BehaviourProfile,
-  file: { raw: (path: string[]) => string | undefined; at: (path: string[]) => SourcePosition | undefined; name: (path: string[]) => string },
+  file: { raw: (path: string[]) => string | undefined; at: (path: string[]) => SourcePosition | undefined },
 ): { decision: Decision; startupError?: string } | null {
   const e = pluginFieldTypeError(merged, version, disabled, profile, file.raw);
   if (!e) return null;
   if (!e.exact) return { decision: unmeasuredDecision(e, version, profile, file) };
-  const field = file.name(e.path);
+  const field = dottedPath(e.path);
   const how = e.panics ? `${profile.label} panics while migrating the version ${version} CRI settings` : `${profile.label} exits while loading the plugin`;
   const containerdExit = e.panics ? 'panic: interface conversion: …' : profile.version.major >= 2 ? 'toml: …' : `(line, column): ${e.goType ? "Can't convert …" : '…'}`;
   const at = file.at(e.path);
@@ -158,10 +150,10 @@ export function pluginFieldTypeDecision(
 }
 
 /** A field another minor version refuses: a warning that names what to run on the node, not a verdict. */
-function unmeasuredDecision(e: PluginFieldTypeError, version: number, profile: BehaviourProfile, file: { at: (path: string[]) => SourcePosition | undefined; name: (path: string[]) => string }): Decision {
+function unmeasuredDecision(e: PluginFieldTypeError, version: number, profile: BehaviourProfile, file: { at: (path: string[]) => SourcePosition | undefined }): Decision {
   const measured = `containerd ${e.measuredOn.replace(/[~+].*/, '')}`;
   const how = e.panics ? `panics while migrating the version ${version} CRI settings` : 'exits while loading the plugin';
   const at = file.at(e.path);
-  const message = `${file.name(e.path)} is ${a(e.got)}, where ${measured} wants ${a(e.wants)} and ${how}; whether ${profile.label} does too was not measured`;
+  const message = `${dottedPath(e.path)} is ${a(e.got)}, where ${measured} wants ${a(e.wants)} and ${how}; whether ${profile.label} does too was not measured`;
   return { code: 'config.plugin-field-type', severity: 'warning', message, ...(at ? { at } : {}), source: 'pluginConfigDecode', configPath: e.path };
 }

@@ -7,7 +7,8 @@
  * mode (transfer service vs local) on 2.1+.
  */
 import type { Decision, SourcePosition } from './decision.js';
-import { isTable } from './go-value.js';
+import { isTable, valueAt } from './go-value.js';
+import { dottedPath } from './toml-scan.js';
 import type { NodeSnapshot } from './node-snapshot.js';
 import { invalidPluginId } from './plugin-ids.js';
 import { criPullMode } from './cri-pull-mode.js';
@@ -59,18 +60,7 @@ export interface ConfigAnalysis {
   unreadable?: string;
 }
 
-function get(t: unknown, ...path: string[]): unknown {
-  let cur: unknown = t;
-  for (const p of path) {
-    if (!isTable(cur)) return undefined;
-    cur = cur[p];
-  }
-  return cur;
-}
-
-function tableName(path: string[]): string {
-  return path.map((p) => (/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p))).join('.');
-}
+const get = (t: unknown, ...path: string[]): unknown => valueAt(t, path);
 
 function mirrorsOf(registry: unknown): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -242,7 +232,7 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
     decisions.push({
       code: 'config.registry-wrong-table',
       severity: 'error',
-      message: `[${tableName(w.path)}] is not read by ${profile.label}: ${w.why}`,
+      message: `[${dottedPath(w.path)}] is not read by ${profile.label}: ${w.why}`,
       ...(at ? { at } : {}),
       source: profile.version.major === 1 ? 'configNoVersion' : 'criMigrate',
     });
@@ -280,19 +270,19 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
   const decoded = v2 ? !disabled.includes(CRI_IMAGES) : !criDisabledBy;
   const typeError = decoded && !analysis.startupError ? criRegistryTypeError(registry, profile.version.major) : null;
   if (typeError) {
-    const field = tableName([...registrySource, ...typeError.path]);
+    const field = dottedPath([...registrySource, ...typeError.path]);
     const at = positionIn(files, [...registrySource, ...typeError.path]);
     analysis.startupError = `${field} ${typeError.error}`;
     const containerdExit = profile.version.major >= 2 ? 'toml: cannot decode …' : "(line, column): Can't convert …";
     decisions.push({ code: 'config.cri-field-type', severity: 'error', message: `${field} ${typeError.error}: ${profile.label} exits while loading the CRI plugin`, ...(at ? { at } : {}), containerdExit, source: 'criRegistryTypes', configPath: [...registrySource, ...typeError.path] });
   }
-  const fieldError = analysis.startupError ? null : pluginFieldTypeDecision(merged, version, disabled, profile, { raw: (p) => rawValueIn(files, p), at: (p) => positionIn(files, p), name: tableName });
+  const fieldError = analysis.startupError ? null : pluginFieldTypeDecision(merged, version, disabled, profile, { raw: (p) => rawValueIn(files, p), at: (p) => positionIn(files, p) });
   if (fieldError) {
     if (fieldError.startupError) analysis.startupError = fieldError.startupError;
     decisions.push(fieldError.decision);
   }
   cri.mirrors = mirrorsOf(registry);
-  cri.table = tableName(registrySource);
+  cri.table = dottedPath(registrySource);
   const explicitPath = get(registry, 'config_path');
   const hasMirrors = Object.keys(cri.mirrors).length > 0;
   if (typeof explicitPath === 'string') {

@@ -22,6 +22,16 @@ export function isTable(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && tomlKind(v) === 'table';
 }
 
+/** The value at a key path of decoded TOML, or undefined where a table on the way is missing. */
+export function valueAt(v: unknown, path: readonly string[]): unknown {
+  let cur = v;
+  for (const k of path) {
+    if (!isTable(cur)) return undefined;
+    cur = cur[k];
+  }
+  return cur;
+}
+
 /** Go `%v` of the value as go-toml decodes it into `interface{}`. */
 export function goV(v: unknown): string {
   switch (tomlKind(v)) {

@@ -281,6 +281,11 @@ export function scanToml(text: string): TomlScan {
 }
 
 /** Key path → JSON text, to index scans. */
+/** A key path as TOML writes it: bare keys as they are, others quoted (`plugins."io.containerd.gc.v1.scheduler".pause_threshold`). */
+export function dottedPath(path: readonly string[]): string {
+  return path.map((k) => (/^[A-Za-z0-9_-]+$/.test(k) ? k : JSON.stringify(k))).join('.');
+}
+
 export function pathKey(path: readonly string[]): string {
   return JSON.stringify(path);
 }
