@@ -3,10 +3,11 @@
  */
 import type { PathRun } from '../trace/run-schema.js';
 import type { Outcome, TraceAttempt } from '../trace/schema.js';
-import { challengeRealm, outcomeFromError, tokenFailure } from '../trace/classify.js';
+import { challengeRealm, outcomeFromError, outcomeLabel, statusInError, tokenFailure } from '../trace/classify.js';
 
 type TokenFailure = NonNullable<ReturnType<typeof tokenFailure>>;
 import type { Derived } from './derived.js';
+import type { ClientPlan } from '../containerd/plan.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
 import { attemptEvidence, finding, pathEvidence, pathLabel, quote, sawResolver } from './make.js';
@@ -69,11 +70,10 @@ const mirrorUsed: Check = {
 type OutcomeText = { what: string; failed?: string; fix: (host: string, url: string) => string[] };
 
 const OUTCOME_TEXT: Partial<Record<Outcome, OutcomeText>> = {
-  'not-found': { what: 'the mirror answered 404: it does not have the image (or serves another path)', fix: (h, u) => [`curl -sSI '${u}'`, 'a pull-through cache must be configured for this upstream; a mirror that routes by path needs ?ns= support or override_path'] },
+  'not-found': { what: 'the mirror answered 404: it does not have the image (or serves another path)', fix: (h, u) => [`curl -sSI '${u}'`, 'a pull-through cache must be configured for this upstream and reach it (one that cannot answers 404 too: its log names the error); a mirror that routes by path needs ?ns= support or override_path'] },
   unauthorized: { what: 'the mirror answered 401: it wants credentials containerd does not send to it', fix: (h) => [`give CRI credentials for the mirror host: [plugins."io.containerd.cri.v1.images".registry.configs.${quote(h)}.auth] (1.x: plugins."io.containerd.grpc.v1.cri".registry.configs)`, `or in hosts.toml: [host."…".header]\n  Authorization = "Basic <base64 user:password>"`] },
   forbidden: { what: 'the mirror answered 403', fix: (h) => [`check the mirror's access rules for this repository and the credentials for ${h}`] },
   'bad-request': { what: 'the mirror answered 400, often because it rejects the ?ns= query containerd adds for mirrors', fix: (_h, u) => [`curl -sSI '${u}'`, 'configure the mirror to accept (or ignore) the ns parameter'] },
-  'server-error': { what: 'the mirror answered 5xx', fix: (h) => [`check the mirror's logs (${h})`] },
   'tls-unknown-authority': { what: "the mirror's certificate is signed by a CA containerd does not trust", fix: () => ['add the CA to the host table: ca = "ca.crt"   # relative to the hosts folder', 'or install it in the system trust store and restart containerd'] },
   'tls-hostname-mismatch': { what: "the mirror's certificate does not name the host in the URL", fix: (h) => [`use the name in the certificate in [host."https://…"], or reissue the certificate with ${h} in its SANs`] },
   'tls-other': { what: 'the TLS handshake with the mirror failed', fix: (h) => [`openssl s_client -connect ${h} -showcerts </dev/null`] },
@@ -83,6 +83,30 @@ const OUTCOME_TEXT: Partial<Record<Outcome, OutcomeText>> = {
   timeout: { what: 'the mirror did not answer in time', fix: () => ['check firewalls and proxies between the node and the mirror', 'dial_timeout = "1s" makes the fallback faster (2.0.7+/2.1+)'] },
   'no-route': { what: 'there is no route to the mirror', fix: (h) => [`ip route get $(getent hosts ${h.replace(/:\d+$/, '')} | cut -d' ' -f1)`] },
 };
+
+/**
+ * The text for a status its outcome names only as a class (`other`, `server-error`). A 5xx is a
+ * mirror that is up and failing; a 429 one that limits the rate of pulls (containerd asks again at
+ * once, six requests in all, then tries the next host: resolver.go retryRequest).
+ */
+function statusText(outcome: Outcome, status: number | null): OutcomeText | null {
+  if (outcome === 'server-error') {
+    return {
+      what: `the mirror answered ${status ?? '5xx'}: it is up but failing (a pull-through cache answers so when its storage or its own upstream fails)`,
+      failed: `answered ${status ?? '5xx'} (server-error)`,
+      fix: (h, u) => [`check the mirror's logs (${h}) for the error behind the ${status ?? '5xx'}`, `curl -sSI '${u}'`],
+    };
+  }
+  if (outcome !== 'other' || status === null) return null;
+  if (status === 429) {
+    return {
+      what: "the mirror answered 429 Too Many Requests: it limits this node's pulls, or passes on its own upstream's limit (a pull-through cache that reaches Docker Hub anonymously). containerd asked again at once, six requests in all, then moved on",
+      failed: 'answered 429 Too Many Requests (rate-limited)',
+      fix: (_h, u) => [`curl -sSi '${u}'   # the error message and Retry-After or RateLimit headers say whose limit it is`, "raise the mirror's limit for this node, or give the pull-through cache credentials for its upstream (Docker Hub allows authenticated pulls a higher rate)"],
+    };
+  }
+  return { what: `the mirror answered ${status} (${outcomeLabel(outcome, status)})`, failed: `answered ${status} (${outcomeLabel(outcome, status)})`, fix: (_h, u) => [`curl -sSi '${u}'`] };
+}
 
 /**
  * A 401 from a mirror behind token auth: containerd asks the realm for a token, with credentials
@@ -144,6 +168,8 @@ interface Fallback {
   fromError?: boolean;
   host: string;
   outcome: Outcome;
+  /** the HTTP status the mirror answered, where known */
+  status: number | null;
   to: string | null;
   evidence: Evidence[];
   url: string;
@@ -203,21 +229,37 @@ const ERROR_URL = /\b(https?):\/\/([^/\s"]+)(\/[^\s"]*)?/g;
  * failed. On 1.x a redirected blob is reported at the URL first asked (fetcher.go), so the answer may
  * have come from the mirror's redirect target.
  */
-function errorAtMirror(p: PathRun, mirrors: ReadonlySet<string>): { host: string; outcome: Outcome; url: string } | null {
+function errorAtMirror(p: PathRun, mirrors: ReadonlyMap<string, string>): { host: string; outcome: Outcome; status: number | null; url: string } | null {
   if (p.pulled !== false || !p.error || p.evidence?.mirrorTried === false) return null;
-  for (const m of p.error.matchAll(ERROR_URL)) {
-    if (!mirrors.has(m[2]!)) continue;
-    const outcome = outcomeFromError(p.error);
-    return outcome === 'other' ? null : { host: m[2]!, outcome, url: m[0] };
+  const outcome = outcomeFromError(p.error);
+  const status = statusInError(p.error);
+  if (outcome === 'other' && status === null) return null;
+  for (const m of p.error.matchAll(ERROR_URL)) if (mirrors.has(m[2]!)) return { host: m[2]!, outcome, status, url: m[0] };
+  // 1.6 names the host alone: `pulling from host H failed with status code [manifests TAG]: 503 Service Unavailable`
+  const h = HOST_STATUS.exec(p.error)?.[1];
+  return h && mirrors.has(h) ? { host: h, outcome, status, url: mirrors.get(h)! } : null;
+}
+
+const HOST_STATUS = /pulling from host (\S+) failed with (?:unexpected )?status code/;
+
+/** The plans' mirror hosts, each with the URL containerd asks it first (the tag's, else a blob's). */
+function mirrorUrls(...plans: ClientPlan[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const plan of plans) {
+    const attempts = [...(plan.resolve?.attempts ?? []), ...(plan.fetch?.attempts ?? [])];
+    for (const ep of plan.endpoints) {
+      if (ep.kind !== 'mirror' || out.has(ep.host)) continue;
+      out.set(ep.host, attempts.find((x) => x.endpoint === ep.index)?.url ?? `${ep.scheme}://${ep.host}/v2/`);
+    }
   }
-  return null;
+  return out;
 }
 
 const mirrorFallback: Check = {
   id: 'mirror-fallback',
   run(_facts, d) {
     const byKey = new Map<string, Fallback>();
-    const mirrors = planMirrors(d.plans.cri, d.plans.ctrHostsDir);
+    const mirrors = mirrorUrls(d.plans.cri, d.plans.ctrHostsDir);
     const redirected = redirectFailures(d);
     // a path without a document (a daemon at info level that logged nothing) still has its error
     for (const p of [d.trace.ctrHostsDir, d.trace.cri].filter((x): x is PathRun => !!x)) {
@@ -226,7 +268,7 @@ const mirrorFallback: Check = {
       // a failure the redirect-target check already explains is not the mirror's
       if (named && !redirected.some((f) => f.paths.includes(p.path) && f.from === named.host)) {
         const key = `${named.host} ${named.outcome}`;
-        const cur = byKey.get(key) ?? { stalled: false, stalledText: '', stalledWhy: [], stallProof: false, host: named.host, outcome: named.outcome, to: null, evidence: [], url: named.url, paths: [], recovered: false, fromError: true };
+        const cur = byKey.get(key) ?? { stalled: false, stalledText: '', stalledWhy: [], stallProof: false, host: named.host, outcome: named.outcome, status: named.status, to: null, evidence: [], url: named.url, paths: [], recovered: false, fromError: true };
         cur.evidence.push({ kind: 'api', source: pathLabel(p), text: p.error! });
         cur.paths.push(pathLabel(p));
         byKey.set(key, cur);
@@ -235,7 +277,7 @@ const mirrorFallback: Check = {
         const stalled = /^the tracer stopped waiting/.test(f.attempt?.inferred ?? '');
         // a stall is one finding per host, whatever outcome each path's cancelled attempt was logged with
         const key = stalled ? `${f.host} stalled` : `${f.host} ${f.outcome}`;
-        const cur = byKey.get(key) ?? { stalled, stalledText: f.attempt?.error ?? 'no answer', stalledWhy: [], stallProof: false, host: f.host, outcome: f.outcome, to: f.to, evidence: [], url: f.attempt?.url ?? `https://${f.host}/v2/`, paths: [], recovered: true };
+        const cur = byKey.get(key) ?? { stalled, stalledText: f.attempt?.error ?? 'no answer', stalledWhy: [], stallProof: false, host: f.host, outcome: f.outcome, status: f.attempt?.status ?? null, to: f.to, evidence: [], url: f.attempt?.url ?? `https://${f.host}/v2/`, paths: [], recovered: true };
         if (f.attempt) cur.evidence.push(attemptEvidence(p, f.attempt));
         cur.challenge ??= f.attempt?.challenge ?? null;
         // the challenge of a 401 comes with the mirror's first answer; the failing attempt may be a retry
@@ -269,12 +311,12 @@ const mirrorFallback: Check = {
         );
         continue;
       }
-      const t = f.outcome === 'unauthorized' && /^Bearer\b/i.test(f.challenge ?? '') ? bearerText(f.challenge!, f.token ?? null) : OUTCOME_TEXT[f.outcome];
+      const t = f.outcome === 'unauthorized' && /^Bearer\b/i.test(f.challenge ?? '') ? bearerText(f.challenge!, f.token ?? null) : (statusText(f.outcome, f.status) ?? OUTCOME_TEXT[f.outcome]);
       out.push(
         finding('mirror-fallback', {
           severity: f.recovered ? 'warning' : 'error',
           title: `the mirror ${f.host} ${t?.failed ?? `failed (${f.outcome})`}${f.to ? ` and containerd fell back to ${f.to}` : ''}`,
-          detail: `${t?.what ?? `the mirror failed: ${f.outcome}`}${f.outcome === 'dns-failure' && clusterDnsSuffix(f.host) ? ` (${f.host} is a cluster DNS name, which the node's resolver does not serve: see mirror-cluster-dns-name)` : ''}. Seen in ${[...new Set(f.paths)].join(' and ')}.${f.to ? ` containerd then tried ${f.to}${f.recovered ? ', and another mirror served the pull' : ''}; the mirror failure only shows in debug/info logs.` : ''}${f.fromError ? ` The pull failed with an error naming ${f.url}; no log line shows the request at info level.${d.profile.version.major < 2 ? ` ${d.profile.label} names the URL it first asked even when that host redirected the download elsewhere, so the answer may have come from a host the mirror redirected to: \`mirror-doctor trace --full ${d.ctrRef}\` shows the chain.` : ''}` : ''}`,
+          detail: `${t?.what ?? `the mirror failed: ${f.outcome}`}${f.outcome === 'dns-failure' && clusterDnsSuffix(f.host) ? ` (${f.host} is a cluster DNS name, which the node's resolver does not serve: see mirror-cluster-dns-name)` : ''}. Seen in ${[...new Set(f.paths)].join(' and ')}.${f.to ? ` containerd then tried ${f.to}${f.recovered ? ', and another mirror served the pull' : ''}.` : ''}${f.fromError ? ` The pull failed with an error naming ${f.url}; no log line shows the request at info level.${d.profile.version.major < 2 ? ` ${d.profile.label} names the URL it first asked even when that host redirected the download elsewhere, so the answer may have come from a host the mirror redirected to: \`mirror-doctor trace --full ${d.ctrRef}\` shows the chain.` : ''}` : ''}`,
           evidence: f.evidence,
           fix: tlsFixFor(d, f.host, f.outcome) ?? t?.fix(f.host, f.url) ?? [`curl -sSI '${f.url}'`],
         }),
@@ -393,8 +435,7 @@ const criPullFailed: Check = {
     // explained when a mirror failure is known, from this pull or from ctr's beside it (mirror-fallback, redirect-target-failed)
     const hd = d.trace.ctrHostsDir;
     if ((cri.doc && fallbacksOf(cri).length > 0) || (hd?.doc && fallbacksOf(hd).length > 0)) return [];
-    const mirrors = planMirrors(d.plans.cri);
-    if (errorAtMirror(cri, mirrors) || redirectFailures(d).length > 0) return [];
+    if (errorAtMirror(cri, mirrorUrls(d.plans.cri)) || redirectFailures(d).length > 0) return [];
     // the tracer's own --timeout (a gRPC deadline) ended it: the pull had not failed, it had not finished
     const unfinished = cri.stoppedBy === 'timeout' || /Deadline exceeded/.test(cri.error ?? '');
     return [

@@ -14,6 +14,7 @@ import { DOCKER_REPOSITORY, HOSTPORT_REPOSITORY, SCENARIOS, TAG, findScenario, t
 import { httpCall } from './http-client.js';
 import { startBlackhole } from './blackhole.js';
 import { startSilentHosts } from './silent-hosts.js';
+import { startStatusMirrors } from './status-mirrors.js';
 import { redirectMirrorConfig, startRedirectMirror } from './redirect-mirror.js';
 import { startTokenServer, TOKEN_ISSUER } from './token-server.js';
 
@@ -58,6 +59,8 @@ export interface LabState {
   redirectMirror?: LabProcess;
   /** the token server of the `token` registry (ports.tokenServer) */
   tokenServer?: LabProcess;
+  /** the mirrors that answer 429 and 503 (ports.rateLimited, ports.unavailable); absent in older state */
+  statusMirrors?: LabProcess;
   daemons: Partial<Record<LabVersion, DaemonState>>;
   /**
    * containerd 1.7+ creates its default state folder /run/containerd at start even when --state
@@ -132,7 +135,7 @@ export async function labUp(opts: LabOptions, scenarioName: string | undefined, 
     writeState(state);
   }
   // a lab brought up before these ports existed has no ports.silent/redirect: it gets them now
-  state.ports = { ...ports, ...state.ports, silent: ports.silent, bodyStall: ports.bodyStall, redirect: ports.redirect, token: ports.token, tokenServer: ports.tokenServer, tokenUnreachable: ports.tokenUnreachable };
+  state.ports = { ...ports, ...state.ports, silent: ports.silent, bodyStall: ports.bodyStall, redirect: ports.redirect, token: ports.token, tokenServer: ports.tokenServer, tokenUnreachable: ports.tokenUnreachable, rateLimited: ports.rateLimited, unavailable: ports.unavailable };
   if (!(state.silentHosts && isAlive(state.silentHosts))) {
     log(`starting the silent hosts on 127.0.0.1:${ports.silent} (no answer) and ${ports.bodyStall} (body stall)`);
     state.silentHosts = await startSilentHosts(opts.dir, ports);
@@ -142,6 +145,11 @@ export async function labUp(opts: LabOptions, scenarioName: string | undefined, 
     const cfg = redirectMirrorConfig(ports);
     log(`starting the redirecting mirrors on 127.0.0.1:${cfg.mirrors.map((m) => m.port).join(',')}`);
     state.redirectMirror = await startRedirectMirror(opts.dir, cfg);
+    writeState(state);
+  }
+  if (!(state.statusMirrors && isAlive(state.statusMirrors))) {
+    log(`starting the mirrors that answer 429 and 503 on 127.0.0.1:${ports.rateLimited},${ports.unavailable}`);
+    state.statusMirrors = await startStatusMirrors(opts.dir, ports);
     writeState(state);
   }
   if (!(state.tokenServer && isAlive(state.tokenServer))) {
@@ -354,6 +362,10 @@ export async function labDown(opts: LabOptions, log: Log): Promise<void> {
       log(`stopping the token server (pid ${state.tokenServer.pid})`);
       await stopProcess(state.tokenServer);
     }
+    if (state.statusMirrors && isAlive(state.statusMirrors)) {
+      log(`stopping the mirrors that answer 429 and 503 (pid ${state.statusMirrors.pid})`);
+      await stopProcess(state.statusMirrors);
+    }
   }
   for (const m of mountsUnder(opts.dir)) {
     log(`unmounting ${m}`);
@@ -391,6 +403,7 @@ export function labStatus(opts: LabOptions): { up: boolean; scenario?: string; l
       ? [{ name: 'redirect-mirror', pid: state.redirectMirror.pid, alive: isAlive(state.redirectMirror), detail: `127.0.0.1:${Object.values(state.ports.redirect.mirrors).join(',')}` }]
       : []),
     ...(state.tokenServer ? [{ name: 'token-server', pid: state.tokenServer.pid, alive: isAlive(state.tokenServer), detail: `127.0.0.1:${state.ports.tokenServer}` }] : []),
+    ...(state.statusMirrors ? [{ name: 'status-mirrors', pid: state.statusMirrors.pid, alive: isAlive(state.statusMirrors), detail: `127.0.0.1:${state.ports.rateLimited} 127.0.0.1:${state.ports.unavailable}` }] : []),
     ...Object.values(state.daemons).map((d) => ({
       name: `containerd-${d!.version}`,
       pid: d!.process.pid,
@@ -420,6 +433,8 @@ export function labEnv(state: LabState): Record<string, string> {
     MD_LAB_SILENT_ADDR: `127.0.0.1:${state.ports.silent}`,
     MD_LAB_BODY_STALL_URL: `http://127.0.0.1:${state.ports.bodyStall}`,
     MD_LAB_REDIRECT_MIRROR_URL: `http://127.0.0.1:${state.ports.redirect.mirrors.served}`,
+    MD_LAB_RATE_LIMITED_URL: `http://127.0.0.1:${state.ports.rateLimited}`,
+    MD_LAB_UNAVAILABLE_URL: `http://127.0.0.1:${state.ports.unavailable}`,
     MD_LAB_AUTH_USER: `${LAB_AUTH.user}:${LAB_AUTH.password}`,
     MD_LAB_VERSIONS: Object.keys(state.daemons).join(' '),
   };

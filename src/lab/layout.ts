@@ -25,7 +25,7 @@ export interface LabOptions {
   dir: string;
   /** Folder where downloaded containerd packages are cached between runs. */
   cacheDir: string;
-  /** First TCP port on 127.0.0.1; the lab uses portBase+1 … portBase+20. */
+  /** First TCP port on 127.0.0.1; the lab uses portBase+1 … portBase+22. */
   portBase: number;
   /** Which containerd versions to run. */
   versions: readonly LabVersion[];
@@ -65,6 +65,9 @@ export interface LabPorts {
   tokenServer: number;
   /** the same mirror, its challenge naming a token server where nothing listens (ports.refused) */
   tokenUnreachable: number;
+  /** a mirror that answers every request 429 Too Many Requests, and one that answers 503 (status-mirrors.ts) */
+  rateLimited: number;
+  unavailable: number;
   /** accepts no connection and answers no SYN: a blackholed host (connects time out) */
   blackhole: number;
   /** accepts and never writes: a TLS handshake stall (https://) or a response-header stall (http://) */
@@ -105,6 +108,8 @@ export function labPorts(base: number): LabPorts {
     token: base + 18,
     tokenServer: base + 19,
     tokenUnreachable: base + 20,
+    rateLimited: base + 21,
+    unavailable: base + 22,
   };
 }
 

@@ -82,6 +82,20 @@ export const SCENARIOS: readonly Scenario[] = [
     hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(`http://127.0.0.1:${c.ports.refused}`) }),
   },
   {
+    name: 'mirror-429',
+    summary: 'the mirror answers every request 429 Too Many Requests (a pull rate limit)',
+    whatHappens: 'containerd asks the mirror six times in a row, then tries the upstream, which is unreachable',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(`http://127.0.0.1:${c.ports.rateLimited}`) }),
+  },
+  {
+    name: 'mirror-503',
+    summary: 'the mirror is up but answers every request 503 Service Unavailable',
+    whatHappens: 'the mirror answers 503, containerd tries the upstream, which is unreachable',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(`http://127.0.0.1:${c.ports.unavailable}`) }),
+  },
+  {
     name: 'https-on-http',
     summary: 'the host URL says https:// but the mirror speaks plain HTTP',
     whatHappens: '"http: server gave HTTP response to HTTPS client", fallback to the upstream',

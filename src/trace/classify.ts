@@ -11,6 +11,23 @@ export function outcomeFromStatus(status: number): Outcome {
   return 'other';
 }
 
+/**
+ * An outcome as people read it: a status that `other` lumps together named by what it means.
+ * containerd asks again at once on a 429 or 408 (up to six requests in all) before the next host.
+ */
+export function outcomeLabel(outcome: Outcome, status: number | null | undefined): string {
+  if (outcome !== 'other' || !status) return outcome;
+  if (status === 429) return 'rate-limited';
+  if (status === 408) return 'request-timeout';
+  return `status ${status}`;
+}
+
+/** The status an error names at its end (`…: 429 Too Many Requests`, 1.x fetcher: `… - Server message: …`), or null. */
+export function statusInError(e: string): number | null {
+  const m = /: ([1-5][0-9]{2}) [A-Z][A-Za-z ]*(?: - Server message: .*)?$/.exec(e);
+  return m ? Number(m[1]) : null;
+}
+
 /** Parses "404 Not Found" / "HTTP/1.1 404 Not Found" → 404. */
 export function parseStatus(s: string | undefined): number | null {
   if (!s) return null;

@@ -5,7 +5,7 @@
  */
 import type { TraceDoc } from './schema.js';
 import type { PathEvidence } from './path-evidence.js';
-import { tokenFailure } from './classify.js';
+import { outcomeLabel, tokenFailure } from './classify.js';
 
 export type PathName = 'ctr' | 'ctr-hosts-dir' | 'cri';
 
@@ -68,7 +68,7 @@ function whyNot(doc: TraceDoc): string {
   // a mirror that resolved the tag but stalled while its manifest was fetched is the one meant
   const m = doc.attempts.find((a) => a.mirror && a.kind === 'fetch' && STALLED.test(a.inferred ?? '')) ?? mirrors[mirrors.length - 1]!;
   // the mirrors that failed before the last one, in order: the first is usually the one meant
-  const before = [...new Set(mirrors.slice(0, -1).filter((a) => a.host !== m.host && a.outcome !== 'ok').map((a) => `the mirror ${a.host} failed (${a.status !== null ? `${a.status} ` : ''}${a.outcome})`))];
+  const before = [...new Set(mirrors.slice(0, -1).filter((a) => a.host !== m.host && a.outcome !== 'ok').map((a) => `the mirror ${a.host} failed (${a.status !== null ? `${a.status} ` : ''}${outcomeLabel(a.outcome, a.status)})`))];
   const lead = before.length ? `${before.join(', ')}; then ` : '';
   if (m.outcome === 'timeout') {
     return STALLED.test(m.inferred ?? '')
@@ -78,7 +78,7 @@ function whyNot(doc: TraceDoc): string {
   // a 401 whose token request failed: the token server is the host that failed
   const t = m.error ? tokenFailure(m.error) : null;
   if (t) return `${lead}the mirror ${m.host} answered 401 and its token server ${t.host} failed (${t.outcome}: ${t.cause}), and containerd fell back to the next host`;
-  return `${lead}the mirror ${m.host} answered ${m.status ?? ''} ${m.outcome}`.replace(/\s+/g, ' ') + (m.error ? ` (${m.error})` : '') + ', and containerd fell back to the next host';
+  return `${lead}the mirror ${m.host} answered ${m.status ?? ''} ${outcomeLabel(m.outcome, m.status)}`.replace(/\s+/g, ' ') + (m.error ? ` (${m.error})` : '') + ', and containerd fell back to the next host';
 }
 
 export function comparePaths(i: CompareInput): Comparison {

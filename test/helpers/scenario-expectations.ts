@@ -26,6 +26,10 @@ export function expectedComparison(scenario: string, v: LabSeries, portBase: num
       return { files: false, cri: false, verdict: new RegExp(`not used even with --hosts-dir: the mirror ${m(2)} answered 404 not-found`) };
     case 'mirror-refused':
       return { files: false, cri: false, verdict: new RegExp(`the mirror ${m(3)} answered connection-refused`) };
+    case 'mirror-429':
+      return { files: false, cri: false, verdict: new RegExp(`not used even with --hosts-dir: the mirror ${m(21)} answered 429 rate-limited`) };
+    case 'mirror-503':
+      return { files: false, cri: false, verdict: new RegExp(`not used even with --hosts-dir: the mirror ${m(22)} answered 503 server-error`) };
     case 'https-on-http':
       return { files: false, cri: false, verdict: /answered http-response-to-https/ };
     case 'pull-only':

@@ -23,6 +23,8 @@ const ROOT_CAUSE: Record<string, string | null> = {
   'mirror-ok': null,
   'mirror-404': 'mirror-fallback',
   'mirror-refused': 'mirror-fallback',
+  'mirror-429': 'mirror-fallback',
+  'mirror-503': 'mirror-fallback',
   'https-on-http': 'mirror-fallback',
   'pull-only': 'mirror-no-resolve',
   'url-v2-suffix': null,

@@ -14,7 +14,7 @@ let state: LabState;
 
 /** PIDs of every process the lab recorded. */
 function recordedProcesses(s: LabState) {
-  return [...Object.values(s.registries), s.blackhole, s.silentHosts, s.redirectMirror, ...Object.values(s.daemons).map((d) => d!.process)].filter((p) => !!p);
+  return [...Object.values(s.registries), s.blackhole, s.silentHosts, s.redirectMirror, s.tokenServer, s.statusMirrors, ...Object.values(s.daemons).map((d) => d!.process)].filter((p) => !!p);
 }
 
 describe('the lab (real containerd 1.6, 1.7, 2.1 and real registries)', () => {

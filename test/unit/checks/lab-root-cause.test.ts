@@ -12,6 +12,8 @@ const ONLINE: Record<string, [string | null, string?]> = {
   'mirror-ok': [null],
   'mirror-404': ['mirror-fallback', 'not-found'],
   'mirror-refused': ['mirror-fallback', 'connection-refused'],
+  'mirror-429': ['mirror-fallback', 'rate-limited'],
+  'mirror-503': ['mirror-fallback', 'server-error'],
   'https-on-http': ['mirror-fallback', 'http-response-to-https'],
   'pull-only': ['mirror-no-resolve'],
   'url-v2-suffix': [null],
@@ -45,7 +47,7 @@ const cases = labSeries().flatMap((series) => labScenarios(series).map((scenario
 
 describe('root cause on the recorded lab scenarios', () => {
   it('covers every scenario on three versions', () => {
-    expect(cases.length).toBe(60);
+    expect(cases.length).toBe(66);
     for (const [, s] of cases) expect(ONLINE[s], s).toBeDefined();
   });
 
@@ -120,5 +122,21 @@ describe('a token server that refuses the credentials (token-auth, ctr --user wi
     expect(f.detail).toMatch(/^the mirror answered 401 and its token server 127\.0\.0\.1:5119 refused the token request \((401 unauthorized|401 Unauthorized)\)/);
     expect(f.fix[0]).toMatch(/^check the username and password CRI has for the mirror host/);
     expect(f.fix[1]).toMatch(/^curl -su USER 'http:\/\/127\.0\.0\.1:5119\/token/);
+  });
+});
+
+describe('a mirror that answers 429 or 503 (mirror-429, mirror-503)', () => {
+  it.each(labSeries())('%s: names the status and what it means, seen by ctr and by CRI at info level', async (series) => {
+    for (const [scenario, port, title, what] of [
+      ['mirror-429', 5121, 'answered 429 Too Many Requests (rate-limited)', /^the mirror answered 429 Too Many Requests: it limits this node's pulls.* six requests in all/],
+      ['mirror-503', 5122, 'answered 503 (server-error)', /^the mirror answered 503: it is up but failing/],
+    ] as const) {
+      const f = runChecks(await labFacts(series, scenario, { sight: { level: 'info' } })).findings.find((x) => x.id === 'mirror-fallback')!;
+      expect(f.title).toBe(`the mirror 127.0.0.1:${port} ${title} and containerd fell back to registry-1.docker.io`);
+      expect(f.detail).toMatch(what);
+      // 1.6/1.7 log no line for it at info level; the CRI pull's error names it (1.6 by host alone)
+      expect(f.detail).toContain('Seen in ctr --hosts-dir and CRI (as kubelet).');
+      expect(f.fix.join('\n')).toContain(`curl -sS${scenario === 'mirror-429' ? 'i' : 'I'} 'http://127.0.0.1:${port}/v2/library/mirror-doctor-demo/manifests/1.0?ns=docker.io'`);
+    }
   });
 });

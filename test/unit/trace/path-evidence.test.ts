@@ -10,7 +10,7 @@ import { labScenarios, labSeries, labTraceRun, type LabSight } from '../../helpe
 import type { PathEvidence } from '../../../src/trace/path-evidence.js';
 
 const HEALTHY = ['mirror-ok', 'url-v2-suffix', 'tls-with-ca', 'host-port-registry', 'default-dir'];
-const MIRROR_FAILS = ['mirror-404', 'mirror-refused', 'https-on-http', 'tls-no-ca', 'basic-auth', 'token-auth', 'token-server-unreachable'];
+const MIRROR_FAILS = ['mirror-404', 'mirror-refused', 'mirror-429', 'mirror-503', 'https-on-http', 'tls-no-ca', 'basic-auth', 'token-auth', 'token-server-unreachable'];
 const NOT_TRIED = ['pull-only', 'toml-syntax-error', 'dir-registry-1', 'file-host-toml', 'cri-config-path-unset', 'cri-config-edited-after-start'];
 
 function cri(series: string, scenario: string, sight: LabSight): PathEvidence {
@@ -58,7 +58,7 @@ describe.each(labSeries())('containerd %s', (series) => {
     it.each(['unreadable', 'none'] as const)('info level, connections %s: the mirror was tried and did not serve, proven', (sockets) => {
       const e = cri(series, scenario, { level: 'info', sockets });
       expect(pick(e)).toEqual({ mirrorUsed: false, mirrorTried: true, level: 'proven' });
-      expect(e.basis.join(' ')).toMatch(/127\.0\.0\.1:51[01]\d/);
+      expect(e.basis.join(' ')).toMatch(/127\.0\.0\.1:51[0-2]\d/);
     });
   });
 
