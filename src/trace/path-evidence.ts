@@ -151,14 +151,18 @@ export function criPathEvidence(i: CriEvidenceInput): PathEvidence {
   if (i.pulled === true) {
     const served = mirrorConn.filter((e) => !e.hosts.some((h) => failed.has(h)));
     if (served.length) {
-      const host = served[0]!.hosts.find((h) => i.mirrors.includes(h)) ?? null;
-      const basis = [`the daemon connected to ${connText(served)} during the pull, and the pull succeeded`];
+      // two mirrors connected and neither logged failing (1.x logs no 5xx at info): either may have served
+      const hosts = [...new Set(served.flatMap((e) => e.hosts.filter((h) => i.mirrors.includes(h))))];
+      const host = hosts.length === 1 ? hosts[0]! : null;
+      const failedConn = mirrorConn.filter((e) => !served.includes(e));
+      const basis = [...failedLines, `the daemon connected to ${connText(served)} during the pull, and the pull succeeded`];
+      if (!host) basis.push(`which of ${hosts.join(' and ')} served it is not logged at info level`);
       if (otherConn.length === 0) {
-        basis.push('it connected to no other host');
+        basis.push(failedConn.length ? `its other connections went to mirrors that failed (${connText(failedConn)})` : 'it connected to no other host');
         return { mirrorUsed: true, mirrorTried: true, servedBy: host, level: 'proven', basis, collect: null };
       }
       if (i.log.available && logsEveryFailureAtInfo(i.version)) {
-        basis.push(`it also connected to ${connText(otherConn)}, but containerd ${i.version} logs every failure at a host and none names ${host}`);
+        basis.push(`it also connected to ${connText(otherConn)}, but containerd ${i.version} logs every failure at a host and none names ${hosts.join(' or ')}`);
         return { mirrorUsed: true, mirrorTried: true, servedBy: host, level: 'inferred', basis, collect: null };
       }
       return unknown([...basis, `it also connected to ${connText(otherConn)}: either may have served the pull (a failure with a status is not logged at info level by containerd ${i.version ?? '1.x'})`], DEBUG_HOW, true);

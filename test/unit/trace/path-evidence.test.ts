@@ -7,7 +7,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { labScenarios, labSeries, labTraceRun, type LabSight } from '../../helpers/facts-fixture.js';
-import type { PathEvidence } from '../../../src/trace/path-evidence.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { criPathEvidence, type CriEvidenceInput, type PathEvidence } from '../../../src/trace/path-evidence.js';
+import { parseTraceText } from '../../../src/trace/index.js';
 
 const HEALTHY = ['mirror-ok', 'url-v2-suffix', 'tls-with-ca', 'host-port-registry', 'default-dir'];
 const MIRROR_FAILS = ['mirror-404', 'mirror-refused', 'mirror-429', 'mirror-503', 'https-on-http', 'tls-no-ca', 'basic-auth', 'token-auth', 'token-server-unreachable'];
@@ -82,5 +85,44 @@ describe.each(labSeries())('containerd %s', (series) => {
   it('cri-proxy-env: with a proxy the upstream not resolving here proves nothing; the connection to the mirror does', () => {
     expect(cri(series, 'cri-proxy-env', { level: 'info', sockets: 'unreadable', upstreamResolves: false }).level).toBe('unknown');
     expect(pick(cri(series, 'cri-proxy-env', { level: 'info', sockets: 'mirror' }))).toEqual({ mirrorUsed: true, mirrorTried: true, level: 'proven' });
+  });
+});
+
+describe('a successful CRI pull at info level that connected to two mirrors', () => {
+  const A = '127.0.0.1:5101';
+  const B = '127.0.0.1:5122';
+  const conn = (h: string) => ({ endpoint: h, hosts: [h], presentAtStart: false });
+  const input = (version: string, doc: CriEvidenceInput['doc']): CriEvidenceInput => ({
+    doc,
+    pulled: true,
+    error: null,
+    code: null,
+    stoppedBy: null,
+    log: { source: 'recorded', available: true, debug: false, problem: null },
+    sockets: { endpoints: [conn(B), conn(A)] },
+    mirrors: [B, A],
+    upstream: { host: 'registry-1.docker.io', resolves: true, detail: '' },
+    daemonProxy: false,
+    version,
+  });
+
+  it('1.7 logs neither: the mirrors served it, proven, but which one is not known', () => {
+    // a successful pull leaves no host line at info level; 1.x logs no line for a 5xx either
+    const e = criPathEvidence(input('1.7.24', null));
+    expect(pick(e)).toEqual({ mirrorUsed: true, mirrorTried: true, level: 'proven' });
+    expect(e.servedBy).toBeNull();
+    expect(e.basis.join(' ')).toContain(`which of ${B} and ${A} served it is not logged at info level`);
+  });
+
+  it('2.1 logs the one that failed (its real line): the other served it, and the failed one is no "other host"', () => {
+    const line = readFileSync(join(__dirname, '../../fixtures/lab-info/2.1/mirror-503/cri/daemon.log'), 'utf8').split('\n').find((l) => l.includes('trying next host after status: 503'))!;
+    const doc = parseTraceText(line.replace('127.0.0.1:5622', B)).at(-1) ?? null;
+    expect(doc?.attempts.map((a) => [a.host, a.outcome])).toEqual([[B, 'server-error']]);
+    const e = criPathEvidence(input('2.1.9', doc));
+    expect(pick(e)).toEqual({ mirrorUsed: true, mirrorTried: true, level: 'proven' });
+    expect(e.servedBy).toBe(A);
+    expect(e.basis.join(' ')).toContain(`the mirror ${B}: 503 server-error`);
+    expect(e.basis.join(' ')).toContain(`its other connections went to mirrors that failed (${B} (${B}))`);
+    expect(e.basis.join(' ')).not.toContain('connected to no other host');
   });
 });
