@@ -60,7 +60,7 @@ export interface CriEvidenceInput {
   version: string | null;
 }
 
-/** Whether this containerd logs, at info level, every failure at a host (not only request errors and 404). */
+/** Whether this containerd logs, at info level, every host that fails to resolve the tag (not only request errors and 404; never a failed blob download). */
 function logsEveryFailureAtInfo(version: string | null): boolean {
   const major = Number(/^v?(\d+)\./.exec(version ?? '')?.[1]);
   return Number.isFinite(major) && major >= 2;
@@ -118,9 +118,15 @@ export function criPathEvidence(i: CriEvidenceInput): PathEvidence {
   const failedLines = [...failed.values()].map((a) => `daemon log ${i.log.source}: the mirror ${attemptText(a)}`);
   const upstreamLines = attempts.filter((a) => !isMirror(a) && a.outcome !== 'ok').map((a) => `daemon log ${i.log.source}: ${attemptText(a)}`);
   const socketsRead = 'endpoints' in i.sockets;
-  const fresh = socketsRead ? (i.sockets as { endpoints: EndpointSeen[] }).endpoints.filter((e) => !e.presentAtStart) : [];
-  const mirrorConn = fresh.filter((e) => e.hosts.some((h) => i.mirrors.includes(h)));
-  const otherConn = fresh.filter((e) => !e.hosts.some((h) => i.mirrors.includes(h)));
+  const seen = socketsRead ? (i.sockets as { endpoints: EndpointSeen[] }).endpoints : [];
+  const toMirror = (e: EndpointSeen) => e.hosts.some((h) => i.mirrors.includes(h));
+  const fresh = seen.filter((e) => !e.presentAtStart);
+  const mirrorConn = fresh.filter(toMirror);
+  const otherConn = fresh.filter((e) => !toMirror(e));
+  // a connection open before the pull may carry it: the daemon reuses an idle one (recorded in the
+  // lab: blobs came over a connection to the upstream left open by the pull before)
+  const staleMirror = seen.filter((e) => e.presentAtStart && toMirror(e));
+  const staleOther = seen.filter((e) => e.presentAtStart && !toMirror(e));
   const connText = (es: EndpointSeen[]) => es.map((e) => `${e.hosts.join('/') || 'an unknown host'} (${e.endpoint})`).join(', ');
   const noSockets = socketsRead ? null : (i.sockets as { unreadable: string }).unreadable;
   const collect = [DEBUG_HOW, noSockets ? SOCKETS_HOW : null].filter(Boolean).join('; or ');
@@ -135,12 +141,12 @@ export function criPathEvidence(i: CriEvidenceInput): PathEvidence {
     const named = i.mirrors.filter((m) => (i.error ?? '').includes(m));
     if (named.length) return { mirrorUsed: false, mirrorTried: true, servedBy: null, level: 'proven', basis: [`the pull's error names the mirror ${named.join(', ')}: ${i.error}`], collect: null };
     const basis = [`the pull failed: ${i.error ?? 'no error given'}`, ...upstreamLines];
-    if (i.log.available && upstreamLines.length && (logsEveryFailureAtInfo(i.version) || socketsRead)) {
+    if (i.log.available && upstreamLines.length && (logsEveryFailureAtInfo(i.version) || (socketsRead && staleMirror.length === 0))) {
       // a mirror that failed would show: in a log line (request errors and 404 on every version,
       // every status from 2.0), or as a connection that got an answer (it stays open 30 s)
       basis.push(
         logsEveryFailureAtInfo(i.version)
-          ? `containerd ${i.version} logs every failure at a host at info level, and no line names a mirror: no mirror was asked`
+          ? `containerd ${i.version} logs every host that fails to resolve the tag at info level, and no line names a mirror: no mirror was asked`
           : `no line names a mirror, and no connection to one was open during the pull (one that got an answer stays open 30 s): no mirror was asked`,
       );
       return { mirrorUsed: false, mirrorTried: false, servedBy: null, level: 'inferred', basis, collect: null };
@@ -157,15 +163,21 @@ export function criPathEvidence(i: CriEvidenceInput): PathEvidence {
       const failedConn = mirrorConn.filter((e) => !served.includes(e));
       const basis = [...failedLines, `the daemon connected to ${connText(served)} during the pull, and the pull succeeded`];
       if (!host) basis.push(`which of ${hosts.join(' and ')} served it is not logged at info level`);
-      if (otherConn.length === 0) {
+      if (otherConn.length === 0 && staleOther.length === 0) {
         basis.push(failedConn.length ? `its other connections went to mirrors that failed (${connText(failedConn)})` : 'it connected to no other host');
         return { mirrorUsed: true, mirrorTried: true, servedBy: host, level: 'proven', basis, collect: null };
       }
-      if (i.log.available && logsEveryFailureAtInfo(i.version)) {
-        basis.push(`it also connected to ${connText(otherConn)}, but containerd ${i.version} logs every failure at a host and none names ${hosts.join(' or ')}`);
-        return { mirrorUsed: true, mirrorTried: true, servedBy: host, level: 'inferred', basis, collect: null };
-      }
-      return unknown([...basis, `it also connected to ${connText(otherConn)}: either may have served the pull (a failure with a status is not logged at info level by containerd ${i.version ?? '1.x'})`], DEBUG_HOW, true);
+      // 2.x logs every host that fails to resolve the tag, but no blob download that fails (a mirror
+      // without the blob, recorded in the lab at info level): the blobs may have come from the other host
+      const why =
+        i.log.available && logsEveryFailureAtInfo(i.version)
+          ? `containerd ${i.version} logs every host that fails to resolve the tag and none names ${hosts.join(' or ')}, but it logs no failed blob download at info level`
+          : `a failure with a status is not logged at info level by containerd ${i.version ?? '1.x'}`;
+      const also = [otherConn.length ? `connected to ${connText(otherConn)}` : '', staleOther.length ? `had a connection to ${connText(staleOther)} open since before the pull, which it may have reused` : ''].filter(Boolean).join(' and ');
+      return unknown([...basis, `it also ${also}: either may have served the blobs (${why})`], DEBUG_HOW, true);
+    }
+    if (socketsRead && staleMirror.length) {
+      return unknown([...failedLines, 'the pull succeeded', `the daemon opened no connection to a mirror during the pull, but had one to ${connText(staleMirror)} open since before it, which the pull may have reused`], DEBUG_HOW, failed.size > 0 ? true : null);
     }
     if (socketsRead) {
       const basis = [...failedLines];
