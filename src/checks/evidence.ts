@@ -7,7 +7,7 @@ import { challengeRealm, outcomeFromError, outcomeLabel, statusInError, tokenFai
 
 type TokenFailure = NonNullable<ReturnType<typeof tokenFailure>>;
 import type { Derived } from './derived.js';
-import type { ClientPlan } from '../containerd/plan.js';
+import { requestUrl, type ClientPlan } from '../containerd/plan.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
 import { attemptEvidence, finding, pathEvidence, pathLabel, quote, sawResolver } from './make.js';
@@ -166,6 +166,8 @@ interface Fallback {
   stallProof: boolean;
   /** known only from the failed pull's error, which names the request (errorAtMirror) */
   fromError?: boolean;
+  /** the blob (digest and media type) the mirror answered 404 for, known from containerd's error (blobNotFoundAtMirror) */
+  blob?: string;
   host: string;
   outcome: Outcome;
   /** the HTTP status the mirror answered, where known */
@@ -242,6 +244,31 @@ function errorAtMirror(p: PathRun, mirrors: ReadonlyMap<string, string>): { host
 
 const HOST_STATUS = /pulling from host (\S+) failed with (?:unexpected )?status code/;
 
+/**
+ * containerd's error for a blob no host served, when the first host asked answered 404: Fetch asks
+ * every host in hosts.toml order and returns the first one's error (fetcher.go, 1.6–2.1).
+ */
+const BLOB_NOT_FOUND = /could not fetch content descriptor (sha256:[0-9a-f]{64}) \(([^()\s]{1,200})\) from remote: not found/;
+
+/** The mirror a failed pull's blob error names by position: the first host of the plan, asked and answering 404. */
+function blobNotFoundAtMirror(p: PathRun, plan: ClientPlan): { host: string; url: string; blob: string } | null {
+  if (p.pulled !== false || !p.error || p.evidence?.mirrorTried !== true) return null;
+  const m = BLOB_NOT_FOUND.exec(p.error);
+  const first = plan.fetch?.attempts[0];
+  const ep = first ? plan.endpoints.find((e) => e.index === first.endpoint) : undefined;
+  if (!m || !ep || ep.kind !== 'mirror' || !plan.reference) return null;
+  return { host: ep.host, url: requestUrl(ep, plan.reference, 'blobs', m[1]!), blob: `${m[1]} (${m[2]})` };
+}
+
+/** A mirror that served the tag and answered 404 for a blob. */
+function blobText(blob: string): OutcomeText {
+  return {
+    what: `the mirror answered 404 for the blob ${blob}: it does not have that blob (a cache that holds the manifest without it, cannot fetch blobs from its own upstream, or lost it). containerd asks every host for a blob in hosts.toml order and reports the first one's answer; no other host served it`,
+    failed: 'answered 404 for a blob (not-found)',
+    fix: (h, u) => [`curl -sSI '${u}'`, `check the mirror's logs and storage for that blob (${h}); a pull-through cache must reach its upstream for blobs too`],
+  };
+}
+
 /** The plans' mirror hosts, each with the URL containerd asks it first (the tag's, else a blob's). */
 function mirrorUrls(...plans: ClientPlan[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -264,11 +291,12 @@ const mirrorFallback: Check = {
     // a path without a document (a daemon at info level that logged nothing) still has its error
     for (const p of [d.trace.ctrHostsDir, d.trace.cri].filter((x): x is PathRun => !!x)) {
       const logged = p.doc ? fallbacksOf(p) : [];
-      const named = logged.length === 0 ? errorAtMirror(p, mirrors) : null;
+      const blob = logged.length === 0 ? blobNotFoundAtMirror(p, p.path === 'cri' ? d.plans.cri : d.plans.ctrHostsDir) : null;
+      const named = logged.length === 0 ? (blob ? { host: blob.host, outcome: 'not-found' as const, status: 404, url: blob.url } : errorAtMirror(p, mirrors)) : null;
       // a failure the redirect-target check already explains is not the mirror's
       if (named && !redirected.some((f) => f.paths.includes(p.path) && f.from === named.host)) {
         const key = `${named.host} ${named.outcome}`;
-        const cur = byKey.get(key) ?? { stalled: false, stalledText: '', stalledWhy: [], stallProof: false, host: named.host, outcome: named.outcome, status: named.status, to: null, evidence: [], url: named.url, paths: [], recovered: false, fromError: true };
+        const cur = byKey.get(key) ?? { stalled: false, stalledText: '', stalledWhy: [], stallProof: false, host: named.host, outcome: named.outcome, status: named.status, to: null, evidence: [], url: named.url, paths: [], recovered: false, fromError: true, ...(blob ? { blob: blob.blob } : {}) };
         cur.evidence.push({ kind: 'api', source: pathLabel(p), text: p.error! });
         cur.paths.push(pathLabel(p));
         byKey.set(key, cur);
@@ -311,12 +339,12 @@ const mirrorFallback: Check = {
         );
         continue;
       }
-      const t = f.outcome === 'unauthorized' && /^Bearer\b/i.test(f.challenge ?? '') ? bearerText(f.challenge!, f.token ?? null) : (statusText(f.outcome, f.status) ?? OUTCOME_TEXT[f.outcome]);
+      const t = f.outcome === 'unauthorized' && /^Bearer\b/i.test(f.challenge ?? '') ? bearerText(f.challenge!, f.token ?? null) : f.blob ? blobText(f.blob) : (statusText(f.outcome, f.status) ?? OUTCOME_TEXT[f.outcome]);
       out.push(
         finding('mirror-fallback', {
           severity: f.recovered ? 'warning' : 'error',
           title: `the mirror ${f.host} ${t?.failed ?? `failed (${f.outcome})`}${f.to ? ` and containerd fell back to ${f.to}` : ''}`,
-          detail: `${t?.what ?? `the mirror failed: ${f.outcome}`}${f.outcome === 'dns-failure' && clusterDnsSuffix(f.host) ? ` (${f.host} is a cluster DNS name, which the node's resolver does not serve: see mirror-cluster-dns-name)` : ''}. Seen in ${[...new Set(f.paths)].join(' and ')}.${f.to ? ` containerd then tried ${f.to}${f.recovered ? ', and another mirror served the pull' : ''}.` : ''}${f.fromError ? ` The pull failed with an error naming ${f.url}; no log line shows the request at info level.${d.profile.version.major < 2 ? ` ${d.profile.label} names the URL it first asked even when that host redirected the download elsewhere, so the answer may have come from a host the mirror redirected to: \`mirror-doctor trace --full ${d.ctrRef}\` shows the chain.` : ''}` : ''}`,
+          detail: `${t?.what ?? `the mirror failed: ${f.outcome}`}${f.outcome === 'dns-failure' && clusterDnsSuffix(f.host) ? ` (${f.host} is a cluster DNS name, which the node's resolver does not serve: see mirror-cluster-dns-name)` : ''}. Seen in ${[...new Set(f.paths)].join(' and ')}.${f.to ? ` containerd then tried ${f.to}${f.recovered ? ', and another mirror served the pull' : ''}.` : ''}${f.fromError ? ` The pull failed with ${f.blob ? `containerd's error for a blob whose first host answered 404 (could not fetch content descriptor … from remote: not found), and ${f.host} is the first host it asks for blobs; at info level no line shows the request (containerd logs no failed blob download)` : `an error naming ${f.url}; no log line shows the request at info level`}.${d.profile.version.major < 2 ? ` ${d.profile.label} names the URL it first asked even when that host redirected the download elsewhere, so the answer may have come from a host the mirror redirected to: \`mirror-doctor trace --full ${d.ctrRef}\` shows the chain.` : ''}` : ''}`,
           evidence: f.evidence,
           fix: tlsFixFor(d, f.host, f.outcome) ?? t?.fix(f.host, f.url) ?? [`curl -sSI '${f.url}'`],
         }),
@@ -435,7 +463,7 @@ const criPullFailed: Check = {
     // explained when a mirror failure is known, from this pull or from ctr's beside it (mirror-fallback, redirect-target-failed)
     const hd = d.trace.ctrHostsDir;
     if ((cri.doc && fallbacksOf(cri).length > 0) || (hd?.doc && fallbacksOf(hd).length > 0)) return [];
-    if (errorAtMirror(cri, mirrorUrls(d.plans.cri)) || redirectFailures(d).length > 0) return [];
+    if (errorAtMirror(cri, mirrorUrls(d.plans.cri)) || blobNotFoundAtMirror(cri, d.plans.cri) || redirectFailures(d).length > 0) return [];
     // the tracer's own --timeout (a gRPC deadline) ended it: the pull had not failed, it had not finished
     const unfinished = cri.stoppedBy === 'timeout' || /Deadline exceeded/.test(cri.error ?? '');
     return [

@@ -25,7 +25,7 @@ export interface LabOptions {
   dir: string;
   /** Folder where downloaded containerd packages are cached between runs. */
   cacheDir: string;
-  /** First TCP port on 127.0.0.1; the lab uses portBase+1 … portBase+22. */
+  /** First TCP port on 127.0.0.1; the lab uses portBase+1 … portBase+23. */
   portBase: number;
   /** Which containerd versions to run. */
   versions: readonly LabVersion[];
@@ -65,9 +65,10 @@ export interface LabPorts {
   tokenServer: number;
   /** the same mirror, its challenge naming a token server where nothing listens (ports.refused) */
   tokenUnreachable: number;
-  /** a mirror that answers every request 429 Too Many Requests, and one that answers 503 (status-mirrors.ts) */
+  /** a mirror that answers every request 429 Too Many Requests, one that answers 503, one that has no blobs (status-mirrors.ts) */
   rateLimited: number;
   unavailable: number;
+  blobless: number;
   /** accepts no connection and answers no SYN: a blackholed host (connects time out) */
   blackhole: number;
   /** accepts and never writes: a TLS handshake stall (https://) or a response-header stall (http://) */
@@ -110,6 +111,7 @@ export function labPorts(base: number): LabPorts {
     tokenUnreachable: base + 20,
     rateLimited: base + 21,
     unavailable: base + 22,
+    blobless: base + 23,
   };
 }
 

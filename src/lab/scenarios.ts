@@ -96,6 +96,13 @@ export const SCENARIOS: readonly Scenario[] = [
     hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(`http://127.0.0.1:${c.ports.unavailable}`) }),
   },
   {
+    name: 'mirror-blob-404',
+    summary: 'the mirror serves the manifests but answers 404 for every blob',
+    whatHappens: 'the tag resolves at the mirror; each blob is 404 there and fails at the unreachable upstream',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(`http://127.0.0.1:${c.ports.blobless}`) }),
+  },
+  {
     name: 'https-on-http',
     summary: 'the host URL says https:// but the mirror speaks plain HTTP',
     whatHappens: '"http: server gave HTTP response to HTTPS client", fallback to the upstream',

@@ -168,6 +168,8 @@ export function comparePaths(i: CompareInput): Comparison {
   if (cri && cri.code === 'UNIMPLEMENTED') verdict = criLine!;
   else if (filesWork && criFailedAtMirror) verdict = `ctr with --hosts-dir uses the mirror, and so does CRI, whose pull failed there${cri!.error ? `: ${cri!.error}` : ''}`;
   else if (filesWork && cri && criUsed === false) verdict = `ctr with --hosts-dir uses the mirror, CRI does not${criLine ? ` — ${criLine.replace(/^CRI \(as kubelet\) did not use a mirror,? ?/, '')}` : ''}`;
+  // the mirror answered the tag, and the pull failed after it (a blob the mirror lacks, a redirect target)
+  else if (filesWork && criUsed === true && cri?.pulled === false) verdict = `the mirror is used by ctr --hosts-dir and by CRI, but the CRI pull failed${cri.error ? `: ${cri.error}` : ''}`;
   else if (filesWork && criUsed === true) verdict = 'the mirror is used by ctr --hosts-dir and by CRI: nothing is ignored';
   else if (filesWork && cri && criUsed === null) verdict = `ctr with --hosts-dir uses the mirror; ${criLine}`;
   else if (ctrHd?.doc && !filesWork) verdict = `the mirror is not used even with --hosts-dir: ${whyNot(ctrHd.doc)}`;

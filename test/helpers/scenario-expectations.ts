@@ -30,6 +30,8 @@ export function expectedComparison(scenario: string, v: LabSeries, portBase: num
       return { files: false, cri: false, verdict: new RegExp(`not used even with --hosts-dir: the mirror ${m(21)} answered 429 rate-limited`) };
     case 'mirror-503':
       return { files: false, cri: false, verdict: new RegExp(`not used even with --hosts-dir: the mirror ${m(22)} answered 503 server-error`) };
+    case 'mirror-blob-404':
+      return { files: true, cri: true, verdict: /the mirror is used by ctr --hosts-dir and by CRI, but the CRI pull failed/ };
     case 'https-on-http':
       return { files: false, cri: false, verdict: /answered http-response-to-https/ };
     case 'pull-only':

@@ -25,6 +25,7 @@ const ROOT_CAUSE: Record<string, string | null> = {
   'mirror-refused': 'mirror-fallback',
   'mirror-429': 'mirror-fallback',
   'mirror-503': 'mirror-fallback',
+  'mirror-blob-404': 'mirror-fallback',
   'https-on-http': 'mirror-fallback',
   'pull-only': 'mirror-no-resolve',
   'url-v2-suffix': null,

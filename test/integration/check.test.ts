@@ -27,6 +27,7 @@ const EXPECT: Record<string, { rootCause: string | null; also?: Array<{ id: stri
   'mirror-refused': { rootCause: 'mirror-fallback' },
   'mirror-429': { rootCause: 'mirror-fallback' },
   'mirror-503': { rootCause: 'mirror-fallback' },
+  'mirror-blob-404': { rootCause: 'mirror-fallback' },
   'https-on-http': { rootCause: 'mirror-fallback' },
   'pull-only': { rootCause: 'mirror-no-resolve' },
   'url-v2-suffix': { rootCause: null },

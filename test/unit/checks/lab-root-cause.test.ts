@@ -14,6 +14,7 @@ const ONLINE: Record<string, [string | null, string?]> = {
   'mirror-refused': ['mirror-fallback', 'connection-refused'],
   'mirror-429': ['mirror-fallback', 'rate-limited'],
   'mirror-503': ['mirror-fallback', 'server-error'],
+  'mirror-blob-404': ['mirror-fallback', 'not-found'],
   'https-on-http': ['mirror-fallback', 'http-response-to-https'],
   'pull-only': ['mirror-no-resolve'],
   'url-v2-suffix': [null],
@@ -47,7 +48,7 @@ const cases = labSeries().flatMap((series) => labScenarios(series).map((scenario
 
 describe('root cause on the recorded lab scenarios', () => {
   it('covers every scenario on three versions', () => {
-    expect(cases.length).toBe(66);
+    expect(cases.length).toBe(69);
     for (const [, s] of cases) expect(ONLINE[s], s).toBeDefined();
   });
 
@@ -138,5 +139,26 @@ describe('a mirror that answers 429 or 503 (mirror-429, mirror-503)', () => {
       expect(f.detail).toContain('Seen in ctr --hosts-dir and CRI (as kubelet).');
       expect(f.fix.join('\n')).toContain(`curl -sS${scenario === 'mirror-429' ? 'i' : 'I'} 'http://127.0.0.1:${port}/v2/library/mirror-doctor-demo/manifests/1.0?ns=docker.io'`);
     }
+  });
+});
+
+describe('a mirror that serves the manifests and answers 404 for every blob (mirror-blob-404)', () => {
+  it.each(labSeries())('%s, CRI alone at info level: the blob error names the first host by position, which is the mirror', async (series) => {
+    const facts = await labFacts(series, 'mirror-blob-404', { sight: { level: 'info', sockets: 'mirror' } });
+    facts.trace!.paths = facts.trace!.paths.filter((p) => p.path === 'cri');
+    const run = runChecks(facts);
+    const f = run.findings.find((x) => x.id === 'mirror-fallback')!;
+    expect(f.title).toBe('the mirror 127.0.0.1:5123 answered 404 for a blob (not-found)');
+    expect(f.detail).toMatch(/^the mirror answered 404 for the blob sha256:[0-9a-f]{64} \(application\/vnd\.oci\.image\.config\.v1\+json\): it does not have that blob/);
+    expect(f.fix[0]).toMatch(/^curl -sSI 'http:\/\/127\.0\.0\.1:5123\/v2\/library\/mirror-doctor-demo\/blobs\/sha256:[0-9a-f]{64}\?ns=docker\.io'$/);
+    // explained: no "CRI asked the mirror and its pull failed, no line says why"
+    expect(run.findings.map((x) => x.id)).not.toContain('cri-pull-failed');
+    expect(run.rootCause?.id).toBe('mirror-fallback');
+  });
+
+  it.each(labSeries())('%s: without proof that the CRI pull asked the mirror (no connections), the error alone names no host', async (series) => {
+    const facts = await labFacts(series, 'mirror-blob-404', { sight: { level: 'info', sockets: 'unreadable', upstreamResolves: true } });
+    facts.trace!.paths = facts.trace!.paths.filter((p) => p.path === 'cri');
+    expect(runChecks(facts).findings.find((x) => x.id === 'mirror-fallback')).toBeUndefined();
   });
 });

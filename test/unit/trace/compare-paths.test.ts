@@ -47,8 +47,8 @@ const cases = (['1.6', '1.7', '2.1'] as const).flatMap((series) =>
 );
 
 describe('comparePaths on every recorded scenario', () => {
-  it('covers 22 scenarios on three versions', () => {
-    expect(cases).toHaveLength(66);
+  it('covers 23 scenarios on three versions', () => {
+    expect(cases).toHaveLength(69);
   });
 
   it.each(cases)('%s %s', (series, scenario) => {

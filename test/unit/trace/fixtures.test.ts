@@ -259,14 +259,16 @@ const ALL = fixtures();
 
 describe('lab fixtures', () => {
   it('covers every recorded fixture (ctr and CRI)', () => {
-    expect(ALL.filter((f) => f.variant !== 'cri').length).toBe(185);
-    expect(ALL.length).toBeGreaterThanOrEqual(185);
+    expect(ALL.filter((f) => f.variant !== 'cri').length).toBe(193);
+    expect(ALL.length).toBeGreaterThanOrEqual(193);
   });
 
   for (const f of ALL) {
     const name = `${f.series}/${f.scenario}/${f.variant}`;
     // CRI plugin failed to load: no pull reached the image service (checked separately below)
     if (f.variant === 'cri' && f.scenario === 'cri-mirrors-and-config-path') continue;
+    // the mirror serves manifests and no blob: checked separately below
+    if (f.scenario === 'mirror-blob-404' && !f.variant.startsWith('ctr-no-hosts-dir')) continue;
     it(name, () => {
       const e = expectationFor(f);
       const docs = parseTraceLines(inputLines(f));
@@ -386,5 +388,29 @@ describe('lab fixtures', () => {
         expect(d.daemon.criConfigPath, `${series} ${scenario}`).toBe(series === '2.1' ? null : want);
       }
     }
+  });
+});
+
+describe('mirror-blob-404: the mirror serves the manifests and answers 404 for every blob', () => {
+  const cases = ALL.filter((f) => f.scenario === 'mirror-blob-404' && !f.variant.startsWith('ctr-no-hosts-dir'));
+  it('is recorded on three versions, ctr and CRI', () => {
+    expect(cases.map((f) => `${f.series}/${f.variant}`).sort()).toEqual(['1.6/cri', '1.6/ctr-hosts-dir', '1.7/cri', '1.7/ctr-hosts-dir', '2.1/cri', '2.1/ctr-hosts-dir', '2.1/ctr-hosts-dir-local']);
+  });
+  it.each(cases.map((f) => [`${f.series}/${f.variant}`, f] as const))('%s', (_name, f) => {
+    const d = parseTraceLines(inputLines(f))[0] as TraceDoc;
+    expect(validateTraceDoc(d)).toEqual([]);
+    const mirror = '127.0.0.1:5123';
+    // the tag and the manifests by digest come from the mirror, then a blob is 404 there
+    expect(d.attempts.filter((a) => a.kind === 'resolve').map((a) => [a.host, a.status, a.outcome])).toEqual([[mirror, 200, 'ok']]);
+    expect(d.resolved).toEqual({ host: mirror, digest: DIGESTS.index });
+    const blob404 = d.attempts.filter((a) => a.kind === 'fetch' && a.host === mirror && /\/blobs\//.test(a.url ?? a.path ?? '') && a.status === 404);
+    expect(blob404.length).toBeGreaterThan(0);
+    for (const a of blob404) expect(a.outcome).toBe('not-found');
+    expect(d.mirrorUsed).toBe(true);
+    expect(d.result).toBe('failure');
+    // containerd's error: the blob whose first host (the mirror) answered 404
+    expect(d.error).toMatch(/could not fetch content descriptor (sha256:[0-9a-f]{64}) \(application\/vnd\.oci\.image\.(config\.v1\+json|layer\.v1\.tar\+gzip)\) from remote: not found$/);
+    const digest = /(sha256:[0-9a-f]{64})/.exec(d.error!)![1];
+    expect(blob404.some((a) => (a.url ?? a.path ?? '').includes(`/blobs/${digest}`))).toBe(true);
   });
 });

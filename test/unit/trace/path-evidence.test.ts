@@ -26,7 +26,11 @@ const pick = (e: PathEvidence) => ({ mirrorUsed: e.mirrorUsed, mirrorTried: e.mi
 
 describe.each(labSeries())('containerd %s', (series) => {
   it('the recordings cover every scenario the table names', () => {
-    expect(labScenarios(series).sort()).toEqual([...HEALTHY, ...MIRROR_FAILS, ...NOT_TRIED, 'cri-mirrors-and-config-path', 'cri-proxy-env'].sort());
+    expect(labScenarios(series).sort()).toEqual([...HEALTHY, ...MIRROR_FAILS, ...NOT_TRIED, 'cri-mirrors-and-config-path', 'cri-proxy-env', 'mirror-blob-404'].sort());
+  });
+
+  it('mirror-blob-404: the mirror answered and the pull failed at a blob: tried, not served, proven by the connection', () => {
+    expect(pick(cri(series, 'mirror-blob-404', { level: 'info', sockets: 'mirror' }))).toEqual({ mirrorUsed: false, mirrorTried: true, level: 'proven' });
   });
 
   describe.each(HEALTHY)('%s (the mirror serves the pull)', (scenario) => {
