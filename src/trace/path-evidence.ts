@@ -123,10 +123,11 @@ export function criPathEvidence(i: CriEvidenceInput): PathEvidence {
   const fresh = seen.filter((e) => !e.presentAtStart);
   const mirrorConn = fresh.filter(toMirror);
   const otherConn = fresh.filter((e) => !toMirror(e));
-  // a connection open before the pull may carry it: the daemon reuses an idle one (recorded in the
-  // lab: blobs came over a connection to the upstream left open by the pull before)
+  // a connection to the mirror or the upstream open before the pull may carry it: the daemon reuses
+  // an idle one (recorded in the lab: blobs came over a connection to the upstream left open by the
+  // pull before); one to another host (an earlier pull's) cannot
   const staleMirror = seen.filter((e) => e.presentAtStart && toMirror(e));
-  const staleOther = seen.filter((e) => e.presentAtStart && !toMirror(e));
+  const staleOther = seen.filter((e) => e.presentAtStart && !toMirror(e) && e.hosts.includes(i.upstream.host));
   const connText = (es: EndpointSeen[]) => es.map((e) => `${e.hosts.join('/') || 'an unknown host'} (${e.endpoint})`).join(', ');
   const noSockets = socketsRead ? null : (i.sockets as { unreadable: string }).unreadable;
   const collect = [DEBUG_HOW, noSockets ? SOCKETS_HOW : null].filter(Boolean).join('; or ');
