@@ -58,7 +58,13 @@ const mirrorUsed: Check = {
       finding('mirror-used', {
         severity: 'ok',
         // a pull that went through the mirror and then failed (at a blob, or at a redirect target) was not served
-        title: used.some((p) => p.pulled === false) || cri?.pulled === false ? `the mirror ${host} answered, but the ${cri?.pulled === false ? 'CRI ' : ''}pull then failed` : `the mirror ${host} served the pull`,
+        title:
+          used.some((p) => p.pulled === false) || cri?.pulled === false
+            ? `the mirror ${host} answered, but the ${cri?.pulled === false ? 'CRI ' : ''}pull then failed`
+            : // stopped once the manifest was served: where the blobs would come from was not followed
+              used.every((p) => p.stoppedBy === 'verdict' && p.stopReason === 'manifest-served')
+              ? `the mirror ${host} served the image's manifest (the tracer stopped the pull there; trace --full follows the blobs)`
+              : `the mirror ${host} served the pull`,
         detail: `${used.map((p) => `${pathLabel(p)}${p.evidence && p.evidence.level !== 'proven' ? ` (${p.evidence.level})` : ''}`).join(' and ')} pulled through ${host}.${cri && cri.evidence?.mirrorUsed === false ? ' CRI did not: see cri-path-differs.' : ''}`,
         evidence,
       }),

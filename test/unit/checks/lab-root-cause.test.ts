@@ -162,3 +162,16 @@ describe('a mirror that serves the manifests and answers 404 for every blob (mir
     expect(runChecks(facts).findings.find((x) => x.id === 'mirror-fallback')).toBeUndefined();
   });
 });
+
+describe('mirror-used claims no more than the trace followed', () => {
+  it.each(labSeries())('%s: ctr stopped once the manifest was served and CRI unknown: the manifest, not the pull', async (series) => {
+    const facts = await labFacts(series, 'mirror-ok', { sight: { level: 'info', sockets: 'unreadable', upstreamResolves: true } });
+    const hd = facts.trace!.paths.find((p) => p.path === 'ctr-hosts-dir')!;
+    Object.assign(hd, { stoppedBy: 'verdict', stopReason: 'manifest-served', pulled: null, exitCode: null });
+    const f = runChecks(facts).findings.find((x) => x.id === 'mirror-used')!;
+    expect(f.title).toBe("the mirror 127.0.0.1:5101 served the image's manifest (the tracer stopped the pull there; trace --full follows the blobs)");
+    // the whole pull, followed: the pull
+    const full = runChecks(await labFacts(series, 'mirror-ok', { sight: { level: 'info', sockets: 'unreadable', upstreamResolves: true } })).findings.find((x) => x.id === 'mirror-used')!;
+    expect(full.title).toBe('the mirror 127.0.0.1:5101 served the pull');
+  });
+});
