@@ -3,11 +3,11 @@
  */
 import type { PathRun } from '../trace/run-schema.js';
 import type { Outcome, TraceAttempt } from '../trace/schema.js';
-import { challengeRealm, outcomeFromError, outcomeLabel, statusInError, tokenFailure } from '../trace/classify.js';
+import { challengeRealm, outcomeLabel, tokenFailure } from '../trace/classify.js';
 
 type TokenFailure = NonNullable<ReturnType<typeof tokenFailure>>;
 import type { Derived } from './derived.js';
-import { requestUrl, type ClientPlan } from '../containerd/plan.js';
+import { blobNotFoundAtMirror, errorAtMirror, mirrorUrls } from './mirror-errors.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
 import { attemptEvidence, finding, pathEvidence, pathLabel, quote, sawResolver } from './make.js';
@@ -228,44 +228,6 @@ function planMirrors(...plans: Array<{ endpoints: ReadonlyArray<{ kind: string; 
   return new Set(plans.flatMap((p) => p.endpoints.filter((e) => e.kind === 'mirror').map((e) => e.host)));
 }
 
-/** A URL in an error, on a host: the request the error names. */
-const ERROR_URL = /\b(https?):\/\/([^/\s"]+)(\/[^\s"]*)?/g;
-
-/**
- * A failed pull whose error names a request to a mirror with its outcome: at info level 1.6/1.7 log
- * no line for a 403/5xx, so the pull's own error is the only record that the mirror was asked and
- * failed. On 1.x a redirected blob is reported at the URL first asked (fetcher.go), so the answer may
- * have come from the mirror's redirect target.
- */
-function errorAtMirror(p: PathRun, mirrors: ReadonlyMap<string, string>): { host: string; outcome: Outcome; status: number | null; url: string } | null {
-  if (p.pulled !== false || !p.error || p.evidence?.mirrorTried === false) return null;
-  const outcome = outcomeFromError(p.error);
-  const status = statusInError(p.error);
-  if (outcome === 'other' && status === null) return null;
-  for (const m of p.error.matchAll(ERROR_URL)) if (mirrors.has(m[2]!)) return { host: m[2]!, outcome, status, url: m[0] };
-  // 1.6 names the host alone: `pulling from host H failed with status code [manifests TAG]: 503 Service Unavailable`
-  const h = HOST_STATUS.exec(p.error)?.[1];
-  return h && mirrors.has(h) ? { host: h, outcome, status, url: mirrors.get(h)! } : null;
-}
-
-const HOST_STATUS = /pulling from host (\S+) failed with (?:unexpected )?status code/;
-
-/**
- * containerd's error for a blob no host served, when the first host asked answered 404: Fetch asks
- * every host in hosts.toml order and returns the first one's error (fetcher.go, 1.6–2.1).
- */
-const BLOB_NOT_FOUND = /could not fetch content descriptor (sha256:[0-9a-f]{64}) \(([^()\s]{1,200})\) from remote: not found/;
-
-/** The mirror a failed pull's blob error names by position: the first host of the plan, asked and answering 404. */
-function blobNotFoundAtMirror(p: PathRun, plan: ClientPlan): { host: string; url: string; blob: string } | null {
-  if (p.pulled !== false || !p.error || p.evidence?.mirrorTried !== true) return null;
-  const m = BLOB_NOT_FOUND.exec(p.error);
-  const first = plan.fetch?.attempts[0];
-  const ep = first ? plan.endpoints.find((e) => e.index === first.endpoint) : undefined;
-  if (!m || !ep || ep.kind !== 'mirror' || !plan.reference) return null;
-  return { host: ep.host, url: requestUrl(ep, plan.reference, 'blobs', m[1]!), blob: `${m[1]} (${m[2]})` };
-}
-
 /** A mirror that served the tag and answered 404 for a blob. */
 function blobText(blob: string): OutcomeText {
   return {
@@ -273,19 +235,6 @@ function blobText(blob: string): OutcomeText {
     failed: 'answered 404 for a blob (not-found)',
     fix: (h, u) => [`curl -sSI '${u}'`, `check the mirror's logs and storage for that blob (${h}); a pull-through cache must reach its upstream for blobs too`],
   };
-}
-
-/** The plans' mirror hosts, each with the URL containerd asks it first (the tag's, else a blob's). */
-function mirrorUrls(...plans: ClientPlan[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const plan of plans) {
-    const attempts = [...(plan.resolve?.attempts ?? []), ...(plan.fetch?.attempts ?? [])];
-    for (const ep of plan.endpoints) {
-      if (ep.kind !== 'mirror' || out.has(ep.host)) continue;
-      out.set(ep.host, attempts.find((x) => x.endpoint === ep.index)?.url ?? `${ep.scheme}://${ep.host}/v2/`);
-    }
-  }
-  return out;
 }
 
 const mirrorFallback: Check = {
