@@ -248,8 +248,11 @@ const mirrorFallback: Check = {
       const logged = p.doc ? fallbacksOf(p) : [];
       const blob = logged.length === 0 ? blobNotFoundAtMirror(p, p.path === 'cri' ? d.plans.cri : d.plans.ctrHostsDir) : null;
       const named = logged.length === 0 ? (blob ? { host: blob.host, outcome: 'not-found' as const, status: 404, url: blob.url } : errorAtMirror(p, mirrors)) : null;
-      // a failure the redirect-target check already explains is not the mirror's
-      if (named && !redirected.some((f) => f.paths.includes(p.path) && f.from === named.host)) {
+      // a failure the redirect-target check already explains is not the mirror's; 1.x names the blob
+      // URL it first asked even when that host redirected it, so the same outcome at a target the
+      // mirror redirects blobs to (ctr's dump) explains the error too
+      const explained = (f: (typeof redirected)[number]) => f.from === named?.host && (f.paths.includes(p.path) || (/\/blobs\//.test(named.url) && f.outcome === named.outcome));
+      if (named && !redirected.some(explained)) {
         const key = `${named.host} ${named.outcome}`;
         const cur = byKey.get(key) ?? { stalled: false, stalledText: '', stalledWhy: [], stallProof: false, host: named.host, outcome: named.outcome, status: named.status, to: null, evidence: [], url: named.url, paths: [], recovered: false, fromError: true, ...(blob ? { blob: blob.blob } : {}) };
         cur.evidence.push({ kind: 'api', source: pathLabel(p), text: p.error! });

@@ -118,6 +118,11 @@ describe('a 403 that 1.6/1.7 report at the mirror URL (info level, the CRI error
     expect(m!.detail).toContain('may have come from a host the mirror redirected to');
     expect(f.map((x) => x.id)).not.toContain('cri-path-differs');
   });
+  it.each(['1.6', '1.7'])("%s: with ctr's dump showing the 307 and the 403 at the target, the CRI error's 403 at the mirror URL is that one, not the mirror's", (series) => {
+    const f = evidence(derived('forbidden', [ctrPath(series, 'forbidden'), criErrorOnly(series, 'forbidden')]));
+    expect(f.find((x) => x.id === 'mirror-fallback')).toBeUndefined();
+    expect(run(derived('forbidden', [ctrPath(series, 'forbidden'), criErrorOnly(series, 'forbidden')]))[0]!.title).toBe(`${MIRROR.forbidden} redirected blob downloads to ${TARGET.forbidden}, which failed (forbidden)`);
+  });
   it('2.1: the error names the target, so redirect-target-failed explains it and the mirror is not blamed', () => {
     const d = derived('forbidden', [criErrorOnly('2.1', 'forbidden')]);
     expect(evidence(d).find((x) => x.id === 'mirror-fallback')).toBeUndefined();
