@@ -123,11 +123,10 @@ export function criPathEvidence(i: CriEvidenceInput): PathEvidence {
   const fresh = seen.filter((e) => !e.presentAtStart);
   const mirrorConn = fresh.filter(toMirror);
   const otherConn = fresh.filter((e) => !toMirror(e));
-  // a connection to the mirror or the upstream open before the pull may carry it: the daemon reuses
-  // an idle one (recorded in the lab: blobs came over a connection to the upstream left open by the
-  // pull before); one to another host (an earlier pull's) cannot
+  // a connection open before the pull may carry it: the daemon reuses an idle one (recorded in the
+  // lab: blobs came over a connection to the upstream left open by the pull before)
   const staleMirror = seen.filter((e) => e.presentAtStart && toMirror(e));
-  const staleOther = seen.filter((e) => e.presentAtStart && !toMirror(e) && e.hosts.includes(i.upstream.host));
+  const staleOther = seen.filter((e) => e.presentAtStart && !toMirror(e));
   const connText = (es: EndpointSeen[]) => es.map((e) => `${e.hosts.join('/') || 'an unknown host'} (${e.endpoint})`).join(', ');
   const noSockets = socketsRead ? null : (i.sockets as { unreadable: string }).unreadable;
   const collect = [DEBUG_HOW, noSockets ? SOCKETS_HOW : null].filter(Boolean).join('; or ');

@@ -160,11 +160,6 @@ describe('a connection open before the CRI pull may carry it (the daemon reuses 
     expect(e.collect).toMatch(/debug/);
   });
 
-  it("an older connection to a host that is neither the mirror nor the upstream (an earlier pull's) changes nothing", () => {
-    const e = criPathEvidence(input({ sockets: { endpoints: [conn('127.0.0.1:5120', true), conn(M, false)] } }));
-    expect(pick(e)).toEqual({ mirrorUsed: true, mirrorTried: true, level: 'proven' });
-  });
-
   it('no new connection to the mirror, an older one open: not "no connection to a mirror"', () => {
     const e = criPathEvidence(input({ sockets: { endpoints: [conn(M, true)] } }));
     expect(pick(e)).toEqual({ mirrorUsed: null, mirrorTried: null, level: 'unknown' });
