@@ -118,15 +118,10 @@ export function criPathEvidence(i: CriEvidenceInput): PathEvidence {
   const failedLines = [...failed.values()].map((a) => `daemon log ${i.log.source}: the mirror ${attemptText(a)}`);
   const upstreamLines = attempts.filter((a) => !isMirror(a) && a.outcome !== 'ok').map((a) => `daemon log ${i.log.source}: ${attemptText(a)}`);
   const socketsRead = 'endpoints' in i.sockets;
-  const seen = socketsRead ? (i.sockets as { endpoints: EndpointSeen[] }).endpoints : [];
-  const toMirror = (e: EndpointSeen) => e.hosts.some((h) => i.mirrors.includes(h));
-  const fresh = seen.filter((e) => !e.presentAtStart);
-  const mirrorConn = fresh.filter(toMirror);
-  const otherConn = fresh.filter((e) => !toMirror(e));
-  // a connection open before the pull may carry it: the daemon reuses an idle one (recorded in the
-  // lab: blobs came over a connection to the upstream left open by the pull before)
-  const staleMirror = seen.filter((e) => e.presentAtStart && toMirror(e));
-  const staleOther = seen.filter((e) => e.presentAtStart && !toMirror(e));
+  // a connection open before the pull is an earlier pull's: containerd builds new transports for each pull
+  const fresh = socketsRead ? (i.sockets as { endpoints: EndpointSeen[] }).endpoints.filter((e) => !e.presentAtStart) : [];
+  const mirrorConn = fresh.filter((e) => e.hosts.some((h) => i.mirrors.includes(h)));
+  const otherConn = fresh.filter((e) => !e.hosts.some((h) => i.mirrors.includes(h)));
   const connText = (es: EndpointSeen[]) => es.map((e) => `${e.hosts.join('/') || 'an unknown host'} (${e.endpoint})`).join(', ');
   const noSockets = socketsRead ? null : (i.sockets as { unreadable: string }).unreadable;
   const collect = [DEBUG_HOW, noSockets ? SOCKETS_HOW : null].filter(Boolean).join('; or ');
@@ -141,7 +136,7 @@ export function criPathEvidence(i: CriEvidenceInput): PathEvidence {
     const named = i.mirrors.filter((m) => (i.error ?? '').includes(m));
     if (named.length) return { mirrorUsed: false, mirrorTried: true, servedBy: null, level: 'proven', basis: [`the pull's error names the mirror ${named.join(', ')}: ${i.error}`], collect: null };
     const basis = [`the pull failed: ${i.error ?? 'no error given'}`, ...upstreamLines];
-    if (i.log.available && upstreamLines.length && (logsEveryFailureAtInfo(i.version) || (socketsRead && staleMirror.length === 0))) {
+    if (i.log.available && upstreamLines.length && (logsEveryFailureAtInfo(i.version) || socketsRead)) {
       // a mirror that failed would show: in a log line (request errors and 404 on every version,
       // every status from 2.0), or as a connection that got an answer (it stays open 30 s)
       basis.push(
@@ -163,7 +158,7 @@ export function criPathEvidence(i: CriEvidenceInput): PathEvidence {
       const failedConn = mirrorConn.filter((e) => !served.includes(e));
       const basis = [...failedLines, `the daemon connected to ${connText(served)} during the pull, and the pull succeeded`];
       if (!host) basis.push(`which of ${hosts.join(' and ')} served it is not logged at info level`);
-      if (otherConn.length === 0 && staleOther.length === 0) {
+      if (otherConn.length === 0) {
         basis.push(failedConn.length ? `its other connections went to mirrors that failed (${connText(failedConn)})` : 'it connected to no other host');
         return { mirrorUsed: true, mirrorTried: true, servedBy: host, level: 'proven', basis, collect: null };
       }
@@ -173,11 +168,7 @@ export function criPathEvidence(i: CriEvidenceInput): PathEvidence {
         i.log.available && logsEveryFailureAtInfo(i.version)
           ? `containerd ${i.version} logs every host that fails to resolve the tag and none names ${hosts.join(' or ')}, but it logs no failed blob download at info level`
           : `a failure with a status is not logged at info level by containerd ${i.version ?? '1.x'}`;
-      const also = [otherConn.length ? `connected to ${connText(otherConn)}` : '', staleOther.length ? `had a connection to ${connText(staleOther)} open since before the pull, which it may have reused` : ''].filter(Boolean).join(' and ');
-      return unknown([...basis, `it also ${also}: either may have served the blobs (${why})`], DEBUG_HOW, true);
-    }
-    if (socketsRead && staleMirror.length) {
-      return unknown([...failedLines, 'the pull succeeded', `the daemon opened no connection to a mirror during the pull, but had one to ${connText(staleMirror)} open since before it, which the pull may have reused`], DEBUG_HOW, failed.size > 0 ? true : null);
+      return unknown([...basis, `it also connected to ${connText(otherConn)}: either may have served the blobs (${why})`], DEBUG_HOW, true);
     }
     if (socketsRead) {
       const basis = [...failedLines];

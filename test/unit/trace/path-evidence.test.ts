@@ -131,49 +131,29 @@ describe('a successful CRI pull at info level that connected to two mirrors', ()
   });
 });
 
-describe('a connection open before the CRI pull may carry it (the daemon reuses idle connections)', () => {
-  const M = '127.0.0.1:5123';
-  const U = '127.0.0.1:5101';
-  const conn = (h: string, presentAtStart: boolean) => ({ endpoint: h, hosts: [h], presentAtStart });
-  const input = (o: Partial<CriEvidenceInput>): CriEvidenceInput => ({
-    doc: null,
-    pulled: true,
-    error: null,
-    code: null,
-    stoppedBy: null,
-    log: { source: 'recorded', available: true, debug: false, problem: null },
-    sockets: { endpoints: [] },
-    mirrors: [M],
-    upstream: { host: U, resolves: true, detail: '' },
-    daemonProxy: false,
-    version: '2.1.9',
-    ...o,
-  });
-
-  it('a new connection to the mirror and an older one to the upstream: which served the blobs is unknown', () => {
-    // recorded in the lab (mirror-blob-404's mirror in front of a reachable upstream, 2.1 at info level):
-    // the blobs came from the upstream over the connection the pull before had left open
-    const e = criPathEvidence(input({ sockets: { endpoints: [conn(U, true), conn(M, false)] } }));
+describe('2.x at info level logs a host that fails to resolve the tag, but no failed blob download', () => {
+  it('a successful pull with new connections to the mirror and to the upstream: which served the blobs is unknown', () => {
+    // recorded: 2.1 at info level writes no line for a mirror's 404 on a blob, nor for the next host's
+    // failure (test/fixtures/lab-info/2.1/mirror-blob-404)
+    const info = readFileSync(join(__dirname, '../../fixtures/lab-info/2.1/mirror-blob-404/cri/daemon.log'), 'utf8');
+    expect(info).not.toMatch(/trying next host|fetch failed/);
+    const M = '127.0.0.1:5123';
+    const U = '127.0.0.1:5101';
+    const conn = (h: string) => ({ endpoint: h, hosts: [h], presentAtStart: false });
+    const e = criPathEvidence({
+      doc: null,
+      pulled: true,
+      error: null,
+      code: null,
+      stoppedBy: null,
+      log: { source: 'recorded', available: true, debug: false, problem: null },
+      sockets: { endpoints: [conn(M), conn(U)] },
+      mirrors: [M],
+      upstream: { host: U, resolves: true, detail: '' },
+      daemonProxy: false,
+      version: '2.1.9',
+    });
     expect(pick(e)).toEqual({ mirrorUsed: null, mirrorTried: true, level: 'unknown' });
-    expect(e.basis.join(' ')).toContain(`had a connection to ${U} (${U}) open since before the pull, which it may have reused`);
-    expect(e.basis.join(' ')).toContain('it logs no failed blob download at info level');
-    expect(e.collect).toMatch(/debug/);
-  });
-
-  it('no new connection to the mirror, an older one open: not "no connection to a mirror"', () => {
-    const e = criPathEvidence(input({ sockets: { endpoints: [conn(M, true)] } }));
-    expect(pick(e)).toEqual({ mirrorUsed: null, mirrorTried: null, level: 'unknown' });
-    expect(e.basis.join(' ')).toContain(`had one to ${M} (${M}) open since before it, which the pull may have reused`);
-  });
-
-  it('a failed pull on 1.7 whose one line is the upstream failing: with an older mirror connection open, no "no mirror was asked"', () => {
-    const log = readFileSync(join(__dirname, '../../fixtures/lab-info/1.7/dir-registry-1/cri/daemon.log'), 'utf8');
-    const doc = parseTraceText(log).at(-1) ?? null;
-    expect(doc?.attempts.map((a) => [a.host, a.outcome])).toEqual([['registry-1.docker.io', 'dns-failure']]);
-    const base = { doc, pulled: false, error: doc!.error, version: '1.7.24', mirrors: [M], upstream: { host: 'registry-1.docker.io', resolves: false, detail: 'no such host' } };
-    expect(pick(criPathEvidence(input({ ...base, sockets: { endpoints: [] } })))).toEqual({ mirrorUsed: false, mirrorTried: false, level: 'inferred' });
-    const e = criPathEvidence(input({ ...base, sockets: { endpoints: [conn(M, true)] } }));
-    expect(pick(e)).toEqual({ mirrorUsed: false, mirrorTried: null, level: 'proven' });
-    expect(e.basis.join(' ')).toContain('whether a mirror was asked is not in the evidence');
+    expect(e.basis.join(' ')).toContain(`it also connected to ${U} (${U}): either may have served the blobs (containerd 2.1.9 logs every host that fails to resolve the tag and none names ${M}, but it logs no failed blob download at info level)`);
   });
 });
