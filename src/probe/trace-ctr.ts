@@ -103,7 +103,7 @@ export async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', n
       if (!manifestFetched && fetchesPastManifest(line)) manifestFetched = true;
       o.onProgress?.({ kind: 'line', path, line });
       if (o.full || !STOP_CHECK.test(line)) return undefined;
-      const why = earlyStop(parser.snapshot().at(-1), manifestFetched);
+      const why = earlyStop(parser.snapshot().at(-1), manifestFetched, path === 'ctr');
       if (why) {
         stopReason = why;
         return 'stop';
@@ -142,9 +142,11 @@ export async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', n
   const raw = run.lines.map((l) => l.text).join('\n');
   const log = redact(raw);
   mark(`${path}: redacted`);
-  const pulled = run.stoppedBy === null ? run.exitCode === 0 : run.stoppedBy === 'verdict' && doc?.resolved.host ? true : null;
+  const pulled = run.stoppedBy === null ? run.exitCode === 0 : run.stoppedBy === 'verdict' && doc?.resolved.host && stopReason !== 'tag-resolved' ? true : null;
   let blobNote: string | null = null;
-  if (stopReason === 'mirrors-failed') {
+  if (stopReason === 'tag-resolved') {
+    blobNote = 'stopped once the tag resolved: without --hosts-dir ctr asks no mirror, and which host it asks is all it shows (use --full to follow the whole pull)';
+  } else if (stopReason === 'mirrors-failed') {
     blobNote = 'stopped once every mirror had failed and containerd moved on to the upstream (use --full to see how the upstream answers)';
   } else if (stopReason === 'manifest-served') {
     blobNote = 'stopped once the manifest was fetched; blobs were not fetched (use --full to follow the whole pull)';

@@ -40,6 +40,7 @@ export function pathResult(run: PathRun): string {
   if (run.stoppedBy === 'verdict') {
     if (run.stopReason === 'manifest-served') return `manifest served, stopped (${secs})`;
     if (run.stopReason === 'mirrors-failed') return `every mirror failed, stopped (${secs})`;
+    if (run.stopReason === 'tag-resolved') return `tag resolved, stopped (${secs})`;
     // the pull had ended on its own (ctr was printing its last lines)
     return run.doc?.result === 'success' ? `pulled (${secs})` : `failed (${secs})`;
   }

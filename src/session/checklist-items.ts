@@ -25,7 +25,7 @@ export function stepTitle(label: string): string {
 
 function pathStatus(p: PathState): ItemStatus {
   if (p.status === 'running' || !p.run) return 'running';
-  if (p.run.pulled || p.run.doc?.result === 'success' || p.run.stopReason === 'manifest-served') return p.run.doc?.mirrorUsed === false && p.run.doc.attempts.some((a) => a.mirror) ? 'warning' : 'ok';
+  if (p.run.pulled || p.run.doc?.result === 'success' || p.run.stopReason === 'manifest-served' || p.run.stopReason === 'tag-resolved') return p.run.doc?.mirrorUsed === false && p.run.doc.attempts.some((a) => a.mirror) ? 'warning' : 'ok';
   return 'error';
 }
 

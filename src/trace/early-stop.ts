@@ -5,16 +5,19 @@
 import type { TraceDoc } from './schema.js';
 import { SILENCE_SEEN, silenceIsProof, silenceVerdict, type SilenceKind } from '../containerd/silence-waits.js';
 
-export type EarlyStop = 'manifest-served' | 'mirrors-failed' | 'pull-ended' | null;
+export type EarlyStop = 'manifest-served' | 'mirrors-failed' | 'pull-ended' | 'tag-resolved' | null;
 
 /**
  * `manifestFetched`: the pull has fetched the whole manifest (manifest-fetched.ts). A resolve alone
  * (a HEAD) does not prove the mirror serves: one that sends the headers and stops mid-body hangs
- * every real pull on the manifest GET.
+ * every real pull on the manifest GET. `tagOnly` (ctr without --hosts-dir, which asks no mirror):
+ * the host that resolved the tag is all it shows; its manifest GET would count against Docker
+ * Hub's pull limit, and the content it stores would be shared with the CRI pull beside it.
  */
-export function earlyStop(doc: TraceDoc | undefined, manifestFetched: boolean): EarlyStop {
+export function earlyStop(doc: TraceDoc | undefined, manifestFetched: boolean, tagOnly = false): EarlyStop {
   if (!doc) return null;
   if (doc.result === 'success' || doc.result === 'failure') return 'pull-ended';
+  if (tagOnly && doc.resolved.host) return 'tag-resolved';
   if (doc.resolved.host && manifestFetched) return 'manifest-served';
   const resolves = doc.attempts.filter((a) => a.kind === 'resolve');
   const last = resolves[resolves.length - 1];

@@ -92,6 +92,19 @@ describe('earlyStop', () => {
       expect(at(past)!.attempts.filter((a) => a.path?.includes('/blobs/'))).toEqual([]);
     });
   }
+  it.each(['1.6', '1.7'] as const)('%s: tagOnly (ctr without --hosts-dir) stops once the tag resolved, before any manifest GET', (series) => {
+    const text = read(series, 'mirror-ok', 'ctr-hosts-dir', 'stderr.txt').split('\n');
+    const resolved = text.findIndex((l) => /msg="?resolved/.test(l));
+    const at = (n: number) => parseTraceText(text.slice(0, n + 1).join('\n')).at(-1);
+    // decided at the HEAD's answer at the latest
+    const stopAt = text.findIndex((_, n) => earlyStop(at(n), false, true) === 'tag-resolved');
+    expect(stopAt).toBeGreaterThan(0);
+    expect(stopAt).toBeLessThanOrEqual(resolved);
+    expect(earlyStop(at(stopAt), false)).toBeNull();
+    // nothing but the HEAD has gone out: no GET that Docker Hub would count as a pull
+    expect(text.slice(0, stopAt + 1).filter((l) => /msg="GET \/v2\//.test(l))).toEqual([]);
+    expect(text.slice(0, stopAt + 1).some((l) => /msg="HEAD \/v2\//.test(l))).toBe(true);
+  });
   it('sees "every mirror failed, containerd moved on to the upstream" in a partial trace', () => {
     // the mirror-404 trace cut right where containerd turns to the upstream
     const text = read('1.7', 'mirror-404', 'ctr-hosts-dir', 'stderr.txt').split('\n');
