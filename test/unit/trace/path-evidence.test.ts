@@ -92,23 +92,30 @@ describe.each(labSeries())('containerd %s', (series) => {
   });
 });
 
-describe('a successful CRI pull at info level that connected to two mirrors', () => {
-  const A = '127.0.0.1:5101';
-  const B = '127.0.0.1:5122';
-  const conn = (h: string) => ({ endpoint: h, hosts: [h], presentAtStart: false });
-  const input = (version: string, doc: CriEvidenceInput['doc']): CriEvidenceInput => ({
+/** A new connection to `h` during the pull. */
+const conn = (h: string) => ({ endpoint: h, hosts: [h], presentAtStart: false });
+
+/** A successful CRI pull at info level whose daemon connected to `hosts`. */
+function successInput(version: string, doc: CriEvidenceInput['doc'], hosts: string[], mirrors: string[], upstream = 'registry-1.docker.io'): CriEvidenceInput {
+  return {
     doc,
     pulled: true,
     error: null,
     code: null,
     stoppedBy: null,
     log: { source: 'recorded', available: true, debug: false, problem: null },
-    sockets: { endpoints: [conn(B), conn(A)] },
-    mirrors: [B, A],
-    upstream: { host: 'registry-1.docker.io', resolves: true, detail: '' },
+    sockets: { endpoints: hosts.map(conn) },
+    mirrors,
+    upstream: { host: upstream, resolves: true, detail: '' },
     daemonProxy: false,
     version,
-  });
+  };
+}
+
+describe('a successful CRI pull at info level that connected to two mirrors', () => {
+  const A = '127.0.0.1:5101';
+  const B = '127.0.0.1:5122';
+  const input = (version: string, doc: CriEvidenceInput['doc']) => successInput(version, doc, [B, A], [B, A]);
 
   it('1.7 logs neither: the mirrors served it, proven, but which one is not known', () => {
     // a successful pull leaves no host line at info level; 1.x logs no line for a 5xx either
@@ -139,20 +146,7 @@ describe('2.x at info level logs a host that fails to resolve the tag, but no fa
     expect(info).not.toMatch(/trying next host|fetch failed/);
     const M = '127.0.0.1:5123';
     const U = '127.0.0.1:5101';
-    const conn = (h: string) => ({ endpoint: h, hosts: [h], presentAtStart: false });
-    const e = criPathEvidence({
-      doc: null,
-      pulled: true,
-      error: null,
-      code: null,
-      stoppedBy: null,
-      log: { source: 'recorded', available: true, debug: false, problem: null },
-      sockets: { endpoints: [conn(M), conn(U)] },
-      mirrors: [M],
-      upstream: { host: U, resolves: true, detail: '' },
-      daemonProxy: false,
-      version: '2.1.9',
-    });
+    const e = criPathEvidence(successInput('2.1.9', null, [M, U], [M], U));
     expect(pick(e)).toEqual({ mirrorUsed: null, mirrorTried: true, level: 'unknown' });
     expect(e.basis.join(' ')).toContain(`it also connected to ${U} (${U}): either may have served the blobs (containerd 2.1.9 logs every host that fails to resolve the tag and none names ${M}, but it logs no failed blob download at info level)`);
   });
