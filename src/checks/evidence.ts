@@ -223,11 +223,6 @@ function stallExplanation(why: string[]): string {
   return text ? text.charAt(0).toUpperCase() + text.slice(1) : 'What containerd then does was not observed';
 }
 
-/** The mirror hosts a plan asks, by host[:port]. */
-function planMirrors(...plans: Array<{ endpoints: ReadonlyArray<{ kind: string; host: string }> }>): Set<string> {
-  return new Set(plans.flatMap((p) => p.endpoints.filter((e) => e.kind === 'mirror').map((e) => e.host)));
-}
-
 /** A mirror that served the tag and answered 404 for a blob. */
 function blobText(blob: string): OutcomeText {
   return {
@@ -370,7 +365,7 @@ const criPathDiffers: Check = {
     // CRI asked the mirror and failed there: the same path as ctr's, with another outcome (mirror-fallback)
     if (ev?.mirrorTried === true && cri.pulled === false) return [];
     // CRI did use the mirror: it redirected the blobs, and the pull failed at the target (redirect-target-failed)
-    const mirrors = planMirrors(d.plans.cri);
+    const mirrors = mirrorUrls(d.plans.cri);
     if (redirectFailures(d).some((f) => f.paths.includes('cri') && mirrors.has(f.from))) return [];
     const evidence: Evidence[] = [];
     const a = hd.doc.attempts.find((x) => x.mirror && x.outcome === 'ok');
