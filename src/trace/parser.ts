@@ -22,6 +22,7 @@ import { routeConcurrent } from './cri-routing.js';
 import { daemonLine } from './daemon-lines.js';
 import { DumpAssembler } from './dump.js';
 import { joinGroups } from './pull-join.js';
+import { withOwnAttempts } from './pull-group.js';
 import { MAX_SCAN, scanLine, wantedFields, wantedFieldsOf, type Level, type LogLine } from './line.js';
 import { closingQuote, readValue, skipValue, unquoteGo } from './logfmt.js';
 import { BODY_LOOKALIKE, interesting, mayStartMessage, UA_RE } from './messages.js';
@@ -295,7 +296,7 @@ export class TraceParser {
   /** Documents for the input so far, without ending it. */
   snapshot(): TraceDoc[] {
     try {
-      return joinGroups(this.s.groups).map((g) => this.s.toDoc(g)).filter((d) => this.s.keep(d));
+      return joinGroups(this.s.groups.map(withOwnAttempts)).map((g) => this.s.toDoc(g)).filter((d) => this.s.keep(d));
     } catch {
       return [];
     }

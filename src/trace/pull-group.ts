@@ -69,6 +69,11 @@ export interface Group {
   dropped: Dropped;
 }
 
+/** `g` with copies of its attempts: finalising settles attempts in place, which a snapshot must not. */
+export function withOwnAttempts(g: Group): Group {
+  return { ...g, debug: g.debug.map((a) => ({ ...a })), dump: g.dump.map((a) => ({ ...a })) };
+}
+
 export function emptyGroup(ordinal: number, line: number, format: LineFormat): Group {
   return {
     ordinal,
