@@ -167,7 +167,7 @@ export function comparePaths(i: CompareInput): Comparison {
   let verdict: string;
   if (cri && cri.code === 'UNIMPLEMENTED') verdict = criLine!;
   else if (filesWork && criFailedAtMirror) verdict = `ctr with --hosts-dir uses the mirror, and so does CRI, whose pull failed there${cri!.error ? `: ${cri!.error}` : ''}`;
-  else if (filesWork && cri && criUsed === false) verdict = `ctr with --hosts-dir uses the mirror, CRI does not${criLine ? ` — ${criLine.replace(/^CRI \(as kubelet\) did not use a mirror,? ?/, '')}` : ''}`;
+  else if (filesWork && cri && criUsed === false) verdict = `ctr with --hosts-dir uses the mirror, CRI does not${criLine ? ` — ${criLine.replace(/^CRI \(as kubelet\) did not use a mirror[,:]? ?/, '')}` : ''}`;
   // the mirror answered the tag, and the pull failed after it (a blob the mirror lacks, a redirect target)
   else if (filesWork && criUsed === true && cri?.pulled === false) verdict = `the mirror is used by ctr --hosts-dir and by CRI, but the CRI pull failed${cri.error ? `: ${cri.error}` : ''}`;
   else if (filesWork && criUsed === true) verdict = 'the mirror is used by ctr --hosts-dir and by CRI: nothing is ignored';

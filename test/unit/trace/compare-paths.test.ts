@@ -149,4 +149,9 @@ describe('comparePaths under --root (a fleet pod: the node mounted at /host)', (
     // without the node's name for it, the same folder reads as another one
     expect(comparePaths(under).statements.join('\n')).toMatch(/the daemon reads hosts from \/tmp\/mirror-doctor-lab\/certs\.d, not from \/host\/tmp\/mirror-doctor-lab\/certs\.d/);
   });
+  it('a daemon reading hosts from another folder: the verdict names it after the dash', () => {
+    const o = outcomes('1.7', 'cri-config-path-unset');
+    const c = comparePaths({ ...o, configNewerThanDaemon: false, live: { ...o.live!, exposed: true, configPath: '/etc/other/certs.d' } });
+    expect(c.verdict).toBe(`ctr with --hosts-dir uses the mirror, CRI does not — the daemon reads hosts from /etc/other/certs.d, not from ${o.hostsDir}`);
+  });
 });
