@@ -8,6 +8,7 @@ import { challengeRealm, outcomeLabel, tokenFailure } from '../trace/classify.js
 type TokenFailure = NonNullable<ReturnType<typeof tokenFailure>>;
 import type { Derived } from './derived.js';
 import { blobNotFoundAtMirror, errorAtMirror, mirrorUrls } from './mirror-errors.js';
+import { blobFailuresAtMirror } from './mirror-blob-failures.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
 import { attemptEvidence, finding, pathEvidence, pathLabel, quote, sawResolver } from './make.js';
@@ -61,10 +62,12 @@ const mirrorUsed: Check = {
         title:
           used.some((p) => p.pulled === false) || cri?.pulled === false
             ? `the mirror ${host} answered, but the ${cri?.pulled === false ? 'CRI ' : ''}pull then failed`
-            : // stopped once the manifest was served: where the blobs would come from was not followed
-              used.every((p) => p.stoppedBy === 'verdict' && p.stopReason === 'manifest-served')
-              ? `the mirror ${host} served the image's manifest (the tracer stopped the pull there; trace --full follows the blobs)`
-              : `the mirror ${host} served the pull`,
+            : used.some((p) => blobFailuresAtMirror(p).length > 0)
+              ? `the mirror ${host} served the image's manifest, but failed a blob (see mirror-fallback)`
+              : // stopped once the manifest (or its first blob) was served: the rest was not followed
+                used.every((p) => p.stoppedBy === 'verdict' && (p.stopReason === 'manifest-served' || p.stopReason === 'blob-answered'))
+                ? `the mirror ${host} served the image's manifest${used.every((p) => p.stopReason === 'blob-answered') ? ' and its first blob' : ''} (the tracer stopped the pull there; trace --full follows the blobs)`
+                : `the mirror ${host} served the pull`,
         detail: `${used.map((p) => `${pathLabel(p)}${p.evidence && p.evidence.level !== 'proven' ? ` (${p.evidence.level})` : ''}`).join(' and ')} pulled through ${host}.${cri && cri.evidence?.mirrorUsed === false ? ' CRI did not: see cri-path-differs.' : ''}`,
         evidence,
       }),
@@ -172,8 +175,10 @@ interface Fallback {
   stallProof: boolean;
   /** known only from the failed pull's error, which names the request (errorAtMirror) */
   fromError?: boolean;
-  /** the blob (digest and media type) the mirror answered 404 for, known from containerd's error (blobNotFoundAtMirror) */
+  /** the blob (digest, and media type where containerd's error names it) the mirror answered 404 for */
   blob?: string;
+  /** a logged request shows the mirror's own answer for the blob, not one it redirected to */
+  direct?: boolean;
   host: string;
   outcome: Outcome;
   /** the HTTP status the mirror answered, where known */
@@ -223,10 +228,10 @@ function stallExplanation(why: string[]): string {
   return text ? text.charAt(0).toUpperCase() + text.slice(1) : 'What containerd then does was not observed';
 }
 
-/** A mirror that served the tag and answered 404 for a blob. */
-function blobText(blob: string): OutcomeText {
+/** A mirror that served the tag and answered 404 for a blob; `pullFailed`: no other host served it either. */
+function blobText(blob: string, pullFailed: boolean): OutcomeText {
   return {
-    what: `the mirror answered 404 for the blob ${blob}: it does not have that blob (a cache that holds the manifest without it, cannot fetch blobs from its own upstream, or lost it). containerd asks every host for a blob in hosts.toml order and reports the first one's answer; no other host served it`,
+    what: `the mirror answered 404 for the blob ${blob}: it does not have that blob (a cache that holds the manifest without it, cannot fetch blobs from its own upstream, or lost it). containerd asks every host for a blob in hosts.toml order${pullFailed ? " and reports the first one's answer; no other host served it" : ': the next one then serves it (the upstream last), or the pull fails where none does'}`,
     failed: 'answered 404 for a blob (not-found)',
     fix: (h, u) => [`curl -sSI '${u}'`, `check the mirror's logs and storage for that blob (${h}); a pull-through cache must reach its upstream for blobs too`],
   };
@@ -250,6 +255,8 @@ const mirrorFallback: Check = {
       if (named && !redirected.some(explained)) {
         const key = `${named.host} ${named.outcome}`;
         const cur = byKey.get(key) ?? { stalled: false, stalledText: '', stalledWhy: [], stallProof: false, host: named.host, outcome: named.outcome, status: named.status, to: null, evidence: [], url: named.url, paths: [], recovered: false, fromError: true, ...(blob ? { blob: blob.blob } : {}) };
+        // the same blob failure logged on another path: this pull failed on it
+        if (blob && cur.blob) Object.assign(cur, { fromError: true, blob: blob.blob, recovered: false });
         cur.evidence.push({ kind: 'api', source: pathLabel(p), text: p.error! });
         cur.paths.push(pathLabel(p));
         byKey.set(key, cur);
@@ -274,6 +281,17 @@ const mirrorFallback: Check = {
         cur.recovered &&= mirrorUsedBy(p);
         byKey.set(key, cur);
       }
+      // the mirror served the manifest (no fallback above) and failed a blob
+      for (const b of mirrorUsedBy(p) ? blobFailuresAtMirror(p) : []) {
+        if (logged.some((f) => f.host === b.host)) continue;
+        const key = `${b.host} ${b.outcome}`;
+        const cur = byKey.get(key) ?? { stalled: false, stalledText: '', stalledWhy: [], stallProof: false, host: b.host, outcome: b.outcome, status: b.status, to: b.to, evidence: [], url: b.attempt.url ?? `https://${b.host}/v2/`, paths: [], recovered: b.servedByMirror, blob: b.blob };
+        cur.to ??= b.to;
+        cur.direct = true;
+        cur.evidence.push(attemptEvidence(p, b.attempt));
+        cur.paths.push(pathLabel(p));
+        byKey.set(key, cur);
+      }
     }
     const out: Finding[] = [];
     for (const f of byKey.values()) {
@@ -292,12 +310,12 @@ const mirrorFallback: Check = {
         );
         continue;
       }
-      const t = f.outcome === 'unauthorized' && /^Bearer\b/i.test(f.challenge ?? '') ? bearerText(f.challenge!, f.token ?? null) : f.blob ? blobText(f.blob) : (statusText(f.outcome, f.status) ?? OUTCOME_TEXT[f.outcome]);
+      const t = f.outcome === 'unauthorized' && /^Bearer\b/i.test(f.challenge ?? '') ? bearerText(f.challenge!, f.token ?? null) : f.blob && f.outcome === 'not-found' ? blobText(f.blob, !!f.fromError) : (statusText(f.outcome, f.status) ?? OUTCOME_TEXT[f.outcome]);
       out.push(
         finding('mirror-fallback', {
           severity: f.recovered ? 'warning' : 'error',
           title: `the mirror ${f.host} ${t?.failed ?? `failed (${f.outcome})`}${f.to ? ` and containerd fell back to ${f.to}` : ''}`,
-          detail: `${t?.what ?? `the mirror failed: ${f.outcome}`}${f.outcome === 'dns-failure' && clusterDnsSuffix(f.host) ? ` (${f.host} is a cluster DNS name, which the node's resolver does not serve: see mirror-cluster-dns-name)` : ''}. Seen in ${[...new Set(f.paths)].join(' and ')}.${f.to ? ` containerd then tried ${f.to}${f.recovered ? ', and another mirror served the pull' : ''}.` : ''}${f.fromError ? ` The pull failed with ${f.blob ? `containerd's error for a blob whose first host answered 404 (could not fetch content descriptor … from remote: not found), and ${f.host} is the first host it asks for blobs; at info level no line shows the request (containerd logs no failed blob download)` : `an error naming ${f.url}; no log line shows the request at info level`}.${d.profile.version.major < 2 ? ` ${d.profile.label} names the URL it first asked even when that host redirected the download elsewhere, so the answer may have come from a host the mirror redirected to: \`mirror-doctor trace --full ${d.ctrRef}\` shows the chain.` : ''}` : ''}`,
+          detail: `${t?.what ?? `the mirror failed: ${f.outcome}`}${f.outcome === 'dns-failure' && clusterDnsSuffix(f.host) ? ` (${f.host} is a cluster DNS name, which the node's resolver does not serve: see mirror-cluster-dns-name)` : ''}. Seen in ${[...new Set(f.paths)].join(' and ')}.${f.to ? ` containerd then tried ${f.to}${f.recovered ? ', and another mirror served the pull' : ''}.` : ''}${f.fromError ? ` The pull failed with ${f.blob ? `containerd's error for a blob whose first host answered 404 (could not fetch content descriptor … from remote: not found), and ${f.host} is the first host it asks for blobs; at info level no line shows the request (containerd logs no failed blob download)` : `an error naming ${f.url}; no log line shows the request at info level`}.${d.profile.version.major < 2 && !f.direct ? ` ${d.profile.label} names the URL it first asked even when that host redirected the download elsewhere, so the answer may have come from a host the mirror redirected to: \`mirror-doctor trace --full ${d.ctrRef}\` shows the chain.` : ''}` : ''}`,
           evidence: f.evidence,
           fix: tlsFixFor(d, f.host, f.outcome) ?? t?.fix(f.host, f.url) ?? [`curl -sSI '${f.url}'`],
         }),

@@ -217,6 +217,8 @@ export interface StreamedRunOptions {
   onLine: (line: string, stream: 'stdout' | 'stderr') => 'stop' | void;
   /** called when the stall timer fires; return true to stop */
   onStall?: () => boolean;
+  /** called after each read of the output (every ~20 ms), lines or none; return true to stop as decided */
+  onTick?: () => boolean;
   /**
    * Optional: offered each line as raw bytes buf[start, end) (no newline, no trailing CR) before
    * it is decoded; returning true means the caller has taken it as it is (a dumped body line it
@@ -400,6 +402,7 @@ export function runStreamed(command: string, o: StreamedRunOptions): Promise<Str
     let follow: NodeJS.Timeout | undefined;
     const tick = () => {
       drain();
+      if (!stoppedBy && o.onTick?.()) stop('verdict');
       follow = setTimeout(tick, 20);
     };
     tick();

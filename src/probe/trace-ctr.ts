@@ -8,6 +8,7 @@ import { redact } from '../report/redact.js';
 import { redactTraceDoc } from '../report/redact-trace.js';
 import type { PathRun } from '../trace/run-schema.js';
 import { earlyStop, markStalled, type EarlyStop } from '../trace/early-stop.js';
+import { firstBlobAnswer, isBlobRequest } from '../trace/blob-requests.js';
 import { runStreamed } from './ctr-runner.js';
 import { bodyLineSkipper } from './body-lines.js';
 import { ContainerdApi } from './containerd-api.js';
@@ -20,6 +21,13 @@ import { fetchesPastManifest } from '../trace/manifest-fetched.js';
 
 /** Lines after which the verdict may have changed (a cheap filter before asking the parser). */
 const STOP_CHECK = /msg="?(resolved|trying next host|do request|fetch)|^ctr: |HTTP\/1\.[01] [1-5]\d\d /;
+
+/**
+ * ctr logs its --http-dump through a pipe another goroutine reads, so a request's dumped answer
+ * (with the redirect it followed) can come after the line that logged its status: a stop at a
+ * blob's answer waits this long for it.
+ */
+const DUMP_SETTLE_MS = 200;
 
 /** The ctr lines the tracer follows the connection state by (body lines with these messages are read). */
 const DO_REQUEST = 'msg="do request"';
@@ -76,6 +84,18 @@ export async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', n
   let connected = true;
   // the manifest was fetched in full (not only resolved): from here blobs stream
   let manifestFetched = false;
+  // with --hosts-dir the pull is followed to the first blob's answer, for at most stallMs after the
+  // manifest (then: manifest-served); without it, to the tag's host
+  const stopAt = path === 'ctr' ? 'tag' : 'blob';
+  let manifestAt = 0;
+  // when a blob's answer was first seen (0: not yet)
+  let blobSeenAt = 0;
+  /** the stop due now while waiting on the first blob: its answer, once settled, or none within stallMs */
+  const blobStop = (): EarlyStop => {
+    if (stopAt !== 'blob' || !manifestFetched) return null;
+    if (blobSeenAt > 0 && Date.now() - blobSeenAt >= DUMP_SETTLE_MS && earlyStop(parser.snapshot().at(-1), true, 'blob') === 'blob-answered') return 'blob-answered';
+    return Date.now() - manifestAt >= o.stallMs ? 'manifest-served' : null;
+  };
   let lastLineAt = Date.now();
   const run = await runStreamed(o.ctr, {
     args,
@@ -100,20 +120,30 @@ export async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', n
       if (line.includes(DO_REQUEST)) connected = false;
       // --http-dump's DumpRequestOut connects to a fake conn first and logs remote_addr="<nil>"
       else if (line.includes(CONNECTED) && !line.includes('remote_addr="<nil>"')) connected = true;
-      if (!manifestFetched && fetchesPastManifest(line)) manifestFetched = true;
+      if (!manifestFetched && fetchesPastManifest(line)) {
+        manifestFetched = true;
+        manifestAt = Date.now();
+      }
       o.onProgress?.({ kind: 'line', path, line });
-      if (o.full || !STOP_CHECK.test(line)) return undefined;
-      const why = earlyStop(parser.snapshot().at(-1), manifestFetched, path === 'ctr');
-      if (why) {
-        stopReason = why;
+      if (o.full) return undefined;
+      const why = STOP_CHECK.test(line) ? earlyStop(parser.snapshot().at(-1), manifestFetched, stopAt) : null;
+      if (why === 'blob-answered') blobSeenAt ||= Date.now();
+      const stop = why === 'blob-answered' ? blobStop() : (why ?? blobStop());
+      if (stop) {
+        stopReason = stop;
         return 'stop';
       }
       return undefined;
     },
+    onTick: () => {
+      const stop = o.full || stopReason ? null : blobStop();
+      if (stop) stopReason = stop;
+      return stop !== null;
+    },
     onStall: () => {
       const d = parser.snapshot().at(-1);
       // a pull that is streaming blobs may be silent for long: only a pull still resolving or
-      // fetching its manifest (a small body) stalls
+      // fetching its manifest (a small body) stalls (the wait for the first blob is onTick's)
       if (manifestFetched) return false;
       const attempt = d?.attempts.at(-1);
       const host = attempt?.host ?? null;
@@ -142,14 +172,27 @@ export async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', n
   const raw = run.lines.map((l) => l.text).join('\n');
   const log = redact(raw);
   mark(`${path}: redacted`);
-  const pulled = run.stoppedBy === null ? run.exitCode === 0 : run.stoppedBy === 'verdict' && doc?.resolved.host && stopReason !== 'tag-resolved' ? true : null;
+  const blob = stopReason === 'blob-answered' && doc ? firstBlobAnswer(doc) : undefined;
+  // a blob that failed at its first host: containerd asks the next one, which the stop did not follow
+  const blobFailed = !!blob && (blob.redirect ? blob.redirect.outcome !== 'ok' : blob.outcome !== 'ok');
+  // stopped as it ended on its own (ctr printing its last lines): its result; stopped at a verdict: served so far
+  const pulled =
+    run.stoppedBy === null ? run.exitCode === 0
+    : run.stoppedBy !== 'verdict' ? null
+    : stopReason === 'pull-ended' ? doc?.result === 'success'
+    : doc?.resolved.host && stopReason !== 'tag-resolved' && !blobFailed ? true : null;
   let blobNote: string | null = null;
   if (stopReason === 'tag-resolved') {
     blobNote = 'stopped once the tag resolved: without --hosts-dir ctr asks no mirror, and which host it asks is all it shows (use --full to follow the whole pull)';
   } else if (stopReason === 'mirrors-failed') {
     blobNote = 'stopped once every mirror had failed and containerd moved on to the upstream (use --full to see how the upstream answers)';
+  } else if (stopReason === 'blob-answered' && blob) {
+    blobNote = `stopped once the first blob was answered (${blob.redirect?.finalHost ?? blob.host}: ${blob.redirect?.finalStatus ?? blob.status ?? blob.error ?? blob.outcome}${blob.digest ? ` for ${blob.digest}` : ''}); the other blobs were not followed (use --full to follow the whole pull)`;
   } else if (stopReason === 'manifest-served') {
-    blobNote = 'stopped once the manifest was fetched; blobs were not fetched (use --full to follow the whole pull)';
+    const secs = `${(o.stallMs / 1000).toFixed(0)} s`;
+    blobNote = doc?.attempts.some(isBlobRequest)
+      ? `stopped once the manifest was fetched; no blob was answered within ${secs} of it (use --full to follow the whole pull)`
+      : `stopped once the manifest was fetched; no blob was requested within ${secs} of it: containerd shares content across namespaces, so blobs already on this node are not fetched again (use --full to follow the whole pull)`;
   } else if (doc && doc.resolved.host && doc.blobHosts.length === 0 && run.stoppedBy !== 'stall') {
     blobNote =
       run.stoppedBy === 'verdict'

@@ -113,8 +113,10 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
     }
     if (o.cri && !o.signal?.aborted) paths.push(await runCri());
   } else {
-    // stopped at the verdict, the paths fetch no blobs: run them at the same time, and clean up
-    // the ctr namespaces while the CRI pull may still be running
+    // stopped at the verdict, the paths fetch few blobs (ctr --hosts-dir up to its first blob's
+    // answer): run them at the same time, and clean up the ctr namespaces while the CRI pull may
+    // still be running. Content is shared: a blob ctr stored first is not fetched again by the CRI
+    // pull, so ctr's own answers are what show a mirror failing blobs
     const ctrRuns = Promise.allSettled([runCtr('ctr'), runCtr('ctr-hosts-dir')]).then(async (settled) => {
       await cleanupCtr();
       return settled;

@@ -4,6 +4,7 @@ import { redactReportText } from './redact-config.js';
 import { layoutTable } from './text-table.js';
 import { fitText } from './wrap-words.js';
 import type { TraceRun, PathRun } from '../trace/run-schema.js';
+import { blobServers, firstBlobAnswer, isBlobRequest } from '../trace/blob-requests.js';
 
 const TITLES: Record<PathRun['path'], string> = { ctr: 'ctr (no --hosts-dir)', 'ctr-hosts-dir': 'ctr --hosts-dir', cri: 'CRI (as kubelet)' };
 
@@ -39,12 +40,29 @@ export function pathResult(run: PathRun): string {
   if (run.code === 'UNIMPLEMENTED') return 'CRI plugin not loaded';
   if (run.stoppedBy === 'verdict') {
     if (run.stopReason === 'manifest-served') return `manifest served, stopped (${secs})`;
+    if (run.stopReason === 'blob-answered') return `first blob answered, stopped (${secs})`;
     if (run.stopReason === 'mirrors-failed') return `every mirror failed, stopped (${secs})`;
     if (run.stopReason === 'tag-resolved') return `tag resolved, stopped (${secs})`;
     // the pull had ended on its own (ctr was printing its last lines)
     return run.doc?.result === 'success' ? `pulled (${secs})` : `failed (${secs})`;
   }
   return run.pulled ? `pulled (${secs})` : `failed (${secs})`;
+}
+
+/**
+ * The hosts that served blobs. Where the requests show which are blobs, only those: the manifest
+ * GETs by digest (in blobHosts too) are not; a blob that failed at its host is named.
+ */
+function blobsFromCell(p: PathRun): string {
+  const doc = p.doc;
+  if (!doc) return p.blobNote ? '(none fetched)' : '-';
+  // no request names its path (CRI at info level): blobHosts, manifests included
+  if (!doc.attempts.some((a) => a.kind === 'fetch' && (a.url ?? a.path))) return doc.blobHosts.length ? doc.blobHosts.join(', ') : p.blobNote ? '(none fetched)' : '-';
+  if (!doc.attempts.some(isBlobRequest)) return p.blobNote ? '(none fetched)' : '-';
+  const served = blobServers(doc);
+  if (served.length) return served.join(', ');
+  const failed = firstBlobAnswer(doc);
+  return failed ? `none (${failed.redirect?.finalHost ?? failed.host}: ${failed.redirect?.finalStatus ?? failed.status ?? failed.outcome})` : '(none answered)';
 }
 
 export interface TraceRunTextOptions {
@@ -66,7 +84,7 @@ export function renderTraceRunText(run: TraceRun, o: TraceRunTextOptions = {}): 
     ...hosts.map((h, i) => [`${i + 1}. ${h}${mirrorHosts.has(h) ? ' (mirror)' : ''}`, ...paths.map((p) => cellFor(p, h))]),
     ['manifest from', ...paths.map((p) => pathCells(p).manifestFrom)],
     ['mirror used', ...paths.map((p) => pathCells(p).mirrorUsed)],
-    ['blobs from', ...paths.map((p) => (p.doc?.blobHosts.length ? p.doc.blobHosts.join(', ') : p.blobNote ? '(none fetched)' : '-'))],
+    ['blobs from', ...paths.map(blobsFromCell)],
     ['result', ...paths.map(pathResult)],
   ];
   const out: string[] = [];

@@ -25,7 +25,9 @@ export function stepTitle(label: string): string {
 
 function pathStatus(p: PathState): ItemStatus {
   if (p.status === 'running' || !p.run) return 'running';
-  if (p.run.pulled || p.run.doc?.result === 'success' || p.run.stopReason === 'manifest-served' || p.run.stopReason === 'tag-resolved') return p.run.doc?.mirrorUsed === false && p.run.doc.attempts.some((a) => a.mirror) ? 'warning' : 'ok';
+  // stopped at a blob its first host failed: containerd asks the next host, which was not followed
+  if (p.run.stopReason === 'blob-answered' && p.run.pulled === null) return 'warning';
+  if (p.run.pulled || p.run.doc?.result === 'success' || p.run.stopReason === 'manifest-served' || p.run.stopReason === 'blob-answered' || p.run.stopReason === 'tag-resolved') return p.run.doc?.mirrorUsed === false && p.run.doc.attempts.some((a) => a.mirror) ? 'warning' : 'ok';
   return 'error';
 }
 

@@ -3,22 +3,33 @@
  * Pure, over the parser's document so far.
  */
 import type { TraceDoc } from './schema.js';
+import { firstBlobAnswer } from './blob-requests.js';
 import { SILENCE_SEEN, silenceIsProof, silenceVerdict, type SilenceKind } from '../containerd/silence-waits.js';
 
-export type EarlyStop = 'manifest-served' | 'mirrors-failed' | 'pull-ended' | 'tag-resolved' | null;
+export type EarlyStop = 'manifest-served' | 'blob-answered' | 'mirrors-failed' | 'pull-ended' | 'tag-resolved' | null;
+
+/**
+ * What a pull is followed to: `tag` (ctr without --hosts-dir, which asks no mirror: the host that
+ * resolved the tag is all it shows; its manifest GET would count against Docker Hub's pull limit,
+ * and the content it stores would be shared with the CRI pull beside it); `manifest`; `blob` (the
+ * first blob's answer after the manifest: a cache may hold manifests without their blobs).
+ */
+export type StopAt = 'tag' | 'manifest' | 'blob';
 
 /**
  * `manifestFetched`: the pull has fetched the whole manifest (manifest-fetched.ts). A resolve alone
  * (a HEAD) does not prove the mirror serves: one that sends the headers and stops mid-body hangs
- * every real pull on the manifest GET. `tagOnly` (ctr without --hosts-dir, which asks no mirror):
- * the host that resolved the tag is all it shows; its manifest GET would count against Docker
- * Hub's pull limit, and the content it stores would be shared with the CRI pull beside it.
+ * every real pull on the manifest GET. With `blob`, the caller bounds the wait for the blob's
+ * answer (then: manifest-served).
  */
-export function earlyStop(doc: TraceDoc | undefined, manifestFetched: boolean, tagOnly = false): EarlyStop {
+export function earlyStop(doc: TraceDoc | undefined, manifestFetched: boolean, at: StopAt = 'manifest'): EarlyStop {
   if (!doc) return null;
   if (doc.result === 'success' || doc.result === 'failure') return 'pull-ended';
-  if (tagOnly && doc.resolved.host) return 'tag-resolved';
-  if (doc.resolved.host && manifestFetched) return 'manifest-served';
+  if (at === 'tag' && doc.resolved.host) return 'tag-resolved';
+  if (doc.resolved.host && manifestFetched) {
+    if (at !== 'blob') return 'manifest-served';
+    if (firstBlobAnswer(doc)) return 'blob-answered';
+  }
   const resolves = doc.attempts.filter((a) => a.kind === 'resolve');
   const last = resolves[resolves.length - 1];
   // every mirror was asked and none served the manifest: containerd has moved on to a host that

@@ -12,6 +12,7 @@ import { kubeletImageName } from '../../src/lab/record-fixtures.js';
 import { prepareTrace } from '../../src/cli/trace.js';
 import { trace } from '../../src/probe/tracer.js';
 import type { TraceRun } from '../../src/trace/run-schema.js';
+import { firstBlobAnswer, isBlobRequest } from '../../src/trace/blob-requests.js';
 import { testLabOptions, quietLog } from '../helpers/lab.js';
 import { expectedComparison } from '../helpers/scenario-expectations.js';
 
@@ -70,9 +71,16 @@ describe('trace on every lab scenario and containerd version', () => {
           // test/unit/trace show the GET answered before the stop.)
           const manifestGet = hd.doc!.attempts.filter((a) => a.kind === 'fetch' && a.mirror && /\/manifests\/sha256:/.test(a.url ?? a.path ?? ''));
           for (const a of manifestGet) expect(a.outcome === 'ok' || (a.status === null && !a.error), where).toBe(true);
-          // (a mirror without the blobs: a small pull fails on its own before the stop)
-          if (scenario.name === 'mirror-blob-404') expect(hd.pulled === false || hd.stopReason === 'manifest-served', where).toBe(true);
-          else expect(hd.stoppedBy === 'verdict' ? hd.stopReason : hd.pulled, where).toBe(hd.stoppedBy === 'verdict' ? 'manifest-served' : true);
+          // followed to the first blob's answer: the mirror's 404 for a mirror without the blobs (or the
+          // pull failed on its own first), else its 200. Blobs the CRI pull beside it stored are not
+          // asked for (shared content): then the pull ends on its own, or stops once the manifest was
+          // served and no blob was requested
+          const first = hd.doc ? firstBlobAnswer(hd.doc) : undefined;
+          if (scenario.name === 'mirror-blob-404') expect(hd.pulled === false || (hd.stopReason === 'blob-answered' && first?.outcome === 'not-found' && first.mirror), where).toBe(true);
+          else if (hd.stoppedBy !== 'verdict') expect(hd.pulled, where).toBe(true);
+          else if (hd.stopReason === 'blob-answered') expect([first?.outcome, first?.mirror], where).toEqual(['ok', true]);
+          else if (hd.stopReason === 'manifest-served') expect(hd.doc!.attempts.some(isBlobRequest), where).toBe(false);
+          else expect([hd.stopReason, hd.doc!.result], where).toEqual(['pull-ended', 'success']);
         }
         expect(run.leftovers, where).toEqual([]);
         // nothing of ours is left: the throw-away namespace is gone, no other namespace was touched

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { runChecks } from '../../../src/checks/run.js';
 import { labFacts, labScenarios, labSeries } from '../../helpers/facts-fixture.js';
+import { replayStop } from '../../helpers/ctr-stop.js';
 
 /** scenario → [root cause id or null, the mirror-fallback outcome when that is the cause] */
 const ONLINE: Record<string, [string | null, string?]> = {
@@ -156,6 +157,39 @@ describe('a mirror that serves the manifests and answers 404 for every blob (mir
     expect(run.rootCause?.id).toBe('mirror-fallback');
   });
 
+  // the tracer's ctr --hosts-dir pull, stopped at its first blob's answer (1.x: 2.1's recorded ctr pull is a transfer-service one)
+  const stoppedAtBlob = (facts: Awaited<ReturnType<typeof labFacts>>, series: string, scenario: string) => {
+    const hd = facts.trace!.paths.find((p) => p.path === 'ctr-hosts-dir')!;
+    const stop = replayStop(series, scenario, 'blob');
+    expect(stop.reason).toBe('blob-answered');
+    Object.assign(hd, { doc: stop.doc, stoppedBy: 'verdict', stopReason: 'blob-answered', pulled: null, exitCode: null, error: null });
+    return hd;
+  };
+
+  it.each(['1.6', '1.7'])("%s, ctr --hosts-dir alone, stopped at the mirror's 404 for the first blob: that answer proves it", async (series) => {
+    const facts = await labFacts(series, 'mirror-blob-404', { sight: { level: 'info', sockets: 'mirror' } });
+    stoppedAtBlob(facts, series, 'mirror-blob-404');
+    facts.trace!.paths = facts.trace!.paths.filter((p) => p.path === 'ctr-hosts-dir');
+    const run = runChecks(facts);
+    const f = run.findings.find((x) => x.id === 'mirror-fallback')!;
+    expect([f.title, f.severity]).toEqual(['the mirror 127.0.0.1:5123 answered 404 for a blob (not-found)', 'error']);
+    // what containerd does next was not followed: neither "no other host served it" nor the 1.x redirect caveat
+    expect(f.detail).toContain('the next one then serves it (the upstream last), or the pull fails where none does. Seen in ctr --hosts-dir.');
+    expect(f.detail).not.toMatch(/no other host served it|names the URL it first asked/);
+    expect(f.evidence.map((e) => e.text)).toEqual([expect.stringMatching(/^GET http:\/\/127\.0\.0\.1:5123\/v2\/library\/mirror-doctor-demo\/blobs\/sha256:[0-9a-f]{64}\?ns=docker\.io → 404 \(not-found\)$/)]);
+    expect(run.findings.find((x) => x.id === 'mirror-used')!.title).toBe("the mirror 127.0.0.1:5123 served the image's manifest, but failed a blob (see mirror-fallback)");
+    expect(run.rootCause?.id).toBe('mirror-fallback');
+  });
+
+  it.each(['1.6', '1.7'])('%s, with the CRI pull that failed on the blob: one finding, both paths, no redirect caveat (ctr saw the answer itself)', async (series) => {
+    const facts = await labFacts(series, 'mirror-blob-404', { sight: { level: 'info', sockets: 'mirror' } });
+    stoppedAtBlob(facts, series, 'mirror-blob-404');
+    const found = runChecks(facts).findings.filter((x) => x.id === 'mirror-fallback');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.detail).toContain("and reports the first one's answer; no other host served it. Seen in ctr --hosts-dir and CRI (as kubelet).");
+    expect(found[0]!.detail).not.toContain('names the URL it first asked');
+  });
+
   it.each(labSeries())('%s: without proof that the CRI pull asked the mirror (no connections), the error alone names no host', async (series) => {
     const facts = await labFacts(series, 'mirror-blob-404', { sight: { level: 'info', sockets: 'unreadable', upstreamResolves: true } });
     facts.trace!.paths = facts.trace!.paths.filter((p) => p.path === 'cri');
@@ -173,5 +207,13 @@ describe('mirror-used claims no more than the trace followed', () => {
     // the whole pull, followed: the pull
     const full = runChecks(await labFacts(series, 'mirror-ok', { sight: { level: 'info', sockets: 'unreadable', upstreamResolves: true } })).findings.find((x) => x.id === 'mirror-used')!;
     expect(full.title).toBe('the mirror 127.0.0.1:5101 served the pull');
+  });
+  it.each(['1.6', '1.7'])("%s: ctr stopped at the first blob's 200 and CRI unknown: the manifest and that blob", async (series) => {
+    const facts = await labFacts(series, 'mirror-ok', { sight: { level: 'info', sockets: 'unreadable', upstreamResolves: true } });
+    const hd = facts.trace!.paths.find((p) => p.path === 'ctr-hosts-dir')!;
+    Object.assign(hd, { doc: replayStop(series, 'mirror-ok', 'blob').doc, stoppedBy: 'verdict', stopReason: 'blob-answered', pulled: true, exitCode: null });
+    const run = runChecks(facts);
+    expect(run.findings.find((x) => x.id === 'mirror-used')!.title).toBe("the mirror 127.0.0.1:5101 served the image's manifest and its first blob (the tracer stopped the pull there; trace --full follows the blobs)");
+    expect(run.findings.find((x) => x.id === 'mirror-fallback')).toBeUndefined();
   });
 });

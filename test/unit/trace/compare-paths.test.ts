@@ -10,6 +10,10 @@ import { parseTraceText } from '../../../src/trace/index.js';
 import { comparePaths, type LiveRegistry, type PathOutcome } from '../../../src/trace/compare-paths.js';
 import { earlyStop, markStalled } from '../../../src/trace/early-stop.js';
 import { fetchesPastManifest } from '../../../src/trace/manifest-fetched.js';
+import { blobServers, firstBlobAnswer, isBlobRequest } from '../../../src/trace/blob-requests.js';
+import { blobFailuresAtMirror } from '../../../src/checks/mirror-blob-failures.js';
+import type { PathRun } from '../../../src/trace/run-schema.js';
+import { replayStop } from '../../helpers/ctr-stop.js';
 import { expectedComparison, type LabSeries } from '../../helpers/scenario-expectations.js';
 
 const LAB = resolve(__dirname, '../../fixtures/lab');
@@ -97,7 +101,7 @@ describe('earlyStop', () => {
     const resolved = text.findIndex((l) => /msg="?resolved/.test(l));
     const at = (n: number) => parseTraceText(text.slice(0, n + 1).join('\n')).at(-1);
     // decided at the HEAD's answer at the latest
-    const stopAt = text.findIndex((_, n) => earlyStop(at(n), false, true) === 'tag-resolved');
+    const stopAt = text.findIndex((_, n) => earlyStop(at(n), false, 'tag') === 'tag-resolved');
     expect(stopAt).toBeGreaterThan(0);
     expect(stopAt).toBeLessThanOrEqual(resolved);
     expect(earlyStop(at(stopAt), false)).toBeNull();
@@ -153,5 +157,49 @@ describe('comparePaths under --root (a fleet pod: the node mounted at /host)', (
     const o = outcomes('1.7', 'cri-config-path-unset');
     const c = comparePaths({ ...o, configNewerThanDaemon: false, live: { ...o.live!, exposed: true, configPath: '/etc/other/certs.d' } });
     expect(c.verdict).toBe(`ctr with --hosts-dir uses the mirror, CRI does not — the daemon reads hosts from /etc/other/certs.d, not from ${o.hostsDir}`);
+  });
+});
+
+describe('earlyStop with --hosts-dir: the first blob answer', () => {
+  // (2.1's recorded ctr pull is a transfer-service one: see the note above)
+  for (const series of ['1.6', '1.7'] as const) {
+    it(`${series}: a mirror that serves the blobs: stopped at the first blob's 200, after the manifest`, () => {
+      const manifest = replayStop(series, 'mirror-ok', 'manifest');
+      const blob = replayStop(series, 'mirror-ok', 'blob');
+      expect(manifest.reason).toBe('manifest-served');
+      expect(blob.reason).toBe('blob-answered');
+      expect(blob.line).toBeGreaterThan(manifest.line);
+      const a = firstBlobAnswer(blob.doc!)!;
+      expect([a.host, a.status, a.mirror, isBlobRequest(a)]).toEqual(['127.0.0.1:5101', 200, true, true]);
+      // no blob had its answer at the manifest's stop
+      expect(firstBlobAnswer(manifest.doc!)).toBeUndefined();
+      expect(blobServers(blob.doc!)).toEqual(['127.0.0.1:5101']);
+    });
+    it(`${series}: a mirror without the blobs: stopped at its 404, which blobFailuresAtMirror names`, () => {
+      const blob = replayStop(series, 'mirror-blob-404', 'blob');
+      expect(blob.reason).toBe('blob-answered');
+      const a = firstBlobAnswer(blob.doc!)!;
+      expect([a.host, a.status, a.outcome]).toEqual(['127.0.0.1:5123', 404, 'not-found']);
+      // the manifest came from the mirror; no blob did
+      expect(blob.doc!.resolved.host).toBe('127.0.0.1:5123');
+      expect(blobServers(blob.doc!)).toEqual([]);
+      const run = { path: 'ctr-hosts-dir', doc: blob.doc!, pulled: null } as unknown as PathRun;
+      expect(blobFailuresAtMirror(run).map((f) => [f.host, f.outcome, f.blob === a.digest, f.servedByMirror])).toEqual([['127.0.0.1:5123', 'not-found', true, false]]);
+    });
+  }
+  it("a manifest request is no blob request, and a request without its answer (or failed with another's error) has none", () => {
+    const doc = replayStop('1.7', 'mirror-ok', 'manifest').doc!;
+    expect(doc.attempts.filter((a) => a.kind === 'fetch').length).toBeGreaterThan(0);
+    expect(doc.attempts.some(isBlobRequest)).toBe(false);
+    const open = { ...doc.attempts.at(-1)!, kind: 'fetch' as const, path: '/v2/x/blobs/sha256:00', url: null, status: null, outcome: 'other' as const, error: null, redirect: null };
+    expect(firstBlobAnswer({ ...doc, attempts: [open] })).toBeUndefined();
+    expect(firstBlobAnswer({ ...doc, attempts: [{ ...open, error: 'context canceled' }] })).toBeUndefined();
+    expect(firstBlobAnswer({ ...doc, attempts: [{ ...open, status: 307 }] })).toBeUndefined();
+    expect(firstBlobAnswer({ ...doc, attempts: [{ ...open, error: 'dial tcp 127.0.0.1:1: connect: connection refused', outcome: 'connection-refused' }] })?.error).toMatch(/refused/);
+    // 2.1 (recorded in the lab): a blob cancelled because another failed carries that one's error
+    const cancelled = 'failed to do request: Get "http://127.0.0.1:5713/v2/library/mirror-doctor-demo/blobs/sha256:94e4?ns=docker.io": failed to copy: httpReadSeeker: failed open: unexpected status from GET request to http://127.0.0.1:5717/v2/library/mirror-doctor-demo/blobs/sha256:4f38 403 Forbidden';
+    expect(firstBlobAnswer({ ...doc, attempts: [{ ...open, error: cancelled, outcome: 'forbidden' }] })).toBeUndefined();
+    const run = { path: 'ctr-hosts-dir', doc: { ...doc, attempts: [{ ...open, mirror: true, digest: 'sha256:94e4', error: cancelled, outcome: 'forbidden' as const }] }, pulled: false } as unknown as PathRun;
+    expect(blobFailuresAtMirror(run)).toEqual([]);
   });
 });

@@ -1,0 +1,47 @@
+/**
+ * Blobs a mirror failed in a pull whose manifest it served (a cache that holds manifests without
+ * their blobs), from the requests a path's trace logged. Pure.
+ */
+import type { PathRun } from '../trace/run-schema.js';
+import type { Outcome, TraceAttempt } from '../trace/schema.js';
+import { isBlobRequest } from '../trace/blob-requests.js';
+
+export interface BlobFailure {
+  host: string;
+  outcome: Outcome;
+  status: number | null;
+  /** the digest asked for */
+  blob: string;
+  attempt: TraceAttempt;
+  /** the next host asked for that blob, when the log shows it */
+  to: string | null;
+  /** another mirror served that blob */
+  servedByMirror: boolean;
+}
+
+/**
+ * The first blob request per mirror host that the mirror itself answered with a failing status, in
+ * ctr --hosts-dir's output, where --http-dump shows whether it redirected the request (then the
+ * redirect checks speak; a daemon's log names the mirror's URL for its redirect target's answer). An
+ * error without a status is left out: containerd fails the other blobs with the first one's error.
+ */
+export function blobFailuresAtMirror(p: PathRun): BlobFailure[] {
+  if (p.path !== 'ctr-hosts-dir') return [];
+  const attempts = p.doc?.attempts ?? [];
+  const out: BlobFailure[] = [];
+  attempts.forEach((a, i) => {
+    if (!a.mirror || !isBlobRequest(a) || a.redirect || a.status === null || a.outcome === 'ok' || !a.digest) return;
+    if (out.some((f) => f.host === a.host)) return;
+    const later = attempts.slice(i + 1).filter((b) => b.digest === a.digest && b.host !== a.host && b.kind === 'fetch');
+    out.push({
+      host: a.host,
+      outcome: a.outcome,
+      status: a.status,
+      blob: a.digest,
+      attempt: a,
+      to: later[0]?.host ?? null,
+      servedByMirror: later.some((b) => b.mirror && b.outcome === 'ok'),
+    });
+  });
+  return out;
+}
