@@ -21,7 +21,8 @@ export function errorAtMirror(p: PathRun, mirrors: ReadonlyMap<string, string>):
   const outcome = outcomeFromError(p.error);
   const status = statusInError(p.error);
   if (outcome === 'other' && status === null) return null;
-  for (const m of p.error.matchAll(ERROR_URL)) if (mirrors.has(m[2]!)) return { host: m[2]!, outcome, status, url: m[0] };
+  // (1.x writes `URL: status`: the colon is not the URL's)
+  for (const m of p.error.matchAll(ERROR_URL)) if (mirrors.has(m[2]!)) return { host: m[2]!, outcome, status, url: m[0].replace(/:$/, '') };
   // 1.6 names the host alone: `pulling from host H failed with status code [manifests TAG]: 503 Service Unavailable`
   const h = HOST_STATUS.exec(p.error)?.[1];
   return h && mirrors.has(h) ? { host: h, outcome, status, url: mirrors.get(h)! } : null;

@@ -54,8 +54,8 @@ export function outcomeFromError(e: string): Outcome {
   if (s.includes('i/o timeout') || s.includes('context deadline exceeded') || s.includes('Client.Timeout exceeded') || s.includes('timeout awaiting response headers')) return 'timeout';
   if (s.includes('no route to host') || s.includes('network is unreachable')) return 'no-route';
   if (s.includes('x509:') || s.includes('tls:') || s.includes('remote error: tls') || s.includes('does not look like a TLS handshake')) return 'tls-other';
-  const st = /: ([1-5][0-9]{2}) [A-Z][A-Za-z ]*$/.exec(s) ?? /status(?: code)?[^0-9]{0,40}([1-5][0-9]{2}) /.exec(s);
-  if (st) return outcomeFromStatus(Number(st[1]));
+  const st = statusInError(s) ?? Number(/status(?: code)?[^0-9]{0,40}([1-5][0-9]{2}) /.exec(s)?.[1] ?? NaN);
+  if (!Number.isNaN(st)) return outcomeFromStatus(st);
   if (s.includes('no basic auth credentials') || s.includes('pull access denied') || s.includes('authorization failed') || s.includes('failed to authorize')) return 'unauthorized';
   if (/(^|: )not found$/.test(s) || s.endsWith(': not found')) return 'not-found';
   return 'other';
