@@ -22,9 +22,13 @@ export function outcomeLabel(outcome: Outcome, status: number | null | undefined
   return `status ${status}`;
 }
 
-/** The status an error names at its end (`…: 429 Too Many Requests`, 1.x fetcher: `… - Server message: …`), or null. */
+/**
+ * The status an error names at its end (`…: 429 Too Many Requests`), before the registry's own
+ * errors from the body: 1.x `… - Server message: …` (fetcher.go), 2.x on the next lines
+ * (errcode.go unexpectedResponseErr joins them), or null.
+ */
 export function statusInError(e: string): number | null {
-  const m = /: ([1-5][0-9]{2}) [A-Z][A-Za-z ]*(?: - Server message: .*)?$/.exec(e);
+  const m = /: ([1-5][0-9]{2}) [A-Z][A-Za-z ]*(?: - Server message: [\s\S]*|\n[\s\S]*)?$/.exec(e);
   return m ? Number(m[1]) : null;
 }
 
