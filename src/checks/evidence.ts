@@ -8,7 +8,7 @@ import { challengeRealm, outcomeLabel, tokenFailure } from '../trace/classify.js
 type TokenFailure = NonNullable<ReturnType<typeof tokenFailure>>;
 import type { Derived } from './derived.js';
 import { blobNotFoundAtMirror, errorAtMirror, mirrorUrls } from './mirror-errors.js';
-import { blobFailuresAtMirror } from './mirror-blob-failures.js';
+import { blobFailuresAtMirror } from '../trace/mirror-blob-failures.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
 import { attemptEvidence, finding, pathEvidence, pathLabel, quote, sawResolver } from './make.js';

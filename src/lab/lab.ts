@@ -10,7 +10,7 @@ import { registrySpecs, registryUrl, startRegistry, type RegistryName } from './
 import { daemonConfigToml } from './containerd-config.js';
 import { daemonCommand } from './daemon-command.js';
 import { buildTestImage, pushTestImage } from './test-image.js';
-import { DOCKER_REPOSITORY, HOSTPORT_REPOSITORY, SCENARIOS, TAG, findScenario, type Scenario } from './scenarios.js';
+import { DOCKER_REPOSITORY, HOSTPORT_REPOSITORY, SCENARIOS, TAG, atPorts, findScenario, type Scenario } from './scenarios.js';
 import { httpCall } from './http-client.js';
 import { startBlackhole } from './blackhole.js';
 import { startSilentHosts } from './silent-hosts.js';
@@ -421,7 +421,7 @@ export function labEnv(state: LabState): Record<string, string> {
     MD_LAB_DIR: state.dir,
     MD_LAB_SCENARIO: state.scenario,
     MD_LAB_LOG_LEVEL: state.logLevel ?? DEFAULT_LAB_LOG_LEVEL,
-    MD_LAB_REF: scenario?.ref ?? '',
+    MD_LAB_REF: scenario ? atPorts(scenario, state.ports).ref : '',
     MD_LAB_HOSTS_DIR: state.hostsDir,
     MD_LAB_CA: state.caCert,
     MD_LAB_MIRROR_URL: `http://127.0.0.1:${state.ports.mirror}`,

@@ -1,6 +1,6 @@
 import { labPaths, type LabOptions } from './layout.js';
 import { readState } from './lab.js';
-import { findScenario } from './scenarios.js';
+import { atPorts, findScenario } from './scenarios.js';
 import { ctrPull, logOffset, readLogFrom } from './ctr-pull.js';
 
 /** Registry access-log lines (the Apache-style ones) that a pull produced. */
@@ -15,8 +15,9 @@ export function registryRequests(logText: string): string[] {
 export async function labPull(opts: LabOptions, print: (line: string) => void): Promise<number> {
   const state = readState(opts.dir);
   if (!state) throw new Error(`no lab is up in ${opts.dir}; run \`lab up\``);
-  const scenario = findScenario(state.scenario);
-  if (!scenario) throw new Error(`the lab's scenario "${state.scenario}" is unknown`);
+  const found = findScenario(state.scenario);
+  if (!found) throw new Error(`the lab's scenario "${state.scenario}" is unknown`);
+  const scenario = atPorts(found, state.ports);
   const paths = labPaths(state.dir);
   let failures = 0;
   print(`scenario ${scenario.name}: ${scenario.summary}`);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LabOptions, LabVersion } from './layout.js';
 import { labDown, labUp, readState, type DaemonState, type LabState } from './lab.js';
-import { REDIRECT_SCENARIOS, SCENARIOS, type Scenario } from './scenarios.js';
+import { REDIRECT_SCENARIOS, SCENARIOS, atPorts, type Scenario } from './scenarios.js';
 import { ctrPull, logOffset, readLogFrom, type CtrPullOptions } from './ctr-pull.js';
 import { LAB_AUTH } from './layout.js';
 import { CriClient, CriError, liveRegistryConfig } from '../probe/cri-client.js';
@@ -60,8 +60,9 @@ export async function recordFixtures(opts: LabOptions, out: string, only: string
   let count = 0;
   try {
     // the redirect scenarios only when named (they record into a folder of their own)
-    for (const scenario of only ? [...SCENARIOS, ...REDIRECT_SCENARIOS].filter((s) => only.includes(s.name)) : SCENARIOS) {
-      const state = await labUp(opts, scenario.name, log);
+    for (const named of only ? [...SCENARIOS, ...REDIRECT_SCENARIOS].filter((s) => only.includes(s.name)) : SCENARIOS) {
+      const state = await labUp(opts, named.name, log);
+      const scenario = atPorts(named, state.ports);
       for (const daemon of Object.values(state.daemons)) {
         if (!daemon) continue;
         const dir = join(out, daemon.version, scenario.name);

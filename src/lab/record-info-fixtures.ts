@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LabOptions } from './layout.js';
 import { labDown, labUp, readState, type DaemonState, type LabState } from './lab.js';
-import { SCENARIOS, type Scenario } from './scenarios.js';
+import { SCENARIOS, atPorts, type Scenario } from './scenarios.js';
 import { ctrPull, logOffset, readLogFrom } from './ctr-pull.js';
 import { daemonStartLog, kubeletImageName } from './record-fixtures.js';
 import { CriClient, CriError } from '../probe/cri-client.js';
@@ -30,8 +30,9 @@ export async function recordInfoFixtures(opts: LabOptions, out: string, only: st
   let count = 0;
   const startRecorded = new Set<string>();
   try {
-    for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.name))) {
-      const state = await labUp(opts, scenario.name, log);
+    for (const named of SCENARIOS.filter((s) => !only || only.includes(s.name))) {
+      const state = await labUp(opts, named.name, log);
+      const scenario = atPorts(named, state.ports);
       for (const daemon of Object.values(state.daemons)) {
         if (!daemon) continue;
         const versionDir = join(out, daemon.version);

@@ -37,12 +37,19 @@ export interface Scenario {
   whatHappens: string;
   /** full reference to pull (ctr style) */
   ref: string;
+  /** the reference when it names a lab port: replaces `ref` once the ports are known (atPorts) */
+  refAt?: (ports: LabPorts) => string;
   /** files written under the lab's hosts folder, path relative to it */
   hostFiles: (ctx: ScenarioContext) => Record<string, string>;
   /** the daemon side; default: config_path set to the hosts folder */
   cri?: ScenarioCri;
   /** the pull hangs by design: recordings stop it after this many milliseconds */
   hangsForMs?: number;
+}
+
+/** The scenario with its reference at these ports. */
+export function atPorts(s: Scenario, ports: LabPorts): Scenario {
+  return s.refAt ? { ...s, ref: s.refAt(ports) } : s;
 }
 
 const mirror = (c: ScenarioContext) => `http://127.0.0.1:${c.ports.mirror}`;
@@ -101,6 +108,15 @@ export const SCENARIOS: readonly Scenario[] = [
     whatHappens: 'the tag resolves at the mirror; each blob is 404 there and fails at the unreachable upstream',
     ref: DOCKER_REF,
     hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(`http://127.0.0.1:${c.ports.blobless}`) }),
+  },
+  {
+    name: 'mirror-blob-404-upstream',
+    summary: 'the mirror serves the manifests but answers 404 for every blob; the upstream (server, the lab registry) serves them',
+    whatHappens: 'the tag resolves at the mirror; each blob is 404 there and comes from the upstream: the pull succeeds without the mirror\'s blobs',
+    // the upstream is the registry the reference names (a mirror's requests carry ?ns=, its own do not)
+    ref: `127.0.0.1:5101/${DOCKER_REPOSITORY}:${TAG}`,
+    refAt: (p) => `127.0.0.1:${p.mirror}/${DOCKER_REPOSITORY}:${TAG}`,
+    hostFiles: (c) => ({ [`127.0.0.1:${c.ports.mirror}/hosts.toml`]: hostsToml(`http://127.0.0.1:${c.ports.blobless}`, [], mirror(c)) }),
   },
   {
     name: 'https-on-http',

@@ -3,6 +3,7 @@
  * `ctr` without and with `--hosts-dir` and of the CRI pull, plus the daemon's live registry config
  * and config.toml on disk, and returns statements in plain words.
  */
+import { blobFailuresAtMirror } from './mirror-blob-failures.js';
 import type { TraceDoc } from './schema.js';
 import type { PathEvidence } from './path-evidence.js';
 import { outcomeLabel, tokenFailure } from './classify.js';
@@ -164,14 +165,17 @@ export function comparePaths(i: CompareInput): Comparison {
     statements.push(criLine);
   }
 
+  // the mirror served the manifest and failed a blob (ctr's dump shows its own answer): the blobs come from elsewhere
+  const gap = ctrHd?.doc && filesWork ? blobFailuresAtMirror(ctrHd)[0] : undefined;
+  const blobGap = gap ? `${gap.host} answered ${gap.status} for ${gap.blob}${gap.to ? `, and containerd asked ${gap.to} next` : ''}` : null;
   let verdict: string;
   if (cri && cri.code === 'UNIMPLEMENTED') verdict = criLine!;
   else if (filesWork && criFailedAtMirror) verdict = `ctr with --hosts-dir uses the mirror, and so does CRI, whose pull failed there${cri!.error ? `: ${cri!.error}` : ''}`;
   else if (filesWork && cri && criUsed === false) verdict = `ctr with --hosts-dir uses the mirror, CRI does not${criLine ? ` — ${criLine.replace(/^CRI \(as kubelet\) did not use a mirror[,:]? ?/, '')}` : ''}`;
   // the mirror answered the tag, and the pull failed after it (a blob the mirror lacks, a redirect target)
   else if (filesWork && criUsed === true && cri?.pulled === false) verdict = `the mirror is used by ctr --hosts-dir and by CRI, but the CRI pull failed${cri.error ? `: ${cri.error}` : ''}`;
-  else if (filesWork && criUsed === true) verdict = 'the mirror is used by ctr --hosts-dir and by CRI: nothing is ignored';
-  else if (filesWork && cri && criUsed === null) verdict = `ctr with --hosts-dir uses the mirror; ${criLine}`;
+  else if (filesWork && criUsed === true) verdict = `the mirror is used by ctr --hosts-dir and by CRI${blobGap ? `, but not for every blob: ${blobGap}` : ': nothing is ignored'}`;
+  else if (filesWork && cri && criUsed === null) verdict = `ctr with --hosts-dir uses the mirror${blobGap ? `, but not for every blob (${blobGap})` : ''}; ${criLine}`;
   else if (ctrHd?.doc && !filesWork) verdict = `the mirror is not used even with --hosts-dir: ${whyNot(ctrHd.doc)}`;
   else verdict = statements[statements.length - 1] ?? 'no pull could be traced';
   return { verdict: verdict.replace(/\s+/g, ' ').trim(), statements, mirrorUsedBy };

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dirname, join } from 'node:path';
 import { rmSync, writeFileSync } from 'node:fs';
 import { labDown, labUp, type LabState } from '../../src/lab/lab.js';
-import { SCENARIOS } from '../../src/lab/scenarios.js';
+import { SCENARIOS, atPorts } from '../../src/lab/scenarios.js';
 import { runCheck } from '../../src/cli/check.js';
 import { prepareTrace } from '../../src/cli/trace.js';
 import { trace } from '../../src/probe/tracer.js';
@@ -26,6 +26,7 @@ const ROOT_CAUSE: Record<string, string | null> = {
   'mirror-429': 'mirror-fallback',
   'mirror-503': 'mirror-fallback',
   'mirror-blob-404': 'mirror-fallback',
+  'mirror-blob-404-upstream': 'mirror-fallback',
   'https-on-http': 'mirror-fallback',
   'pull-only': 'mirror-no-resolve',
   'url-v2-suffix': null,
@@ -84,7 +85,7 @@ describe.each(['info', 'debug'] as const)('check with only --address and --ctr, 
       const want = ROOT_CAUSE[scenario.name]!;
       const problems: string[] = [];
       for (const v of VERSIONS) {
-        const r = await check(state, v, scenario.ref);
+        const r = await check(state, v, atPorts(scenario, state.ports).ref);
         const where = `${level} ${v} ${scenario.name}: ${r.json.verdict.summary}`;
         // found without being told: the daemon's --config and its log file on fd 2
         expect(r.json.containerd.configFile, where).toBe(state.daemons[v]!.config);

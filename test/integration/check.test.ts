@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { labDown, labUp, type LabState } from '../../src/lab/lab.js';
-import { SCENARIOS } from '../../src/lab/scenarios.js';
+import { SCENARIOS, atPorts } from '../../src/lab/scenarios.js';
 import { runCheck } from '../../src/cli/check.js';
 import { testLabOptions, quietLog } from '../helpers/lab.js';
 
@@ -28,6 +28,7 @@ const EXPECT: Record<string, { rootCause: string | null; also?: Array<{ id: stri
   'mirror-429': { rootCause: 'mirror-fallback' },
   'mirror-503': { rootCause: 'mirror-fallback' },
   'mirror-blob-404': { rootCause: 'mirror-fallback' },
+  'mirror-blob-404-upstream': { rootCause: 'mirror-fallback' },
   'https-on-http': { rootCause: 'mirror-fallback' },
   'pull-only': { rootCause: 'mirror-no-resolve' },
   'url-v2-suffix': { rootCause: null },
@@ -132,7 +133,7 @@ describe('check on every lab scenario and containerd version', () => {
       const problems: string[] = [];
       for (const v of VERSIONS) for (const runner of RUNNERS) {
         const before = await inventory(v);
-        const r = await check(v, scenario.ref, {}, runner);
+        const r = await check(v, atPorts(scenario, state.ports).ref, {}, runner);
         const where = `${v} ${runner} ${scenario.name}: ${r.json.verdict.summary} | trace: ${r.json.traces.verdict ?? r.json.traces.skipped}`;
         expect(r.json.containerd.reachable, where).toBe(true);
         expect(r.json.traces.ran, where).toBe(true);

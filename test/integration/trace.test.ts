@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { execa } from 'execa';
 import { labDown, labUp, type LabState } from '../../src/lab/lab.js';
-import { SCENARIOS } from '../../src/lab/scenarios.js';
+import { SCENARIOS, atPorts } from '../../src/lab/scenarios.js';
 import { kubeletImageName } from '../../src/lab/record-fixtures.js';
 import { prepareTrace } from '../../src/cli/trace.js';
 import { trace } from '../../src/probe/tracer.js';
@@ -42,7 +42,7 @@ describe('trace on every lab scenario and containerd version', () => {
       for (const v of VERSIONS) {
         const d = state.daemons[v]!;
         const before = await namespaces(v);
-        const o = await prepareTrace(kubeletImageName(scenario.ref), {
+        const o = await prepareTrace(kubeletImageName(atPorts(scenario, state.ports).ref), {
           ctr: d.ctr,
           address: d.address,
           config: d.config,

@@ -16,6 +16,7 @@ const ONLINE: Record<string, [string | null, string?]> = {
   'mirror-429': ['mirror-fallback', 'rate-limited'],
   'mirror-503': ['mirror-fallback', 'server-error'],
   'mirror-blob-404': ['mirror-fallback', 'not-found'],
+  'mirror-blob-404-upstream': ['mirror-fallback', 'not-found'],
   'https-on-http': ['mirror-fallback', 'http-response-to-https'],
   'pull-only': ['mirror-no-resolve'],
   'url-v2-suffix': [null],
@@ -49,7 +50,7 @@ const cases = labSeries().flatMap((series) => labScenarios(series).map((scenario
 
 describe('root cause on the recorded lab scenarios', () => {
   it('covers every scenario on three versions', () => {
-    expect(cases.length).toBe(69);
+    expect(cases.length).toBe(72);
     for (const [, s] of cases) expect(ONLINE[s], s).toBeDefined();
   });
 

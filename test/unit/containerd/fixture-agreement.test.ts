@@ -124,7 +124,7 @@ const repoOf = (ref: string) => ref.split('/').slice(1).join('/').replace(/:[^:/
 
 describe('explain agrees with every recorded real pull', () => {
   it('has every fixture to compare with (ctr and CRI, three versions)', () => {
-    expect(all.filter((c) => c.meta.mode === 'cri')).toHaveLength(23 * 3);
+    expect(all.filter((c) => c.meta.mode === 'cri')).toHaveLength(24 * 3);
     expect(all.filter((c) => c.meta.mode === 'transfer').length).toBeGreaterThan(30);
     expect(all.length).toBeGreaterThanOrEqual(200);
   });
@@ -164,6 +164,13 @@ describe('explain agrees with every recorded real pull', () => {
       expect(digest, error.slice(-500)).toBeDefined();
       expect(triedBlobHosts(log, digest!)).toEqual(plan.fetch!.attempts.map((a) => plan.endpoints.find((e) => e.index === a.endpoint)!.host));
       return;
+    }
+    if (c.meta.scenario === 'mirror-blob-404-upstream' && client !== 'ctr') {
+      // every blob was asked of the hosts in the fetch plan's order: the mirror (404), then the upstream
+      const digests = [...new Set([...log.matchAll(/\/blobs\/(sha256:[0-9a-f]{64})/g)].map((m) => m[1]!))];
+      expect(digests.length).toBeGreaterThan(0);
+      const hosts = plan.fetch!.attempts.map((a) => plan.endpoints.find((e) => e.index === a.endpoint)!.host);
+      for (const d of digests) expect(triedBlobHosts(log, d), d).toEqual(hosts);
     }
     if (succeeded) {
       // every host before the one that served the manifest was tried, in order, and failed

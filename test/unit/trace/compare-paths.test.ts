@@ -11,7 +11,7 @@ import { comparePaths, type LiveRegistry, type PathOutcome } from '../../../src/
 import { earlyStop, markStalled } from '../../../src/trace/early-stop.js';
 import { fetchesPastManifest } from '../../../src/trace/manifest-fetched.js';
 import { blobServers, firstBlobAnswer, isBlobRequest } from '../../../src/trace/blob-requests.js';
-import { blobFailuresAtMirror } from '../../../src/checks/mirror-blob-failures.js';
+import { blobFailuresAtMirror } from '../../../src/trace/mirror-blob-failures.js';
 import type { PathRun } from '../../../src/trace/run-schema.js';
 import { replayStop } from '../../helpers/ctr-stop.js';
 import { expectedComparison, type LabSeries } from '../../helpers/scenario-expectations.js';
@@ -51,8 +51,8 @@ const cases = (['1.6', '1.7', '2.1'] as const).flatMap((series) =>
 );
 
 describe('comparePaths on every recorded scenario', () => {
-  it('covers 23 scenarios on three versions', () => {
-    expect(cases).toHaveLength(69);
+  it('covers 24 scenarios on three versions', () => {
+    expect(cases).toHaveLength(72);
   });
 
   it.each(cases)('%s %s', (series, scenario) => {

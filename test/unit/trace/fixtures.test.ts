@@ -259,8 +259,8 @@ const ALL = fixtures();
 
 describe('lab fixtures', () => {
   it('covers every recorded fixture (ctr and CRI)', () => {
-    expect(ALL.filter((f) => f.variant !== 'cri').length).toBe(193);
-    expect(ALL.length).toBeGreaterThanOrEqual(193);
+    expect(ALL.filter((f) => f.variant !== 'cri').length).toBe(201);
+    expect(ALL.length).toBeGreaterThanOrEqual(201);
   });
 
   for (const f of ALL) {
@@ -269,6 +269,8 @@ describe('lab fixtures', () => {
     if (f.variant === 'cri' && f.scenario === 'cri-mirrors-and-config-path') continue;
     // the mirror serves manifests and no blob: checked separately below
     if (f.scenario === 'mirror-blob-404' && !f.variant.startsWith('ctr-no-hosts-dir')) continue;
+    // the same in front of a reachable upstream: checked separately below
+    if (f.scenario === 'mirror-blob-404-upstream') continue;
     it(name, () => {
       const e = expectationFor(f);
       const docs = parseTraceLines(inputLines(f));
@@ -412,5 +414,33 @@ describe('mirror-blob-404: the mirror serves the manifests and answers 404 for e
     expect(d.error).toMatch(/could not fetch content descriptor (sha256:[0-9a-f]{64}) \(application\/vnd\.oci\.image\.(config\.v1\+json|layer\.v1\.tar\+gzip)\) from remote: not found$/);
     const digest = /(sha256:[0-9a-f]{64})/.exec(d.error!)![1];
     expect(blob404.some((a) => (a.url ?? a.path ?? '').includes(`/blobs/${digest}`))).toBe(true);
+  });
+});
+
+describe('mirror-blob-404-upstream: the mirror serves the manifests, 404s every blob, and the upstream serves them', () => {
+  const mirror = '127.0.0.1:5123';
+  const upstream = '127.0.0.1:5101';
+  const cases = ALL.filter((f) => f.scenario === 'mirror-blob-404-upstream');
+  it('is recorded on three versions, ctr and CRI', () => {
+    expect(cases.filter((f) => !f.variant.startsWith('ctr-no-hosts-dir')).map((f) => `${f.series}/${f.variant}`).sort()).toEqual(['1.6/cri', '1.6/ctr-hosts-dir', '1.7/cri', '1.7/ctr-hosts-dir', '2.1/cri', '2.1/ctr-hosts-dir', '2.1/ctr-hosts-dir-local']);
+  });
+  it.each(cases.map((f) => [`${f.series}/${f.variant}`, f] as const))('%s', (_name, f) => {
+    const d = parseTraceLines(inputLines(f))[0] as TraceDoc;
+    expect(validateTraceDoc(d)).toEqual([]);
+    if (f.variant.startsWith('ctr-no-hosts-dir')) {
+      // no hosts folder: the registry the reference names, which serves the whole pull
+      expect(d.attempts.filter((a) => a.kind === 'resolve').map((a) => [a.host, a.outcome, a.mirror])).toEqual([[upstream, 'ok', false]]);
+      expect([d.mirrorUsed, d.result]).toEqual([false, 'success']);
+      return;
+    }
+    // the tag and the manifests from the mirror; every blob 404 there, then 200 at the upstream (server)
+    expect(d.attempts.filter((a) => a.kind === 'resolve').map((a) => [a.host, a.status, a.outcome])).toEqual([[mirror, 200, 'ok']]);
+    expect(d.resolved).toEqual({ host: mirror, digest: DIGESTS.index });
+    const blobs = d.attempts.filter((a) => a.kind === 'fetch' && /\/blobs\//.test(a.url ?? a.path ?? ''));
+    const at = (host: string) => blobs.filter((a) => a.host === host);
+    expect(at(mirror).length).toBeGreaterThan(0);
+    for (const a of at(mirror)) expect([a.status, a.outcome, a.mirror]).toEqual([404, 'not-found', true]);
+    for (const a of at(mirror)) expect(at(upstream).some((b) => b.digest === a.digest && b.status === 200 && b.line > a.line && !b.mirror)).toBe(true);
+    expect([d.mirrorUsed, d.result, d.error]).toEqual([true, 'success', null]);
   });
 });

@@ -26,7 +26,15 @@ const pick = (e: PathEvidence) => ({ mirrorUsed: e.mirrorUsed, mirrorTried: e.mi
 
 describe.each(labSeries())('containerd %s', (series) => {
   it('the recordings cover every scenario the table names', () => {
-    expect(labScenarios(series).sort()).toEqual([...HEALTHY, ...MIRROR_FAILS, ...NOT_TRIED, 'cri-mirrors-and-config-path', 'cri-proxy-env', 'mirror-blob-404'].sort());
+    expect(labScenarios(series).sort()).toEqual([...HEALTHY, ...MIRROR_FAILS, ...NOT_TRIED, 'cri-mirrors-and-config-path', 'cri-proxy-env', 'mirror-blob-404', 'mirror-blob-404-upstream'].sort());
+  });
+
+  it('mirror-blob-404-upstream: the mirror served the manifests, the upstream the blobs: the debug lines say so, info level alone cannot', () => {
+    const debug = cri(series, 'mirror-blob-404-upstream', { level: 'debug' });
+    expect(pick(debug)).toEqual({ mirrorUsed: true, mirrorTried: true, level: 'proven' });
+    expect(debug.basis).toEqual(['daemon log recorded: pulled via mirror 127.0.0.1:5123 (blobs also from 127.0.0.1:5101)']);
+    const info = cri(series, 'mirror-blob-404-upstream', { level: 'info', sockets: 'unreadable', upstreamResolves: true });
+    expect(pick(info)).toEqual({ mirrorUsed: null, mirrorTried: null, level: 'unknown' });
   });
 
   it('mirror-blob-404: the mirror answered and the pull failed at a blob: tried, not served, proven by the connection', () => {

@@ -2,9 +2,8 @@
  * Blobs a mirror failed in a pull whose manifest it served (a cache that holds manifests without
  * their blobs), from the requests a path's trace logged. Pure.
  */
-import type { PathRun } from '../trace/run-schema.js';
-import type { Outcome, TraceAttempt } from '../trace/schema.js';
-import { isBlobRequest } from '../trace/blob-requests.js';
+import type { Outcome, TraceAttempt, TraceDoc } from './schema.js';
+import { isBlobRequest } from './blob-requests.js';
 
 export interface BlobFailure {
   host: string;
@@ -25,7 +24,7 @@ export interface BlobFailure {
  * redirect checks speak; a daemon's log names the mirror's URL for its redirect target's answer). An
  * error without a status is left out: containerd fails the other blobs with the first one's error.
  */
-export function blobFailuresAtMirror(p: PathRun): BlobFailure[] {
+export function blobFailuresAtMirror(p: { path: string; doc: TraceDoc | null }): BlobFailure[] {
   if (p.path !== 'ctr-hosts-dir') return [];
   const attempts = p.doc?.attempts ?? [];
   const out: BlobFailure[] = [];
