@@ -8,7 +8,7 @@ import { redact } from '../report/redact.js';
 import { redactTraceDoc } from '../report/redact-trace.js';
 import type { PathRun } from '../trace/run-schema.js';
 import { earlyStop, markStalled, type EarlyStop } from '../trace/early-stop.js';
-import { firstBlobAnswer, isBlobRequest } from '../trace/blob-requests.js';
+import { firstBlobAnswer, isBlobRequest, servedBy } from '../trace/blob-requests.js';
 import { runStreamed } from './ctr-runner.js';
 import { bodyLineSkipper } from './body-lines.js';
 import { ContainerdApi } from './containerd-api.js';
@@ -174,7 +174,7 @@ export async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', n
   mark(`${path}: redacted`);
   const blob = stopReason === 'blob-answered' && doc ? firstBlobAnswer(doc) : undefined;
   // a blob that failed at its first host: containerd asks the next one, which the stop did not follow
-  const blobFailed = !!blob && (blob.redirect ? blob.redirect.outcome !== 'ok' : blob.outcome !== 'ok');
+  const blobFailed = !!blob && servedBy(blob) === null;
   // stopped as it ended on its own (ctr printing its last lines): its result; stopped at a verdict: served so far
   const pulled =
     run.stoppedBy === null ? run.exitCode === 0

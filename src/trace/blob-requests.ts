@@ -26,12 +26,17 @@ export function firstBlobAnswer(doc: TraceDoc): TraceAttempt | undefined {
   });
 }
 
-/** The hosts that served a blob (for a redirected one, the host at the end of its chain), in order. */
+/** The host that served a request: for a redirected one, the host at the end of its chain; null when it failed. */
+export function servedBy(a: Pick<TraceAttempt, 'host' | 'redirect'> & { outcome: Outcome | null }): string | null {
+  if (a.outcome !== 'ok') return null;
+  return a.redirect ? (a.redirect.outcome === 'ok' ? a.redirect.finalHost : null) : a.host;
+}
+
+/** The hosts that served a blob, in order. */
 export function blobServers(doc: TraceDoc): string[] {
   const out: string[] = [];
   for (const a of doc.attempts) {
-    if (!isBlobRequest(a)) continue;
-    const served = a.redirect ? (a.redirect.outcome === 'ok' ? a.redirect.finalHost : null) : a.outcome === 'ok' ? a.host : null;
+    const served = isBlobRequest(a) ? servedBy(a) : null;
     if (served && !out.includes(served)) out.push(served);
   }
   return out;

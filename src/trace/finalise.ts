@@ -8,6 +8,7 @@ import { outcomeFromError, outcomeFromStatus, splitUrl, tokenFailure } from './c
 import { lastOf, MAX_ATTEMPTS, MAX_TOML_ERRORS, MAX_WARNINGS, type Attempt, type Dropped, type Group } from './pull-group.js';
 import { TRACE_SCHEMA, type PullMode, type TraceDoc, type TraceResult } from './schema.js';
 import { dumpChains, errorChain, errorUrls, redirectSummary, withError } from './redirects.js';
+import { servedBy } from './blob-requests.js';
 
 /** Daemon-wide facts of the current daemon run, and its version. */
 export interface DaemonInfo {
@@ -61,9 +62,8 @@ export function finaliseGroup(g: Group, daemon: DaemonInfo): TraceDoc {
   const resolvedAttempt = resolvedHost !== null ? lastOf(attempts, (a) => a.kind === 'resolve' && a.host === resolvedHost && a.outcome === 'ok') : undefined;
   const blobHosts: string[] = [];
   for (const a of attempts) {
-    // a redirected download was served by the host at the end of its chain
-    const served = a.redirect ? (a.redirect.outcome === 'ok' ? a.redirect.finalHost : null) : a.host;
-    if (a.kind === 'fetch' && a.outcome === 'ok' && served && !blobHosts.includes(served)) blobHosts.push(served);
+    const served = a.kind === 'fetch' ? servedBy(a) : null;
+    if (served && !blobHosts.includes(served)) blobHosts.push(served);
   }
   const mirrorUsed = (resolvedAttempt?.mirror ?? false) || attempts.some((a) => a.kind === 'fetch' && a.outcome === 'ok' && a.mirror);
   const fallback: TraceDoc['fallback'] = [];
