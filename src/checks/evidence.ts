@@ -284,10 +284,13 @@ const mirrorFallback: Check = {
       // the mirror served the manifest (no fallback above) and failed a blob
       for (const b of mirrorUsedBy(p) ? blobFailuresAtMirror(p) : []) {
         if (logged.some((f) => f.host === b.host)) continue;
+        // a daemon log gives the URL asked with the final answer: the same outcome at a target this
+        // mirror redirects blobs to (redirect-target-failed) is that answer
+        if (!b.direct && redirected.some((r) => r.from === b.host && (r.paths.includes(p.path) || r.outcome === b.outcome))) continue;
         const key = `${b.host} ${b.outcome}`;
         const cur = byKey.get(key) ?? { stalled: false, stalledText: '', stalledWhy: [], stallProof: false, host: b.host, outcome: b.outcome, status: b.status, to: b.to, evidence: [], url: b.attempt.url ?? `https://${b.host}/v2/`, paths: [], recovered: b.servedByMirror, blob: b.blob };
         cur.to ??= b.to;
-        cur.direct = true;
+        cur.direct ||= b.direct;
         cur.evidence.push(attemptEvidence(p, b.attempt));
         cur.paths.push(pathLabel(p));
         byKey.set(key, cur);
@@ -315,7 +318,7 @@ const mirrorFallback: Check = {
         finding('mirror-fallback', {
           severity: f.recovered ? 'warning' : 'error',
           title: `the mirror ${f.host} ${t?.failed ?? `failed (${f.outcome})`}${f.to ? ` and containerd fell back to ${f.to}` : ''}`,
-          detail: `${t?.what ?? `the mirror failed: ${f.outcome}`}${f.outcome === 'dns-failure' && clusterDnsSuffix(f.host) ? ` (${f.host} is a cluster DNS name, which the node's resolver does not serve: see mirror-cluster-dns-name)` : ''}. Seen in ${[...new Set(f.paths)].join(' and ')}.${f.to ? ` containerd then tried ${f.to}${f.recovered ? ', and another mirror served the pull' : ''}.` : ''}${f.fromError ? ` The pull failed with ${f.blob ? `containerd's error for a blob whose first host answered 404 (could not fetch content descriptor … from remote: not found), and ${f.host} is the first host it asks for blobs; at info level no line shows the request (containerd logs no failed blob download)` : `an error naming ${f.url}${f.direct ? '' : '; no log line shows the request at info level'}`}.${d.profile.version.major < 2 && !f.direct ? ` ${d.profile.label} names the URL it first asked even when that host redirected the download elsewhere, so the answer may have come from a host the mirror redirected to: \`mirror-doctor trace --full ${d.ctrRef}\` shows the chain.` : ''}` : ''}`,
+          detail: `${t?.what ?? `the mirror failed: ${f.outcome}`}${f.outcome === 'dns-failure' && clusterDnsSuffix(f.host) ? ` (${f.host} is a cluster DNS name, which the node's resolver does not serve: see mirror-cluster-dns-name)` : ''}. Seen in ${[...new Set(f.paths)].join(' and ')}.${f.to ? ` containerd then tried ${f.to}${f.recovered ? ', and another mirror served the pull' : ''}.` : ''}${f.fromError ? ` The pull failed with ${f.blob ? `containerd's error for a blob whose first host answered 404 (could not fetch content descriptor … from remote: not found), and ${f.host} is the first host it asks for blobs; at info level no line shows the request (containerd logs no failed blob download)` : `an error naming ${f.url}${f.direct ? '' : '; no log line shows the request at info level'}`}.${d.profile.version.major < 2 && !f.direct ? ` ${d.profile.label} names the URL it first asked even when that host redirected the download elsewhere, so the answer may have come from a host the mirror redirected to: \`mirror-doctor trace --full ${d.ctrRef}\` shows the chain.` : ''}` : ''}${f.blob && !f.direct && !f.fromError ? ` The daemon log names the blob URL containerd asked, with the final answer: when the mirror redirects blob downloads, that answer may have come from the host it redirected to (\`mirror-doctor trace --full ${d.ctrRef}\` shows the chain).` : ''}`,
           evidence: f.evidence,
           fix: tlsFixFor(d, f.host, f.outcome) ?? t?.fix(f.host, f.url) ?? [`curl -sSI '${f.url}'`],
         }),

@@ -165,9 +165,10 @@ export function comparePaths(i: CompareInput): Comparison {
     statements.push(criLine);
   }
 
-  // the mirror served the manifest and failed a blob (ctr's dump shows its own answer): the blobs come from elsewhere
-  const gap = ctrHd?.doc && filesWork ? blobFailuresAtMirror(ctrHd)[0] : undefined;
-  const blobGap = gap ? `${gap.host} answered ${gap.status} for ${gap.blob}${gap.to ? `, and containerd asked ${gap.to} next` : ''}` : null;
+  // the mirror served the manifest and failed a blob: ctr's dump shows its own answer; CRI's debug
+  // log (ctr fetched no blob when CRI had stored them first) names the URL asked with the final answer
+  const gap = filesWork ? [ctrHd, criUsed === true ? cri : null].flatMap((p) => (p?.doc ? blobFailuresAtMirror(p) : []))[0] : undefined;
+  const blobGap = gap ? `${gap.host} answered ${gap.status} for ${gap.blob}${gap.to ? `, and containerd asked ${gap.to} next` : ''}${gap.direct ? '' : ' (the CRI pull\'s log; the answer may be from a host the mirror redirected to)'}` : null;
   let verdict: string;
   if (cri && cri.code === 'UNIMPLEMENTED') verdict = criLine!;
   else if (filesWork && criFailedAtMirror) verdict = `ctr with --hosts-dir uses the mirror, and so does CRI, whose pull failed there${cri!.error ? `: ${cri!.error}` : ''}`;

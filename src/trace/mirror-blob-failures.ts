@@ -16,16 +16,19 @@ export interface BlobFailure {
   to: string | null;
   /** another mirror served that blob */
   servedByMirror: boolean;
+  /** the answer is the mirror's own (ctr's dump shows no redirect); false: from a daemon log, which names the URL asked even when a host it redirected to answered */
+  direct: boolean;
 }
 
 /**
- * The first blob request per mirror host that the mirror itself answered with a failing status, in
- * ctr --hosts-dir's output, where --http-dump shows whether it redirected the request (then the
- * redirect checks speak; a daemon's log names the mirror's URL for its redirect target's answer). An
- * error without a status is left out: containerd fails the other blobs with the first one's error.
+ * The first blob request per mirror host answered with a failing status: in ctr --hosts-dir's
+ * output, where --http-dump shows whether the mirror redirected it (then the redirect checks speak),
+ * or in the CRI pull's debug log (containerd logs the URL it asked with the final answer, so a host
+ * the mirror redirected to may have given it). An error without a status is left out: containerd
+ * fails the other blobs with the first one's error.
  */
 export function blobFailuresAtMirror(p: { path: string; doc: TraceDoc | null }): BlobFailure[] {
-  if (p.path !== 'ctr-hosts-dir') return [];
+  if (p.path !== 'ctr-hosts-dir' && p.path !== 'cri') return [];
   const attempts = p.doc?.attempts ?? [];
   const out: BlobFailure[] = [];
   attempts.forEach((a, i) => {
@@ -40,6 +43,7 @@ export function blobFailuresAtMirror(p: { path: string; doc: TraceDoc | null }):
       attempt: a,
       to: later[0]?.host ?? null,
       servedByMirror: later.some((b) => b.mirror && b.outcome === 'ok'),
+      direct: p.path === 'ctr-hosts-dir',
     });
   });
   return out;

@@ -259,6 +259,8 @@ export interface LabSight {
   logUnreadable?: boolean;
   /** the recording that stands for `ctr --hosts-dir` (default: ctr-hosts-dir, -local on 2.x), e.g. ctr-hosts-dir-wrong-user */
   hostsDirVariant?: string;
+  /** a recording elsewhere (a folder with stderr.txt and meta.json) that stands for `ctr --hosts-dir`, e.g. fixtures/content-stored/1.7 */
+  hostsDirRecording?: string;
 }
 
 /** What trace-cri records when fd 2 of the daemon is a file this user may not read. */
@@ -277,8 +279,9 @@ function infoLog(series: string, scenario: string): { log: string; meta: LabMeta
 export function labTraceRun(series: string, scenario: string, sight: LabSight = {}): TraceRun {
   const local = series.startsWith('2') ? '-local' : '';
   const ctrRun = (variant: string, path: 'ctr' | 'ctr-hosts-dir'): PathRun => {
-    const m = labMeta(series, scenario, variant);
-    const log = readFileSync(labPath(series, scenario, variant, 'stderr.txt'), 'utf8');
+    const dir = path === 'ctr-hosts-dir' && sight.hostsDirRecording ? sight.hostsDirRecording : labPath(series, scenario, variant);
+    const m = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as LabMeta;
+    const log = readFileSync(join(dir, 'stderr.txt'), 'utf8');
     const doc = parseTraceText(log, { ref: m.ref }).at(-1) ?? null;
     return { path, command: m.ctr ?? [], mode: 'local', modeReason: 'recorded', exitCode: m.exitCode ?? null, stoppedBy: null, stalledOn: null, durationMs: m.durationMs ?? 0, doc, pulled: m.exitCode === 0, error: doc?.error ?? null, blobNote: null, log };
   };

@@ -35,6 +35,15 @@ function criErrorOnly(series: string, c: Case): PathRun {
   return { path: 'cri', command: [], mode: 'cri', modeReason: 'recorded', exitCode: null, stoppedBy: null, stalledOn: null, durationMs: 0, doc, pulled: false, error: meta.error?.message ?? null, blobNote: null, log: text };
 }
 
+/** The CRI pull's whole daemon log (debug level): each request with its final answer. */
+function criDebug(series: string, c: Case): PathRun {
+  const dir = join(ROOT, series, `redirect-${c}`, 'cri');
+  const text = readFileSync(join(dir, 'daemon.log'), 'utf8');
+  const doc = parseTraceText(text).at(-1) ?? null;
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { error: { message: string } | null; imageRef?: string | null };
+  return { path: 'cri', command: [], mode: 'cri', modeReason: 'recorded', exitCode: null, stoppedBy: null, stalledOn: null, durationMs: 0, doc, pulled: !!meta.imageRef, error: meta.error?.message ?? null, blobNote: null, log: text };
+}
+
 function derived(c: Case, paths: PathRun[]): Derived {
   const endpoints = [
     { host: MIRROR[c], kind: 'mirror', scheme: 'http', path: '/v2', capabilities: ['pull', 'resolve'] },
@@ -122,6 +131,13 @@ describe('a 403 that 1.6/1.7 report at the mirror URL (info level, the CRI error
     const f = evidence(derived('forbidden', [ctrPath(series, 'forbidden'), criErrorOnly(series, 'forbidden')]));
     expect(f.find((x) => x.id === 'mirror-fallback')).toBeUndefined();
     expect(run(derived('forbidden', [ctrPath(series, 'forbidden'), criErrorOnly(series, 'forbidden')]))[0]!.title).toBe(`${MIRROR.forbidden} redirected blob downloads to ${TARGET.forbidden}, which failed (forbidden)`);
+  });
+  it.each(['1.6', '1.7'])("%s debug level: the daemon logs the mirror's blob URL with the target's 403; with ctr's dump showing the redirect, the mirror is not blamed", (series) => {
+    const cri = criDebug(series, 'forbidden');
+    expect(cri.doc!.attempts.some((a) => a.host === MIRROR.forbidden && /\/blobs\//.test(a.url ?? '') && a.status === 403)).toBe(true);
+    const d = derived('forbidden', [ctrPath(series, 'forbidden'), cri]);
+    expect(evidence(d).find((x) => x.id === 'mirror-fallback')).toBeUndefined();
+    expect(run(d)[0]!.title).toBe(`${MIRROR.forbidden} redirected blob downloads to ${TARGET.forbidden}, which failed (forbidden)`);
   });
   it('2.1: the error names the target, so redirect-target-failed explains it and the mirror is not blamed', () => {
     const d = derived('forbidden', [criErrorOnly('2.1', 'forbidden')]);
