@@ -79,8 +79,8 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
   };
   /** the removal of each ctr namespace, started once (see cleanupCtr) */
   const removals = new Map<string, Promise<string[]>>();
-  const startCleanup = () => {
-    const todo = Object.values(namespaces).filter((ns) => !removals.has(ns));
+  const startCleanup = (which: readonly string[] = Object.values(namespaces)) => {
+    const todo = which.filter((ns) => !removals.has(ns));
     if (!todo.length) return;
     mark('cleanup start');
     const existing = listNamespaces(o);
@@ -102,22 +102,31 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
     mark('cleanup end');
   };
   if (o.full) {
-    // whole pulls one after another, so each path's blob requests are its own; the cleanup
-    // starts as soon as the last ctr has exited, while its output is still being parsed (not
-    // earlier: removing the first pull's blobs while the second runs would race with it)
+    // whole pulls one after another, each path's blob requests its own: content is shared across
+    // namespaces, so each namespace is removed (its blobs with it) before the next pull starts; the
+    // removal starts as soon as its ctr has exited, while its output is still being parsed
     try {
-      const order = ['ctr', 'ctr-hosts-dir'] as const;
-      for (const path of order) if (!o.signal?.aborted) paths.push(await runCtr(path, path === order.at(-1) ? startCleanup : undefined));
+      for (const path of ['ctr', 'ctr-hosts-dir'] as const) {
+        if (o.signal?.aborted) break;
+        paths.push(await runCtr(path, () => startCleanup([namespaces[path]])));
+        await removals.get(namespaces[path]);
+      }
     } finally {
       await cleanupCtr();
     }
     if (o.cri && !o.signal?.aborted) paths.push(await runCri());
   } else {
     // stopped at the verdict, the paths fetch few blobs (ctr --hosts-dir up to its first blob's
-    // answer): run them at the same time, and clean up the ctr namespaces while the CRI pull may
-    // still be running. Content is shared: a blob ctr stored first is not fetched again by the CRI
-    // pull, so ctr's own answers are what show a mirror failing blobs
-    const ctrRuns = Promise.allSettled([runCtr('ctr'), runCtr('ctr-hosts-dir')]).then(async (settled) => {
+    // answer): ctr --hosts-dir and CRI run at the same time, and the ctr namespaces are cleaned up
+    // while the CRI pull may still be running. Content is shared: a blob one pull stored is not
+    // fetched again by another, so ctr without --hosts-dir starts once ctr --hosts-dir has ended
+    // (from a fast upstream it can fetch a small image whole before its stop at the tag lands)
+    const hostsDirRun = runCtr('ctr-hosts-dir');
+    const plainRun = hostsDirRun.then(
+      () => runCtr('ctr'),
+      () => runCtr('ctr'),
+    );
+    const ctrRuns = Promise.allSettled([plainRun, hostsDirRun]).then(async (settled) => {
       await cleanupCtr();
       return settled;
     });

@@ -5,6 +5,7 @@
  */
 import { PULL_CLIENTS } from '../checks/facts.js';
 import { redact } from '../report/redact.js';
+import { PATH_ORDER } from '../trace/compare-paths.js';
 import { pathItem, stepTitle } from './checklist-items.js';
 import { findingRows, findingsWindow } from './finding-lines.js';
 import { fixSteps } from './fix-steps.js';
@@ -50,6 +51,12 @@ function moveFinding(s: SessionState, delta: number): SessionState {
 const clamp = (n: number, max: number) => (max <= 0 ? 0 : Math.max(0, Math.min(max - 1, n)));
 
 /** The reducer: one event in, the next state out (never mutates). */
+/** The paths as the trace shows them (ctr, ctr --hosts-dir, CRI), whichever started first. */
+function inPathOrder(paths: PathState[]): PathState[] {
+  const rank = (p: PathState) => PATH_ORDER.indexOf(p.path);
+  return [...paths].sort((a, b) => rank(a) - rank(b));
+}
+
 export function reduceSession(s: SessionState, e: SessionEvent): SessionState {
   switch (e.type) {
     case 'detect-started':
@@ -81,7 +88,7 @@ export function reduceSession(s: SessionState, e: SessionEvent): SessionState {
         ...s,
         ...finishSteps(s, e.at),
         now: e.at,
-        paths: [...s.paths.filter((p) => p.path !== e.path), { path: e.path, command: e.command, status: 'running', startedAt: e.at, lines: [], run: null }],
+        paths: inPathOrder([...s.paths.filter((p) => p.path !== e.path), { path: e.path, command: e.command, status: 'running', startedAt: e.at, lines: [], run: null }]),
       };
     case 'trace-line':
       return { ...s, paths: s.paths.map((p) => (p.path === e.path ? { ...p, lines: [...p.lines, redact(e.line)].slice(-MAX_LINES) } : p)) };
@@ -89,7 +96,7 @@ export function reduceSession(s: SessionState, e: SessionEvent): SessionState {
       const before = s.paths.find((p) => p.path === e.path);
       const ended: PathState = before ? { ...before, status: 'done', run: e.run } : { path: e.path, command: e.run.command.join(' '), status: 'done', startedAt: e.at - e.run.durationMs, lines: [], run: e.run };
       const done = finishSteps(s, e.at);
-      return { ...s, ...done, now: e.at, paths: before ? s.paths.map((p) => (p.path === e.path ? ended : p)) : [...s.paths, ended], finished: [...done.finished, pathItem(s, ended)] };
+      return { ...s, ...done, now: e.at, paths: before ? s.paths.map((p) => (p.path === e.path ? ended : p)) : inPathOrder([...s.paths, ended]), finished: [...done.finished, pathItem(s, ended)] };
     }
     case 'trace-cleanup':
       return { ...s, cleanup: e.what };

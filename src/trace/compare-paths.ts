@@ -9,6 +9,8 @@ import type { PathEvidence } from './path-evidence.js';
 import { outcomeLabel, tokenFailure } from './classify.js';
 
 export type PathName = 'ctr' | 'ctr-hosts-dir' | 'cri';
+/** The order the trace shows its paths in, whichever ran first. */
+export const PATH_ORDER: readonly PathName[] = ['ctr', 'ctr-hosts-dir', 'cri'];
 
 export interface PathOutcome {
   path: PathName;

@@ -88,4 +88,26 @@ describe('trace on every lab scenario and containerd version', () => {
       }
     });
   }
+
+  // content is shared across namespaces: each --full pull must fetch its own blobs, or the one that
+  // runs later sees none and a mirror that fails them looks fine
+  it('--full on mirror-blob-404-upstream: each path asks for the blobs itself, and the mirror\'s 404s show', async () => {
+    const scenario = SCENARIOS.find((s) => s.name === 'mirror-blob-404-upstream')!;
+    state = await labUp(opts, scenario.name, quietLog);
+    const { ref } = atPorts(scenario, state.ports);
+    const mirror = `127.0.0.1:${state.ports.blobless}`;
+    const upstream = ref.split('/')[0]!;
+    for (const v of VERSIONS) {
+      const d = state.daemons[v]!;
+      const run = await trace(await prepareTrace(kubeletImageName(ref), { ctr: d.ctr, address: d.address, config: d.config, hostsDir: state.hostsDir, daemonLog: d.log, timeout: '30', full: true }));
+      const blobs = (p: string) => run.paths.find((x) => x.path === p)!.doc!.attempts.filter(isBlobRequest);
+      expect(new Set(blobs('ctr').map((a) => `${a.host} ${a.status}`)), v).toEqual(new Set([`${upstream} 200`]));
+      for (const p of ['ctr-hosts-dir', 'cri']) {
+        expect(blobs(p).filter((a) => a.host === mirror && a.status === 404).length, `${v} ${p}`).toBe(4);
+        expect(blobs(p).filter((a) => a.host === upstream && a.status === 200).length, `${v} ${p}`).toBe(4);
+      }
+      expect(run.comparison.verdict, v).toMatch(new RegExp(`but not for every blob: ${mirror.replace(/\./g, '\\.')} answered 404 for sha256:[0-9a-f]{64}, and containerd asked ${upstream.replace(/\./g, '\\.')} next$`));
+      expect(run.leftovers, v).toEqual([]);
+    }
+  });
 });

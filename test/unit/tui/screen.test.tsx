@@ -69,6 +69,18 @@ describe('walkthrough screen (80 columns, no colour)', () => {
     expect(widest(out)).toBeLessThanOrEqual(80);
   });
 
+  it('the paths keep the trace\'s order (ctr, ctr --hosts-dir, CRI) whichever starts first', async () => {
+    const facts = await labFacts('1.7', 'mirror-404');
+    const s = reduceAll(detected(facts), [
+      { type: 'ref-chosen', ref: facts.ref.input, at: T0 },
+      { type: 'step-started', label: 'trace', at: T0 + 1 },
+      { type: 'trace-path-started', path: 'ctr-hosts-dir', command: 'ctr … --hosts-dir …', at: T0 + 2 },
+      { type: 'trace-path-started', path: 'cri', command: 'CRI PullImage', at: T0 + 3 },
+      { type: 'trace-path-started', path: 'ctr', command: 'ctr …', at: T0 + 4 },
+    ]);
+    expect(s.paths.map((p) => p.path)).toEqual(['ctr', 'ctr-hosts-dir', 'cri']);
+  });
+
   it('failed check and verdict: ✗ findings, the same verdict line as `check`', async () => {
     const facts = await labFacts('2.1', 'mirror-404');
     const s = reduceAll(detected(facts), runEvents(facts));
