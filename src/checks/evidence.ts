@@ -9,6 +9,7 @@ type TokenFailure = NonNullable<ReturnType<typeof tokenFailure>>;
 import type { Derived } from './derived.js';
 import { blobNotFoundAtMirror, errorAtMirror, mirrorUrls } from './mirror-errors.js';
 import { blobFailuresAtMirror } from '../trace/mirror-blob-failures.js';
+import { isBlobRequest } from '../trace/blob-requests.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
 import { attemptEvidence, finding, pathEvidence, pathLabel, quote, sawResolver } from './make.js';
@@ -67,13 +68,25 @@ const mirrorUsed: Check = {
               : // stopped once the manifest (or its first blob) was served: the rest was not followed
                 used.every((p) => p.stoppedBy === 'verdict' && (p.stopReason === 'manifest-served' || p.stopReason === 'blob-answered'))
                 ? `the mirror ${host} served the image's manifest${used.every((p) => p.stopReason === 'blob-answered') ? ' and its first blob' : ''} (the tracer stopped the pull there; trace --full follows the blobs)`
-                : `the mirror ${host} served the pull`,
+                : noBlobFetched(used)
+                  ? `the mirror ${host} served the image's manifest; ctr --hosts-dir fetched no blob, as they were already on this node (content is shared across namespaces): its blobs were not tested`
+                  : `the mirror ${host} served the pull`,
         detail: `${used.map((p) => `${pathLabel(p)}${p.evidence && p.evidence.level !== 'proven' ? ` (${p.evidence.level})` : ''}`).join(' and ')} pulled through ${host}.${cri && cri.evidence?.mirrorUsed === false ? ' CRI did not: see cri-path-differs.' : ''}`,
         evidence,
       }),
     ];
   },
 };
+
+/**
+ * ctr --hosts-dir ended without asking for a blob (all were stored already), and no other pull that
+ * used the mirror shows one: a CRI pull's blob requests are seen only in a debug log.
+ */
+function noBlobFetched(used: PathRun[]): boolean {
+  const hd = used.find((p) => p.path === 'ctr-hosts-dir');
+  if (!hd?.doc || hd.pulled !== true || hd.stoppedBy || hd.doc.attempts.some(isBlobRequest)) return false;
+  return !used.some((p) => p.doc?.attempts.some(isBlobRequest));
+}
 
 /** What a mirror's failure means, the title's words for it when not `failed (<outcome>)`, and the fix. */
 type OutcomeText = { what: string; failed?: string; fix: (host: string, url: string) => string[] };

@@ -36,4 +36,13 @@ describe('mirror-blob-404-upstream when ctr --hosts-dir found the blobs stored',
       new RegExp(`^the mirror is used by ctr --hosts-dir and by CRI, but not for every blob: ${MIRROR} answered 404 for sha256:[0-9a-f]{64}, and containerd asked ${UPSTREAM} next \\(the CRI pull's log; the answer may be from a host the mirror redirected to\\)$`),
     );
   });
+
+  it.each(labSeries())('%s, the daemon at info level (no blob request logged): the mirror served the manifest, its blobs were not tested', async (series) => {
+    const facts = await labFacts(series, 'mirror-blob-404-upstream', { sight: { level: 'info', hostsDirRecording: join(FIXTURES, 'content-stored', series) } });
+    const run = runChecks(facts);
+    expect(run.findings.find((x) => x.id === 'mirror-used')?.title).toBe(
+      `the mirror ${MIRROR} served the image's manifest; ctr --hosts-dir fetched no blob, as they were already on this node (content is shared across namespaces): its blobs were not tested`,
+    );
+    expect(run.findings.some((x) => x.id === 'mirror-used' && /served the pull/.test(x.title))).toBe(false);
+  });
 });
