@@ -50,13 +50,13 @@ function moveFinding(s: SessionState, delta: number): SessionState {
 
 const clamp = (n: number, max: number) => (max <= 0 ? 0 : Math.max(0, Math.min(max - 1, n)));
 
-/** The reducer: one event in, the next state out (never mutates). */
 /** The paths as the trace shows them (ctr, ctr --hosts-dir, CRI), whichever started first. */
 function inPathOrder(paths: PathState[]): PathState[] {
   const rank = (p: PathState) => PATH_ORDER.indexOf(p.path);
   return [...paths].sort((a, b) => rank(a) - rank(b));
 }
 
+/** The reducer: one event in, the next state out (never mutates). */
 export function reduceSession(s: SessionState, e: SessionEvent): SessionState {
   switch (e.type) {
     case 'detect-started':
