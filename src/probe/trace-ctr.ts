@@ -72,7 +72,14 @@ function ctrArgs(o: TraceOptions, namespace: string, serverVersion: string, with
 }
 
 /** One ctr pull, parsed as it streams; stops early once decided unless `full`. */
-export async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', namespace: string, server: string, silentHosts: Map<string, SilenceKind | null>, onExit?: () => void): Promise<PathRun> {
+export async function traceCtr(
+  o: TraceOptions,
+  path: 'ctr' | 'ctr-hosts-dir',
+  namespace: string,
+  server: string,
+  silentHosts: Map<string, SilenceKind | null>,
+  hooks: { onExit?: () => void; onManifest?: () => void } = {},
+): Promise<PathRun> {
   const { args, mode, reason } = ctrArgs(o, namespace, server, path === 'ctr-hosts-dir');
   o.onProgress?.({ kind: 'path-start', path, command: redact(['ctr', ...args].join(' ')) });
   const parser = new TraceParser({ ref: o.ref });
@@ -123,6 +130,7 @@ export async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', n
       if (!manifestFetched && fetchesPastManifest(line)) {
         manifestFetched = true;
         manifestAt = Date.now();
+        hooks.onManifest?.();
       }
       o.onProgress?.({ kind: 'line', path, line });
       if (o.full) return undefined;
@@ -159,7 +167,7 @@ export async function traceCtr(o: TraceOptions, path: 'ctr' | 'ctr-hosts-dir', n
       return true;
     },
   });
-  onExit?.();
+  hooks.onExit?.();
   // the edge: what leaves the tracer is redacted
   const last = parser.end().at(-1);
   let doc = last ? redactTraceDoc(last) : null;

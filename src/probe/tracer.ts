@@ -28,6 +28,10 @@ import { TraceError, type TraceOptions } from './trace-options.js';
 export { ctrVersions } from './trace-ctr.js';
 export { TraceError, type TraceOptions } from './trace-options.js';
 
+/** How long the CRI pull waits at most for ctr --hosts-dir to have its manifest (see trace) */
+const CRI_HEAD_START_MS = 300;
+const noop = () => {};
+
 export async function trace(o: TraceOptions): Promise<TraceRun> {
   mark('trace start');
   const versions = o.versions?.server ? { ...o.versions, error: null } : await ctrVersions(o.ctr, o.address);
@@ -59,9 +63,9 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
   const leftovers: string[] = [];
   /** hosts a ctr pull found silent, with the kind of silence seen: the CRI pull need not wait on them */
   const silentHosts = new Map<string, SilenceKind | null>();
-  const runCtr = async (path: 'ctr' | 'ctr-hosts-dir', onExit?: () => void) => {
+  const runCtr = async (path: 'ctr' | 'ctr-hosts-dir', hooks: { onExit?: () => void; onManifest?: () => void } = {}) => {
     mark(`${path}: start`);
-    const run = await traceCtr(o, path, namespaces[path], versions.server!, silentHosts, onExit);
+    const run = await traceCtr(o, path, namespaces[path], versions.server!, silentHosts, hooks);
     mark(`${path}: end`);
     o.onProgress?.({ kind: 'path-end', path, run });
     return run;
@@ -108,7 +112,7 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
     try {
       for (const path of ['ctr', 'ctr-hosts-dir'] as const) {
         if (o.signal?.aborted) break;
-        paths.push(await runCtr(path, () => startCleanup([namespaces[path]])));
+        paths.push(await runCtr(path, { onExit: () => startCleanup([namespaces[path]]) }));
         await removals.get(namespaces[path]);
       }
     } finally {
@@ -120,17 +124,23 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
     // answer): ctr --hosts-dir and CRI run at the same time, and the ctr namespaces are cleaned up
     // while the CRI pull may still be running. Content is shared: a blob one pull stored is not
     // fetched again by another, so ctr without --hosts-dir starts once ctr --hosts-dir has ended
-    // (from a fast upstream it can fetch a small image whole before its stop at the tag lands)
-    const hostsDirRun = runCtr('ctr-hosts-dir');
+    // (from a fast upstream it can fetch a small image whole before its stop at the tag lands), and
+    // the CRI pull once ctr --hosts-dir has its manifest (or has ended, or CRI_HEAD_START_MS passed):
+    // ctr then asks for the blobs first, and its dump shows every answer at any log level
+    let manifestSeen = () => {};
+    const hostsDirManifest = new Promise<void>((r) => (manifestSeen = r));
+    const hostsDirRun = runCtr('ctr-hosts-dir', { onManifest: () => manifestSeen() });
     const plainRun = hostsDirRun.then(
       () => runCtr('ctr'),
       () => runCtr('ctr'),
     );
+    let headStart: NodeJS.Timeout | undefined;
+    const criMayStart = Promise.race([hostsDirManifest, hostsDirRun.then(noop, noop), new Promise<void>((r) => (headStart = setTimeout(r, CRI_HEAD_START_MS)))]).finally(() => clearTimeout(headStart));
     const ctrRuns = Promise.allSettled([plainRun, hostsDirRun]).then(async (settled) => {
       await cleanupCtr();
       return settled;
     });
-    const [settled, criRun] = await Promise.all([ctrRuns, o.cri ? runCri() : Promise.resolve(null)]);
+    const [settled, criRun] = await Promise.all([ctrRuns, o.cri ? criMayStart.then(() => (o.signal?.aborted ? null : runCri())) : Promise.resolve(null)]);
     for (const r of settled) {
       if (r.status === 'rejected') throw r.reason;
       paths.push(r.value);
