@@ -264,8 +264,8 @@ const mirrorFallback: Check = {
       // a failure the redirect-target check already explains is not the mirror's; 1.x names the blob
       // URL it first asked even when that host redirected it, so the same outcome at a target the
       // mirror redirects blobs to (ctr's dump) explains the error too
-      const explained = (f: (typeof redirected)[number]) => f.from === named?.host && (f.paths.includes(p.path) || (/\/blobs\//.test(named.url) && f.outcome === named.outcome));
-      if (named && !redirected.some(explained)) {
+      const explained = (x: { host: string; url: string; outcome: Outcome }) => redirected.some((f) => f.from === x.host && (f.paths.includes(p.path) || (/\/blobs\//.test(x.url) && f.outcome === x.outcome)));
+      if (named && !explained(named)) {
         const key = `${named.host} ${named.outcome}`;
         const cur = byKey.get(key) ?? { stalled: false, stalledText: '', stalledWhy: [], stallProof: false, host: named.host, outcome: named.outcome, status: named.status, to: null, evidence: [], url: named.url, paths: [], recovered: false, fromError: true, ...(blob ? { blob: blob.blob } : {}) };
         // the same blob failure logged on another path: this pull failed on it
@@ -297,9 +297,8 @@ const mirrorFallback: Check = {
       // the mirror served the manifest (no fallback above) and failed a blob
       for (const b of mirrorUsedBy(p) ? blobFailuresAtMirror(p) : []) {
         if (logged.some((f) => f.host === b.host)) continue;
-        // a daemon log gives the URL asked with the final answer: the same outcome at a target this
-        // mirror redirects blobs to (redirect-target-failed) is that answer
-        if (!b.direct && redirected.some((r) => r.from === b.host && (r.paths.includes(p.path) || r.outcome === b.outcome))) continue;
+        // a daemon log gives the URL asked with the final answer, as 1.x errors do (explained above)
+        if (!b.direct && explained({ host: b.host, url: b.attempt.url ?? b.attempt.path ?? '', outcome: b.outcome })) continue;
         const key = `${b.host} ${b.outcome}`;
         const cur = byKey.get(key) ?? { stalled: false, stalledText: '', stalledWhy: [], stallProof: false, host: b.host, outcome: b.outcome, status: b.status, to: b.to, evidence: [], url: b.attempt.url ?? `https://${b.host}/v2/`, paths: [], recovered: b.servedByMirror, blob: b.blob };
         cur.to ??= b.to;

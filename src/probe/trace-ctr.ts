@@ -71,6 +71,12 @@ function ctrArgs(o: TraceOptions, namespace: string, serverVersion: string, with
   return { args, mode, reason };
 }
 
+/** Called as a ctr pull goes: once it has exited, and once its manifest was fetched in full. */
+export interface CtrHooks {
+  onExit?: () => void;
+  onManifest?: () => void;
+}
+
 /** One ctr pull, parsed as it streams; stops early once decided unless `full`. */
 export async function traceCtr(
   o: TraceOptions,
@@ -78,7 +84,7 @@ export async function traceCtr(
   namespace: string,
   server: string,
   silentHosts: Map<string, SilenceKind | null>,
-  hooks: { onExit?: () => void; onManifest?: () => void } = {},
+  hooks: CtrHooks = {},
 ): Promise<PathRun> {
   const { args, mode, reason } = ctrArgs(o, namespace, server, path === 'ctr-hosts-dir');
   o.onProgress?.({ kind: 'path-start', path, command: redact(['ctr', ...args].join(' ')) });

@@ -21,7 +21,7 @@ import { cleanUpEarlierRuns } from './earlier-runs.js';
 import { findDaemonProcess } from './daemon-process.js';
 import { resolveHosts } from './host-addresses.js';
 import { mark } from './timeline.js';
-import { ctrVersions, traceCtr } from './trace-ctr.js';
+import { ctrVersions, traceCtr, type CtrHooks } from './trace-ctr.js';
 import { traceCri } from './trace-cri.js';
 import { TraceError, type TraceOptions } from './trace-options.js';
 
@@ -63,7 +63,7 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
   const leftovers: string[] = [];
   /** hosts a ctr pull found silent, with the kind of silence seen: the CRI pull need not wait on them */
   const silentHosts = new Map<string, SilenceKind | null>();
-  const runCtr = async (path: 'ctr' | 'ctr-hosts-dir', hooks: { onExit?: () => void; onManifest?: () => void } = {}) => {
+  const runCtr = async (path: 'ctr' | 'ctr-hosts-dir', hooks: CtrHooks = {}) => {
     mark(`${path}: start`);
     const run = await traceCtr(o, path, namespaces[path], versions.server!, silentHosts, hooks);
     mark(`${path}: end`);
