@@ -101,30 +101,25 @@ export function mayStartMessage(s: string, at: number): boolean {
   return false;
 }
 
-/** The first four characters of every message and message start (each has more), as little-endian int32 keys, hashed open. */
+/** The first four characters of a message or message start: as a little-endian int32 key, hashed to 16 bits. */
+const hash4 = (key: number): number => Math.imul(key, 0x9e3779b1) >>> 16;
+
+/** Which hashes of the first four characters of every message and message start (each has more) occur. */
 const FIRST4 = (() => {
-  const t = new Int32Array(256);
+  const t = new Uint8Array(1 << 16);
   for (const m of [...EXACT_MESSAGES, ...MESSAGE_PREFIXES]) {
-    const key = m.charCodeAt(0) | (m.charCodeAt(1) << 8) | (m.charCodeAt(2) << 16) | (m.charCodeAt(3) << 24);
-    let h = Math.imul(key, 0x9e3779b1) >>> 24;
-    while (t[h] !== 0 && t[h] !== key) h = (h + 1) & 255;
-    t[h] = key;
+    t[hash4(m.charCodeAt(0) | (m.charCodeAt(1) << 8) | (m.charCodeAt(2) << 16) | (m.charCodeAt(3) << 24))] = 1;
   }
   return t;
 })();
 
 /**
  * mayStartMessage on bytes: whether the UTF-8 text at `b[at]` may start a message `interesting`
- * accepts. Most messages are told apart by their first four bytes alone (one table probe).
+ * accepts. Most text is told apart by the hash of its first four bytes alone (one table load).
  */
 export function mayStartMessageAt(b: Uint8Array, at: number): boolean {
   // past the end, a byte reads as undefined: 0 here, which no message holds
-  const key = ((b[at] as number) | 0) | ((b[at + 1] as number) << 8) | ((b[at + 2] as number) << 16) | ((b[at + 3] as number) << 24);
-  for (let h = Math.imul(key, 0x9e3779b1) >>> 24; ; h = (h + 1) & 255) {
-    const k = FIRST4[h] as number;
-    if (k === key) break;
-    if (k === 0) return false;
-  }
+  if (FIRST4[hash4(((b[at] as number) | 0) | ((b[at + 1] as number) << 8) | ((b[at + 2] as number) << 16) | ((b[at + 3] as number) << 24))] === 0) return false;
   const c0 = b[at] as number;
   const c1 = b[at + 1] as number;
   // past the end (undefined) or not ASCII: no message

@@ -170,12 +170,16 @@ export class TraceParser {
         i = w + 1;
         continue;
       }
-      if (skip.test(b, i, e)) {
+      // the lines that cannot matter, in a loop of their own (passing one over changes no state)
+      while (skip.test(b, i, e)) {
         line++;
         logs++;
         i = e + 1;
-        continue;
+        if (i > end) break;
+        e = b.indexOf(10, i);
+        if (e < 0 || e > end) e = end;
       }
+      if (i > end) break;
       // a run of lines that may matter, up to the next that cannot (tested again after the run,
       // when a dump may have started)
       let r = e;

@@ -8,20 +8,57 @@ import { mayStartMessageAt } from './messages.js';
 
 const HTTP = Buffer.from('HTTP/', 'latin1');
 
+/** Four ASCII characters as the little-endian 32-bit word DataView.getInt32(p, true) reads. */
+const word = (s: string): number => s.charCodeAt(0) | (s.charCodeAt(1) << 8) | (s.charCodeAt(2) << 16) | (s.charCodeAt(3) << 24);
+const TIME = word('time');
+const LEVE = word('leve');
+const SP_MSG = word(' msg');
+const INFO = word('info');
+const DEBU = word('debu');
+const WARN = word('warn');
+const ERRO = word('erro');
+
 export class UnrelatedBytes {
   /** Where `HTTP/` is at or after the last position asked about in `buf` (Infinity: nowhere). */
   private nextHttp = -1;
   private buf: Buffer | null = null;
-  /** `buf`'s memory as 32-bit words, from the word that holds its first byte, which is `off` bytes into it */
-  private words: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  private off = 0;
+  /** `buf` as a DataView, to read four bytes at a time at any offset */
+  private view: DataView = new DataView(new ArrayBuffer(0));
 
   /** The UTF-8 line `b[i, end)` (`b[end]` is its newline or past the end) cannot matter. */
   test(b: Buffer, i: number, end: number): boolean {
-    if (b[i] !== 116 || b[i + 1] !== 105 || b[i + 2] !== 109 || b[i + 3] !== 101 || b[i + 4] !== 61 || b[i + 5] !== 34) return false;
+    if (b !== this.buf) this.use(b);
+    const v = this.view;
+    if (end - i < 6 || v.getInt32(i, true) !== TIME || b[i + 4] !== 61 || b[i + 5] !== 34) return false;
     const tq = this.quoteAt(b, i + 6, end);
     if (tq >= end || b[tq - 1] === 92) return false;
-    // the first ` msg=` after the time, and whether a quote comes before it
+    // the first ` msg=` after the time: where containerd writes it (` level=info msg=`), or searched
+    const k = this.msgAfterLevel(b, tq, end);
+    if (k < 0) return this.msgSearched(b, tq, end);
+    if (mayStartMessageAt(b, b[k + 5] === 34 ? k + 6 : k + 5)) return false;
+    return this.httpAt(b, k) >= end;
+  }
+
+  /**
+   * Where ` msg=` is when ` level=L msg=` follows the time's closing quote at `tq`, L one of the
+   * levels containerd logs pulls at (the first ` msg=` after the time, no quote before it); else -1.
+   */
+  private msgAfterLevel(b: Buffer, tq: number, end: number): number {
+    if (tq + 20 > end) return -1;
+    const v = this.view;
+    if (b[tq + 1] !== 32 || v.getInt32(tq + 2, true) !== LEVE || b[tq + 6] !== 108 || b[tq + 7] !== 61) return -1;
+    const w = v.getInt32(tq + 8, true);
+    let k: number;
+    if (w === INFO) k = tq + 12;
+    else if (w === DEBU && b[tq + 12] === 103) k = tq + 13;
+    else if (w === ERRO && b[tq + 12] === 114) k = tq + 13;
+    else if (w === WARN && b[tq + 12] === 105 && b[tq + 13] === 110 && b[tq + 14] === 103) k = tq + 15;
+    else return -1;
+    return k + 5 <= end && v.getInt32(k, true) === SP_MSG && b[k + 4] === 61 ? k : -1;
+  }
+
+  /** test's verdict from the time's closing quote at `tq`, the first ` msg=` after it searched byte by byte. */
+  private msgSearched(b: Buffer, tq: number, end: number): boolean {
     let quoted = false;
     let k = tq + 1;
     for (; k < end; k++) {
@@ -35,42 +72,28 @@ export class UnrelatedBytes {
     return this.httpAt(b, k) >= end;
   }
 
-  /**
-   * The first `"` in `b[from, end)`, or `end`: four bytes at a time (the time before it is ~30
-   * bytes, the most of a line this reads).
-   */
+  /** The first `"` in `b[from, end)`, or `end`: four bytes at a time (the time before it is ~30 bytes). */
   private quoteAt(b: Buffer, from: number, end: number): number {
-    if (b !== this.buf) this.use(b);
-    const off = this.off;
+    const v = this.view;
     let p = from;
-    while (p < end && ((p + off) & 3) !== 0) {
-      if (b[p] === 34) return p;
-      p++;
+    // a word holds a 0x22 byte iff `w ^ 0x22222222` holds a zero byte
+    for (const last = end - 4; p <= last; p += 4) {
+      const w = v.getInt32(p, true) ^ 0x22222222;
+      if (((w - 0x01010101) & ~w & 0x80808080) !== 0) break;
     }
-    // the words wholly before `end`; a word holds a 0x22 byte iff `v ^ 0x22222222` holds a zero byte
-    const words = this.words;
-    const last = (end + off) >> 2;
-    let w = (p + off) >> 2;
-    for (; w < last; w++) {
-      const v = (words[w] as number) ^ 0x22222222;
-      if (((v - 0x01010101) & ~v & 0x80808080) !== 0) break;
-    }
-    for (p = (w << 2) - off; p < end; p++) if (b[p] === 34) return p;
-    return end;
+    while (p < end && b[p] !== 34) p++;
+    return p;
   }
 
-  /** Reads `b` from now on: its bytes as aligned 32-bit words too. */
+  /** Reads `b` from now on. */
   private use(b: Buffer): void {
     this.buf = b;
     this.nextHttp = -1;
-    const base = b.byteOffset & ~3;
-    this.off = b.byteOffset - base;
-    this.words = new Int32Array(b.buffer, base, (b.buffer.byteLength - base) >> 2);
+    this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   }
 
   /** The first `HTTP/` at or after `from` in `b`: searched about once per buffer, as lines come in order. */
   private httpAt(b: Buffer, from: number): number {
-    if (b !== this.buf) this.use(b);
     if (this.nextHttp < from) {
       const k = b.indexOf(HTTP, from);
       this.nextHttp = k < 0 ? Infinity : k;

@@ -59,6 +59,14 @@ const BUSY = [
   'level=info msg="GET /v2/ HTTP/1.1"',
   'level=info msg="Pulled image é"',
   'level=info',
+  `level=debug msg="fetch" digest="sha256:${ID}"`,
+  `level=warning msg="StopContainer for \\"${ID}\\" returns successfully"`,
+  `level=trace msg="StopContainer for \\"${ID}\\" returns successfully"`,
+  'level=warning msg=resolving host=mirror.example:5000',
+  'level=infox msg=shutdown',
+  'level=debu msg=shutdown',
+  'level=error msg',
+  'level=info msg=',
 ];
 
 describe('feedBytes', () => {
