@@ -21,16 +21,13 @@ import { cleanUpEarlierRuns } from './earlier-runs.js';
 import { findDaemonProcess } from './daemon-process.js';
 import { resolveHosts } from './host-addresses.js';
 import { mark } from './timeline.js';
+import { runPulls, type CtrPath } from './pull-order.js';
 import { ctrVersions, traceCtr, type CtrHooks } from './trace-ctr.js';
 import { traceCri } from './trace-cri.js';
 import { TraceError, type TraceOptions } from './trace-options.js';
 
 export { ctrVersions } from './trace-ctr.js';
 export { TraceError, type TraceOptions } from './trace-options.js';
-
-/** How long the CRI pull waits at most for ctr --hosts-dir to have its manifest (see trace) */
-const CRI_HEAD_START_MS = 300;
-const noop = () => {};
 
 export async function trace(o: TraceOptions): Promise<TraceRun> {
   mark('trace start');
@@ -42,7 +39,7 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
   const namespace = o.namespace ?? throwAwayNamespace();
   // each ctr pull gets a namespace of its own, so the two can run at the same time; created here,
   // labelled with this process, before ctr would create them unlabelled
-  const namespaces: Record<'ctr' | 'ctr-hosts-dir', string> = { ctr: namespace, 'ctr-hosts-dir': `${namespace}-hosts-dir` };
+  const namespaces: Record<CtrPath, string> = { ctr: namespace, 'ctr-hosts-dir': `${namespace}-hosts-dir` };
   const created: string[] = [];
   try {
     for (const ns of Object.values(namespaces)) {
@@ -58,12 +55,11 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
     throw new TraceError(`cannot create the namespaces to pull into at ${o.address}: ${e instanceof GrpcCallError ? `${e.code}: ${e.details}` : (e as Error).message}`);
   }
   mark('namespaces created');
-  const paths: PathRun[] = [];
   let live: LiveRegistry | null = null;
   const leftovers: string[] = [];
   /** hosts a ctr pull found silent, with the kind of silence seen: the CRI pull need not wait on them */
   const silentHosts = new Map<string, SilenceKind | null>();
-  const runCtr = async (path: 'ctr' | 'ctr-hosts-dir', hooks: CtrHooks = {}) => {
+  const runCtr = async (path: CtrPath, hooks: CtrHooks) => {
     mark(`${path}: start`);
     const run = await traceCtr(o, path, namespaces[path], versions.server!, silentHosts, hooks);
     mark(`${path}: end`);
@@ -105,48 +101,19 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
     leftovers.push(...left.flat());
     mark('cleanup end');
   };
-  if (o.full) {
-    // whole pulls one after another, each path's blob requests its own: content is shared across
-    // namespaces, so each namespace is removed (its blobs with it) before the next pull starts; the
-    // removal starts as soon as its ctr has exited, while its output is still being parsed
-    try {
-      for (const path of ['ctr', 'ctr-hosts-dir'] as const) {
-        if (o.signal?.aborted) break;
-        paths.push(await runCtr(path, { onExit: () => startCleanup([namespaces[path]]) }));
-        await removals.get(namespaces[path]);
-      }
-    } finally {
-      await cleanupCtr();
-    }
-    if (o.cri && !o.signal?.aborted) paths.push(await runCri());
-  } else {
-    // stopped at the verdict, the paths fetch few blobs (ctr --hosts-dir up to its first blob's
-    // answer): ctr --hosts-dir and CRI run at the same time, and the ctr namespaces are cleaned up
-    // while the CRI pull may still be running. Content is shared: a blob one pull stored is not
-    // fetched again by another, so ctr without --hosts-dir starts once ctr --hosts-dir has ended
-    // (from a fast upstream it can fetch a small image whole before its stop at the tag lands), and
-    // the CRI pull once ctr --hosts-dir has its manifest (or has ended, or CRI_HEAD_START_MS passed):
-    // ctr then asks for the blobs first, and its dump shows every answer at any log level
-    let manifestSeen = () => {};
-    const hostsDirManifest = new Promise<void>((r) => (manifestSeen = r));
-    const hostsDirRun = runCtr('ctr-hosts-dir', { onManifest: () => manifestSeen() });
-    const plainRun = hostsDirRun.then(
-      () => runCtr('ctr'),
-      () => runCtr('ctr'),
-    );
-    let headStart: NodeJS.Timeout | undefined;
-    const criMayStart = Promise.race([hostsDirManifest, hostsDirRun.then(noop, noop), new Promise<void>((r) => (headStart = setTimeout(r, CRI_HEAD_START_MS)))]).finally(() => clearTimeout(headStart));
-    const ctrRuns = Promise.allSettled([plainRun, hostsDirRun]).then(async (settled) => {
-      await cleanupCtr();
-      return settled;
-    });
-    const [settled, criRun] = await Promise.all([ctrRuns, o.cri ? criMayStart.then(() => (o.signal?.aborted ? null : runCri())) : Promise.resolve(null)]);
-    for (const r of settled) {
-      if (r.status === 'rejected') throw r.reason;
-      paths.push(r.value);
-    }
-    if (criRun) paths.push(criRun);
-  }
+  // in the order pull-order.ts gives
+  const paths = await runPulls(
+    { full: o.full, cri: o.cri, signal: o.signal },
+    {
+      ctr: runCtr,
+      cri: runCri,
+      removeNamespace: (path) => {
+        startCleanup([namespaces[path]]);
+        return removals.get(namespaces[path])!;
+      },
+      removeAll: cleanupCtr,
+    },
+  );
   const earlierRuns = [...(await earlier), ...criEarlier];
   mark('earlier runs cleaned up');
   let configNewerThanDaemon: boolean | null = null;
