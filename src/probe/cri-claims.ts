@@ -73,6 +73,8 @@ export class CriImageGuard {
   readonly claimId = `mirror-doctor-claim-${randomBytes(6).toString('hex')}`;
   private claimed = false;
   private removable = false;
+  /** containerd's image store held the name before this run (CRI may not show such a record) */
+  private storedBefore = true;
   /** what this run found of runs that are gone, while it held the lock */
   readonly earlier: EarlierRunItem[] = [];
 
@@ -124,6 +126,7 @@ export class CriImageGuard {
       }
       // present only because runs pulled it (running or gone): as removable as their claims say
       this.removable = !present || claims.some((c) => c.lease.labels[CLAIM_LABELS.removable] === 'true');
+      this.storedBefore = present || (await this.api.images(CRI_NAMESPACE).catch(() => [this.ref])).includes(this.ref);
       for (const c of claims.filter((c) => c.state.state === 'gone')) await this.dropEarlierClaim(c);
       await this.api.createLease(CRI_NAMESPACE, this.claimId, {
         ...ownerLabels(this.me),
@@ -200,15 +203,18 @@ export class CriImageGuard {
       // nothing of ours to remove: whether the image is there does not matter (nor a daemon without CRI)
       if (!removable) return null;
       const status = await client.imageStatus(this.image);
+      const liveOthers = others.filter((c) => c.state.state === 'alive').length;
+      const unknownOthers = others.filter((c) => c.state.state === 'unknown').length;
+      if (!status && removableByMe && !this.storedBefore) {
+        // a record CRI cannot load, which a pull that failed after storing it leaves (its answer
+        // was no manifest, e.g. a web page): containerd's own image, used by no container
+        const d = removalDecision({ removable, liveOthers, unknownOthers, usedByContainer: false, present: (await this.api.images(CRI_NAMESPACE)).includes(this.ref) });
+        if (d.remove) await this.api.deleteImage(CRI_NAMESPACE, this.ref, true).catch(gone);
+        return d.leftover ? `image ${this.image} in ${CRI_NAMESPACE}: ${d.leftover}` : null;
+      }
       let usedByContainer = false;
       if (status && removable) usedByContainer = (await client.containerImageRefs().catch(() => [] as string[])).includes(status.id);
-      const d = removalDecision({
-        removable,
-        liveOthers: others.filter((c) => c.state.state === 'alive').length,
-        unknownOthers: others.filter((c) => c.state.state === 'unknown').length,
-        usedByContainer,
-        present: status !== undefined,
-      });
+      const d = removalDecision({ removable, liveOthers, unknownOthers, usedByContainer, present: status !== undefined });
       if (!d.remove || !status) return d.leftover ? `image ${this.image} in ${CRI_NAMESPACE}: ${d.leftover}` : null;
       // other names on the same image (kubelet's tag of the same digest) keep it: only our name goes
       if (status.repoTags.every((t) => t === this.ref)) await client.removeImage(this.image);
