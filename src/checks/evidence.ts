@@ -16,6 +16,7 @@ import { attemptEvidence, finding, pathEvidence, pathLabel, quote, sawResolver }
 import { clusterDnsSuffix } from './mirror-cluster-dns.js';
 import { silenceIsProof } from '../containerd/silence-waits.js';
 import { redirectFailures } from './redirect-target.js';
+import { notManifestAnswers } from './not-a-manifest.js';
 
 /** The paths that read hosts.toml (ctr without --hosts-dir never does). */
 function mirrorPaths(d: Derived): PathRun[] {
@@ -446,10 +447,10 @@ const criPullFailed: Check = {
     const cri = d.trace.cri;
     const ev = cri?.evidence;
     if (!cri || !ev || ev.mirrorTried !== true || ev.mirrorUsed !== false || cri.pulled !== false) return [];
-    // explained when a mirror failure is known, from this pull or from ctr's beside it (mirror-fallback, redirect-target-failed)
+    // explained when a mirror failure is known, from this pull or from ctr's beside it (mirror-fallback, redirect-target-failed, not-a-manifest)
     const hd = d.trace.ctrHostsDir;
     if ((cri.doc && fallbacksOf(cri).length > 0) || (hd?.doc && fallbacksOf(hd).length > 0)) return [];
-    if (errorAtMirror(cri, mirrorUrls(d.plans.cri)) || blobNotFoundAtMirror(cri, d.plans.cri) || redirectFailures(d).length > 0) return [];
+    if (errorAtMirror(cri, mirrorUrls(d.plans.cri)) || blobNotFoundAtMirror(cri, d.plans.cri) || redirectFailures(d).length > 0 || notManifestAnswers(d).length > 0) return [];
     // the tracer's own --timeout (a gRPC deadline) ended it: the pull had not failed, it had not finished
     const unfinished = cri.stoppedBy === 'timeout' || /Deadline exceeded/.test(cri.error ?? '');
     return [

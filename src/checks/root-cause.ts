@@ -11,8 +11,8 @@
  *   5. the folder containerd looks up is wrong, missing, unreadable or has no usable hosts.toml;
  *   6. hosts.toml is discarded or loses its mirror;
  *   7. a mirror is configured so it is not asked (scheme, capabilities, TLS files);
- *   8. evidence only: the mirror failed at run time (fallback with its outcome), a blob download
- *      failed at the host a registry redirected it to, then the symptoms
+ *   8. evidence only: the mirror failed at run time (fallback with its outcome, or an answer that
+ *      is not a manifest), a blob download failed at the host a registry redirected it to, then the symptoms
  *      (no hosts folder loaded, CRI differs from ctr, mirror not tried).
  * So a fallback caused by a discarded hosts.toml names hosts-toml-invalid, a CRI pull that read no
  * folder because the daemon was not restarted names restart-required, and a CRI that did not load
@@ -71,6 +71,7 @@ export const CAUSE_ORDER: readonly string[] = [
   'mirror-no-resolve',
   // 8
   'mirror-fallback',
+  'not-a-manifest',
   'redirect-target-failed',
   'hosts-dir-not-loaded',
   'cri-path-differs',

@@ -63,6 +63,8 @@ export const SOURCES = {
   resolveNextHost: { label: 'containerd resolver.go Resolve: next host', url: `${RESOLVER_2}#L287-L338`, url1x: `${RESOLVER_1}#L282-L322` },
   requestPath: { label: 'containerd resolver.go request: path.Join(host path, repository, …)', url: `${RESOLVER_2}#L529-L534`, url1x: `${RESOLVER_1}#L490-L495` },
   fetchRedirect: { label: 'containerd resolver.go request.do: redirects followed, re-authorized per host', url: `${RESOLVER_2}#L625-L633`, url1x: `${RESOLVER_1}#L580-L588` },
+  manifestMediaType: { label: 'containerd resolver.go getManifestMediaType: the answer\'s Content-Type is the media type', url: `${RESOLVER_2}#L207-L220`, url1x: `${RESOLVER_1}#L209-L222` },
+  unexpectedMediaType: { label: 'containerd image.go Manifest: unexpected media type', url: `${V2}/core/images/image.go#L242`, url1x: `${V1}/images/image.go#L239` },
   fetchFirstError: { label: 'containerd fetcher.go: a blob failing at every host reports the first host\'s error', url: `${V2}/core/remotes/docker/fetcher.go#L301-L326`, url1x: `${V1}/remotes/docker/fetcher.go#L278-L297` },
   nsParameter: { label: 'containerd registry.go isProxy (?ns=)', url: `${V2}/core/remotes/docker/registry.go#L81-L88`, url1x: `${V1}/remotes/docker/registry.go#L79-L86` },
   defaultTransport: { label: 'containerd registry.go DefaultHTTPTransport (proxy from environment)', url: `${V2}/core/remotes/docker/registry.go#L250-L264`, url1x: `${HOSTS_1}#L148-L160` },

@@ -59,7 +59,7 @@ export interface LabState {
   redirectMirror?: LabProcess;
   /** the token server of the `token` registry (ports.tokenServer) */
   tokenServer?: LabProcess;
-  /** the mirrors that answer 429, 503 and blob 404 (ports.rateLimited, unavailable, blobless); absent in older state */
+  /** the mirrors that answer 429, 503, blob 404 and a web page (ports.rateLimited, unavailable, blobless, webPage); absent in older state */
   statusMirrors?: LabProcess;
   daemons: Partial<Record<LabVersion, DaemonState>>;
   /**
@@ -135,7 +135,7 @@ export async function labUp(opts: LabOptions, scenarioName: string | undefined, 
     writeState(state);
   }
   // a lab brought up before these ports existed has no ports.silent/redirect: it gets them now
-  state.ports = { ...ports, ...state.ports, silent: ports.silent, bodyStall: ports.bodyStall, redirect: ports.redirect, token: ports.token, tokenServer: ports.tokenServer, tokenUnreachable: ports.tokenUnreachable, rateLimited: ports.rateLimited, unavailable: ports.unavailable, blobless: ports.blobless };
+  state.ports = { ...ports, ...state.ports, silent: ports.silent, bodyStall: ports.bodyStall, redirect: ports.redirect, token: ports.token, tokenServer: ports.tokenServer, tokenUnreachable: ports.tokenUnreachable, rateLimited: ports.rateLimited, unavailable: ports.unavailable, blobless: ports.blobless, webPage: ports.webPage };
   if (!(state.silentHosts && isAlive(state.silentHosts))) {
     log(`starting the silent hosts on 127.0.0.1:${ports.silent} (no answer) and ${ports.bodyStall} (body stall)`);
     state.silentHosts = await startSilentHosts(opts.dir, ports);
@@ -148,7 +148,7 @@ export async function labUp(opts: LabOptions, scenarioName: string | undefined, 
     writeState(state);
   }
   if (!(state.statusMirrors && isAlive(state.statusMirrors))) {
-    log(`starting the mirrors that answer 429, 503 and blob 404 on 127.0.0.1:${ports.rateLimited},${ports.unavailable},${ports.blobless}`);
+    log(`starting the mirrors that answer 429, 503, blob 404 and a web page on 127.0.0.1:${ports.rateLimited},${ports.unavailable},${ports.blobless},${ports.webPage}`);
     state.statusMirrors = await startStatusMirrors(opts.dir, ports);
     writeState(state);
   }
@@ -363,7 +363,7 @@ export async function labDown(opts: LabOptions, log: Log): Promise<void> {
       await stopProcess(state.tokenServer);
     }
     if (state.statusMirrors && isAlive(state.statusMirrors)) {
-      log(`stopping the mirrors that answer 429, 503 and blob 404 (pid ${state.statusMirrors.pid})`);
+      log(`stopping the mirrors that answer 429, 503, blob 404 and a web page (pid ${state.statusMirrors.pid})`);
       await stopProcess(state.statusMirrors);
     }
   }
@@ -403,7 +403,7 @@ export function labStatus(opts: LabOptions): { up: boolean; scenario?: string; l
       ? [{ name: 'redirect-mirror', pid: state.redirectMirror.pid, alive: isAlive(state.redirectMirror), detail: `127.0.0.1:${Object.values(state.ports.redirect.mirrors).join(',')}` }]
       : []),
     ...(state.tokenServer ? [{ name: 'token-server', pid: state.tokenServer.pid, alive: isAlive(state.tokenServer), detail: `127.0.0.1:${state.ports.tokenServer}` }] : []),
-    ...(state.statusMirrors ? [{ name: 'status-mirrors', pid: state.statusMirrors.pid, alive: isAlive(state.statusMirrors), detail: `127.0.0.1:${state.ports.rateLimited} 127.0.0.1:${state.ports.unavailable} 127.0.0.1:${state.ports.blobless}` }] : []),
+    ...(state.statusMirrors ? [{ name: 'status-mirrors', pid: state.statusMirrors.pid, alive: isAlive(state.statusMirrors), detail: `127.0.0.1:${state.ports.rateLimited} 127.0.0.1:${state.ports.unavailable} 127.0.0.1:${state.ports.blobless} 127.0.0.1:${state.ports.webPage}` }] : []),
     ...Object.values(state.daemons).map((d) => ({
       name: `containerd-${d!.version}`,
       pid: d!.process.pid,
@@ -436,6 +436,7 @@ export function labEnv(state: LabState): Record<string, string> {
     MD_LAB_RATE_LIMITED_URL: `http://127.0.0.1:${state.ports.rateLimited}`,
     MD_LAB_UNAVAILABLE_URL: `http://127.0.0.1:${state.ports.unavailable}`,
     MD_LAB_BLOBLESS_URL: `http://127.0.0.1:${state.ports.blobless}`,
+    MD_LAB_WEB_PAGE_URL: `http://127.0.0.1:${state.ports.webPage}`,
     MD_LAB_AUTH_USER: `${LAB_AUTH.user}:${LAB_AUTH.password}`,
     MD_LAB_VERSIONS: Object.keys(state.daemons).join(' '),
   };

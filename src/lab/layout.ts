@@ -65,10 +65,11 @@ export interface LabPorts {
   tokenServer: number;
   /** the same mirror, its challenge naming a token server where nothing listens (ports.refused) */
   tokenUnreachable: number;
-  /** a mirror that answers every request 429 Too Many Requests, one that answers 503, one that has no blobs (status-mirrors.ts) */
+  /** a mirror that answers every request 429 Too Many Requests, one that answers 503, one that has no blobs, a web page (status-mirrors.ts) */
   rateLimited: number;
   unavailable: number;
   blobless: number;
+  webPage: number;
   /** accepts no connection and answers no SYN: a blackholed host (connects time out) */
   blackhole: number;
   /** accepts and never writes: a TLS handshake stall (https://) or a response-header stall (http://) */
@@ -112,6 +113,7 @@ export function labPorts(base: number): LabPorts {
     rateLimited: base + 21,
     unavailable: base + 22,
     blobless: base + 23,
+    webPage: base + 24,
   };
 }
 

@@ -119,6 +119,13 @@ export const SCENARIOS: readonly Scenario[] = [
     hostFiles: (c) => ({ [`127.0.0.1:${c.ports.mirror}/hosts.toml`]: hostsToml(`http://127.0.0.1:${c.ports.blobless}`, [], mirror(c)) }),
   },
   {
+    name: 'mirror-web-page',
+    summary: 'the mirror URL is a web page (a repository manager\'s UI, a login portal): every request gets 200 with HTML',
+    whatHappens: 'the tag "resolves" at the mirror to the HTML page, its Content-Type taken as the media type; the pull fails: "unexpected media type text/html"',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(`http://127.0.0.1:${c.ports.webPage}`) }),
+  },
+  {
     name: 'https-on-http',
     summary: 'the host URL says https:// but the mirror speaks plain HTTP',
     whatHappens: '"http: server gave HTTP response to HTTPS client", fallback to the upstream',

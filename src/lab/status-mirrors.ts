@@ -9,11 +9,13 @@ import { accepts, startDetached, waitUntil, type LabProcess } from './processes.
  * - `unavailable`: 503 UNAVAILABLE to every request, as a pull-through cache whose storage or
  *   upstream fails;
  * - `blobless`: the lab's mirror for /v2/ and manifests, 404 BLOB_UNKNOWN for every blob, as a
- *   cache that holds manifests without their blobs.
+ *   cache that holds manifests without their blobs;
+ * - `webPage`: 200 with an HTML page to every request, as a repository manager's web UI or a login
+ *   portal where the registry API was meant.
  */
 const SCRIPT = String.raw`
 const http = require('node:http');
-const [rateLimitedPort, unavailablePort, bloblessPort, mirrorPort] = process.argv.slice(1).map(Number);
+const [rateLimitedPort, unavailablePort, bloblessPort, webPagePort, mirrorPort] = process.argv.slice(1).map(Number);
 const log = (...a) => console.log(new Date().toISOString(), ...a);
 function serve(port, status, code, message, headers) {
   http.createServer((req, res) => {
@@ -40,11 +42,17 @@ http.createServer((req, res) => {
   up.on('error', (e) => { log(bloblessPort, req.method, req.url, 'proxy error', e.message); res.writeHead(502); res.end(); });
   req.pipe(up);
 }).listen(bloblessPort, '127.0.0.1');
-log('status mirrors listening on', rateLimitedPort, unavailablePort, bloblessPort);
+const page = '<!doctype html>\n<html><head><title>Repository manager</title></head><body><h1>Welcome</h1></body></html>\n';
+http.createServer((req, res) => {
+  log(webPagePort, req.method, req.url, 200);
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(page)) });
+  res.end(req.method === 'HEAD' ? undefined : page);
+}).listen(webPagePort, '127.0.0.1');
+log('status mirrors listening on', rateLimitedPort, unavailablePort, bloblessPort, webPagePort);
 `;
 
-export async function startStatusMirrors(dir: string, ports: { rateLimited: number; unavailable: number; blobless: number; mirror: number }): Promise<LabProcess> {
-  const own = [ports.rateLimited, ports.unavailable, ports.blobless];
+export async function startStatusMirrors(dir: string, ports: { rateLimited: number; unavailable: number; blobless: number; webPage: number; mirror: number }): Promise<LabProcess> {
+  const own = [ports.rateLimited, ports.unavailable, ports.blobless, ports.webPage];
   const proc = startDetached('status-mirrors', [process.execPath, '-e', SCRIPT, ...own.map(String), String(ports.mirror)], join(dir, 'status-mirrors.log'), {
     PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
     NO_PROXY: '*',

@@ -34,6 +34,8 @@ export function expectedComparison(scenario: string, v: LabSeries, portBase: num
       return { files: true, cri: true, verdict: /the mirror is used by ctr --hosts-dir and by CRI, but the CRI pull failed/ };
     case 'mirror-blob-404-upstream':
       return { files: true, cri: true, verdict: new RegExp(`the mirror is used by ctr --hosts-dir and by CRI, but not for every blob: ${m(23)} answered 404 for sha256:[0-9a-f]{64}, and containerd asked ${m(1)} next`) };
+    case 'mirror-web-page':
+      return { files: true, cri: true, verdict: /the mirror is used by ctr --hosts-dir and by CRI, but the CRI pull failed/ };
     case 'https-on-http':
       return { files: false, cri: false, verdict: /answered http-response-to-https/ };
     case 'pull-only':

@@ -27,6 +27,7 @@ const ROOT_CAUSE: Record<string, string | null> = {
   'mirror-503': 'mirror-fallback',
   'mirror-blob-404': 'mirror-fallback',
   'mirror-blob-404-upstream': 'mirror-fallback',
+  'mirror-web-page': 'not-a-manifest',
   'https-on-http': 'mirror-fallback',
   'pull-only': 'mirror-no-resolve',
   'url-v2-suffix': null,

@@ -29,6 +29,7 @@ const EXPECT: Record<string, { rootCause: string | null; also?: Array<{ id: stri
   'mirror-503': { rootCause: 'mirror-fallback' },
   'mirror-blob-404': { rootCause: 'mirror-fallback' },
   'mirror-blob-404-upstream': { rootCause: 'mirror-fallback' },
+  'mirror-web-page': { rootCause: 'not-a-manifest' },
   'https-on-http': { rootCause: 'mirror-fallback' },
   'pull-only': { rootCause: 'mirror-no-resolve' },
   'url-v2-suffix': { rootCause: null },

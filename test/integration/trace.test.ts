@@ -76,7 +76,9 @@ describe('trace on every lab scenario and containerd version', () => {
           // asked for (shared content): then the pull ends on its own, or stops once the manifest was
           // served and no blob was requested
           const first = hd.doc ? firstBlobAnswer(hd.doc) : undefined;
-          if (scenario.name === 'mirror-blob-404') expect(hd.pulled === false || (hd.stopReason === 'blob-answered' && first?.outcome === 'not-found' && first.mirror), where).toBe(true);
+          // a web page the tag resolved to is no manifest: the pull fails on its own, not stopped as served
+          if (scenario.name === 'mirror-web-page') expect([hd.pulled, /unexpected media type text\/html/.test(hd.doc?.error ?? '')], where).toEqual([false, true]);
+          else if (scenario.name === 'mirror-blob-404') expect(hd.pulled === false || (hd.stopReason === 'blob-answered' && first?.outcome === 'not-found' && first.mirror), where).toBe(true);
           else if (hd.stoppedBy !== 'verdict') expect(hd.pulled, where).toBe(true);
           else if (hd.stopReason === 'blob-answered') expect([first?.outcome, first?.mirror], where).toEqual(['ok', true]);
           else if (hd.stopReason === 'manifest-served') expect(hd.doc!.attempts.some(isBlobRequest), where).toBe(false);

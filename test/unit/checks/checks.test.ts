@@ -108,6 +108,13 @@ const EXPECT: Record<string, Expect> = {
     title: /^127\.0\.0\.1:20011 redirected blob downloads to 127\.0\.0\.1:20015, which failed \(connection-refused\)$/,
     fix: /allow 127\.0\.0\.1:20015 through the node's firewall/,
   },
+  'not-a-manifest': {
+    severity: 'error',
+    evidence: { kind: 'trace', source: 'ctr --hosts-dir output', text: /127\.0\.0\.1:5124\/v2\/library\/mirror-doctor-demo\/manifests\/1\.0.*200/ },
+    title: /^the mirror 127\.0\.0\.1:5124 answered the manifest request with text\/html, not an image manifest$/,
+    detail: /a web page/,
+    fix: /curl -sSI 'http:\/\/127\.0\.0\.1:5124\/v2\/library\/mirror-doctor-demo\/manifests\/1\.0\?ns=docker\.io'/,
+  },
   'mirror-not-tried': { severity: 'error', evidence: { kind: 'trace', text: /loading host directory dir=\/tmp\/mirror-doctor-lab\/certs\.d\/docker\.io/ } },
   'hosts-dir-not-loaded': { severity: 'error', evidence: { kind: 'trace', source: 'ctr --hosts-dir output', line: 2, text: /registry-1\.docker\.io/ } },
   'cri-path-differs': { severity: 'error', evidence: { kind: 'trace', source: 'CRI (as kubelet) daemon log', text: /registry-1\.docker\.io/ } },

@@ -17,6 +17,7 @@ const ONLINE: Record<string, [string | null, string?]> = {
   'mirror-503': ['mirror-fallback', 'server-error'],
   'mirror-blob-404': ['mirror-fallback', 'not-found'],
   'mirror-blob-404-upstream': ['mirror-fallback', 'not-found'],
+  'mirror-web-page': ['not-a-manifest'],
   'https-on-http': ['mirror-fallback', 'http-response-to-https'],
   'pull-only': ['mirror-no-resolve'],
   'url-v2-suffix': [null],
@@ -39,7 +40,7 @@ const ONLINE: Record<string, [string | null, string?]> = {
 
 /** From the files alone the runtime failures are invisible (the files are fine). */
 const OFFLINE: Record<string, string | null> = {
-  ...Object.fromEntries(Object.entries(ONLINE).map(([k, v]) => [k, v[0] === 'mirror-fallback' ? null : v[0]])),
+  ...Object.fromEntries(Object.entries(ONLINE).map(([k, v]) => [k, v[0] === 'mirror-fallback' || v[0] === 'not-a-manifest' ? null : v[0]])),
   // offline there is no proof the tag was not resolvable upstream: a warning, not the cause
   'pull-only': null,
   // offline there is no live config to compare: the newer mtime alone is a warning
@@ -50,7 +51,7 @@ const cases = labSeries().flatMap((series) => labScenarios(series).map((scenario
 
 describe('root cause on the recorded lab scenarios', () => {
   it('covers every scenario on three versions', () => {
-    expect(cases.length).toBe(72);
+    expect(cases.length).toBe(75);
     for (const [, s] of cases) expect(ONLINE[s], s).toBeDefined();
   });
 

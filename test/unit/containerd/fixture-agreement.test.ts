@@ -124,7 +124,7 @@ const repoOf = (ref: string) => ref.split('/').slice(1).join('/').replace(/:[^:/
 
 describe('explain agrees with every recorded real pull', () => {
   it('has every fixture to compare with (ctr and CRI, three versions)', () => {
-    expect(all.filter((c) => c.meta.mode === 'cri')).toHaveLength(24 * 3);
+    expect(all.filter((c) => c.meta.mode === 'cri')).toHaveLength(25 * 3);
     expect(all.filter((c) => c.meta.mode === 'transfer').length).toBeGreaterThan(30);
     expect(all.length).toBeGreaterThanOrEqual(200);
   });
@@ -163,6 +163,15 @@ describe('explain agrees with every recorded real pull', () => {
       const digest = /could not fetch content descriptor (sha256:[0-9a-f]{64})/.exec(error)?.[1];
       expect(digest, error.slice(-500)).toBeDefined();
       expect(triedBlobHosts(log, digest!)).toEqual(plan.fetch!.attempts.map((a) => plan.endpoints.find((e) => e.index === a.endpoint)!.host));
+      return;
+    }
+    if (c.meta.scenario === 'mirror-web-page' && client !== 'ctr') {
+      // the mirror answered 200 with a web page: the tag "resolved" there and no other host was
+      // asked. Reading the page as a manifest fails the pull; 2.x's transfer service stores it as
+      // an image of unknown type ("reference for unknown type: text/html") and ctr exits 0
+      expect(tried).toEqual(predicted.slice(0, 1));
+      expect(succeeded).toBe(c.meta.mode === 'transfer');
+      if (c.meta.mode === 'transfer') expect(log).toMatch(/level=warning msg="reference for unknown type: text\/html"/);
       return;
     }
     if (c.meta.scenario === 'mirror-blob-404-upstream' && client !== 'ctr') {

@@ -51,8 +51,8 @@ const cases = (['1.6', '1.7', '2.1'] as const).flatMap((series) =>
 );
 
 describe('comparePaths on every recorded scenario', () => {
-  it('covers 24 scenarios on three versions', () => {
-    expect(cases).toHaveLength(72);
+  it('covers 25 scenarios on three versions', () => {
+    expect(cases).toHaveLength(75);
   });
 
   it.each(cases)('%s %s', (series, scenario) => {
@@ -96,6 +96,12 @@ describe('earlyStop', () => {
       expect(at(past)!.attempts.filter((a) => a.path?.includes('/blobs/'))).toEqual([]);
     });
   }
+  it.each(['1.6', '1.7'] as const)('%s: a web page the tag "resolved" to is not a manifest fetched in full: the pull is not stopped as served', (series) => {
+    const text = read(series, 'mirror-web-page', 'ctr-hosts-dir', 'stderr.txt').split('\n');
+    // containerd fetches the page as the root descriptor (mediatype=text/html), then fails
+    expect(text.some((l) => /msg=fetch .*mediatype=text\/html/.test(l))).toBe(true);
+    expect(text.filter(fetchesPastManifest)).toEqual([]);
+  });
   it.each(['1.6', '1.7'] as const)('%s: tagOnly (ctr without --hosts-dir) stops once the tag resolved, before any manifest GET', (series) => {
     const text = read(series, 'mirror-ok', 'ctr-hosts-dir', 'stderr.txt').split('\n');
     const resolved = text.findIndex((l) => /msg="?resolved/.test(l));

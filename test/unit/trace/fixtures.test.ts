@@ -259,8 +259,8 @@ const ALL = fixtures();
 
 describe('lab fixtures', () => {
   it('covers every recorded fixture (ctr and CRI)', () => {
-    expect(ALL.filter((f) => f.variant !== 'cri').length).toBe(201);
-    expect(ALL.length).toBeGreaterThanOrEqual(201);
+    expect(ALL.filter((f) => f.variant !== 'cri').length).toBe(209);
+    expect(ALL.length).toBeGreaterThanOrEqual(209);
   });
 
   for (const f of ALL) {
@@ -271,6 +271,8 @@ describe('lab fixtures', () => {
     if (f.scenario === 'mirror-blob-404' && !f.variant.startsWith('ctr-no-hosts-dir')) continue;
     // the same in front of a reachable upstream: checked separately below
     if (f.scenario === 'mirror-blob-404-upstream') continue;
+    // the mirror answers every request with a web page: checked separately below
+    if (f.scenario === 'mirror-web-page' && !f.variant.startsWith('ctr-no-hosts-dir')) continue;
     it(name, () => {
       const e = expectationFor(f);
       const docs = parseTraceLines(inputLines(f));
@@ -414,6 +416,35 @@ describe('mirror-blob-404: the mirror serves the manifests and answers 404 for e
     expect(d.error).toMatch(/could not fetch content descriptor (sha256:[0-9a-f]{64}) \(application\/vnd\.oci\.image\.(config\.v1\+json|layer\.v1\.tar\+gzip)\) from remote: not found$/);
     const digest = /(sha256:[0-9a-f]{64})/.exec(d.error!)![1];
     expect(blob404.some((a) => (a.url ?? a.path ?? '').includes(`/blobs/${digest}`))).toBe(true);
+  });
+});
+
+describe('mirror-web-page: the mirror answers every request 200 with a web page', () => {
+  const cases = ALL.filter((f) => f.scenario === 'mirror-web-page' && !f.variant.startsWith('ctr-no-hosts-dir'));
+  // the sha256 of the lab's page: what containerd resolves the tag to when it reads the page as a manifest
+  const PAGE = 'sha256:e0d6909d03a5fe694cf7afb2760145b259ff276d59b16dcd70a839ece23228c0';
+  it('is recorded on three versions, ctr and CRI', () => {
+    expect(cases.map((f) => `${f.series}/${f.variant}`).sort()).toEqual(['1.6/cri', '1.6/ctr-hosts-dir', '1.7/cri', '1.7/ctr-hosts-dir', '2.1/cri', '2.1/ctr-hosts-dir', '2.1/ctr-hosts-dir-local']);
+  });
+  it.each(cases.map((f) => [`${f.series}/${f.variant}`, f] as const))('%s', (_name, f) => {
+    const d = parseTraceLines(inputLines(f))[0] as TraceDoc;
+    expect(validateTraceDoc(d)).toEqual([]);
+    const mirror = '127.0.0.1:5124';
+    // no Docker-Content-Digest on the HEAD: containerd GETs the page and takes its digest; no other host is asked
+    expect(d.attempts.filter((a) => a.kind === 'resolve').map((a) => [a.method, a.host, a.status, a.outcome])).toEqual([
+      ['HEAD', mirror, 200, 'ok'],
+      ['GET', mirror, 200, 'ok'],
+    ]);
+    expect(d.resolved).toEqual({ host: mirror, digest: PAGE });
+    expect(d.fallback).toEqual([]);
+    expect(d.mirrorUsed).toBe(true);
+    if (f.meta.mode === 'transfer') {
+      // 2.x's transfer service stores the page as an image of unknown type and ctr exits 0
+      expect([d.result, d.error, f.meta.exitCode]).toEqual(['success', null, 0]);
+    } else {
+      expect(d.result).toBe('failure');
+      expect(d.error).toMatch(new RegExp(`unexpected media type text/html for ${PAGE}: not found$`));
+    }
   });
 });
 
