@@ -35,7 +35,8 @@ export function notManifestAnswers(d: Derived): NotManifestAnswer[] {
     const error = p.doc?.error ?? p.error;
     const m = error ? UNEXPECTED_TYPE.exec(error) : null;
     if (!m || !error) continue;
-    const [, mediaType, digest] = m as unknown as [string, string, string];
+    const mediaType = m[1]!;
+    const digest = m[2]!;
     let cur = byDigest.get(digest);
     if (!cur) {
       cur = { mediaType, digest, host: null, mirror: false, url: null, urlPath: null, evidence: [], paths: [] };
