@@ -100,6 +100,7 @@ const ROWS: Row[] = [
   ['cri-path-differs', 'evidence', 'error', 'ctr --hosts-dir uses the mirror, CRI does not', ['criLegacyMirrors', 'hostsMdCri']],
   ['cri-path-unknown', 'evidence', 'warning', 'whether CRI uses the mirror is not known', ['hostsMdCri']],
   ['cri-pull-failed', 'evidence', 'error', 'CRI asked the mirror and its pull failed; the trace does not show why', ['hostsMdCri']],
+  ['image-already-present', 'evidence', 'info', 'the image is already on this node: kubelet does not pull it (imagePullPolicy IfNotPresent)', ['kubeletPullPolicy']],
   ['trace-unavailable', 'evidence', 'info', 'no live trace', ['readmeCheck']],
 ];
 

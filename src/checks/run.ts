@@ -7,6 +7,7 @@ import { CONFIG_CHECKS } from './config.js';
 import { DAEMON_CHECKS } from './daemon.js';
 import { derive, type Derived } from './derived.js';
 import { EVIDENCE_CHECKS } from './evidence.js';
+import { IMAGE_PRESENT_CHECKS } from './image-already-present.js';
 import { NOT_A_MANIFEST_CHECKS } from './not-a-manifest.js';
 import { REDIRECT_CHECKS } from './redirect-target.js';
 import type { Facts } from './facts.js';
@@ -18,7 +19,7 @@ import { rootCause, SYMPTOMS, unexplainedSymptom } from './root-cause.js';
 import type { Check } from './types.js';
 
 /** Every check, in layer order. */
-export const ALL_CHECKS: readonly Check[] = [...CLIENT_CHECKS, ...DAEMON_CHECKS, ...CONFIG_CHECKS, ...HOST_DIR_CHECKS, ...HOSTS_TOML_CHECKS, ...EVIDENCE_CHECKS, ...REDIRECT_CHECKS, ...NOT_A_MANIFEST_CHECKS];
+export const ALL_CHECKS: readonly Check[] = [...CLIENT_CHECKS, ...DAEMON_CHECKS, ...CONFIG_CHECKS, ...HOST_DIR_CHECKS, ...HOSTS_TOML_CHECKS, ...EVIDENCE_CHECKS, ...REDIRECT_CHECKS, ...NOT_A_MANIFEST_CHECKS, ...IMAGE_PRESENT_CHECKS];
 
 export interface RunOptions {
   /** check ids to leave out (case-insensitive); unknown ids throw {@link UnknownCheckIdError} */

@@ -75,6 +75,8 @@ export class CriImageGuard {
   private removable = false;
   /** containerd's image store held the name before this run (CRI may not show such a record) */
   private storedBefore = true;
+  /** CRI's ImageStatus found the image before the pull (null: not asked) */
+  presentBefore: boolean | null = null;
   /** what this run found of runs that are gone, while it held the lock */
   readonly earlier: EarlierRunItem[] = [];
 
@@ -124,6 +126,7 @@ export class CriImageGuard {
       } finally {
         client.close();
       }
+      this.presentBefore = present;
       // present only because runs pulled it (running or gone): as removable as their claims say
       this.removable = !present || claims.some((c) => c.lease.labels[CLAIM_LABELS.removable] === 'true');
       this.storedBefore = present || (await this.api.images(CRI_NAMESPACE).catch(() => [this.ref])).includes(this.ref);

@@ -220,6 +220,7 @@ export async function traceCri(
       blobNote: doc && doc.resolved.host && doc.blobHosts.length === 0 ? 'no blob requests: the blobs are already on this node (containerd shares content across namespaces)' : null,
       log: redact(lines.join('\n')),
       daemonLog: { source: redact(sight.log.source), problem: sight.log.problem === null ? null : redact(sight.log.problem), debug: sight.log.debug },
+      imagePresent: guard.presentBefore,
     },
   };
 }

@@ -49,6 +49,8 @@ export interface PathRun {
   daemonLog?: { source: string; problem: string | null; debug: boolean };
   /** CRI: the daemon's TCP connections during the pull, or why they could not be read */
   sockets?: { endpoints: EndpointSeen[] } | { unreadable: string };
+  /** CRI: ImageStatus found the image in k8s.io before the pull (null: not asked) */
+  imagePresent?: boolean | null;
 }
 
 /**

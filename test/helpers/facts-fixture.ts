@@ -261,6 +261,8 @@ export interface LabSight {
   hostsDirVariant?: string;
   /** a recording elsewhere (a folder with stderr.txt and meta.json) that stands for `ctr --hosts-dir`, e.g. fixtures/content-stored/1.7 */
   hostsDirRecording?: string;
+  /** CRI's ImageStatus found the image before the pull (the recordings start without it) */
+  imagePresent?: boolean;
 }
 
 /** What trace-cri records when fd 2 of the daemon is a file this user may not read. */
@@ -307,6 +309,7 @@ export function labTraceRun(series: string, scenario: string, sight: LabSight = 
     blobNote: null,
     log: criLog,
     daemonLog: sight.logUnreadable ? { source: `none: ${UNREADABLE_LOG}`, problem: UNREADABLE_LOG, debug: false } : { source: 'recorded', problem: null, debug: !info },
+    imagePresent: sight.imagePresent ?? false,
   };
   const paths = [ctrRun(`ctr-no-hosts-dir${local}`, 'ctr'), ctrRun(sight.hostsDirVariant ?? `ctr-hosts-dir${local}`, 'ctr-hosts-dir'), cri];
   // the daemon's connections, and where the run's hosts resolve, as the tracer would see them

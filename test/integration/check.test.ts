@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { labDown, labUp, type LabState } from '../../src/lab/lab.js';
 import { SCENARIOS, atPorts } from '../../src/lab/scenarios.js';
+import { CriClient } from '../../src/probe/cri-client.js';
 import { runCheck } from '../../src/cli/check.js';
 import { testLabOptions, quietLog } from '../helpers/lab.js';
 
@@ -152,6 +153,29 @@ describe('check on every lab scenario and containerd version', () => {
       expect(problems).toEqual([]);
     });
   }
+
+  it('an image kubelet already has: an info finding (kubelet would not pull it), the verdict unchanged, the image kept', async () => {
+    state = await labUp(opts, 'mirror-ok', quietLog);
+    const ref = 'docker.io/library/mirror-doctor-demo:1.0';
+    for (const v of VERSIONS) {
+      const cri = new CriClient(state.daemons[v]!.address);
+      try {
+        // as kubelet pulled it before: in k8s.io, through the mirror
+        await cri.pullImage('mirror-doctor-demo:1.0', 60_000);
+        const r = await check(v, ref);
+        const where = `${v}: ${r.json.verdict.summary}`;
+        expect(r.json.findings.filter((f) => f.id === 'image-already-present').map((f) => f.severity), where).toEqual(['info']);
+        expect([r.json.verdict.status, r.code], where).toEqual(['ok', 0]);
+        // what the node had before the trace is still there
+        expect(await cri.imageStatus('mirror-doctor-demo:1.0'), where).toBeDefined();
+        await cri.removeImage('mirror-doctor-demo:1.0');
+        const again = await check(v, ref);
+        expect(again.json.findings.some((f) => f.id === 'image-already-present'), v).toBe(false);
+      } finally {
+        cri.close();
+      }
+    }
+  });
 
   it('the CLI itself (built): --report for a ticket, exit code, mode 0600', async () => {
     const bin = resolve(__dirname, '../../bin/mirror-doctor.js');

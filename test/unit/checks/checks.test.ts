@@ -121,6 +121,7 @@ const EXPECT: Record<string, Expect> = {
   // 1.6 at info level, blobs redirected to a host that never answers: the CRI pull waited on it until the recorder's deadline
   'cri-pull-failed': { severity: 'warning', evidence: { kind: 'log', text: /the daemon connected to 127\.0\.0\.1:20012/ }, title: /did not finish in time/, fix: /trace --full/ },
   'cri-path-unknown': { severity: 'warning', evidence: { kind: 'log', source: 'CRI (as kubelet) (unknown)', text: /info level: containerd logs no line for a host that served a pull/ }, fix: /debug/ },
+  'image-already-present': { severity: 'info', evidence: { kind: 'api', source: 'CRI ImageStatus (before the pull)', text: 'docker.io/library/mirror-doctor-demo:1.0: present' }, detail: /IfNotPresent/, fix: /crictl rmi docker\.io\/library\/mirror-doctor-demo:1\.0/ },
   'trace-unavailable': { severity: 'info', evidence: {} , detail: /--offline/ },
 };
 

@@ -27,6 +27,8 @@ const slug = (heading: string) =>
 /** Why `url` cannot be opened by a user, or null when it can. */
 function notOpenable(url: string): string | null {
   if (/^https:\/\/github\.com\/containerd\/containerd\/(issues|pull)\/\d+$/.test(url)) return null;
+  // Kubernetes' documentation of what kubelet does (the image pull policy)
+  if (/^https:\/\/kubernetes\.io\/docs\/concepts\/[\w/-]+\/(#[\w-]+)?$/.test(url)) return null;
   // k3s's own documentation of registries.yaml (k3s and RKE2 read that file, not containerd)
   if (/^https:\/\/docs\.k3s\.io\/installation\/private-registry(#[\w-]+)?$/.test(url)) return null;
   // containerd's source at a tag, or nerdctl's (the nerdctl plan follows nerdctl's own rules)
