@@ -1,8 +1,8 @@
 /**
  * Where a user can read the containerd behaviour a decision or a check relies on: containerd's
- * source or docs at a release tag, a containerd issue/PR, Kubernetes' documentation (for what kubelet
- * does), or this project's docs. Each URL is
- * written once here; decisions and the check registry name a source by its key.
+ * source or docs at a release tag, a containerd issue/PR, Kubernetes' docs (for what kubelet does),
+ * or this project's docs. Each URL is written once here; decisions and the check registry name a
+ * source by its key.
  * Line ranges were checked against the tagged source (2.x at v2.1.9, 1.x at v1.7.24, and the
  * other tag a link names).
  */
@@ -117,8 +117,9 @@ export const SOURCES = {
   hostsMdCri: { label: 'containerd docs/hosts.md: CRI', url: `${HOSTS_MD}#cri` },
   // ---- distributions' docs
   k3sRegistriesYaml: { label: 'k3s docs: private registry configuration (registries.yaml)', url: 'https://docs.k3s.io/installation/private-registry' },
-  // ---- this project's docs
+  // ---- Kubernetes' docs
   kubeletPullPolicy: { label: 'Kubernetes docs: image pull policy (kubelet pulls only as it says)', url: 'https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy' },
+  // ---- this project's docs
   readmeCheck: { label: 'mirror-doctor README: check', url: 'README.md#check-ref--why-is-my-mirror-ignored' },
   readmeExplain: { label: 'mirror-doctor README: explain', url: 'README.md#explain-ref--emulate-containerd-no-network' },
   readmeTrace: { label: 'mirror-doctor README: trace', url: 'README.md#trace-ref--real-pulls-compared' },
