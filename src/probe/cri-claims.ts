@@ -206,21 +206,20 @@ export class CriImageGuard {
       // nothing of ours to remove: whether the image is there does not matter (nor a daemon without CRI)
       if (!removable) return null;
       const status = await client.imageStatus(this.image);
-      const liveOthers = others.filter((c) => c.state.state === 'alive').length;
-      const unknownOthers = others.filter((c) => c.state.state === 'unknown').length;
-      if (!status && removableByMe && !this.storedBefore) {
-        // a record CRI cannot load, which a pull that failed after storing it leaves (its answer
-        // was no manifest, e.g. a web page): containerd's own image, used by no container
-        const d = removalDecision({ removable, liveOthers, unknownOthers, usedByContainer: false, present: (await this.api.images(CRI_NAMESPACE)).includes(this.ref) });
-        if (d.remove) await this.api.deleteImage(CRI_NAMESPACE, this.ref, true).catch(gone);
-        return d.leftover ? `image ${this.image} in ${CRI_NAMESPACE}: ${d.leftover}` : null;
-      }
-      let usedByContainer = false;
-      if (status && removable) usedByContainer = (await client.containerImageRefs().catch(() => [] as string[])).includes(status.id);
-      const d = removalDecision({ removable, liveOthers, unknownOthers, usedByContainer, present: status !== undefined });
-      if (!d.remove || !status) return d.leftover ? `image ${this.image} in ${CRI_NAMESPACE}: ${d.leftover}` : null;
+      // a record CRI cannot load, which a pull that failed after storing it leaves (its answer was
+      // no manifest, e.g. a web page): containerd's own image, under our name only, used by no container
+      const unloadable = !status && removableByMe && !this.storedBefore && (await this.api.images(CRI_NAMESPACE)).includes(this.ref);
+      const usedByContainer = status ? (await client.containerImageRefs().catch(() => [] as string[])).includes(status.id) : false;
+      const d = removalDecision({
+        removable,
+        liveOthers: others.filter((c) => c.state.state === 'alive').length,
+        unknownOthers: others.filter((c) => c.state.state === 'unknown').length,
+        usedByContainer,
+        present: status !== undefined || unloadable,
+      });
+      if (!d.remove) return d.leftover ? `image ${this.image} in ${CRI_NAMESPACE}: ${d.leftover}` : null;
       // other names on the same image (kubelet's tag of the same digest) keep it: only our name goes
-      if (status.repoTags.every((t) => t === this.ref)) await client.removeImage(this.image);
+      if (status?.repoTags.every((t) => t === this.ref)) await client.removeImage(this.image);
       else await this.api.deleteImage(CRI_NAMESPACE, this.ref, true).catch(gone);
       if (!removableByMe && leftBy) {
         this.earlier.push({ what: `image ${this.image} in ${CRI_NAMESPACE}`, owner: leftBy.owner?.pid ?? null, why: (leftBy.state as { why: string }).why, removed: true, note: null });
