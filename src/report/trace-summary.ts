@@ -4,16 +4,18 @@
  * each). Collected one document at a time (the pulls of a big log are not all kept); output is
  * redacted.
  */
+import { hostsLogged, NOT_LOGGED } from '../trace/finalise.js';
 import type { TraceDoc } from '../trace/schema.js';
 import { redact } from './redact.js';
 
 /** How a pull ended, as the summary counts it. */
-export type PullVerdict = 'mirror-used' | 'fell-back' | 'no-mirror' | 'failed' | 'incomplete';
+export type PullVerdict = 'mirror-used' | 'fell-back' | 'no-mirror' | 'hosts-not-logged' | 'failed' | 'incomplete';
 
 const VERDICT_TEXT: Record<PullVerdict, string> = {
   'mirror-used': 'mirror used',
   'fell-back': 'fell back (a mirror was tried, another host served)',
   'no-mirror': 'pulled without a mirror (none tried)',
+  'hosts-not-logged': 'pulled, no host in the input (whether a mirror served is unknown)',
   failed: 'failed',
   incomplete: 'incomplete (the input ends before the pull did)',
 };
@@ -27,6 +29,7 @@ export function pullVerdict(d: TraceDoc): PullVerdict {
   if (d.result === 'failure') return 'failed';
   if (d.result === 'incomplete') return 'incomplete';
   if (d.mirrorUsed) return 'mirror-used';
+  if (!hostsLogged(d)) return 'hosts-not-logged';
   return d.attempts.some((a) => a.mirror) ? 'fell-back' : 'no-mirror';
 }
 
@@ -37,7 +40,7 @@ interface HostCount {
 
 export class TraceSummary {
   pulls = 0;
-  readonly verdicts: Record<PullVerdict, number> = { 'mirror-used': 0, 'fell-back': 0, 'no-mirror': 0, failed: 0, incomplete: 0 };
+  readonly verdicts: Record<PullVerdict, number> = { 'mirror-used': 0, 'fell-back': 0, 'no-mirror': 0, 'hosts-not-logged': 0, failed: 0, incomplete: 0 };
   /** by host: the pulls that asked it as a mirror / as an upstream (token servers are not counted) */
   readonly mirrors = new Map<string, HostCount>();
   readonly upstreams = new Map<string, HostCount>();
@@ -102,7 +105,7 @@ export class TraceSummary {
     hostLines(out, 'upstreams', this.upstreams);
     // the hosts that really served the blobs when a registry redirected them (a CDN, object storage)
     hostLines(out, 'redirects', this.redirectTargets);
-    if (this.mirrors.size === 0 && this.upstreams.size === 0) out.push('  hosts: none logged (no resolver debug lines or --http-dump)');
+    if (this.mirrors.size === 0 && this.upstreams.size === 0) out.push(`  hosts: none in the input (${NOT_LOGGED})`);
     out.push('');
     out.push('');
     return redact(out.join('\n'));

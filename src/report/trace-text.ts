@@ -3,6 +3,7 @@
  * per pull, with how often the pull logged it; a later step with the same error, and a final error
  * that ends with it, point back to it. Output is redacted.
  */
+import { hostDirLogged } from '../trace/finalise.js';
 import type { TraceAttempt, TraceDoc } from '../trace/schema.js';
 import { redact } from './redact.js';
 import { redactTraceDoc } from './redact-trace.js';
@@ -16,7 +17,7 @@ export function renderTraceText(docs: TraceDoc[], startIndex = 0): string {
     out.push(`Pull ${startIndex + i + 1}: ${d.ref ?? '(reference not in the log)'}  [${src}; lines ${d.lines.first}-${d.lines.last}; ${at}]`);
     if (d.daemon.pluginErrors.length) for (const e of d.daemon.pluginErrors) out.push(`  ! plugin ${e.plugin} failed to load: ${e.error}`);
     if (d.daemon.criConfigPath !== null) out.push(`  · CRI registry config_path: ${d.daemon.criConfigPath === '' ? '(empty)' : d.daemon.criConfigPath}`);
-    out.push(`  · host directory: ${d.hostsDir ?? 'none loaded'}`);
+    out.push(`  · host directory: ${d.hostsDir ?? (hostDirLogged(d) ? 'none loaded' : 'not in the input (logged at debug level only)')}`);
     for (const e of d.hostsTomlErrors) out.push(`  ! hosts.toml not parsed${e.dir ? ` (${e.dir})` : ''}: ${e.error}`);
     for (const w of d.warnings) out.push(`  ! ${w}`);
     const errors = new ErrorsOnce(d);

@@ -244,6 +244,22 @@ function inferredResolvedHost(attempts: Attempt[]): string | null {
   return a ? a.host : null;
 }
 
+/** Why an input may name no host: what to collect instead. */
+export const NOT_LOGGED = 'containerd logs its requests at debug level only; ctr --debug images pull --http-trace, or mirror-doctor check, shows them';
+
+/** The input names a host the pull asked or was served by (a request, the resolving host, a blob host). */
+export function hostsLogged(d: TraceDoc): boolean {
+  return d.attempts.length > 0 || d.resolved.host !== null || d.blobHosts.length > 0;
+}
+
+/**
+ * Whether the input would show the hosts folder the pull loaded: containerd logs it at debug
+ * level, beside the resolver's own lines (a dump or an error alone does not show it).
+ */
+export function hostDirLogged(d: TraceDoc): boolean {
+  return d.hostsDir !== null || d.attempts.some((a) => a.evidence === 'debug');
+}
+
 export function verdictOf(d: TraceDoc): string {
   const res = d.attempts.filter((a) => a.kind === 'resolve');
   const mirrors = [...new Set(res.filter((a) => a.mirror).map((a) => a.host))];
@@ -258,7 +274,8 @@ export function verdictOf(d: TraceDoc): string {
       return `pulled via mirror ${d.resolved.host ?? d.blobHosts[0] ?? '?'}${notes.length ? ` (${notes.join('; ')})` : ''}`;
     }
     if (mirrors.length) return `pulled from ${d.resolved.host ?? '?'}: mirror ${mirrors.join(', ')} was tried and skipped (${res.filter((a) => a.mirror).map((a) => a.outcome).join(', ')})`;
-    return `pulled from ${d.resolved.host ?? d.blobHosts[0] ?? '?'} without a mirror${d.hostsDir ? '' : ' (no host directory was loaded)'}`;
+    if (!hostsLogged(d)) return `pulled; the input does not show which host served it (${NOT_LOGGED})`;
+    return `pulled from ${d.resolved.host ?? d.blobHosts[0] ?? '?'} without a mirror${d.hostsDir || !hostDirLogged(d) ? '' : ' (no host directory was loaded)'}`;
   }
   const why = d.error ? `: ${d.error}` : '';
   const broken = redirects.find((r) => r.failed > 0);
