@@ -8,6 +8,7 @@ import type { LogLine } from './line.js';
 import { UA_RE } from './messages.js';
 import type { ParseState } from './parse-state.js';
 import { newAttempt } from './pull-group.js';
+import { ctrRootLine } from './root-type.js';
 import type { LineFormat } from './schema.js';
 
 /** A plain (not logrus) line: ctr's final error and progress. */
@@ -48,6 +49,13 @@ export function ctrPlainLine(s: ParseState, text: string, format: LineFormat): v
     g.ref ??= tr[2] as string;
     s.touch(g, { format });
     if (tr[1] === 'Completed pull') s.close(g, 'success', null);
+    return;
+  }
+  const root = ctrRootLine(text);
+  if (root) {
+    // the transfer progress redraws: the first root it drew is what the tag resolved to
+    const g = s.cur;
+    if (g && g.client && g.mode === 'transfer' && g.root === null) g.root = root;
     return;
   }
   // 1.x progress table: "docker.io/library/x:1.0: resolving |--------| elapsed: 0.1 s"

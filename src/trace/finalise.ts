@@ -9,6 +9,7 @@ import { lastOf, MAX_ATTEMPTS, MAX_TOML_ERRORS, MAX_WARNINGS, type Attempt, type
 import { TRACE_SCHEMA, type PullMode, type TraceDoc, type TraceResult } from './schema.js';
 import { dumpChains, errorChain, errorUrls, redirectSummary, withError } from './redirects.js';
 import { servedBy } from './blob-requests.js';
+import { notAnImage } from './root-type.js';
 
 /** Daemon-wide facts of the current daemon run, and its version. */
 export interface DaemonInfo {
@@ -58,6 +59,9 @@ export function finaliseGroup(g: Group, daemon: DaemonInfo): TraceDoc {
     if (g.unpacking && g.interrupted === null) result = 'success';
     else if (g.resolveFailed) result = 'failure';
   }
+  const rootType = g.root !== null && (g.resolvedDigest === null || g.root.digest === g.resolvedDigest) ? g.root.mediaType : null;
+  // nothing can run from a root that is no image: the pull failed, whatever ctr's exit says
+  if (rootType !== null && notAnImage(rootType) && result !== 'failure') result = 'failure';
   const resolvedHost = g.resolvedHost ?? inferredResolvedHost(attempts);
   const resolvedAttempt = resolvedHost !== null ? lastOf(attempts, (a) => a.kind === 'resolve' && a.host === resolvedHost && a.outcome === 'ok') : undefined;
   const blobHosts: string[] = [];
@@ -98,7 +102,8 @@ export function finaliseGroup(g: Group, daemon: DaemonInfo): TraceDoc {
       line: a.line,
       redirect: a.redirect ?? null,
     })),
-    resolved: { host: resolvedHost, digest: g.resolvedDigest ?? resolvedAttempt?.dump?.contentDigest ?? null },
+    resolved: { host: resolvedHost, digest: g.resolvedDigest ?? resolvedAttempt?.dump?.contentDigest ?? g.root?.digest ?? null },
+    rootMediaType: rootType,
     blobHosts,
     redirects: redirectSummary(attempts),
     mirrorUsed,
@@ -278,6 +283,13 @@ export function verdictOf(d: TraceDoc): string {
     return `pulled from ${d.resolved.host ?? d.blobHosts[0] ?? '?'} without a mirror${d.hostsDir || !hostDirLogged(d) ? '' : ' (no host directory was loaded)'}`;
   }
   const why = d.error ? `: ${d.error}` : '';
+  if (d.result === 'failure' && d.rootMediaType && notAnImage(d.rootMediaType)) {
+    const from = d.resolved.host ? ` from ${d.resolved.host}` : '';
+    // ctr 2.x's transfer pull stores such a root and reports success; elsewhere containerd's error follows
+    const stored = d.error ? '' : d.source.kind === 'ctr' && d.source.mode === 'transfer' ? '; containerd stored it as the image and ctr reported success, but nothing can run from it' : '; nothing can run from it';
+    const page = d.rootMediaType.startsWith('text/html') ? ' (a web page: the URL is not the registry API)' : '';
+    return `failed: the tag resolved to a ${d.rootMediaType} document${from}, not an image manifest or index${page}${stored}${why}`;
+  }
   const broken = redirects.find((r) => r.failed > 0);
   if (d.result === 'failure' && broken) {
     return `failed at a redirect target: ${broken.from} redirected the blob download to ${broken.to}, which failed (${broken.failure ?? 'other'})${why}`;

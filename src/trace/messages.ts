@@ -7,6 +7,9 @@
 /** CRI's warning for a host configured as http:// with a TLS configuration. */
 export const HTTPS_FIRST = 'host will try HTTPS first since it is configured for HTTP with a TLS configuration';
 
+/** containerd's warning for a descriptor whose media type it knows no children of (images/handlers.go). */
+export const UNKNOWN_TYPE = 'reference for unknown type: ';
+
 /**
  * The resolver / CRI messages the parser reads in full, by length first: no hash of a freshly cut
  * message is computed (as a Set lookup would).
@@ -40,7 +43,7 @@ export function isResolverMsg(msg: string): boolean {
 export function interesting(msg: string): boolean {
   if (isResolverMsg(msg)) return true;
   const c = msg.charCodeAt(0);
-  // t(rying…) f(etch…/failed…) P(ullImage/Pulled) S(tart cri) h(ost will…) C(onfiguration) I(gnoring) F(ound) c(ancel)
+  // t(rying…) f(etch…/failed…) P(ullImage/Pulled) S(tart cri) h(ost will…) C(onfiguration) I(gnoring) F(ound) c(ancel) r(eference)
   switch (c) {
     case 116: return msg.startsWith('trying next host after status: ');
     case 102: return msg.startsWith('fetch failed after status: ') || msg.startsWith('failed to decode ') || msg.startsWith('failed to load plugin ');
@@ -51,6 +54,7 @@ export function interesting(msg: string): boolean {
     case 73: return msg.startsWith('Ignoring unknown key in TOML');
     case 70: return msg.startsWith("Found '");
     case 99: return msg.startsWith('cancel pulling image');
+    case 114: return msg.startsWith(UNKNOWN_TYPE);
     default: return false;
   }
 }
@@ -69,7 +73,7 @@ export const EXACT_MESSAGES: readonly string[] = [
 export const MESSAGE_PREFIXES: readonly string[] = [
   'trying next host after status: ', 'fetch failed after status: ', 'failed to decode ', 'failed to load plugin ', 'PullImage ',
   'Pulled image ', 'Start cri plugin with config ', HTTPS_FIRST, 'Configuration migrated from version', 'Ignoring unknown key in TOML',
-  "Found '", 'cancel pulling image',
+  "Found '", 'cancel pulling image', UNKNOWN_TYPE,
 ];
 
 /** How many of a message's first characters `mayStartMessage` compares. */

@@ -5,6 +5,7 @@
  */
 import type { DumpRequest } from './dump.js';
 import { registryAndRepository } from './concurrent.js';
+import type { RootType } from './root-type.js';
 import type { Outcome, LineFormat, PullMode, TraceAttempt, TraceResult } from './schema.js';
 
 /** An attempt being assembled: the schema's fields (its outcome not known yet) and the parser's bookkeeping. */
@@ -57,6 +58,8 @@ export interface Group {
   dump: Attempt[];
   resolvedHost: string | null;
   resolvedDigest: string | null;
+  /** what the tag resolved to, when ctr's transfer progress or containerd's unknown-type warning named it */
+  root: RootType | null;
   resolveFailed: boolean;
   unpacking: boolean;
   result: TraceResult | null;
@@ -96,6 +99,7 @@ export function emptyGroup(ordinal: number, line: number, format: LineFormat): G
     dump: [],
     resolvedHost: null,
     resolvedDigest: null,
+    root: null,
     resolveFailed: false,
     unpacking: false,
     result: null,

@@ -7,7 +7,7 @@ import { kindFromPath, outcomeFromError, outcomeFromStatus, parseStatus, refFrom
 import { challengeSummary } from './dump.js';
 import { urlInError } from './concurrent.js';
 import type { LogLine } from './line.js';
-import { HTTPS_FIRST, UA_RE } from './messages.js';
+import { HTTPS_FIRST, UA_RE, UNKNOWN_TYPE } from './messages.js';
 import type { ParseState } from './parse-state.js';
 import { addTomlError, addWarning, findAttempt, lastOf, newAttempt, type Attempt, type Group } from './pull-group.js';
 import type { AttemptKind } from './schema.js';
@@ -148,6 +148,11 @@ export function resolverLine(s: ParseState, l: LogLine, msg: string, f: Record<s
     const w = `${f.host ?? 'a host'} is configured as http:// with a TLS configuration: containerd tries HTTPS first`;
     if (s.cur && !s.cur.closed && s.cur.resolvedHost === null) addWarning(s.cur, w);
     else s.addPendingWarning(w);
+  } else if (msg.startsWith(UNKNOWN_TYPE)) {
+    // the warning names what the tag resolved to when its digest is the resolved one
+    const g = s.cur;
+    const mediaType = msg.slice(UNKNOWN_TYPE.length);
+    if (g && !g.closed && g.root === null && f.digest && f.digest === g.resolvedDigest && mediaType) g.root = { mediaType, digest: f.digest };
   } else if (msg.startsWith("Found '")) {
     const g = s.cur;
     if (g && !g.closed) addWarning(g, msg);

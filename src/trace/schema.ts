@@ -135,6 +135,10 @@ export interface TraceDoc {
   /** Redirected downloads per registry and target host (`blobHosts` names the targets that served).
    *  Absent in documents written before it was added. */
   redirects?: TraceRedirectSummary[];
+  /** The media type of what the tag resolved to, when the input names it (ctr 2.x's transfer
+   *  progress; containerd's warning for a type it cannot read): a `text/html` root is a web page
+   *  stored as the image. Null when not named; absent in documents written before it was added. */
+  rootMediaType?: string | null;
   /** Where the fallback happened: the first host after which another host was tried, and why. */
   fallback: { from: string; to: string; reason: Outcome }[];
   /** Warnings that affect the verdict (http+TLS https-first, CRI plugin not loaded, …). */
@@ -220,6 +224,7 @@ export function validateTraceDoc(doc: unknown): string[] {
   if (!isObj(l) || !Number.isInteger(l.first) || !Number.isInteger(l.last)) p.push('lines');
   // added within v1: documents written before it have none
   if (doc.time !== undefined && !isStrOrNull(doc.time)) p.push('time');
+  if (doc.rootMediaType !== undefined && !isStrOrNull(doc.rootMediaType)) p.push('rootMediaType');
   if (doc.redirects !== undefined) {
     if (!Array.isArray(doc.redirects)) p.push('redirects');
     else doc.redirects.forEach((r, i) => {

@@ -438,9 +438,13 @@ describe('mirror-web-page: the mirror answers every request 200 with a web page'
     expect(d.resolved).toEqual({ host: mirror, digest: PAGE });
     expect(d.fallback).toEqual([]);
     expect(d.mirrorUsed).toBe(true);
+    // the page is what the tag resolved to (ctr's transfer progress or containerd's warning name its type)
+    expect(d.rootMediaType).toBe('text/html');
+    expect(d.verdict).toMatch(/^failed: the tag resolved to a text\/html document from 127\.0\.0\.1:5124, not an image manifest or index \(a web page/);
     if (f.meta.mode === 'transfer') {
-      // 2.x's transfer service stores the page as an image of unknown type and ctr exits 0
-      expect([d.result, d.error, f.meta.exitCode]).toEqual(['success', null, 0]);
+      // 2.x's transfer service stores the page as an image of unknown type and ctr exits 0: still no image
+      expect([d.result, d.error, f.meta.exitCode]).toEqual(['failure', null, 0]);
+      expect(d.verdict).toMatch(/stored it as the image and ctr reported success, but nothing can run from it$/);
     } else {
       expect(d.result).toBe('failure');
       expect(d.error).toMatch(new RegExp(`unexpected media type text/html for ${PAGE}: not found$`));
