@@ -4,6 +4,7 @@
  */
 import type { TraceDoc } from './schema.js';
 import { firstBlobAnswer } from './blob-requests.js';
+import { notAnImage } from './root-type.js';
 import { SILENCE_SEEN, silenceIsProof, silenceVerdict, type SilenceKind } from '../containerd/silence-waits.js';
 
 export type EarlyStop = 'manifest-served' | 'blob-answered' | 'mirrors-failed' | 'pull-ended' | 'tag-resolved' | null;
@@ -24,7 +25,9 @@ export type StopAt = 'tag' | 'manifest' | 'blob';
  */
 export function earlyStop(doc: TraceDoc | undefined, manifestFetched: boolean, at: StopAt = 'manifest'): EarlyStop {
   if (!doc) return null;
-  if (doc.result === 'success' || doc.result === 'failure') return 'pull-ended';
+  // a root that is no image fails the pull before containerd says so: wait for its error
+  const rootFailed = doc.result === 'failure' && doc.error === null && !!doc.rootMediaType && notAnImage(doc.rootMediaType);
+  if (doc.result === 'success' || (doc.result === 'failure' && !rootFailed)) return 'pull-ended';
   if (at === 'tag' && doc.resolved.host) return 'tag-resolved';
   if (doc.resolved.host && manifestFetched) {
     if (at !== 'blob') return 'manifest-served';
