@@ -3,7 +3,7 @@
  */
 import type { PathRun } from '../trace/run-schema.js';
 import type { Outcome, TraceAttempt } from '../trace/schema.js';
-import { challengeRealm, outcomeLabel, tokenFailure } from '../trace/classify.js';
+import { challengeRealm, outcomeLabel, tokenFailure, tokenUnreadable } from '../trace/classify.js';
 
 type TokenFailure = NonNullable<ReturnType<typeof tokenFailure>>;
 import type { Derived } from './derived.js';
@@ -137,10 +137,22 @@ function statusText(outcome: Outcome, status: number | null): OutcomeText | null
  * without pull access for the repository ends in 401 again (insufficient_scope). A fixed
  * Authorization header is no fix there (tokens expire), so none is proposed.
  */
-function bearerText(challenge: string, token: TokenFailure | null): OutcomeText {
+function bearerText(challenge: string, token: TokenFailure | null, unreadable: string | null): OutcomeText {
   const r = challengeRealm(challenge);
   const realm = r?.url ?? null;
   const server = r ? (r.host ?? r.url) : 'its token server';
+  // the token server answered, but not with a token: its realm is no token endpoint, credentials are not the cause
+  if (unreadable) {
+    const page = /invalid character '<'/.test(unreadable);
+    return {
+      what: `the mirror answered 401 and sent containerd for a token to ${server}, which answered with no token containerd could read (${unreadable})${page ? ': an HTML page, not a token endpoint' : ''}; without a token containerd does not use the mirror`,
+      failed: `answered 401 and its token server${r ? ` ${server}` : ''} sent no token`,
+      fix: () => [
+        `${realm ? `curl -sSi '${realm.replace(/'/g, '%27')}?service=…&scope=repository:…:pull'` : 'curl -sSi the realm of the mirror\'s WWW-Authenticate header (curl -sSI on the mirror\'s /v2/ shows it)'}   # from the node: a token endpoint answers JSON with a "token" field`,
+        "point the realm the mirror announces at its token endpoint (the mirror's token auth settings, e.g. its external URL); a proxy or login portal in front of the mirror must pass the token path through",
+      ],
+    };
+  }
   // the token request itself failed: the way to the token server is the cause, not the credentials
   if (token && token.outcome !== 'unauthorized' && token.outcome !== 'forbidden') {
     return {
@@ -206,6 +218,8 @@ interface Fallback {
   challenge?: string | null;
   /** the token request containerd's error says failed (a bearer challenge's realm) */
   token?: TokenFailure | null;
+  /** containerd's error for a token answer that held no token it could read (tokenUnreadable) */
+  unreadable?: string | null;
 }
 
 function fallbacksOf(p: PathRun): Array<{ host: string; outcome: Outcome; to: string | null; attempt: TraceAttempt | undefined }> {
@@ -287,8 +301,9 @@ const mirrorFallback: Check = {
         // the failed token request is named by the mirror's retry, not by its first 401; 1.6 names
         // no URL for a refused one, which ctr's dump then shows
         cur.token ??= p.doc?.attempts.map((a) => (a.host === f.host && a.error ? tokenFailure(a.error) : null)).find((t) => t !== null) ?? refusedTokenRequest(p.doc?.attempts ?? []);
+        cur.unreadable ??= p.doc?.attempts.map((a) => (a.host === f.host && a.error ? tokenUnreadable(a.error) : null)).find((t) => t !== null) ?? null;
         // at info level no challenge is logged; these error codes, and a failed token request, exist only in bearer-token auth
-        if (!cur.challenge && (cur.token || p.doc?.attempts.some((a) => a.host === f.host && /\b(?:insufficient_scope|invalid_token)\b/.test(a.error ?? '')))) cur.challenge = 'Bearer';
+        if (!cur.challenge && (cur.token || cur.unreadable || p.doc?.attempts.some((a) => a.host === f.host && /\b(?:insufficient_scope|invalid_token)\b/.test(a.error ?? '')))) cur.challenge = 'Bearer';
         if (stalled) cur.stallProof ||= silenceIsProof(p.stallKind ?? null, p.stallWaitMs ?? 0);
         if (stalled) cur.stalledWhy.push((f.attempt?.inferred ?? '').replace(/^the tracer stopped waiting after \d+ s without an answer(: |; )?/, ''));
         cur.paths.push(pathLabel(p));
@@ -326,7 +341,7 @@ const mirrorFallback: Check = {
         );
         continue;
       }
-      const t = f.outcome === 'unauthorized' && /^Bearer\b/i.test(f.challenge ?? '') ? bearerText(f.challenge!, f.token ?? null) : f.blob && f.outcome === 'not-found' ? blobText(f.blob, !!f.fromError) : (statusText(f.outcome, f.status) ?? OUTCOME_TEXT[f.outcome]);
+      const t = f.outcome === 'unauthorized' && /^Bearer\b/i.test(f.challenge ?? '') ? bearerText(f.challenge!, f.token ?? null, f.unreadable ?? null) : f.blob && f.outcome === 'not-found' ? blobText(f.blob, !!f.fromError) : (statusText(f.outcome, f.status) ?? OUTCOME_TEXT[f.outcome]);
       out.push(
         finding('mirror-fallback', {
           severity: f.recovered ? 'warning' : 'error',

@@ -50,7 +50,7 @@ export async function runLabCli(args: string[]): Promise<number> {
   const common = (c: Command) =>
     c
       .addOption(new Option('--dir <dir>', 'lab folder').env('MIRROR_DOCTOR_LAB_DIR'))
-      .addOption(new Option('--port-base <n>', 'first port on 127.0.0.1 (uses base+1 … base+24)').env('MIRROR_DOCTOR_LAB_PORT_BASE'))
+      .addOption(new Option('--port-base <n>', 'first port on 127.0.0.1 (uses base+1 … base+25)').env('MIRROR_DOCTOR_LAB_PORT_BASE'))
       .addOption(new Option('--versions <list>', `containerd versions, comma separated (${LAB_VERSIONS.join(',')})`).env('MIRROR_DOCTOR_LAB_VERSIONS'));
   /** for the commands that start daemons */
   const levelOption = (c: Command) =>

@@ -135,7 +135,7 @@ export async function labUp(opts: LabOptions, scenarioName: string | undefined, 
     writeState(state);
   }
   // a lab brought up before these ports existed has no ports.silent/redirect: it gets them now
-  state.ports = { ...ports, ...state.ports, silent: ports.silent, bodyStall: ports.bodyStall, redirect: ports.redirect, token: ports.token, tokenServer: ports.tokenServer, tokenUnreachable: ports.tokenUnreachable, rateLimited: ports.rateLimited, unavailable: ports.unavailable, blobless: ports.blobless, webPage: ports.webPage };
+  state.ports = { ...ports, ...state.ports, silent: ports.silent, bodyStall: ports.bodyStall, redirect: ports.redirect, token: ports.token, tokenServer: ports.tokenServer, tokenUnreachable: ports.tokenUnreachable, rateLimited: ports.rateLimited, unavailable: ports.unavailable, blobless: ports.blobless, webPage: ports.webPage, tokenWebPage: ports.tokenWebPage };
   if (!(state.silentHosts && isAlive(state.silentHosts))) {
     log(`starting the silent hosts on 127.0.0.1:${ports.silent} (no answer) and ${ports.bodyStall} (body stall)`);
     state.silentHosts = await startSilentHosts(opts.dir, ports);

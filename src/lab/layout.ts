@@ -70,6 +70,8 @@ export interface LabPorts {
   unavailable: number;
   blobless: number;
   webPage: number;
+  /** the token mirror again, its challenge naming the web page as its token server (ports.webPage) */
+  tokenWebPage: number;
   /** accepts no connection and answers no SYN: a blackholed host (connects time out) */
   blackhole: number;
   /** accepts and never writes: a TLS handshake stall (https://) or a response-header stall (http://) */
@@ -114,6 +116,7 @@ export function labPorts(base: number): LabPorts {
     unavailable: base + 22,
     blobless: base + 23,
     webPage: base + 24,
+    tokenWebPage: base + 25,
   };
 }
 

@@ -5,8 +5,8 @@ import { httpCall } from './http-client.js';
 import { TOKEN_ISSUER, TOKEN_SERVICE } from './token-server.js';
 
 /** The registries the lab runs: each a real CNCF distribution registry (`docker-registry serve`). */
-export type RegistryName = 'mirror' | 'empty' | 'tls' | 'auth' | 'token' | 'token-unreachable';
-export const REGISTRY_NAMES: readonly RegistryName[] = ['mirror', 'empty', 'tls', 'auth', 'token', 'token-unreachable'];
+export type RegistryName = 'mirror' | 'empty' | 'tls' | 'auth' | 'token' | 'token-unreachable' | 'token-web-page';
+export const REGISTRY_NAMES: readonly RegistryName[] = ['mirror', 'empty', 'tls', 'auth', 'token', 'token-unreachable', 'token-web-page'];
 
 export interface RegistrySpec {
   name: RegistryName;
@@ -29,6 +29,7 @@ export function registrySpecs(paths: LabPaths, ports: LabPorts): RegistrySpec[] 
     { name: 'auth', port: ports.auth, scheme: 'http', storage: shared, htpasswd: paths.htpasswd },
     { name: 'token', port: ports.token, scheme: 'http', storage: shared, token: { realm: `http://127.0.0.1:${ports.tokenServer}/token`, rootCert: paths.tokenCert } },
     { name: 'token-unreachable', port: ports.tokenUnreachable, scheme: 'http', storage: shared, token: { realm: `http://127.0.0.1:${ports.refused}/token`, rootCert: paths.tokenCert } },
+    { name: 'token-web-page', port: ports.tokenWebPage, scheme: 'http', storage: shared, token: { realm: `http://127.0.0.1:${ports.webPage}/token`, rootCert: paths.tokenCert } },
   ];
 }
 

@@ -210,6 +210,13 @@ export const SCENARIOS: readonly Scenario[] = [
     hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(`http://127.0.0.1:${c.ports.tokenUnreachable}`) }),
   },
   {
+    name: 'token-server-web-page',
+    summary: 'the mirror answers, but its challenge names a web page as its token server (a login portal, a proxy that does not pass the token path)',
+    whatHappens: 'the token request gets 200 with HTML: "unable to decode token response: invalid character \'<\'"; containerd falls back to the upstream',
+    ref: DOCKER_REF,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(`http://127.0.0.1:${c.ports.tokenWebPage}`) }),
+  },
+  {
     name: 'host-port-registry',
     summary: `a registry with a port (${HOSTPORT_REGISTRY}) mirrored through the folder registry.lab.invalid_5000_`,
     whatHappens: 'host:port becomes host_port_ for the folder name; requests carry ?ns=registry.lab.invalid%3A5000',

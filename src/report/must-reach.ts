@@ -5,7 +5,7 @@
  * needs. Pure.
  */
 import type { TraceRun } from '../trace/run-schema.js';
-import { challengeRealm, tokenFailure } from '../trace/classify.js';
+import { challengeRealm, tokenFailure, tokenUnreadable } from '../trace/classify.js';
 import type { Facts } from '../checks/facts.js';
 import { derive } from '../checks/derived.js';
 import { redirectFailures, type RedirectFailure } from '../checks/redirect-target.js';
@@ -19,7 +19,7 @@ export interface MustReachHost {
   role: 'registry' | 'mirror' | 'token-server' | 'redirect-target';
   /** redirect targets and token servers: the registries that sent containerd there */
   via: string[];
-  /** what the pulls saw there: `ok`, the failure outcome, or `no answer` */
+  /** what the pulls saw there: `ok`, the failure outcome, `no answer`, or (a token server) `answered without a token` */
   seen: string;
   /** the pulls that went there (ctr, ctr-hosts-dir, cri) */
   paths: string[];
@@ -74,6 +74,13 @@ export function mustReach(run: TraceRun | null | undefined, inferred: readonly P
       if (!e.via.includes(r.from)) e.via.push(r.from);
       see(e, r.ok > 0 ? 'ok' : r.failed > 0 ? (r.failure ?? 'other') : 'no answer');
       if (!e.paths.includes(p.path)) e.paths.push(p.path);
+    }
+  }
+  // reached, but its answer held no token (containerd's error on the registry that sent it there)
+  for (const p of run?.paths ?? []) {
+    for (const a of p.doc?.attempts ?? []) {
+      if (a.kind === 'auth' || !a.error || tokenUnreadable(a.error) === null) continue;
+      for (const e of out) if (e.role === 'token-server' && e.via.includes(a.host)) e.seen = 'answered without a token';
     }
   }
   for (const f of inferred) {

@@ -85,6 +85,17 @@ export function tokenFailure(e: string): { url: string; host: string; outcome: O
   return { url: m[1] as string, host, outcome, cause };
 }
 
+/**
+ * What containerd's error says of a token answer it could not use: the token server answered
+ * (2xx or 3xx) with something that is no token — JSON it cannot decode (a web page: `invalid
+ * character '<'`) or JSON without a token (auth/fetch.go: `unable to decode token response`,
+ * ErrNoToken). The cause as logged, or null for other errors.
+ */
+export function tokenUnreadable(e: string): string | null {
+  const m = /failed to fetch (?:anonymous|oauth) token: (unable to decode token response: .{0,300}|authorization server did not include a token in the response)/.exec(e);
+  return m ? (m[1] as string) : null;
+}
+
 /** The realm of a challenge (`Bearer realm="https://auth.docker.io/token"`) and its host:port (null: not a URL). */
 export function challengeRealm(challenge: string | null): { url: string; host: string | null } | null {
   const url = /realm="([^"]*)"/.exec(challenge ?? '')?.[1];

@@ -6,7 +6,7 @@
 import { blobFailuresAtMirror } from './mirror-blob-failures.js';
 import type { TraceDoc } from './schema.js';
 import type { PathEvidence } from './path-evidence.js';
-import { outcomeLabel, tokenFailure } from './classify.js';
+import { outcomeLabel, tokenFailure, tokenUnreadable } from './classify.js';
 
 export type PathName = 'ctr' | 'ctr-hosts-dir' | 'cri';
 /** The order the trace shows its paths in, whichever ran first. */
@@ -81,6 +81,9 @@ function whyNot(doc: TraceDoc): string {
   // a 401 whose token request failed: the token server is the host that failed
   const t = m.error ? tokenFailure(m.error) : null;
   if (t) return `${lead}the mirror ${m.host} answered 401 and its token server ${t.host} failed (${t.outcome}: ${t.cause}), and containerd fell back to the next host`;
+  // a 401 whose token server answered with no token (a web page): neither the mirror nor the credentials
+  const unreadable = m.error ? tokenUnreadable(m.error) : null;
+  if (unreadable) return `${lead}the mirror ${m.host} answered 401 and its token server sent no token (${unreadable}), and containerd fell back to the next host`;
   return `${lead}the mirror ${m.host} answered ${m.status ?? ''} ${outcomeLabel(m.outcome, m.status)}`.replace(/\s+/g, ' ') + (m.error ? ` (${m.error})` : '') + ', and containerd fell back to the next host';
 }
 

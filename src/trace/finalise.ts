@@ -4,7 +4,7 @@
  * one-line verdict. Pure. Nothing here is redacted: every output does that at its edge
  * (report/redact-trace.ts).
  */
-import { outcomeFromError, outcomeFromStatus, splitUrl, tokenFailure } from './classify.js';
+import { challengeRealm, outcomeFromError, outcomeFromStatus, splitUrl, tokenFailure, tokenUnreadable } from './classify.js';
 import { lastOf, MAX_ATTEMPTS, MAX_TOML_ERRORS, MAX_WARNINGS, type Attempt, type Dropped, type Group } from './pull-group.js';
 import { TRACE_SCHEMA, type PullMode, type TraceDoc, type TraceResult } from './schema.js';
 import { dumpChains, errorChain, errorUrls, redirectSummary, withError } from './redirects.js';
@@ -150,6 +150,17 @@ function applyDumpStatus(attempts: Attempt[]): void {
  * registry's attempt, or the pull's), as containerd's authorizer reports a failed token fetch.
  */
 function applyTokenErrors(attempts: Attempt[], pullError: string | null): void {
+  // a token request answered 2xx that containerd read no token from: the realm of the registry whose error says so
+  for (const x of attempts) {
+    const cause = x.kind !== 'auth' && x.error ? tokenUnreadable(x.error) : null;
+    if (cause === null) continue;
+    const realm = challengeRealm(attempts.find((c) => c.host === x.host && c.challenge)?.challenge ?? null)?.host;
+    for (const a of attempts) {
+      if (a.kind !== 'auth' || a.host !== realm || a.status === null || a.status < 200 || a.status >= 300 || a.error !== null) continue;
+      a.error = cause;
+      a.inferred = 'answered, but containerd read no token in the answer (its error for the request the token was for)';
+    }
+  }
   for (const a of attempts) {
     if (a.kind !== 'auth' || a.status !== null || a.outcome !== null) continue;
     for (const e of [...attempts.map((x) => x.error), pullError]) {

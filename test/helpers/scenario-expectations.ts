@@ -50,6 +50,8 @@ export function expectedComparison(scenario: string, v: LabSeries, portBase: num
       return { files: false, cri: false, verdict: /answered tls-unknown-authority/ };
     case 'token-server-unreachable':
       return { files: false, cri: false, verdict: new RegExp(`the mirror ${m(20)} answered 401 and its token server ${m(3)} failed \\(connection-refused: `) };
+    case 'token-server-web-page':
+      return { files: false, cri: false, verdict: new RegExp(`the mirror ${m(25)} answered 401 and its token server sent no token \\(unable to decode token response: invalid character '<' looking for beginning of value\\)`) };
     case 'basic-auth':
     case 'token-auth':
       return { files: false, cri: false, verdict: /answered 401 unauthorized/ };

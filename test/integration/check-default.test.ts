@@ -39,6 +39,7 @@ const ROOT_CAUSE: Record<string, string | null> = {
   'basic-auth': 'mirror-fallback',
   'token-auth': 'mirror-fallback',
   'token-server-unreachable': 'mirror-fallback',
+  'token-server-web-page': 'mirror-fallback',
   'host-port-registry': null,
   'default-dir': null,
   'cri-config-path-unset': 'config-path-unset',

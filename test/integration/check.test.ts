@@ -42,6 +42,7 @@ const EXPECT: Record<string, { rootCause: string | null; also?: Array<{ id: stri
   'basic-auth': { rootCause: 'mirror-fallback' },
   'token-auth': { rootCause: 'mirror-fallback' },
   'token-server-unreachable': { rootCause: 'mirror-fallback' },
+  'token-server-web-page': { rootCause: 'mirror-fallback' },
   'host-port-registry': { rootCause: null },
   'default-dir': { rootCause: null },
   'cri-config-path-unset': { rootCause: 'config-path-unset' },

@@ -30,6 +30,8 @@ const ONLINE: Record<string, [string | null, string?]> = {
   'token-auth': ['mirror-fallback', 'unauthorized'],
   // the title names the token server's failure, not the mirror's 401
   'token-server-unreachable': ['mirror-fallback', 'connection-refused'],
+  // the title says the token server sent no token (below)
+  'token-server-web-page': ['mirror-fallback'],
   'host-port-registry': [null],
   'default-dir': [null],
   'cri-config-path-unset': ['config-path-unset'],
@@ -51,7 +53,7 @@ const cases = labSeries().flatMap((series) => labScenarios(series).map((scenario
 
 describe('root cause on the recorded lab scenarios', () => {
   it('covers every scenario on three versions', () => {
-    expect(cases.length).toBe(75);
+    expect(cases.length).toBe(78);
     for (const [, s] of cases) expect(ONLINE[s], s).toBeDefined();
   });
 
@@ -116,6 +118,24 @@ describe('a mirror whose token server cannot be reached (token-server-unreachabl
     const cri = await labFacts(series, 'token-server-unreachable', { sight: { level: 'info' } });
     cri.trace!.paths = cri.trace!.paths.filter((p) => p.path === 'cri');
     expect(runChecks(cri).findings.find((x) => x.id === 'mirror-fallback')?.detail).toMatch(/sent containerd for a token to 127\.0\.0\.1:5103, which failed \(connection-refused/);
+  });
+});
+
+describe('a mirror whose token server answers with a web page (token-server-web-page)', () => {
+  it.each(labSeries())('%s: the token server sent no token; its realm, not the credentials, is the fix — with ctr and with CRI alone at info level', async (series) => {
+    const ctrAndCri = [await labFacts(series, 'token-server-web-page'), await labFacts(series, 'token-server-web-page', { sight: { level: 'info' } })];
+    const criAlone = await labFacts(series, 'token-server-web-page', { sight: { level: 'info' } });
+    criAlone.trace!.paths = criAlone.trace!.paths.filter((p) => p.path === 'cri');
+    for (const facts of [...ctrAndCri, criAlone]) {
+      const f = runChecks(facts).findings.find((x) => x.id === 'mirror-fallback')!;
+      // CRI alone names no realm (no challenge at info level)
+      const server = facts === criAlone ? '' : ' 127\\.0\\.0\\.1:5124';
+      expect(f.title).toMatch(new RegExp(`^the mirror 127\\.0\\.0\\.1:5125 answered 401 and its token server${server} sent no token and containerd fell back to registry-1\\.docker\\.io$`));
+      expect(f.detail).toMatch(new RegExp(`^the mirror answered 401 and sent containerd for a token to ${server ? server.trim() : 'its token server'}, which answered with no token containerd could read \\(unable to decode token response: invalid character '<' looking for beginning of value\\): an HTML page, not a token endpoint`));
+      expect(f.fix.join('\n')).not.toMatch(/registry\.configs|--user|Authorization/);
+      expect(f.fix[1]).toMatch(/^point the realm the mirror announces at its token endpoint/);
+    }
+    expect(runChecks(ctrAndCri[0]!).findings.find((x) => x.id === 'mirror-fallback')!.fix[0]).toMatch(/^curl -sSi 'http:\/\/127\.0\.0\.1:5124\/token\?service=…&scope=repository:…:pull'/);
   });
 });
 

@@ -49,6 +49,16 @@ describe('mustReach', () => {
     });
   });
 
+  it.each(['1.6', '1.7', '2.1'])('%s: a token server that answered with a web page: reached, without a token', (v) => {
+    expect(mustReach(labTraceRun(v, 'token-server-web-page')).find((h) => h.role === 'token-server')).toEqual({
+      host: '127.0.0.1:5124',
+      role: 'token-server',
+      via: ['127.0.0.1:5125'],
+      seen: 'answered without a token',
+      paths: ['ctr-hosts-dir'],
+    });
+  });
+
   it('no pulls: empty', () => {
     expect(mustReach(null)).toEqual([]);
   });

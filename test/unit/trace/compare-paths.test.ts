@@ -51,8 +51,8 @@ const cases = (['1.6', '1.7', '2.1'] as const).flatMap((series) =>
 );
 
 describe('comparePaths on every recorded scenario', () => {
-  it('covers 25 scenarios on three versions', () => {
-    expect(cases).toHaveLength(75);
+  it('covers 26 scenarios on three versions', () => {
+    expect(cases).toHaveLength(78);
   });
 
   it.each(cases)('%s %s', (series, scenario) => {

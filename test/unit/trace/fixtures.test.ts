@@ -58,6 +58,7 @@ const MIRROR_PORT: Record<string, number> = {
   'basic-auth': 5105,
   'token-auth': 5118,
   'token-server-unreachable': 5120,
+  'token-server-web-page': 5125,
   'mirror-429': 5121,
   'mirror-503': 5122,
 };
@@ -186,7 +187,8 @@ function expectationFor(f: Fixture): Expectation {
         break;
       case 'basic-auth':
       case 'token-auth':
-      case 'token-server-unreachable': {
+      case 'token-server-unreachable':
+      case 'token-server-web-page': {
         const unauthorized: ExpAttempt = { host: mirror, mirror: true, status: 401, outcome: 'unauthorized', url: mUrl, inferred: false };
         if (variant === 'ctr-hosts-dir-user') {
           // 401 without credentials, then the same host again with them (basic: Authorization: Basic;
@@ -203,6 +205,10 @@ function expectationFor(f: Fixture): Expectation {
           resolve = [unauthorized, { ...unauthorized, status: null }, upDns];
           // (2.1's CRI error shows the query as scope=%5BREDACTED%5D&service=%5BREDACTED%5D)
           cause = `failed to authorize: failed to fetch anonymous token: Get "http://127\\.0\\.0\\.1:5103/token\\?scope=[^"&]+&service=[^"&]+": dial tcp 127\\.0\\.0\\.1:5103: connect: connection refused`;
+        } else if (scenario === 'token-server-web-page') {
+          // 401 naming a web page as the token server: the page is no token, the retry is never sent
+          resolve = [unauthorized, { ...unauthorized, status: null }, upDns];
+          cause = "failed to authorize: failed to fetch anonymous token: unable to decode token response: invalid character '<' looking for beginning of value";
         } else if (scenario === 'token-auth') {
           // 401, an anonymous token without pull access, 401 (insufficient_scope) again, then the upstream
           resolve = [unauthorized, unauthorized, upDns];
@@ -259,8 +265,8 @@ const ALL = fixtures();
 
 describe('lab fixtures', () => {
   it('covers every recorded fixture (ctr and CRI)', () => {
-    expect(ALL.filter((f) => f.variant !== 'cri').length).toBe(209);
-    expect(ALL.length).toBeGreaterThanOrEqual(209);
+    expect(ALL.filter((f) => f.variant !== 'cri').length).toBe(217);
+    expect(ALL.length).toBeGreaterThanOrEqual(217);
   });
 
   for (const f of ALL) {
@@ -309,6 +315,7 @@ describe('lab fixtures', () => {
         if (x.status === 401) {
           if (f.scenario === 'token-auth') expect(a.challenge).toMatch(/^Bearer realm="http:\/\/127\.0\.0\.1:5119\/token" service="mirror-doctor-lab"/);
           else if (f.scenario === 'token-server-unreachable') expect(a.challenge).toMatch(/^Bearer realm="http:\/\/127\.0\.0\.1:5103\/token" service="mirror-doctor-lab"/);
+          else if (f.scenario === 'token-server-web-page') expect(a.challenge).toMatch(/^Bearer realm="http:\/\/127\.0\.0\.1:5124\/token" service="mirror-doctor-lab"/);
           else expect(a.challenge).toBe('Basic realm="mirror-doctor-lab"');
         }
       });
@@ -326,6 +333,10 @@ describe('lab fixtures', () => {
         // no answer in the dump: the outcome is the one containerd's error gives this request
         expect(auth.map((a) => [a.host, a.status, a.outcome, a.url, a.error])).toEqual([['127.0.0.1:5103', null, 'connection-refused', TOKEN_URL, 'dial tcp 127.0.0.1:5103: connect: connection refused']]);
         expect(auth[0]!.inferred).toMatch(/^outcome taken from containerd's error for this token request/);
+      } else if (f.scenario === 'token-server-web-page' && e.kind === 'ctr' && e.resolve.some((x) => x.mirror)) {
+        // answered 200 with the page: the request's error is containerd's for the token it could not read
+        expect(auth.map((a) => [a.host, a.status, a.outcome, a.error])).toEqual([['127.0.0.1:5124', 200, 'ok', "unable to decode token response: invalid character '<' looking for beginning of value"]]);
+        expect(auth[0]!.inferred).toMatch(/^answered, but containerd read no token in the answer/);
       } else expect(auth).toEqual([]);
       expect(d.attempts.filter((a) => a.kind !== 'resolve' && a.kind !== 'fetch' && a.kind !== 'auth')).toEqual([]);
 

@@ -13,7 +13,7 @@ import { criPathEvidence, type CriEvidenceInput, type PathEvidence } from '../..
 import { parseTraceText } from '../../../src/trace/index.js';
 
 const HEALTHY = ['mirror-ok', 'url-v2-suffix', 'tls-with-ca', 'host-port-registry', 'default-dir'];
-const MIRROR_FAILS = ['mirror-404', 'mirror-refused', 'mirror-429', 'mirror-503', 'https-on-http', 'tls-no-ca', 'basic-auth', 'token-auth', 'token-server-unreachable'];
+const MIRROR_FAILS = ['mirror-404', 'mirror-refused', 'mirror-429', 'mirror-503', 'https-on-http', 'tls-no-ca', 'basic-auth', 'token-auth', 'token-server-unreachable', 'token-server-web-page'];
 const NOT_TRIED = ['pull-only', 'toml-syntax-error', 'dir-registry-1', 'file-host-toml', 'cri-config-path-unset', 'cri-config-edited-after-start'];
 
 function cri(series: string, scenario: string, sight: LabSight): PathEvidence {

@@ -1,11 +1,12 @@
 /**
- * tokenFailure on the errors real pulls ended with (ctr's last line in the token-auth and
- * token-server-unreachable recordings): the token request they name, and how it failed.
+ * tokenFailure and tokenUnreadable on the errors real pulls ended with (ctr's last line in the
+ * token-auth, token-server-unreachable and token-server-web-page recordings): the token request
+ * they name and how it failed, or the token answer containerd could not read.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tokenFailure } from '../../../src/trace/classify.js';
+import { tokenFailure, tokenUnreadable } from '../../../src/trace/classify.js';
 import { FIXTURES } from '../../helpers/facts-fixture.js';
 
 const ctrError = (v: string, scenario: string, variant: string) =>
@@ -37,5 +38,20 @@ describe('tokenFailure', () => {
 
   it.each(['1.6', '1.7', '2.1'])('%s: a token without pull access is no failed token request', (v) => {
     expect(tokenFailure(ctrError(v, 'token-auth', 'ctr-hosts-dir'))).toBeNull();
+  });
+});
+
+describe('tokenUnreadable', () => {
+  it.each(['1.6', '1.7', '2.1'])('%s: a token server that answered with a web page', (v) => {
+    const e = ctrError(v, 'token-server-web-page', 'ctr-hosts-dir');
+    expect(tokenUnreadable(e)).toBe("unable to decode token response: invalid character '<' looking for beginning of value");
+    // no token request named, so no failed one
+    expect(tokenFailure(e)).toBeNull();
+  });
+
+  it.each(['1.6', '1.7', '2.1'])('%s: other token errors are not unreadable answers', (v) => {
+    for (const [scenario, variant] of [['token-server-unreachable', 'ctr-hosts-dir'], ['token-auth', 'ctr-hosts-dir'], ['token-auth', 'ctr-hosts-dir-wrong-user']] as const) {
+      expect(tokenUnreadable(ctrError(v, scenario, variant)), `${scenario}/${variant}`).toBeNull();
+    }
   });
 });
