@@ -9,6 +9,7 @@ import type { RegistryEndpoint } from '../containerd/configure-hosts.js';
 import { scanToml } from '../containerd/toml-scan.js';
 import type { Derived, HostDirView } from './derived.js';
 import { hostsFile, selectedHostDirs, viewDecisions } from './derived.js';
+import { caFileUnused } from './ca-file-unused.js';
 import type { PathRun } from '../trace/run-schema.js';
 import type { Facts } from './facts.js';
 import type { Evidence, Finding } from './finding.js';
@@ -462,6 +463,7 @@ export const HOSTS_TOML_CHECKS: Check[] = [
   tlsFileFinding('ca-file-missing', /^unable to read CA cert/, 'ca'),
   tlsFileFinding('ca-file-invalid', /^unable to load CA cert/, 'ca'),
   tlsFileFinding('client-cert-invalid', /^unable to read CERT file|^failed to load X509 key pair/, 'client'),
+  caFileUnused,
   mirrorClusterDnsName,
   dialTimeoutUnsupported,
 ];

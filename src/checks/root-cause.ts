@@ -63,6 +63,7 @@ export const CAUSE_ORDER: readonly string[] = [
   'ca-file-missing',
   'ca-file-invalid',
   'client-cert-invalid',
+  'ca-file-unused',
   'mirror-missing-scheme',
   'legacy-mirror-path-without-v2',
   'mirror-path-needs-override',

@@ -98,6 +98,13 @@ const EXPECT: Record<string, Expect> = {
   'ca-file-missing': { severity: 'error', evidence: { kind: 'file', source: HOSTS, line: 5, text: /ca = "mirror-ca\.crt"/ }, detail: /unable to read CA cert/ },
   'ca-file-invalid': { severity: 'error', evidence: { kind: 'log', text: /unable to load CA cert/ } },
   'client-cert-invalid': { severity: 'error', evidence: { kind: 'file', source: HOSTS, line: 5, text: /client = / }, detail: /failed to load X509 key pair/ },
+  'ca-file-unused': {
+    severity: 'error',
+    evidence: { kind: 'file', source: HOSTS, line: 3, text: /\[host\."https:\/\/127\.0\.0\.1:5104"\]  ← no ca for this host/ },
+    title: /^\/etc\/containerd\/certs\.d\/127\.0\.0\.1:5104\/ca\.crt is not used for 127\.0\.0\.1:5104$/,
+    detail: /serves images whose reference names 127\.0\.0\.1:5104.*signed by an unknown authority/,
+    fix: /under \[host\."https:\/\/127\.0\.0\.1:5104"\]: ca = "\/etc\/containerd\/certs\.d\/127\.0\.0\.1:5104\/ca\.crt"/,
+  },
   'mirror-cluster-dns-name': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 3, text: /docker-registry\.kube-system\.svc\.cluster\.local:5000/ }, detail: /node's resolver .* not the cluster DNS/, fix: /kubectl -n kube-system get service docker-registry -o wide/ },
   'dial-timeout-unsupported': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 5, text: /dial_timeout/ } },
   'mirror-used': { severity: 'ok', evidence: { kind: 'trace', source: 'ctr --hosts-dir output', line: 3, text: /127\.0\.0\.1:5101.*200/ } },
