@@ -10,6 +10,7 @@ import { criPluginDisabled, criPluginFailed, disabledPluginInvalid } from './con
 import { legacyMirrorPathWithoutV2, legacyMirrors, mirrorsWithConfigPath } from './config-legacy-mirrors.js';
 import { configPathListTransfer, configPathMismatch, configPathMissingDir, configPathUnset, configPathWrongSection, transferConfigPathUnused } from './config-path.js';
 import { restartRequired } from './config-restart-required.js';
+import { configsTlsIgnored } from './configs-tls-ignored.js';
 import { registriesYamlUnknownKey } from './registries-yaml.js';
 
 export const CONFIG_CHECKS: Check[] = [
@@ -30,6 +31,7 @@ export const CONFIG_CHECKS: Check[] = [
   mirrorsWithConfigPath,
   legacyMirrors,
   legacyMirrorPathWithoutV2,
+  configsTlsIgnored,
   configImportsReplace,
   restartRequired,
   registriesYamlUnknownKey,

@@ -337,7 +337,18 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
     cri.notLoadedReason = err;
     decisions.push({ code: 'config.configs-tls-with-config-path', severity: 'error', message: 'registry.configs.*.tls and config_path are both set: the CRI plugin fails to load', containerdError: err, containerdLog: `level=warning msg="failed to load plugin ${CRI_GRPC}" error="${err}"`, source: 'criRegistryValidation' });
   } else if (configsTls && !profile.criConfigsTls) {
-    decisions.push({ code: 'config.configs-tls-ignored', severity: 'warning', message: `registry.configs.*.tls no longer exists in ${profile.label} (unknown key, ignored)`, source: 'configPluginKeys' });
+    // one per host: the daemon names each ignored table at startup
+    for (const [host, c] of Object.entries(configs as Table)) {
+      if (get(c, 'tls') === undefined) continue;
+      decisions.push({
+        code: 'config.configs-tls-ignored',
+        severity: 'warning',
+        message: `registry.configs.${JSON.stringify(host)}.tls no longer exists in ${profile.label} (unknown key, ignored): its CA, client certificate and skip-verify setting do not apply to ${host}`,
+        containerdLog: `level=warning msg="Ignoring unknown key in TOML for plugin" error="strict mode: fields in the document are missing in the target struct" key="registry configs ${host} tls" plugin=${CRI_IMAGES}`,
+        source: 'configPluginKeys',
+        configPath: [...registrySource, 'configs', host, 'tls'],
+      });
+    }
   }
 
   const pull = criPullMode({ images, useLocalImagePull: get(plugins, CRI_IMAGES, 'use_local_image_pull'), hasMirrors, hasConfigs: nonEmptyTable(configs), hasAuths: nonEmptyTable(auths) }, profile);

@@ -98,6 +98,13 @@ const EXPECT: Record<string, Expect> = {
   'ca-file-missing': { severity: 'error', evidence: { kind: 'file', source: HOSTS, line: 5, text: /ca = "mirror-ca\.crt"/ }, detail: /unable to read CA cert/ },
   'ca-file-invalid': { severity: 'error', evidence: { kind: 'log', text: /unable to load CA cert/ } },
   'client-cert-invalid': { severity: 'error', evidence: { kind: 'file', source: HOSTS, line: 5, text: /client = / }, detail: /failed to load X509 key pair/ },
+  'configs-tls-ignored': {
+    severity: 'error',
+    evidence: { kind: 'file', source: '/etc/containerd/config.toml', line: 6, text: /registry\.configs\."127\.0\.0\.1:5104"\.tls\]/ },
+    title: /^registry\.configs\."127\.0\.0\.1:5104"\.tls is ignored by containerd 2\.x$/,
+    detail: /no longer exists in containerd 2\.1\.9 .*failed on TLS \(tls-unknown-authority\)/,
+    fix: /under \[host\."https:\/\/127\.0\.0\.1:5104"\]: ca = /,
+  },
   'ca-file-unused': {
     severity: 'error',
     evidence: { kind: 'file', source: HOSTS, line: 3, text: /\[host\."https:\/\/127\.0\.0\.1:5104"\]  ← no ca for this host/ },

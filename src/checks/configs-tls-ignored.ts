@@ -1,0 +1,43 @@
+/**
+ * containerd 2.x has no `registry.configs."<host>".tls` (its RegistryConfig keeps only `auth`): the
+ * table is an unknown key the daemon skips with a warning at startup, so the host's CA, client
+ * certificate and skip-verify setting from config.toml no longer apply. A node upgraded from 1.x
+ * with such a table fails on the host's certificate and falls back.
+ */
+import { configPosition, decisions } from './config-locate.js';
+import type { Evidence, Finding } from './finding.js';
+import type { Check } from './types.js';
+import { attemptEvidence, decisionEvidence, fileEvidence, finding } from './make.js';
+
+const TLS_OUTCOME = /^tls-/;
+
+export const configsTlsIgnored: Check = {
+  id: 'configs-tls-ignored',
+  run(facts, d) {
+    const out: Finding[] = [];
+    for (const x of decisions(d, 'config.configs-tls-ignored')) {
+      const host = x.configPath?.at(-2);
+      if (!host) continue;
+      const at = x.configPath ? configPosition(d, x.configPath) : undefined;
+      const failed = [d.trace.ctrHostsDir, d.trace.cri].flatMap((p) => {
+        const a = p?.doc?.attempts.find((y) => y.host === host && TLS_OUTCOME.test(y.outcome));
+        return p && a ? [{ p, a }] : [];
+      });
+      const evidence: Evidence[] = [...(at ? [fileEvidence(facts.snapshot, at)] : []), ...decisionEvidence(facts.snapshot, x), ...failed.map(({ p, a }) => attemptEvidence(p, a))];
+      const legacy = decisions(d, 'config.mirrors-deprecated').length > 0;
+      out.push(
+        finding('configs-tls-ignored', {
+          severity: failed.length > 0 ? 'error' : 'warning',
+          title: `registry.configs."${host}".tls is ignored by containerd ${d.profile.version.major}.x`,
+          detail: `${x.message}. containerd checks ${host}'s certificate as if the table were not there${failed.length > 0 ? `, and the trace shows the result: ${host} failed on TLS (${failed[0]!.a.outcome})` : ''}. Since 2.0, TLS settings for a registry or mirror live only in hosts.toml.`,
+          evidence,
+          fix: [
+            `in the hosts.toml of each registry that uses ${host}, under [host."https://${host}"]: ca = "<the ca_file of that table>" (client = [["<cert_file>", "<key_file>"]], skip_verify = <insecure_skip_verify>)`,
+            `delete [${(x.configPath ?? []).map((k) => (/^[A-Za-z0-9_-]+$/.test(k) ? k : JSON.stringify(k))).join('.')}] from config.toml${legacy ? '; the mirrors themselves must move to hosts.toml too (see legacy-mirrors), since config_path and registry.mirrors cannot be set together' : ''}`,
+          ],
+        }),
+      );
+    }
+    return out;
+  },
+};
