@@ -173,6 +173,9 @@ export function criPathEvidence(i: CriEvidenceInput): PathEvidence {
     if (socketsRead) {
       const basis = [...failedLines];
       basis.push(otherConn.length ? `the daemon connected to ${connText(otherConn)} and to no mirror during the pull` : 'the daemon had no connection to a mirror during the pull (one that got an answer stays open 30 s)');
+      // a host none of the run's names resolve to may be a mirror the configuration read here does not show
+      const unnamed = otherConn.filter((e) => e.hosts.length === 0);
+      if (unnamed.length) return unknown([...basis, `${unnamed.map((e) => e.endpoint).join(', ')} is neither a mirror nor the upstream as this node's configuration names them: it may be a mirror configured elsewhere`], DEBUG_HOW, failed.size > 0 ? true : null);
       return { mirrorUsed: false, mirrorTried: failed.size > 0, servedBy: null, level: otherConn.length ? 'proven' : 'inferred', basis, collect: null };
     }
     if (i.upstream.resolves === false && !i.daemonProxy) {

@@ -26,7 +26,7 @@ const pick = (e: PathEvidence) => ({ mirrorUsed: e.mirrorUsed, mirrorTried: e.mi
 
 describe.each(labSeries())('containerd %s', (series) => {
   it('the recordings cover every scenario the table names', () => {
-    expect(labScenarios(series).sort()).toEqual([...HEALTHY, ...MIRROR_FAILS, ...NOT_TRIED, 'cri-mirrors-and-config-path', 'cri-proxy-env', 'mirror-blob-404', 'mirror-blob-404-upstream', 'mirror-web-page'].sort());
+    expect(labScenarios(series).sort()).toEqual([...HEALTHY, ...MIRROR_FAILS, ...NOT_TRIED, 'cri-mirrors-and-config-path', 'cri-legacy-mirrors', 'cri-proxy-env', 'mirror-blob-404', 'mirror-blob-404-upstream', 'mirror-web-page'].sort());
   });
 
   it('mirror-blob-404-upstream: the mirror served the manifests, the upstream the blobs: the debug lines say so, info level alone cannot', () => {
@@ -161,5 +161,22 @@ describe('2.x at info level logs a host that fails to resolve the tag, but no fa
     const e = criPathEvidence(successInput('2.1.9', null, [M, U], [M], U));
     expect(pick(e)).toEqual({ mirrorUsed: null, mirrorTried: true, level: 'unknown' });
     expect(e.basis.join(' ')).toContain(`it also connected to ${U} (${U}): either may have served the blobs (containerd 2.1.9 logs every host that fails to resolve the tag and none names ${M}, but it logs no failed blob download at info level)`);
+  });
+});
+
+describe('a successful CRI pull at info level that connected to no mirror', () => {
+  const U = 'registry-1.docker.io';
+  it('only to the upstream: no mirror, proven by the connection', () => {
+    const e = criPathEvidence(successInput('1.7.24', null, [U], ['127.0.0.1:5101'], U));
+    expect(pick(e)).toEqual({ mirrorUsed: false, mirrorTried: false, level: 'proven' });
+  });
+
+  it('to an endpoint none of the run\'s hosts resolve to: unknown, for it may be a mirror configured elsewhere', () => {
+    const input = successInput('1.7.24', null, [], ['127.0.0.1:5101'], U);
+    input.sockets = { endpoints: [{ endpoint: '10.0.0.9:5000', hosts: [], presentAtStart: false }] };
+    const e = criPathEvidence(input);
+    expect(pick(e)).toEqual({ mirrorUsed: null, mirrorTried: null, level: 'unknown' });
+    expect(e.basis.at(-1)).toBe('10.0.0.9:5000 is neither a mirror nor the upstream as this node\'s configuration names them: it may be a mirror configured elsewhere');
+    expect(e.collect).toMatch(/debug/);
   });
 });
