@@ -389,9 +389,15 @@ const hostsDirNotLoaded: Check = {
         p.path === 'cri'
           ? `the daemon's CRI plugin did not look up a hosts folder for ${d.registryHost ?? 'the registry'} (config_path unset or not applied, or no folder with that name under it)`
           : `no folder under ${d.hostsDir} matches ${d.registryHost ?? 'the registry'}`;
+      // the node's mirrors are CRI's registry.mirrors (config_path empty): no pull loads a hosts folder, by design (legacy-mirrors)
+      const legacy = d.plans.cri.endpoints.some((ep) => ep.kind === 'legacy-mirror');
+      // CRI reading no folder is how registry.mirrors work (legacy-mirrors says so)
+      if (legacy && p.path === 'cri') continue;
+      const legacyWhy = `no folder under ${d.hostsDir} matches ${d.registryHost ?? 'the registry'}; this node's mirrors are in registry.mirrors of config.toml, which CRI reads and ctr never does (see legacy-mirrors): the CRI pull is the one that counts`;
       out.push(
         finding('hosts-dir-not-loaded', {
-          detail: `${pathLabel(p)} made its requests without loading any hosts folder: ${why}.`,
+          ...(legacy ? { severity: 'info' as const } : {}),
+          detail: `${pathLabel(p)} made its requests without loading any hosts folder: ${legacy ? legacyWhy : why}.`,
           evidence: [{ kind: 'trace', source: pathLabel(p), line: doc.lines.first, text: 'no "loading host directory" line before the first request' }, ...(first ? [attemptEvidence(p, first)] : [])],
           fix: [`mirror-doctor explain ${d.ctrRef}`],
         }),
@@ -441,10 +447,13 @@ const criPathUnknown: Check = {
   run(_facts, d) {
     const hd = d.trace.ctrHostsDir;
     const ev = d.trace.cri?.evidence;
-    if (!hd?.doc?.mirrorUsed || !ev || ev.level !== 'unknown' || d.trace.cri?.stoppedBy === 'abort') return [];
+    // the mirrors only CRI reads (registry.mirrors): ctr cannot show them, the CRI pull is all there is
+    const legacy = d.plans.cri.endpoints.filter((ep) => ep.kind === 'legacy-mirror').map((ep) => ep.host);
+    if (!(hd?.doc?.mirrorUsed || legacy.length > 0) || !ev || ev.level !== 'unknown' || d.trace.cri?.stoppedBy === 'abort') return [];
+    const known = hd?.doc?.mirrorUsed ? `ctr --hosts-dir ${d.hostsDir} used the mirror` : `the mirror ${legacy.join(', ')} is in registry.mirrors of config.toml, which only CRI reads`;
     return [
       finding('cri-path-unknown', {
-        detail: `ctr --hosts-dir ${d.hostsDir} used the mirror, but whether the CRI pull (as kubelet does it) did is not known: ${ev.basis.join('; ')}.`,
+        detail: `${known}, but whether the CRI pull (as kubelet does it) did is not known: ${ev.basis.join('; ')}.`,
         evidence: [pathEvidence(d.trace.cri!)],
         fix: ev.collect ? [`to know: ${ev.collect}`] : [],
       }),

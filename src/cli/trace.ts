@@ -5,6 +5,7 @@
 import { join, resolve } from 'node:path';
 import { parseCriReference } from '../containerd/reference.js';
 import { analyzeConfig } from '../containerd/config-toml.js';
+import { planCri, planMirrorHosts } from '../containerd/plan.js';
 import { resolveProfile } from '../containerd/version.js';
 import { NodeFileReader } from '../probe/node-files.js';
 import { defaultHostsDir, locateDaemon } from '../probe/daemon-location.js';
@@ -66,7 +67,10 @@ export async function prepareTrace(ref: string, o: TraceCliOptions, extra: strin
   const reader = new NodeFileReader({ root: '/' });
   await reader.readConfig(configFile);
   const prof = resolveProfile(versions.server, 'detected');
-  const diskConfigPath = prof.ok ? analyzeConfig(configFile, reader.snapshot, prof.profile).cri.configPath || null : null;
+  const analysis = prof.ok ? analyzeConfig(configFile, reader.snapshot, prof.profile) : null;
+  const diskConfigPath = analysis?.cri.configPath || null;
+  // a mirror only config.toml names (registry.mirrors): the daemon's connections to it are a mirror's
+  const mirrorHosts = prof.ok && analysis ? planMirrorHosts(planCri({ ref, snapshot: reader.snapshot, profile: prof.profile, config: analysis })) : [];
   const hostsDir = resolve(defaultHostsDir(o.hostsDir, diskConfigPath ?? '', located.distribution));
 
   return {
@@ -84,6 +88,7 @@ export async function prepareTrace(ref: string, o: TraceCliOptions, extra: strin
     ...(o.daemonLog ? { daemonLog: o.daemonLog } : {}),
     diskConfigPath,
     configFile,
+    mirrorHosts,
     versions: { client: versions.client, server: versions.server },
   };
 }

@@ -348,6 +348,11 @@ export interface PlanRequest {
   hostsDir?: string;
 }
 
+/** The mirror hosts a plan asks (hosts.toml mirrors, CRI's legacy registry.mirrors endpoints), in order. */
+export function planMirrorHosts(plan: ClientPlan): string[] {
+  return [...new Set(plan.endpoints.filter((ep) => ep.kind === 'mirror' || ep.kind === 'legacy-mirror').map((ep) => ep.host))];
+}
+
 export function planCtr(req: PlanRequest): ClientPlan {
   const mode = req.profile.ctrDefaultPullMode;
   return buildPlan({

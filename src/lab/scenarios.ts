@@ -259,6 +259,15 @@ export const SCENARIOS: readonly Scenario[] = [
     cri: { configPath: 'set', legacyMirror: true },
   },
   {
+    name: 'cri-legacy-mirrors',
+    summary: 'config.toml names the mirror only in the deprecated registry.mirrors (no config_path; the hosts folder has none for docker.io), as on nodes set up before hosts.toml',
+    whatHappens: 'CRI pulls through the mirror (2.x falls back to local pulls for it); ctr, even with --hosts-dir, never reads registry.mirrors',
+    ref: DOCKER_REF,
+    // another registry's folder: the hosts folder exists (git keeps no empty one), none is for docker.io
+    hostFiles: () => ({ 'registry.k8s.io/hosts.toml': 'server = "https://registry.k8s.io"\n' }),
+    cri: { configPath: 'unset', legacyMirror: true },
+  },
+  {
     name: 'cri-proxy-env',
     summary: 'the daemon runs with HTTP_PROXY/HTTPS_PROXY pointing at a dead proxy and no NO_PROXY',
     whatHappens: 'loopback mirrors bypass the proxy; every other host (the upstream) fails at the proxy',

@@ -9,6 +9,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { hostname as osHostname } from 'node:os';
 import { FACTS_SCHEMA, type Facts, type PullClient } from '../checks/facts.js';
+import { planCri, planMirrorHosts } from '../containerd/plan.js';
 import { parseCriReference } from '../containerd/reference.js';
 import { chooseRef, hostsFolderRegistries, refHosts } from './checked-ref.js';
 import { analyseConfigFile, configFileTimes } from './config-file-facts.js';
@@ -189,6 +190,8 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
           ...(o.daemonLog ? { daemonLog: o.daemonLog } : {}),
           versions: { client: ctrVersion.value, server: server.value },
           diskConfigPath: configPath || null,
+          // the daemon's connections to a mirror only its config names (registry.mirrors) are named by the emulation
+          mirrorHosts: analysis ? planMirrorHosts(planCri({ ref: ref.input, snapshot: reader.snapshot, profile, config: analysis })) : [],
           ...(paths.configFile !== null ? { configFile: paths.configFile } : {}),
           ...(o.signal ? { signal: o.signal } : {}),
           ...(o.onProgress ? { onProgress: o.onProgress } : {}),

@@ -182,7 +182,11 @@ export function comparePaths(i: CompareInput): Comparison {
   else if (filesWork && criUsed === true && cri?.pulled === false) verdict = `the mirror is used by ctr --hosts-dir and by CRI, but the CRI pull failed${cri.error ? `: ${cri.error}` : ''}`;
   else if (filesWork && criUsed === true) verdict = `the mirror is used by ctr --hosts-dir and by CRI${blobGap ? `, but not for every blob: ${blobGap}` : ': nothing is ignored'}`;
   else if (filesWork && cri && criUsed === null) verdict = `ctr with --hosts-dir uses the mirror${blobGap ? `, but not for every blob (${blobGap})` : ''}; ${criLine}`;
-  else if (ctrHd?.doc && !filesWork) verdict = `the mirror is not used even with --hosts-dir: ${whyNot(ctrHd.doc)}`;
+  // CRI reaches a mirror the hosts folder does not name (registry.mirrors in config.toml, which ctr never reads)
+  else if (ctrHd?.doc && !filesWork && cri && criUsed === true) {
+    const served = cri.evidence?.servedBy ?? cri.doc?.resolved.host ?? null;
+    verdict = `CRI (as kubelet) uses the mirror${served ? ` ${served}` : ''}${cri.pulled === false ? `, and its pull failed${cri.error ? ` (${cri.error})` : ''}` : ''}; ctr with --hosts-dir does not: ${whyNot(ctrHd.doc)}`;
+  } else if (ctrHd?.doc && !filesWork) verdict = `the mirror is not used even with --hosts-dir: ${whyNot(ctrHd.doc)}`;
   else verdict = statements[statements.length - 1] ?? 'no pull could be traced';
   return { verdict: verdict.replace(/\s+/g, ' ').trim(), statements, mirrorUsedBy };
 }

@@ -16,6 +16,7 @@ import { join, resolve, sep } from 'node:path';
 import { analyzeConfig } from '../../src/containerd/config-toml.js';
 import { goPathClean } from '../../src/containerd/go-url.js';
 import { splitConfigPath } from '../../src/containerd/host-dirs.js';
+import { planCri, planMirrorHosts } from '../../src/containerd/plan.js';
 import { parseCriReference } from '../../src/containerd/reference.js';
 import { resolveProfile } from '../../src/containerd/version.js';
 import { FACTS_SCHEMA, type DistributionFact, type Facts, type HostDirEntryFact, type Known, type PluginFact, type PullClient } from '../../src/checks/facts.js';
@@ -278,6 +279,19 @@ function infoLog(series: string, scenario: string): { log: string; meta: LabMeta
 }
 
 /** The TraceRun `trace` would have produced: both ctr pulls (local mode, as the tracer runs them) and the CRI pull. */
+/**
+ * The mirror hosts the tracer is told the emulation expects (probe/facts.ts: CRI's plan), from the
+ * recorded config.toml alone: the registry.mirrors only CRI reads (hosts.toml mirrors show in the pulls).
+ */
+function expectedMirrors(series: string, scenario: string, cm: LabMeta): string[] {
+  const configFile = `${LAB_DIR}/containerd/${series}/config.toml`;
+  const text = readFileSync(labPath(series, scenario, 'config.toml'), 'utf8');
+  const snapshot = { root: '/', entries: { [configFile]: { kind: 'file' as const, size: text.length, content: { kind: 'text' as const, text } } } };
+  const prof = resolveProfile(cm.containerdVersion, 'detected');
+  if (!prof.ok) return [];
+  return planMirrorHosts(planCri({ ref: cm.ref, snapshot, profile: prof.profile, config: analyzeConfig(configFile, snapshot, prof.profile) }));
+}
+
 export function labTraceRun(series: string, scenario: string, sight: LabSight = {}): TraceRun {
   const local = series.startsWith('2') ? '-local' : '';
   const ctrRun = (variant: string, path: 'ctr' | 'ctr-hosts-dir'): PathRun => {
@@ -313,7 +327,8 @@ export function labTraceRun(series: string, scenario: string, sight: LabSight = 
   };
   const paths = [ctrRun(`ctr-no-hosts-dir${local}`, 'ctr'), ctrRun(sight.hostsDirVariant ?? `ctr-hosts-dir${local}`, 'ctr-hosts-dir'), cri];
   // the daemon's connections, and where the run's hosts resolve, as the tracer would see them
-  const { mirrors, upstream } = runHosts(paths, cm.ref);
+  const known = expectedMirrors(series, scenario, cm);
+  const { mirrors, upstream } = runHosts(paths, cm.ref, known);
   const resolved: ResolvedHost[] = [
     ...mirrors.map((h) => ({ host: h, endpoints: [h], error: null })),
     sight.upstreamResolves ? { host: upstream, endpoints: ['198.51.100.7:443'], error: null } : { host: upstream, endpoints: [], error: `${upstream}: no such host` },
@@ -325,7 +340,7 @@ export function labTraceRun(series: string, scenario: string, sight: LabSight = 
     sockets: seen === 'unreadable' ? { unreadable: 'not recorded' } : { endpoints: seen === 'mirror' && served ? [{ endpoint: served, presentAtStart: false }] : [] },
     proxy: scenario === 'cri-proxy-env',
   };
-  assessRun(paths, cm.ref, daemonSight, resolved, cm.containerdVersion);
+  assessRun(paths, cm.ref, daemonSight, resolved, cm.containerdVersion, known);
   const hostsDir = labMeta(series, scenario, `ctr-hosts-dir${local}`).hostsDir ?? LAB_HOSTS;
   const live = labLive(series, scenario);
   const config = readFileSync(labPath(series, scenario, 'config.toml'), 'utf8');

@@ -70,6 +70,8 @@ export function expectedComparison(scenario: string, v: LabSeries, portBase: num
             ? /CRI does not .*loaded no host directory although config\.toml sets config_path .*started before config\.toml was edited — restart containerd/
             : /CRI does not .*live configPath is empty: config\.toml sets config_path .* but containerd was started before that edit — restart containerd/,
       };
+    case 'cri-legacy-mirrors':
+      return { files: false, cri: true, verdict: new RegExp(`^CRI \\(as kubelet\\) uses the mirror ${m(1)}; ctr with --hosts-dir does not: no host directory was loaded for this registry`) };
     case 'cri-mirrors-and-config-path':
       return { files: true, cri: null, verdict: /the CRI plugin is not loaded/ };
     default:

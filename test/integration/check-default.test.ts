@@ -45,6 +45,7 @@ const ROOT_CAUSE: Record<string, string | null> = {
   'cri-config-path-unset': 'config-path-unset',
   'cri-config-edited-after-start': 'restart-required',
   'cri-mirrors-and-config-path': 'mirrors-with-config-path',
+  'cri-legacy-mirrors': null,
   'cri-proxy-env': null,
 };
 

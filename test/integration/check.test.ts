@@ -48,6 +48,8 @@ const EXPECT: Record<string, { rootCause: string | null; also?: Array<{ id: stri
   'cri-config-path-unset': { rootCause: 'config-path-unset' },
   'cri-config-edited-after-start': { rootCause: 'restart-required' },
   'cri-mirrors-and-config-path': { rootCause: 'mirrors-with-config-path' },
+  // CRI pulls through registry.mirrors; ctr --hosts-dir finding no folder is information, not a problem
+  'cri-legacy-mirrors': { rootCause: null, also: [{ id: 'legacy-mirrors', severity: 'warning' }, { id: 'hosts-dir-not-loaded', severity: 'info' }, { id: 'mirror-used', severity: 'ok' }] },
   'cri-proxy-env': { rootCause: null, also: [{ id: 'proxy-env-mismatch', severity: 'warning' }] },
 };
 

@@ -37,6 +37,8 @@ const ONLINE: Record<string, [string | null, string?]> = {
   'cri-config-path-unset': ['config-path-unset'],
   'cri-config-edited-after-start': ['restart-required'],
   'cri-mirrors-and-config-path': ['mirrors-with-config-path'],
+  // CRI uses the legacy registry.mirrors; ctr --hosts-dir finding no folder is only information then
+  'cri-legacy-mirrors': [null],
   'cri-proxy-env': [null],
 };
 
@@ -53,7 +55,7 @@ const cases = labSeries().flatMap((series) => labScenarios(series).map((scenario
 
 describe('root cause on the recorded lab scenarios', () => {
   it('covers every scenario on three versions', () => {
-    expect(cases.length).toBe(78);
+    expect(cases.length).toBe(81);
     for (const [, s] of cases) expect(ONLINE[s], s).toBeDefined();
   });
 
@@ -118,6 +120,22 @@ describe('a mirror whose token server cannot be reached (token-server-unreachabl
     const cri = await labFacts(series, 'token-server-unreachable', { sight: { level: 'info' } });
     cri.trace!.paths = cri.trace!.paths.filter((p) => p.path === 'cri');
     expect(runChecks(cri).findings.find((x) => x.id === 'mirror-fallback')?.detail).toMatch(/sent containerd for a token to 127\.0\.0\.1:5103, which failed \(connection-refused/);
+  });
+});
+
+describe('a mirror only in the legacy registry.mirrors (cri-legacy-mirrors)', () => {
+  it.each(labSeries())('%s: CRI\'s pull through it counts; ctr --hosts-dir finding no folder is information; unknown when nothing shows it', async (series) => {
+    for (const sight of [{}, { level: 'info', sockets: 'mirror' }] as const) {
+      const run = runChecks(await labFacts(series, 'cri-legacy-mirrors', { sight }));
+      expect(run.findings.filter((f) => f.id === 'hosts-dir-not-loaded').map((f) => [f.severity, f.detail.slice(0, 28)])).toEqual([['info', 'ctr --hosts-dir made its req']]);
+      // at info level the daemon's connection to the mirror config.toml names shows it
+      expect(run.findings.find((f) => f.id === 'mirror-used')?.detail).toBe('CRI (as kubelet) pulled through 127.0.0.1:5101.');
+      expect([run.status, run.rootCause]).toEqual(['ok', null]);
+    }
+    const blind = runChecks(await labFacts(series, 'cri-legacy-mirrors', { sight: { level: 'info', sockets: 'unreadable', upstreamResolves: true } }));
+    const unknown = blind.findings.find((f) => f.id === 'cri-path-unknown')!;
+    expect([unknown.severity, blind.rootCause]).toEqual(['warning', null]);
+    expect(unknown.detail).toMatch(/^the mirror 127\.0\.0\.1:5101 is in registry\.mirrors of config\.toml, which only CRI reads, but whether the CRI pull \(as kubelet does it\) did is not known/);
   });
 });
 

@@ -124,7 +124,7 @@ const repoOf = (ref: string) => ref.split('/').slice(1).join('/').replace(/:[^:/
 
 describe('explain agrees with every recorded real pull', () => {
   it('has every fixture to compare with (ctr and CRI, three versions)', () => {
-    expect(all.filter((c) => c.meta.mode === 'cri')).toHaveLength(26 * 3);
+    expect(all.filter((c) => c.meta.mode === 'cri')).toHaveLength(27 * 3);
     expect(all.filter((c) => c.meta.mode === 'transfer').length).toBeGreaterThan(30);
     expect(all.length).toBeGreaterThanOrEqual(200);
   });

@@ -51,8 +51,8 @@ const cases = (['1.6', '1.7', '2.1'] as const).flatMap((series) =>
 );
 
 describe('comparePaths on every recorded scenario', () => {
-  it('covers 26 scenarios on three versions', () => {
-    expect(cases).toHaveLength(78);
+  it('covers 27 scenarios on three versions', () => {
+    expect(cases).toHaveLength(81);
   });
 
   it.each(cases)('%s %s', (series, scenario) => {

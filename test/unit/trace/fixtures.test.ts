@@ -132,12 +132,14 @@ function expectationFor(f: Fixture): Expectation {
   // Does this pull read the lab's certs.d at all?
   //  ctr: only with --hosts-dir; CRI: via config_path, except when config_path is unset, was only
   //  added after the daemon started (no restart), or the CRI plugin failed to load.
-  const criNoConfig = scenario === 'cri-config-path-unset' || scenario === 'cri-config-edited-after-start';
+  const criNoConfig = scenario === 'cri-config-path-unset' || scenario === 'cri-config-edited-after-start' || scenario === 'cri-legacy-mirrors';
   const readsHosts = cri ? !criNoConfig : variant.startsWith('ctr-hosts-dir');
-  // certs.d/<dir> exists and is found: `registry-1.docker.io` is not the host name containerd looks up
-  const dirFound = readsHosts && scenario !== 'dir-registry-1';
-  // hosts.toml usable and the mirror has the resolve capability
-  const mirrorConfigured = dirFound && !['file-host-toml', 'pull-only', 'toml-syntax-error'].includes(scenario);
+  // certs.d/<dir> exists and is found: `registry-1.docker.io` is not the host name containerd looks up;
+  // cri-legacy-mirrors has no folder for docker.io
+  const dirFound = readsHosts && scenario !== 'dir-registry-1' && scenario !== 'cri-legacy-mirrors';
+  // hosts.toml usable and the mirror has the resolve capability; or CRI's legacy registry.mirrors (no folder, same URLs)
+  const legacyMirror = cri && scenario === 'cri-legacy-mirrors';
+  const mirrorConfigured = legacyMirror || (dirFound && !['file-host-toml', 'pull-only', 'toml-syntax-error'].includes(scenario));
   const proxy = scenario === 'cri-proxy-env';
 
   const upDns: ExpAttempt = proxy
@@ -265,8 +267,8 @@ const ALL = fixtures();
 
 describe('lab fixtures', () => {
   it('covers every recorded fixture (ctr and CRI)', () => {
-    expect(ALL.filter((f) => f.variant !== 'cri').length).toBe(217);
-    expect(ALL.length).toBeGreaterThanOrEqual(217);
+    expect(ALL.filter((f) => f.variant !== 'cri').length).toBe(225);
+    expect(ALL.length).toBeGreaterThanOrEqual(225);
   });
 
   for (const f of ALL) {
