@@ -6,6 +6,7 @@
 import { hasV2Segment, trimSlashes } from '../containerd/api-path.js';
 import type { Decision } from '../containerd/decision.js';
 import { convertLegacyMirrors } from '../containerd/legacy-mirrors-hosts.js';
+import { legacyTlsLines, withLegacyTls } from './legacy-tls.js';
 import { criPluginErrors } from './config-cri-plugin.js';
 import { configPosition, decisions, registryPath } from './config-locate.js';
 import { configPathFix, suggestedRoot } from './config-path.js';
@@ -44,7 +45,9 @@ export const legacyMirrors: Check = {
     if (hosts.length === 0) return [];
     const root = suggestedRoot(d);
     const conversion = convertLegacyMirrors(mirrors, d.profile);
-    const files = conversion.files.map((f) => `mkdir -p ${root}/${f.folder} && cat > ${root}/${f.folder}/hosts.toml <<'EOF'\n${f.text}EOF`);
+    // the hosts' TLS settings in registry.configs move with them
+    const tls = legacyTlsLines(d.configFiles);
+    const files = conversion.files.map((f) => `mkdir -p ${root}/${f.folder} && cat > ${root}/${f.folder}/hosts.toml <<'EOF'\n${withLegacyTls(f.text, tls)}EOF`);
     const at = configPosition(d, [...registryPath(d), 'mirrors']) ?? configPosition(d, ['plugins', 'io.containerd.grpc.v1.cri', 'registry', 'mirrors']);
     const conflict = decisions(d, 'config.mirrors-with-config-path').length > 0;
     const limits = conversion.limits.map((l, i) => ` (${i + 1}) ${l.message}.`).join('');

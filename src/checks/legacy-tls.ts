@@ -1,0 +1,53 @@
+/**
+ * The TLS settings of CRI's `registry.configs."<host>".tls` carried into the hosts.toml files that
+ * replace `registry.mirrors` (legacy-mirrors): without them the converted mirror loses its CA,
+ * client certificate or skip-verify (2.x ignores the table anyway: configs-tls-ignored). Pure.
+ */
+import type { LoadedConfigFile } from '../containerd/config-files.js';
+
+type Table = Record<string, unknown>;
+const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
+const REGISTRY_TABLES = ['io.containerd.cri.v1.images', 'io.containerd.grpc.v1.cri', 'cri'];
+const q = (s: string) => JSON.stringify(s);
+
+/** hosts.toml lines per host, from every config file's configs.<host>.tls (a later file wins). */
+export function legacyTlsLines(files: readonly LoadedConfigFile[]): Map<string, string[]> {
+  const tls = new Map<string, Table>();
+  for (const f of files) {
+    const plugins = f.data.plugins;
+    if (!isTable(plugins)) continue;
+    for (const id of REGISTRY_TABLES) {
+      const configs = isTable(plugins[id]) && isTable((plugins[id] as Table).registry) ? ((plugins[id] as Table).registry as Table).configs : undefined;
+      if (!isTable(configs)) continue;
+      for (const [host, c] of Object.entries(configs)) if (isTable(c) && isTable(c.tls)) tls.set(host, { ...(tls.get(host) ?? {}), ...c.tls });
+    }
+  }
+  const out = new Map<string, string[]>();
+  for (const [host, t] of tls) {
+    const lines: string[] = [];
+    if (typeof t.ca_file === 'string' && t.ca_file !== '') lines.push(`ca = ${q(t.ca_file)}`);
+    if (typeof t.cert_file === 'string' && t.cert_file !== '') lines.push(`client = [[${q(t.cert_file)}, ${q(typeof t.key_file === 'string' ? t.key_file : '')}]]`);
+    if (t.insecure_skip_verify === true) lines.push('skip_verify = true');
+    if (lines.length) out.set(host, lines);
+  }
+  return out;
+}
+
+/** A converted hosts.toml with each https host's TLS lines in its table (or beside `server`, for the server). */
+export function withLegacyTls(text: string, tls: ReadonlyMap<string, string[]>): string {
+  const lines = text.split('\n');
+  for (const [host, add] of tls) {
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    const h = host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // https only: TLS settings on an http:// host make containerd try HTTPS first
+    const table = at(new RegExp(`^\\[host\\."https://${h}(/[^"]*)?"\\]`));
+    if (table >= 0) {
+      // after the table's own lines that precede the next header
+      lines.splice(table + 1, 0, ...add.map((l) => `  ${l}`));
+      continue;
+    }
+    const server = at(new RegExp(`^server = "https://${h}(/[^"]*)?"`));
+    if (server >= 0) lines.splice(server + 1, 0, ...add);
+  }
+  return lines.join('\n');
+}

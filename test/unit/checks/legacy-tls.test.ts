@@ -1,0 +1,57 @@
+/**
+ * legacy-mirrors' hosts.toml files keep the TLS settings of registry.configs."<host>".tls: the
+ * converted mirror gets its ca, client pair and skip_verify in its own table (https hosts only).
+ */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'smol-toml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runChecks } from '../../../src/checks/run.js';
+import { legacyTlsLines, withLegacyTls } from '../../../src/checks/legacy-tls.js';
+import { FIXTURES, factsFromFixture } from '../../helpers/facts-fixture.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'md-legacy-tls-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** The hosts.toml text legacy-mirrors proposes for docker.io on this config.toml (1.7 and 2.1). */
+async function proposed(config: string, version: string): Promise<string> {
+  const dir = join(tmp, version);
+  cpSync(join(FIXTURES, 'checks', 'configs-tls-ignored'), dir, { recursive: true });
+  rmSync(join(dir, 'etc/containerd/certs.d'), { recursive: true });
+  writeFileSync(join(dir, 'etc/containerd/config.toml'), config);
+  const f = runChecks(await factsFromFixture(dir, { offline: true, containerdVersion: version })).findings.find((x) => x.id === 'legacy-mirrors')!;
+  const step = f.fix.find((s) => s.includes('/docker.io/hosts.toml'))!;
+  return /<<'EOF'\n([\s\S]*)EOF$/.exec(step)![1]!;
+}
+
+const CONFIG = [
+  'version = 2',
+  '',
+  '[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]',
+  '  endpoint = ["https://mirror.example:5000", "http://cache.example"]',
+  '',
+  '[plugins."io.containerd.grpc.v1.cri".registry.configs."mirror.example:5000".tls]',
+  '  ca_file = "/etc/containerd/mirror-ca.crt"',
+  '  cert_file = "/etc/containerd/client.crt"',
+  '  key_file = "/etc/containerd/client.key"',
+  '',
+  '[plugins."io.containerd.grpc.v1.cri".registry.configs."cache.example".tls]',
+  '  insecure_skip_verify = true',
+  '',
+].join('\n');
+
+describe('legacy-mirrors with registry.configs TLS', () => {
+  it.each(['1.7.24', '2.1.9'])('%s: the https mirror keeps its CA and client pair; the http one gets nothing (it would try HTTPS first)', async (version) => {
+    const text = await proposed(CONFIG, version);
+    const hosts = (parse(text) as { host: Record<string, Record<string, unknown>> }).host;
+    expect(hosts['https://mirror.example:5000']).toMatchObject({ ca: '/etc/containerd/mirror-ca.crt', client: [['/etc/containerd/client.crt', '/etc/containerd/client.key']] });
+    expect(Object.entries(hosts).filter(([k]) => k.startsWith('http://')).map(([, v]) => v.skip_verify)).toEqual([undefined]);
+  });
+
+  it('the lines per host, and where they go', () => {
+    const tls = new Map([['r.example', ['ca = "/c.crt"']]]);
+    expect(withLegacyTls('server = "https://r.example"\n\n[host."https://m.example"]\n  capabilities = ["pull"]\n', tls)).toBe('server = "https://r.example"\nca = "/c.crt"\n\n[host."https://m.example"]\n  capabilities = ["pull"]\n');
+    expect(legacyTlsLines([{ path: '/c.toml', text: '', data: { plugins: { 'io.containerd.cri.v1.images': { registry: { configs: { h: { tls: { insecure_skip_verify: true } }, a: { auth: { username: 'u' } } } } } } } }])).toEqual(new Map([['h', ['skip_verify = true']]]));
+  });
+});
