@@ -58,7 +58,14 @@ export const legacyMirrors: Check = {
           `The hosts.toml files below make ${d.profile.label} ask the same hosts in the same order with the same URLs (schemes as CRI derives them, paths as written, pull and resolve only).` +
           (limits ? ` Where they cannot match the old config on ${d.profile.label}:${limits}` : ''),
         evidence: at ? [fileEvidence(facts.snapshot, at)] : [],
-        fix: [...files, ...configPathFix(facts, d, root).slice(0, 1), `delete the registry.mirrors tables from ${at?.file ?? facts.configFile}`, restartCommand(facts)],
+        fix: [
+          ...files,
+          ...configPathFix(facts, d, root).slice(0, 1),
+          `delete the registry.mirrors tables from ${at?.file ?? facts.configFile}`,
+          // next to config_path 1.x refuses them (the CRI plugin does not load); their settings are in the files above
+          ...(tls.size > 0 ? [`delete the registry.configs.*.tls tables (${[...tls.keys()].map(quote).join(', ')}) from ${at?.file ?? facts.configFile}: the files above carry their settings`] : []),
+          restartCommand(facts),
+        ],
       }),
     ];
   },

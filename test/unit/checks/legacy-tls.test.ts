@@ -49,6 +49,15 @@ describe('legacy-mirrors with registry.configs TLS', () => {
     expect(Object.entries(hosts).filter(([k]) => k.startsWith('http://')).map(([, v]) => v.skip_verify)).toEqual([undefined]);
   });
 
+  it('the tables are deleted too: next to config_path 1.x refuses them', async () => {
+    const dir = join(tmp, 'delete');
+    cpSync(join(FIXTURES, 'checks', 'configs-tls-ignored'), dir, { recursive: true });
+    rmSync(join(dir, 'etc/containerd/certs.d'), { recursive: true });
+    writeFileSync(join(dir, 'etc/containerd/config.toml'), CONFIG);
+    const f = runChecks(await factsFromFixture(dir, { offline: true, containerdVersion: '1.7.24' })).findings.find((x) => x.id === 'legacy-mirrors')!;
+    expect(f.fix).toContain('delete the registry.configs.*.tls tables ("mirror.example:5000", "cache.example") from /etc/containerd/config.toml: the files above carry their settings');
+  });
+
   it('the lines per host, and where they go', () => {
     const tls = new Map([['r.example', ['ca = "/c.crt"']]]);
     expect(withLegacyTls('server = "https://r.example"\n\n[host."https://m.example"]\n  capabilities = ["pull"]\n', tls)).toBe('server = "https://r.example"\nca = "/c.crt"\n\n[host."https://m.example"]\n  capabilities = ["pull"]\n');
