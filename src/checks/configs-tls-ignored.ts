@@ -8,6 +8,7 @@ import { configPosition, decisions } from './config-locate.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
 import { attemptEvidence, decisionEvidence, fileEvidence, finding } from './make.js';
+import { legacyTlsLines } from './legacy-tls.js';
 
 const TLS_OUTCOME = /^tls-/;
 
@@ -15,6 +16,8 @@ export const configsTlsIgnored: Check = {
   id: 'configs-tls-ignored',
   run(facts, d) {
     const out: Finding[] = [];
+    // the table's own settings, as hosts.toml lines
+    const tls = legacyTlsLines(d.configFiles);
     for (const x of decisions(d, 'config.configs-tls-ignored')) {
       const host = x.configPath?.at(-2);
       if (!host) continue;
@@ -32,7 +35,7 @@ export const configsTlsIgnored: Check = {
           detail: `${x.message}. containerd checks ${host}'s certificate as if the table were not there${failed.length > 0 ? `, and the trace shows the result: ${host} failed on TLS (${failed[0]!.a.outcome})` : ''}. Since 2.0, TLS settings for a registry or mirror live only in hosts.toml.`,
           evidence,
           fix: [
-            `in the hosts.toml of each registry that uses ${host}, under [host."https://${host}"]: ca = "<the ca_file of that table>" (client = [["<cert_file>", "<key_file>"]], skip_verify = <insecure_skip_verify>)`,
+            `in the hosts.toml of each registry that uses ${host}, under [host."https://${host}"]:\n${(tls.get(host) ?? ['ca = "<the ca_file of that table>"']).map((l) => `  ${l}`).join('\n')}`,
             `delete [${(x.configPath ?? []).map((k) => (/^[A-Za-z0-9_-]+$/.test(k) ? k : JSON.stringify(k))).join('.')}] from config.toml${legacy ? '; the mirrors themselves must move to hosts.toml too (see legacy-mirrors), since config_path and registry.mirrors cannot be set together' : ''}`,
           ],
         }),

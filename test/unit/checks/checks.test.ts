@@ -103,7 +103,7 @@ const EXPECT: Record<string, Expect> = {
     evidence: { kind: 'file', source: '/etc/containerd/config.toml', line: 6, text: /registry\.configs\."127\.0\.0\.1:5104"\.tls\]/ },
     title: /^registry\.configs\."127\.0\.0\.1:5104"\.tls is ignored by containerd 2\.x$/,
     detail: /no longer exists in containerd 2\.1\.9 .*failed on TLS \(tls-unknown-authority\)/,
-    fix: /under \[host\."https:\/\/127\.0\.0\.1:5104"\]: ca = /,
+    fix: /under \[host\."https:\/\/127\.0\.0\.1:5104"\]:\n  ca = "\/etc\/containerd\/certs\.d\/mirror-ca\.crt"/,
   },
   'ca-file-unused': {
     severity: 'error',

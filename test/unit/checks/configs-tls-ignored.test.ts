@@ -22,6 +22,7 @@ describe('configs-tls-ignored', () => {
     const f = r.findings.find((x) => x.id === 'configs-tls-ignored')!;
     expect([f.severity, r.rootCause?.id]).toEqual(['error', 'configs-tls-ignored']);
     expect(f.evidence.map((e) => e.text)).toContain('level=warning msg="Ignoring unknown key in TOML for plugin" error="strict mode: fields in the document are missing in the target struct" key="registry configs 127.0.0.1:5104 tls" plugin=io.containerd.cri.v1.images');
+    expect(f.fix[0]).toBe('in the hosts.toml of each registry that uses 127.0.0.1:5104, under [host."https://127.0.0.1:5104"]:\n  ca = "/etc/containerd/certs.d/mirror-ca.crt"');
     expect(f.fix[1]).toBe('delete [plugins."io.containerd.cri.v1.images".registry.configs."127.0.0.1:5104".tls] from config.toml');
   });
 
