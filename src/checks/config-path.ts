@@ -7,6 +7,7 @@ import { goPathClean } from '../containerd/go-url.js';
 import { hostDirectoryName, splitConfigPath } from '../containerd/host-dirs.js';
 import { configPosition, decisions, registryPath } from './config-locate.js';
 import type { Derived } from './derived.js';
+import { editDistance } from './edit-distance.js';
 import type { Facts } from './facts.js';
 import type { Evidence } from './finding.js';
 import type { Check } from './types.js';
@@ -25,6 +26,26 @@ export function configPathFix(facts: Facts, d: Derived, root: string): string[] 
   return [`edit ${facts.configFile}:\n${versionLine}${table}\n  config_path = ${quote(root)}`, restartCommand(facts)];
 }
 
+/** The registry keys containerd knows besides config_path. */
+const REGISTRY_KEYS = ['mirrors', 'configs', 'auths', 'headers'];
+
+/** Keys of a CRI registry table that look like config_path (config-path, configPath, config_paths, …), which containerd does not know. */
+function configPathLookalikes(d: Derived): Array<{ key: string; path: string[] }> {
+  const out: Array<{ key: string; path: string[] }> = [];
+  for (const f of d.configFiles) {
+    const plugins = f.data.plugins as Record<string, unknown> | undefined;
+    for (const id of ['io.containerd.cri.v1.images', 'io.containerd.grpc.v1.cri', 'cri']) {
+      const registry = (plugins?.[id] as Record<string, unknown> | undefined)?.registry;
+      if (typeof registry !== 'object' || registry === null || Array.isArray(registry)) continue;
+      for (const key of Object.keys(registry)) {
+        if (key === 'config_path' || REGISTRY_KEYS.includes(key)) continue;
+        if (editDistance(key.toLowerCase().replace(/[-_\s]/g, ''), 'configpath') <= 2) out.push({ key, path: ['plugins', id, 'registry', key] });
+      }
+    }
+  }
+  return out;
+}
+
 export const configPathUnset: Check = {
   id: 'config-path-unset',
   run(facts, d) {
@@ -38,17 +59,26 @@ export const configPathUnset: Check = {
       const at = configPosition(d, registryPath(d));
       evidence.push(at ? fileEvidence(facts.snapshot, at, 'no config_path in this table') : wholeFileEvidence(facts.configFile, `no config_path in ${criRegistryTable(d.profile.version.major, d.config.version)}`));
     }
+    // a misspelt key is the usual reason: containerd ignores a key it does not know
+    const lookalikes = configPathLookalikes(d).map((l) => ({ ...l, at: configPosition(d, l.path, true) }));
+    for (const l of lookalikes) {
+      if (l.at) evidence.push(fileEvidence(facts.snapshot, l.at, 'not config_path: containerd ignores this key'));
+      // 2.x decodes plugin tables strictly and says so at startup (recorded with 2.1.9)
+      if (d.profile.version.major >= 2) evidence.push({ kind: 'log', source: 'containerd (expected log line)', text: `level=warning msg="Ignoring unknown key in TOML for plugin" error="strict mode: fields in the document are missing in the target struct" key="registry ${l.key}" plugin=io.containerd.cri.v1.images` });
+    }
     const live = facts.liveCri.value;
     if (live?.exposed) evidence.push(apiEvidence('CRI Status (verbose) config.registry.configPath', quote(live.configPath ?? '')));
     const root = suggestedRoot(d);
     const has = d.hostDirs.find((v) => v.root === root && v.dir);
+    const misspelt = lookalikes.map((l) => `${quote(l.key)}${l.at ? ` (${l.at.file} line ${l.at.line})` : ''}`);
     return [
       finding('config-path-unset', {
         detail:
           `The CRI plugin's registry config_path is not set (its default is "" in ${d.profile.label}), so CRI pulls (kubelet, crictl) read no hosts.toml at all${has ? ` — ${has.dir}/hosts.toml is never read by CRI` : ''}. ` +
+          (misspelt.length ? `The registry table has ${misspelt.join(', ')}, a key containerd does not know: the name is config_path. ` : '') +
           'ctr with --hosts-dir can still use the mirror, which makes the files look right.',
         evidence,
-        fix: configPathFix(facts, d, root),
+        fix: [...lookalikes.map((l) => `rename ${l.key} to config_path${l.at ? ` in ${l.at.file} line ${l.at.line}` : ''}, then: ${restartCommand(facts)}`), ...(lookalikes.length ? [] : configPathFix(facts, d, root))],
       }),
     ];
   },

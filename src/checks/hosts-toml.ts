@@ -10,6 +10,7 @@ import { scanToml } from '../containerd/toml-scan.js';
 import type { Derived, HostDirView } from './derived.js';
 import { hostsFile, selectedHostDirs, viewDecisions } from './derived.js';
 import { caFileUnused } from './ca-file-unused.js';
+import { editDistance } from './edit-distance.js';
 import type { PathRun } from '../trace/run-schema.js';
 import type { Facts } from './facts.js';
 import type { Evidence, Finding } from './finding.js';
@@ -114,14 +115,6 @@ const hostsTomlNoHostTable: Check = {
 
 const KNOWN = ['capabilities', 'ca', 'client', 'skip_verify', 'header', 'override_path', 'dial_timeout', 'server', 'host'];
 
-function distance(a: string, b: string): number {
-  const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) dp[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) dp[i]![j] = Math.min(dp[i - 1]![j]! + 1, dp[i]![j - 1]! + 1, dp[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return dp[a.length]![b.length]!;
-}
-
 /** "did you mean" for a hosts.toml key. */
 export function suggestKey(key: string): string | null {
   const k = key.toLowerCase().replace(/-/g, '_');
@@ -129,7 +122,7 @@ export function suggestKey(key: string): string | null {
   let best: string | null = null;
   let bestD = Infinity;
   for (const c of KNOWN) {
-    const dd = distance(k, c);
+    const dd = editDistance(k, c);
     if (dd < bestD) {
       bestD = dd;
       best = c;

@@ -5,6 +5,7 @@
  * the default is what the check reports in its usual failing case.
  */
 import { HOSTS_MD, SOURCES, type SourceKey, type UpstreamSource } from '../containerd/upstream-source.js';
+import { editDistance } from './edit-distance.js';
 import { CRASH_ID, type Layer, type Severity } from './finding.js';
 
 /** Where docs/checks.md is published; every id has a section (anchor = the id). */
@@ -147,17 +148,10 @@ export function checkIds(): string[] {
 /** The known id closest to `id` (edit distance at most 4, or one contains the other), or null. */
 export function closestCheckId(id: string): string | null {
   const all = [...CHECKS.map((c) => c.id), CRASH_ID];
-  const score = (a: string, b: string) => {
-    const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) dp[0]![j] = j;
-    for (let i = 1; i <= a.length; i++)
-      for (let j = 1; j <= b.length; j++) dp[i]![j] = Math.min(dp[i - 1]![j]! + 1, dp[i]![j - 1]! + 1, dp[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    return dp[a.length]![b.length]!;
-  };
   let best: string | null = null;
   let bestScore = Infinity;
   for (const c of all) {
-    const s = c.includes(id) || id.includes(c) ? 1 : score(id, c);
+    const s = c.includes(id) || id.includes(c) ? 1 : editDistance(id, c);
     if (s < bestScore) {
       bestScore = s;
       best = c;
