@@ -17,6 +17,7 @@ import { clusterDnsSuffix } from './mirror-cluster-dns.js';
 import { silenceIsProof } from '../containerd/silence-waits.js';
 import { redirectFailures } from './redirect-target.js';
 import { notManifestAnswers } from './not-a-manifest.js';
+import { credentialsElsewhere, hasCredentials } from './config-credentials.js';
 
 /** The paths that read hosts.toml (ctr without --hosts-dir never does). */
 function mirrorPaths(d: Derived): PathRun[] {
@@ -267,7 +268,7 @@ function blobText(blob: string, pullFailed: boolean): OutcomeText {
 
 const mirrorFallback: Check = {
   id: 'mirror-fallback',
-  run(_facts, d) {
+  run(facts, d) {
     const byKey = new Map<string, Fallback>();
     const mirrors = mirrorUrls(d.plans.cri, d.plans.ctrHostsDir);
     const redirected = redirectFailures(d);
@@ -342,13 +343,18 @@ const mirrorFallback: Check = {
         continue;
       }
       const t = f.outcome === 'unauthorized' && /^Bearer\b/i.test(f.challenge ?? '') ? bearerText(f.challenge!, f.token ?? null, f.unreadable ?? null) : f.blob && f.outcome === 'not-found' ? blobText(f.blob, !!f.fromError) : (statusText(f.outcome, f.status) ?? OUTCOME_TEXT[f.outcome]);
+      // CRI's 401 at a mirror while config.toml keys credentials by another host (the upstream)
+      const creds = f.outcome === 'unauthorized' && f.paths.includes('CRI (as kubelet)') && !f.token && !f.unreadable ? credentialsElsewhere(facts, d, f.host) : null;
+      // ctr has no credentials unless given --user; CRI, with the mirror's from config.toml, used it
+      const ctrOnlyAuth = f.outcome === 'unauthorized' && !f.paths.includes('CRI (as kubelet)') && d.trace.cri?.evidence?.mirrorUsed === true && hasCredentials(d, f.host);
       out.push(
         finding('mirror-fallback', {
-          severity: f.recovered ? 'warning' : 'error',
-          title: `the mirror ${f.host} ${t?.failed ?? `failed (${f.outcome})`}${f.to ? ` and containerd fell back to ${f.to}` : ''}`,
-          detail: `${t?.what ?? `the mirror failed: ${f.outcome}`}${f.outcome === 'dns-failure' && clusterDnsSuffix(f.host) ? ` (${f.host} is a cluster DNS name, which the node's resolver does not serve: see mirror-cluster-dns-name)` : ''}. Seen in ${[...new Set(f.paths)].join(' and ')}.${f.to ? ` containerd then tried ${f.to}${f.recovered ? ', and another mirror served the pull' : ''}.` : ''}${f.fromError ? ` The pull failed with ${f.blob ? `containerd's error for a blob whose first host answered 404 (could not fetch content descriptor … from remote: not found), and ${f.host} is the first host it asks for blobs; at info level no line shows the request (containerd logs no failed blob download)` : `an error naming ${f.url}${f.direct ? '' : '; no log line shows the request at info level'}`}.${d.profile.version.major < 2 && !f.direct ? ` ${d.profile.label} names the URL it first asked even when that host redirected the download elsewhere, so the answer may have come from a host the mirror redirected to: \`mirror-doctor trace --full ${d.ctrRef}\` shows the chain.` : ''}` : ''}${f.blob && !f.direct && !f.fromError ? ` The daemon log names the blob URL containerd asked, with the final answer: when the mirror redirects blob downloads, that answer may have come from the host it redirected to (\`mirror-doctor trace --full ${d.ctrRef}\` shows the chain).` : ''}`,
-          evidence: f.evidence,
-          fix: tlsFixFor(d, f.host, f.outcome) ?? t?.fix(f.host, f.url) ?? [`curl -sSI '${f.url}'`],
+          severity: ctrOnlyAuth ? 'info' : f.recovered ? 'warning' : 'error',
+          title: `the mirror ${f.host} ${t?.failed ?? `failed (${f.outcome})`}${f.to ? ` and containerd fell back to ${f.to}` : ''}${ctrOnlyAuth ? ' for ctr, which has no credentials' : ''}`,
+          detail: `${ctrOnlyAuth ? `ctr sends no credentials unless given --user, and mirror-doctor gives it none; CRI (as kubelet) has credentials for ${f.host} in config.toml and used the mirror. For ctr: ` : ''}${t?.what ?? `the mirror failed: ${f.outcome}`}${creds?.detail ?? ''}${f.outcome === 'dns-failure' && clusterDnsSuffix(f.host) ? ` (${f.host} is a cluster DNS name, which the node's resolver does not serve: see mirror-cluster-dns-name)` : ''}. Seen in ${[...new Set(f.paths)].join(' and ')}.${f.to ? ` containerd then tried ${f.to}${f.recovered ? ', and another mirror served the pull' : ''}.` : ''}${f.fromError ? ` The pull failed with ${f.blob ? `containerd's error for a blob whose first host answered 404 (could not fetch content descriptor … from remote: not found), and ${f.host} is the first host it asks for blobs; at info level no line shows the request (containerd logs no failed blob download)` : `an error naming ${f.url}${f.direct ? '' : '; no log line shows the request at info level'}`}.${d.profile.version.major < 2 && !f.direct ? ` ${d.profile.label} names the URL it first asked even when that host redirected the download elsewhere, so the answer may have come from a host the mirror redirected to: \`mirror-doctor trace --full ${d.ctrRef}\` shows the chain.` : ''}` : ''}${f.blob && !f.direct && !f.fromError ? ` The daemon log names the blob URL containerd asked, with the final answer: when the mirror redirects blob downloads, that answer may have come from the host it redirected to (\`mirror-doctor trace --full ${d.ctrRef}\` shows the chain).` : ''}`,
+          evidence: [...f.evidence, ...(creds?.evidence ?? [])],
+          // the keyed-by-the-mirror fix replaces the generic "give CRI credentials for the mirror host"
+          fix: creds ? [creds.fix, ...(t?.fix(f.host, f.url) ?? []).slice(1)] : (tlsFixFor(d, f.host, f.outcome) ?? t?.fix(f.host, f.url) ?? [`curl -sSI '${f.url}'`]),
         }),
       );
     }
