@@ -9,11 +9,9 @@ import { hostDirectoryName } from '../containerd/host-dirs.js';
 import type { RegistryEndpoint } from '../containerd/configure-hosts.js';
 import { goPathJoin } from '../containerd/go-url.js';
 import { lookupEntry, type NodeSnapshot } from '../containerd/node-snapshot.js';
-import type { PathRun } from '../trace/run-schema.js';
-import type { TraceAttempt } from '../trace/schema.js';
 import type { Check } from './types.js';
-import { selectedHostDirs, hostsFile, type Derived, type HostDirView } from './derived.js';
-import { attemptEvidence, fileEvidence, finding } from './make.js';
+import { selectedHostDirs, hostsFile, type HostDirView } from './derived.js';
+import { attemptEvidence, attemptsAt, fileEvidence, finding } from './make.js';
 import type { Evidence, Finding } from './finding.js';
 
 /** Certificate files (`*.crt`, `*.pem`) directly in a folder. */
@@ -21,16 +19,6 @@ function certFiles(snapshot: NodeSnapshot, dir: string): string[] {
   const e = lookupEntry(snapshot, dir);
   if (e.kind !== 'directory') return [];
   return (e.entries ?? []).filter((f) => f.kind !== 'directory' && /\.(crt|pem)$/.test(f.name)).map((f) => goPathJoin(dir, f.name)).sort();
-}
-
-/** The traced requests to `host` that failed on its certificate's CA, with their path. */
-function unknownAuthority(d: Derived, host: string): Array<{ p: PathRun; a: TraceAttempt }> {
-  const out: Array<{ p: PathRun; a: TraceAttempt }> = [];
-  for (const p of [d.trace.ctrHostsDir, d.trace.cri]) {
-    const a = p?.doc?.attempts.find((x) => x.host === host && x.outcome === 'tls-unknown-authority');
-    if (p && a) out.push({ p, a });
-  }
-  return out;
 }
 
 /** The unused CA files for one https host of a hosts.toml that sets no `ca` for it, and why each is not read. */
@@ -59,7 +47,7 @@ export const caFileUnused: Check = {
         if ((hasMirror && ep.kind === 'server') || ep.scheme !== 'https' || ep.tls.caCerts.length > 0 || ep.tls.skipVerify === true) continue;
         const unused = unusedFor(facts.snapshot, v, ep).filter((u) => !used.has(u.file));
         if (unused.length === 0) continue;
-        const failed = unknownAuthority(d, ep.host);
+        const failed = attemptsAt([d.trace.ctrHostsDir, d.trace.cri], ep.host, (o) => o === 'tls-unknown-authority');
         const evidence: Evidence[] = [
           ...(ep.at ? [fileEvidence(facts.snapshot, ep.at, 'no ca for this host')] : []),
           ...unused.map((u) => ({ kind: 'file' as const, source: u.file, text: 'not read for this host' })),

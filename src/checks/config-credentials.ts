@@ -4,29 +4,22 @@
  * host), so credentials for docker.io never reach a mirror for it. Pure.
  */
 import type { LoadedConfigFile } from '../containerd/config-files.js';
+import { isTable } from '../containerd/go-value.js';
+import { registryTables } from './registry-tables.js';
 import { configPosition } from './config-locate.js';
 import type { Derived } from './derived.js';
 import type { Facts } from './facts.js';
 import type { Evidence } from './finding.js';
 import { fileEvidence } from './make.js';
 
-type Table = Record<string, unknown>;
-const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
-const REGISTRY_TABLES = ['io.containerd.cri.v1.images', 'io.containerd.grpc.v1.cri', 'cri'];
 
 /** Each host with an `auth` table, and the key path of that table as written. */
 export function credentialHosts(files: readonly LoadedConfigFile[]): Array<{ host: string; path: string[] }> {
   const out: Array<{ host: string; path: string[] }> = [];
-  for (const f of files) {
-    const plugins = f.data.plugins;
-    if (!isTable(plugins)) continue;
-    for (const id of REGISTRY_TABLES) {
-      const registry = isTable(plugins[id]) ? (plugins[id] as Table).registry : undefined;
-      const configs = isTable(registry) ? registry.configs : undefined;
-      if (!isTable(configs)) continue;
-      for (const [host, c] of Object.entries(configs)) {
-        if (isTable(c) && isTable(c.auth) && !out.some((o) => o.host === host)) out.push({ host, path: ['plugins', id, 'registry', 'configs', host, 'auth'] });
-      }
+  for (const { path, table } of registryTables(files)) {
+    if (!isTable(table.configs)) continue;
+    for (const [host, c] of Object.entries(table.configs)) {
+      if (isTable(c) && isTable(c.auth) && !out.some((o) => o.host === host)) out.push({ host, path: [...path, 'configs', host, 'auth'] });
     }
   }
   return out;

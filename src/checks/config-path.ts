@@ -8,6 +8,7 @@ import { hostDirectoryName, splitConfigPath } from '../containerd/host-dirs.js';
 import { configPosition, decisions, registryPath } from './config-locate.js';
 import type { Derived } from './derived.js';
 import { editDistance } from './edit-distance.js';
+import { registryTables } from './registry-tables.js';
 import type { Facts } from './facts.js';
 import type { Evidence } from './finding.js';
 import type { Check } from './types.js';
@@ -32,15 +33,10 @@ const REGISTRY_KEYS = ['mirrors', 'configs', 'auths', 'headers'];
 /** Keys of a CRI registry table that look like config_path (config-path, configPath, config_paths, …), which containerd does not know. */
 function configPathLookalikes(d: Derived): Array<{ key: string; path: string[] }> {
   const out: Array<{ key: string; path: string[] }> = [];
-  for (const f of d.configFiles) {
-    const plugins = f.data.plugins as Record<string, unknown> | undefined;
-    for (const id of ['io.containerd.cri.v1.images', 'io.containerd.grpc.v1.cri', 'cri']) {
-      const registry = (plugins?.[id] as Record<string, unknown> | undefined)?.registry;
-      if (typeof registry !== 'object' || registry === null || Array.isArray(registry)) continue;
-      for (const key of Object.keys(registry)) {
-        if (key === 'config_path' || REGISTRY_KEYS.includes(key)) continue;
-        if (editDistance(key.toLowerCase().replace(/[-_\s]/g, ''), 'configpath') <= 2) out.push({ key, path: ['plugins', id, 'registry', key] });
-      }
+  for (const { path, table } of registryTables(d.configFiles)) {
+    for (const key of Object.keys(table)) {
+      if (key === 'config_path' || REGISTRY_KEYS.includes(key)) continue;
+      if (editDistance(key.toLowerCase().replace(/[-_\s]/g, ''), 'configpath') <= 2) out.push({ key, path: [...path, key] });
     }
   }
   return out;

@@ -7,10 +7,8 @@
 import { configPosition, decisions } from './config-locate.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
-import { attemptEvidence, decisionEvidence, fileEvidence, finding } from './make.js';
+import { attemptEvidence, attemptsAt, decisionEvidence, fileEvidence, finding } from './make.js';
 import { legacyTlsLines } from './legacy-tls.js';
-
-const TLS_OUTCOME = /^tls-/;
 
 export const configsTlsIgnored: Check = {
   id: 'configs-tls-ignored',
@@ -22,10 +20,7 @@ export const configsTlsIgnored: Check = {
       const host = x.configPath?.at(-2);
       if (!host) continue;
       const at = x.configPath ? configPosition(d, x.configPath) : undefined;
-      const failed = [d.trace.ctrHostsDir, d.trace.cri].flatMap((p) => {
-        const a = p?.doc?.attempts.find((y) => y.host === host && TLS_OUTCOME.test(y.outcome));
-        return p && a ? [{ p, a }] : [];
-      });
+      const failed = attemptsAt([d.trace.ctrHostsDir, d.trace.cri], host, (o) => o.startsWith('tls-'));
       const evidence: Evidence[] = [...(at ? [fileEvidence(facts.snapshot, at)] : []), ...decisionEvidence(facts.snapshot, x), ...failed.map(({ p, a }) => attemptEvidence(p, a))];
       const legacy = decisions(d, 'config.mirrors-deprecated').length > 0;
       out.push(

@@ -4,23 +4,18 @@
  * client certificate or skip-verify (2.x ignores the table anyway: configs-tls-ignored). Pure.
  */
 import type { LoadedConfigFile } from '../containerd/config-files.js';
+import { isTable } from '../containerd/go-value.js';
+import { registryTables } from './registry-tables.js';
 
 type Table = Record<string, unknown>;
-const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
-const REGISTRY_TABLES = ['io.containerd.cri.v1.images', 'io.containerd.grpc.v1.cri', 'cri'];
 const q = (s: string) => JSON.stringify(s);
 
 /** hosts.toml lines per host, from every config file's configs.<host>.tls (a later file wins). */
 export function legacyTlsLines(files: readonly LoadedConfigFile[]): Map<string, string[]> {
   const tls = new Map<string, Table>();
-  for (const f of files) {
-    const plugins = f.data.plugins;
-    if (!isTable(plugins)) continue;
-    for (const id of REGISTRY_TABLES) {
-      const configs = isTable(plugins[id]) && isTable((plugins[id] as Table).registry) ? ((plugins[id] as Table).registry as Table).configs : undefined;
-      if (!isTable(configs)) continue;
-      for (const [host, c] of Object.entries(configs)) if (isTable(c) && isTable(c.tls)) tls.set(host, { ...(tls.get(host) ?? {}), ...c.tls });
-    }
+  for (const { table } of registryTables(files)) {
+    if (!isTable(table.configs)) continue;
+    for (const [host, c] of Object.entries(table.configs)) if (isTable(c) && isTable(c.tls)) tls.set(host, { ...(tls.get(host) ?? {}), ...c.tls });
   }
   const out = new Map<string, string[]>();
   for (const [host, t] of tls) {

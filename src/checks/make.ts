@@ -70,6 +70,14 @@ export function pathLabel(p: PathRun): string {
   return p.path === 'ctr' ? 'ctr (no --hosts-dir)' : p.path === 'ctr-hosts-dir' ? 'ctr --hosts-dir' : 'CRI (as kubelet)';
 }
 
+/** Per path, its first traced request to `host` whose outcome passes `test` (the failure a finding cites). */
+export function attemptsAt(paths: ReadonlyArray<PathRun | undefined>, host: string, test: (o: TraceAttempt['outcome']) => boolean): Array<{ p: PathRun; a: TraceAttempt }> {
+  return paths.flatMap((p) => {
+    const a = p?.doc?.attempts.find((x) => x.host === host && test(x.outcome));
+    return p && a ? [{ p, a }] : [];
+  });
+}
+
 /** Evidence for one trace attempt. */
 export function attemptEvidence(p: PathRun, a: TraceAttempt): Evidence {
   const what = [a.method, a.url ?? a.path ?? a.host].filter(Boolean).join(' ');

@@ -4,7 +4,7 @@
  */
 import type { TraceDoc } from './schema.js';
 import { firstBlobAnswer } from './blob-requests.js';
-import { notAnImage } from './root-type.js';
+import { failedOnRoot } from './root-type.js';
 import { SILENCE_SEEN, silenceIsProof, silenceVerdict, type SilenceKind } from '../containerd/silence-waits.js';
 
 export type EarlyStop = 'manifest-served' | 'blob-answered' | 'mirrors-failed' | 'pull-ended' | 'tag-resolved' | null;
@@ -26,7 +26,7 @@ export type StopAt = 'tag' | 'manifest' | 'blob';
 export function earlyStop(doc: TraceDoc | undefined, manifestFetched: boolean, at: StopAt = 'manifest'): EarlyStop {
   if (!doc) return null;
   // a root that is no image fails the pull before containerd says so: wait for its error
-  const rootFailed = doc.result === 'failure' && doc.error === null && !!doc.rootMediaType && notAnImage(doc.rootMediaType);
+  const rootFailed = failedOnRoot(doc) && doc.error === null;
   if (doc.result === 'success' || (doc.result === 'failure' && !rootFailed)) return 'pull-ended';
   if (at === 'tag' && doc.resolved.host) return 'tag-resolved';
   if (doc.resolved.host && manifestFetched) {

@@ -9,7 +9,7 @@ import { lastOf, MAX_ATTEMPTS, MAX_TOML_ERRORS, MAX_WARNINGS, type Attempt, type
 import { TRACE_SCHEMA, type PullMode, type TraceDoc, type TraceResult } from './schema.js';
 import { dumpChains, errorChain, errorUrls, redirectSummary, withError } from './redirects.js';
 import { servedBy } from './blob-requests.js';
-import { notAnImage } from './root-type.js';
+import { failedOnRoot, notAnImage } from './root-type.js';
 
 /** Daemon-wide facts of the current daemon run, and its version. */
 export interface DaemonInfo {
@@ -294,7 +294,7 @@ export function verdictOf(d: TraceDoc): string {
     return `pulled from ${d.resolved.host ?? d.blobHosts[0] ?? '?'} without a mirror${d.hostsDir || !hostDirLogged(d) ? '' : ' (no host directory was loaded)'}`;
   }
   const why = d.error ? `: ${d.error}` : '';
-  if (d.result === 'failure' && d.rootMediaType && notAnImage(d.rootMediaType)) {
+  if (failedOnRoot(d) && d.rootMediaType) {
     const from = d.resolved.host ? ` from ${d.resolved.host}` : '';
     // ctr 2.x's transfer pull stores such a root and reports success; elsewhere containerd's error follows
     const stored = d.error ? '' : d.source.kind === 'ctr' && d.source.mode === 'transfer' ? '; containerd stored it as the image and ctr reported success, but nothing can run from it' : '; nothing can run from it';

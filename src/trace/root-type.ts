@@ -3,6 +3,7 @@
  * as the media type, so a web page where the registry API was meant becomes the image's root:
  * 1.x and CRI then fail on it, 2.x's transfer service stores it and ctr exits 0. Pure.
  */
+import type { TraceDoc } from './schema.js';
 
 /** The resolved descriptor's media type and digest, as ctr's progress or containerd's warning named them. */
 export interface RootType {
@@ -26,4 +27,9 @@ export function ctrRootLine(text: string): RootType | null {
 /** Whether a resolved root of this media type cannot be an image: neither an index nor a manifest (OCI, Docker). */
 export function notAnImage(mediaType: string): boolean {
   return !/manifest|index/.test(mediaType);
+}
+
+/** The document's pull failed because its tag resolved to something that is no image. */
+export function failedOnRoot(d: Pick<TraceDoc, 'result' | 'rootMediaType'>): boolean {
+  return d.result === 'failure' && !!d.rootMediaType && notAnImage(d.rootMediaType);
 }
