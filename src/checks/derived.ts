@@ -9,6 +9,7 @@ import { configureHosts, type ConfiguredHosts } from '../containerd/configure-ho
 import { goPathClean, goPathJoin } from '../containerd/go-url.js';
 import { hostDirectoryName, lookupHostDir, shadowedCandidates, splitConfigPath, type HostDirLookup } from '../containerd/host-dirs.js';
 import { loadHostDir, type LoadedHostDir } from '../containerd/load-host-dir.js';
+import { mirrorRoles, type MirrorRole } from '../containerd/mirror-roles.js';
 import type { Decision } from '../containerd/decision.js';
 import { lookupEntry, type NodeSnapshot } from '../containerd/node-snapshot.js';
 import { nerdctlReadDirs, nerdctlTomlOptions, planNerdctl, type NerdctlOptions } from '../containerd/nerdctl-plan.js';
@@ -63,6 +64,8 @@ export interface Derived {
   hostDirs: HostDirView[];
   /** misnamed folders (never read), analysed as if renamed, so that their faults show at once */
   misnamedDirs: HostDirView[];
+  /** the registries the reference's own host serves as a mirror on this node (then it needs no folder of its own) */
+  mirrorRoles: MirrorRole[];
   /** trace paths by name, when traced */
   trace: { ctr?: PathRun; ctrHostsDir?: PathRun; cri?: PathRun };
 }
@@ -125,7 +128,23 @@ export function derive(facts: Facts): Derived {
     else if (p.path === 'ctr-hosts-dir') trace.ctrHostsDir = p;
     else if (p.path === 'cri') trace.cri = p;
   }
-  return { profile, config, configFiles, ref, ctrRef, registryHost, configRoots, hostsDir, plans, nerdctl: { options: nerdctlOptions, readDirs: nerdctlReadDirs(nerdctlOptions, profile) }, hostDirs, misnamedDirs, trace };
+  const roles = registryHost ? mirrorRoles(registryHost, roots, config.cri.mirrors, snapshot, profile) : [];
+  return {
+    profile,
+    config,
+    configFiles,
+    ref,
+    ctrRef,
+    registryHost,
+    configRoots,
+    hostsDir,
+    plans,
+    nerdctl: { options: nerdctlOptions, readDirs: nerdctlReadDirs(nerdctlOptions, profile) },
+    hostDirs,
+    misnamedDirs,
+    mirrorRoles: roles,
+    trace,
+  };
 }
 
 /** Loads `dir` as containerd would for `registryHost` and plans its requests, into `view`. */

@@ -6,6 +6,7 @@ import { goPathJoin } from '../containerd/go-url.js';
 import { hostDirectoryName } from '../containerd/host-dirs.js';
 import { lookupEntry } from '../containerd/node-snapshot.js';
 import { misnamedFolders, rootNames } from './misnamed-folders.js';
+import { mirrorRoleEvidence, mirrorRoleFix, mirrorRoleText } from './mirror-role-text.js';
 import type { ClientPlan } from '../containerd/plan.js';
 import type { Derived, HostDirView } from './derived.js';
 import { selectedHostDirs } from './derived.js';
@@ -61,6 +62,18 @@ const hostDirMissing: Check = {
       if (misnamedFolders(d.registryHost, rootNames(facts, v.root)).length > 0) continue; // host-dir-misnamed
       const name = hostDirectoryName(d.registryHost);
       const looked = v.lookup.candidates.filter((c) => c.consulted).map((c) => c.path);
+      // a reference that names a mirror is pulled from it directly, as it should be
+      if (d.mirrorRoles.length > 0) {
+        return [
+          finding('host-dir-missing', {
+            severity: 'info',
+            title: 'the registry is itself a mirror: pulled from directly',
+            detail: `No folder in ${v.root} matches ${d.registryHost}, and none is needed: ${mirrorRoleText(facts, d)}. containerd looks up a folder for the reference's own registry only, so a reference that names the mirror is pulled from it directly.`,
+            evidence: [...mirrorRoleEvidence(facts, d), ...looked.map((p) => wholeFileEvidence(p, 'does not exist'))],
+            fix: mirrorRoleFix(d),
+          }),
+        ];
+      }
       return [
         finding('host-dir-missing', {
           detail: `No folder in ${v.root} matches ${d.registryHost} (containerd looked for ${looked.join(', ')}), so ${v.usedBy.includes('cri') ? 'CRI' : 'ctr --hosts-dir'} uses the upstream ${d.registryHost === 'docker.io' ? 'registry-1.docker.io' : d.registryHost} directly.`,

@@ -98,6 +98,7 @@ const ROWS: Row[] = [
   ['mirror-fallback', 'evidence', 'error', 'the mirror failed and containerd fell back', ['resolveNextHost']],
   ['redirect-target-failed', 'evidence', 'error', 'a blob download failed at the host the registry redirected it to', ['fetchRedirect', 'fetchFirstError']],
   ['not-a-manifest', 'evidence', 'error', 'a host answered the manifest request with something that is not an image manifest (a web page)', ['manifestMediaType', 'unexpectedMediaType']],
+  ['mirror-direct-pull-failed', 'evidence', 'error', 'the reference names a mirror, and the pull from it failed', ['hostPaths']],
   ['mirror-not-tried', 'evidence', 'error', 'a hosts folder was loaded but no mirror was asked', ['loadHostDir', 'resolveCapabilities']],
   ['hosts-dir-not-loaded', 'evidence', 'error', 'the pull loaded no hosts folder', ['configureHostsLoad']],
   ['cri-path-differs', 'evidence', 'error', 'ctr --hosts-dir uses the mirror, CRI does not', ['criLegacyMirrors', 'hostsMdCri']],

@@ -73,6 +73,7 @@ export const CAUSE_ORDER: readonly string[] = [
   'mirror-no-resolve',
   // 8
   'mirror-fallback',
+  'mirror-direct-pull-failed',
   'not-a-manifest',
   'redirect-target-failed',
   'hosts-dir-not-loaded',

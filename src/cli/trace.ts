@@ -6,6 +6,9 @@ import { join, resolve } from 'node:path';
 import { parseCriReference } from '../containerd/reference.js';
 import { analyzeConfig } from '../containerd/config-toml.js';
 import { planCri, planMirrorHosts } from '../containerd/plan.js';
+import { mirrorRoles } from '../containerd/mirror-roles.js';
+import { refHosts } from '../probe/checked-ref.js';
+import { readHostsFolders } from '../probe/hosts-folder-facts.js';
 import { resolveProfile } from '../containerd/version.js';
 import { NodeFileReader } from '../probe/node-files.js';
 import { defaultHostsDir, locateDaemon } from '../probe/daemon-location.js';
@@ -72,6 +75,11 @@ export async function prepareTrace(ref: string, o: TraceCliOptions, extra: strin
   // a mirror only config.toml names (registry.mirrors): the daemon's connections to it are a mirror's
   const mirrorHosts = prof.ok && analysis ? planMirrorHosts(planCri({ ref, snapshot: reader.snapshot, profile: prof.profile, config: analysis })) : [];
   const hostsDir = resolve(defaultHostsDir(o.hostsDir, diskConfigPath ?? '', located.distribution));
+  // the hosts folders, for a reference that names a mirror (pulled from it directly, as it should be)
+  const roots = [...new Set([...splitConfigPath(diskConfigPath ?? ''), hostsDir])].map((root) => ({ root, reason: 'config_path' as const }));
+  for (const r of roots) await reader.stat(r.root);
+  await readHostsFolders(reader, roots, refHosts(ref));
+  const mirrorOf = prof.ok ? [...new Set(mirrorRoles(parsed.ref.hostname, roots.map((r) => r.root), analysis?.cri.mirrors ?? {}, reader.snapshot, prof.profile).map((r) => r.registry))] : [];
 
   return {
     ref: fullRef,
@@ -89,6 +97,7 @@ export async function prepareTrace(ref: string, o: TraceCliOptions, extra: strin
     diskConfigPath,
     configFile,
     mirrorHosts,
+    mirrorOf,
     versions: { client: versions.client, server: versions.server },
   };
 }

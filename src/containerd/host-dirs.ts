@@ -19,6 +19,12 @@ export function hostDirectoryName(host: string): string {
   return host;
 }
 
+/** A hosts folder's name as the registry host it serves (`host_5000_` → `host:5000`; `_default` stays). */
+export function registryOfDirName(name: string): string {
+  const m = /^(.+)_(\d+)_$/.exec(name);
+  return m ? `${m[1]}:${m[2]}` : name;
+}
+
 export interface HostPathCandidate {
   path: string;
   /** Why this candidate exists: port form, host as written, or `_default`. */

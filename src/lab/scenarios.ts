@@ -82,6 +82,14 @@ export const SCENARIOS: readonly Scenario[] = [
     hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(`http://127.0.0.1:${c.ports.empty}`) }),
   },
   {
+    name: 'ref-names-mirror',
+    summary: 'the reference names the mirror itself (a test pull straight from it), and the mirror does not have the image',
+    whatHappens: 'no folder is looked up for the mirror host: every path pulls from it directly, gets 404 and has no other host to try',
+    ref: `127.0.0.1:5102/${DOCKER_REPOSITORY}:${TAG}`,
+    refAt: (p) => `127.0.0.1:${p.empty}/${DOCKER_REPOSITORY}:${TAG}`,
+    hostFiles: (c) => ({ 'docker.io/hosts.toml': hostsToml(`http://127.0.0.1:${c.ports.empty}`) }),
+  },
+  {
     name: 'mirror-refused',
     summary: 'nothing listens on the mirror port',
     whatHappens: 'connection refused on the mirror, silent fallback to the upstream',

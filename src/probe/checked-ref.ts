@@ -7,7 +7,8 @@
 import type { Facts } from '../checks/facts.js';
 import { parseCriReference, parseCtrReference } from '../containerd/reference.js';
 import { goPathJoin } from '../containerd/go-url.js';
-import { registryDirNames, registryOfDirName } from './hosts-folder-facts.js';
+import { registryOfDirName } from '../containerd/host-dirs.js';
+import { registryDirNames } from './hosts-folder-facts.js';
 import type { NodeFileReader } from './node-files.js';
 
 /** The image the file checks emulate when none is given and no hosts folder names a registry (never pulled). */

@@ -27,12 +27,6 @@ export async function gatherHostRoots(reader: NodeFileReader, configPath: string
   return hostRoots;
 }
 
-/** A hosts folder's name as the registry host it serves (`host_5000_` → `host:5000`). */
-export function registryOfDirName(name: string): string {
-  const m = /^(.+)_(\d+)_$/.exec(name);
-  return m ? `${m[1]}:${m[2]}` : name;
-}
-
 /** Registry folders of a hosts root: directories (or links) that are not hidden. */
 export function registryDirNames(reader: NodeFileReader, root: string): string[] {
   const e = reader.snapshot.entries[goPathClean(root)];

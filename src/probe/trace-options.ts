@@ -22,6 +22,8 @@ export interface TraceOptions {
   daemonLog?: string;
   /** the mirror hosts the emulation expects (they name the daemon's connections beside those the pulls show) */
   mirrorHosts?: string[];
+  /** the registries the reference's own host serves as a mirror on this node (containerd/mirror-roles.ts) */
+  mirrorOf?: string[];
   cri: boolean;
   /** client and server versions when the caller already asked (saves a ctr call) */
   versions?: { client: string | null; server: string | null };

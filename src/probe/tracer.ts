@@ -7,10 +7,11 @@
  * that were killed before their cleanup left (earlier-runs.ts).
  */
 import type { SilenceKind } from '../containerd/silence-waits.js';
+import { parseCriReference } from '../containerd/reference.js';
 import { existsSync, statSync } from 'node:fs';
 import { redactJson } from '../report/redact.js';
 import { redactTraceDoc } from '../report/redact-trace.js';
-import { comparePaths, type LiveRegistry, type PathOutcome } from '../trace/compare-paths.js';
+import { comparePaths, type CompareInput, type LiveRegistry, type PathOutcome } from '../trace/compare-paths.js';
 import { TRACE_RUN_SCHEMA, type EarlierRunItem, type PathRun, type TraceRun } from '../trace/run-schema.js';
 import { assessRun, runHosts, type DaemonSight } from '../trace/run-evidence.js';
 import { verdictOf } from '../trace/finalise.js';
@@ -133,10 +134,16 @@ export async function trace(o: TraceOptions): Promise<TraceRun> {
     hostsDir: o.hostsDir,
     live,
     paths,
-    comparison: comparePaths({ paths: outcomes, hostsDir: o.hostsDir, ...(o.nodeHostsDir ? { nodeHostsDir: o.nodeHostsDir } : {}), live, diskConfigPath: o.diskConfigPath, configNewerThanDaemon }),
+    comparison: comparePaths({ paths: outcomes, hostsDir: o.hostsDir, ...(o.nodeHostsDir ? { nodeHostsDir: o.nodeHostsDir } : {}), live, diskConfigPath: o.diskConfigPath, configNewerThanDaemon, ...mirrorOf(o) }),
     leftovers,
     earlierRuns,
   };
+}
+
+/** comparePaths' mirrorOf: the reference's host and the registries it is the mirror for */
+function mirrorOf(o: TraceOptions): Pick<CompareInput, 'mirrorOf'> {
+  const host = parseCriReference(o.criImage);
+  return o.mirrorOf?.length && host.ok ? { mirrorOf: { host: host.ref.hostname, registries: o.mirrorOf } } : {};
 }
 
 /** Each path's evidence (trace/run-evidence.ts), with the run's hosts resolved here as the daemon would. */

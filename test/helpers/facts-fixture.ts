@@ -17,6 +17,8 @@ import { analyzeConfig } from '../../src/containerd/config-toml.js';
 import { goPathClean } from '../../src/containerd/go-url.js';
 import { splitConfigPath } from '../../src/containerd/host-dirs.js';
 import { planCri, planMirrorHosts } from '../../src/containerd/plan.js';
+import { mirrorRoles } from '../../src/containerd/mirror-roles.js';
+import type { FsEntry } from '../../src/containerd/node-snapshot.js';
 import { parseCriReference } from '../../src/containerd/reference.js';
 import { resolveProfile } from '../../src/containerd/version.js';
 import { FACTS_SCHEMA, type DistributionFact, type Facts, type HostDirEntryFact, type Known, type PluginFact, type PullClient } from '../../src/checks/facts.js';
@@ -292,6 +294,31 @@ function expectedMirrors(series: string, scenario: string, cm: LabMeta): string[
   return planMirrorHosts(planCri({ ref: cm.ref, snapshot, profile: prof.profile, config: analyzeConfig(configFile, snapshot, prof.profile) }));
 }
 
+/**
+ * The registries the reference's host is the mirror for (probe/facts.ts: mirrorRoles), from the
+ * recorded hosts folder and config.toml: a reference that names a mirror is pulled from it directly.
+ */
+export function expectedMirrorOf(series: string, scenario: string): { host: string; registries: string[] } | undefined {
+  const cm = labMeta(series, scenario, 'cri');
+  const ref = parseCriReference(cm.ref);
+  const prof = resolveProfile(cm.containerdVersion, 'detected');
+  if (!ref.ok || !prof.ok) return undefined;
+  const root = `${LAB_DIR}/certs.d`;
+  const configFile = `${LAB_DIR}/containerd/${series}/config.toml`;
+  const file = (text: string): FsEntry => ({ kind: 'file', size: text.length, content: { kind: 'text', text } });
+  const entries: Record<string, FsEntry> = { [configFile]: file(readFileSync(labPath(series, scenario, 'config.toml'), 'utf8')) };
+  const folders = existsSync(labPath(series, scenario, 'hosts')) ? readdirSync(labPath(series, scenario, 'hosts')) : [];
+  entries[root] = { kind: 'directory', entries: folders.map((name) => ({ name, kind: 'directory' as const })) };
+  for (const name of folders) {
+    const names = readdirSync(labPath(series, scenario, 'hosts', name));
+    entries[`${root}/${name}`] = { kind: 'directory', entries: names.map((n) => ({ name: n, kind: 'file' as const })) };
+    for (const n of names) entries[`${root}/${name}/${n}`] = file(readFileSync(labPath(series, scenario, 'hosts', name, n), 'utf8'));
+  }
+  const snapshot = { root: '/', entries };
+  const roles = mirrorRoles(ref.ref.hostname, [root], analyzeConfig(configFile, snapshot, prof.profile).cri.mirrors, snapshot, prof.profile);
+  return roles.length ? { host: ref.ref.hostname, registries: [...new Set(roles.map((r) => r.registry))] } : undefined;
+}
+
 export function labTraceRun(series: string, scenario: string, sight: LabSight = {}): TraceRun {
   const local = series.startsWith('2') ? '-local' : '';
   const ctrRun = (variant: string, path: 'ctr' | 'ctr-hosts-dir'): PathRun => {
@@ -344,6 +371,7 @@ export function labTraceRun(series: string, scenario: string, sight: LabSight = 
   const hostsDir = labMeta(series, scenario, `ctr-hosts-dir${local}`).hostsDir ?? LAB_HOSTS;
   const live = labLive(series, scenario);
   const config = readFileSync(labPath(series, scenario, 'config.toml'), 'utf8');
+  const mirrorOf = expectedMirrorOf(series, scenario);
   return {
     schema: TRACE_RUN_SCHEMA,
     ref: cm.ref,
@@ -359,6 +387,7 @@ export function labTraceRun(series: string, scenario: string, sight: LabSight = 
       live,
       diskConfigPath: /config_path = "([^"]+)"/.exec(config)?.[1] ?? null,
       configNewerThanDaemon: scenario === 'cri-config-edited-after-start',
+      ...(mirrorOf ? { mirrorOf } : {}),
     }),
     leftovers: [],
     earlierRuns: [],

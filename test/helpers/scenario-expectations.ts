@@ -24,6 +24,8 @@ export function expectedComparison(scenario: string, v: LabSeries, portBase: num
       return { files: true, cri: true, verdict: /nothing is ignored/ };
     case 'mirror-404':
       return { files: false, cri: false, verdict: new RegExp(`not used even with --hosts-dir: the mirror ${m(2)} answered 404 not-found`) };
+    case 'ref-names-mirror':
+      return { files: false, cri: false, verdict: new RegExp(`^${m(2)} is itself the mirror this node uses for docker\\.io: a reference that names it is pulled from it directly, with no hosts folder of its own; the pull failed there`) };
     case 'mirror-refused':
       return { files: false, cri: false, verdict: new RegExp(`the mirror ${m(3)} answered connection-refused`) };
     case 'mirror-429':

@@ -22,6 +22,7 @@ const VERSIONS = ['1.6', '1.7', '2.1'] as const;
 const ROOT_CAUSE: Record<string, string | null> = {
   'mirror-ok': null,
   'mirror-404': 'mirror-fallback',
+  'ref-names-mirror': 'mirror-direct-pull-failed',
   'mirror-refused': 'mirror-fallback',
   'mirror-429': 'mirror-fallback',
   'mirror-503': 'mirror-fallback',
@@ -113,6 +114,25 @@ describe.each(['info', 'debug'] as const)('check with only --address and --ctr, 
       expect(problems).toEqual([]);
     });
   }
+
+  it.each(['mirror-ok', 'cri-legacy-mirrors'])('a reference that names the mirror itself (%s): pulled from it directly, ok, no folder asked for', async (scenario) => {
+    state = await labUp(opts, scenario, quietLog);
+    const mirror = new URL(state.registries.mirror!.url).host;
+    const ref = `${mirror}/library/mirror-doctor-demo:1.0`;
+    const problems: string[] = [];
+    for (const v of VERSIONS) {
+      const r = await check(state, v, ref);
+      const where = `${level} ${v} ${scenario}: ${r.json.verdict.summary}`;
+      expect(r.json.traces.ran, where).toBe(true);
+      if (r.json.verdict.status !== 'ok' || r.code !== 0) problems.push(`${where} → ${r.json.verdict.status}, exit ${r.code}`);
+      const about = r.json.findings.filter((f) => f.id === 'host-dir-missing' || f.id === 'hosts-dir-not-loaded');
+      if (about.length === 0 || about.some((f) => f.severity !== 'info')) problems.push(`${where} → ${JSON.stringify(about)}`);
+      const d = state.daemons[v]!;
+      const run = await trace(await prepareTrace(ref, { address: d.address, ctr: d.ctr, timeout: '30' }));
+      if (!run.comparison.verdict.startsWith(`${mirror} is itself the mirror this node uses for docker.io: `)) problems.push(`${where} → trace: ${run.comparison.verdict}`);
+    }
+    expect(problems).toEqual([]);
+  });
 
   it('trace with only --address and --ctr finds config.toml, the hosts folder and the log as check does', async () => {
     state = await labUp(opts, 'mirror-ok', quietLog);

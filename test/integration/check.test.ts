@@ -25,6 +25,8 @@ type Version = (typeof VERSIONS)[number];
 const EXPECT: Record<string, { rootCause: string | null; also?: Array<{ id: string; severity: string }> }> = {
   'mirror-ok': { rootCause: null },
   'mirror-404': { rootCause: 'mirror-fallback' },
+  // a test pull straight from the mirror: no folder is asked for it; its 404 is the cause
+  'ref-names-mirror': { rootCause: 'mirror-direct-pull-failed', also: [{ id: 'host-dir-missing', severity: 'info' }, { id: 'hosts-dir-not-loaded', severity: 'info' }] },
   'mirror-refused': { rootCause: 'mirror-fallback' },
   'mirror-429': { rootCause: 'mirror-fallback' },
   'mirror-503': { rootCause: 'mirror-fallback' },

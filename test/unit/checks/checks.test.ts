@@ -129,6 +129,13 @@ const EXPECT: Record<string, Expect> = {
     detail: /a web page/,
     fix: /curl -sSI 'http:\/\/127\.0\.0\.1:5124\/v2\/library\/mirror-doctor-demo\/manifests\/1\.0\?ns=docker\.io'/,
   },
+  'mirror-direct-pull-failed': {
+    severity: 'error',
+    evidence: { kind: 'trace', source: 'ctr --hosts-dir output', text: /127\.0\.0\.1:5102\/v2\/library\/mirror-doctor-demo\/manifests\/1\.0 → 404 \(not-found\)/ },
+    title: /^the pull from the mirror 127\.0\.0\.1:5102 itself failed \(not-found\)$/,
+    detail: /^127\.0\.0\.1:5102 is the mirror this node uses for docker\.io \(\/etc\/containerd\/certs\.d\/docker\.io\/hosts\.toml\)/,
+    fix: /mirror-doctor check docker\.io\/library\/mirror-doctor-demo:1\.0/,
+  },
   'mirror-not-tried': { severity: 'error', evidence: { kind: 'trace', text: /loading host directory dir=\/tmp\/mirror-doctor-lab\/certs\.d\/docker\.io/ } },
   'hosts-dir-not-loaded': { severity: 'error', evidence: { kind: 'trace', source: 'ctr --hosts-dir output', line: 2, text: /registry-1\.docker\.io/ } },
   'cri-path-differs': { severity: 'error', evidence: { kind: 'trace', source: 'CRI (as kubelet) daemon log', text: /registry-1\.docker\.io/ } },

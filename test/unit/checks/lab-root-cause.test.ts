@@ -12,6 +12,8 @@ import { replayStop } from '../../helpers/ctr-stop.js';
 const ONLINE: Record<string, [string | null, string?]> = {
   'mirror-ok': [null],
   'mirror-404': ['mirror-fallback', 'not-found'],
+  // a test pull straight from the (empty) mirror: no folder is needed for it, and its 404 is the cause
+  'ref-names-mirror': ['mirror-direct-pull-failed', 'not-found'],
   'mirror-refused': ['mirror-fallback', 'connection-refused'],
   'mirror-429': ['mirror-fallback', 'rate-limited'],
   'mirror-503': ['mirror-fallback', 'server-error'],
@@ -44,7 +46,7 @@ const ONLINE: Record<string, [string | null, string?]> = {
 
 /** From the files alone the runtime failures are invisible (the files are fine). */
 const OFFLINE: Record<string, string | null> = {
-  ...Object.fromEntries(Object.entries(ONLINE).map(([k, v]) => [k, v[0] === 'mirror-fallback' || v[0] === 'not-a-manifest' ? null : v[0]])),
+  ...Object.fromEntries(Object.entries(ONLINE).map(([k, v]) => [k, ['mirror-fallback', 'not-a-manifest', 'mirror-direct-pull-failed'].includes(v[0] ?? '') ? null : v[0]])),
   // offline there is no proof the tag was not resolvable upstream: a warning, not the cause
   'pull-only': null,
   // offline there is no live config to compare: the newer mtime alone is a warning
@@ -55,7 +57,7 @@ const cases = labSeries().flatMap((series) => labScenarios(series).map((scenario
 
 describe('root cause on the recorded lab scenarios', () => {
   it('covers every scenario on three versions', () => {
-    expect(cases.length).toBe(81);
+    expect(cases.length).toBe(84);
     for (const [, s] of cases) expect(ONLINE[s], s).toBeDefined();
   });
 
@@ -255,5 +257,25 @@ describe('mirror-used claims no more than the trace followed', () => {
     const run = runChecks(facts);
     expect(run.findings.find((x) => x.id === 'mirror-used')!.title).toBe("the mirror 127.0.0.1:5101 served the image's manifest and its first blob (the tracer stopped the pull there; trace --full follows the blobs)");
     expect(run.findings.find((x) => x.id === 'mirror-fallback')).toBeUndefined();
+  });
+});
+
+describe('a reference that names the mirror itself (ref-names-mirror)', () => {
+  it.each(labSeries())('%s: no folder is asked for, the mirror\'s own 404 is the cause, at debug and at info level', async (series) => {
+    for (const facts of [await labFacts(series, 'ref-names-mirror'), await labFacts(series, 'ref-names-mirror', { sight: { level: 'info' } })]) {
+      const run = runChecks(facts);
+      const by = (id: string) => run.findings.filter((f) => f.id === id);
+      expect(by('host-dir-missing').map((f) => [f.severity, f.title])).toEqual([['info', 'the registry is itself a mirror: pulled from directly']]);
+      // ctr --hosts-dir, and CRI where its debug lines show the requests
+      expect(by('hosts-dir-not-loaded').length).toBeGreaterThan(0);
+      expect(by('hosts-dir-not-loaded').every((f) => f.severity === 'info')).toBe(true);
+      const f = by('mirror-direct-pull-failed')[0]!;
+      expect(run.rootCause?.id).toBe('mirror-direct-pull-failed');
+      expect(f.detail).toMatch(/^127\.0\.0\.1:5102 is the mirror this node uses for docker\.io \(\/tmp\/mirror-doctor-lab\/certs\.d\/docker\.io\/hosts\.toml\), and this reference names it: .*the mirror answered 404: it does not have the image/);
+      expect(f.evidence.map((e) => e.source)).toContain('/tmp/mirror-doctor-lab/certs.d/docker.io/hosts.toml');
+      expect(f.fix.at(-1)).toMatch(/^mirror-doctor check docker\.io\/library\/mirror-doctor-demo:1\.0 /);
+      // the host list and the path comparison say the same
+      expect(facts.trace!.comparison.verdict).toMatch(/^127\.0\.0\.1:5102 is itself the mirror this node uses for docker\.io/);
+    }
   });
 });

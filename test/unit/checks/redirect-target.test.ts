@@ -54,7 +54,7 @@ function derived(c: Case, paths: PathRun[]): Derived {
   for (const p of paths) trace[p.path === 'ctr-hosts-dir' ? 'ctrHostsDir' : p.path] = p;
   const ref = { hostname: 'docker.io', repository: 'library/mirror-doctor-demo' };
   const profile = { version: { major: 1, minor: 7, patch: 24 }, label: 'containerd 1.7.24' };
-  return { plans: { ctr: { endpoints: endpoints.slice(1) }, ctrHostsDir: plan, cri: plan }, registryHost: 'docker.io', ref, trace, profile, ctrRef: 'docker.io/library/mirror-doctor-demo:1.0' } as unknown as Derived;
+  return { plans: { ctr: { endpoints: endpoints.slice(1) }, ctrHostsDir: plan, cri: plan }, registryHost: 'docker.io', ref, trace, profile, mirrorRoles: [], ctrRef: 'docker.io/library/mirror-doctor-demo:1.0' } as unknown as Derived;
 }
 
 const run = (d: Derived) => REDIRECT_CHECKS.flatMap((c) => c.run({} as Facts, d));

@@ -11,7 +11,7 @@ describe('lab scenarios', () => {
     const names = SCENARIOS.map((s) => s.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toEqual([
-      'mirror-ok', 'mirror-404', 'mirror-refused', 'mirror-429', 'mirror-503', 'mirror-blob-404', 'mirror-blob-404-upstream', 'mirror-web-page', 'https-on-http', 'pull-only', 'url-v2-suffix',
+      'mirror-ok', 'mirror-404', 'ref-names-mirror', 'mirror-refused', 'mirror-429', 'mirror-503', 'mirror-blob-404', 'mirror-blob-404-upstream', 'mirror-web-page', 'https-on-http', 'pull-only', 'url-v2-suffix',
       'toml-syntax-error', 'dir-registry-1', 'file-host-toml', 'tls-no-ca', 'tls-with-ca', 'basic-auth', 'token-auth', 'token-server-unreachable', 'token-server-web-page',
       'host-port-registry', 'default-dir', 'cri-config-path-unset', 'cri-config-edited-after-start',
       'cri-mirrors-and-config-path', 'cri-legacy-mirrors', 'cri-proxy-env',

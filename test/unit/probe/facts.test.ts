@@ -11,7 +11,7 @@ import type { Facts } from '../../../src/checks/facts.js';
 import { DEFAULT_REF, defaultRefFor } from '../../../src/probe/checked-ref.js';
 import type { DaemonClient } from '../../../src/probe/daemon-facts.js';
 import { gatherFacts, NO_IMAGE_NO_PULL, type GatherDeps } from '../../../src/probe/facts.js';
-import { registryOfDirName } from '../../../src/probe/hosts-folder-facts.js';
+import { registryOfDirName } from '../../../src/containerd/host-dirs.js';
 import { versionToken } from '../../../src/probe/version-facts.js';
 import type { TraceOptions } from '../../../src/probe/tracer.js';
 import type { TraceRun } from '../../../src/trace/run-schema.js';

@@ -15,6 +15,7 @@ import { blobFailuresAtMirror } from '../../../src/trace/mirror-blob-failures.js
 import type { PathRun } from '../../../src/trace/run-schema.js';
 import { replayStop } from '../../helpers/ctr-stop.js';
 import { expectedComparison, type LabSeries } from '../../helpers/scenario-expectations.js';
+import { expectedMirrorOf } from '../../helpers/facts-fixture.js';
 
 const LAB = resolve(__dirname, '../../fixtures/lab');
 const read = (...p: string[]) => readFileSync(join(LAB, ...p), 'utf8');
@@ -51,16 +52,18 @@ const cases = (['1.6', '1.7', '2.1'] as const).flatMap((series) =>
 );
 
 describe('comparePaths on every recorded scenario', () => {
-  it('covers 27 scenarios on three versions', () => {
-    expect(cases).toHaveLength(81);
+  it('covers 28 scenarios on three versions', () => {
+    expect(cases).toHaveLength(84);
   });
 
   it.each(cases)('%s %s', (series, scenario) => {
     const o = outcomes(series, scenario);
+    const mirrorOf = expectedMirrorOf(series, scenario);
     const c = comparePaths({
       ...o,
       // in the lab only this scenario edits config.toml after the daemon started
       configNewerThanDaemon: scenario === 'cri-config-edited-after-start',
+      ...(mirrorOf ? { mirrorOf } : {}),
     });
     const e = expectedComparison(scenario, series, 5100);
     expect(c.verdict).toMatch(e.verdict);

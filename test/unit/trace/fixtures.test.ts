@@ -267,8 +267,8 @@ const ALL = fixtures();
 
 describe('lab fixtures', () => {
   it('covers every recorded fixture (ctr and CRI)', () => {
-    expect(ALL.filter((f) => f.variant !== 'cri').length).toBe(225);
-    expect(ALL.length).toBeGreaterThanOrEqual(225);
+    expect(ALL.filter((f) => f.variant !== 'cri').length).toBe(233);
+    expect(ALL.length).toBeGreaterThanOrEqual(233);
   });
 
   for (const f of ALL) {
@@ -279,6 +279,8 @@ describe('lab fixtures', () => {
     if (f.scenario === 'mirror-blob-404' && !f.variant.startsWith('ctr-no-hosts-dir')) continue;
     // the same in front of a reachable upstream: checked separately below
     if (f.scenario === 'mirror-blob-404-upstream') continue;
+    // a reference that names the mirror: checked separately below
+    if (f.scenario === 'ref-names-mirror') continue;
     // the mirror answers every request with a web page: checked separately below
     if (f.scenario === 'mirror-web-page' && !f.variant.startsWith('ctr-no-hosts-dir')) continue;
     it(name, () => {
@@ -490,5 +492,26 @@ describe('mirror-blob-404-upstream: the mirror serves the manifests, 404s every 
     for (const a of at(mirror)) expect([a.status, a.outcome, a.mirror]).toEqual([404, 'not-found', true]);
     for (const a of at(mirror)) expect(at(upstream).some((b) => b.digest === a.digest && b.status === 200 && b.line > a.line && !b.mirror)).toBe(true);
     expect([d.mirrorUsed, d.result, d.error]).toEqual([true, 'success', null]);
+  });
+});
+
+describe('ref-names-mirror: the reference names the (empty) mirror itself', () => {
+  const mirror = '127.0.0.1:5102';
+  const cases = ALL.filter((f) => f.scenario === 'ref-names-mirror');
+  it('is recorded on three versions, ctr and CRI', () => {
+    expect(cases.map((f) => `${f.series}/${f.variant}`).sort()).toEqual([
+      '1.6/cri', '1.6/ctr-hosts-dir', '1.6/ctr-no-hosts-dir', '1.7/cri', '1.7/ctr-hosts-dir', '1.7/ctr-no-hosts-dir',
+      '2.1/cri', '2.1/ctr-hosts-dir', '2.1/ctr-hosts-dir-local', '2.1/ctr-no-hosts-dir', '2.1/ctr-no-hosts-dir-local',
+    ]);
+  });
+  it.each(cases.map((f) => [`${f.series}/${f.variant}`, f] as const))('%s', (_name, f) => {
+    const d = parseTraceLines(inputLines(f))[0] as TraceDoc;
+    expect(validateTraceDoc(d)).toEqual([]);
+    expect(d.ref).toBe(`${mirror}/library/mirror-doctor-demo:1.0`);
+    // no folder is looked up for the mirror's own host: it is asked directly, as the registry, and nothing after its 404
+    expect(d.hostsDir).toBeNull();
+    expect(d.attempts.filter((a) => a.kind === 'resolve').map((a) => [a.host, a.status, a.outcome, a.mirror])).toEqual([[mirror, 404, 'not-found', false]]);
+    expect([d.mirrorUsed, d.result]).toEqual([false, 'failure']);
+    expect(d.error).toMatch(new RegExp(`${mirror.replace(/\./g, '\\.')}/library/mirror-doctor-demo:1\\.0: not found$`));
   });
 });

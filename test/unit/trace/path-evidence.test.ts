@@ -26,7 +26,7 @@ const pick = (e: PathEvidence) => ({ mirrorUsed: e.mirrorUsed, mirrorTried: e.mi
 
 describe.each(labSeries())('containerd %s', (series) => {
   it('the recordings cover every scenario the table names', () => {
-    expect(labScenarios(series).sort()).toEqual([...HEALTHY, ...MIRROR_FAILS, ...NOT_TRIED, 'cri-mirrors-and-config-path', 'cri-legacy-mirrors', 'cri-proxy-env', 'mirror-blob-404', 'mirror-blob-404-upstream', 'mirror-web-page'].sort());
+    expect(labScenarios(series).sort()).toEqual([...HEALTHY, ...MIRROR_FAILS, ...NOT_TRIED, 'cri-mirrors-and-config-path', 'cri-legacy-mirrors', 'cri-proxy-env', 'mirror-blob-404', 'mirror-blob-404-upstream', 'mirror-web-page', 'ref-names-mirror'].sort());
   });
 
   it('mirror-blob-404-upstream: the mirror served the manifests, the upstream the blobs: the debug lines say so, info level alone cannot', () => {
@@ -39,6 +39,13 @@ describe.each(labSeries())('containerd %s', (series) => {
 
   it('mirror-blob-404: the mirror answered and the pull failed at a blob: tried, not served, proven by the connection', () => {
     expect(pick(cri(series, 'mirror-blob-404', { level: 'info', sockets: 'mirror' }))).toEqual({ mirrorUsed: false, mirrorTried: true, level: 'proven' });
+  });
+
+  it('ref-names-mirror: the reference names the mirror, so no mirror (of its registry) is asked, and the failed pull used none', () => {
+    expect(pick(cri(series, 'ref-names-mirror', { level: 'debug' }))).toEqual({ mirrorUsed: false, mirrorTried: false, level: 'proven' });
+    const none = cri(series, 'ref-names-mirror', { level: 'info', sockets: 'none' });
+    expect(pick(none)).toEqual({ mirrorUsed: false, mirrorTried: false, level: 'inferred' });
+    expect(none.basis).toContain('daemon log recorded: 127.0.0.1:5102: 404 not-found');
   });
 
   it('mirror-web-page: the mirror answered with a web page and the pull failed: tried, not served, proven by the connection', () => {
