@@ -19,8 +19,11 @@ function firstUrl(v: HostDirView, ep: RegistryEndpoint | undefined): string | un
 
 /** The endpoint a hosts-toml decision is about (its message starts with `host "…"` or `server "…"`). */
 function decisionEndpoint(v: HostDirView, x: Decision): { name: string; ep?: RegistryEndpoint } {
-  const name = /^(?:host|server) "([^"]+)"/.exec(x.message)?.[1] ?? '';
-  const ep = v.configured?.endpoints.find((e) => e.written === name && e.kind !== 'upstream');
+  const m = /^(host|server) "([^"]+)"/.exec(x.message);
+  const name = m?.[2] ?? '';
+  // a mirror and the server may be written the same: the decision names which
+  const kind = m?.[1] === 'server' ? 'server' : 'mirror';
+  const ep = v.configured?.endpoints.find((e) => e.written === name && e.kind === kind);
   return { name, ...(ep ? { ep } : {}) };
 }
 

@@ -1,0 +1,27 @@
+/**
+ * The /v2 path checks when the server and a mirror are written with the same URL (containerd#6634:
+ * an ECR project as both): each finding quotes the URL of the entry it is about.
+ */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { runChecks } from '../../../src/checks/run.js';
+import { FIXTURES, factsFromFixture } from '../../helpers/facts-fixture.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'md-api-paths-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const URL_ = 'https://123456789012.dkr.ecr.us-west-2.amazonaws.com/myproject/';
+
+it('the server\'s /v2 is appended, the mirror\'s override_path has none: two findings, each with its own URL', async () => {
+  const dir = join(tmp, 'ecr');
+  cpSync(join(FIXTURES, 'checks', 'mirror-path-needs-override'), dir, { recursive: true });
+  writeFileSync(join(dir, 'etc/containerd/certs.d/docker.io/hosts.toml'), `server = "${URL_}"\n[host."${URL_}"]\n  capabilities = ["pull", "resolve"]\n  override_path = true\n`);
+  const findings = runChecks(await factsFromFixture(dir, { offline: true })).findings;
+  const server = findings.find((f) => f.id === 'mirror-path-needs-override')!;
+  expect(server.detail).toMatch(/^server "https:\/\/[^"]+\/myproject\/": .*requests go to https:\/\/123456789012\.dkr\.ecr\.us-west-2\.amazonaws\.com\/myproject\/v2\/library\/busybox\/manifests\/latest\?ns=docker\.io\./);
+  expect(server.fix[0]).toMatch(/\nserver = "https:\/\/[^"]+\/v2\/myproject"\noverride_path = true\n/);
+  const mirror = findings.find((f) => f.id === 'mirror-override-path-without-v2')!;
+  expect(mirror.detail).toMatch(/containerd requests https:\/\/123456789012\.dkr\.ecr\.us-west-2\.amazonaws\.com\/myproject\/library\/busybox\/manifests\/latest\?ns=docker\.io\.$/);
+  expect(mirror.fix.join('\n')).toMatch(/\[host\."https:\/\/[^"]+\/v2\/myproject"\]\n  capabilities = \["pull", "resolve"\]\n  override_path = true/);
+});
