@@ -10,6 +10,7 @@ import { scanToml } from '../containerd/toml-scan.js';
 import type { Derived, HostDirView } from './derived.js';
 import { hostsFile, selectedHostDirs, viewDecisions } from './derived.js';
 import { caFileUnused } from './ca-file-unused.js';
+import { tlsOnServerOnly } from './tls-on-server-only.js';
 import { editDistance } from './edit-distance.js';
 import type { PathRun } from '../trace/run-schema.js';
 import type { Facts } from './facts.js';
@@ -375,7 +376,8 @@ const skipVerifyEnabled: Check = {
     for (const v of selectedHostDirs(d)) {
       if (v.loaded?.source !== 'hosts-toml') continue;
       for (const ep of v.configured?.endpoints ?? []) {
-        if (ep.kind === 'upstream' || ep.tls.skipVerify !== true) continue;
+        // an http:// host: http-host-with-tls says what skip_verify does there, and that the fix is to remove it
+        if (ep.kind === 'upstream' || ep.tls.skipVerify !== true || /^http:\/\//i.test(ep.written)) continue;
         const kv = v.hostsTomlText ? scanToml(v.hostsTomlText).keyValues.find((k) => k.path.at(-1) === 'skip_verify' && (ep.kind === 'mirror' ? k.path[1] === ep.written : k.path.length === 1)) : undefined;
         out.push(
           finding('skip-verify-enabled', {
@@ -457,6 +459,7 @@ export const HOSTS_TOML_CHECKS: Check[] = [
   tlsFileFinding('ca-file-invalid', /^unable to load CA cert/, 'ca'),
   tlsFileFinding('client-cert-invalid', /^unable to read CERT file|^failed to load X509 key pair/, 'client'),
   caFileUnused,
+  tlsOnServerOnly,
   mirrorClusterDnsName,
   dialTimeoutUnsupported,
 ];
