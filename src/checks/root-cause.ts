@@ -64,6 +64,7 @@ export const CAUSE_ORDER: readonly string[] = [
   'ca-file-invalid',
   'client-cert-invalid',
   'ca-file-unused',
+  'tls-on-server-only',
   'configs-tls-ignored',
   'mirror-missing-scheme',
   'legacy-mirror-path-without-v2',

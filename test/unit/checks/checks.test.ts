@@ -112,6 +112,13 @@ const EXPECT: Record<string, Expect> = {
     detail: /serves images whose reference names 127\.0\.0\.1:5104.*signed by an unknown authority/,
     fix: /under \[host\."https:\/\/127\.0\.0\.1:5104"\]: ca = "\/etc\/containerd\/certs\.d\/127\.0\.0\.1:5104\/ca\.crt"/,
   },
+  'tls-on-server-only': {
+    severity: 'error',
+    evidence: { kind: 'file', source: HOSTS, line: 2, text: /^ca = "ca\.crt"/ },
+    title: /^ca = "ca\.crt" applies to the server registry-1\.docker\.io only, not to the mirror 127\.0\.0\.1:5104$/,
+    detail: /failed on TLS \(tls-unknown-authority\)/,
+    fix: /move them under the mirror's table:\n\[host\."https:\/\/127\.0\.0\.1:5104"\]\n  ca = "ca\.crt"/,
+  },
   'mirror-cluster-dns-name': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 3, text: /docker-registry\.kube-system\.svc\.cluster\.local:5000/ }, detail: /node's resolver .* not the cluster DNS/, fix: /kubectl -n kube-system get service docker-registry -o wide/ },
   'dial-timeout-unsupported': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 5, text: /dial_timeout/ } },
   'mirror-used': { severity: 'ok', evidence: { kind: 'trace', source: 'ctr --hosts-dir output', line: 3, text: /127\.0\.0\.1:5101.*200/ } },
