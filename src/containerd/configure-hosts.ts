@@ -9,6 +9,7 @@ import { isLocalhost, portOf } from './go-url.js';
 import { defaultCapabilities, emptyServerEntry, type Capability, type HostConfig } from './host-config.js';
 import { goPathError, lookupEntry, type NodeSnapshot } from './node-snapshot.js';
 import type { BehaviourProfile } from './version.js';
+import { x509KeyPairError } from './x509-key-pair.js';
 
 export interface EndpointTls {
   caCerts: string[];
@@ -90,12 +91,8 @@ function tlsFileError(h: HostConfig, snapshot: NodeSnapshot): string | undefined
       if (!k.ok) return `unable to read CERT file ${JSON.stringify(key)}: ${k.error}`;
       keyText = k.text;
     }
-    if (c.text !== undefined && !c.text.includes('-----BEGIN CERTIFICATE-----')) {
-      return 'failed to load X509 key pair: tls: failed to find any PEM data in certificate input';
-    }
-    if (keyText !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(keyText)) {
-      return 'failed to load X509 key pair: tls: failed to find any PEM data in key input';
-    }
+    const e = c.text !== undefined && keyText !== undefined ? x509KeyPairError(c.text, keyText) : undefined;
+    if (e) return `failed to load X509 key pair: ${e}`;
   }
   return undefined;
 }
