@@ -59,6 +59,7 @@ const ROWS: Row[] = [
   ['config-path-list-transfer', 'config', 'error', 'colon-separated config_path with transfer-service pulls', ['colonListIssue', 'criPullMode']],
   ['transfer-config-path-unused', 'config', 'warning', 'the transfer plugin config_path is never read', ['transferConfigPath']],
   ['mirrors-with-config-path', 'config', 'error', 'registry.mirrors and config_path are both set', ['criRegistryValidation']],
+  ['registry-key-unknown', 'config', 'warning', 'a key of the CRI registry tables that containerd does not know is ignored', ['criRegistryTypes']],
   ['configs-tls-ignored', 'config', 'warning', 'registry.configs.*.tls is ignored by containerd 2.x', ['configPluginKeys'], `${HOSTS_MD}#ca-field`],
   ['legacy-mirrors', 'config', 'warning', 'deprecated registry.mirrors in config.toml', ['criRegistryValidation']],
   ['legacy-mirror-path-without-v2', 'config', 'error', 'legacy mirror endpoint path misses /v2: requests miss the registry API', ['criLegacyHostPath', 'requestPath']],

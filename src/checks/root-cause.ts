@@ -42,6 +42,8 @@ export const CAUSE_ORDER: readonly string[] = [
   'config-path-wrong-section',
   'config-version-missing',
   'config-imports-replace',
+  // `mirror` for `mirrors`, `endpoints` for `endpoint`: the mirror the user wrote, lost (config_path unset follows)
+  'registry-key-unknown',
   'config-path-unset',
   'config-path-list-transfer',
   'config-path-mismatch',

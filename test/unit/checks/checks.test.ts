@@ -98,6 +98,13 @@ const EXPECT: Record<string, Expect> = {
   'ca-file-missing': { severity: 'error', evidence: { kind: 'file', source: HOSTS, line: 5, text: /ca = "mirror-ca\.crt"/ }, detail: /unable to read CA cert/ },
   'ca-file-invalid': { severity: 'error', evidence: { kind: 'log', text: /unable to load CA cert/ } },
   'client-cert-invalid': { severity: 'error', evidence: { kind: 'file', source: HOSTS, line: 5, text: /client = / }, detail: /failed to load X509 key pair/ },
+  'registry-key-unknown': {
+    severity: 'error',
+    evidence: { kind: 'file', source: CONFIG, line: 4, text: /endpoints = \["https:\/\/mirror\.example\.com"\]  ← containerd does not know this key/ },
+    title: /^registry\.mirrors\."docker\.io"\.endpoints is not a key containerd knows: it is ignored$/,
+    detail: /the key it knows here is endpoint\. So the mirror endpoints written for docker\.io are not read/,
+    fix: /^rename endpoints to endpoint in \/etc\/containerd\/config\.toml line 4, then: /,
+  },
   'configs-tls-ignored': {
     severity: 'error',
     evidence: { kind: 'file', source: '/etc/containerd/config.toml', line: 6, text: /registry\.configs\."127\.0\.0\.1:5104"\.tls\]/ },

@@ -1,0 +1,126 @@
+/**
+ * Keys of CRI's registry tables that containerd does not know (v2.1.9 internal/cri/config/config.go
+ * Registry, Mirror, RegistryConfig, AuthConfig; 1.x TLSConfig): 1.x drops them without a word, 2.x
+ * logs "Ignoring unknown key" at start. `mirror` for `mirrors` or `endpoints` for `endpoint` leaves
+ * the registry with no mirror at all. config_path lookalikes are config-path-unset's; 2.x's
+ * `configs.*.tls` is configs-tls-ignored's.
+ */
+import { isTable } from '../containerd/go-value.js';
+import { configPosition } from './config-locate.js';
+import type { Derived } from './derived.js';
+import { editDistance } from './edit-distance.js';
+import type { Finding } from './finding.js';
+import type { Check } from './types.js';
+import { fileEvidence, finding, quote, restartCommand } from './make.js';
+import { registryTables } from './registry-tables.js';
+
+const AUTH = ['username', 'password', 'auth', 'identitytoken'];
+const TLS = ['insecure_skip_verify', 'ca_file', 'cert_file', 'key_file'];
+
+interface Unknown {
+  /** the key path in its file, from `plugins` */
+  path: string[];
+  /** the known key it looks like */
+  like: string | null;
+  /** the mirror endpoints of `registry` are lost with it */
+  losesMirrorsOf?: string;
+}
+
+const norm = (k: string) => k.toLowerCase().replace(/[-_\s]/g, '');
+function lookalike(key: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestD = 3;
+  for (const k of known) {
+    // `user` for `username`, `pass` for `password`
+    const dist = norm(key).length >= 3 && norm(k).startsWith(norm(key)) ? 1 : editDistance(norm(key), norm(k));
+    if (dist < bestD) [best, bestD] = [k, dist];
+  }
+  return best;
+}
+
+/** Unknown keys of one table whose known keys are `known`. */
+function unknownIn(table: Record<string, unknown>, path: string[], known: readonly string[]): Unknown[] {
+  return Object.keys(table)
+    .filter((k) => !known.includes(k))
+    .map((k) => ({ path: [...path, k], like: lookalike(k, known) }));
+}
+
+function unknownKeys(d: Derived): Unknown[] {
+  const out: Unknown[] = [];
+  const v2 = d.profile.version.major >= 2;
+  for (const { path, table } of registryTables(d.configFiles)) {
+    for (const u of unknownIn(table, path, ['config_path', 'mirrors', 'configs', 'auths', 'headers'])) {
+      // config_path lookalikes: config-path-unset
+      if (u.like === 'config_path') continue;
+      const key = u.path.at(-1)!;
+      const value = table[key];
+      // `mirror."docker.io".endpoint` would have been a mirror list
+      if (u.like === 'mirrors' && isTable(value)) out.push(...Object.keys(value).map((host) => ({ ...u, losesMirrorsOf: host })));
+      else out.push(u);
+    }
+    const mirrors = table.mirrors;
+    if (isTable(mirrors)) {
+      for (const [host, m] of Object.entries(mirrors)) {
+        if (isTable(m)) out.push(...unknownIn(m, [...path, 'mirrors', host], ['endpoint']).map((u) => ({ ...u, ...(u.like === 'endpoint' ? { losesMirrorsOf: host } : {}) })));
+      }
+    }
+    for (const [name, known] of [['configs', ['auth', 'tls']], ['auths', AUTH]] as const) {
+      const t = table[name];
+      if (!isTable(t)) continue;
+      for (const [host, c] of Object.entries(t)) {
+        if (!isTable(c)) continue;
+        const p = [...path, name, host];
+        if (name === 'auths') {
+          out.push(...unknownIn(c, p, AUTH));
+          continue;
+        }
+        // 2.x has no tls here: configs-tls-ignored
+        out.push(...unknownIn(c, p, v2 ? ['auth', 'tls'] : known).filter((u) => u.path.at(-1) !== 'tls'));
+        if (isTable(c.auth)) out.push(...unknownIn(c.auth, [...p, 'auth'], AUTH));
+        if (!v2 && isTable(c.tls)) out.push(...unknownIn(c.tls, [...p, 'tls'], TLS));
+      }
+    }
+  }
+  return out;
+}
+
+/** `registry.mirrors."docker.io".endpoints` from `plugins.<id>.registry.…` */
+function keyName(path: string[]): string {
+  return path
+    .slice(2)
+    .map((k, i) => (i === 0 || /^[A-Za-z0-9_-]+$/.test(k) ? k : quote(k)))
+    .join('.');
+}
+
+export const registryKeyUnknown: Check = {
+  id: 'registry-key-unknown',
+  run(facts, d) {
+    if (d.config.unreadable || d.config.startupError) return [];
+    const ref = d.registryHost;
+    const out: Finding[] = [];
+    for (const u of unknownKeys(d)) {
+      const at = configPosition(d, u.path, true) ?? configPosition(d, u.path);
+      const name = keyName(u.path);
+      const key = u.path.at(-1)!;
+      // the reference's registry (or every registry, "*") loses its mirrors: what CRI does then is certain
+      const lost = u.losesMirrorsOf !== undefined && (u.losesMirrorsOf === ref || u.losesMirrorsOf === '*');
+      const evidence = at ? [fileEvidence(facts.snapshot, at, 'containerd does not know this key')] : [];
+      // 2.x decodes plugin tables strictly and logs each unknown key at start (recorded with 2.1.9)
+      if (d.profile.version.major >= 2) {
+        evidence.push({ kind: 'log', source: 'containerd (expected log line)', text: `level=warning msg="Ignoring unknown key in TOML for plugin" error="strict mode: fields in the document are missing in the target struct" key="${u.path.slice(2).join(' ')}" plugin=${u.path[1]}` });
+      }
+      out.push(
+        finding('registry-key-unknown', {
+          severity: lost ? 'error' : 'warning',
+          title: `${name} is not a key containerd knows: it is ignored`,
+          detail:
+            `${d.profile.label} ${d.profile.version.major >= 2 ? 'ignores it and logs "Ignoring unknown key" at start' : 'ignores it without a word'}${u.like ? `; the key it knows here is ${u.like}` : ''}.` +
+            (lost ? ` So the mirror endpoints written for ${u.losesMirrorsOf} are not read, and CRI pulls ${u.losesMirrorsOf === '*' ? 'every registry without its own entry' : ref} from the registry itself.` : ''),
+          evidence,
+          fix: [`${u.like ? `rename ${key} to ${u.like}` : `remove ${key}`}${at ? ` in ${at.file} line ${at.line}` : ''}, then: ${restartCommand(facts)}`],
+        }),
+      );
+    }
+    return out;
+  },
+};
