@@ -2,7 +2,7 @@
  * Hosts folders layer (containerd v2.1.9 core/remotes/docker/config/hosts.go): which folder containerd
  * uses for the registry, and whether it holds a hosts.toml it can read.
  */
-import { goPathJoin } from '../containerd/go-url.js';
+import { goPathClean, goPathJoin } from '../containerd/go-url.js';
 import { hostDirectoryName } from '../containerd/host-dirs.js';
 import { lookupEntry } from '../containerd/node-snapshot.js';
 import { misnamedFolders, rootNames } from './misnamed-folders.js';
@@ -52,6 +52,38 @@ const hostDirMisnamed: Check = {
   },
 };
 
+/** k3s or RKE2 when they write this hosts root from registries.yaml at start (a folder made by hand there is lost). */
+function generatedBy(facts: Facts, root: string): 'k3s' | 'rke2' | null {
+  const dist = facts.distribution;
+  if ((dist.kind !== 'k3s' && dist.kind !== 'rke2') || !dist.generated || !dist.certsDir) return null;
+  return goPathClean(root) === goPathClean(dist.certsDir) ? dist.kind : null;
+}
+
+/**
+ * No folder for the registry in the hosts root k3s/RKE2 generate: registries.yaml has no mirror for
+ * it, or it has one k3s has not written (registries.yaml is read only when k3s starts).
+ */
+function generatedDirMissing(facts: Facts, d: Derived, root: string, looked: string[], dist: 'k3s' | 'rke2'): Finding {
+  const host = d.registryHost!;
+  const y = facts.distribution.registriesYaml;
+  const entry = y?.error === undefined ? y?.keys.find((k) => k.path.length === 2 && k.path[0] === 'mirrors' && (k.path[1] === host || k.path[1] === '*')) : undefined;
+  const restart = `systemctl restart ${dist}   # ${dist}-agent on agents: ${dist} writes ${root} from registries.yaml when it starts`;
+  const missing = looked.map((p) => wholeFileEvidence(p, 'does not exist'));
+  if (entry && y) {
+    return finding('host-dir-missing', {
+      title: `registries.yaml has a mirror for ${entry.path[1]}, but ${dist} has not written it`,
+      detail: `${y.path} line ${entry.line} sets mirrors.${quote(entry.path[1]!)}, but ${root} has no folder for ${host}: ${dist} writes the certs.d folders from registries.yaml only when it starts, so it has not been restarted since that edit (or it failed to write them: its log says why). Until then CRI uses the upstream ${host === 'docker.io' ? 'registry-1.docker.io' : host} directly.`,
+      evidence: [{ kind: 'file', source: y.path, line: entry.line, text: `mirrors: ${entry.path[1]}` }, ...missing],
+      fix: [restart],
+    });
+  }
+  return finding('host-dir-missing', {
+    detail: `No folder in ${root} matches ${host} (containerd looked for ${looked.join(', ')}), so CRI uses the upstream ${host === 'docker.io' ? 'registry-1.docker.io' : host} directly. ${dist} writes this hosts root from ${y?.path ?? `/etc/rancher/${dist}/registries.yaml`} when it starts, and that file has no mirror for ${host}: the mirror belongs there, not in a folder made by hand.`,
+    evidence: [...(y ? [{ kind: 'file' as const, source: y.path, text: `no mirrors entry for ${host}` }] : []), ...missing],
+    fix: [`in /etc/rancher/${dist}/registries.yaml:\nmirrors:\n  ${JSON.stringify(host)}:\n    endpoint:\n      - "https://mirror.example.com"`, restart],
+  });
+}
+
 const hostDirMissing: Check = {
   id: 'host-dir-missing',
   run(facts, d) {
@@ -74,6 +106,8 @@ const hostDirMissing: Check = {
           }),
         ];
       }
+      const generated = generatedBy(facts, v.root);
+      if (generated) return [generatedDirMissing(facts, d, v.root, looked, generated)];
       return [
         finding('host-dir-missing', {
           detail: `No folder in ${v.root} matches ${d.registryHost} (containerd looked for ${looked.join(', ')}), so ${v.usedBy.includes('cri') ? 'CRI' : 'ctr --hosts-dir'} uses the upstream ${d.registryHost === 'docker.io' ? 'registry-1.docker.io' : d.registryHost} directly.`,
