@@ -10,6 +10,8 @@ import { loadHostDir } from './load-host-dir.js';
 import { lookupEntry, type NodeSnapshot } from './node-snapshot.js';
 import type { BehaviourProfile } from './version.js';
 
+const DOCKER_HUB_HOSTS = new Set(['registry-1.docker.io', 'index.docker.io']);
+
 export interface MirrorRole {
   /** the registry served (`*`: every registry without a folder, from _default or registry.mirrors."*") */
   registry: string;
@@ -36,6 +38,8 @@ export function mirrorRoles(host: string, roots: string[], legacyMirrors: Record
       const loaded = loadHostDir(dir, snapshot, profile);
       if (loaded.source !== 'hosts-toml' || loaded.error !== undefined) continue;
       const registry = x.name === '_default' ? '*' : registryOfDirName(x.name);
+      // the registry's own API host as its server (docker.io's registry-1.docker.io) is no mirror
+      if (registry === 'docker.io' && DOCKER_HUB_HOSTS.has(host) && loaded.hosts.every((h) => h.host !== host || h.kind === 'server')) continue;
       if (loaded.hosts.some((h) => h.host === host)) add(registry, { hostsToml: goPathJoin(dir, 'hosts.toml') });
     }
   }

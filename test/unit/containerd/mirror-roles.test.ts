@@ -36,6 +36,11 @@ const rows: Array<{ name: string; files: Record<string, FakeFile>; legacy?: Reco
 ];
 
 describe('mirrorRoles', () => {
+  it("docker.io's own API host as its server is no mirror", () => {
+    const files = snap({ [`${R}/docker.io/hosts.toml`]: mirrorToml(`http://${MIRROR}`) });
+    expect(mirrorRoles('registry-1.docker.io', [R], {}, files, profile('2.1.9'))).toEqual([]);
+  });
+
   it.each(rows)("$name", ({ files, legacy, want }) => {
     expect(mirrorRoles(MIRROR, [R], legacy ?? {}, snap(files), profile("2.1.9"))).toEqual(want);
   });
