@@ -14,7 +14,7 @@ export type Registries = Array<{ registry: string; folder: string }>;
 export function refNotice(suggested: Facts['ref'], registries: Registries): string {
   if (suggested.source === 'default') return 'mirror-doctor: no image given and no hosts folder names a registry: checking the files only, nothing is pulled; pass an image to trace real pulls\n';
   const first = registries[0];
-  return `mirror-doctor: no image given: pulling ${suggested.input}, for ${first?.registry ?? 'the registry'} — the first registry the hosts folders name (${suggested.folder ?? first?.folder ?? '?'}); pass an image to check another\n`;
+  return `mirror-doctor: no image given: pulling ${suggested.input}, for ${first?.registry ?? 'the registry'} — the first registry in the hosts folders, those with a mirror first (${suggested.folder ?? first?.folder ?? '?'}); pass an image to check another\n`;
 }
 
 /** The question, with the images offered (one per registry the hosts folders name). */

@@ -141,14 +141,16 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
   step('systemd unit');
   const systemd = await gatherSystemdUnit(aux, auxText, procUnit, distribution.kind);
 
-  // 7. the hosts folders, and the reference: the argument, else the first registry folder found
+  // 7. the hosts folders, and the reference: the argument, else one for the first registry folder with a mirror
   step('hosts folders');
   const configPath = analysis?.cri.configPath ?? '';
   const hostRoots = await gatherHostRoots(reader, configPath, o.hostsDir, distribution);
-  let ref = chooseRef(o.ref, reader, hostRoots);
+  // every registry folder, so that the default reference is one whose mirror can be checked
+  await readHostsFolders(reader, hostRoots, new Set());
+  let ref = chooseRef(o.ref, reader, hostRoots, profile);
   // only when a pull would follow: asked, or said, before it
   if (ref.source !== 'argument' && o.confirmRef && !offline && reachable && !o.signal?.aborted) {
-    const picked = await o.confirmRef(ref, hostsFolderRegistries(reader, hostRoots));
+    const picked = await o.confirmRef(ref, hostsFolderRegistries(reader, hostRoots, profile));
     if (picked !== null) ref = { input: picked, source: 'argument' };
   }
   await readHostsFolders(reader, hostRoots, refHosts(ref.input));

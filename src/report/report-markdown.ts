@@ -114,7 +114,7 @@ function envTable(f: Facts): string {
   const rows: Array<[string, string]> = [];
   const known = <T>(k: Known<T>, fmt: (v: T) => string, miss: (e: string) => string) => ('unknown' in k ? miss(k.unknown.error) : fmt(k.value));
   if (f.nodeName) rows.push(['Node', code(f.nodeName)]);
-  rows.push(['Image', `${code(f.ref.input)} (${f.ref.source === 'argument' ? 'argument' : f.ref.source === 'hosts-folder' ? `no image given: the first registry the hosts folders name${f.ref.folder ? `, ${f.ref.folder}` : ''}` : 'no image given and no hosts folder names a registry: files only, nothing pulled'})`]);
+  rows.push(['Image', `${code(f.ref.input)} (${f.ref.source === 'argument' ? 'argument' : f.ref.source === 'hosts-folder' ? `no image given: the first registry in the hosts folders, those with a mirror first${f.ref.folder ? `, ${f.ref.folder}` : ''}` : 'no image given and no hosts folder names a registry: files only, nothing pulled'})`]);
   rows.push(['containerd (emulated as)', `${f.containerdVersion.value} (${f.containerdVersion.source})`]);
   rows.push(['Daemon version', known(f.versions.server, (v) => v, (e) => `unknown: ${e}`)]);
   rows.push(['ctr', known(f.versions.ctr, (v) => v, (e) => `unknown: ${e}`)]);

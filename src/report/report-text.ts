@@ -68,7 +68,7 @@ function renderFinding(f: Finding, o: TextOptions): string[] {
 /** Where the image came from, when not given: which registry folder named it, or why nothing was pulled. */
 function refOrigin(r: ReportInput['facts']['ref']): string {
   if (r.source === 'argument') return '';
-  if (r.source === 'hosts-folder') return ` (no image given: the first registry the hosts folders name${r.folder ? `, ${r.folder}` : ''})`;
+  if (r.source === 'hosts-folder') return ` (no image given: the first registry in the hosts folders, those with a mirror first${r.folder ? `, ${r.folder}` : ''})`;
   return ' (no image given and no hosts folder names a registry: files only, nothing pulled)';
 }
 

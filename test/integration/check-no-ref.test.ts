@@ -34,7 +34,7 @@ describe('check on the lab, off a terminal', () => {
     const d = state.daemons['1.7']!;
     const r = await execa(process.execPath, [BIN, 'check', '--address', d.address, '--ctr', d.ctr, '--json'], { reject: false });
     const folder = join(state.hostsDir, 'docker.io');
-    expect(r.stderr).toBe(`mirror-doctor: no image given: pulling docker.io/library/busybox:latest, for docker.io — the first registry the hosts folders name (${folder}); pass an image to check another`);
+    expect(r.stderr).toBe(`mirror-doctor: no image given: pulling docker.io/library/busybox:latest, for docker.io — the first registry in the hosts folders, those with a mirror first (${folder}); pass an image to check another`);
     const report = JSON.parse(r.stdout) as { ref: string; refSource: string; traces: { ran: boolean } };
     expect(report).toMatchObject({ ref: 'docker.io/library/busybox:latest', refSource: 'hosts-folder', traces: { ran: true } });
   });

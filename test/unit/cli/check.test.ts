@@ -146,7 +146,7 @@ describe('check: output and exit codes (checks replaced)', () => {
   it('text: grouped findings and the verdict as the last line; exit 1 on an error', async () => {
     const code = await runCheck(undefined, { root }, [], io(fakeChecks([finding('config-path-unset', 'ok'), finding('mirror-fallback', 'error', 'evidence')])));
     expect(code).toBe(1);
-    expect(cli.out.split('\n')[0]).toBe('mirror-doctor check docker.io/library/busybox:latest (no image given: the first registry the hosts folders name, /etc/containerd/certs.d/docker.io)');
+    expect(cli.out.split('\n')[0]).toBe('mirror-doctor check docker.io/library/busybox:latest (no image given: the first registry in the hosts folders, those with a mirror first, /etc/containerd/certs.d/docker.io)');
     expect(cli.out.trimEnd().split('\n').at(-1)).toBe('✗ verdict: problems — root cause: mirror-fallback — mirror-fallback is the problem');
   });
 

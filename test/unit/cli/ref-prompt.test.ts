@@ -15,7 +15,7 @@ const REGISTRIES = [
 describe('check without an image', () => {
   it('off a terminal: says which image and which folder named its registry', () => {
     expect(refNotice({ input: DEFAULT_REF, source: 'hosts-folder', folder: REGISTRIES[0]!.folder }, REGISTRIES)).toBe(
-      'mirror-doctor: no image given: pulling docker.io/library/busybox:latest, for docker.io — the first registry the hosts folders name (/etc/containerd/certs.d/docker.io); pass an image to check another\n',
+      'mirror-doctor: no image given: pulling docker.io/library/busybox:latest, for docker.io — the first registry in the hosts folders, those with a mirror first (/etc/containerd/certs.d/docker.io); pass an image to check another\n',
     );
   });
 

@@ -537,3 +537,29 @@ describe('gatherFacts: the daemon step says when the daemon is unreachable', () 
     expect(outcomes).toEqual([{ step: 'daemon', status: 'error', detail: 'not reachable at /run/missing.sock: no socket at /run/missing.sock' }]);
   });
 });
+
+describe('the default reference: a registry whose mirror can be checked', () => {
+  const MIRROR_HOSTS = 'server = "https://registry-1.docker.io"\n\n[host."https://10.0.0.5:5000"]\n  capabilities = ["pull", "resolve"]\n';
+  it.each([
+    // Docker's layout for the mirror's CA sorts before docker.io: it is the mirror itself, no pull to check it with
+    [{ '/etc/containerd/certs.d/10.0.0.5_5000_/ca.crt': 'x', '/etc/containerd/certs.d/docker.io/hosts.toml': MIRROR_HOSTS }, DEFAULT_REF],
+    // a registry with a server only comes after one with a mirror
+    [{ '/etc/containerd/certs.d/aaa.example/hosts.toml': 'server = "https://aaa.example"\n', '/etc/containerd/certs.d/quay.io/hosts.toml': MIRROR_HOSTS.replace('registry-1.docker.io', 'quay.io') }, 'quay.io/library/busybox:latest'],
+    // among registries with a mirror, docker.io first
+    [{ '/etc/containerd/certs.d/ghcr.io/hosts.toml': MIRROR_HOSTS, '/etc/containerd/certs.d/docker.io/hosts.toml': MIRROR_HOSTS }, DEFAULT_REF],
+    // no mirror anywhere: the first folder, as before
+    [{ '/etc/containerd/certs.d/10.0.0.5_5000_/ca.crt': 'x' }, '10.0.0.5:5000/library/busybox:latest'],
+  ])('%j → %s', async (files, want) => {
+    const root = mkdtempSync(join(tmpdir(), 'md-default-ref-'));
+    try {
+      for (const [p, text] of Object.entries(files)) {
+        mkdirSync(join(root, dirname(p)), { recursive: true });
+        writeFileSync(join(root, p), text);
+      }
+      const f = await gatherFacts({ root, offline: true }, noDaemon);
+      expect(f.ref).toMatchObject({ input: want, source: 'hosts-folder' });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
