@@ -52,7 +52,7 @@ const hostDirMisnamed: Check = {
   },
 };
 
-/** k3s or RKE2 when they write this hosts root from registries.yaml at start (a folder made by hand there is lost). */
+/** k3s or RKE2 when they write this hosts root from registries.yaml at start. */
 function generatedBy(facts: Facts, root: string): 'k3s' | 'rke2' | null {
   const dist = facts.distribution;
   if ((dist.kind !== 'k3s' && dist.kind !== 'rke2') || !dist.generated || !dist.certsDir) return null;

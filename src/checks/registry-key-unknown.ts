@@ -74,8 +74,8 @@ function unknownKeys(d: Derived): Unknown[] {
           out.push(...unknownIn(c, p, AUTH));
           continue;
         }
-        // 2.x has no tls here: configs-tls-ignored
-        out.push(...unknownIn(c, p, v2 ? ['auth', 'tls'] : known).filter((u) => u.path.at(-1) !== 'tls'));
+        // tls is 1.x's; on 2.x configs-tls-ignored says it is dropped
+        out.push(...unknownIn(c, p, known));
         if (isTable(c.auth)) out.push(...unknownIn(c.auth, [...p, 'auth'], AUTH));
         if (!v2 && isTable(c.tls)) out.push(...unknownIn(c.tls, [...p, 'tls'], TLS));
       }
