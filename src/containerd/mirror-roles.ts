@@ -5,7 +5,7 @@
  */
 import { criLegacyHosts } from './cri-legacy-hosts.js';
 import { goPathJoin } from './go-url.js';
-import { hostDirectoryName, registryOfDirName } from './host-dirs.js';
+import { registryOfDirName } from './host-dirs.js';
 import { loadHostDir } from './load-host-dir.js';
 import { lookupEntry, type NodeSnapshot } from './node-snapshot.js';
 import type { BehaviourProfile } from './version.js';
@@ -24,29 +24,38 @@ export interface MirrorRole {
  * or as the `server` of another registry.
  */
 export function mirrorRoles(host: string, roots: string[], legacyMirrors: Record<string, string[]>, snapshot: NodeSnapshot, profile: BehaviourProfile): MirrorRole[] {
-  const out: MirrorRole[] = [];
-  const add = (registry: string, from: MirrorRole['from']) => {
-    if (registry !== host) out.push({ registry, from });
+  return allMirrorRoles(roots, legacyMirrors, snapshot, profile).get(host) ?? [];
+}
+
+/** mirrorRoles of every host the folders and registry.mirrors name, in one pass over them. */
+export function allMirrorRoles(roots: string[], legacyMirrors: Record<string, string[]>, snapshot: NodeSnapshot, profile: BehaviourProfile): Map<string, MirrorRole[]> {
+  const out = new Map<string, MirrorRole[]>();
+  const add = (host: string, registry: string, from: MirrorRole['from']) => {
+    // a folder (or registry.mirrors key) for the host itself is its own
+    if (host === '' || host === registry) return;
+    const roles = out.get(host) ?? [];
+    if (!roles.some((r) => r.registry === registry && JSON.stringify(r.from) === JSON.stringify(from))) roles.push({ registry, from });
+    out.set(host, roles);
   };
-  const own = new Set([host, hostDirectoryName(host)]);
   for (const root of roots) {
     const e = lookupEntry(snapshot, root);
     if (e.kind !== 'directory') continue;
     for (const x of e.entries ?? []) {
-      if ((x.kind !== 'directory' && x.kind !== 'symlink') || own.has(x.name) || x.name.startsWith('.')) continue;
+      if ((x.kind !== 'directory' && x.kind !== 'symlink') || x.name.startsWith('.')) continue;
       const dir = goPathJoin(root, x.name);
       const loaded = loadHostDir(dir, snapshot, profile);
       if (loaded.source !== 'hosts-toml' || loaded.error !== undefined) continue;
       const registry = x.name === '_default' ? '*' : registryOfDirName(x.name);
-      // the registry's own API host as its server (docker.io's registry-1.docker.io) is no mirror
-      if (registry === 'docker.io' && DOCKER_HUB_HOSTS.has(host) && loaded.hosts.every((h) => h.host !== host || h.kind === 'server')) continue;
-      if (loaded.hosts.some((h) => h.host === host)) add(registry, { hostsToml: goPathJoin(dir, 'hosts.toml') });
+      for (const h of loaded.hosts) {
+        // docker.io's own API host as its server is no mirror
+        if (registry === 'docker.io' && h.kind === 'server' && DOCKER_HUB_HOSTS.has(h.host)) continue;
+        add(h.host, registry, { hostsToml: goPathJoin(dir, 'hosts.toml') });
+      }
     }
   }
   for (const key of Object.keys(legacyMirrors)) {
-    if (key === host) continue;
     const legacy = criLegacyHosts(key === '*' ? 'registry.invalid' : key, { [key]: legacyMirrors[key]! }, profile);
-    if (legacy.endpoints.some((ep) => ep.kind === 'legacy-mirror' && ep.host === host)) add(key, { mirrorsKey: key });
+    for (const ep of legacy.endpoints) if (ep.kind === 'legacy-mirror') add(ep.host, key, { mirrorsKey: key });
   }
   return out;
 }

@@ -9,7 +9,7 @@ import { parseCriReference, parseCtrReference } from '../containerd/reference.js
 import { goPathJoin } from '../containerd/go-url.js';
 import { registryOfDirName } from '../containerd/host-dirs.js';
 import { loadHostDir } from '../containerd/load-host-dir.js';
-import { mirrorRoles } from '../containerd/mirror-roles.js';
+import { allMirrorRoles } from '../containerd/mirror-roles.js';
 import type { BehaviourProfile } from '../containerd/version.js';
 import { registryDirNames } from './hosts-folder-facts.js';
 import type { NodeFileReader } from './node-files.js';
@@ -38,7 +38,7 @@ export function chooseRef(argument: string | undefined, reader: NodeFileReader, 
  */
 export function hostsFolderRegistries(reader: NodeFileReader, hostRoots: Facts['hostRoots'], profile: BehaviourProfile): Array<{ registry: string; folder: string }> {
   const out: Array<{ registry: string; folder: string; rank: number }> = [];
-  const roots = hostRoots.map((h) => h.root);
+  const mirrors = allMirrorRoles(hostRoots.map((h) => h.root), {}, reader.snapshot, profile);
   for (const h of hostRoots) {
     for (const name of registryDirNames(reader, h.root)) {
       if (name === '_default' || out.some((r) => r.registry === registryOfDirName(name))) continue;
@@ -46,7 +46,7 @@ export function hostsFolderRegistries(reader: NodeFileReader, hostRoots: Facts['
       const folder = goPathJoin(h.root, name);
       const loaded = loadHostDir(folder, reader.snapshot, profile);
       const hostsToml = loaded.source === 'hosts-toml' && loaded.error === undefined;
-      const isMirror = mirrorRoles(registry, roots, {}, reader.snapshot, profile).length > 0;
+      const isMirror = mirrors.has(registry);
       const rank = isMirror || !hostsToml ? 2 : loaded.hosts.some((x) => x.kind === 'mirror') ? 0 : 1;
       out.push({ registry, folder, rank });
     }
