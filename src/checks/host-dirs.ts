@@ -6,7 +6,7 @@ import { goPathClean, goPathJoin } from '../containerd/go-url.js';
 import { hostDirectoryName } from '../containerd/host-dirs.js';
 import { lookupEntry } from '../containerd/node-snapshot.js';
 import { misnamedFolders, rootNames } from './misnamed-folders.js';
-import { mirrorRoleEvidence, mirrorRoleFix, mirrorRoleText } from './mirror-role-text.js';
+import { httpOwnEntryFix, httpRolesAskedOverHttps, mirrorRoleEvidence, mirrorRoleFix, mirrorRoleText } from './mirror-role-text.js';
 import type { ClientPlan } from '../containerd/plan.js';
 import type { Derived, HostDirView } from './derived.js';
 import { selectedHostDirs } from './derived.js';
@@ -96,6 +96,18 @@ const hostDirMissing: Check = {
       const looked = v.lookup.candidates.filter((c) => c.consulted).map((c) => c.path);
       // a reference that names a mirror is pulled from it directly, as it should be
       if (d.mirrorRoles.length > 0) {
+        const http = httpRolesAskedOverHttps(d);
+        if (http.length > 0) {
+          return [
+            finding('host-dir-missing', {
+              severity: 'warning',
+              title: 'a reference that names this plain-HTTP mirror is asked over HTTPS',
+              detail: `${mirrorRoleText(facts, d)}, written there as http://${d.registryHost}. With no folder of its own in ${v.root}, containerd asks a reference that names it over HTTPS only (it gives plain HTTP to localhost alone), so such a pull fails with "http: server gave HTTP response to HTTPS client". Pulls through it as a mirror are not affected.`,
+              evidence: [...mirrorRoleEvidence(facts, d), ...looked.map((p) => wholeFileEvidence(p, 'does not exist'))],
+              fix: [...httpOwnEntryFix(facts, d, v.root), ...mirrorRoleFix(d)],
+            }),
+          ];
+        }
         return [
           finding('host-dir-missing', {
             severity: 'info',

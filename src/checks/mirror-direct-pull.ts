@@ -7,7 +7,7 @@ import type { PathRun } from '../trace/run-schema.js';
 import type { Evidence } from './finding.js';
 import type { Check } from './types.js';
 import { attemptEvidence, attemptsAt, finding, pathLabel } from './make.js';
-import { mirrorRoleEvidence, mirrorRoleFix, mirrorRoleText } from './mirror-role-text.js';
+import { httpOwnEntryFix, httpRolesAskedOverHttps, mirrorRoleEvidence, mirrorRoleFix, mirrorRoleText } from './mirror-role-text.js';
 import { OUTCOME_TEXT, statusText } from './outcome-text.js';
 
 export const mirrorDirectPullFailed: Check = {
@@ -15,9 +15,10 @@ export const mirrorDirectPullFailed: Check = {
   run(facts, d) {
     const host = d.registryHost;
     if (!host || d.mirrorRoles.length === 0) return [];
-    const failed = [d.trace.ctrHostsDir, d.trace.cri, d.trace.ctr].filter((p): p is PathRun => !!p?.doc && p.pulled === false);
-    // a folder loaded for the host (_default) puts its own hosts first: the other checks read that pull
-    if (failed.length === 0 || failed.some((p) => p.doc!.hostsDir)) return [];
+    // the paths that read the hosts folders (plain ctr reads none: ctr-ignores-config-path)
+    const failed = [d.trace.ctrHostsDir, d.trace.cri].filter((p): p is PathRun => !!p?.doc && p.pulled === false);
+    // _default puts its own hosts first: the other checks read that pull
+    if (failed.length === 0 || failed.some((p) => p.doc!.hostsDir?.endsWith('/_default'))) return [];
     const at = attemptsAt(failed, host, (o) => o !== 'ok');
     const first = at[0];
     const text = first ? (statusText(first.a.outcome, first.a.status) ?? OUTCOME_TEXT[first.a.outcome]) : undefined;
@@ -34,7 +35,10 @@ export const mirrorDirectPullFailed: Check = {
           `${mirrorRoleText(facts, d)}, and this reference names it: ${who} pulled from it directly, with no other host to fall back to, and failed` +
           `${text ? `: ${text.what}` : ''}${error ? ` (${error})` : ''}.`,
         evidence: [...evidence, ...mirrorRoleEvidence(facts, d)],
-        fix: [...(text ? text.fix(host, url) : []), ...mirrorRoleFix(d)],
+        fix:
+          first?.a.outcome === 'http-response-to-https' && httpRolesAskedOverHttps(d).length > 0
+            ? [...httpOwnEntryFix(facts, d, d.hostDirs.find((v) => v.usedBy.length > 0)?.root ?? d.hostsDir), ...mirrorRoleFix(d)]
+            : [...(text ? text.fix(host, url) : []), ...mirrorRoleFix(d)],
       }),
     ];
   },

@@ -15,6 +15,7 @@ import { detectContainerdVersion } from '../probe/containerd-version.js';
 import { locateDaemon } from '../probe/daemon-location.js';
 import { distributionProbe, textReader } from '../probe/environment-facts.js';
 import { NodeFileReader, type FsLike } from '../probe/node-files.js';
+import { readHostsFolders } from '../probe/hosts-folder-facts.js';
 import { collectConfigSecrets, redactReportJson, redactReportText } from '../report/redact-config.js';
 import { UsageError } from '../errors.js';
 import { checkRoot } from './root-option.js';
@@ -113,6 +114,9 @@ export async function runExplain(ref: string, opts: ExplainOptions, extraArgs: s
     roots.add(opts.hostsDir);
   }
   for (const r of roots) for (const h of hosts) await reader.readHostRoot(r, h);
+  // every folder: a reference that names another registry's mirror is said so
+  for (const r of roots) await reader.stat(r);
+  await readHostsFolders(reader, [...roots].map((root) => ({ root, reason: 'config_path' as const })), hosts);
   // nerdctl: its config file, its hosts dirs, and the `host:443` key it looks up first
   await reader.read(NERDCTL_TOML, true);
   const nerdctl = nerdctlTomlOptions(reader.snapshot);

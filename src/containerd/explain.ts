@@ -6,6 +6,9 @@ import type { Decision } from './decision.js';
 import { analyzeConfig, type ConfigAnalysis } from './config-toml.js';
 import { planCri, planCtr, planCtrHostsDir, type ClientPlan } from './plan.js';
 import type { NodeSnapshot } from './node-snapshot.js';
+import { splitConfigPath } from './host-dirs.js';
+import { mirrorRoles } from './mirror-roles.js';
+import { parseCriReference } from './reference.js';
 import { nerdctlTomlOptions, planNerdctl, type NerdctlOptions } from './nerdctl-plan.js';
 import type { BehaviourProfile, ProfileSource } from './version.js';
 
@@ -57,6 +60,21 @@ export function explain(req: ExplainRequest): ExplainResult {
     });
   }
   decisions.push(...config.decisions);
+  const refHost = parseCriReference(req.ref);
+  if (refHost.ok) {
+    // a reference that names a mirror: no folder is looked up for it, and it is asked directly
+    const roots = [...splitConfigPath(config.cri.configPath), ...(req.hostsDir !== undefined ? [req.hostsDir] : [])];
+    const roles = mirrorRoles(refHost.ref.hostname, [...new Set(roots)], config.cri.mirrors, req.snapshot, req.profile);
+    if (roles.length > 0) {
+      const where = roles.map((r) => `${r.registry === '*' ? 'every registry without a folder of its own' : r.registry} (${'hostsToml' in r.from ? r.from.hostsToml : `registry.mirrors.${JSON.stringify(r.from.mirrorsKey)}`})`);
+      decisions.push({
+        code: 'node.ref-names-mirror',
+        severity: 'info',
+        message: `${refHost.ref.hostname} is the mirror this node uses for ${where.join(', ')}: containerd looks up a hosts folder for the reference's own host only, so this reference is pulled from the mirror directly`,
+        source: 'hostPaths',
+      });
+    }
+  }
   const base = { ref: req.ref, snapshot: req.snapshot, profile: req.profile, config };
   const plans: ClientPlan[] = [planCtr(base)];
   if (req.hostsDir !== undefined) plans.push(planCtrHostsDir({ ...base, hostsDir: req.hostsDir }));

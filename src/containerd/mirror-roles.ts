@@ -17,6 +17,8 @@ export interface MirrorRole {
   registry: string;
   /** where the node says so: a hosts.toml, or a key of CRI's registry.mirrors in config.toml */
   from: { hostsToml: string } | { mirrorsKey: string };
+  /** the scheme it is written with there (`http` for a plain-HTTP mirror) */
+  scheme: string;
 }
 
 /**
@@ -30,11 +32,11 @@ export function mirrorRoles(host: string, roots: string[], legacyMirrors: Record
 /** mirrorRoles of every host the folders and registry.mirrors name, in one pass over them. */
 export function allMirrorRoles(roots: string[], legacyMirrors: Record<string, string[]>, snapshot: NodeSnapshot, profile: BehaviourProfile): Map<string, MirrorRole[]> {
   const out = new Map<string, MirrorRole[]>();
-  const add = (host: string, registry: string, from: MirrorRole['from']) => {
+  const add = (host: string, registry: string, from: MirrorRole['from'], scheme: string) => {
     // a folder (or registry.mirrors key) for the host itself is its own
     if (host === '' || host === registry) return;
     const roles = out.get(host) ?? [];
-    if (!roles.some((r) => r.registry === registry && JSON.stringify(r.from) === JSON.stringify(from))) roles.push({ registry, from });
+    if (!roles.some((r) => r.registry === registry && JSON.stringify(r.from) === JSON.stringify(from))) roles.push({ registry, from, scheme });
     out.set(host, roles);
   };
   for (const root of roots) {
@@ -49,13 +51,13 @@ export function allMirrorRoles(roots: string[], legacyMirrors: Record<string, st
       for (const h of loaded.hosts) {
         // docker.io's own API host as its server is no mirror
         if (registry === 'docker.io' && h.kind === 'server' && DOCKER_HUB_HOSTS.has(h.host)) continue;
-        add(h.host, registry, { hostsToml: goPathJoin(dir, 'hosts.toml') });
+        add(h.host, registry, { hostsToml: goPathJoin(dir, 'hosts.toml') }, h.scheme);
       }
     }
   }
   for (const key of Object.keys(legacyMirrors)) {
     const legacy = criLegacyHosts(key === '*' ? 'registry.invalid' : key, { [key]: legacyMirrors[key]! }, profile);
-    for (const ep of legacy.endpoints) if (ep.kind === 'legacy-mirror') add(ep.host, key, { mirrorsKey: key });
+    for (const ep of legacy.endpoints) if (ep.kind === 'legacy-mirror') add(ep.host, key, { mirrorsKey: key }, ep.scheme);
   }
   return out;
 }

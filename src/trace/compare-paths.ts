@@ -106,7 +106,8 @@ export function comparePaths(i: CompareInput): Comparison {
   }
   const filesWork = !!ctrHd?.doc?.mirrorUsed;
   // a reference that names a mirror: no folder is looked up for it, and pulling from it directly is right
-  const asMirror = i.mirrorOf && i.mirrorOf.registries.length > 0 && !filesWork && !ctrHd?.doc?.hostsDir ? i.mirrorOf : null;
+  const asMirror = i.mirrorOf && i.mirrorOf.registries.length > 0 && !filesWork && !ctrHd?.doc?.hostsDir?.endsWith('/_default') ? i.mirrorOf : null;
+  const ownFolder = asMirror ? (ctrHd?.doc?.hostsDir ?? null) : null;
   const servesText = asMirror ? `${asMirror.host} is itself the mirror this node uses for ${asMirror.registries.map((r) => (r === '*' ? 'every registry without a folder of its own' : r)).join(', ')}` : '';
   if (ctrHd?.doc && asMirror) statements.push(`ctr --hosts-dir ${i.hostsDir} pulled from ${asMirror.host} directly: ${servesText}`);
   else if (ctrHd?.doc) {
@@ -194,7 +195,7 @@ export function comparePaths(i: CompareInput): Comparison {
     verdict = `CRI (as kubelet) uses the mirror${served ? ` ${served}` : ''}${cri.pulled === false ? `, and its pull failed${cri.error ? ` (${cri.error})` : ''}` : ''}; ctr with --hosts-dir does not: ${whyNot(ctrHd.doc)}`;
   } else if (asMirror && criUsed !== true) {
     const failed = [ctrHd, cri].find((p) => p?.pulled === false);
-    verdict = `${servesText}: a reference that names it is pulled from it directly, with no hosts folder of its own${failed ? `; the pull failed there${failed.error ? `: ${failed.error}` : ''}` : ''}`;
+    verdict = `${servesText}: a reference that names it is pulled from it directly, ${ownFolder ? `as its own folder ${ownFolder} says` : 'with no hosts folder of its own'}${failed ? `; the pull failed there${failed.error ? `: ${failed.error}` : ''}` : ''}`;
   } else if (ctrHd?.doc && !filesWork) verdict = `the mirror is not used even with --hosts-dir: ${whyNot(ctrHd.doc)}`;
   else verdict = statements[statements.length - 1] ?? 'no pull could be traced';
   return { verdict: verdict.replace(/\s+/g, ' ').trim(), statements, mirrorUsedBy };

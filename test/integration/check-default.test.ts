@@ -8,7 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dirname, join } from 'node:path';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { networkInterfaces } from 'node:os';
 import { labDown, labUp, type LabState } from '../../src/lab/lab.js';
 import { SCENARIOS, atPorts } from '../../src/lab/scenarios.js';
 import { runCheck } from '../../src/cli/check.js';
@@ -17,6 +19,11 @@ import { trace } from '../../src/probe/tracer.js';
 import { testLabOptions, quietLog } from '../helpers/lab.js';
 
 const VERSIONS = ['1.6', '1.7', '2.1'] as const;
+
+/** A TCP forwarder from ADDRESS:<free port> to 127.0.0.1:PORT; prints its port. */
+const FORWARDER = `const net = require('node:net'); const [ip, to] = process.argv.slice(1);
+const s = net.createServer((c) => { const u = net.connect(Number(to), '127.0.0.1'); c.pipe(u).pipe(c); c.on('error', () => u.destroy()); u.on('error', () => c.destroy()); });
+s.listen(0, ip, () => console.log(s.address().port));`;
 
 /** The root cause each scenario must name (null: ok). The same at either level. */
 const ROOT_CAUSE: Record<string, string | null> = {
@@ -130,6 +137,52 @@ describe.each(['info', 'debug'] as const)('check with only --address and --ctr, 
       const d = state.daemons[v]!;
       const run = await trace(await prepareTrace(ref, { address: d.address, ctr: d.ctr, timeout: '30' }));
       if (!run.comparison.verdict.startsWith(`${mirror} is itself the mirror this node uses for docker.io: `)) problems.push(`${where} → trace: ${run.comparison.verdict}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('a plain-HTTP mirror off loopback, named by the reference: asked over HTTPS and refused; with the folder the finding proposes, ok', async () => {
+    state = await labUp(opts, 'mirror-ok', quietLog);
+    // the machine's own address, forwarded to the lab mirror: containerd gives plain HTTP to localhost alone
+    const ip = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    expect(ip, 'a non-loopback IPv4 address on this machine').toBeDefined();
+    const mirrorPort = Number(new URL(state.registries.mirror!.url).port);
+    // in a process of its own: the check's synchronous waits would stall a forwarder in this one
+    const forward = spawn(process.execPath, ['-e', FORWARDER, ip!, String(mirrorPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const port = await new Promise<string>((ok, fail) => {
+      forward.stdout.once('data', (b: Buffer) => ok(b.toString().trim()));
+      forward.once('exit', (code) => fail(new Error(`forwarder exited ${code}`)));
+    });
+    const host = `${ip}:${port}`;
+    const hostsToml = join(state.hostsDir, 'docker.io', 'hosts.toml');
+    const original = readFileSync(hostsToml, 'utf8');
+    const own = join(state.hostsDir, host.replace(/:(\d+)$/, '_$1_'));
+    const problems: string[] = [];
+    try {
+      writeFileSync(hostsToml, original.replace(/http:\/\/127\.0\.0\.1:\d+/, `http://${host}`));
+      for (const v of VERSIONS) {
+        const r = await check(state, v, `${host}/library/mirror-doctor-demo:1.0`);
+        const where = `${level} ${v}: ${r.json.verdict.summary}`;
+        if (r.json.verdict.rootCause !== 'mirror-direct-pull-failed' || !/\(http-response-to-https\)/.test(r.json.verdict.summary)) problems.push(`${where} → not the mirror's own HTTPS failure`);
+        const f = (r.json.findings as Array<{ id: string; severity: string; fix?: string[] }>).find((x) => x.id === 'host-dir-missing');
+        if (f?.severity !== 'warning') problems.push(`${where} → host-dir-missing ${f?.severity}`);
+        // what the finding proposes, as written
+        const fix = (r.json.findings as Array<{ id: string; fix?: string[] }>).find((x) => x.id === 'mirror-direct-pull-failed')?.fix?.[0] ?? '';
+        const m = /^mkdir -p (\S+) && cat > (\S+) <<'EOF'\n([\s\S]*)\nEOF$/.exec(fix);
+        if (!m || m[1] !== own) {
+          problems.push(`${where} → fix ${JSON.stringify(fix)}`);
+          continue;
+        }
+        mkdirSync(m[1]!, { recursive: true });
+        writeFileSync(m[2]!, `${m[3]}\n`);
+        const fixed = await check(state, v, `${host}/library/mirror-doctor-demo:1.0`);
+        if (fixed.json.verdict.status !== 'ok' || fixed.code !== 0) problems.push(`${level} ${v} with ${own}: ${fixed.json.verdict.summary}`);
+        rmSync(own, { recursive: true, force: true });
+      }
+    } finally {
+      writeFileSync(hostsToml, original);
+      rmSync(own, { recursive: true, force: true });
+      forward.kill();
     }
     expect(problems).toEqual([]);
   });

@@ -28,6 +28,13 @@ describe('mirror-doctor explain', () => {
     expect(discarded.source).toEqual({ label: 'containerd hosts.go loadHostDir', url });
     expect(discarded).not.toHaveProperty('cite');
   });
+  it('a reference that names the mirror itself: said at the top, and only then', async () => {
+    expect(await run('explain', '127.0.0.1:5101/library/busybox:latest', '--root', path.join(FIX, 'mirror-ok'), '--containerd-version', '1.7.24')).toBe(0);
+    expect(cli.out).toMatch(/^ {2}- 127\.0\.0\.1:5101 is the mirror this node uses for docker\.io \(\/etc\/containerd\/certs\.d\/docker\.io\/hosts\.toml\): containerd looks up a hosts folder for the reference's own host only, so this reference is pulled from the mirror directly \[containerd config_unix\.go hostPaths\]$/m);
+    cli.out = '';
+    expect(await run('explain', 'docker.io/library/busybox:latest', '--root', path.join(FIX, 'mirror-ok'), '--containerd-version', '1.7.24')).toBe(0);
+    expect(cli.out).not.toContain('is the mirror this node uses');
+  });
   it('json: stable schema, mirror first with ns', async () => {
     const code = await run('explain', 'busybox', '--root', path.join(FIX, 'mirror-ok'), '--containerd-version', '1.7.24', '--json');
     expect(code).toBe(0);
