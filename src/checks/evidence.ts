@@ -270,9 +270,8 @@ const mirrorNotTried: Check = {
       const doc = p.doc!;
       if (!doc.hostsDir || doc.hostsTomlErrors.length > 0 || !sawResolver(p)) continue;
       if (doc.attempts.some((a) => a.mirror)) continue;
-      // a hosts.toml with a server and no [host] table names no mirror to try (a registry's own settings)
-      const plan = p.path === 'cri' ? d.plans.cri : d.plans.ctrHostsDir;
-      if (plan.hostDir?.source === 'hosts-toml' && plan.hostDir.error === undefined && !plan.endpoints.some((e) => e.kind === 'mirror')) continue;
+      // the mirror's own folder (a reference that names it): it has no mirror to try
+      if (d.mirrorRoles.length > 0) continue;
       const first = doc.attempts.find((a) => a.kind === 'resolve') ?? doc.attempts[0];
       out.push(
         finding('mirror-not-tried', {
