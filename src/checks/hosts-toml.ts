@@ -11,6 +11,7 @@ import type { Derived, HostDirView } from './derived.js';
 import { hostsFile, selectedHostDirs, viewDecisions } from './derived.js';
 import { caFileUnused } from './ca-file-unused.js';
 import { tlsOnServerOnly } from './tls-on-server-only.js';
+import { hostsTomlNoMirror } from './hosts-toml-no-mirror.js';
 import { editDistance } from './edit-distance.js';
 import type { PathRun } from '../trace/run-schema.js';
 import type { Facts } from './facts.js';
@@ -460,6 +461,7 @@ export const HOSTS_TOML_CHECKS: Check[] = [
   tlsFileFinding('client-cert-invalid', /^unable to read CERT file|^failed to load X509 key pair/, 'client'),
   caFileUnused,
   tlsOnServerOnly,
+  hostsTomlNoMirror,
   mirrorClusterDnsName,
   dialTimeoutUnsupported,
 ];

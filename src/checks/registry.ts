@@ -73,6 +73,7 @@ const ROWS: Row[] = [
   ['default-dir-unsupported', 'host-dirs', 'error', '_default is not supported by this containerd', ['hostPathsBefore1617']],
   ['hosts-toml-missing', 'host-dirs', 'error', 'the hosts folder has no hosts.toml', ['loadHostDir', 'loadCertFiles']],
   ['hosts-toml-empty', 'host-dirs', 'error', 'hosts.toml is empty', ['loadHostDir']],
+  ['hosts-toml-no-mirror', 'hosts-toml', 'warning', 'hosts.toml names no mirror: only the registry itself', ['parseHostsFile'], `${HOSTS_MD}#host-fields-in-the-toml-table-format`],
   ['hosts-path-unreadable', 'host-dirs', 'error', 'a hosts folder or file cannot be read', ['hostDirFromRoot', 'loadHostDir']],
   // ---- hosts.toml
   ['hosts-toml-invalid', 'hosts-toml', 'error', 'hosts.toml is discarded (parse error)', ['loadHostDir', 'parseHostsFile']],

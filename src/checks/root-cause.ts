@@ -55,6 +55,7 @@ export const CAUSE_ORDER: readonly string[] = [
   'host-dir-shadows-default',
   'hosts-toml-missing',
   'hosts-toml-empty',
+  'hosts-toml-no-mirror',
   'host-dir-missing',
   // 6
   'hosts-toml-no-host-table',

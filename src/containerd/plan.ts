@@ -350,7 +350,10 @@ export interface PlanRequest {
 
 /** The mirror hosts a plan asks (hosts.toml mirrors, CRI's legacy registry.mirrors endpoints), in order. */
 export function planMirrorHosts(plan: ClientPlan): string[] {
-  return [...new Set(plan.endpoints.filter((ep) => ep.kind === 'mirror' || ep.kind === 'legacy-mirror').map((ep) => ep.host))];
+  const ref = plan.reference?.hostname;
+  // a [host] table for the registry itself (docker.io's registry-1.docker.io) is no mirror: containerd adds no ?ns= for it
+  const mirror = (ep: RegistryEndpoint) => (ep.kind === 'mirror' || ep.kind === 'legacy-mirror') && (ref === undefined || needsNamespace(ref, ep.host));
+  return [...new Set(plan.endpoints.filter(mirror).map((ep) => ep.host))];
 }
 
 export function planCtr(req: PlanRequest): ClientPlan {

@@ -187,6 +187,25 @@ describe.each(['info', 'debug'] as const)('check with only --address and --ctr, 
     expect(problems).toEqual([]);
   });
 
+  it("containerd's own docs example for Docker (server docker.io, host registry-1.docker.io) names no mirror: the cause, and no mirror is said to fail", async () => {
+    state = await labUp(opts, 'mirror-ok', quietLog);
+    const hostsToml = join(state.hostsDir, 'docker.io', 'hosts.toml');
+    const original = readFileSync(hostsToml, 'utf8');
+    const problems: string[] = [];
+    try {
+      writeFileSync(hostsToml, 'server = "https://docker.io"\n\n[host."https://registry-1.docker.io"]\n  capabilities = ["pull", "resolve"]\n');
+      for (const v of VERSIONS) {
+        const r = await check(state, v, 'docker.io/library/mirror-doctor-demo:1.0');
+        const where = `${level} ${v}: ${r.json.verdict.summary}`;
+        if (r.json.verdict.rootCause !== 'hosts-toml-no-mirror') problems.push(`${where} → root cause ${r.json.verdict.rootCause}`);
+        if (r.json.findings.some((f) => f.id === 'mirror-fallback')) problems.push(`${where} → registry-1.docker.io called a mirror`);
+      }
+    } finally {
+      writeFileSync(hostsToml, original);
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('trace with only --address and --ctr finds config.toml, the hosts folder and the log as check does', async () => {
     state = await labUp(opts, 'mirror-ok', quietLog);
     for (const v of VERSIONS) {

@@ -126,6 +126,12 @@ const EXPECT: Record<string, Expect> = {
     detail: /failed on TLS \(tls-unknown-authority\)/,
     fix: /move them under the mirror's table:\n\[host\."https:\/\/127\.0\.0\.1:5104"\]\n  ca = "ca\.crt"/,
   },
+  'hosts-toml-no-mirror': {
+    severity: 'warning',
+    evidence: { kind: 'file', source: HOSTS, text: "every host is docker.io's own (containerd adds no ?ns= for it)" },
+    detail: /^\/etc\/containerd\/certs\.d\/docker\.io\/hosts\.toml names no mirror: its hosts are https:\/\/registry-1\.docker\.io, https:\/\/docker\.io, docker\.io's own/,
+    fix: /\[host\."https:\/\/mirror\.example\.com"\]/,
+  },
   'mirror-cluster-dns-name': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 3, text: /docker-registry\.kube-system\.svc\.cluster\.local:5000/ }, detail: /node's resolver .* not the cluster DNS/, fix: /kubectl -n kube-system get service docker-registry -o wide/ },
   'dial-timeout-unsupported': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 5, text: /dial_timeout/ } },
   'mirror-used': { severity: 'ok', evidence: { kind: 'trace', source: 'ctr --hosts-dir output', line: 3, text: /127\.0\.0\.1:5101.*200/ } },
