@@ -7,10 +7,9 @@ import { criLegacyHosts } from './cri-legacy-hosts.js';
 import { goPathJoin } from './go-url.js';
 import { registryOfDirName } from './host-dirs.js';
 import { loadHostDir } from './load-host-dir.js';
+import { needsNamespace } from './plan.js';
 import { lookupEntry, type NodeSnapshot } from './node-snapshot.js';
 import type { BehaviourProfile } from './version.js';
-
-const DOCKER_HUB_HOSTS = new Set(['registry-1.docker.io', 'index.docker.io']);
 
 export interface MirrorRole {
   /** the registry served (`*`: every registry without a folder, from _default or registry.mirrors."*") */
@@ -49,8 +48,8 @@ export function allMirrorRoles(roots: string[], legacyMirrors: Record<string, st
       if (loaded.source !== 'hosts-toml' || loaded.error !== undefined) continue;
       const registry = x.name === '_default' ? '*' : registryOfDirName(x.name);
       for (const h of loaded.hosts) {
-        // docker.io's own API host as its server is no mirror
-        if (registry === 'docker.io' && h.kind === 'server' && DOCKER_HUB_HOSTS.has(h.host)) continue;
+        // a host containerd asks without ?ns= is the registry itself (docker.io's registry-1.docker.io), no mirror
+        if (registry !== '*' && !needsNamespace(registry, h.host)) continue;
         add(h.host, registry, { hostsToml: goPathJoin(dir, 'hosts.toml') }, h.scheme);
       }
     }
