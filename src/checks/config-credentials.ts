@@ -3,6 +3,7 @@
  * hands a host's credentials only to that host (CRI's credentials callback is keyed by the request's
  * host), so credentials for docker.io never reach a mirror for it. Pure.
  */
+import { dottedPath } from '../containerd/toml-scan.js';
 import type { LoadedConfigFile } from '../containerd/config-files.js';
 import { isTable } from '../containerd/go-value.js';
 import { registryTables } from './registry-tables.js';
@@ -43,7 +44,7 @@ export function credentialsElsewhere(facts: Facts, d: Derived, mirror: string): 
     return at ? [fileEvidence(facts.snapshot, at, `credentials for ${h.host} only`)] : [];
   });
   const first = hosts[0]!;
-  const table = first.path.slice(0, -2).map((k) => (/^[A-Za-z0-9_-]+$/.test(k) ? k : JSON.stringify(k))).join('.');
+  const table = dottedPath(first.path.slice(0, -2));
   return {
     detail: `: config.toml has credentials for ${hosts.map((h) => h.host).join(', ')} (registry.configs."…".auth), and CRI gives credentials only to the host they are keyed by, so ${mirror} gets none`,
     evidence,

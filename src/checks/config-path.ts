@@ -8,7 +8,7 @@ import { hostDirectoryName, splitConfigPath } from '../containerd/host-dirs.js';
 import { configPosition, decisions, registryPath } from './config-locate.js';
 import type { Derived } from './derived.js';
 import { editDistance } from './edit-distance.js';
-import { registryTables } from './registry-tables.js';
+import { REGISTRY_KEYS, registryTables } from './registry-tables.js';
 import type { Facts } from './facts.js';
 import type { Evidence } from './finding.js';
 import type { Check } from './types.js';
@@ -27,15 +27,13 @@ export function configPathFix(facts: Facts, d: Derived, root: string): string[] 
   return [`edit ${facts.configFile}:\n${versionLine}${table}\n  config_path = ${quote(root)}`, restartCommand(facts)];
 }
 
-/** The registry keys containerd knows besides config_path. */
-const REGISTRY_KEYS = ['mirrors', 'configs', 'auths', 'headers'];
 
 /** Keys of a CRI registry table that look like config_path (config-path, configPath, config_paths, …), which containerd does not know. */
 function configPathLookalikes(d: Derived): Array<{ key: string; path: string[] }> {
   const out: Array<{ key: string; path: string[] }> = [];
   for (const { path, table } of registryTables(d.configFiles)) {
     for (const key of Object.keys(table)) {
-      if (key === 'config_path' || REGISTRY_KEYS.includes(key)) continue;
+      if (REGISTRY_KEYS.includes(key)) continue;
       if (editDistance(key.toLowerCase().replace(/[-_\s]/g, ''), 'configpath') <= 2) out.push({ key, path: [...path, key] });
     }
   }

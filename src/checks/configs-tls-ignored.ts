@@ -4,6 +4,7 @@
  * certificate and skip-verify setting from config.toml no longer apply. A node upgraded from 1.x
  * with such a table fails on the host's certificate and falls back.
  */
+import { dottedPath } from '../containerd/toml-scan.js';
 import { configPosition, decisions } from './config-locate.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
@@ -31,7 +32,7 @@ export const configsTlsIgnored: Check = {
           evidence,
           fix: [
             `in the hosts.toml of each registry that uses ${host}, under [host."https://${host}"]:\n${(tls.get(host) ?? ['ca = "<the ca_file of that table>"']).map((l) => `  ${l}`).join('\n')}`,
-            `delete [${(x.configPath ?? []).map((k) => (/^[A-Za-z0-9_-]+$/.test(k) ? k : JSON.stringify(k))).join('.')}] from config.toml${legacy ? '; the mirrors themselves must move to hosts.toml too (see legacy-mirrors), since config_path and registry.mirrors cannot be set together' : ''}`,
+            `delete [${dottedPath(x.configPath ?? [])}] from config.toml${legacy ? '; the mirrors themselves must move to hosts.toml too (see legacy-mirrors), since config_path and registry.mirrors cannot be set together' : ''}`,
           ],
         }),
       );

@@ -2,6 +2,7 @@
  * The words for a reference that names a mirror itself (Derived.mirrorRoles): it is pulled from
  * that host directly, and no hosts folder of its own is expected.
  */
+import { dottedPath } from '../containerd/toml-scan.js';
 import { goPathJoin } from '../containerd/go-url.js';
 import { hostDirectoryName } from '../containerd/host-dirs.js';
 import type { MirrorRole } from '../containerd/mirror-roles.js';
@@ -55,7 +56,7 @@ export function httpRolesAskedOverHttps(d: Derived): MirrorRole[] {
 export function httpOwnEntryFix(facts: Facts, d: Derived, root: string): string[] {
   const host = d.registryHost!;
   if (d.config.cri.configPath === '' && Object.keys(d.config.cri.mirrors).length > 0) {
-    const table = `[${[...registryPath(d), 'mirrors'].map((k) => (/^[A-Za-z0-9_-]+$/.test(k) ? k : quote(k))).join('.')}.${quote(host)}]`;
+    const table = `[${dottedPath([...registryPath(d), 'mirrors', host])}]`;
     return [`in ${facts.configFile}:\n${table}\n  endpoint = ["http://${host}"]`, restartCommand(facts)];
   }
   const dir = goPathJoin(root, hostDirectoryName(host));

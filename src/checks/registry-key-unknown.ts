@@ -5,14 +5,15 @@
  * the registry with no mirror at all. config_path lookalikes are config-path-unset's; 2.x's
  * `configs.*.tls` is configs-tls-ignored's.
  */
+import { dottedPath } from '../containerd/toml-scan.js';
 import { isTable } from '../containerd/go-value.js';
 import { configPosition } from './config-locate.js';
 import type { Derived } from './derived.js';
 import { editDistance } from './edit-distance.js';
 import type { Finding } from './finding.js';
 import type { Check } from './types.js';
-import { fileEvidence, finding, quote, restartCommand } from './make.js';
-import { registryTables } from './registry-tables.js';
+import { fileEvidence, finding, restartCommand } from './make.js';
+import { REGISTRY_KEYS, registryTables } from './registry-tables.js';
 
 const AUTH = ['username', 'password', 'auth', 'identitytoken'];
 const TLS = ['insecure_skip_verify', 'ca_file', 'cert_file', 'key_file'];
@@ -49,7 +50,7 @@ function unknownKeys(d: Derived): Unknown[] {
   const out: Unknown[] = [];
   const v2 = d.profile.version.major >= 2;
   for (const { path, table } of registryTables(d.configFiles)) {
-    for (const u of unknownIn(table, path, ['config_path', 'mirrors', 'configs', 'auths', 'headers'])) {
+    for (const u of unknownIn(table, path, REGISTRY_KEYS)) {
       // config_path lookalikes: config-path-unset
       if (u.like === 'config_path') continue;
       const key = u.path.at(-1)!;
@@ -86,10 +87,7 @@ function unknownKeys(d: Derived): Unknown[] {
 
 /** `registry.mirrors."docker.io".endpoints` from `plugins.<id>.registry.…` */
 function keyName(path: string[]): string {
-  return path
-    .slice(2)
-    .map((k, i) => (i === 0 || /^[A-Za-z0-9_-]+$/.test(k) ? k : quote(k)))
-    .join('.');
+  return dottedPath(path.slice(2));
 }
 
 export const registryKeyUnknown: Check = {

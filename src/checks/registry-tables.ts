@@ -8,6 +8,9 @@ import { isTable } from '../containerd/go-value.js';
 
 const REGISTRY_PLUGINS = ['io.containerd.cri.v1.images', 'io.containerd.grpc.v1.cri', 'cri'];
 
+/** The keys containerd knows in a CRI registry table (v2.1.9 internal/cri/config/config.go Registry). */
+export const REGISTRY_KEYS: readonly string[] = ['config_path', 'mirrors', 'configs', 'auths', 'headers'];
+
 /** Each registry table, with the key path it has in its file (`plugins.<id>.registry`). */
 export function registryTables(files: readonly LoadedConfigFile[]): Array<{ path: string[]; table: Record<string, unknown> }> {
   const out: Array<{ path: string[]; table: Record<string, unknown> }> = [];

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { parseCriReference } from '../containerd/reference.js';
 import { analyzeConfig } from '../containerd/config-toml.js';
 import { planCri, planMirrorHosts } from '../containerd/plan.js';
-import { mirrorRoles } from '../containerd/mirror-roles.js';
+import { mirroredRegistries } from '../containerd/mirror-roles.js';
 import { refHosts } from '../probe/checked-ref.js';
 import { readHostsFolders } from '../probe/hosts-folder-facts.js';
 import { resolveProfile } from '../containerd/version.js';
@@ -79,7 +79,7 @@ export async function prepareTrace(ref: string, o: TraceCliOptions, extra: strin
   const roots = [...new Set([...splitConfigPath(diskConfigPath ?? ''), hostsDir])].map((root) => ({ root, reason: 'config_path' as const }));
   for (const r of roots) await reader.stat(r.root);
   await readHostsFolders(reader, roots, refHosts(ref));
-  const mirrorOf = prof.ok ? [...new Set(mirrorRoles(parsed.ref.hostname, roots.map((r) => r.root), analysis?.cri.mirrors ?? {}, reader.snapshot, prof.profile).map((r) => r.registry))] : [];
+  const mirrorOf = prof.ok ? mirroredRegistries(parsed.ref.hostname, roots.map((r) => r.root), analysis?.cri.mirrors ?? {}, reader.snapshot, prof.profile) : [];
 
   return {
     ref: fullRef,

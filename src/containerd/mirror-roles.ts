@@ -28,6 +28,11 @@ export function mirrorRoles(host: string, roots: string[], legacyMirrors: Record
   return allMirrorRoles(roots, legacyMirrors, snapshot, profile).get(host) ?? [];
 }
 
+/** The registries `host` is a mirror for, each once (what the tracer is told for its path comparison). */
+export function mirroredRegistries(host: string, roots: string[], legacyMirrors: Record<string, string[]>, snapshot: NodeSnapshot, profile: BehaviourProfile): string[] {
+  return [...new Set(mirrorRoles(host, roots, legacyMirrors, snapshot, profile).map((r) => r.registry))];
+}
+
 /** mirrorRoles of every host the folders and registry.mirrors name, in one pass over them. */
 export function allMirrorRoles(roots: string[], legacyMirrors: Record<string, string[]>, snapshot: NodeSnapshot, profile: BehaviourProfile): Map<string, MirrorRole[]> {
   const out = new Map<string, MirrorRole[]>();

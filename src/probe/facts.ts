@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { hostname as osHostname } from 'node:os';
 import { FACTS_SCHEMA, type Facts, type PullClient } from '../checks/facts.js';
 import { planCri, planMirrorHosts } from '../containerd/plan.js';
-import { mirrorRoles } from '../containerd/mirror-roles.js';
+import { mirroredRegistries } from '../containerd/mirror-roles.js';
 import { parseCriReference } from '../containerd/reference.js';
 import { chooseRef, hostsFolderRegistries, refHosts } from './checked-ref.js';
 import { analyseConfigFile, configFileTimes } from './config-file-facts.js';
@@ -196,7 +196,7 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
           // the daemon's connections to a mirror only its config names (registry.mirrors) are named by the emulation
           mirrorHosts: analysis ? planMirrorHosts(planCri({ ref: ref.input, snapshot: reader.snapshot, profile, config: analysis })) : [],
           // a reference that names a mirror is pulled from it directly (the comparison says so)
-          mirrorOf: [...new Set(mirrorRoles(parsed.ref.hostname, hostRoots.map((h) => h.root), analysis?.cri.mirrors ?? {}, reader.snapshot, profile).map((r) => r.registry))],
+          mirrorOf: mirroredRegistries(parsed.ref.hostname, hostRoots.map((h) => h.root), analysis?.cri.mirrors ?? {}, reader.snapshot, profile),
           ...(paths.configFile !== null ? { configFile: paths.configFile } : {}),
           ...(o.signal ? { signal: o.signal } : {}),
           ...(o.onProgress ? { onProgress: o.onProgress } : {}),

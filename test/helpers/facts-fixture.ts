@@ -17,7 +17,7 @@ import { analyzeConfig } from '../../src/containerd/config-toml.js';
 import { goPathClean } from '../../src/containerd/go-url.js';
 import { splitConfigPath } from '../../src/containerd/host-dirs.js';
 import { planCri, planMirrorHosts } from '../../src/containerd/plan.js';
-import { mirrorRoles } from '../../src/containerd/mirror-roles.js';
+import { mirroredRegistries } from '../../src/containerd/mirror-roles.js';
 import type { FsEntry } from '../../src/containerd/node-snapshot.js';
 import { parseCriReference } from '../../src/containerd/reference.js';
 import { resolveProfile } from '../../src/containerd/version.js';
@@ -315,8 +315,8 @@ export function expectedMirrorOf(series: string, scenario: string): { host: stri
     for (const n of names) entries[`${root}/${name}/${n}`] = file(readFileSync(labPath(series, scenario, 'hosts', name, n), 'utf8'));
   }
   const snapshot = { root: '/', entries };
-  const roles = mirrorRoles(ref.ref.hostname, [root], analyzeConfig(configFile, snapshot, prof.profile).cri.mirrors, snapshot, prof.profile);
-  return roles.length ? { host: ref.ref.hostname, registries: [...new Set(roles.map((r) => r.registry))] } : undefined;
+  const registries = mirroredRegistries(ref.ref.hostname, [root], analyzeConfig(configFile, snapshot, prof.profile).cri.mirrors, snapshot, prof.profile);
+  return registries.length ? { host: ref.ref.hostname, registries } : undefined;
 }
 
 export function labTraceRun(series: string, scenario: string, sight: LabSight = {}): TraceRun {
