@@ -6,6 +6,7 @@
 import { sudoAgain } from './run-as-root.js';
 import type { Decision } from '../containerd/decision.js';
 import { firstMention, scanToml } from '../containerd/toml-scan.js';
+import { GO_TOML_V2_BOM_ERROR, removeBomCommand } from '../containerd/utf8-bom.js';
 import { configPosition, decisions } from './config-locate.js';
 import { configPathFix, suggestedRoot } from './config-path.js';
 import type { Finding } from './finding.js';
@@ -65,7 +66,13 @@ export const configParseError: Check = {
       finding('config-parse-error', {
         detail: `${x.message}. containerd exits at startup with "${x.containerdExit}"; a running daemon still uses the config it was started with.`,
         evidence: [...decisionEvidence(facts.snapshot, x), ...(x.at ? [] : [wholeFileEvidence(facts.configFile, x.message)])],
-        fix: [x.at ? `fix ${x.at.file} line ${x.at.line}, then check with: containerd config dump` : `fix or remove the import, then: containerd config dump`],
+        fix: [
+          x.at && x.containerdExit?.includes(GO_TOML_V2_BOM_ERROR)
+            ? `${removeBomCommand(x.at.file)} && containerd config dump >/dev/null`
+            : x.at
+              ? `fix ${x.at.file} line ${x.at.line}, then check with: containerd config dump`
+              : `fix or remove the import, then: containerd config dump`,
+        ],
       }),
     )];
   },

@@ -7,6 +7,7 @@ import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
 import type { SourcePosition } from '../containerd/decision.js';
 import type { RegistryEndpoint } from '../containerd/configure-hosts.js';
 import { scanToml } from '../containerd/toml-scan.js';
+import { GO_TOML_V2_BOM_ERROR, removeBomCommand } from '../containerd/utf8-bom.js';
 import type { Derived, HostDirView } from './derived.js';
 import { hostsFile, selectedHostDirs, viewDecisions } from './derived.js';
 import { caFileUnused } from './ca-file-unused.js';
@@ -75,7 +76,14 @@ const hostsTomlInvalid: Check = {
             ? `${x.message}. The whole file is dropped: no mirror and no server from it are used, only the registry itself.`
             : `containerd could not decode ${hostsFile(v)} during the traced pull and used the upstream only.`,
           evidence: [...(x ? decisionEvidence(facts.snapshot, x) : []), ...traced],
-          fix: [...(x?.at ? (duplicateTableFix(facts, v, x.at.line) ?? [`fix ${x.at.file} line ${x.at.line} column ${x.at.column}`]) : [`fix ${hostsFile(v)}`]), `mirror-doctor explain ${d.ctrRef}   # re-check the file; no restart needed`],
+          fix: [
+            ...(x?.containerdError === GO_TOML_V2_BOM_ERROR
+              ? [removeBomCommand(hostsFile(v))]
+              : x?.at
+                ? (duplicateTableFix(facts, v, x.at.line) ?? [`fix ${x.at.file} line ${x.at.line} column ${x.at.column}`])
+                : [`fix ${hostsFile(v)}`]),
+            `mirror-doctor explain ${d.ctrRef}   # re-check the file; no restart needed`,
+          ],
         }),
       );
     }

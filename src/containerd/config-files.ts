@@ -13,6 +13,7 @@ import { isTable } from './go-value.js';
 import { lookupEntry, goPathError, type NodeSnapshot } from './node-snapshot.js';
 import { serverFieldTypeError } from './server-config-types.js';
 import { findKeyValue, firstMention, scanToml, type TomlScan } from './toml-scan.js';
+import { BOM_PROBLEM, GO_TOML_V2_BOM_ERROR, startsWithBom } from './utf8-bom.js';
 import type { BehaviourProfile } from './version.js';
 
 type Table = Record<string, unknown>;
@@ -95,6 +96,7 @@ export function collectConfigFiles(
       const fail = (error: string, p: { line: number; column: number } | undefined, typeError: boolean): void => {
         errors.push({ path, error, at: { file: path, line: p?.line ?? 1, column: p?.column ?? 1 }, ...(typeError ? { typeError: true as const } : {}) });
       };
+      if (profile.version.major >= 2 && startsWithBom(r.text)) return fail(`TOML syntax error: ${BOM_PROBLEM} (${GO_TOML_V2_BOM_ERROR}) at 1:1`, { line: 1, column: 1 }, false);
       // 1.x's go-toml v1 lexes before anything is decoded
       const date = profile.version.major < 2 ? goTomlV1DateError(r.text, scan()) : null;
       if (date) return fail(`TOML syntax error: ${date.error} at ${date.line}:${date.column}`, date, false);

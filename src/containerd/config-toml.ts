@@ -15,6 +15,7 @@ import { criPullMode } from './cri-pull-mode.js';
 import { criRegistryTypeError } from './cri-registry-types.js';
 import { pluginFieldTypeDecision } from './config-field-types.js';
 import { collectConfigFiles, mergeFiles, positionIn, rawValueIn } from './config-files.js';
+import { GO_TOML_V2_BOM_ERROR } from './utf8-bom.js';
 import type { BehaviourProfile, PullMode } from './version.js';
 
 export const DEFAULT_CONFIG_FILE = '/etc/containerd/config.toml';
@@ -110,7 +111,9 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
         message: e.error.startsWith('TOML syntax error') ? `${e.path} is not valid TOML (${e.error}); containerd refuses to start` : `${e.path}: ${e.error}; containerd refuses to start`,
         at: e.at,
         // 2.x reports a syntax error as it does a type: go-toml v2's DecodeError (v2.1.9 config.go loadConfigFile)
-        containerdExit: profile.version.major >= 2 ? 'failed to unmarshal TOML at row …' : e.typeError ? 'failed to unmarshal TOML' : 'failed to load TOML',
+        containerdExit: e.error.includes(GO_TOML_V2_BOM_ERROR)
+          ? `failed to unmarshal TOML at row 1 column 1: ${GO_TOML_V2_BOM_ERROR}`
+          : profile.version.major >= 2 ? 'failed to unmarshal TOML at row …' : e.typeError ? 'failed to unmarshal TOML' : 'failed to load TOML',
         source: 'configLoadFile',
       });
     } else {

@@ -18,6 +18,7 @@ import { droppedAndDuplicatedHosts, missingHostTable, orderedHosts } from './hos
 import { ignoredKeys } from './hosts-toml-keys.js';
 import { goTomlV1DateError } from './go-toml-v1-dates.js';
 import { scanToml } from './toml-scan.js';
+import { BOM_PROBLEM, GO_TOML_V2_BOM_ERROR, removeBomCommand, startsWithBom } from './utf8-bom.js';
 import type { BehaviourProfile } from './version.js';
 
 export type HostsFileParse =
@@ -56,6 +57,7 @@ export function parseHostsFile(input: HostsFileInput, profile: BehaviourProfile)
   const ctrl = controlCharAt(input.text);
   let data: Record<string, unknown>;
   try {
+    if (v2 && startsWithBom(input.text)) throw new Failure(BOM_PROBLEM, { file, line: 1, column: 1 }, GO_TOML_V2_BOM_ERROR, `remove it: ${removeBomCommand(file)}`);
     if (ctrl >= 0) {
       const before = input.text.slice(0, ctrl);
       const line = before.split('\n').length;

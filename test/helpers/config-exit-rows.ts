@@ -7,6 +7,7 @@ export const CONFIG_EXIT_ROWS: ReadonlyArray<readonly [string, string, string]> 
   ['version = 2\n[plugins\n', '1.7.24', 'failed to load TOML'],
   ['version = 2\n[plugins\n', '2.1.9', 'failed to unmarshal TOML at row …'],
   ['version = "2"\n', '1.6.20', 'failed to unmarshal TOML'],
+  ['\uFEFFversion = 3\n', '2.1.9', "failed to unmarshal TOML at row 1 column 1: toml: invalid character at start of key: U+00EF 'ï'"],
   ['version = "2"\n', '2.1.9', 'failed to unmarshal TOML at row …'],
   ['version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = 5\n', '1.7.24', "(line, column): Can't convert …"],
   ['version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = 5\n', '2.1.9', 'toml: cannot decode …'],

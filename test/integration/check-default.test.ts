@@ -60,7 +60,7 @@ const ROOT_CAUSE: Record<string, string | null> = {
 interface Report {
   verdict: { status: string; rootCause: string | null; unexplained: string | null; summary: string };
   containerd: { configFile: string; configFileSource: string | null };
-  findings: Array<{ id: string; severity: string }>;
+  findings: Array<{ id: string; severity: string; fix: string[]; evidence: Array<{ text: string }> }>;
   traces: {
     ran: boolean;
     leftovers: string[];
@@ -199,6 +199,30 @@ describe.each(['info', 'debug'] as const)('check with only --address and --ctr, 
         const where = `${level} ${v}: ${r.json.verdict.summary}`;
         if (r.json.verdict.rootCause !== 'hosts-toml-no-mirror') problems.push(`${where} → root cause ${r.json.verdict.rootCause}`);
         if (r.json.findings.some((f) => f.id === 'mirror-fallback')) problems.push(`${where} → registry-1.docker.io called a mirror`);
+      }
+    } finally {
+      writeFileSync(hostsToml, original);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('a hosts.toml saved with a UTF-8 byte order mark: discarded by 2.1 (the cause, with the command that removes it), read by 1.6 and 1.7', async () => {
+    state = await labUp(opts, 'mirror-ok', quietLog);
+    const hostsToml = join(state.hostsDir, 'docker.io', 'hosts.toml');
+    const original = readFileSync(hostsToml, 'utf8');
+    const problems: string[] = [];
+    try {
+      writeFileSync(hostsToml, `\uFEFF${original}`);
+      for (const v of VERSIONS) {
+        const r = await check(state, v, 'docker.io/library/mirror-doctor-demo:1.0');
+        const where = `${level} ${v}: ${r.json.verdict.summary}`;
+        if (v === '2.1') {
+          const f = r.json.findings.find((x) => x.id === 'hosts-toml-invalid');
+          if (r.json.verdict.rootCause !== 'hosts-toml-invalid') problems.push(`${where} → root cause ${r.json.verdict.rootCause}`);
+          if (!f?.fix.some((x) => x.startsWith("sed -i '1s/^\\xEF\\xBB\\xBF//' "))) problems.push(`${where} → fix ${JSON.stringify(f?.fix)}`);
+          // ctr --hosts-dir printed containerd's own error for the file
+          if (!f?.evidence.some((e) => e.text.includes("invalid character at start of key: U+00EF"))) problems.push(`${where} → evidence ${JSON.stringify(f?.evidence)}`);
+        } else if (r.code !== 0 || r.json.findings.some((x) => x.id === 'hosts-toml-invalid')) problems.push(`${where} → exit ${r.code}`);
       }
     } finally {
       writeFileSync(hostsToml, original);

@@ -48,6 +48,8 @@ const STARTS_OR_NOT: Record<string, string> = {
   'oom_score as a float with an integral value': 'version = 2\noom_score = 1.0\n',
   'version as a hexadecimal integer': 'version = 0x2\n',
   'version with an underscore': 'version = 2_0\n',
+  // saved as "UTF-8 with BOM": go-toml v1 skips the mark, go-toml v2 (2.x) fails on it
+  'a UTF-8 byte order mark before the first line': '\uFEFFversion = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
 };
 
 // CRI registry fields of the wrong type (cri-registry-types.ts): containerd exits while loading the

@@ -77,6 +77,16 @@ describe('§1.5 unknown keys, typos, wrong types', () => {
     expect(r).toMatchObject({ ok: false, containerdError: 'toml: expected character ]', at: { line: 1 } });
     expect(!r.ok && r.problem).toMatch(/^TOML syntax error: /);
   });
+  // as ctr --hosts-dir on containerd 1.6.20, 1.7.24 and 2.1.9 read it (test/integration/check-default.test.ts)
+  it('a UTF-8 byte order mark on 2.x: discarded with go-toml v2\'s error at 1:1, and the command that removes it', () => {
+    const r = parse('\uFEFFserver = "https://registry-1.docker.io"\n[host."http://m:5000"]\n  capabilities = ["pull", "resolve"]\n', V2);
+    expect(r).toMatchObject({ ok: false, containerdError: "toml: invalid character at start of key: U+00EF 'ï'", at: { line: 1, column: 1 } });
+    expect(!r.ok && r.hint).toBe(`remove it: sed -i '1s/^\\xEF\\xBB\\xBF//' ${DIR}/hosts.toml`);
+  });
+  it('a UTF-8 byte order mark on 1.x: read as without it', () => {
+    const text = 'server = "https://registry-1.docker.io"\n[host."http://m:5000"]\n  capabilities = ["pull", "resolve"]\n';
+    expect(hosts(parse(`\uFEFF${text}`, V1))).toEqual(hosts(parse(text, V1)));
+  });
   it('missing ] on 1.x: discarded (go-toml v1 wording not reproduced)', () => {
     const r = parse('[host."https://m"\n', V1);
     expect(r.ok).toBe(false);
