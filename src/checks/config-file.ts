@@ -7,8 +7,12 @@ import { sudoAgain } from './run-as-root.js';
 import type { Decision } from '../containerd/decision.js';
 import { firstMention, scanToml } from '../containerd/toml-scan.js';
 import { GO_TOML_V2_BOM_ERROR, removeBomCommand } from '../containerd/utf8-bom.js';
+import { tableKeyFix } from '../containerd/go-toml-v1-inline-table.js';
+import { TABLE_KEY_PROBLEM } from '../containerd/go-toml-v1-table-keys.js';
+import { lookupEntry } from '../containerd/node-snapshot.js';
 import { configPosition, decisions } from './config-locate.js';
 import { configPathFix, suggestedRoot } from './config-path.js';
+import type { Facts } from './facts.js';
 import type { Finding } from './finding.js';
 import type { Check } from './types.js';
 import { criRegistryTable, decisionEvidence, fileEvidence, finding, quote, restartCommand, wholeFileEvidence } from './make.js';
@@ -43,6 +47,12 @@ export const configUnreadable: Check = {
   },
 };
 
+/** go-toml v1's table-key advice for a config file in the snapshot (1.x refuses a `[` in a header), or null. */
+function tableKeyFixAt(facts: Facts, file: string): string | null {
+  const e = lookupEntry(facts.snapshot, file);
+  return e.kind === 'file' && e.content?.kind === 'text' ? tableKeyFix(e.content.text) : null;
+}
+
 export const configParseError: Check = {
   id: 'config-parse-error',
   run(facts, d) {
@@ -69,7 +79,9 @@ export const configParseError: Check = {
         fix: [
           x.at && x.containerdExit?.includes(GO_TOML_V2_BOM_ERROR)
             ? `${removeBomCommand(x.at.file)} && containerd config dump >/dev/null`
-            : x.at
+            : x.at && x.message.includes(TABLE_KEY_PROBLEM) && tableKeyFixAt(facts, x.at.file)
+              ? `in ${x.at.file} line ${x.at.line}: ${tableKeyFixAt(facts, x.at.file)}\nthen check with: containerd config dump`
+              : x.at
               ? `fix ${x.at.file} line ${x.at.line}, then check with: containerd config dump`
               : `fix or remove the import, then: containerd config dump`,
         ],

@@ -8,6 +8,7 @@ import type { SourcePosition } from '../containerd/decision.js';
 import type { RegistryEndpoint } from '../containerd/configure-hosts.js';
 import { scanToml } from '../containerd/toml-scan.js';
 import { GO_TOML_V2_BOM_ERROR, removeBomCommand } from '../containerd/utf8-bom.js';
+import { tableKeyFix } from '../containerd/go-toml-v1-inline-table.js';
 import type { Derived, HostDirView } from './derived.js';
 import { hostsFile, selectedHostDirs, viewDecisions } from './derived.js';
 import { caFileUnused } from './ca-file-unused.js';
@@ -61,6 +62,15 @@ function duplicateTableFix(facts: Facts, v: HostDirView, line: number): string[]
   ];
 }
 
+/** A `[host."…[…"]` header containerd 1.x cannot read: the fix in hosts.toml, or in registries.yaml where k3s/RKE2 write the file. */
+function ipv6HeaderFix(facts: Facts, v: HostDirView, line: number, text: string): string {
+  const dist = facts.distribution;
+  if ((dist.kind === 'k3s' || dist.kind === 'rke2') && dist.generated) {
+    return `in /etc/rancher/${dist.kind}/registries.yaml, name the endpoint by a DNS name (or an /etc/hosts entry) instead of its IPv6 address: ${dist.kind} writes it into a [host."…"] header in ${hostsFile(v)} line ${line}, which containerd 1.x cannot read; then restart ${dist.kind}`;
+  }
+  return `in ${hostsFile(v)} line ${line}: ${tableKeyFix(text) ?? 'write the host without `[`'}`;
+}
+
 const hostsTomlInvalid: Check = {
   id: 'hosts-toml-invalid',
   run(facts, d) {
@@ -79,7 +89,9 @@ const hostsTomlInvalid: Check = {
           fix: [
             ...(x?.containerdError === GO_TOML_V2_BOM_ERROR
               ? [removeBomCommand(hostsFile(v))]
-              : x?.at
+              : x?.containerdError?.includes('table key cannot contain') && v.hostsTomlText !== undefined
+                ? [ipv6HeaderFix(facts, v, x.at?.line ?? 1, v.hostsTomlText)]
+                : x?.at
                 ? (duplicateTableFix(facts, v, x.at.line) ?? [`fix ${x.at.file} line ${x.at.line} column ${x.at.column}`])
                 : [`fix ${hostsFile(v)}`]),
             `mirror-doctor explain ${d.ctrRef}   # re-check the file; no restart needed`,

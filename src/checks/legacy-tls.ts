@@ -41,6 +41,12 @@ export function withLegacyTls(text: string, tls: ReadonlyMap<string, string[]>):
       lines.splice(table + 1, 0, ...add.map((l) => `  ${l}`));
       continue;
     }
+    // an inline entry of [host] (1.x, an IPv6 host): the lines go inside its braces
+    const entry = at(new RegExp(`^  "https://${h}(/[^"]*)?" = \\{ .* \\}$`));
+    if (entry >= 0) {
+      lines[entry] = `${lines[entry]!.slice(0, -2)}, ${add.join(', ')} }`;
+      continue;
+    }
     const server = at(new RegExp(`^server = "https://${h}(/[^"]*)?"`));
     if (server >= 0) lines.splice(server + 1, 0, ...add);
   }

@@ -8,7 +8,7 @@ import { parse as parseToml, TomlError } from 'smol-toml';
 import type { SourcePosition } from './decision.js';
 import { serverTableTypeError } from './config-field-types.js';
 import { goPathClean, goPathIsAbs, goPathJoin } from './go-url.js';
-import { goTomlV1DateError } from './go-toml-v1-dates.js';
+import { goTomlV1LexError } from './go-toml-v1-lex.js';
 import { isTable } from './go-value.js';
 import { lookupEntry, goPathError, type NodeSnapshot } from './node-snapshot.js';
 import { serverFieldTypeError } from './server-config-types.js';
@@ -98,8 +98,8 @@ export function collectConfigFiles(
       };
       if (profile.version.major >= 2 && startsWithBom(r.text)) return fail(`TOML syntax error: ${BOM_PROBLEM} (${GO_TOML_V2_BOM_ERROR}) at 1:1`, { line: 1, column: 1 }, false);
       // 1.x's go-toml v1 lexes before anything is decoded
-      const date = profile.version.major < 2 ? goTomlV1DateError(r.text, scan()) : null;
-      if (date) return fail(`TOML syntax error: ${date.error} at ${date.line}:${date.column}`, date, false);
+      const lex = profile.version.major < 2 ? goTomlV1LexError(r.text, scan()) : null;
+      if (lex) return fail(`TOML syntax error: ${lex.error} at ${lex.line}:${lex.column}`, lex, false);
       const typeError = serverFieldTypeError(data, (key) => findKeyValue(scan(), [key])?.value.raw);
       if (typeError) return fail(typeError.error, findKeyValue(scan(), [typeError.key]), true);
       const tableError = serverTableTypeError(data, profile, (p) => findKeyValue(scan(), p)?.value.raw);

@@ -16,7 +16,7 @@ import { firstDecodeError } from './hosts-toml-decode.js';
 import { Failure } from './hosts-toml-failure.js';
 import { droppedAndDuplicatedHosts, missingHostTable, orderedHosts } from './hosts-toml-host-table.js';
 import { ignoredKeys } from './hosts-toml-keys.js';
-import { goTomlV1DateError } from './go-toml-v1-dates.js';
+import { goTomlV1LexError } from './go-toml-v1-lex.js';
 import { scanToml } from './toml-scan.js';
 import { BOM_PROBLEM, GO_TOML_V2_BOM_ERROR, removeBomCommand, startsWithBom } from './utf8-bom.js';
 import type { BehaviourProfile } from './version.js';
@@ -77,8 +77,11 @@ export function parseHostsFile(input: HostsFileInput, profile: BehaviourProfile)
       throw e;
     }
     const scan = scanToml(input.text);
-    const date = v2 ? null : goTomlV1DateError(input.text, scan);
-    if (date) throw new Failure(`TOML syntax error: ${date.error}`, { file, line: date.line, column: date.column }, undefined);
+    const lex = v2 ? null : goTomlV1LexError(input.text, scan);
+    if (lex?.kind === 'table-key') {
+      throw new Failure(`TOML syntax error: ${lex.error}`, { file, line: lex.line, column: lex.column }, `failed to parse TOML: (${lex.line}, ${lex.column}): ${lex.goToml}`);
+    }
+    if (lex) throw new Failure(`TOML syntax error: ${lex.error}`, { file, line: lex.line, column: lex.column }, undefined);
     const hostValue = data.host;
     const missing = missingHostTable(data, scan, file, profile);
     if (missing) throw missing;

@@ -76,6 +76,10 @@ function fileText(hosts: RegistryEndpoint[], server: RegistryEndpoint | null, pr
   }
   const tables: string[] = [];
   const seen = new Set<string>();
+  // go-toml v1 cannot read a `[` in a table header (an IPv6 host): 1.x gets every host as an inline
+  // entry of one [host] table instead, in the same order (2.x ignores inline entries: conversion limit)
+  const inline = profile.hostsParser === 'go-toml-v1' && hosts.some((h) => h.written.includes('['));
+  if (inline) tables.push("[host]   # inline: containerd 1.x cannot read an IPv6 address in a [host.\"…\"] header; 2.x ignores inline entries, so write headers after upgrading");
   for (const h of hosts) {
     // TOML allows one table per key: a host listed twice is asked once
     if (seen.has(h.written)) {
@@ -85,8 +89,10 @@ function fileText(hosts: RegistryEndpoint[], server: RegistryEndpoint | null, pr
     seen.add(h.written);
     const e = entryLines(h, profile);
     if (e.problem) problems.push(e.problem);
-    tables.push(`[host.${q(e.url)}]`, ...e.lines.map((l) => `  ${l}`), '');
+    if (inline) tables.push(`  ${q(e.url)} = { ${e.lines.join(', ')} }`);
+    else tables.push(`[host.${q(e.url)}]`, ...e.lines.map((l) => `  ${l}`), '');
   }
+  if (inline) tables.push('');
   if (tables.length === 0) tables.push(HOST_TABLE_NOTE, '');
   const text = [...(top.length ? [...top, ''] : []), ...tables].join('\n');
   return { text, problems, dropped };

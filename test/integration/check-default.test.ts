@@ -230,6 +230,46 @@ describe.each(['info', 'debug'] as const)('check with only --address and --ctr, 
     expect(problems).toEqual([]);
   });
 
+  it('a mirror named by its IPv6 address in a [host."…"] header: 1.6 and 1.7 discard the file (the cause), 2.1 uses the mirror; the 1.x inline form the fix shows then works', async () => {
+    state = await labUp(opts, 'mirror-ok', quietLog);
+    const mirrorPort = Number(new URL(state.registries.mirror!.url).port);
+    // the lab mirror on [::1], in a process of its own (the check's synchronous waits would stall it here)
+    const forward = spawn(process.execPath, ['-e', FORWARDER, '::1', String(mirrorPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const port = await new Promise<string>((ok, fail) => {
+      forward.stdout.once('data', (b: Buffer) => ok(b.toString().trim()));
+      forward.once('exit', (code) => fail(new Error(`forwarder exited ${code}`)));
+    });
+    const hostsToml = join(state.hostsDir, 'docker.io', 'hosts.toml');
+    const original = readFileSync(hostsToml, 'utf8');
+    const header = `server = "https://registry-1.docker.io"\n\n[host."http://[::1]:${port}"]\n  capabilities = ["pull", "resolve"]\n`;
+    const problems: string[] = [];
+    try {
+      for (const v of VERSIONS) {
+        writeFileSync(hostsToml, header);
+        const r = await check(state, v, 'docker.io/library/mirror-doctor-demo:1.0');
+        const where = `${level} ${v}: ${r.json.verdict.summary}`;
+        if (v === '2.1') {
+          if (r.code !== 0 || !r.json.findings.some((f) => f.id === 'mirror-used')) problems.push(`${where} → exit ${r.code}`);
+          continue;
+        }
+        if (r.json.verdict.rootCause !== 'hosts-toml-invalid') problems.push(`${where} → root cause ${r.json.verdict.rootCause}`);
+        const fix = r.json.findings.find((f) => f.id === 'hosts-toml-invalid')?.fix[0] ?? '';
+        const inline = fix.indexOf('\n[host]\n');
+        if (inline < 0) {
+          problems.push(`${where} → fix ${JSON.stringify(fix)}`);
+          continue;
+        }
+        writeFileSync(hostsToml, `server = "https://registry-1.docker.io"\n\n${fix.slice(inline + 1)}\n`);
+        const fixed = await check(state, v, 'docker.io/library/mirror-doctor-demo:1.0');
+        if (fixed.code !== 0 || !fixed.json.findings.some((f) => f.id === 'mirror-used')) problems.push(`${level} ${v} with the inline form: ${fixed.json.verdict.summary}`);
+      }
+    } finally {
+      writeFileSync(hostsToml, original);
+      forward.kill();
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('trace with only --address and --ctr finds config.toml, the hosts folder and the log as check does', async () => {
     state = await labUp(opts, 'mirror-ok', quietLog);
     for (const v of VERSIONS) {

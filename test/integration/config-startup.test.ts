@@ -17,6 +17,8 @@ import { profile, snap } from '../unit/containerd/helpers.js';
 import { quietLog } from '../helpers/lab.js';
 import { CONFIG_EXIT_ROWS } from '../helpers/config-exit-rows.js';
 import { GO_TOML_V1_DATE_ROWS } from '../helpers/go-toml-v1-date-rows.js';
+import { GO_TOML_V1_TABLE_KEY_ROWS } from '../helpers/go-toml-v1-table-key-rows.js';
+import { tableKeyFix } from '../../src/containerd/go-toml-v1-inline-table.js';
 import { PLUGIN_FIELD_ROWS, SERVER_TABLE_ROWS } from '../helpers/config-field-rows.js';
 
 const FILES: Record<string, string> = {
@@ -233,6 +235,41 @@ describe('containerd 1.x stops at a date go-toml v1 cannot read exactly where th
         expect(d?.at ? `${d.at.line}:${d.at.column}` : null, version).toBe(real);
       }
     });
+  });
+});
+
+// a `[` inside a table header (an IPv6 address): whether each version starts, where 1.x stops, and
+// that the inline table the fix proposes is read by all three with the same values
+describe('containerd 1.x stops at a table header holding a `[` exactly where the emulation says', () => {
+  GO_TOML_V1_TABLE_KEY_ROWS.forEach(([line, at], i) => {
+    it(JSON.stringify(line), async () => {
+      const text = `version = 2\n[x]\n${line}`;
+      const file = join(dir, `table-key-${i}.toml`);
+      writeFileSync(file, text);
+      for (const b of binaries) {
+        const version = b.packageVersion.replace(/[~+].*/, '');
+        const r = await execa(b.containerd, ['--config', file, 'config', 'dump'], { reject: false });
+        const pos = /failed to load TOML: [^:]+: \((\d+), (\d+)\): unexpected token table (?:array )?key cannot contain/.exec(r.stderr);
+        const real = r.exitCode === 0 ? null : pos ? `${pos[1]}:${pos[2]}` : r.stderr;
+        const d = analyzeConfig(CFG, snap({ [CFG]: text }), profile(version)).decisions.find((x) => x.code === 'config.syntax-error');
+        expect(real, version).toBe(version.startsWith('2.') ? null : at);
+        expect(d?.at ? `${d.at.line}:${d.at.column}` : null, version).toBe(real);
+      }
+    });
+  });
+
+  it('the inline table config-parse-error proposes is read by 1.6, 1.7 and 2.1 with the same value', async () => {
+    const head = 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["http://[fd00::1]:5000"]\n';
+    const broken = `${head}[plugins."io.containerd.grpc.v1.cri".registry.configs."[fd00::1]:5000".auth]\n  username = "u"\n`;
+    const fix = tableKeyFix(broken)!;
+    const file = join(dir, 'table-key-fixed.toml');
+    writeFileSync(file, `${head}${fix.slice(fix.indexOf('\n[plugins') + 1)}\n`);
+    for (const b of binaries) {
+      const r = await execa(b.containerd, ['--config', file, 'config', 'dump'], { reject: false });
+      expect(r.exitCode, `${b.packageVersion}: ${r.stderr}`).toBe(0);
+      // 1.x prints the table under its full name, 2.x in its own quoting under the version 3 plugin
+      expect(r.stdout, b.packageVersion).toMatch(/registry\.configs\.["'][[]fd00::1[\]]:5000["']\.auth\]\s+(?:[a-z_]+ = [^\n]*\s+)*username = ["']u["']/);
+    }
   });
 });
 

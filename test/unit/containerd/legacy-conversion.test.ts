@@ -36,7 +36,10 @@ function configText(mirrors: Record<string, string[]>, p: BehaviourProfile, conf
   // 2.2.0/2.2.1 ship config_path in their default config, so a legacy setup there clears it
   const path = configPath ?? (p.criDefaultConfigPath.form === 'default-config' ? '' : undefined);
   if (path !== undefined) lines.push(`[${table}]`, `  config_path = ${JSON.stringify(path)}`);
-  for (const [k, eps] of Object.entries(mirrors)) lines.push(`[${table}.mirrors.${JSON.stringify(k)}]`, `  endpoint = [${eps.map((e) => JSON.stringify(e)).join(', ')}]`);
+  // as inline tables: 1.x's go-toml v1 refuses a `[` (an IPv6 key) in a table header
+  const entries = Object.entries(mirrors);
+  if (entries.length) lines.push(`[${table}.mirrors]`);
+  for (const [k, eps] of entries) lines.push(`  ${JSON.stringify(k)} = { endpoint = [${eps.map((e) => JSON.stringify(e)).join(', ')}] }`);
   return `${lines.join('\n')}\n`;
 }
 
