@@ -48,6 +48,10 @@ export const legacyMirrors: Check = {
     // the hosts' TLS settings in registry.configs move with them
     const tls = legacyTlsLines(d.configFiles);
     const files = conversion.files.map((f) => `mkdir -p ${root}/${f.folder} && cat > ${root}/${f.folder}/hosts.toml <<'EOF'\n${withLegacyTls(f.text, tls)}EOF`);
+    // a tls table is carried when a converted file names its host (an http:// host needs none)
+    const names = (h: string) => conversion.files.some((f) => ['https', 'http'].some((sc) => f.text.includes(`"${sc}://${h}"`) || f.text.includes(`"${sc}://${h}/`)));
+    const carried = [...tls.keys()].filter(names);
+    const uncarried = [...tls.keys()].filter((h) => !names(h));
     const at = configPosition(d, [...registryPath(d), 'mirrors']) ?? configPosition(d, ['plugins', 'io.containerd.grpc.v1.cri', 'registry', 'mirrors']);
     const conflict = decisions(d, 'config.mirrors-with-config-path').length > 0;
     const limits = conversion.limits.map((l, i) => ` (${i + 1}) ${l.message}.`).join('');
@@ -63,7 +67,8 @@ export const legacyMirrors: Check = {
           ...configPathFix(facts, d, root).slice(0, 1),
           `delete the registry.mirrors tables from ${at?.file ?? facts.configFile}`,
           // next to config_path 1.x refuses them (the CRI plugin does not load); their settings are in the files above
-          ...(tls.size > 0 ? [`delete the registry.configs.*.tls tables (${[...tls.keys()].map(quote).join(', ')}) from ${at?.file ?? facts.configFile}: the files above carry their settings`] : []),
+          ...(carried.length > 0 ? [`delete the registry.configs.*.tls tables (${carried.map(quote).join(', ')}) from ${at?.file ?? facts.configFile}: the files above carry their settings`] : []),
+          ...(uncarried.length > 0 ? [`registry.configs.*.tls for ${uncarried.map(quote).join(', ')} reaches no host the files above name (CRI used each table only for the host it is keyed by): put its settings under the [host."…"] of the mirror it was meant for (see configs-tls-not-for-mirror), then delete it`] : []),
           restartCommand(facts),
         ],
       }),

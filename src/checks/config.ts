@@ -11,6 +11,7 @@ import { legacyMirrorPathWithoutV2, legacyMirrors, mirrorsWithConfigPath } from 
 import { configPathListTransfer, configPathMismatch, configPathMissingDir, configPathUnset, configPathWrongSection, transferConfigPathUnused } from './config-path.js';
 import { restartRequired } from './config-restart-required.js';
 import { configsTlsIgnored } from './configs-tls-ignored.js';
+import { configsTlsNotForMirror } from './configs-tls-not-for-mirror.js';
 import { registryKeyUnknown } from './registry-key-unknown.js';
 import { registriesYamlUnknownKey } from './registries-yaml.js';
 
@@ -33,6 +34,7 @@ export const CONFIG_CHECKS: Check[] = [
   legacyMirrors,
   legacyMirrorPathWithoutV2,
   configsTlsIgnored,
+  configsTlsNotForMirror,
   registryKeyUnknown,
   configImportsReplace,
   restartRequired,

@@ -21,17 +21,26 @@ export const configsTlsIgnored: Check = {
       const host = x.configPath?.at(-2);
       if (!host) continue;
       const at = x.configPath ? configPosition(d, x.configPath) : undefined;
-      const failed = attemptsAt([d.trace.ctrHostsDir, d.trace.cri], host, (o) => o.startsWith('tls-'));
+      // keyed by the registry a legacy mirror stands in for (configs-tls-not-for-mirror): the settings meant for the mirror
+      const plan = d.plans.cri;
+      const mirrors =
+        plan.legacyMirrorsKey != null && plan.reference?.hostname === host
+          ? plan.endpoints.filter((e) => e.kind === 'legacy-mirror' && e.scheme === 'https' && e.host !== host && !tls.has(e.host)).map((e) => e.host)
+          : [];
+      const failed = [host, ...mirrors].flatMap((h) => attemptsAt([d.trace.ctrHostsDir, d.trace.cri], h, (o) => o.startsWith('tls-')));
+      const failedHost = failed[0]?.a.host ?? host;
       const evidence: Evidence[] = [...(at ? [fileEvidence(facts.snapshot, at)] : []), ...decisionEvidence(facts.snapshot, x), ...failed.map(({ p, a }) => attemptEvidence(p, a))];
       const legacy = decisions(d, 'config.mirrors-deprecated').length > 0;
       out.push(
         finding('configs-tls-ignored', {
           severity: failed.length > 0 ? 'error' : 'warning',
           title: `registry.configs."${host}".tls is ignored by containerd ${d.profile.version.major}.x`,
-          detail: `${x.message}. containerd checks ${host}'s certificate as if the table were not there${failed.length > 0 ? `, and the trace shows the result: ${host} failed on TLS (${failed[0]!.a.outcome})` : ''}. Since 2.0, TLS settings for a registry or mirror live only in hosts.toml.`,
+          detail: `${x.message}. containerd checks ${host}'s certificate as if the table were not there${mirrors.length > 0 ? ` (keyed by ${host}, it did not reach its mirror ${mirrors.join(', ')} on 1.x either: containerd 1.x took TLS settings from the table keyed by the host it connected to)` : ''}${failed.length > 0 ? `, and the trace shows the result: ${failedHost} failed on TLS (${failed[0]!.a.outcome})` : ''}. Since 2.0, TLS settings for a registry or mirror live only in hosts.toml.`,
           evidence,
           fix: [
-            `in the hosts.toml of each registry that uses ${host}, under [host."https://${host}"]:\n${(tls.get(host) ?? ['ca = "<the ca_file of that table>"']).map((l) => `  ${l}`).join('\n')}`,
+            ...(mirrors.length > 0 ? mirrors : [host]).map(
+              (h) => `in the hosts.toml of each registry that uses ${h}, under [host."https://${h}"]:\n${(tls.get(host) ?? ['ca = "<the ca_file of that table>"']).map((l) => `  ${l}`).join('\n')}`,
+            ),
             `delete [${dottedPath(x.configPath ?? [])}] from config.toml${legacy ? '; the mirrors themselves must move to hosts.toml too (see legacy-mirrors), since config_path and registry.mirrors cannot be set together' : ''}`,
           ],
         }),

@@ -69,6 +69,7 @@ export const CAUSE_ORDER: readonly string[] = [
   'ca-file-unused',
   'tls-on-server-only',
   'configs-tls-ignored',
+  'configs-tls-not-for-mirror',
   'mirror-missing-scheme',
   'legacy-mirror-path-without-v2',
   'mirror-path-needs-override',

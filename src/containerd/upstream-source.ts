@@ -82,6 +82,7 @@ export const SOURCES = {
   criNormalize: { label: 'CRI PullImage: ParseDockerRef', url: `${CRI_PULL_2}#L153`, url1x: `${CRI_PULL_1}#L117` },
   criHostDirFromRoots: { label: 'CRI image_pull.go hostDirFromRoots', url: `${CRI_PULL_2}#L472-L503`, url1x: `${CRI_PULL_1}#L407-L443` },
   criLegacyMirrors: { label: 'CRI image_pull.go registryHosts: mirrors without config_path', url: `${CRI_PULL_2}#L488-L511`, url1x: `${CRI_PULL_1}#L424-L451` },
+  criLegacyTlsByHost: { label: 'CRI 1.7 image_pull.go registryHosts: TLS from registry.configs keyed by the endpoint host', url: `${CRI_PULL_1}#L452-L468` },
   criRegistryEndpoints: { label: 'CRI image_pull.go registryEndpoints', url: `${CRI_PULL_2}#L601-L634`, url1x: `${CRI_PULL_1}#L533-L566` },
   criDefaultScheme: { label: 'CRI image_pull.go defaultScheme/addDefaultScheme', url: `${CRI_PULL_2}#L580-L599`, url1x: `${CRI_PULL_1}#L512-L531` },
   criDefaultScheme15: { label: 'CRI 1.5 image_pull.go defaultScheme (localhost, 127.0.0.1, ::1)', url: `${REPO}/blob/v1.5.18/pkg/cri/server/image_pull.go#L407-L416` },

@@ -112,6 +112,13 @@ const EXPECT: Record<string, Expect> = {
     detail: /no longer exists in containerd 2\.1\.9 .*failed on TLS \(tls-unknown-authority\)/,
     fix: /under \[host\."https:\/\/127\.0\.0\.1:5104"\]:\n  ca = "\/etc\/containerd\/certs\.d\/mirror-ca\.crt"/,
   },
+  'configs-tls-not-for-mirror': {
+    severity: 'warning',
+    evidence: { kind: 'file', source: CONFIG, line: 6, text: /registry\.configs\."docker\.io"\.tls\]  ← TLS settings for docker\.io only/ },
+    title: /^registry\.configs\."docker\.io"\.tls does not reach the mirror mirror\.example\.com$/,
+    detail: /keys them by docker\.io, a host CRI never connects to \(docker\.io's requests go to mirror\.example\.com, registry-1\.docker\.io\)/,
+    fix: /^in \/etc\/containerd\/config\.toml, key the same settings by the mirror host:\n\[plugins\."io\.containerd\.grpc\.v1\.cri"\.registry\.configs\."mirror\.example\.com"\.tls\]\n  insecure_skip_verify = true$/,
+  },
   'ca-file-unused': {
     severity: 'error',
     evidence: { kind: 'file', source: HOSTS, line: 3, text: /\[host\."https:\/\/127\.0\.0\.1:5104"\]  ← no ca for this host/ },

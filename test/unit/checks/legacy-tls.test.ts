@@ -58,6 +58,21 @@ describe('legacy-mirrors with registry.configs TLS', () => {
     expect(f.fix).toContain('delete the registry.configs.*.tls tables ("mirror.example:5000", "cache.example") from /etc/containerd/config.toml: the files above carry their settings');
   });
 
+  it('a table keyed by the registry (kubespray#9192) is not said to be carried: no converted file names docker.io', async () => {
+    const dir = join(tmp, 'registry-key');
+    cpSync(join(FIXTURES, 'checks', 'configs-tls-ignored'), dir, { recursive: true });
+    rmSync(join(dir, 'etc/containerd/certs.d'), { recursive: true });
+    writeFileSync(join(dir, 'etc/containerd/config.toml'), 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["https://mirror.example:5000"]\n[plugins."io.containerd.grpc.v1.cri".registry.configs."docker.io".tls]\n  insecure_skip_verify = true\n');
+    const f = runChecks(await factsFromFixture(dir, { offline: true, containerdVersion: '1.7.24' })).findings.find((x) => x.id === 'legacy-mirrors')!;
+    expect(f.fix.join('\n')).not.toContain('the files above carry their settings');
+    expect(f.fix).toContain('registry.configs.*.tls for "docker.io" reaches no host the files above name (CRI used each table only for the host it is keyed by): put its settings under the [host."…"] of the mirror it was meant for (see configs-tls-not-for-mirror), then delete it');
+  });
+
+  it('an inline [host] entry (1.x, an IPv6 host) gets its lines inside the braces', () => {
+    const tls = new Map([['[fd00::1]:5000', ['skip_verify = true']]]);
+    expect(withLegacyTls('[host]\n  "https://[fd00::1]:5000" = { capabilities = ["pull", "resolve"] }\n', tls)).toBe('[host]\n  "https://[fd00::1]:5000" = { capabilities = ["pull", "resolve"], skip_verify = true }\n');
+  });
+
   it('the lines per host, and where they go', () => {
     const tls = new Map([['r.example', ['ca = "/c.crt"']]]);
     expect(withLegacyTls('server = "https://r.example"\n\n[host."https://m.example"]\n  capabilities = ["pull"]\n', tls)).toBe('server = "https://r.example"\nca = "/c.crt"\n\n[host."https://m.example"]\n  capabilities = ["pull"]\n');
