@@ -9,6 +9,7 @@ import { firstMention, scanToml } from '../containerd/toml-scan.js';
 import { GO_TOML_V2_BOM_ERROR, removeBomCommand } from '../containerd/utf8-bom.js';
 import { tableKeyFix } from '../containerd/go-toml-v1-inline-table.js';
 import { TABLE_KEY_PROBLEM } from '../containerd/go-toml-v1-table-keys.js';
+import { NOT_UTF8_PROBLEM, notUtf8Fix } from '../containerd/not-utf8.js';
 import { lookupEntry } from '../containerd/node-snapshot.js';
 import { configPosition, decisions } from './config-locate.js';
 import { configPathFix, suggestedRoot } from './config-path.js';
@@ -53,6 +54,17 @@ function tableKeyFixAt(facts: Facts, file: string): string | null {
   return e.kind === 'file' && e.content?.kind === 'text' ? tableKeyFix(e.content.text) : null;
 }
 
+/** The fix for a config file containerd cannot load: exact where the emulation knows the cause. */
+function syntaxErrorFix(facts: Facts, x: Decision): string {
+  const at = x.at;
+  if (!at) return 'fix or remove the import, then: containerd config dump';
+  if (x.containerdExit?.includes(GO_TOML_V2_BOM_ERROR)) return `${removeBomCommand(at.file)} && containerd config dump >/dev/null`;
+  if (x.message.includes(NOT_UTF8_PROBLEM)) return `${notUtf8Fix(at.file, at)}\nthen check with: containerd config dump`;
+  const inline = x.message.includes(TABLE_KEY_PROBLEM) ? tableKeyFixAt(facts, at.file) : null;
+  if (inline) return `in ${at.file} line ${at.line}: ${inline}\nthen check with: containerd config dump`;
+  return `fix ${at.file} line ${at.line}, then check with: containerd config dump`;
+}
+
 export const configParseError: Check = {
   id: 'config-parse-error',
   run(facts, d) {
@@ -76,15 +88,7 @@ export const configParseError: Check = {
       finding('config-parse-error', {
         detail: `${x.message}. containerd exits at startup with "${x.containerdExit}"; a running daemon still uses the config it was started with.`,
         evidence: [...decisionEvidence(facts.snapshot, x), ...(x.at ? [] : [wholeFileEvidence(facts.configFile, x.message)])],
-        fix: [
-          x.at && x.containerdExit?.includes(GO_TOML_V2_BOM_ERROR)
-            ? `${removeBomCommand(x.at.file)} && containerd config dump >/dev/null`
-            : x.at && x.message.includes(TABLE_KEY_PROBLEM) && tableKeyFixAt(facts, x.at.file)
-              ? `in ${x.at.file} line ${x.at.line}: ${tableKeyFixAt(facts, x.at.file)}\nthen check with: containerd config dump`
-              : x.at
-              ? `fix ${x.at.file} line ${x.at.line}, then check with: containerd config dump`
-              : `fix or remove the import, then: containerd config dump`,
-        ],
+        fix: [syntaxErrorFix(facts, x)],
       }),
     )];
   },

@@ -4,11 +4,12 @@
  * and TLS settings allow.
  */
 import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
-import type { SourcePosition } from '../containerd/decision.js';
+import type { Decision, SourcePosition } from '../containerd/decision.js';
 import type { RegistryEndpoint } from '../containerd/configure-hosts.js';
 import { scanToml } from '../containerd/toml-scan.js';
 import { GO_TOML_V2_BOM_ERROR, removeBomCommand } from '../containerd/utf8-bom.js';
 import { tableKeyFix } from '../containerd/go-toml-v1-inline-table.js';
+import { NOT_UTF8_PROBLEM, notUtf8Fix } from '../containerd/not-utf8.js';
 import type { Derived, HostDirView } from './derived.js';
 import { hostsFile, selectedHostDirs, viewDecisions } from './derived.js';
 import { caFileUnused } from './ca-file-unused.js';
@@ -71,6 +72,15 @@ function ipv6HeaderFix(facts: Facts, v: HostDirView, line: number, text: string)
   return `in ${hostsFile(v)} line ${line}: ${tableKeyFix(text) ?? 'write the host without `[`'}`;
 }
 
+/** The fix for a discarded hosts.toml: exact where the emulation knows the cause. */
+function invalidFileFix(facts: Facts, v: HostDirView, x: Decision | undefined): string[] {
+  if (!x?.at) return [`fix ${hostsFile(v)}`];
+  if (x.containerdError === GO_TOML_V2_BOM_ERROR) return [removeBomCommand(hostsFile(v))];
+  if (x.message.includes(NOT_UTF8_PROBLEM)) return [notUtf8Fix(hostsFile(v), x.at)];
+  if (x.containerdError?.includes('table key cannot contain') && v.hostsTomlText !== undefined) return [ipv6HeaderFix(facts, v, x.at.line, v.hostsTomlText)];
+  return duplicateTableFix(facts, v, x.at.line) ?? [`fix ${x.at.file} line ${x.at.line} column ${x.at.column}`];
+}
+
 const hostsTomlInvalid: Check = {
   id: 'hosts-toml-invalid',
   run(facts, d) {
@@ -87,13 +97,7 @@ const hostsTomlInvalid: Check = {
             : `containerd could not decode ${hostsFile(v)} during the traced pull and used the upstream only.`,
           evidence: [...(x ? decisionEvidence(facts.snapshot, x) : []), ...traced],
           fix: [
-            ...(x?.containerdError === GO_TOML_V2_BOM_ERROR
-              ? [removeBomCommand(hostsFile(v))]
-              : x?.containerdError?.includes('table key cannot contain') && v.hostsTomlText !== undefined
-                ? [ipv6HeaderFix(facts, v, x.at?.line ?? 1, v.hostsTomlText)]
-                : x?.at
-                ? (duplicateTableFix(facts, v, x.at.line) ?? [`fix ${x.at.file} line ${x.at.line} column ${x.at.column}`])
-                : [`fix ${hostsFile(v)}`]),
+            ...invalidFileFix(facts, v, x),
             `mirror-doctor explain ${d.ctrRef}   # re-check the file; no restart needed`,
           ],
         }),

@@ -14,6 +14,7 @@ import { lookupEntry, goPathError, type NodeSnapshot } from './node-snapshot.js'
 import { serverFieldTypeError } from './server-config-types.js';
 import { findKeyValue, firstMention, scanToml, type TomlScan } from './toml-scan.js';
 import { BOM_PROBLEM, GO_TOML_V2_BOM_ERROR, startsWithBom } from './utf8-bom.js';
+import { NOT_UTF8_PROBLEM, type NotUtf8 } from './not-utf8.js';
 import type { BehaviourProfile } from './version.js';
 
 type Table = Record<string, unknown>;
@@ -33,7 +34,7 @@ function deepMerge(to: Table, from: Table): Table {
   return out;
 }
 
-function readConfigText(path: string, snapshot: NodeSnapshot): { ok: true; text: string } | { ok: false; error: string; missing?: boolean } {
+function readConfigText(path: string, snapshot: NodeSnapshot): { ok: true; text: string; notUtf8?: NotUtf8 } | { ok: false; error: string; missing?: boolean } {
   const e = lookupEntry(snapshot, path);
   switch (e.kind) {
     case 'missing':
@@ -50,7 +51,7 @@ function readConfigText(path: string, snapshot: NodeSnapshot): { ok: true; text:
       if (e.content.kind === 'too-large') return { ok: false, error: `${path} is larger than ${e.content.limit} bytes; not a containerd config` };
       if (e.content.kind === 'too-complex') return { ok: false, error: `${path} holds more than ${e.content.limit} TOML tables, keys and values; not a containerd config (not analysed)` };
       if (e.content.kind === 'binary') return { ok: false, error: `${path} is not text (binary data at byte ${e.content.offset})` };
-      return { ok: true, text: e.content.text };
+      return { ok: true, text: e.content.text, ...(e.content.notUtf8 ? { notUtf8: e.content.notUtf8 } : {}) };
   }
 }
 
@@ -97,6 +98,7 @@ export function collectConfigFiles(
         errors.push({ path, error, at: { file: path, line: p?.line ?? 1, column: p?.column ?? 1 }, ...(typeError ? { typeError: true as const } : {}) });
       };
       if (profile.version.major >= 2 && startsWithBom(r.text)) return fail(`TOML syntax error: ${BOM_PROBLEM} (${GO_TOML_V2_BOM_ERROR}) at 1:1`, { line: 1, column: 1 }, false);
+      if (profile.version.major >= 2 && r.notUtf8) return fail(`TOML syntax error: ${NOT_UTF8_PROBLEM} at ${r.notUtf8.line}:${r.notUtf8.column}`, r.notUtf8, false);
       // 1.x's go-toml v1 lexes before anything is decoded
       const lex = profile.version.major < 2 ? goTomlV1LexError(r.text, scan()) : null;
       if (lex) return fail(`TOML syntax error: ${lex.error} at ${lex.line}:${lex.column}`, lex, false);

@@ -4,6 +4,7 @@
  */
 import type { SourcePosition } from './decision.js';
 import type { BehaviourProfile } from './version.js';
+import type { NotUtf8 } from './not-utf8.js';
 
 export type Capability = 'pull' | 'resolve' | 'push' | 'referrers';
 
@@ -34,6 +35,8 @@ export interface HostsFileInput {
   /** Host directory (the base for relative `ca`/`client` paths). */
   dir: string;
   text: string;
+  /** where the file first holds a byte that is not UTF-8 (not-utf8.ts) */
+  notUtf8?: NotUtf8;
 }
 
 const ALL_V1: Capability[] = ['pull', 'resolve', 'push'];

@@ -19,6 +19,7 @@ import { ignoredKeys } from './hosts-toml-keys.js';
 import { goTomlV1LexError } from './go-toml-v1-lex.js';
 import { scanToml } from './toml-scan.js';
 import { BOM_PROBLEM, GO_TOML_V2_BOM_ERROR, removeBomCommand, startsWithBom } from './utf8-bom.js';
+import { goTomlV2NotUtf8Error, NOT_UTF8_PROBLEM } from './not-utf8.js';
 import type { BehaviourProfile } from './version.js';
 
 export type HostsFileParse =
@@ -58,6 +59,7 @@ export function parseHostsFile(input: HostsFileInput, profile: BehaviourProfile)
   let data: Record<string, unknown>;
   try {
     if (v2 && startsWithBom(input.text)) throw new Failure(BOM_PROBLEM, { file, line: 1, column: 1 }, GO_TOML_V2_BOM_ERROR, `remove it: ${removeBomCommand(file)}`);
+    if (v2 && input.notUtf8) throw new Failure(NOT_UTF8_PROBLEM, { file, ...input.notUtf8 }, goTomlV2NotUtf8Error(input.text, input.notUtf8));
     if (ctrl >= 0) {
       const before = input.text.slice(0, ctrl);
       const line = before.split('\n').length;

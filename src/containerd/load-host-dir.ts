@@ -140,7 +140,7 @@ export function loadHostDir(dir: string, snapshot: NodeSnapshot, profile: Behavi
     });
     return fallback(true);
   }
-  const parsed = parseHostsFile({ dir, text: content.text }, profile);
+  const parsed = parseHostsFile({ dir, text: content.text, ...(content.notUtf8 ? { notUtf8: content.notUtf8 } : {}) }, profile);
   decisions.push(...parsed.decisions);
   if (parsed.ok) {
     decisions.push({

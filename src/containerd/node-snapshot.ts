@@ -12,8 +12,9 @@ export interface FsError {
 }
 
 export type FileContent =
-  | { kind: 'text'; text: string }
-  /** NUL byte or invalid UTF-8 at `offset`: not TOML any parser would accept. */
+  /** `notUtf8`: the first byte that is not UTF-8 (a latin-1 comment, say), 1-based line and byte column; the text holds U+FFFD there. */
+  | { kind: 'text'; text: string; notUtf8?: { line: number; column: number } }
+  /** NUL or another control byte at `offset`: not TOML any parser would accept. */
   | { kind: 'binary'; offset: number }
   /** Larger than the probe's limit: not read. */
   | { kind: 'too-large'; limit: number }

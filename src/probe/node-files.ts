@@ -11,6 +11,7 @@
 import * as fsp from 'node:fs/promises';
 import type { Dirent, Stats } from 'node:fs';
 import * as path from 'node:path';
+import { isUtf8 } from 'node:buffer';
 import { resolveImports } from '../containerd/config-files.js';
 import { MAX_TOML_ITEMS, tomlItems } from '../containerd/toml-bounds.js';
 import { goPathClean, goPathJoin } from '../containerd/go-url.js';
@@ -40,37 +41,28 @@ function errCode(e: unknown): string {
   return typeof e === 'object' && e !== null && 'code' in e && typeof (e as { code: unknown }).code === 'string' ? (e as { code: string }).code : 'EIO';
 }
 
-/** First byte offset that is not text: a NUL/control byte or invalid UTF-8. -1 when text. */
-export function binaryOffset(buf: Buffer): number {
+/** First byte offset that is no text at all: a NUL or another control byte. -1 when none. */
+function controlOffset(buf: Buffer): number {
   for (let i = 0; i < buf.length; i++) {
     const b = buf[i]!;
     if (b === 0 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return i;
   }
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(buf);
-    return -1;
-  } catch {
-    // locate the first invalid sequence
-    for (let i = 0; i < buf.length; i++) {
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, i + 1));
-      } catch {
-        // an incomplete trailing sequence also throws: check it is really invalid
-        let ok = false;
-        for (let j = i + 1; j <= Math.min(buf.length, i + 4); j++) {
-          try {
-            new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, j));
-            ok = true;
-            break;
-          } catch {
-            /* keep looking */
-          }
-        }
-        if (!ok) return i;
-      }
-    }
-    return 0;
+  return -1;
+}
+
+/** First byte offset that is not UTF-8 (an invalid, overlong, surrogate or cut sequence). -1 when it all is. */
+function notUtf8Offset(buf: Buffer): number {
+  if (isUtf8(buf)) return -1;
+  for (let i = 0; i < buf.length; ) {
+    const b = buf[i]!;
+    const n = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (n === 0 || i + n > buf.length) return i;
+    for (let k = 1; k < n; k++) if ((buf[i + k]! & 0xc0) !== 0x80) return i;
+    const c = buf[i + 1]!;
+    if ((b === 0xe0 && c < 0xa0) || (b === 0xed && c > 0x9f) || (b === 0xf0 && c < 0x90) || (b === 0xf4 && c > 0x8f)) return i;
+    i += n;
   }
+  return -1;
 }
 
 export class NodeFileReader {
@@ -152,10 +144,17 @@ export class NodeFileReader {
         entry.content = { kind: 'too-large', limit: this.maxBytes };
         return entry;
       }
-      const off = binaryOffset(buf);
+      const off = controlOffset(buf);
       const text = off >= 0 ? '' : buf.toString('utf8');
+      // not UTF-8 (a latin-1 comment): still text, which containerd 1.x reads and 2.x refuses
+      const bad = off >= 0 ? -1 : notUtf8Offset(buf);
+      const notUtf8 = bad >= 0 ? { line: buf.subarray(0, bad).filter((b) => b === 10).length + 1, column: bad - buf.lastIndexOf(10, bad - 1) } : undefined;
       const content: FileContent =
-        off >= 0 ? { kind: 'binary', offset: off } : toml && tomlItems(text) > MAX_TOML_ITEMS ? { kind: 'too-complex', limit: MAX_TOML_ITEMS } : { kind: 'text', text };
+        off >= 0
+          ? { kind: 'binary', offset: off }
+          : toml && tomlItems(text) > MAX_TOML_ITEMS
+            ? { kind: 'too-complex', limit: MAX_TOML_ITEMS }
+            : { kind: 'text', text, ...(notUtf8 ? { notUtf8 } : {}) };
       entry.content = content;
       entry.size = buf.length;
     } catch (e) {

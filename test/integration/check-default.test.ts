@@ -230,6 +230,32 @@ describe.each(['info', 'debug'] as const)('check with only --address and --ctr, 
     expect(problems).toEqual([]);
   });
 
+  it('a hosts.toml with a latin-1 comment: discarded by 2.1 (the cause, with what to re-save), read by 1.6 and 1.7', async () => {
+    state = await labUp(opts, 'mirror-ok', quietLog);
+    const hostsToml = join(state.hostsDir, 'docker.io', 'hosts.toml');
+    const original = readFileSync(hostsToml, 'utf8');
+    const problems: string[] = [];
+    try {
+      writeFileSync(hostsToml, Buffer.from(`# mirror for the caf\u00e9 cluster\n${original}`, 'latin1'));
+      for (const v of VERSIONS) {
+        const r = await check(state, v, 'docker.io/library/mirror-doctor-demo:1.0');
+        const where = `${level} ${v}: ${r.json.verdict.summary}`;
+        if (v !== '2.1') {
+          if (r.code !== 0 || !r.json.findings.some((f) => f.id === 'mirror-used')) problems.push(`${where} → exit ${r.code}`);
+          continue;
+        }
+        const f = r.json.findings.find((x) => x.id === 'hosts-toml-invalid');
+        if (r.json.verdict.rootCause !== 'hosts-toml-invalid') problems.push(`${where} → root cause ${r.json.verdict.rootCause}`);
+        if (!f?.fix[0]?.startsWith(`save ${hostsToml} as UTF-8: replace or remove the character at line 1 column 21`)) problems.push(`${where} → fix ${JSON.stringify(f?.fix)}`);
+        // containerd's own words, as expected and as ctr --hosts-dir printed them
+        if ((f?.evidence.filter((e) => e.text.includes('toml: invalid UTF-8 character in comment')).length ?? 0) < 2) problems.push(`${where} → evidence ${JSON.stringify(f?.evidence)}`);
+      }
+    } finally {
+      writeFileSync(hostsToml, original);
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('a mirror named by its IPv6 address in a [host."…"] header: 1.6 and 1.7 discard the file (the cause), 2.1 uses the mirror; the 1.x inline form the fix shows then works', async () => {
     state = await labUp(opts, 'mirror-ok', quietLog);
     const mirrorPort = Number(new URL(state.registries.mirror!.url).port);

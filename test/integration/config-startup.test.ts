@@ -19,6 +19,8 @@ import { CONFIG_EXIT_ROWS } from '../helpers/config-exit-rows.js';
 import { GO_TOML_V1_DATE_ROWS } from '../helpers/go-toml-v1-date-rows.js';
 import { GO_TOML_V1_TABLE_KEY_ROWS } from '../helpers/go-toml-v1-table-key-rows.js';
 import { tableKeyFix } from '../../src/containerd/go-toml-v1-inline-table.js';
+import { goTomlV2NotUtf8Error } from '../../src/containerd/not-utf8.js';
+import { NodeFileReader } from '../../src/probe/node-files.js';
 import { PLUGIN_FIELD_ROWS, SERVER_TABLE_ROWS } from '../helpers/config-field-rows.js';
 
 const FILES: Record<string, string> = {
@@ -270,6 +272,38 @@ describe('containerd 1.x stops at a table header holding a `[` exactly where the
       // 1.x prints the table under its full name, 2.x in its own quoting under the version 3 plugin
       expect(r.stdout, b.packageVersion).toMatch(/registry\.configs\.["'][[]fd00::1[\]]:5000["']\.auth\]\s+(?:[a-z_]+ = [^\n]*\s+)*username = ["']u["']/);
     }
+  });
+});
+
+// a byte that is not UTF-8 (latin-1 é) in each place a value or comment can hold it: 1.x starts,
+// 2.x stops at its row and byte column with go-toml v2's words, as the emulation says
+describe('a latin-1 byte: 1.x starts, 2.x stops where and how the emulation says', () => {
+  const LATIN1_LINES = ['# caf\u00e9', 'a = "caf\u00e9"', "a = 'caf\u00e9'", 'a = """caf\u00e9"""', '"caf\u00e9" = 1', 'a = ["x", "caf\u00e9"]'];
+  LATIN1_LINES.forEach((line, i) => {
+    it(line, async () => {
+      const bytes = Buffer.from(`version = 2\n[x]\n${line}\n`, 'latin1');
+      const nodeRoot = join(dir, `latin1-${i}`);
+      mkdirSync(join(nodeRoot, 'etc/containerd'), { recursive: true });
+      writeFileSync(join(nodeRoot, CFG), bytes);
+      const reader = new NodeFileReader({ root: nodeRoot });
+      await reader.read(CFG, true);
+      for (const b of binaries) {
+        const version = b.packageVersion.replace(/[~+].*/, '');
+        const r = await execa(b.containerd, ['--config', join(nodeRoot, CFG), 'config', 'dump'], { reject: false });
+        const a = analyzeConfig(CFG, reader.snapshot, profile(version));
+        const d = a.decisions.find((x) => x.code === 'config.syntax-error');
+        if (version.startsWith('1.')) {
+          expect(r.exitCode, `${version}: ${r.stderr}`).toBe(0);
+          expect(a.startupError, version).toBeUndefined();
+          continue;
+        }
+        const m = /failed to unmarshal TOML at row (\d+) column (\d+): (toml: .*)/.exec(r.stderr);
+        expect(m, r.stderr).not.toBeNull();
+        expect(d?.at ? `${d.at.line}:${d.at.column}` : null).toBe(`${m![1]}:${m![2]}`);
+        const e = reader.snapshot.entries[CFG];
+        expect(goTomlV2NotUtf8Error(e?.kind === 'file' && e.content?.kind === 'text' ? e.content.text : '', d!.at!)).toBe(m![3]);
+      }
+    });
   });
 });
 
