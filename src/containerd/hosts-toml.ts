@@ -80,7 +80,7 @@ export function parseHostsFile(input: HostsFileInput, profile: BehaviourProfile)
     }
     const scan = scanToml(input.text);
     const lex = v2 ? null : goTomlV1LexError(input.text, scan);
-    if (lex?.kind === 'table-key') {
+    if (lex?.kind === 'table-key' || lex?.kind === 'value') {
       throw new Failure(`TOML syntax error: ${lex.error}`, { file, line: lex.line, column: lex.column }, `failed to parse TOML: (${lex.line}, ${lex.column}): ${lex.goToml}`);
     }
     if (lex) throw new Failure(`TOML syntax error: ${lex.error}`, { file, line: lex.line, column: lex.column }, undefined);

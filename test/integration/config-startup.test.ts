@@ -18,6 +18,7 @@ import { quietLog } from '../helpers/lab.js';
 import { CONFIG_EXIT_ROWS } from '../helpers/config-exit-rows.js';
 import { GO_TOML_V1_DATE_ROWS } from '../helpers/go-toml-v1-date-rows.js';
 import { GO_TOML_V1_TABLE_KEY_ROWS } from '../helpers/go-toml-v1-table-key-rows.js';
+import { GO_TOML_V1_VALUE_ROWS } from '../helpers/go-toml-v1-value-rows.js';
 import { tableKeyFix } from '../../src/containerd/go-toml-v1-inline-table.js';
 import { goTomlV2NotUtf8Error } from '../../src/containerd/not-utf8.js';
 import { NodeFileReader } from '../../src/probe/node-files.js';
@@ -242,16 +243,19 @@ describe('containerd 1.x stops at a date go-toml v1 cannot read exactly where th
 
 // a `[` inside a table header (an IPv6 address): whether each version starts, where 1.x stops, and
 // that the inline table the fix proposes is read by all three with the same values
-describe('containerd 1.x stops at a table header holding a `[` exactly where the emulation says', () => {
-  GO_TOML_V1_TABLE_KEY_ROWS.forEach(([line, at], i) => {
+describe.each([
+  ['a table header holding a `[`', 'table-key', GO_TOML_V1_TABLE_KEY_ROWS, /unexpected token table (?:array )?key cannot contain/],
+  ['a TOML 1.1 escape or a comma before an inline table\'s `}`', 'value', GO_TOML_V1_VALUE_ROWS, /invalid escape sequence|trailing comma at the end of inline table/],
+] as const)('containerd 1.x stops at %s exactly where the emulation says', (_what, name, rows, words) => {
+  rows.forEach(([line, at], i) => {
     it(JSON.stringify(line), async () => {
       const text = `version = 2\n[x]\n${line}`;
-      const file = join(dir, `table-key-${i}.toml`);
+      const file = join(dir, `${name}-${i}.toml`);
       writeFileSync(file, text);
       for (const b of binaries) {
         const version = b.packageVersion.replace(/[~+].*/, '');
         const r = await execa(b.containerd, ['--config', file, 'config', 'dump'], { reject: false });
-        const pos = /failed to load TOML: [^:]+: \((\d+), (\d+)\): unexpected token table (?:array )?key cannot contain/.exec(r.stderr);
+        const pos = new RegExp(`failed to load TOML: [^:]+: \\((\\d+), (\\d+)\\): (?:${words.source})`).exec(r.stderr);
         const real = r.exitCode === 0 ? null : pos ? `${pos[1]}:${pos[2]}` : r.stderr;
         const d = analyzeConfig(CFG, snap({ [CFG]: text }), profile(version)).decisions.find((x) => x.code === 'config.syntax-error');
         expect(real, version).toBe(version.startsWith('2.') ? null : at);
@@ -259,7 +263,9 @@ describe('containerd 1.x stops at a table header holding a `[` exactly where the
       }
     });
   });
+});
 
+describe('the fix for a table header holding a `[`', () => {
   it('the inline table config-parse-error proposes is read by 1.6, 1.7 and 2.1 with the same value', async () => {
     const head = 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["http://[fd00::1]:5000"]\n';
     const broken = `${head}[plugins."io.containerd.grpc.v1.cri".registry.configs."[fd00::1]:5000".auth]\n  username = "u"\n`;
