@@ -9,7 +9,7 @@ import { configPosition, decisions } from './config-locate.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
 import { attemptEvidence, attemptsAt, decisionEvidence, fileEvidence, finding } from './make.js';
-import { legacyTlsLines } from './legacy-tls.js';
+import { legacyTlsLines, mirrorsWithoutOwnTls } from './legacy-tls.js';
 
 export const configsTlsIgnored: Check = {
   id: 'configs-tls-ignored',
@@ -22,11 +22,7 @@ export const configsTlsIgnored: Check = {
       if (!host) continue;
       const at = x.configPath ? configPosition(d, x.configPath) : undefined;
       // keyed by the registry a legacy mirror stands in for (configs-tls-not-for-mirror): the settings meant for the mirror
-      const plan = d.plans.cri;
-      const mirrors =
-        plan.legacyMirrorsKey != null && plan.reference?.hostname === host
-          ? plan.endpoints.filter((e) => e.kind === 'legacy-mirror' && e.scheme === 'https' && e.host !== host && !tls.has(e.host)).map((e) => e.host)
-          : [];
+      const mirrors = mirrorsWithoutOwnTls(d, host, (h) => tls.has(h)).map((e) => e.host);
       const failed = [host, ...mirrors].flatMap((h) => attemptsAt([d.trace.ctrHostsDir, d.trace.cri], h, (o) => o.startsWith('tls-')));
       const failedHost = failed[0]?.a.host ?? host;
       const evidence: Evidence[] = [...(at ? [fileEvidence(facts.snapshot, at)] : []), ...decisionEvidence(facts.snapshot, x), ...failed.map(({ p, a }) => attemptEvidence(p, a))];

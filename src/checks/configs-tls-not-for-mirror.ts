@@ -5,12 +5,12 @@
  * `Configs[u.Host]`), so the mirror is checked against the system's CAs only (kubespray#9192).
  * 2.x ignores the tls table altogether (configs-tls-ignored).
  */
-import type { RegistryEndpoint } from '../containerd/configure-hosts.js';
 import { dottedPath } from '../containerd/toml-scan.js';
 import { isTable } from '../containerd/go-value.js';
 import { configPosition } from './config-locate.js';
 import type { Derived } from './derived.js';
 import type { Evidence } from './finding.js';
+import { mirrorsWithoutOwnTls } from './legacy-tls.js';
 import { registryTables } from './registry-tables.js';
 import type { Check } from './types.js';
 import { attemptEvidence, attemptsAt, fileEvidence, finding, quote, restartCommand } from './make.js';
@@ -36,11 +36,10 @@ export const configsTlsNotForMirror: Check = {
     if (d.profile.version.major >= 2) return [];
     const plan = d.plans.cri;
     const registry = plan.reference?.hostname;
-    if (plan.legacyMirrorsKey === undefined || plan.legacyMirrorsKey === null || !registry) return [];
     const tls = tlsTables(d);
-    const own = tls.get(registry);
-    if (!own) return [];
-    const mirrors = plan.endpoints.filter((e): e is RegistryEndpoint => e.kind === 'legacy-mirror' && e.scheme === 'https' && e.host !== registry && !tls.has(e.host));
+    const own = registry ? tls.get(registry) : undefined;
+    if (!registry || !own) return [];
+    const mirrors = mirrorsWithoutOwnTls(d, registry, (h) => tls.has(h));
     if (mirrors.length === 0) return [];
     const failed = mirrors.flatMap((m) => attemptsAt([d.trace.cri], m.host, (o) => o.startsWith('tls-')));
     // the table still serves the registry itself when CRI connects to it (its own upstream endpoint)

@@ -4,6 +4,8 @@
  * client certificate or skip-verify (2.x ignores the table anyway: configs-tls-ignored). Pure.
  */
 import type { LoadedConfigFile } from '../containerd/config-files.js';
+import type { RegistryEndpoint } from '../containerd/configure-hosts.js';
+import type { Derived } from './derived.js';
 import { isTable } from '../containerd/go-value.js';
 import { registryTables } from './registry-tables.js';
 
@@ -51,4 +53,16 @@ export function withLegacyTls(text: string, tls: ReadonlyMap<string, string[]>):
     if (server >= 0) lines.splice(server + 1, 0, ...add);
   }
   return lines.join('\n');
+}
+
+/**
+ * The https mirrors CRI's legacy `registry.mirrors` asks for `registry` (the pulled reference's
+ * registry) whose host has no tls table of its own: a tls table keyed by `registry` does not reach
+ * them (containerd 1.x keys TLS by the host it connects to). Empty unless CRI pulls through
+ * registry.mirrors.
+ */
+export function mirrorsWithoutOwnTls(d: Derived, registry: string, hasTls: (host: string) => boolean): RegistryEndpoint[] {
+  const plan = d.plans.cri;
+  if (plan.legacyMirrorsKey === undefined || plan.legacyMirrorsKey === null || plan.reference?.hostname !== registry) return [];
+  return plan.endpoints.filter((e) => e.kind === 'legacy-mirror' && e.scheme === 'https' && e.host !== registry && !hasTls(e.host));
 }
