@@ -111,7 +111,8 @@ export function parseHostConfig(
         source: 'parseHostConfig',
       });
     }
-    if (u.url.path.length > 0 && !overridePath && p !== goPathClean(u.url.path)) {
+    // a bare trailing slash (`https://m/`) is no prefix: requests go to /v2/… as without it
+    if (u.url.path.length > 0 && !overridePath && p !== goPathClean(u.url.path) && goPathClean(u.url.path) !== '/') {
       // A path that already holds /v2 (a Harbor/Nexus/Artifactory project URL) gets a second one: never an API URL.
       const twice = hasDoubleV2(p);
       notes.push({

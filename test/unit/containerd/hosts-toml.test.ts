@@ -208,6 +208,10 @@ describe('§1.6 host URLs', () => {
       expect(r.ok && [r.hosts[0]!.scheme, r.hosts[0]!.host, r.hosts[0]!.path]).toEqual([scheme, host, path]);
     }
   });
+  it.each([V1, V2])('a bare trailing slash (https://m.example/) is no path prefix: requests go to /v2, and nothing is said about /v2 being appended (%#)', (p) => {
+    const r = parse('[host."https://m.example/"]\n  capabilities = ["pull", "resolve"]\n', p);
+    expect(r.ok && r.decisions.map((x) => x.code)).not.toContain('hosts-toml.v2-appended');
+  });
   it('server = "docker.io" → https docker.io /v2', () => {
     const r = parse('server = "docker.io"\n[host]\n', V1);
     expect(hosts(r)).toEqual(['server:https://docker.io/v2 [pull,resolve,push]']);
