@@ -4,11 +4,14 @@
  * hold the registry's, and usable with the pull mode.
  */
 import { goPathClean } from '../containerd/go-url.js';
+import { dottedPath } from '../containerd/toml-scan.js';
 import { hostDirectoryName, splitConfigPath } from '../containerd/host-dirs.js';
 import { configPosition, decisions, registryPath } from './config-locate.js';
 import type { Derived } from './derived.js';
 import { editDistance } from './edit-distance.js';
 import { REGISTRY_KEYS, registryTables } from './registry-tables.js';
+import { tlsLinesOf } from './legacy-tls.js';
+import { isTable } from '../containerd/go-value.js';
 import type { Facts } from './facts.js';
 import type { Evidence } from './finding.js';
 import type { Check } from './types.js';
@@ -78,17 +81,34 @@ export const configPathUnset: Check = {
   },
 };
 
+/** hosts.toml lines for the registry.configs.*.tls tables of the registry table at `path` (as written, in any file). */
+function tlsLinesUnder(d: Derived, path: readonly string[]): { lines: Map<string, string[]>; more: boolean } {
+  const tables = d.configFiles.map((f) => path.reduce<unknown>((t, k) => (isTable(t) ? t[k] : undefined), f.data)).filter(isTable);
+  // anything besides the tls tables, which the move still applies to
+  const more = tables.some((t) => Object.keys(t).some((k) => k !== 'configs') || (isTable(t.configs) && Object.values(t.configs).some((c) => !isTable(c) || Object.keys(c).some((k) => k !== 'tls'))));
+  return { lines: tlsLinesOf(tables.map((t) => t.configs)), more };
+}
+
 export const configPathWrongSection: Check = {
   id: 'config-path-wrong-section',
   run(facts, d) {
     const table = criRegistryTable(d.profile.version.major, d.config.version);
-    return decisions(d, 'config.registry-wrong-table').map((x) =>
-      finding('config-path-wrong-section', {
-        detail: `${x.message}.`,
+    return decisions(d, 'config.registry-wrong-table').map((x) => {
+      // 2.x has no registry.configs.*.tls in any table: moved, it would be ignored (configs-tls-ignored)
+      const under = d.profile.version.major >= 2 && x.configPath ? tlsLinesUnder(d, x.configPath) : { lines: new Map<string, string[]>(), more: true };
+      const tls = under.lines;
+      return finding('config-path-wrong-section', {
+        detail: `${x.message}.${tls.size > 0 ? ` Its registry.configs.*.tls tables (${[...tls.keys()].map(quote).join(', ')}) would be ignored even in that table: ${d.profile.label} reads TLS settings from hosts.toml only.` : ''}`,
         evidence: decisionEvidence(facts.snapshot, x),
-        fix: [`move the settings to ${table} in ${x.at?.file ?? facts.configFile}${d.config.versionWritten === undefined ? ` and add \`version = ${d.profile.version.major >= 2 ? 3 : 2}\` at the top` : ''}`, restartCommand(facts)],
-      }),
-    );
+        fix: [
+          ...(under.more
+            ? [`move the settings to ${table} in ${x.at?.file ?? facts.configFile}${tls.size > 0 ? ' (all but the tls tables)' : ''}${d.config.versionWritten === undefined ? ` and add \`version = ${d.profile.version.major >= 2 ? 3 : 2}\` at the top` : ''}`]
+            : [`delete [${dottedPath(x.configPath ?? [])}] from ${x.at?.file ?? facts.configFile}: it holds only tls tables`]),
+          ...[...tls].map(([h, lines]) => `in the hosts.toml of each registry that uses ${h}, under [host."https://${h}"]:\n${lines.map((l) => `  ${l}`).join('\n')}`),
+          restartCommand(facts),
+        ],
+      });
+    });
   },
 };
 

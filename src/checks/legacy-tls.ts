@@ -12,12 +12,12 @@ import { registryTables } from './registry-tables.js';
 type Table = Record<string, unknown>;
 const q = (s: string) => JSON.stringify(s);
 
-/** hosts.toml lines per host, from every config file's configs.<host>.tls (a later file wins). */
-export function legacyTlsLines(files: readonly LoadedConfigFile[]): Map<string, string[]> {
+/** hosts.toml lines per host for the `configs` of one registry table, or of several merged in order (a later one wins). */
+export function tlsLinesOf(configsTables: readonly unknown[]): Map<string, string[]> {
   const tls = new Map<string, Table>();
-  for (const { table } of registryTables(files)) {
-    if (!isTable(table.configs)) continue;
-    for (const [host, c] of Object.entries(table.configs)) if (isTable(c) && isTable(c.tls)) tls.set(host, { ...(tls.get(host) ?? {}), ...c.tls });
+  for (const configs of configsTables) {
+    if (!isTable(configs)) continue;
+    for (const [host, c] of Object.entries(configs)) if (isTable(c) && isTable(c.tls)) tls.set(host, { ...(tls.get(host) ?? {}), ...c.tls });
   }
   const out = new Map<string, string[]>();
   for (const [host, t] of tls) {
@@ -28,6 +28,11 @@ export function legacyTlsLines(files: readonly LoadedConfigFile[]): Map<string, 
     if (lines.length) out.set(host, lines);
   }
   return out;
+}
+
+/** hosts.toml lines per host, from every config file's configs.<host>.tls (a later file wins). */
+export function legacyTlsLines(files: readonly LoadedConfigFile[]): Map<string, string[]> {
+  return tlsLinesOf(registryTables(files).map(({ table }) => table.configs));
 }
 
 /** A converted hosts.toml with each https host's TLS lines in its table (or beside `server`, for the server). */

@@ -53,7 +53,7 @@ const ROWS: Row[] = [
   ['cri-plugin-disabled', 'config', 'error', 'the CRI plugin is disabled', ['disabledPlugins']],
   ['cri-plugin-failed', 'config', 'error', 'the CRI plugin failed to load', ['criRegistryValidation']],
   ['config-path-unset', 'config', 'error', 'CRI registry config_path is not set', ['criDefaultConfig'], `${HOSTS_MD}#cri`],
-  ['config-path-wrong-section', 'config', 'error', 'config_path is in a table this containerd does not read', ['criMigrate', 'configNoVersion'], `${HOSTS_MD}#cri`],
+  ['config-path-wrong-section', 'config', 'error', 'CRI registry settings are in a table this containerd does not read', ['criMigrate', 'configNoVersion'], `${HOSTS_MD}#cri`],
   ['config-path-missing-dir', 'config', 'error', 'config_path names a directory that does not exist', ['criHostDirFromRoots']],
   ['config-path-mismatch', 'config', 'error', 'the hosts.toml folder is not in config_path', ['criHostDirFromRoots']],
   ['config-path-list-transfer', 'config', 'error', 'colon-separated config_path with transfer-service pulls', ['colonListIssue', 'criPullMode']],

@@ -238,6 +238,7 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
       message: `[${dottedPath(w.path)}] is not read by ${profile.label}: ${w.why}`,
       ...(at ? { at } : {}),
       source: profile.version.major === 1 ? 'configNoVersion' : 'criMigrate',
+      configPath: w.path,
     });
   }
 
