@@ -101,7 +101,7 @@ export const configPathWrongSection: Check = {
         detail: `${x.message}.${tls.size > 0 ? ` Its registry.configs.*.tls tables (${[...tls.keys()].map(quote).join(', ')}) would be ignored even in that table: ${d.profile.label} reads TLS settings from hosts.toml only.` : ''}`,
         evidence: decisionEvidence(facts.snapshot, x),
         fix: [
-          ...(under.more
+          ...(under.more || tls.size === 0
             ? [`move the settings to ${table} in ${x.at?.file ?? facts.configFile}${tls.size > 0 ? ' (all but the tls tables)' : ''}${d.config.versionWritten === undefined ? ` and add \`version = ${d.profile.version.major >= 2 ? 3 : 2}\` at the top` : ''}`]
             : [`delete [${dottedPath(x.configPath ?? [])}] from ${x.at?.file ?? facts.configFile}: it holds only tls tables`]),
           ...[...tls].map(([h, lines]) => `in the hosts.toml of each registry that uses ${h}, under [host."https://${h}"]:\n${lines.map((l) => `  ${l}`).join('\n')}`),
