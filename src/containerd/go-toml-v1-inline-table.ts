@@ -43,7 +43,7 @@ function inlineForm(scan: TomlScan, path: readonly string[]): string | null {
 export function inlineTableHint(scan: TomlScan, path: readonly string[]): string {
   const inline = inlineForm(scan, path);
   if (path.length === 2 && path[0] === 'host') {
-    return `name the host by a DNS name (or an /etc/hosts entry) instead of its IPv6 address, which every version reads${inline ? `; on containerd 1.x only, an inline table under [host] also works (containerd 2.x ignores it, so go back to the header form when upgrading):\n${inline}` : ''}`;
+    return `name the host by a DNS name (or an /etc/hosts entry) instead of its IPv6 address, which every version reads${inline ? `; on containerd 1.x only, an inline table under [host] also works, tried before every [host."…"] table (containerd 2.x ignores it, so go back to the header form when upgrading):\n${inline}` : ''}`;
   }
   return inline ? `write it as an inline table under the parent table (merge it into that table where the file already has it), which every version reads:\n${inline}` : 'name it without `[` or write it as an inline table under its parent table';
 }

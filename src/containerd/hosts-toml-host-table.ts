@@ -40,13 +40,20 @@ export function orderedHosts(hostTable: Record<string, unknown>, scan: TomlScan,
     }
     return order;
   }
-  // go-toml v1: keys of the host tree sorted by the line of each host's table. The line of an
+  // go-toml v1: keys of the host tree sorted by the line of each host's table. An inline table's
+  // tree has line 0: inline hosts come first, in Go's map order among themselves, which changes
+  // from pull to pull (seen with ctr 1.6.20 and 1.7.24); listed here in file order. The line of an
   // implicitly created table (only a `[host."a".header]` or a dotted key) is taken as its first
-  // mention; ties (several hosts on one line) keep file order, while Go's sort.Slice is not
-  // stable — not verified against go-toml v1.
+  // mention (not verified against go-toml v1).
   const names = Object.keys(hostTable);
-  const line = (n: string) => firstMention(scan, ['host', n])?.offset ?? Number.MAX_SAFE_INTEGER;
+  const line = (n: string) => (isInlineHost(scan, n) ? -1 : (firstMention(scan, ['host', n])?.offset ?? Number.MAX_SAFE_INTEGER));
   return [...names].sort((a, b) => line(a) - line(b));
+}
+
+/** The host is written as an inline table (`"…" = { … }` under [host], or inside `host = { … }`), not as a `[host."…"]` header. */
+export function isInlineHost(scan: TomlScan, name: string): boolean {
+  if (scan.headers.some((h) => h.path.length >= 2 && h.path[0] === 'host' && h.path[1] === name)) return false;
+  return scan.keyValues.some((kv) => kv.path.length === 2 && kv.path[0] === 'host' && kv.path[1] === name && kv.value.raw.trimStart().startsWith('{'));
 }
 
 /** go-toml v2 only: notes for mirrors not written as `[host."…"]` headers (dropped) and for headers that list a mirror twice. */

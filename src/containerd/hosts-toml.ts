@@ -14,7 +14,7 @@ import type { HostConfig, HostsFileInput } from './host-config.js';
 import { parseHostConfig } from './host-config-parse.js';
 import { firstDecodeError } from './hosts-toml-decode.js';
 import { Failure } from './hosts-toml-failure.js';
-import { droppedAndDuplicatedHosts, missingHostTable, orderedHosts } from './hosts-toml-host-table.js';
+import { droppedAndDuplicatedHosts, isInlineHost, missingHostTable, orderedHosts } from './hosts-toml-host-table.js';
 import { ignoredKeys } from './hosts-toml-keys.js';
 import { goTomlV1LexError } from './go-toml-v1-lex.js';
 import { scanToml } from './toml-scan.js';
@@ -96,6 +96,15 @@ export function parseHostsFile(input: HostsFileInput, profile: BehaviourProfile)
       if (isTable(cfg)) notes.push(...ignoredKeys(cfg, ['host', name], false, input, scan, profile));
     }
     const order = orderedHosts(hostTable, scan, profile);
+    const inline = v2 ? [] : order.filter((n) => isInlineHost(scan, n));
+    if (inline.length > 1) {
+      notes.push({
+        code: 'hosts-toml.inline-order-random',
+        severity: 'warning',
+        message: `${profile.label} tries the inline [host] entries ${inline.map((n) => JSON.stringify(n)).join(', ')} before the [host."…"] tables, and among themselves in an order that changes from pull to pull (go-toml v1 gives inline tables no line); write them as [host."…"] tables to fix the order`,
+        source: 'parseHostsFile',
+      });
+    }
     notes.push(...droppedAndDuplicatedHosts(hostTable, order, scan, file, profile));
     const hosts: HostConfig[] = [];
     for (const name of order) {

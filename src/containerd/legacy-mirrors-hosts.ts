@@ -74,12 +74,16 @@ function fileText(hosts: RegistryEndpoint[], server: RegistryEndpoint | null, pr
     top.push(`server = ${q(e.url)}`, ...e.lines);
     if (e.problem) problems.push(e.problem);
   }
+  const inline: string[] = [];
   const tables: string[] = [];
   const seen = new Set<string>();
-  // go-toml v1 cannot read a `[` in a table header (an IPv6 host): 1.x gets every host as an inline
-  // entry of one [host] table instead, in the same order (2.x ignores inline entries: conversion limit)
-  const inline = profile.hostsParser === 'go-toml-v1' && hosts.some((h) => h.written.includes('['));
-  if (inline) tables.push("[host]   # inline: containerd 1.x cannot read an IPv6 address in a [host.\"…\"] header; 2.x ignores inline entries, so write headers after upgrading");
+  // go-toml v1 cannot read a `[` in a table header: on 1.x an IPv6 host is an inline entry of
+  // [host], which 1.x tries before every header table (and inline ones in random order)
+  const v1 = profile.hostsParser === 'go-toml-v1';
+  const ipv6 = hosts.filter((h) => v1 && h.written.includes('['));
+  if (ipv6.length > 1 || (ipv6.length === 1 && ipv6[0] !== hosts[0])) {
+    problems.push(`${ipv6.map((h) => h.written).join(', ')}: ${profile.label} reads an IPv6 host only as an inline [host] entry, and tries inline entries first (in random order among themselves), so the order of the old list cannot be kept; name ${ipv6.length === 1 ? 'it' : 'them'} by DNS names`);
+  }
   for (const h of hosts) {
     // TOML allows one table per key: a host listed twice is asked once
     if (seen.has(h.written)) {
@@ -89,10 +93,10 @@ function fileText(hosts: RegistryEndpoint[], server: RegistryEndpoint | null, pr
     seen.add(h.written);
     const e = entryLines(h, profile);
     if (e.problem) problems.push(e.problem);
-    if (inline) tables.push(`  ${q(e.url)} = { ${e.lines.join(', ')} }`);
+    if (ipv6.includes(h)) inline.push(`  ${q(e.url)} = { ${e.lines.join(', ')} }`);
     else tables.push(`[host.${q(e.url)}]`, ...e.lines.map((l) => `  ${l}`), '');
   }
-  if (inline) tables.push('');
+  if (inline.length) tables.unshift('[host]   # inline: containerd 1.x cannot read an IPv6 address in a [host."…"] header; 2.x ignores inline entries, so write a header after upgrading', ...inline, '');
   if (tables.length === 0) tables.push(HOST_TABLE_NOTE, '');
   const text = [...(top.length ? [...top, ''] : []), ...tables].join('\n');
   return { text, problems, dropped };

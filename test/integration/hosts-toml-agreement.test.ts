@@ -27,7 +27,8 @@ const CASES: Record<string, Buffer> = {
   'a latin-1 comment': Buffer.from(`# caf\u00e9\n${HOST}`, 'latin1'),
   'CRLF line ends': Buffer.from(HOST.replaceAll('\n', '\r\n')),
   'an IPv6 host in a header': Buffer.from(`[host."http://[::1]:5000"]\n  capabilities = ["pull", "resolve"]\n${HOST}`),
-  'an IPv6 host inline under [host]': Buffer.from(`[host]\n  "http://[::1]:5000" = { capabilities = ["pull", "resolve"] }\n  "http://${M}" = { capabilities = ["pull", "resolve"] }\n`),
+  // 1.x tries an inline host before the header tables (two inline ones in random order: not here)
+  'an IPv6 host inline under [host], after a header': Buffer.from(`${HOST}[host]\n  "http://[::1]:5000" = { capabilities = ["pull", "resolve"] }\n`),
   'a \\e escape': Buffer.from(`${HOST}  header = { x = "a\\eb" }\n`),
   "a comma before an inline table's }": Buffer.from(`${HOST}  header = { x = "a", }\n`),
   'a date at the end of a line': Buffer.from(`${HOST}  since = 1979-05-27\n`),

@@ -103,6 +103,16 @@ describe('§1.5 unknown keys, typos, wrong types', () => {
   it('[host] + inline table on 1.x: works', () => {
     expect(hosts(parse(inline, V1))).toEqual(['mirror:https://m/v2 [pull,resolve]', 'server: [pull,resolve,push]']);
   });
+  // as ctr --debug printed it on 1.6.20 and 1.7.24 (six pulls each): inline hosts first, two of them in either order
+  it('on 1.x an inline host is tried before a [host."…"] table written above it', () => {
+    const r = parse('[host."http://a:5000"]\n  capabilities = ["pull", "resolve"]\n[host]\n  "http://b:5000" = { capabilities = ["pull", "resolve"] }\n', V1);
+    expect(hosts(r).map((h) => h.split(' ')[0])).toEqual(['mirror:http://b:5000/v2', 'mirror:http://a:5000/v2', 'server:']);
+    expect(codes(r)).not.toContain('hosts-toml.inline-order-random');
+  });
+  it('on 1.x two inline hosts: a warning that their order changes from pull to pull', () => {
+    const r = parse('[host]\n  "http://b:5000" = { capabilities = ["pull"] }\n  "http://c:5000" = { capabilities = ["pull"] }\n', V1);
+    expect(codes(r)).toContain('hosts-toml.inline-order-random');
+  });
   it('[host] + inline table on 2.x: the mirror is silently dropped', () => {
     const r = parse(inline, V2);
     expect(hosts(r)).toEqual(['server: [pull,resolve,push]']);
