@@ -86,7 +86,7 @@ function tlsLinesUnder(d: Derived, path: readonly string[]): { lines: Map<string
   const tables = d.configFiles.map((f) => path.reduce<unknown>((t, k) => (isTable(t) ? t[k] : undefined), f.data)).filter(isTable);
   // anything besides the tls tables, which the move still applies to
   const more = tables.some((t) => Object.keys(t).some((k) => k !== 'configs') || (isTable(t.configs) && Object.values(t.configs).some((c) => !isTable(c) || Object.keys(c).some((k) => k !== 'tls'))));
-  return { lines: tlsLinesOf(tables.map((t) => t.configs)), more };
+  return { lines: tlsLinesOf(tables.map((table) => ({ path: [...path], table }))), more };
 }
 
 export const configPathWrongSection: Check = {

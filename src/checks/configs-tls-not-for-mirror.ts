@@ -6,26 +6,12 @@
  * 2.x ignores the tls table altogether (configs-tls-ignored).
  */
 import { dottedPath } from '../containerd/toml-scan.js';
-import { isTable } from '../containerd/go-value.js';
 import { configPosition } from './config-locate.js';
-import type { Derived } from './derived.js';
 import type { Evidence } from './finding.js';
-import { mirrorsWithoutOwnTls } from './legacy-tls.js';
+import { mirrorsWithoutOwnTls, tlsTablesOf } from './legacy-tls.js';
 import { registryTables } from './registry-tables.js';
 import type { Check } from './types.js';
 import { attemptEvidence, attemptsAt, fileEvidence, finding, quote, restartCommand } from './make.js';
-
-/** Each host keyed in some `registry.configs` with a `tls` table: the table's key path and its settings as written. */
-function tlsTables(d: Derived): Map<string, { path: string[]; settings: Record<string, unknown> }> {
-  const out = new Map<string, { path: string[]; settings: Record<string, unknown> }>();
-  for (const { path, table } of registryTables(d.configFiles)) {
-    if (!isTable(table.configs)) continue;
-    for (const [host, c] of Object.entries(table.configs)) {
-      if (isTable(c) && isTable(c.tls)) out.set(host, { path: [...path, 'configs', host, 'tls'], settings: { ...(out.get(host)?.settings ?? {}), ...c.tls } });
-    }
-  }
-  return out;
-}
 
 /** The settings as `k = v` TOML, one line each. */
 const tomlLines = (settings: Record<string, unknown>): string[] => Object.entries(settings).map(([k, v]) => `${dottedPath([k])} = ${JSON.stringify(v)}`);
@@ -36,7 +22,7 @@ export const configsTlsNotForMirror: Check = {
     if (d.profile.version.major >= 2) return [];
     const plan = d.plans.cri;
     const registry = plan.reference?.hostname;
-    const tls = tlsTables(d);
+    const tls = tlsTablesOf(registryTables(d.configFiles));
     const own = registry ? tls.get(registry) : undefined;
     if (!registry || !own) return [];
     const mirrors = mirrorsWithoutOwnTls(d, registry, (h) => tls.has(h));

@@ -12,15 +12,22 @@ import { registryTables } from './registry-tables.js';
 type Table = Record<string, unknown>;
 const q = (s: string) => JSON.stringify(s);
 
-/** hosts.toml lines per host for the `configs` of one registry table, or of several merged in order (a later one wins). */
-export function tlsLinesOf(configsTables: readonly unknown[]): Map<string, string[]> {
-  const tls = new Map<string, Table>();
-  for (const configs of configsTables) {
-    if (!isTable(configs)) continue;
-    for (const [host, c] of Object.entries(configs)) if (isTable(c) && isTable(c.tls)) tls.set(host, { ...(tls.get(host) ?? {}), ...c.tls });
+/** Each host's configs.<host>.tls settings across CRI registry tables (a later one wins), with the key path where it was last set. */
+export function tlsTablesOf(tables: ReadonlyArray<{ path: string[]; table: Table }>): Map<string, { path: string[]; settings: Table }> {
+  const out = new Map<string, { path: string[]; settings: Table }>();
+  for (const { path, table } of tables) {
+    if (!isTable(table.configs)) continue;
+    for (const [host, c] of Object.entries(table.configs)) {
+      if (isTable(c) && isTable(c.tls)) out.set(host, { path: [...path, 'configs', host, 'tls'], settings: { ...(out.get(host)?.settings ?? {}), ...c.tls } });
+    }
   }
+  return out;
+}
+
+/** hosts.toml lines per host for those settings. */
+export function tlsLinesOf(tables: ReadonlyArray<{ path: string[]; table: Table }>): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const [host, t] of tls) {
+  for (const [host, { settings: t }] of tlsTablesOf(tables)) {
     const lines: string[] = [];
     if (typeof t.ca_file === 'string' && t.ca_file !== '') lines.push(`ca = ${q(t.ca_file)}`);
     if (typeof t.cert_file === 'string' && t.cert_file !== '') lines.push(`client = [[${q(t.cert_file)}, ${q(typeof t.key_file === 'string' ? t.key_file : '')}]]`);
@@ -32,7 +39,7 @@ export function tlsLinesOf(configsTables: readonly unknown[]): Map<string, strin
 
 /** hosts.toml lines per host, from every config file's configs.<host>.tls (a later file wins). */
 export function legacyTlsLines(files: readonly LoadedConfigFile[]): Map<string, string[]> {
-  return tlsLinesOf(registryTables(files).map(({ table }) => table.configs));
+  return tlsLinesOf(registryTables(files));
 }
 
 /** A converted hosts.toml with each https host's TLS lines in its table (or beside `server`, for the server). */
