@@ -18,7 +18,7 @@ import { parseCriReference, type ImageReference } from '../containerd/reference.
 import { resolveProfile, type BehaviourProfile } from '../containerd/version.js';
 import type { PathRun } from '../trace/run-schema.js';
 import type { Facts } from './facts.js';
-import { misnamedFolders, rootNames } from './misnamed-folders.js';
+import { unreadFolders } from './misnamed-folders.js';
 
 export const DEFAULT_HOSTS_ROOT = '/etc/containerd/certs.d';
 
@@ -114,7 +114,7 @@ export function derive(facts: Facts): Derived {
       hostDirs.push(view);
       // a folder named for the registry the wrong way is never read: its faults are shown now
       if ((!lookup.dir || lookup.dir.endsWith('/_default')) && !lookup.error) {
-        for (const m of misnamedFolders(registryHost, rootNames(facts, root))) {
+        for (const m of unreadFolders(facts, root, registryHost)) {
           const renamed: HostDirView = { root, lookup, decisions: [], usedBy: [], renameTo: goPathJoin(root, registryHost.includes(':') ? hostDirectoryName(registryHost) : registryHost) };
           analyseDir(renamed, goPathJoin(root, m.name), registryHost, ref, snapshot, profile);
           misnamedDirs.push(renamed);

@@ -5,7 +5,7 @@
 import { goPathClean, goPathJoin } from '../containerd/go-url.js';
 import { hostDirectoryName } from '../containerd/host-dirs.js';
 import { lookupEntry } from '../containerd/node-snapshot.js';
-import { misnamedFolders, rootNames } from './misnamed-folders.js';
+import { rootNames, unreadFolders } from './misnamed-folders.js';
 import { httpOwnEntryFix, httpRolesAskedOverHttps, mirrorRoleEvidence, mirrorRoleFix, mirrorRoleText } from './mirror-role-text.js';
 import type { ClientPlan } from '../containerd/plan.js';
 import type { Derived, HostDirView } from './derived.js';
@@ -35,15 +35,18 @@ const hostDirMisnamed: Check = {
     for (const v of d.hostDirs) {
       const specific = v.dir && !v.dir.endsWith('/_default');
       if (specific || v.lookup.error) continue;
-      for (const m of misnamedFolders(d.registryHost, rootNames(facts, v.root))) {
+      for (const m of unreadFolders(facts, v.root, d.registryHost)) {
         const wrong = goPathJoin(v.root, m.name);
         const right = goPathJoin(v.root, d.registryHost.includes(':') ? hostDirectoryName(d.registryHost) : d.registryHost);
+        // a folder moved into `_backup/`-like folders is most often the work of a tool that rewrites the root
+        const byTool = m.nestedIn?.startsWith('_') ? [`if a tool moved it into ${m.nestedIn}/ when it started (one that writes the hosts folders itself), configure that tool to keep the node's own folders, or it moves this one again at its next start`] : [];
         out.push(
           finding('host-dir-misnamed', {
             severity: v.dir ? 'warning' : 'error',
+            ...(m.nestedIn ? { title: `the registry's hosts folder is inside ${m.nestedIn}/, where containerd does not look` } : {}),
             detail: `${wrong} is never read for ${d.registryHost}: ${m.why}. containerd looks for ${v.lookup.candidates.filter((c) => c.consulted).map((c) => c.path).join(', ')}${v.dir ? `, and uses ${v.dir}` : ', finds none, and uses the upstream'}.`,
             evidence: [wholeFileEvidence(wrong, 'exists'), ...v.lookup.candidates.filter((c) => c.consulted).map((c) => wholeFileEvidence(c.path, c.state === 'missing' ? 'does not exist' : c.state))],
-            fix: [`mv ${wrong} ${right}`],
+            fix: [`mv ${wrong} ${right}`, ...byTool],
           }),
         );
       }
@@ -91,7 +94,7 @@ const hostDirMissing: Check = {
     for (const v of relevantViews(facts, d)) {
       if (v.dir || v.lookup.error) continue;
       if (!rootExists(facts, v.root)) continue; // config-path-missing-dir
-      if (misnamedFolders(d.registryHost, rootNames(facts, v.root)).length > 0) continue; // host-dir-misnamed
+      if (unreadFolders(facts, v.root, d.registryHost).length > 0) continue; // host-dir-misnamed
       const name = hostDirectoryName(d.registryHost);
       const looked = v.lookup.candidates.filter((c) => c.consulted).map((c) => c.path);
       // a reference that names a mirror is pulled from it directly, as it should be

@@ -2,7 +2,7 @@
  * Folders in a hosts root that look meant for the registry but are not the name containerd looks
  * up (registry-1.docker.io for docker.io, a wrong port form, another case).
  */
-import { goPathClean, goSplitHostPort } from '../containerd/go-url.js';
+import { goPathClean, goPathJoin, goSplitHostPort } from '../containerd/go-url.js';
 import { hostDirectoryName } from '../containerd/host-dirs.js';
 import { lookupEntry } from '../containerd/node-snapshot.js';
 import type { Facts } from './facts.js';
@@ -50,4 +50,25 @@ export function misnamedFolders(host: string, names: string[]): Array<{ name: st
     if (why) out.push({ name, why });
   }
   return out;
+}
+
+/** Folders named for `host` one level down (`<root>/_backup/<host>`): containerd looks only directly under the root. */
+export function nestedFolders(facts: Facts, root: string, host: string): Array<{ name: string; why: string; nestedIn: string }> {
+  const wanted = new Set([hostDirectoryName(host), host]);
+  const out: Array<{ name: string; why: string; nestedIn: string }> = [];
+  for (const name of rootNames(facts, root)) {
+    if (wanted.has(name) || name === '_default') continue;
+    const e = lookupEntry(facts.snapshot, goPathJoin(root, name));
+    if (e.kind !== 'directory') continue;
+    for (const x of e.entries ?? []) {
+      if ((x.kind !== 'directory' && x.kind !== 'symlink') || !wanted.has(x.name)) continue;
+      out.push({ name: `${name}/${x.name}`, why: `containerd looks for it directly in ${goPathClean(root)}, never in ${name}/`, nestedIn: name });
+    }
+  }
+  return out;
+}
+
+/** Every folder in a hosts root meant for `host` that containerd never reads. */
+export function unreadFolders(facts: Facts, root: string, host: string): Array<{ name: string; why: string; nestedIn?: string }> {
+  return [...misnamedFolders(host, rootNames(facts, root)), ...nestedFolders(facts, root, host)];
 }

@@ -5,7 +5,7 @@
 import { NERDCTL_DEFAULT_HOSTS_DIRS, NERDCTL_TOML, nerdctlHostKeys, nerdctlTomlOptions } from '../containerd/nerdctl-plan.js';
 import type { DistributionFact, Facts, HostDirEntryFact } from '../checks/facts.js';
 import { goPathClean, goPathJoin } from '../containerd/go-url.js';
-import { splitConfigPath } from '../containerd/host-dirs.js';
+import { hostDirectoryName, splitConfigPath } from '../containerd/host-dirs.js';
 import { describeHostPath, type InvokingUser, type StatLike } from './host-dir-permissions.js';
 import type { NodeFileReader } from './node-files.js';
 import { nodePath } from './node-path.js';
@@ -49,6 +49,9 @@ export async function readHostsFolders(reader: NodeFileReader, hostRoots: Facts[
       const dir = goPathJoin(h.root, name);
       const e = reader.snapshot.entries[dir];
       if (e?.kind !== 'directory') continue;
+      // a folder for the reference one level down (`_backup/<host>`) is shown with what it holds
+      const nested = new Set([...refHosts].flatMap((r) => [hostDirectoryName(r), r]));
+      for (const d of e.entries ?? []) if (nested.has(d.name) && d.name !== name) await reader.read(goPathJoin(dir, d.name, 'hosts.toml'), true);
       let n = 0;
       for (const d of e.entries ?? []) {
         if (d.name === 'hosts.toml' || !EXTRA_HOSTS_FILE.test(d.name) || n++ >= 20) continue;

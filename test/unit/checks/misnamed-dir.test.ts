@@ -24,4 +24,20 @@ describe('a misnamed hosts folder', () => {
     const r = await run('checks/host-dir-misnamed');
     expect(r.findings.filter((f) => f.severity === 'error' || f.severity === 'warning').map((f) => f.id)).toEqual(['host-dir-misnamed']);
   });
+
+  it('a folder one level down (certs.d/_backup/docker.io) is reported with its faults and the tool that may have moved it', async () => {
+    const r = await run('nodes/nested-dir-in-backup');
+    expect(r.rootCause?.id).toBe('host-dir-misnamed');
+    const misnamed = r.findings.find((f) => f.id === 'host-dir-misnamed');
+    expect(misnamed?.title).toBe("the registry's hosts folder is inside _backup/, where containerd does not look");
+    expect(misnamed?.fix[0]).toBe('mv /etc/containerd/certs.d/_backup/docker.io /etc/containerd/certs.d/docker.io');
+    expect(misnamed?.fix[1]).toMatch(/^if a tool moved it into _backup\/ when it started/);
+    expect(r.findings.find((f) => f.id === 'mirror-no-resolve')?.evidence[0]?.source).toBe('/etc/containerd/certs.d/_backup/docker.io/hosts.toml');
+    expect(r.findings.some((f) => f.id === 'host-dir-missing' && f.severity !== 'ok' && f.severity !== 'info')).toBe(false);
+  });
+
+  it('a copy one level down is not reported when the registry has its own folder', async () => {
+    const r = await runChecks(await factsFromFixture(join(FIXTURES, 'nodes/nested-dir-in-backup'), { ref: 'quay.io/app/x:1', offline: true }));
+    expect(r.findings.filter((f) => f.id === 'host-dir-misnamed')).toEqual([]);
+  });
 });
