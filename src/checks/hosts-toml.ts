@@ -4,7 +4,6 @@
  * and TLS settings allow.
  */
 import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
-import type { SourcePosition } from '../containerd/decision.js';
 import type { RegistryEndpoint } from '../containerd/configure-hosts.js';
 import { scanToml } from '../containerd/toml-scan.js';
 import type { Derived, HostDirView } from './derived.js';
@@ -20,6 +19,7 @@ import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
 import { attemptEvidence, decisionEvidence, fileEvidence, finding, quote } from './make.js';
 import { mirrorClusterDnsName } from './mirror-cluster-dns.js';
+import { capabilitiesFix, capsPosition } from './capabilities-fix.js';
 import { mirrorOverridePathWithoutV2, mirrorPathNeedsOverride } from './hosts-toml-api-paths.js';
 
 
@@ -242,11 +242,6 @@ const mirrorMissingScheme: Check = {
   },
 };
 
-function capsPosition(facts: Facts, v: HostDirView, ep: RegistryEndpoint): SourcePosition | undefined {
-  if (!v.hostsTomlText) return ep.at;
-  const kv = scanToml(v.hostsTomlText).keyValues.find((k) => k.path[0] === 'host' && k.path[1] === ep.written && k.path[2] === 'capabilities');
-  return kv ? { file: hostsFile(v), line: kv.line, column: kv.column } : ep.at;
-}
 
 /** A traced pull through this folder failed or was served without a mirror. */
 function tracedWithoutMirror(facts: Facts, d: Derived, v: HostDirView): boolean {
@@ -263,7 +258,7 @@ const mirrorNoResolve: Check = {
       if (skipped.length === 0) continue;
       const failed = tracedWithoutMirror(facts, d, v);
       for (const ep of skipped) {
-        const at = capsPosition(facts, v, ep);
+        const at = capsPosition(v, ep);
         out.push(
           finding('mirror-no-resolve', {
             severity: failed ? 'error' : 'warning',
@@ -271,7 +266,7 @@ const mirrorNoResolve: Check = {
               `Mirror ${ep.written} has capabilities [${ep.capabilities.join(', ')}]: resolving a tag needs pull and resolve, so the tag ${d.ref.tag ?? ''} is resolved at ${v.configured?.endpoints.at(-1)?.host ?? 'the upstream'} only, and the mirror serves content by digest only after that.` +
               (failed ? ' The traced pull failed at the upstream without asking the mirror.' : ' Fine for an untrusted public mirror when the upstream is reachable; an air-gapped node needs resolve on the mirror or digest references.'),
             evidence: [...(at ? [fileEvidence(facts.snapshot, at)] : []), ...tracesFor(facts, d, v).flatMap((p) => p.doc!.attempts.filter((a) => a.kind === 'resolve').slice(0, 1).map((a) => attemptEvidence(p, a)))],
-            fix: [`in ${hostsFile(v)}: [host.${quote(ep.written)}]\n  capabilities = ["pull", "resolve"]`, `or pull by digest: ${d.ref.locator}@sha256:…`],
+            fix: [capabilitiesFix(v, ep), `or pull by digest: ${d.ref.locator}@sha256:…`],
           }),
         );
       }
@@ -286,12 +281,12 @@ const mirrorNoPull: Check = {
     const out: Finding[] = [];
     for (const v of selectedHostDirs(d)) {
       for (const ep of mirrorEndpoints(v).filter((e) => !e.capabilities.includes('pull'))) {
-        const at = capsPosition(facts, v, ep);
+        const at = capsPosition(v, ep);
         out.push(
           finding('mirror-no-pull', {
             detail: `Mirror ${ep.written} has capabilities [${ep.capabilities.join(', ')}] without pull: containerd never resolves or fetches through it (every request needs pull).`,
             evidence: at ? [fileEvidence(facts.snapshot, at)] : [],
-            fix: [`in ${hostsFile(v)}: [host.${quote(ep.written)}]\n  capabilities = ["pull", "resolve"]`],
+            fix: [capabilitiesFix(v, ep)],
           }),
         );
       }
