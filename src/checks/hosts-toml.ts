@@ -3,7 +3,7 @@
  * the file it loads — discard, silently ignore parts, or use each mirror for what its URL, capabilities
  * and TLS settings allow.
  */
-import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
+import { parse as parseToml } from 'smol-toml';
 import type { RegistryEndpoint } from '../containerd/configure-hosts.js';
 import { scanToml } from '../containerd/toml-scan.js';
 import type { Derived, HostDirView } from './derived.js';
@@ -19,6 +19,7 @@ import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
 import { attemptEvidence, decisionEvidence, fileEvidence, finding, quote } from './make.js';
 import { mirrorClusterDnsName } from './mirror-cluster-dns.js';
+import { inlineHostDropped, inlineOrderRandom } from './hosts-toml-inline-hosts.js';
 import { capabilitiesFix, capsPosition } from './capabilities-fix.js';
 import { mirrorOverridePathWithoutV2, mirrorPathNeedsOverride } from './hosts-toml-api-paths.js';
 
@@ -141,37 +142,6 @@ const hostsTomlUnknownKey: Check = {
             detail: `${x.message}${s ? ` — did you mean \`${s}\`?` : ''}.${lost ? ' The mirror it was meant to define is not configured at all.' : ''}`,
             evidence: decisionEvidence(facts.snapshot, x),
             fix: [s ? `rename \`${last}\` to \`${s}\` in ${hostsFile(v)}${x.at ? ` line ${x.at.line}` : ''}` : lost ? `write each mirror as a table in ${hostsFile(v)}:\n[host."https://mirror.example.com"]\n  capabilities = ["pull", "resolve"]` : `remove \`${keyPath}\` from ${hostsFile(v)}`],
-          }),
-        );
-      }
-    }
-    return out;
-  },
-};
-
-function tableFix(v: HostDirView, name: string): string {
-  try {
-    const data = parseToml(v.hostsTomlText ?? '') as Record<string, unknown>;
-    const host = (data.host as Record<string, unknown> | undefined)?.[name];
-    if (host && typeof host === 'object') return stringifyToml({ host: { [name]: host } }).trim();
-  } catch {
-    /* fall through */
-  }
-  return `[host.${quote(name)}]\n  capabilities = ["pull", "resolve"]`;
-}
-
-const inlineHostDropped: Check = {
-  id: 'hosts-toml-inline-host-dropped',
-  run(facts, d) {
-    const out: Finding[] = [];
-    for (const v of selectedHostDirs(d)) {
-      for (const x of viewDecisions(v, 'hosts-toml.host-dropped')) {
-        const name = /mirror "((?:[^"\\]|\\.)*)"/.exec(x.message)?.[1] ?? 'https://mirror.example.com';
-        out.push(
-          finding('hosts-toml-inline-host-dropped', {
-            detail: `${x.message}.`,
-            evidence: decisionEvidence(facts.snapshot, x),
-            fix: [`replace it in ${hostsFile(v)} with a table:\n${tableFix(v, name)}`],
           }),
         );
       }
@@ -429,6 +399,7 @@ export const HOSTS_TOML_CHECKS: Check[] = [
   hostsTomlNoHostTable,
   hostsTomlUnknownKey,
   inlineHostDropped,
+  inlineOrderRandom,
   duplicateHost,
   mirrorMissingScheme,
   mirrorPathNeedsOverride,

@@ -82,6 +82,7 @@ const ROWS: Row[] = [
   ['hosts-toml-unknown-key', 'hosts-toml', 'warning', 'hosts.toml key silently ignored', ['hostFileKeys'], `${HOSTS_MD}#hoststoml-content-description---detail`],
   ['hosts-toml-inline-host-dropped', 'hosts-toml', 'error', 'mirror written as an inline table or dotted keys is dropped', ['getSortedHosts']],
   ['hosts-toml-duplicate-host', 'hosts-toml', 'warning', 'a mirror is tried twice', ['getSortedHosts']],
+  ['hosts-toml-inline-order-random', 'hosts-toml', 'warning', 'inline mirrors are tried in an order that changes from pull to pull', ['getSortedHosts']],
   ['mirror-missing-scheme', 'hosts-toml', 'warning', 'mirror URL without a scheme', ['parseHostConfig']],
   ['mirror-path-needs-override', 'hosts-toml', 'warning', 'mirror URL path gets /v2 appended', ['parseHostConfig', 'requestPath'], `${HOSTS_MD}#override_path-field`],
   ['mirror-override-path-without-v2', 'hosts-toml', 'error', 'override_path on a URL path without /v2: requests miss the registry API', ['parseHostConfig', 'requestPath'], `${HOSTS_MD}#override_path-field`],

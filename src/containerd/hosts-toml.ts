@@ -13,7 +13,7 @@ import { isTable } from './go-value.js';
 import type { HostConfig, HostsFileInput } from './host-config.js';
 import { parseHostConfig } from './host-config-parse.js';
 import { firstDecodeError } from './hosts-toml-decode.js';
-import { Failure } from './hosts-toml-failure.js';
+import { Failure, pos } from './hosts-toml-failure.js';
 import { droppedAndDuplicatedHosts, isInlineHost, missingHostTable, orderedHosts } from './hosts-toml-host-table.js';
 import { ignoredKeys } from './hosts-toml-keys.js';
 import { goTomlV1LexError } from './go-toml-v1-lex.js';
@@ -103,6 +103,7 @@ export function parseHostsFile(input: HostsFileInput, profile: BehaviourProfile)
         severity: 'warning',
         message: `${profile.label} tries the inline [host] entries ${inline.map((n) => JSON.stringify(n)).join(', ')} before the [host."…"] tables, and among themselves in an order that changes from pull to pull (go-toml v1 gives inline tables no line); write them as [host."…"] tables to fix the order`,
         source: 'parseHostsFile',
+        at: pos(file, scan.keyValues.find((kv) => kv.path.length === 2 && kv.path[0] === 'host' && kv.path[1] === inline[0])),
       });
     }
     notes.push(...droppedAndDuplicatedHosts(hostTable, order, scan, file, profile));

@@ -82,6 +82,11 @@ const EXPECT: Record<string, Expect> = {
   'hosts-toml-unknown-key': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 4, text: /capabilitys/ }, detail: /did you mean `capabilities`\?/ },
   'hosts-toml-inline-host-dropped': { severity: 'error', evidence: { kind: 'file', source: HOSTS, line: 4 }, fix: /\[host\."https:\/\/mirror\.example\.com"\]/ },
   'hosts-toml-duplicate-host': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 9 } },
+  'hosts-toml-inline-order-random': {
+    severity: 'warning',
+    evidence: { kind: 'file', source: HOSTS, line: 7 },
+    fix: /with tables, in the order they should be tried:\n\[host\."https:\/\/a\.example\.com"\]\ncapabilities = \[ "pull", "resolve" \]\n\n\[host\."https:\/\/b\.example\.com"\]/,
+  },
   'mirror-missing-scheme': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 3 }, fix: /https:\/\/mirror\.example\.com:5000/ },
   'mirror-path-needs-override': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 3 }, fix: /\[host\."https:\/\/harbor\.example\.com\/v2\/proxy"\]\n  capabilities = \["pull", "resolve"\]\n  override_path = true\nrequests then go to https:\/\/harbor\.example\.com\/v2\/proxy\/library\/busybox\/manifests\/latest\?ns=docker\.io/ },
   'mirror-override-path-without-v2': {
