@@ -5,6 +5,7 @@
  */
 import { parse as parseToml } from 'smol-toml';
 import type { RegistryEndpoint } from '../containerd/configure-hosts.js';
+import { isInlineHost } from '../containerd/hosts-toml-host-table.js';
 import { scanToml } from '../containerd/toml-scan.js';
 import type { Derived, HostDirView } from './derived.js';
 import { invalidFileFix } from './hosts-toml-invalid-fix.js';
@@ -198,12 +199,14 @@ const mirrorMissingScheme: Check = {
         const name = /^host "([^"]+)"/.exec(x.message)?.[1] ?? '';
         const host = name.split('/')[0] ?? name;
         const seen = sawHttpResponse(d, host);
+        const url = `${seen.length ? 'http' : 'https'}://${name}`;
+        const inline = isInlineHost(scanToml(v.hostsTomlText ?? ''), name);
         out.push(
           finding('mirror-missing-scheme', {
             severity: seen.length ? 'error' : 'warning',
             detail: `${x.message}${seen.length ? '; the traced pull got "http: server gave HTTP response to HTTPS client" from it, so it is a plain-HTTP mirror' : '; if the mirror speaks plain HTTP every request fails and containerd falls back'}.`,
             evidence: [...decisionEvidence(facts.snapshot, x), ...seen],
-            fix: [`in ${hostsFile(v)}${x.at ? ` line ${x.at.line}` : ''}: [host.${quote(`${seen.length ? 'http' : 'https'}://${name}`)}]`],
+            fix: [`in ${hostsFile(v)}${x.at ? ` line ${x.at.line}` : ''}: ${inline ? `${quote(url)} = { … }` : `[host.${quote(url)}]`}`],
           }),
         );
       }
