@@ -28,7 +28,7 @@ export const configMissing: Check = {
         severity: dflt === '' ? 'warning' : 'info',
         detail: `${facts.configFile} does not exist, so containerd runs with its built-in defaults: CRI config_path is ${dflt === '' ? `empty in ${d.profile.label}, so CRI reads no hosts.toml` : quote(dflt)}.`,
         evidence: [wholeFileEvidence(facts.configFile, 'does not exist')],
-        fix: [`containerd config default > ${facts.configFile}`, ...configPathFix(facts, d, suggestedRoot(d))],
+        fix: configPathFix(facts, d, suggestedRoot(d)),
       }),
     ];
   },

@@ -6,6 +6,7 @@
 import { goPathClean } from '../containerd/go-url.js';
 import { dottedPath } from '../containerd/toml-scan.js';
 import { hostDirectoryName, splitConfigPath } from '../containerd/host-dirs.js';
+import { newHostsTomlFix } from './host-dirs.js';
 import { configPosition, decisions, registryPath } from './config-locate.js';
 import type { Derived } from './derived.js';
 import { editDistance } from './edit-distance.js';
@@ -25,8 +26,16 @@ export function suggestedRoot(d: Derived): string {
 
 /** The fix that sets config_path to `root` in the right table, then restarts containerd. */
 export function configPathFix(facts: Facts, d: Derived, root: string): string[] {
-  const table = criRegistryTable(d.profile.version.major, d.config.version);
-  const versionLine = d.config.versionWritten === undefined ? `${d.profile.version.major >= 2 ? 'version = 3' : 'version = 2'}   # at the top of the file\n` : '';
+  const major = d.profile.version.major;
+  // `containerd config default` writes the current version with `config_path = ""` in the registry table
+  if (!d.config.found) {
+    const table = major >= 2 ? criRegistryTable(major, 3).replaceAll('"', "'") : criRegistryTable(major, 2); // as the default file spells it
+    return [`containerd config default > ${facts.configFile}`, `in ${facts.configFile}, under ${table}, set:\n  config_path = ${quote(root)}`, restartCommand(facts)];
+  }
+  // a file without `version` is version 1: 1.x reads [plugins.cri.registry] there (config dump, 1.6 and 1.7),
+  // while `version = 2` on top would make its other short plugin names invalid; 2.x applies no CRI table of it
+  const versionLine = d.config.versionWritten === undefined && major >= 2 ? 'version = 3   # at the top of the file\n' : '';
+  const table = criRegistryTable(major, versionLine ? 3 : d.config.version);
   return [`edit ${facts.configFile}:\n${versionLine}${table}\n  config_path = ${quote(root)}`, restartCommand(facts)];
 }
 
@@ -67,15 +76,21 @@ export const configPathUnset: Check = {
     if (live?.exposed) evidence.push(apiEvidence('CRI Status (verbose) config.registry.configPath', quote(live.configPath ?? '')));
     const root = suggestedRoot(d);
     const has = d.hostDirs.find((v) => v.root === root && v.dir);
+    // nothing on the node names a mirror for the registry: no folder in any hosts root
+    const none = d.registryHost !== null && !d.hostDirs.some((v) => v.dir) && d.misnamedDirs.length === 0;
     const misspelt = lookalikes.map((l) => `${quote(l.key)}${l.at ? ` (${l.at.file} line ${l.at.line})` : ''}`);
     return [
       finding('config-path-unset', {
         detail:
           `The CRI plugin's registry config_path is not set (its default is "" in ${d.profile.label}), so CRI pulls (kubelet, crictl) read no hosts.toml at all${has ? ` — ${has.dir}/hosts.toml is never read by CRI` : ''}. ` +
           (misspelt.length ? `The registry table has ${misspelt.join(', ')}, a key containerd does not know: the name is config_path. ` : '') +
-          'ctr with --hosts-dir can still use the mirror, which makes the files look right.',
+          (none ? `No hosts folder for ${d.registryHost} exists either (${root} has none): a mirror needs config_path and a hosts.toml.` : 'ctr with --hosts-dir can still use the mirror, which makes the files look right.'),
         evidence,
-        fix: [...lookalikes.map((l) => `rename ${l.key} to config_path${l.at ? ` in ${l.at.file} line ${l.at.line}` : ''}, then: ${restartCommand(facts)}`), ...(lookalikes.length ? [] : configPathFix(facts, d, root))],
+        fix: [
+          ...lookalikes.map((l) => `rename ${l.key} to config_path${l.at ? ` in ${l.at.file} line ${l.at.line}` : ''}, then: ${restartCommand(facts)}`),
+          ...(none && d.registryHost ? newHostsTomlFix(root, d.registryHost) : []),
+          ...(lookalikes.length ? [] : configPathFix(facts, d, root)),
+        ],
       }),
     ];
   },

@@ -95,7 +95,6 @@ const hostDirMissing: Check = {
       if (v.dir || v.lookup.error) continue;
       if (!rootExists(facts, v.root)) continue; // config-path-missing-dir
       if (unreadFolders(facts, v.root, d.registryHost).length > 0) continue; // host-dir-misnamed
-      const name = hostDirectoryName(d.registryHost);
       const looked = v.lookup.candidates.filter((c) => c.consulted).map((c) => c.path);
       // a reference that names a mirror is pulled from it directly, as it should be
       if (d.mirrorRoles.length > 0) {
@@ -127,13 +126,19 @@ const hostDirMissing: Check = {
         finding('host-dir-missing', {
           detail: `No folder in ${v.root} matches ${d.registryHost} (containerd looked for ${looked.join(', ')}), so ${v.usedBy.includes('cri') ? 'CRI' : 'ctr --hosts-dir'} uses the upstream ${d.registryHost === 'docker.io' ? 'registry-1.docker.io' : d.registryHost} directly.`,
           evidence: looked.map((p) => wholeFileEvidence(p, 'does not exist')),
-          fix: [`mkdir -p ${goPathJoin(v.root, name)} && $EDITOR ${goPathJoin(v.root, name, 'hosts.toml')}`, `example:\nserver = ${quote(d.registryHost === 'docker.io' ? 'https://registry-1.docker.io' : `https://${d.registryHost}`)}\n\n[host."https://mirror.example.com"]\n  capabilities = ["pull", "resolve"]`],
+          fix: newHostsTomlFix(v.root, d.registryHost),
         }),
       ];
     }
     return [];
   },
 };
+
+/** Writing the registry's first hosts.toml under `root`, with an example mirror. */
+export function newHostsTomlFix(root: string, registryHost: string): string[] {
+  const dir = goPathJoin(root, hostDirectoryName(registryHost));
+  return [`mkdir -p ${dir} && $EDITOR ${goPathJoin(dir, 'hosts.toml')}`, `example:\nserver = ${quote(registryHost === 'docker.io' ? 'https://registry-1.docker.io' : `https://${registryHost}`)}\n\n[host."https://mirror.example.com"]\n  capabilities = ["pull", "resolve"]`];
+}
 
 function hasHostsToml(facts: Facts, dir: string): boolean {
   const e = lookupEntry(facts.snapshot, goPathJoin(dir, 'hosts.toml'));
