@@ -15,7 +15,7 @@ const ctrIgnoresConfigPath: Check = {
     const hasHostsConfig = d.hostDirs.some((v) => v.dir) || d.config.cri.configPath !== '' || Object.keys(d.config.cri.mirrors).length > 0;
     if (!hasHostsConfig || !d.registryHost) return [];
     // the user pulled with ctr and gave check no --hosts-dir: ctr read no hosts.toml, whatever the files say
-    const pulledWithCtr = facts.client === 'ctr' && !facts.hostRoots.some((r) => r.reason === 'hosts-dir-option');
+    const pulledWithCtr = facts.client === 'ctr' && facts.hostsDirOption === undefined && !facts.hostRoots.some((r) => r.reason === 'hosts-dir-option');
     const evidence = [];
     const ctr = d.trace.ctr;
     const first = ctr?.doc?.attempts.find((a) => a.kind === 'resolve');

@@ -82,7 +82,7 @@ export const configPathUnset: Check = {
     return [
       finding('config-path-unset', {
         detail:
-          `The CRI plugin's registry config_path is not set (its default is "" in ${d.profile.label}), so CRI pulls (kubelet, crictl) read no hosts.toml at all${has ? ` — ${has.dir}/hosts.toml is never read by CRI` : ''}. ` +
+          `The CRI plugin's registry config_path is not set (its default is "" in ${d.profile.label}), so CRI pulls (kubelet, crictl) read no hosts.toml at all${has ? ` — ${has.loaded?.source === 'hosts-toml' ? `${has.dir}/hosts.toml is` : `${has.dir} (its certificate files) is`} never read by CRI` : ''}. ` +
           (misspelt.length ? `The registry table has ${misspelt.join(', ')}, a key containerd does not know: the name is config_path. ` : '') +
           (none ? `No hosts folder for ${d.registryHost} exists either (${root} has none): a mirror needs config_path and a hosts.toml.` : 'ctr with --hosts-dir can still use the mirror, which makes the files look right.'),
         evidence,

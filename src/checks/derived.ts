@@ -86,7 +86,7 @@ export function derive(facts: Facts): Derived {
   const registryHost = ref?.hostname ?? null;
   const configRoots = config.cri.pullMode === 'transfer' ? (config.cri.configPath ? [config.cri.configPath] : []) : splitConfigPath(config.cri.configPath);
 
-  const optionRoot = facts.hostRoots.find((r) => r.reason === 'hosts-dir-option')?.root;
+  const optionRoot = facts.hostsDirOption ?? facts.hostRoots.find((r) => r.reason === 'hosts-dir-option')?.root;
   const hostsDir = goPathClean(
     facts.trace?.hostsDir || optionRoot || splitConfigPath(config.cri.configPath)[0] || facts.hostRoots[0]?.root || facts.distribution.certsDir || DEFAULT_HOSTS_ROOT,
   );

@@ -135,6 +135,8 @@ export interface Facts {
   snapshot: NodeSnapshot;
   /** the hosts roots that were read, and why */
   hostRoots: Array<{ root: string; reason: 'config_path' | 'hosts-dir-option' | 'default' | 'distribution' | 'nerdctl' }>;
+  /** check's --hosts-dir (node path), also when a root of another reason above is the same folder */
+  hostsDirOption?: string;
   /** ownership and permissions of the hosts roots, their registry folders and files */
   hostDirEntries: HostDirEntryFact[];
   /** `ctr plugins ls` (or the introspection API): cri and transfer plugins */

@@ -5,6 +5,7 @@
 import { goPathClean, goPathJoin } from '../containerd/go-url.js';
 import { hostDirectoryName } from '../containerd/host-dirs.js';
 import { lookupEntry } from '../containerd/node-snapshot.js';
+import { scanToml } from '../containerd/toml-scan.js';
 import { rootNames, unreadFolders } from './misnamed-folders.js';
 import { httpOwnEntryFix, httpRolesAskedOverHttps, mirrorRoleEvidence, mirrorRoleFix, mirrorRoleText } from './mirror-role-text.js';
 import type { ClientPlan } from '../containerd/plan.js';
@@ -199,6 +200,21 @@ const defaultDirUnsupported: Check = {
 
 const NEAR_MISS = /^(hosts?|host_?s)\.(toml|tml|yaml|yml|json|conf|ini|txt)(\..*)?$|^hosts\.toml.+$|^config\.toml$|^hosts$/i;
 
+/** Whether a hosts file (read into the snapshot) names a host other than the registry's own, or cannot be read as one. */
+function namesMirror(facts: Facts, path: string, registryHost: string): boolean {
+  const e = lookupEntry(facts.snapshot, path);
+  if (e.kind !== 'file' || e.content?.kind !== 'text' || !/\.(toml|tml)$/i.test(path)) return true;
+  const own = new Set([registryHost, registryHost === 'docker.io' ? 'registry-1.docker.io' : registryHost]);
+  let names: string[];
+  try {
+    const scan = scanToml(e.content.text);
+    names = [...new Set([...scan.keyValues, ...scan.headers].filter((x) => x.path[0] === 'host' && x.path.length >= 2).map((x) => x.path[1]!))];
+  } catch {
+    return true;
+  }
+  return names.some((n) => !own.has(n.replace(/^[a-z]+:\/\//i, '').split('/')[0]!));
+}
+
 const hostsTomlMissing: Check = {
   id: 'hosts-toml-missing',
   run(facts, d) {
@@ -211,12 +227,18 @@ const hostsTomlMissing: Check = {
       const certsOnly = near.length === 0 && files.length > 0 && files.every((f) => /\.(crt|cert|key|pem)$/.test(f));
       const hostsToml = goPathJoin(v.dir!, 'hosts.toml');
       const fix = near.map((n) => (/\.toml/.test(n) || !/\.(ya?ml|json)$/.test(n) ? `mv ${goPathJoin(v.dir!, n)} ${hostsToml}` : `rewrite ${goPathJoin(v.dir!, n)} as TOML in ${hostsToml} (only hosts.toml is read)`));
+      const mirrorsIn = near.filter((n) => namesMirror(facts, goPathJoin(v.dir!, n), d.registryHost!));
+      // a misnamed file that names no mirror asks for what the folder's certificate files give anyway (containerd#7896)
+      const harmless = near.length > 0 ? mirrorsIn.length === 0 && files.some((f) => /\.(crt|cert|key|pem)$/.test(f)) : certsOnly;
+      const shadows = !v.dir!.endsWith('/_default') && lookupEntry(facts.snapshot, goPathJoin(v.root, '_default')).kind === 'directory';
       out.push(
         finding('hosts-toml-missing', {
-          severity: certsOnly ? 'warning' : 'error',
+          severity: harmless ? 'warning' : 'error',
           detail:
             `${v.dir} is the folder containerd uses for ${d.registryHost}, but it has no hosts.toml${near.length ? ` (it has ${near.join(', ')}: only the exact name hosts.toml is read)` : files.length ? ` (it holds ${files.join(', ')})` : ' (it is empty)'}. ` +
-            'containerd treats it as a Docker-style certificate folder and pulls from the upstream; the folder still shadows _default.',
+            `containerd reads it as a Docker-style certificate folder (*.crt as CAs, *.cert with *.key as client certificates) for ${d.registryHost === 'docker.io' ? 'registry-1.docker.io' : d.registryHost} itself, with no mirror` +
+            (mirrorsIn.length ? `: the mirror in ${mirrorsIn.join(', ')} is never used` : near.length ? `; ${near.join(', ')} names no mirror either` : '') +
+            (shadows ? `, and the folder shadows ${goPathJoin(v.root, '_default')}.` : '.'),
           evidence: [...near.map((n) => wholeFileEvidence(goPathJoin(v.dir!, n), 'not read: wrong name')), wholeFileEvidence(hostsToml, 'does not exist')],
           fix: fix.length ? fix : [`$EDITOR ${hostsToml}`],
         }),

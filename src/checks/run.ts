@@ -10,7 +10,7 @@ import { EVIDENCE_CHECKS } from './evidence.js';
 import { IMAGE_PRESENT_CHECKS } from './image-already-present.js';
 import { NOT_A_MANIFEST_CHECKS } from './not-a-manifest.js';
 import { REDIRECT_CHECKS } from './redirect-target.js';
-import type { Facts } from './facts.js';
+import type { Facts, PullClient } from './facts.js';
 import { CRASH_ID, type Finding, type Severity } from './finding.js';
 import { HOST_DIR_CHECKS } from './host-dirs.js';
 import { HOSTS_TOML_CHECKS } from './hosts-toml.js';
@@ -100,7 +100,7 @@ function crashFinding(checkId: string, e: unknown): Finding {
   };
 }
 
-function summarize(findings: Finding[], cause: Finding | null, unexplained: Finding | null, exitCode: 0 | 1): string {
+function summarize(findings: Finding[], cause: Finding | null, unexplained: Finding | null, exitCode: 0 | 1, client: PullClient | undefined): string {
   const n = (s: Severity) => findings.filter((f) => f.severity === s).length;
   const counts = [n('error') && `${n('error')} error${n('error') === 1 ? '' : 's'}`, n('warning') && `${n('warning')} warning${n('warning') === 1 ? '' : 's'}`].filter(Boolean).join(', ');
   if (cause) return `root cause: ${cause.id} — ${cause.title}${counts ? ` (${counts})` : ''}`;
@@ -111,6 +111,9 @@ function summarize(findings: Finding[], cause: Finding | null, unexplained: Find
     return `root cause: unexplained — ${unexplained.title} (${unexplained.id}), and ${why}; look at: ${unexplained.fix.join('; ')}${counts ? ` (${counts})` : ''}`;
   }
   const used = findings.find((f) => f.id === 'mirror-used');
+  const errors = findings.filter((f) => f.severity === 'error');
+  // with --client ctr or nerdctl, errors about CRI alone are no cause of that pull (root-cause.ts CRI_ONLY)
+  if (errors.length > 0 && (client === 'ctr' || client === 'nerdctl')) return `no error explains a ${client} pull; ${errors.length === 1 ? 'the error concerns' : 'the errors concern'} CRI pulls (kubelet, crictl) only: ${[...new Set(errors.map((f) => f.id))].join(', ')} (${counts})`;
   if (exitCode === 1) return `no error, but ${counts} (--strict)`;
   if (used) return `no problem found: ${used.title}${counts ? ` (${counts})` : ''}`;
   return `no problem found in the files${counts ? ` (${counts})` : ''}`;
@@ -154,5 +157,5 @@ export function runChecks(facts: Facts, options: RunOptions = {}): CheckRun {
   const unexplained = cause ? null : unexplainedSymptom(findings, facts.client);
   // a symptom that a finding explains points at it (and at nothing that is not there)
   if (cause) findings = findings.map((f) => (SYMPTOMS.includes(f.id) && f.severity === 'error' ? { ...f, fix: [`explained by ${cause.id} (${cause.title}): its fix is the fix`, ...f.fix] } : f));
-  return { findings, rootCause: cause, unexplained, status: exitCode === 1 ? 'problems' : 'ok', summary: summarize(findings, cause, unexplained, exitCode), exitCode };
+  return { findings, rootCause: cause, unexplained, status: exitCode === 1 ? 'problems' : 'ok', summary: summarize(findings, cause, unexplained, exitCode, facts.client), exitCode };
 }

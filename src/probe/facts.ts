@@ -227,6 +227,7 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
     configMtime,
     snapshot: reader.snapshot,
     hostRoots,
+    ...(o.hostsDir !== undefined ? { hostsDirOption: nodePath(o.hostsDir) } : {}),
     hostDirEntries,
     plugins,
     liveCri,

@@ -68,3 +68,29 @@ describe('--client nerdctl reads its own hosts dir (nerdctl.toml hosts_dir)', ()
     expect(r.verdict.rootCause).toBe('config-path-missing-dir');
   });
 });
+
+describe('--client ctr --hosts-dir naming the config_path folder (containerd#7896)', () => {
+  const root = join(FIXTURES, 'threads', 'containerd-7896-ctr-without-hosts-dir-client-certs', 'root');
+  const check = async (hostsDir?: string) => {
+    let out = '';
+    await runCheck('docker.redacted.com/library/app:latest', { root, offline: true, json: true, containerdVersion: '1.6.14', client: 'ctr', ...(hostsDir ? { hostsDir } : {}) }, [], { stdout: (t) => void (out += t), stderr: () => {}, progress: false, argv: ['check'] });
+    return JSON.parse(out) as { findings: Array<{ id: string; severity: string; detail: string }>; verdict: { rootCause: string | null } };
+  };
+
+  it('counts as --hosts-dir given: ctr read the folder', async () => {
+    const r = await check('/etc/containerd/certs.d');
+    expect(r.findings.find((f) => f.id === 'ctr-ignores-config-path')?.severity).toBe('info');
+    expect(r.verdict.rootCause).toBeNull();
+  });
+
+  it('a misnamed host.toml that names no mirror beside the certificate files it asks for is a warning', async () => {
+    const f = (await check('/etc/containerd/certs.d')).findings.find((x) => x.id === 'hosts-toml-missing');
+    expect(f?.severity).toBe('warning');
+    expect(f?.detail).toMatch(/host\.toml names no mirror either\.$/);
+  });
+
+  it('without --hosts-dir, ctr read no hosts folder', async () => {
+    const r = await check();
+    expect(r.verdict.rootCause).toBe('ctr-ignores-config-path');
+  });
+});

@@ -13,7 +13,7 @@ import { FIXTURES } from '../../helpers/facts-fixture.js';
 const DIR = join(FIXTURES, 'threads');
 const KINDS = [1, 2, 3, 4, 5];
 // every key a scenario.json may hold: a misspelt or unused option fails instead of being ignored
-const KEYS = ['url', 'confirmedCause', 'kind', 'containerdVersion', 'expectIds', 'ref', 'notFromFiles', 'expectAbsent', 'expectFix', 'note', 'expectIdsChanged', 'client'];
+const KEYS = ['url', 'confirmedCause', 'kind', 'containerdVersion', 'expectIds', 'ref', 'notFromFiles', 'expectAbsent', 'expectFix', 'note', 'expectIdsChanged', 'client', 'hostsDir'];
 
 interface Scenario {
   url: string;
@@ -34,6 +34,8 @@ interface Scenario {
   expectIdsChanged?: string;
   /** the client the thread pulled with (check --client); default: CRI as kubelet */
   client?: 'cri' | 'ctr' | 'nerdctl';
+  /** the --hosts-dir the thread gave ctr (check --hosts-dir) */
+  hostsDir?: string;
 }
 
 interface ReportFinding {
@@ -57,6 +59,7 @@ async function checkOffline(slug: string, s: Scenario): Promise<ReportFinding[]>
     json: true,
     containerdVersion: s.containerdVersion,
     ...(s.client ? { client: s.client } : {}),
+    ...(s.hostsDir ? { hostsDir: s.hostsDir } : {}),
   };
   const code = await runCheck(s.ref, options, [], { stdout: (t) => void (out += t), stderr: () => {}, progress: false, argv: ['check'] });
   expect(code === 0 || code === 1, `exit code ${code}`).toBe(true);

@@ -69,6 +69,14 @@ describe('runChecks', () => {
     expect(runChecks(facts, { checks: [errs] }).summary).toMatch(/^root cause: hosts-toml-invalid — /);
   });
 
+  it('with --client ctr, an error about CRI alone is named as such, not as "no error" (containerd#4904)', async () => {
+    const facts = { ...(await healthy()), client: 'ctr' as const };
+    const criOnly: Check = { id: 'config-path-unset', run: () => [finding('config-path-unset', { detail: 'unset', fix: [] })] };
+    const run = runChecks(facts, { checks: [criOnly, warns] });
+    expect(run).toMatchObject({ exitCode: 1, status: 'problems', rootCause: null });
+    expect(run.summary).toBe('no error explains a ctr pull; the error concerns CRI pulls (kubelet, crictl) only: config-path-unset (1 error, 1 warning)');
+  });
+
   it('sorts by layer, then worst first', () => {
     const fs = [
       finding('mirror-used', { severity: 'ok', detail: 'x' }),
