@@ -81,6 +81,17 @@ function generatedDirMissing(facts: Facts, d: Derived, root: string, looked: str
       fix: [restart],
     });
   }
+  // TLS settings reach containerd only through the folder k3s writes (credentials go to config.toml)
+  const configs = y?.error === undefined ? y?.keys.find((k) => k.path.length === 2 && k.path[0] === 'configs' && k.path[1] === host) : undefined;
+  const tls = configs && y?.keys.some((k) => k.path.length === 3 && k.path[0] === 'configs' && k.path[1] === host && k.path[2] === 'tls');
+  if (configs && tls && y) {
+    return finding('host-dir-missing', {
+      title: `registries.yaml has settings for ${host}, but ${dist} has not written a folder for it`,
+      detail: `${y.path} line ${configs.line} sets configs.${quote(host)}.tls and no mirror for it, but ${root} has no folder for ${host}, where those settings would be written, so containerd checks ${host} without them. ${dist} writes that folder when it starts, so it has not been restarted since that edit, or this release writes none for a registry without a mirror (k3s v1.29.3+k3s1 did not: k3s#9839).`,
+      evidence: [{ kind: 'file', source: y.path, line: configs.line, text: `configs: ${host}` }, ...missing],
+      fix: [restart, `if the folder is still missing after the restart: upgrade ${dist}, or name the registry as its own mirror, which every release writes:\nmirrors:\n  ${JSON.stringify(host)}:\n    endpoint:\n      - "https://${host}"`],
+    });
+  }
   return finding('host-dir-missing', {
     detail: `No folder in ${root} matches ${host} (containerd looked for ${looked.join(', ')}), so CRI uses the upstream ${host === 'docker.io' ? 'registry-1.docker.io' : host} directly. ${dist} writes this hosts root from ${y?.path ?? `/etc/rancher/${dist}/registries.yaml`} when it starts, and that file has no mirror for ${host}: the mirror belongs there, not in a folder made by hand.`,
     evidence: [...(y ? [{ kind: 'file' as const, source: y.path, text: `no mirrors entry for ${host}` }] : []), ...missing],

@@ -134,9 +134,14 @@ export async function detectDistribution(probe: DistributionProbe, argv: string[
       const tmpl: string[] = [];
       for (const t of tmpls) if (await exists(probe, t)) tmpl.push(t);
       fact.generated = true;
+      // the generated file's header names the template it reads: config.toml.tmpl with containerd 1.7 (and some
+      // RKE2 releases on 2.x), config-v3.toml.tmpl with containerd 2.x
+      const first = await probe.firstLine(layout.configFile).catch(() => null);
+      const named = first ? /DO NOT EDIT\. Use (config[\w.-]*\.toml\.tmpl) instead/.exec(first)?.[1] : undefined;
+      const wanted = named ? `a template ${data}/agent/etc/containerd/${named} (the name config.toml's first line gives)` : `a template ${data}/agent/etc/containerd/config.toml.tmpl (config-v3.toml.tmpl with containerd 2.x: the generated config.toml's first line names it)`;
       fact.editInstead =
         `/etc/rancher/${name}/registries.yaml (mirrors and registry TLS/auth; ${name} rewrites config.toml and the certs.d hosts.toml files on every start, then restart ${name})` +
-        (tmpl.length ? `; containerd settings: ${tmpl[0]}` : `; other containerd settings: a template ${data}/agent/etc/containerd/config-v3.toml.tmpl`);
+        (tmpl.length ? `; containerd settings: ${tmpl[0]}` : `; other containerd settings: ${wanted}`);
       if (tmpl.length) evidence.push(`${tmpl[0]} exists (config.toml is rendered from it)`);
       const registries = `/etc/rancher/${name}/registries.yaml`;
       const text = probe.readText ? await probe.readText(registries).catch(() => null) : null;
