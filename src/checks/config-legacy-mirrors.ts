@@ -6,7 +6,7 @@
 import { hasV2Segment, trimSlashes } from '../containerd/api-path.js';
 import type { Decision } from '../containerd/decision.js';
 import { convertLegacyMirrors } from '../containerd/legacy-mirrors-hosts.js';
-import { legacyTlsLines, withLegacyTls } from './legacy-tls.js';
+import { legacyTlsLines, reachedOnlyOverHttp, withLegacyTls } from './legacy-tls.js';
 import { criPluginErrors } from './config-cri-plugin.js';
 import { configPosition, decisions, registryPath } from './config-locate.js';
 import { configPathFix, suggestedRoot } from './config-path.js';
@@ -50,8 +50,9 @@ export const legacyMirrors: Check = {
     const files = conversion.files.map((f) => `mkdir -p ${root}/${f.folder} && cat > ${root}/${f.folder}/hosts.toml <<'EOF'\n${withLegacyTls(f.text, tls)}EOF`);
     // a tls table is carried when a converted file names its host (an http:// host needs none)
     const names = (h: string) => conversion.files.some((f) => ['https', 'http'].some((sc) => f.text.includes(`"${sc}://${h}"`) || f.text.includes(`"${sc}://${h}/`)));
-    const carried = [...tls.keys()].filter(names);
-    const uncarried = [...tls.keys()].filter((h) => !names(h));
+    const plainOnly = [...tls.keys()].filter((h) => reachedOnlyOverHttp(d, h));
+    const carried = [...tls.keys()].filter((h) => names(h) && !plainOnly.includes(h));
+    const uncarried = [...tls.keys()].filter((h) => !names(h) && !plainOnly.includes(h));
     const at = configPosition(d, [...registryPath(d), 'mirrors']) ?? configPosition(d, ['plugins', 'io.containerd.grpc.v1.cri', 'registry', 'mirrors']);
     const conflict = decisions(d, 'config.mirrors-with-config-path').length > 0;
     const limits = conversion.limits.map((l, i) => ` (${i + 1}) ${l.message}.`).join('');
@@ -68,6 +69,7 @@ export const legacyMirrors: Check = {
           `delete the registry.mirrors tables from ${at?.file ?? facts.configFile}`,
           // next to config_path 1.x refuses them (the CRI plugin does not load); their settings are in the files above
           ...(carried.length > 0 ? [`delete the registry.configs.*.tls tables (${carried.map(quote).join(', ')}) from ${at?.file ?? facts.configFile}: the files above carry their settings`] : []),
+          ...(plainOnly.length > 0 ? [`delete the registry.configs.*.tls tables (${plainOnly.map(quote).join(', ')}) from ${at?.file ?? facts.configFile}: they change nothing, as ${plainOnly.length === 1 ? 'that host is' : 'those hosts are'} asked over plain HTTP only`] : []),
           ...(uncarried.length > 0 ? [`registry.configs.*.tls for ${uncarried.map(quote).join(', ')} reaches no host the files above name (CRI used each table only for the host it is keyed by): put its settings under the [host."…"] of the mirror it was meant for (see configs-tls-not-for-mirror), then delete it`] : []),
           restartCommand(facts),
         ],

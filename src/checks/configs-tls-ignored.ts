@@ -9,7 +9,7 @@ import { configPosition, decisions } from './config-locate.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
 import { attemptEvidence, attemptsAt, decisionEvidence, fileEvidence, finding } from './make.js';
-import { legacyTlsLines, mirrorsWithoutOwnTls } from './legacy-tls.js';
+import { legacyTlsLines, mirrorsWithoutOwnTls, reachedOnlyOverHttp } from './legacy-tls.js';
 
 export const configsTlsIgnored: Check = {
   id: 'configs-tls-ignored',
@@ -27,6 +27,19 @@ export const configsTlsIgnored: Check = {
       const failedHost = failed[0]?.a.host ?? host;
       const evidence: Evidence[] = [...(at ? [fileEvidence(facts.snapshot, at)] : []), ...decisionEvidence(facts.snapshot, x), ...failed.map(({ p, a }) => attemptEvidence(p, a))];
       const legacy = decisions(d, 'config.mirrors-deprecated').length > 0;
+      const deleteIt = `delete [${dottedPath(x.configPath ?? [])}] from config.toml${legacy ? '; the mirrors themselves must move to hosts.toml too (see legacy-mirrors), since config_path and registry.mirrors cannot be set together' : ''}`;
+      if (reachedOnlyOverHttp(d, host)) {
+        out.push(
+          finding('configs-tls-ignored', {
+            severity: 'info',
+            title: `registry.configs."${host}".tls is ignored by containerd ${d.profile.version.major}.x, and changes nothing`,
+            detail: `${x.message}. It changes nothing: registry.mirrors reach ${host} over plain HTTP only, where no certificate is checked (on 1.x either).`,
+            evidence,
+            fix: [deleteIt],
+          }),
+        );
+        continue;
+      }
       out.push(
         finding('configs-tls-ignored', {
           severity: failed.length > 0 ? 'error' : 'warning',
@@ -37,7 +50,7 @@ export const configsTlsIgnored: Check = {
             ...(mirrors.length > 0 ? mirrors : [host]).map(
               (h) => `in the hosts.toml of each registry that uses ${h}, under [host."https://${h}"]:\n${(tls.get(host) ?? ['ca = "<the ca_file of that table>"']).map((l) => `  ${l}`).join('\n')}`,
             ),
-            `delete [${dottedPath(x.configPath ?? [])}] from config.toml${legacy ? '; the mirrors themselves must move to hosts.toml too (see legacy-mirrors), since config_path and registry.mirrors cannot be set together' : ''}`,
+            deleteIt,
           ],
         }),
       );

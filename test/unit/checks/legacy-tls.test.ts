@@ -79,3 +79,16 @@ describe('legacy-mirrors with registry.configs TLS', () => {
     expect(legacyTlsLines([{ path: '/c.toml', text: '', data: { plugins: { 'io.containerd.cri.v1.images': { registry: { configs: { h: { tls: { insecure_skip_verify: true } }, a: { auth: { username: 'u' } } } } } } } }])).toEqual(new Map([['h', ['skip_verify = true']]]));
   });
 });
+
+describe('a tls table for a host the mirrors ask over plain HTTP only (containerd#9886)', () => {
+  const root = join(FIXTURES, 'threads', 'containerd-9886-v2-beta-registry-table-not-migrated', 'root');
+  it.each(['1.7.24', '2.1.9'])('changes nothing on %s: legacy-mirrors says so, configs-tls-ignored is info', async (v) => {
+    const r = runChecks(await factsFromFixture(root, { offline: true, containerdVersion: v, ref: 'example.com/pause:3.9' }));
+    const fix = r.findings.find((f) => f.id === 'legacy-mirrors')!.fix.join('\n');
+    expect(fix).toContain('delete the registry.configs.*.tls tables ("example.com") from /etc/containerd/config.toml: they change nothing, as that host is asked over plain HTTP only');
+    expect(fix).not.toMatch(/carry their settings/);
+    const ignored = r.findings.find((f) => f.id === 'configs-tls-ignored');
+    if (v.startsWith('2.')) expect(ignored).toMatchObject({ severity: 'info', fix: [expect.stringMatching(/^delete \[/)] });
+    else expect(ignored).toBeUndefined();
+  });
+});
