@@ -56,14 +56,20 @@ export const legacyMirrors: Check = {
     const at = configPosition(d, [...registryPath(d), 'mirrors']) ?? configPosition(d, ['plugins', 'io.containerd.grpc.v1.cri', 'registry', 'mirrors']);
     const conflict = decisions(d, 'config.mirrors-with-config-path').length > 0;
     const limits = conversion.limits.map((l, i) => ` (${i + 1}) ${l.message}.`).join('');
+    // before 1.5 CRI has no config_path: registry.mirrors is the only way, and nothing to move away from yet
+    const noConfigPath = !d.profile.criConfigPath;
     return [
       finding('legacy-mirrors', {
-        detail:
+        ...(noConfigPath ? { severity: 'info' as const, title: `registry.mirrors: the only mirror setting of ${d.profile.label}` } : {}),
+        detail: noConfigPath
+          ? `config.toml sets registry.mirrors for ${hosts.join(', ')}, the only way ${d.profile.label} configures mirrors: CRI reads hosts.toml (config_path) from containerd 1.5. After an upgrade, the hosts.toml files below replace them.`
+          :
           `config.toml sets the deprecated registry.mirrors for ${hosts.join(', ')}. ${conflict ? 'Next to config_path it stops the CRI plugin from loading.' : 'They only work while config_path is empty, ctr never reads them, and they force local pulls on 2.1+.'} ` +
           `The hosts.toml files below make ${d.profile.label} ask the same hosts in the same order with the same URLs (schemes as CRI derives them, paths as written, pull and resolve only).` +
           (limits ? ` Where they cannot match the old config on ${d.profile.label}:${limits}` : ''),
         evidence: at ? [fileEvidence(facts.snapshot, at)] : [],
         fix: [
+          ...(noConfigPath ? ['after upgrading containerd to 1.5 or later (until then, keep registry.mirrors):'] : []),
           ...files,
           ...configPathFix(facts, d, root).slice(0, 1),
           `delete the registry.mirrors tables from ${at?.file ?? facts.configFile}`,
