@@ -82,6 +82,8 @@ export const SOURCES = {
   criNormalize: { label: 'CRI PullImage: ParseDockerRef', url: `${CRI_PULL_2}#L153`, url1x: `${CRI_PULL_1}#L117` },
   criHostDirFromRoots: { label: 'CRI image_pull.go hostDirFromRoots', url: `${CRI_PULL_2}#L472-L503`, url1x: `${CRI_PULL_1}#L407-L443` },
   criLegacyMirrors: { label: 'CRI image_pull.go registryHosts: mirrors without config_path', url: `${CRI_PULL_2}#L488-L511`, url1x: `${CRI_PULL_1}#L424-L451` },
+  criCredentialsByHost: { label: 'CRI image_pull.go: credentials from registry.configs keyed by the host asked', url: `${CRI_PULL_2}#L105-L113`, url1x: `${CRI_PULL_1}#L430-L438` },
+  authorizerCredentialsHost: { label: 'containerd authorizer.go AddResponses: credentials asked for the request\'s host', url: `${V2}/core/remotes/docker/authorizer.go#L153-L196`, url1x: `${V1}/remotes/docker/authorizer.go#L144-L187` },
   criLegacyTlsByHost: { label: 'CRI 1.7 image_pull.go registryHosts: TLS from registry.configs keyed by the endpoint host', url: `${CRI_PULL_1}#L452-L468` },
   criRegistryEndpoints: { label: 'CRI image_pull.go registryEndpoints', url: `${CRI_PULL_2}#L601-L634`, url1x: `${CRI_PULL_1}#L533-L566` },
   criDefaultScheme: { label: 'CRI image_pull.go defaultScheme/addDefaultScheme', url: `${CRI_PULL_2}#L580-L599`, url1x: `${CRI_PULL_1}#L512-L531` },

@@ -67,6 +67,12 @@ const EXPECT: Record<string, Expect> = {
     evidence: { kind: 'file', source: CONFIG, line: 3 },
     fix: /server = "https:\/\/registry-1\.docker\.io"\ncapabilities = \["pull", "resolve"\]\n\n\[host\."https:\/\/mirror\.example\.com"\]\n  capabilities = \["pull", "resolve"\]\n\n\[host\."https:\/\/registry-1\.docker\.io"\]\n  capabilities = \["pull", "resolve"\]\nEOF/,
   },
+  'credentials-key-not-a-host': {
+    severity: 'warning',
+    evidence: { kind: 'file', source: CONFIG, line: 3, text: /keyed by docker\.io/ },
+    detail: /never by the registry's name/,
+    fix: /^rename the table to \[plugins\."io\.containerd\.grpc\.v1\.cri"\.registry\.configs\."registry-1\.docker\.io"\.auth\]/,
+  },
   'config-imports-replace': { severity: 'error', evidence: { kind: 'file', source: '/etc/containerd/conf.d/snapshotter.toml', line: 3 }, detail: /`sandbox_image`, `registry` are dropped/ },
   'registries-yaml-unknown-key': { severity: 'warning', evidence: { kind: 'file', source: '/etc/rancher/k3s/registries.yaml', line: 8, text: 'insecure-skip-verify:' }, detail: /Did you mean `insecure_skip_verify`\?/, fix: /line 8, write `insecure_skip_verify:`/ },
   'restart-required': { severity: 'error', evidence: { kind: 'api', text: '""' }, detail: /file "\/etc\/containerd\/certs\.d"/ },
