@@ -42,7 +42,11 @@ export const credentialsKeyNotAHost: Check = {
             `${scheme ? 'never with a scheme' : `never by the registry's name`}: these are never sent, and the pull goes anonymous.` +
             (refused.length > 0 ? ` ${to} answers 401 without credentials (${refused.map(({ p }) => (p.path === 'cri' ? 'the CRI pull' : 'ctr --hosts-dir, which never sends these')).join(', ')}), so the CRI pull gets 401 there too.` : ''),
           evidence: [...(at ? [fileEvidence(facts.snapshot, at, `keyed by ${key}`)] : []), ...refused.map(({ p, a }) => attemptEvidence(p, a))],
-          fix: [`rename the table to [${table}.${JSON.stringify(to)}.auth] in ${at?.file ?? facts.configFile}`, restartCommand(facts)],
+          fix: [
+            `rename the table to [${table}.${JSON.stringify(to)}.auth] in ${at?.file ?? facts.configFile}`,
+            ...mirrors.filter((e) => e.host !== to).map((e) => `if they are the credentials of the mirror ${e.host}: [${table}.${JSON.stringify(e.host)}.auth]`),
+            restartCommand(facts),
+          ],
         }),
       );
     }
