@@ -5,23 +5,17 @@
  * pull gets 401 at the mirror, and check names the key as the cause of that; keyed by the host, as
  * the fix says, the mirror serves the pull.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDown, labUp, type LabState } from '../../src/lab/lab.js';
 import { LAB_AUTH } from '../../src/lab/layout.js';
-import { isAlive, startDetached, stopProcess, type LabProcess } from '../../src/lab/processes.js';
-import { runCheck } from '../../src/cli/check.js';
+import { isAlive, stopProcess, type LabProcess } from '../../src/lab/processes.js';
+import { checkDaemon, restartDaemonWith } from '../helpers/lab-daemon-restart.js';
 import { quietLog, testLabOptions } from '../helpers/lab.js';
 
 const VERSIONS = ['1.6', '1.7', '2.1'] as const;
 const REF = 'docker.io/library/mirror-doctor-demo:1.0';
-
-interface Report {
-  verdict: { rootCause: string | null; summary: string };
-  findings: Array<{ id: string; severity: string; fix: string[]; detail: string }>;
-}
 
 const opts = testLabOptions(5420);
 let state: LabState;
@@ -36,27 +30,8 @@ afterAll(async () => {
   rmSync(dirname(opts.dir), { recursive: true, force: true });
 });
 
-/** Restarts the lab's daemon `v` with `extra` appended to its config.toml, as a node restarts it after an edit. */
-async function restartWith(v: (typeof VERSIONS)[number], original: string, extra: string): Promise<void> {
-  const d = state.daemons[v]!;
-  const running = started.find((p) => p.name === `containerd-${v}` && isAlive(p)) ?? d.process;
-  if (isAlive(running)) await stopProcess(running, 10_000);
-  writeFileSync(d.config, `${original}\n${extra}`);
-  const p = startDetached(`containerd-${v}`, d.command ?? [d.containerd, '--config', d.config], d.log, d.env);
-  started.push(p);
-  for (let i = 0; i < 100; i++) {
-    if (existsSync(d.address) && (await execa(d.ctr, ['--address', d.address, 'version'], { reject: false, timeout: 3000 })).exitCode === 0) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`containerd ${v} did not come up; see ${d.log}`);
-}
-
-async function check(v: (typeof VERSIONS)[number]): Promise<Report> {
-  const d = state.daemons[v]!;
-  let out = '';
-  await runCheck(REF, { address: d.address, ctr: d.ctr, json: true }, [], { stdout: (s) => void (out += s), stderr: () => undefined, progress: false, color: false });
-  return JSON.parse(out) as Report;
-}
+const restartWith = async (v: (typeof VERSIONS)[number], original: string, extra: string) => restartDaemonWith(state, started, v, `${original}\n${extra}`);
+const check = (v: (typeof VERSIONS)[number]) => checkDaemon(state, v, REF);
 
 describe('credentials for the basic-auth mirror keyed with a scheme', () => {
   it.each(VERSIONS)('containerd %s: never sent (401), named as the cause; keyed by the host, the mirror serves', async (v) => {
