@@ -23,6 +23,7 @@ export const DEFAULT_CONFIG_FILE = '/etc/containerd/config.toml';
 const CRI_V1_SHORT = 'cri';
 const CRI_GRPC = 'io.containerd.grpc.v1.cri';
 const CRI_IMAGES = 'io.containerd.cri.v1.images';
+const CRI_RUNTIME = 'io.containerd.cri.v1.runtime';
 const TRANSFER = 'io.containerd.transfer.v1.local';
 
 type Table = Record<string, unknown>;
@@ -146,7 +147,7 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
       severity: 'warning',
       message:
         profile.version.major >= 2
-          ? `${file} has no \`version\` line: ${profile.label} reads it as version 1 and migrates it straight to 3${profile.versionlessConfigMigratesCri ? '' : ', skipping the CRI plugin migration, so CRI settings under io.containerd.grpc.v1.cri are not applied (inferred from containerd source, not run)'}`
+          ? `${file} has no \`version\` line: ${profile.label} reads it as version 1 and migrates it straight to 3${profile.versionlessConfigMigratesCri ? '' : ', skipping the CRI plugin migration, so CRI settings under io.containerd.grpc.v1.cri are not applied (config dump on 2.1.9)'}`
           : `${file} has no \`version\` line: containerd reads it as version 1, where plugins are named by short id (\`plugins.cri\`), and logs a deprecation warning`,
       source: 'configNoVersion',
     });
@@ -219,14 +220,17 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
       wrongPlaces.push({ path: ['plugins', CRI_V1_SHORT, 'registry'], why: '`plugins.cri` is the version-1 name; in a version 2 file use plugins."io.containerd.grpc.v1.cri".registry' });
     }
     wrongPlaces.push({ path: ['plugins', CRI_IMAGES, 'registry'], why: `io.containerd.cri.v1.images is a containerd 2.x plugin; ${profile.label} reads plugins."io.containerd.grpc.v1.cri".registry` });
+    wrongPlaces.push({ path: ['plugins', CRI_RUNTIME, 'registry'], why: `io.containerd.cri.v1.runtime is a containerd 2.x plugin, without registry settings; ${profile.label} reads plugins."io.containerd.grpc.v1.cri".registry` });
   } else {
+    // the 2.x CRI runtime plugin has no registry field (Bottlerocket 1.39.0 wrote it there: bottlerocket#4520)
+    wrongPlaces.push({ path: ['plugins', CRI_RUNTIME, 'registry'], why: 'io.containerd.cri.v1.runtime has no registry settings, they belong to io.containerd.cri.v1.images (containerd warns "Ignoring unknown key in TOML for plugin" … plugin=io.containerd.cri.v1.runtime; config dump on 2.1.9)' });
     registryPath = ['plugins', CRI_IMAGES, 'registry'];
     if (version === 3) {
       wrongPlaces.push({ path: ['plugins', CRI_GRPC, 'registry'], why: 'the version 2 table name inside a version 3 file is not migrated (containerd warns "Ignoring unknown key in TOML for plugin")' });
       wrongPlaces.push({ path: ['plugins', CRI_V1_SHORT, 'registry'], why: '`plugins.cri` is the version-1 name' });
     } else if (version === 1 && !profile.versionlessConfigMigratesCri) {
-      wrongPlaces.push({ path: ['plugins', CRI_V1_SHORT, 'registry'], why: `${profile.label} migrates a versionless config straight to version 3 without the CRI plugin migration (inferred from containerd source, not run); add \`version = 3\` and use plugins."io.containerd.cri.v1.images".registry` });
-      wrongPlaces.push({ path: ['plugins', CRI_GRPC, 'registry'], why: 'not migrated in a versionless config (inferred from containerd source, not run)' });
+      wrongPlaces.push({ path: ['plugins', CRI_V1_SHORT, 'registry'], why: `${profile.label} migrates a versionless config straight to version 3 without the CRI plugin migration (config dump on 2.1.9: "Ignoring unknown key in TOML for plugin" key=registry plugin=io.containerd.grpc.v1.cri); add \`version = 3\` and use plugins."io.containerd.cri.v1.images".registry` });
+      wrongPlaces.push({ path: ['plugins', CRI_GRPC, 'registry'], why: 'not migrated in a versionless config (config dump on 2.1.9: "Ignoring unknown key in TOML for plugin" key=registry)' });
     }
   }
   for (const w of wrongPlaces) {
