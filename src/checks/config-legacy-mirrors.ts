@@ -52,7 +52,9 @@ export const legacyMirrors: Check = {
     const names = (h: string) => conversion.files.some((f) => ['https', 'http'].some((sc) => f.text.includes(`"${sc}://${h}"`) || f.text.includes(`"${sc}://${h}/`)));
     const plainOnly = [...tls.keys()].filter((h) => reachedOnlyOverHttp(d, h));
     const carried = [...tls.keys()].filter((h) => names(h) && !plainOnly.includes(h));
-    const uncarried = [...tls.keys()].filter((h) => !names(h) && !plainOnly.includes(h));
+    const uncarried = [...tls.keys()].filter((h) => !names(h) && !plainOnly.includes(h) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(h));
+    // keyed with a scheme, a table applied to no host at all (configs-key-not-a-host)
+    const schemeKeyed = [...tls.keys()].filter((h) => !plainOnly.includes(h) && /^[a-z][a-z0-9+.-]*:\/\//i.test(h));
     const at = configPosition(d, [...registryPath(d), 'mirrors']) ?? configPosition(d, ['plugins', 'io.containerd.grpc.v1.cri', 'registry', 'mirrors']);
     const conflict = decisions(d, 'config.mirrors-with-config-path').length > 0;
     const limits = conversion.limits.map((l, i) => ` (${i + 1}) ${l.message}.`).join('');
@@ -76,6 +78,7 @@ export const legacyMirrors: Check = {
           // next to config_path 1.x refuses them (the CRI plugin does not load); their settings are in the files above
           ...(carried.length > 0 ? [`delete the registry.configs.*.tls tables (${carried.map(quote).join(', ')}) from ${at?.file ?? facts.configFile}: the files above carry their settings`] : []),
           ...(plainOnly.length > 0 ? [`delete the registry.configs.*.tls tables (${plainOnly.map(quote).join(', ')}) from ${at?.file ?? facts.configFile}: they change nothing, as ${plainOnly.length === 1 ? 'that host is' : 'those hosts are'} asked over plain HTTP only`] : []),
+          ...schemeKeyed.map((h) => `registry.configs.${quote(h)}.tls applied to no host (keyed with a scheme, see configs-key-not-a-host): if it is meant for ${h}, put its settings with that host in the files above (under its [host."…"], or at the top of the file whose server it is), then delete it`),
           ...(uncarried.length > 0 ? [`registry.configs.*.tls for ${uncarried.map(quote).join(', ')} reaches no host the files above name (CRI used each table only for the host it is keyed by): put its settings under the [host."…"] of the mirror it was meant for (see configs-tls-not-for-mirror), then delete it`] : []),
           restartCommand(facts),
         ],

@@ -12,7 +12,7 @@ import { configPathListTransfer, configPathMismatch, configPathMissingDir, confi
 import { restartRequired } from './config-restart-required.js';
 import { configsTlsIgnored } from './configs-tls-ignored.js';
 import { configsTlsNotForMirror } from './configs-tls-not-for-mirror.js';
-import { credentialsKeyNotAHost } from './credentials-key-not-a-host.js';
+import { configsKeyNotAHost } from './configs-key-not-a-host.js';
 import { registryKeyUnknown } from './registry-key-unknown.js';
 import { registriesYamlUnknownKey } from './registries-yaml.js';
 
@@ -36,7 +36,7 @@ export const CONFIG_CHECKS: Check[] = [
   legacyMirrorPathWithoutV2,
   configsTlsIgnored,
   configsTlsNotForMirror,
-  credentialsKeyNotAHost,
+  configsKeyNotAHost,
   registryKeyUnknown,
   configImportsReplace,
   restartRequired,

@@ -62,7 +62,7 @@ const ROWS: Row[] = [
   ['registry-key-unknown', 'config', 'warning', 'a key of the CRI registry tables that containerd does not know is ignored', ['criRegistryTypes']],
   ['configs-tls-ignored', 'config', 'warning', 'registry.configs.*.tls is ignored by containerd 2.x', ['configPluginKeys'], `${HOSTS_MD}#ca-field`],
   ['configs-tls-not-for-mirror', 'config', 'warning', "registry.configs.*.tls is keyed by the registry, not by its mirror", ['criLegacyTlsByHost']],
-  ['credentials-key-not-a-host', 'config', 'warning', 'registry credentials are keyed by a name no request goes to', ['criCredentialsByHost', 'authorizerCredentialsHost']],
+  ['configs-key-not-a-host', 'config', 'warning', 'a registry.configs table is keyed by a name no request goes to', ['criCredentialsByHost', 'authorizerCredentialsHost', 'criLegacyTlsByHost']],
   ['legacy-mirrors', 'config', 'warning', 'deprecated registry.mirrors in config.toml', ['criRegistryValidation']],
   ['legacy-mirror-path-without-v2', 'config', 'error', 'legacy mirror endpoint path misses /v2: requests miss the registry API', ['criLegacyHostPath', 'requestPath']],
   ['config-imports-replace', 'config', 'warning', 'an import replaces a whole plugin table (containerd 1.x)', ['importsReplace1x']],

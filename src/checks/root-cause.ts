@@ -71,7 +71,7 @@ export const CAUSE_ORDER: readonly string[] = [
   'configs-tls-ignored',
   'configs-tls-not-for-mirror',
   // explains a mirror's 401 (mirror-fallback), or the registry's own when no mirror is configured
-  'credentials-key-not-a-host',
+  'configs-key-not-a-host',
   'mirror-missing-scheme',
   'legacy-mirror-path-without-v2',
   'mirror-path-needs-override',
@@ -114,7 +114,7 @@ export const CRI_ONLY: readonly string[] = [
   'config-path-mismatch',
   'config-path-missing-dir',
   'legacy-mirror-path-without-v2',
-  'credentials-key-not-a-host',
+  'configs-key-not-a-host',
   'hosts-dir-not-loaded',
   'cri-path-differs',
   'cri-pull-failed',

@@ -4,7 +4,8 @@
  * the lab's `cri-legacy-mirrors` daemons restarted with the mirror on the lab's TLS registry and
  * its CA under docker.io's key. 1.x uses a table only for the host it is keyed by, 2.x ignores it:
  * the mirror fails on its certificate either way, and check names that table as the cause. With the
- * table keyed by the mirror host, as the fix says, 1.x pulls through the mirror.
+ * table keyed by the mirror host, as the fix says, 1.x pulls through the mirror; keyed by the mirror
+ * with a scheme (kubespray#9371), it applies to no host on 1.x either.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -21,8 +22,12 @@ const opts = testLabOptions(5360);
 let state: LabState;
 const started: LabProcess[] = [];
 
+/** each daemon's config.toml as the lab wrote it */
+const pristine = new Map<string, string>();
+
 beforeAll(async () => {
   state = await labUp(opts, 'cri-legacy-mirrors', quietLog);
+  for (const v of VERSIONS) pristine.set(v, readFileSync(state.daemons[v]!.config, 'utf8'));
 }, 600_000);
 afterAll(async () => {
   for (const p of started) if (isAlive(p)) await stopProcess(p);
@@ -58,5 +63,16 @@ describe('registry.configs."docker.io".tls beside a legacy mirror on the TLS reg
       expect(fixed.verdict.rootCause, fixed.verdict.summary).toBeNull();
       expect(fixed.findings.some((x) => x.id === 'mirror-used'), fixed.verdict.summary).toBe(true);
     }
+  });
+
+  it.each(['1.6', '1.7'] as const)('containerd %s: the table keyed by the mirror with a scheme (kubespray#9371) is the root cause', async (v) => {
+    const original = pristine.get(v)!;
+    await restartWith(v, () => legacyTls(`https://${tls()}`)(original));
+    const r = await check(v);
+    expect(r.verdict.rootCause, r.verdict.summary).toBe('configs-key-not-a-host');
+    const f = r.findings.find((x) => x.id === 'configs-key-not-a-host')!;
+    expect(f.severity).toBe('error');
+    expect(f.fix[0]).toMatch(new RegExp(`^rename the table to \\[plugins\\."io\\.containerd\\.grpc\\.v1\\.cri"\\.registry\\.configs\\."${tls().replace(/\./g, '\\.')}"\\.tls\\]`));
+    await restartWith(v, () => original);
   });
 });

@@ -67,7 +67,7 @@ const EXPECT: Record<string, Expect> = {
     evidence: { kind: 'file', source: CONFIG, line: 3 },
     fix: /server = "https:\/\/registry-1\.docker\.io"\ncapabilities = \["pull", "resolve"\]\n\n\[host\."https:\/\/mirror\.example\.com"\]\n  capabilities = \["pull", "resolve"\]\n\n\[host\."https:\/\/registry-1\.docker\.io"\]\n  capabilities = \["pull", "resolve"\]\nEOF/,
   },
-  'credentials-key-not-a-host': {
+  'configs-key-not-a-host': {
     severity: 'warning',
     evidence: { kind: 'file', source: CONFIG, line: 3, text: /keyed by docker\.io/ },
     detail: /never by the registry's name/,

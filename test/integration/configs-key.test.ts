@@ -43,8 +43,8 @@ describe('credentials for the basic-auth mirror keyed with a scheme', () => {
 
     await restartWith(v, original, auth(`http://${mirror}`));
     const r = await check(v);
-    expect(r.verdict.rootCause, r.verdict.summary).toBe('credentials-key-not-a-host');
-    const f = r.findings.find((x) => x.id === 'credentials-key-not-a-host')!;
+    expect(r.verdict.rootCause, r.verdict.summary).toBe('configs-key-not-a-host');
+    const f = r.findings.find((x) => x.id === 'configs-key-not-a-host')!;
     expect(f.severity).toBe('error');
     expect(f.fix[0]).toBe(`rename the table to [${table}.configs."${mirror}".auth] in ${d.config}`);
     expect(JSON.stringify(r)).not.toContain(LAB_AUTH.password);
@@ -53,6 +53,6 @@ describe('credentials for the basic-auth mirror keyed with a scheme', () => {
     const fixed = await check(v);
     expect(fixed.verdict.rootCause, fixed.verdict.summary).toBeNull();
     expect(fixed.findings.some((x) => x.id === 'mirror-used'), fixed.verdict.summary).toBe(true);
-    expect(fixed.findings.some((x) => x.id === 'credentials-key-not-a-host')).toBe(false);
+    expect(fixed.findings.some((x) => x.id === 'configs-key-not-a-host')).toBe(false);
   });
 });

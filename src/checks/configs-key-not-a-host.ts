@@ -1,0 +1,81 @@
+/**
+ * CRI looks `registry.configs."<key>"` up by the host each request goes to: credentials (`auth`) on
+ * every version (the authorizer's `last.Request.URL.Host`; v2.1.9 internal/cri/server/images/
+ * image_pull.go `Configs[host]`), TLS settings (`tls`) on 1.x with registry.mirrors (`Configs[u.Host]`).
+ * A table keyed by a name no request goes to is never used: `docker.io` for credentials (requests go
+ * to registry-1.docker.io or a mirror: containerd#5855), or a key with a scheme (kubespray#9371).
+ * A tls table keyed by the registry a mirror stands in for is configs-tls-not-for-mirror.
+ */
+import type { TraceAttempt } from '../trace/schema.js';
+import { dottedPath } from '../containerd/toml-scan.js';
+import { configPosition } from './config-locate.js';
+import { credentialHosts } from './config-credentials.js';
+import { tlsTablesOf } from './legacy-tls.js';
+import { registryTables } from './registry-tables.js';
+import type { Finding } from './finding.js';
+import type { Check } from './types.js';
+import { attemptEvidence, attemptsAt, fileEvidence, finding, restartCommand } from './make.js';
+
+interface KeyedTable {
+  kind: 'auth' | 'tls';
+  key: string;
+  /** the table's key path, ending in `auth` or `tls` */
+  path: string[];
+}
+
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+export const configsKeyNotAHost: Check = {
+  id: 'configs-key-not-a-host',
+  run(facts, d) {
+    const registry = d.registryHost;
+    if (!registry || d.config.unreadable || d.config.startupError) return [];
+    const endpoints = d.plans.cri.endpoints;
+    const asked = [...new Set(endpoints.map((e) => e.host))];
+    if (asked.length === 0) return [];
+    const tables: KeyedTable[] = credentialHosts(d.configFiles).map((h) => ({ kind: 'auth' as const, key: h.host, path: h.path }));
+    // 1.x reads a tls table only for registry.mirrors (config_path: hosts.toml); 2.x never (configs-tls-ignored)
+    if (d.profile.version.major < 2 && d.plans.cri.legacyMirrorsKey !== undefined) {
+      for (const [key, t] of tlsTablesOf(registryTables(d.configFiles))) tables.push({ kind: 'tls', key, path: t.path });
+    }
+    const out: Finding[] = [];
+    for (const { kind, key, path } of tables) {
+      const scheme = SCHEME.exec(key);
+      const bare = scheme ? key.slice(scheme[0].length).split('/')[0]! : key;
+      // only keys meant for this pull: the registry's name, or a host it asks; a tls table by the registry's bare name is configs-tls-not-for-mirror
+      if (bare !== registry && !asked.includes(bare)) continue;
+      if (!scheme && (asked.includes(key) || kind === 'tls')) continue;
+      // the host the key meant: itself without the scheme, or the registry's own endpoint (registry-1.docker.io)
+      const to = scheme && asked.includes(bare) ? bare : endpoints.at(-1)!.host;
+      const failedHere = (o: TraceAttempt['outcome']) => (kind === 'auth' ? o === 'unauthorized' : o.startsWith('tls-'));
+      // ctr never reads config.toml: its 401 shows that the host wants credentials, its TLS failure that it needs these settings
+      const failed = attemptsAt([d.trace.cri, d.trace.ctrHostsDir], to, failedHere);
+      // the cause of a mirror's failure, or of the registry's own when there is no mirror to blame first
+      const mirrors = endpoints.filter((e) => e.kind === 'mirror' || e.kind === 'legacy-mirror');
+      const proven = failed.length > 0 && (mirrors.length === 0 || mirrors.some((e) => e.host === to));
+      const at = configPosition(d, path);
+      const table = dottedPath(path.slice(0, -2));
+      const what = kind === 'auth' ? 'credentials' : 'TLS settings';
+      out.push(
+        finding('configs-key-not-a-host', {
+          severity: proven ? 'error' : 'warning',
+          title: `registry.configs.${JSON.stringify(key)}.${kind} is keyed by a name no request goes to`,
+          detail:
+            `config.toml keys ${what} by ${JSON.stringify(key)}, but CRI looks them up by the host each request goes to (${asked.join(', ')} for ${registry}), ` +
+            `${scheme ? 'never with a scheme' : "never by the registry's name"}: they are never used` +
+            (kind === 'auth' ? ', and the pull goes anonymous.' : `, and ${to} is checked against the system's CAs only.`) +
+            (failed.length > 0
+              ? ` ${to} ${kind === 'auth' ? 'answers 401 without credentials' : 'fails on TLS without them'} (${failed.map(({ p }) => (p.path === 'cri' ? 'the CRI pull' : 'ctr --hosts-dir, which never reads config.toml')).join(', ')}), so the CRI pull fails there too.`
+              : ''),
+          evidence: [...(at ? [fileEvidence(facts.snapshot, at, `keyed by ${key}`)] : []), ...failed.map(({ p, a }) => attemptEvidence(p, a))],
+          fix: [
+            `rename the table to [${table}.${JSON.stringify(to)}.${kind}] in ${at?.file ?? facts.configFile}`,
+            ...(kind === 'auth' ? mirrors.filter((e) => e.host !== to).map((e) => `if they are the credentials of the mirror ${e.host}: [${table}.${JSON.stringify(e.host)}.auth]`) : []),
+            restartCommand(facts),
+          ],
+        }),
+      );
+    }
+    return out;
+  },
+};
