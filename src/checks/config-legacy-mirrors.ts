@@ -7,6 +7,8 @@ import { hasV2Segment, trimSlashes } from '../containerd/api-path.js';
 import type { Decision } from '../containerd/decision.js';
 import { convertLegacyMirrors } from '../containerd/legacy-mirrors-hosts.js';
 import { legacyTlsLines, reachedOnlyOverHttp, withLegacyTls } from './legacy-tls.js';
+import { registryTables } from './registry-tables.js';
+import { isTable } from '../containerd/go-value.js';
 import { criPluginErrors } from './config-cri-plugin.js';
 import { configPosition, decisions, registryPath } from './config-locate.js';
 import { configPathFix, suggestedRoot } from './config-path.js';
@@ -57,6 +59,9 @@ export const legacyMirrors: Check = {
     const schemeKeyed = [...tls.keys()].filter((h) => !plainOnly.includes(h) && /^[a-z][a-z0-9+.-]*:\/\//i.test(h));
     const at = configPosition(d, [...registryPath(d), 'mirrors']) ?? configPosition(d, ['plugins', 'io.containerd.grpc.v1.cri', 'registry', 'mirrors']);
     const conflict = decisions(d, 'config.mirrors-with-config-path').length > 0;
+    // every file that writes registry.mirrors, also those an import's table hides now (1.x replaces whole plugin tables): left there, they come back beside config_path
+    const mirrorFiles = d.configFiles.filter((f) => registryTables([f]).some((t) => isTable(t.table.mirrors))).map((f) => f.path);
+    const setIn = at?.file ?? facts.configFile;
     const limits = conversion.limits.map((l, i) => ` (${i + 1}) ${l.message}.`).join('');
     // before 1.5 CRI has no config_path: registry.mirrors is the only way, and nothing to move away from yet
     const noConfigPath = !d.profile.criConfigPath;
@@ -66,7 +71,7 @@ export const legacyMirrors: Check = {
         detail: noConfigPath
           ? `config.toml sets registry.mirrors for ${hosts.join(', ')}, the only way ${d.profile.label} configures mirrors: CRI reads hosts.toml (config_path) from containerd 1.5. After an upgrade, the hosts.toml files below replace them.`
           :
-          `config.toml sets the deprecated registry.mirrors for ${hosts.join(', ')}. ${conflict ? 'Next to config_path it stops the CRI plugin from loading.' : 'They only work while config_path is empty, ctr never reads them, and they force local pulls on 2.1+.'} ` +
+          `${setIn === facts.configFile ? 'config.toml' : setIn} sets the deprecated registry.mirrors for ${hosts.join(', ')}. ${conflict ? 'Next to config_path it stops the CRI plugin from loading.' : 'They only work while config_path is empty, ctr never reads them, and they force local pulls on 2.1+.'} ` +
           `The hosts.toml files below make ${d.profile.label} ask the same hosts in the same order with the same URLs (schemes as CRI derives them, paths as written, pull and resolve only).` +
           (limits ? ` Where they cannot match the old config on ${d.profile.label}:${limits}` : ''),
         evidence: at ? [fileEvidence(facts.snapshot, at)] : [],
@@ -74,7 +79,7 @@ export const legacyMirrors: Check = {
           ...(noConfigPath ? ['after upgrading containerd to 1.5 or later (until then, keep registry.mirrors):'] : []),
           ...files,
           ...configPathFix(facts, d, root).slice(0, 1),
-          `delete the registry.mirrors tables from ${at?.file ?? facts.configFile}`,
+          `delete the registry.mirrors tables from ${(mirrorFiles.length > 0 ? mirrorFiles : [setIn]).join(' and ')}`,
           // next to config_path 1.x refuses them (the CRI plugin does not load); their settings are in the files above
           ...(carried.length > 0 ? [`delete the registry.configs.*.tls tables (${carried.map(quote).join(', ')}) from ${at?.file ?? facts.configFile}: the files above carry their settings`] : []),
           ...(plainOnly.length > 0 ? [`delete the registry.configs.*.tls tables (${plainOnly.map(quote).join(', ')}) from ${at?.file ?? facts.configFile}: they change nothing, as ${plainOnly.length === 1 ? 'that host is' : 'those hosts are'} asked over plain HTTP only`] : []),
