@@ -22,6 +22,25 @@ export function configPosition(d: Derived, path: string[], exact = false): Sourc
   return undefined;
 }
 
+/** Where a config file writes the table `path` as its own `[header]`: a fix then sets keys under it, as a second header would be a TOML error. */
+export function tableHeaderAt(d: Derived, path: readonly string[]): SourcePosition | undefined {
+  for (const f of d.configFiles) {
+    const h = scanToml(f.text).headers.find((x) => x.kind === 'table' && x.path.length === path.length && x.path.every((k, i) => k === path[i]));
+    if (h) return { file: f.path, line: h.line, column: h.column };
+  }
+  return undefined;
+}
+
+/** A fix that sets `lines` in the table `path` (written `header`): under its header where a file has one, else a new table in `file`. */
+export function setInTable(d: Derived, file: string, path: readonly string[], header: string, lines: string[]): string {
+  const at = tableHeaderAt(d, path);
+  const body = lines.map((l) => `  ${l}`).join('\n');
+  if (!at) return `add to ${file}:\n${header}\n${body}`;
+  // the header as that file spells it (2.x default files quote plugin ids with ')
+  const written = d.configFiles.find((f) => f.path === at.file)?.text.split('\n')[at.line - 1]?.trim().replace(/\s+#.*$/, '') || header;
+  return `in ${at.file}, under ${written} (line ${at.line}), set:\n${body}`;
+}
+
 /** The registry table path the analysis read (`plugins.<id>.registry`), as key parts. */
 export function registryPath(d: Derived): string[] {
   const v2 = d.profile.version.major >= 2;

@@ -7,7 +7,7 @@ import { goPathClean } from '../containerd/go-url.js';
 import { dottedPath } from '../containerd/toml-scan.js';
 import { hostDirectoryName, splitConfigPath } from '../containerd/host-dirs.js';
 import { newHostsTomlFix } from './host-dirs.js';
-import { configPosition, decisions, registryPath } from './config-locate.js';
+import { configPosition, decisions, registryPath, setInTable } from './config-locate.js';
 import type { Derived } from './derived.js';
 import { editDistance } from './edit-distance.js';
 import { REGISTRY_KEYS, registryTables } from './registry-tables.js';
@@ -34,9 +34,10 @@ export function configPathFix(facts: Facts, d: Derived, root: string): string[] 
   }
   // a file without `version` is version 1: 1.x reads [plugins.cri.registry] there (config dump, 1.6 and 1.7),
   // while `version = 2` on top would make its other short plugin names invalid; 2.x applies no CRI table of it
-  const versionLine = d.config.versionWritten === undefined && major >= 2 ? 'version = 3   # at the top of the file\n' : '';
-  const table = criRegistryTable(major, versionLine ? 3 : d.config.version);
-  return [`edit ${facts.configFile}:\n${versionLine}${table}\n  config_path = ${quote(root)}`, restartCommand(facts)];
+  if (d.config.versionWritten === undefined && major >= 2) {
+    return [`edit ${facts.configFile}:\nversion = 3   # at the top of the file\n${criRegistryTable(major, 3)}\n  config_path = ${quote(root)}`, restartCommand(facts)];
+  }
+  return [setInTable(d, facts.configFile, registryPath(d), criRegistryTable(major, d.config.version), [`config_path = ${quote(root)}`]), restartCommand(facts)];
 }
 
 
@@ -193,7 +194,11 @@ export const configPathListTransfer: Check = {
       finding('config-path-list-transfer', {
         detail: `${ds[0]!.message}.${d.config.cri.configPathSource !== 'file' ? ` The value is ${d.profile.label}'s default (${d.config.cri.configPathSource}), not written in the file.` : ''}`,
         evidence: [...decisionEvidence(facts.snapshot, ds[0]!), ...(ds[0]!.at ? [] : [wholeFileEvidence(facts.configFile, `config_path = ${quote(d.config.cri.configPath)} (default)`)])],
-        fix: [`edit ${facts.configFile}:\n${criRegistryTable(2, 3)}\n  config_path = ${quote(root)}`, `or keep the list and pull locally:\n${images}\n  use_local_image_pull = true`, restartCommand(facts)],
+        fix: [
+          setInTable(d, facts.configFile, ['plugins', 'io.containerd.cri.v1.images', 'registry'], criRegistryTable(2, 3), [`config_path = ${quote(root)}`]),
+          `or keep the list and pull locally: ${setInTable(d, facts.configFile, ['plugins', 'io.containerd.cri.v1.images'], images, ['use_local_image_pull = true'])}`,
+          restartCommand(facts),
+        ],
       }),
     ];
   },

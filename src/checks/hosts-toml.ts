@@ -92,9 +92,13 @@ const hostsTomlNoHostTable: Check = {
       const x = viewDecisions(v, 'hosts-toml.discarded').find((y) => y.containerdError === 'invalid `host` tree');
       const traced = traceDecodeEvidence(facts, d, v).filter((e) => e.text.includes('invalid `host` tree'));
       if (!x && traced.length === 0) continue;
+      const same = onlyDefaultServer(v.hostsTomlText, d.registryHost);
       out.push(
         finding('hosts-toml-no-host-table', {
-          detail: `${d.profile.label} rejects a hosts.toml without any [host."…"] table ("invalid \`host\` tree", fixed in 1.7.32 and 2.x), so \`server\` and every top-level setting in ${hostsFile(v)} are ignored.`,
+          ...(same ? { severity: 'info' as const } : {}),
+          detail:
+            `${d.profile.label} rejects a hosts.toml without any [host."…"] table ("invalid \`host\` tree", fixed in 1.7.32 and 2.x), so \`server\` and every top-level setting in ${hostsFile(v)} are ignored.` +
+            (same ? ` The file names only ${same}, the host containerd uses for ${d.registryHost} anyway: nothing changes for pulls (as in minikube's stock docker.io folder).` : ''),
           evidence: [...(x ? decisionEvidence(facts.snapshot, x) : []), ...traced],
           fix: [noHostTableFix(v)],
         }),
@@ -103,6 +107,19 @@ const hostsTomlNoHostTable: Check = {
     return out;
   },
 };
+
+/** The file holds only `server`, naming the registry's default endpoint (what a discarded file falls back to), or null. */
+function onlyDefaultServer(text: string | undefined, registryHost: string | null): string | null {
+  if (!text || !registryHost) return null;
+  try {
+    const data = parseToml(text) as Record<string, unknown>;
+    const keys = Object.keys(data);
+    const want = `https://${registryHost === 'docker.io' ? 'registry-1.docker.io' : registryHost}`;
+    return keys.length === 1 && typeof data.server === 'string' && data.server.replace(/\/+$/, '') === want ? want : null;
+  } catch {
+    return null;
+  }
+}
 
 const KNOWN = ['capabilities', 'ca', 'client', 'skip_verify', 'header', 'override_path', 'dial_timeout', 'server', 'host'];
 

@@ -49,7 +49,7 @@ const EXPECT: Record<string, Expect> = {
   'disabled-plugin-invalid': { severity: 'error', evidence: { kind: 'file', source: CONFIG, line: 2, text: /disabled_plugins/ } },
   'cri-plugin-disabled': { severity: 'error', evidence: { kind: 'file', source: CONFIG, line: 2, text: /io\.containerd\.cri\.v1\.images/ } },
   'cri-plugin-failed': { severity: 'error', evidence: { kind: 'file', source: CONFIG, line: 6, text: /configs/ }, detail: /configs\.\*\.tls/ },
-  'config-path-unset': { severity: 'error', evidence: { kind: 'file', source: CONFIG, line: 3 }, fix: /\[plugins\."io\.containerd\.cri\.v1\.images"\.registry\]\n  config_path = "\/etc\/containerd\/certs\.d"/ },
+  'config-path-unset': { severity: 'error', evidence: { kind: 'file', source: CONFIG, line: 3 }, fix: /^in \/etc\/containerd\/config\.toml, under \[plugins\."io\.containerd\.cri\.v1\.images"\.registry\] \(line 3\), set:\n  config_path = "\/etc\/containerd\/certs\.d"$/ },
   'config-path-wrong-section': { severity: 'error', evidence: { kind: 'file', source: CONFIG, line: 3 }, fix: /io\.containerd\.cri\.v1\.images/ },
   'config-path-missing-dir': { severity: 'error', evidence: { kind: 'file', source: '/etc/containerd/certs.d', text: 'does not exist' } },
   'config-path-mismatch': { severity: 'error', evidence: { kind: 'file', source: CONFIG, line: 4 }, detail: /\/etc\/containerd\/certs\.d\/docker\.io/ },

@@ -27,7 +27,7 @@ describe('the config_path fix', () => {
 
   it('in a 1.x file without `version`: the version 1 table, no version line (which would make its other short names invalid)', async () => {
     const fix = await fixOf('nodes/config-versionless-1x', '1.7.24', 'config-path-unset');
-    expect(fix).toContain('edit /etc/containerd/config.toml:\n[plugins.cri.registry]\n  config_path = "/etc/containerd/certs.d"');
+    expect(fix).toContain('add to /etc/containerd/config.toml:\n[plugins.cri.registry]\n  config_path = "/etc/containerd/certs.d"');
   });
 
   it('in a 2.x file without `version`: version 3 and the images table (2.x applies no CRI table of a version 1 file)', async () => {
@@ -46,5 +46,10 @@ describe('the config_path fix', () => {
     const f = (await run('checks/config-path-unset', '2.1.9')).findings.find((x) => x.id === 'config-path-unset');
     expect(f?.detail).toMatch(/can still use the mirror/);
     expect(f?.fix.join('\n')).not.toMatch(/mkdir/);
+  });
+
+  it('where the file has the table: under its header, never a second one (a TOML error)', async () => {
+    const fix = await fixOf('checks/config-path-unset', '2.1.9', 'config-path-unset');
+    expect(fix[0]).toBe('in /etc/containerd/config.toml, under [plugins."io.containerd.cri.v1.images".registry] (line 3), set:\n  config_path = "/etc/containerd/certs.d"');
   });
 });

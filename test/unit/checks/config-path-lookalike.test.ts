@@ -39,6 +39,6 @@ describe('config-path-unset with a key that looks like config_path', () => {
   it('an unrelated unknown key is not taken for it: the usual fix', async () => {
     const f = (await finding('insecure', '2.1.9'))!;
     expect(f.detail).not.toContain('a key containerd does not know');
-    expect(f.fix[0]).toMatch(/^edit \/etc\/containerd\/config\.toml:\n\[plugins\."io\.containerd\.cri\.v1\.images"\.registry\]\n {2}config_path = /);
+    expect(f.fix[0]).toMatch(/^in \/etc\/containerd\/config\.toml, under \[plugins\."io\.containerd\.cri\.v1\.images"\.registry\] \(line \d+\), set:\n {2}config_path = /);
   });
 });
