@@ -9,6 +9,9 @@ import { convertLegacyMirrors } from '../containerd/legacy-mirrors-hosts.js';
 import { legacyTlsLines, reachedOnlyOverHttp, withLegacyTls } from './legacy-tls.js';
 import { registryTables } from './registry-tables.js';
 import { isTable } from '../containerd/go-value.js';
+import { lookupEntry } from '../containerd/node-snapshot.js';
+import { goPathClean } from '../containerd/go-url.js';
+import type { Facts } from './facts.js';
 import { criPluginErrors } from './config-cri-plugin.js';
 import { configPosition, decisions, registryPath } from './config-locate.js';
 import { configPathFix, suggestedRoot } from './config-path.js';
@@ -33,7 +36,7 @@ export const mirrorsWithConfigPath: Check = {
       finding('mirrors-with-config-path', {
         detail: `${x.message}. kubelet cannot pull (or start pods) until one of the two is removed.`,
         evidence,
-        fix: [`delete the registry.mirrors tables from ${m?.file ?? facts.configFile} (see legacy-mirrors for the equivalent hosts.toml files), keep config_path`, restartCommand(facts)],
+        fix: [...generatedConfigNote(facts), `delete the registry.mirrors tables from ${m?.file ?? facts.configFile} (see legacy-mirrors for the equivalent hosts.toml files), keep config_path`, restartCommand(facts)],
       }),
     ];
   },
@@ -49,7 +52,14 @@ export const legacyMirrors: Check = {
     const conversion = convertLegacyMirrors(mirrors, d.profile);
     // the hosts' TLS settings in registry.configs move with them
     const tls = legacyTlsLines(d.configFiles);
-    const files = conversion.files.map((f) => `mkdir -p ${root}/${f.folder} && cat > ${root}/${f.folder}/hosts.toml <<'EOF'\n${withLegacyTls(f.text, tls)}EOF`);
+    // a hosts.toml the node already has (Spegel's, say) is never overwritten: the converted one goes beside it, to merge
+    const files = conversion.files.flatMap((f) => {
+      const target = `${root}/${f.folder}/hosts.toml`;
+      const exists = lookupEntry(facts.snapshot, target).kind === 'file';
+      const out = exists ? `${target}.from-registry-mirrors` : target;
+      const write = `mkdir -p ${root}/${f.folder} && cat > ${out} <<'EOF'\n${withLegacyTls(f.text, tls)}EOF`;
+      return exists ? [write, `${target} exists: merge the [host."…"] tables of ${out} into it, in the order to try, then delete ${out}`] : [write];
+    });
     // a tls table is carried when a converted file names its host (an http:// host needs none)
     const names = (h: string) => conversion.files.some((f) => ['https', 'http'].some((sc) => f.text.includes(`"${sc}://${h}"`) || f.text.includes(`"${sc}://${h}/`)));
     const plainOnly = [...tls.keys()].filter((h) => reachedOnlyOverHttp(d, h));
@@ -77,8 +87,10 @@ export const legacyMirrors: Check = {
         evidence: at ? [fileEvidence(facts.snapshot, at)] : [],
         fix: [
           ...(noConfigPath ? ['after upgrading containerd to 1.5 or later (until then, keep registry.mirrors):'] : []),
+          ...generatedConfigNote(facts),
           ...files,
-          ...configPathFix(facts, d, root).slice(0, 1),
+          // beside config_path already set (mirrors-with-config-path), it stays as it is
+          ...(d.config.cri.configPath === '' ? configPathFix(facts, d, root).slice(0, 1) : []),
           `delete the registry.mirrors tables from ${(mirrorFiles.length > 0 ? mirrorFiles : [setIn]).join(' and ')}`,
           // next to config_path 1.x refuses them (the CRI plugin does not load); their settings are in the files above
           ...(carried.length > 0 ? [`delete the registry.configs.*.tls tables (${carried.map(quote).join(', ')}) from ${at?.file ?? facts.configFile}: the files above carry their settings`] : []),
@@ -91,6 +103,13 @@ export const legacyMirrors: Check = {
     ];
   },
 };
+
+/** For a config.toml a distribution writes when it starts (k3s, RKE2 with a template): where the change goes instead (spegel#212). */
+function generatedConfigNote(facts: Facts): string[] {
+  const dist = facts.distribution;
+  if (!dist.generated || !dist.configFile || goPathClean(dist.configFile) !== goPathClean(facts.configFile)) return [];
+  return [`${dist.kind} writes ${facts.configFile} when it starts, so an edit there is undone by its next restart: make the changes below in ${dist.editInstead ?? 'its own configuration'}`];
+}
 
 /** A legacy endpoint whose path CRI uses as written and that holds no /v2: its requests miss the registry API. */
 export const legacyMirrorPathWithoutV2: Check = {

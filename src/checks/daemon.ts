@@ -148,13 +148,15 @@ const proxyEnvMismatch: Check = {
     const shell = normalizeProxy(facts.shellProxyEnv);
     const show = (e: Record<string, string>) => (Object.keys(e).length === 0 ? '(none)' : PROXY_KEYS.filter((k) => e[k] !== undefined).map((k) => `${k}=${e[k]}`).join(' '));
     const problems: string[] = [];
+    // this shell is the node's only when the node is this machine (not a copy under --root, nor a fleet pod)
+    const shellIsNode = facts.root === '/';
     const evidence: Evidence[] = [
       { kind: 'command', source: daemon.source, text: show(daemon.env) },
-      { kind: 'command', source: 'mirror-doctor shell environment', text: show(shell) },
+      ...(shellIsNode ? [{ kind: 'command' as const, source: 'mirror-doctor shell environment', text: show(shell) }] : []),
     ];
-    const differs = PROXY_KEYS.some((k) => (daemon.env[k] ?? '') !== (shell[k] ?? ''));
+    const differs = shellIsNode && PROXY_KEYS.some((k) => (daemon.env[k] ?? '') !== (shell[k] ?? ''));
     if (differs) {
-      problems.push('the containerd daemon (CRI pulls, ctr in transfer mode) and this shell (ctr --local / ctr 1.x pulls) use different proxy settings, so ctr and kubelet can reach the mirror differently');
+      problems.push('the containerd daemon (CRI pulls, ctr in transfer mode) and this shell (pulls by ctr --local, ctr 1.x and nerdctl, which run in the shell) use different proxy settings, so they and kubelet can reach the mirror differently');
     }
     // mirrors that go through the daemon's proxy (Go never proxies loopback hosts)
     const proxied: string[] = [];
@@ -169,7 +171,8 @@ const proxyEnvMismatch: Check = {
     }
     if (proxied.length > 0) problems.push(`the daemon sends mirror traffic through its proxy: ${[...new Set(proxied)].join(', ')}; an internal mirror usually belongs in NO_PROXY`);
     if (problems.length === 0) return [];
-    const unit = facts.daemon.systemd?.unit ?? 'containerd';
+    const unit = (facts.daemon.systemd?.unit ?? 'containerd').replace(/\.service$/, '');
+    const exported = PROXY_KEYS.filter((k) => daemon.env[k] !== undefined).map((k) => `${k}=${JSON.stringify(daemon.env[k])}`);
     return [
       finding('proxy-env-mismatch', {
         detail: problems.join('; ') + '.',
@@ -177,6 +180,7 @@ const proxyEnvMismatch: Check = {
         fix: [
           `systemctl show ${unit} -p Environment`,
           `add the mirror hosts to NO_PROXY in /etc/systemd/system/${unit}.service.d/http-proxy.conf (Environment="NO_PROXY=…"), then: systemctl daemon-reload && ${restartCommand(facts)}`,
+          ...(differs && exported.length > 0 ? [`to pull with ctr or nerdctl as the daemon does, in the shell: export ${exported.join(' ')}`] : []),
         ],
       }),
     ];

@@ -2,7 +2,7 @@
  * Hosts folders layer (containerd v2.1.9 core/remotes/docker/config/hosts.go): which folder containerd
  * uses for the registry, and whether it holds a hosts.toml it can read.
  */
-import { goPathClean, goPathJoin } from '../containerd/go-url.js';
+import { goPathClean, goPathJoin, isLocalhost } from '../containerd/go-url.js';
 import { hostDirectoryName } from '../containerd/host-dirs.js';
 import { lookupEntry } from '../containerd/node-snapshot.js';
 import { scanToml } from '../containerd/toml-scan.js';
@@ -99,10 +99,32 @@ function generatedDirMissing(facts: Facts, d: Derived, root: string, looked: str
   });
 }
 
+/** CRI's legacy registry.mirrors (no folders): a reference naming a plain-HTTP mirror of another registry, which has no entry of its own (k3s#1713). */
+function legacyHttpMirrorAskedOverHttps(facts: Facts, d: Derived): Finding[] {
+  const mirrors = d.config.cri.mirrors;
+  if (d.config.cri.configPath !== '' || Object.keys(mirrors).length === 0 || d.registryHost! in mirrors) return [];
+  if (httpRolesAskedOverHttps(d).length === 0) return [];
+  const dist = facts.distribution;
+  const k3s = (dist.kind === 'k3s' || dist.kind === 'rke2') && dist.generated;
+  return [
+    finding('host-dir-missing', {
+      severity: 'warning',
+      title: 'a reference that names this plain-HTTP mirror is asked over HTTPS',
+      detail: `${mirrorRoleText(facts, d)}, written there as http://${d.registryHost}. registry.mirrors has no entry for ${d.registryHost} itself, so CRI asks a reference that names it over HTTPS only (plain HTTP goes to localhost alone), and such a pull fails with "http: server gave HTTP response to HTTPS client". Pulls through it as a mirror are not affected.`,
+      evidence: mirrorRoleEvidence(facts, d),
+      fix: k3s
+        ? [`in /etc/rancher/${dist.kind}/registries.yaml:\nmirrors:\n  ${JSON.stringify(d.registryHost)}:\n    endpoint:\n      - "http://${d.registryHost}"`, `systemctl restart ${dist.kind}   # ${dist.kind}-agent on agents`]
+        : [...httpOwnEntryFix(facts, d, ''), ...mirrorRoleFix(d)],
+    }),
+  ];
+}
+
 const hostDirMissing: Check = {
   id: 'host-dir-missing',
   run(facts, d) {
     if (!d.registryHost) return [];
+    const legacy = legacyHttpMirrorAskedOverHttps(facts, d);
+    if (legacy.length > 0) return legacy;
     for (const v of relevantViews(facts, d)) {
       if (v.dir || v.lookup.error) continue;
       if (!rootExists(facts, v.root)) continue; // config-path-missing-dir
@@ -134,9 +156,14 @@ const hostDirMissing: Check = {
       }
       const generated = generatedBy(facts, v.root);
       if (generated) return [generatedDirMissing(facts, d, v.root, looked, generated)];
+      // a loopback registry asked over HTTPS only: plain HTTP is lost (config_path set on 1.6.0–1.6.8, containerd#7392)
+      const up = d.plans.cri.endpoints.at(-1);
+      const httpsOnly = v.usedBy.includes('cri') && isLocalhost(d.registryHost) && up?.scheme === 'https' && !up.httpFallback;
       return [
         finding('host-dir-missing', {
-          detail: `No folder in ${v.root} matches ${d.registryHost} (containerd looked for ${looked.join(', ')}), so ${v.usedBy.includes('cri') ? 'CRI' : 'ctr --hosts-dir'} uses the upstream ${d.registryHost === 'docker.io' ? 'registry-1.docker.io' : d.registryHost} directly.`,
+          detail:
+            `No folder in ${v.root} matches ${d.registryHost} (containerd looked for ${looked.join(', ')}), so ${v.usedBy.includes('cri') ? 'CRI' : 'ctr --hosts-dir'} uses the upstream ${d.registryHost === 'docker.io' ? 'registry-1.docker.io' : d.registryHost} directly.` +
+            (httpsOnly ? ` ${d.profile.label} asks this loopback registry over HTTPS only while config_path is set (containerd#7392, fixed in 1.6.9 and 1.7.0): a plain-HTTP registry needs a folder with server = "http://${d.registryHost}".` : ''),
           evidence: looked.map((p) => wholeFileEvidence(p, 'does not exist')),
           fix: newHostsTomlFix(v.root, d.registryHost),
         }),
@@ -149,7 +176,9 @@ const hostDirMissing: Check = {
 /** Writing the registry's first hosts.toml under `root`, with an example mirror. */
 export function newHostsTomlFix(root: string, registryHost: string): string[] {
   const dir = goPathJoin(root, hostDirectoryName(registryHost));
-  return [`mkdir -p ${dir} && $EDITOR ${goPathJoin(dir, 'hosts.toml')}`, `example:\nserver = ${quote(registryHost === 'docker.io' ? 'https://registry-1.docker.io' : `https://${registryHost}`)}\n\n[host."https://mirror.example.com"]\n  capabilities = ["pull", "resolve"]`];
+  // a loopback registry is plain HTTP as a rule (kind, zarf, a local registry:2)
+  const server = registryHost === 'docker.io' ? 'https://registry-1.docker.io' : `${isLocalhost(registryHost) ? 'http' : 'https'}://${registryHost}`;
+  return [`mkdir -p ${dir} && $EDITOR ${goPathJoin(dir, 'hosts.toml')}`, `example:\nserver = ${quote(server)}\n\n[host."https://mirror.example.com"]\n  capabilities = ["pull", "resolve"]`];
 }
 
 function hasHostsToml(facts: Facts, dir: string): boolean {

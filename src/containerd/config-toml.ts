@@ -148,7 +148,7 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
       message:
         profile.version.major >= 2
           ? `${file} has no \`version\` line: ${profile.label} reads it as version 1 and migrates it straight to 3${profile.versionlessConfigMigratesCri ? '' : ', skipping the CRI plugin migration, so CRI settings under io.containerd.grpc.v1.cri are not applied (config dump on 2.1.9)'}`
-          : `${file} has no \`version\` line: containerd reads it as version 1, where plugins are named by short id (\`plugins.cri\`), and logs a deprecation warning`,
+          : `${file} has no \`version\` line: containerd reads it as version 1, where plugins are named by short id (\`plugins.cri\`)${profile.version.major > 1 || profile.version.minor >= 5 ? ', and logs a deprecation warning' : ''}`,
       source: 'configNoVersion',
     });
   }

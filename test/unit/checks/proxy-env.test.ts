@@ -1,0 +1,33 @@
+/**
+ * proxy-env-mismatch compares the daemon's proxy variables with this shell's only when the node is
+ * this machine: a copy under --root, or a fleet pod, runs in another environment (nerdctl#282).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runChecks } from '../../../src/checks/run.js';
+import { FIXTURES, factsFromFixture } from '../../helpers/facts-fixture.js';
+
+const fixture = join(FIXTURES, 'checks', 'proxy-env-mismatch');
+
+describe('proxy-env-mismatch', () => {
+  it('on the node itself: the shell without the daemon proxy is named, with the variables to export', async () => {
+    const facts = { ...(await factsFromFixture(fixture)), root: '/' };
+    const f = runChecks(facts).findings.find((x) => x.id === 'proxy-env-mismatch')!;
+    expect(f.detail).toMatch(/different proxy settings/);
+    expect(f.evidence.map((e) => e.source)).toContain('mirror-doctor shell environment');
+    expect(f.fix).toContain('to pull with ctr or nerdctl as the daemon does, in the shell: export HTTPS_PROXY="http://proxy.corp.example:3128" NO_PROXY="localhost,127.0.0.1"');
+  });
+
+  it('under --root: no shell comparison (this shell is not the node’s)', async () => {
+    const f = runChecks(await factsFromFixture(fixture)).findings.find((x) => x.id === 'proxy-env-mismatch')!;
+    expect(f.detail).not.toMatch(/different proxy settings/);
+    expect(f.evidence.map((e) => e.source)).not.toContain('mirror-doctor shell environment');
+  });
+
+  it('the drop-in folder of a unit named with its .service suffix', async () => {
+    const facts = await factsFromFixture(fixture, { daemon: { process: false, systemd: { unit: 'containerd.service', files: [], proxyEnv: { HTTPS_PROXY: 'http://proxy.corp.example:3128' } } } });
+    const f = runChecks(facts).findings.find((x) => x.id === 'proxy-env-mismatch')!;
+    expect(f.fix.join('\n')).toContain('/etc/systemd/system/containerd.service.d/http-proxy.conf');
+    expect(f.fix.join('\n')).not.toContain('.service.service.d');
+  });
+});
