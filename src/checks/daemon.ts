@@ -172,7 +172,8 @@ const proxyEnvMismatch: Check = {
     if (proxied.length > 0) problems.push(`the daemon sends mirror traffic through its proxy: ${[...new Set(proxied)].join(', ')}; an internal mirror usually belongs in NO_PROXY`);
     if (problems.length === 0) return [];
     const unit = (facts.daemon.systemd?.unit ?? 'containerd').replace(/\.service$/, '');
-    const exported = PROXY_KEYS.filter((k) => daemon.env[k] !== undefined).map((k) => `${k}=${JSON.stringify(daemon.env[k])}`);
+    // names only: the values here have their credentials redacted
+    const exported = PROXY_KEYS.filter((k) => daemon.env[k] !== undefined);
     return [
       finding('proxy-env-mismatch', {
         detail: problems.join('; ') + '.',
@@ -180,7 +181,7 @@ const proxyEnvMismatch: Check = {
         fix: [
           `systemctl show ${unit} -p Environment`,
           `add the mirror hosts to NO_PROXY in /etc/systemd/system/${unit}.service.d/http-proxy.conf (Environment="NO_PROXY=…"), then: systemctl daemon-reload && ${restartCommand(facts)}`,
-          ...(differs && exported.length > 0 ? [`to pull with ctr or nerdctl as the daemon does, in the shell: export ${exported.join(' ')}`] : []),
+          ...(differs && exported.length > 0 ? [`to pull with ctr or nerdctl as the daemon does, export the daemon's ${exported.join(', ')} in the shell first (the first command shows their values)`] : []),
         ],
       }),
     ];

@@ -15,7 +15,7 @@ describe('proxy-env-mismatch', () => {
     const f = runChecks(facts).findings.find((x) => x.id === 'proxy-env-mismatch')!;
     expect(f.detail).toMatch(/different proxy settings/);
     expect(f.evidence.map((e) => e.source)).toContain('mirror-doctor shell environment');
-    expect(f.fix).toContain('to pull with ctr or nerdctl as the daemon does, in the shell: export HTTPS_PROXY="http://proxy.corp.example:3128" NO_PROXY="localhost,127.0.0.1"');
+    expect(f.fix).toContain("to pull with ctr or nerdctl as the daemon does, export the daemon's HTTPS_PROXY, NO_PROXY in the shell first (the first command shows their values)");
   });
 
   it('under --root: no shell comparison (this shell is not the node’s)', async () => {
