@@ -5,7 +5,7 @@
  */
 import type { LoadedConfigFile } from '../containerd/config-files.js';
 import type { RegistryEndpoint } from '../containerd/configure-hosts.js';
-import { isLocalhost } from '../containerd/go-url.js';
+import { criLegacyHosts } from '../containerd/cri-legacy-hosts.js';
 import type { Derived } from './derived.js';
 import { isTable } from '../containerd/go-value.js';
 import { registryTables } from './registry-tables.js';
@@ -80,14 +80,6 @@ export function mirrorsWithoutOwnTls(d: Derived, registry: string, hasTls: (host
   return plan.endpoints.filter((e) => e.kind === 'legacy-mirror' && e.scheme === 'https' && e.host !== registry && !hasTls(e.host));
 }
 
-/** The scheme and host of a registry.mirrors endpoint as CRI 1.x completes it (no scheme: http for a loopback host, else https). */
-function endpointSchemeHost(endpoint: string): { scheme: string; host: string } {
-  const m = /^([a-z][a-z0-9+.-]*):\/\/([^/]*)/i.exec(endpoint);
-  if (m) return { scheme: m[1]!.toLowerCase(), host: m[2]! };
-  const host = endpoint.split('/')[0]!;
-  return { scheme: isLocalhost(host) ? 'http' : 'https', host };
-}
-
 /**
  * Every request CRI's legacy registry.mirrors make to `host` is plain HTTP (its endpoints there are
  * http://, and pulls of `host` itself name it, so no https://host is added): a tls table keyed by
@@ -95,7 +87,8 @@ function endpointSchemeHost(endpoint: string): { scheme: string; host: string } 
  */
 export function reachedOnlyOverHttp(d: Derived, host: string): boolean {
   const mirrors = d.config.cri.mirrors;
-  const to = Object.values(mirrors).flat().map(endpointSchemeHost).filter((e) => e.host === host);
-  if (to.length === 0 || to.some((e) => e.scheme !== 'http')) return false;
-  return (mirrors[host] ?? mirrors['*'] ?? []).some((e) => endpointSchemeHost(e).host === host);
+  // the host lists CRI builds: for each registry with an entry (`*`: any other), and for pulls of `host` itself
+  const registries = [...Object.keys(mirrors), host];
+  const to = registries.flatMap((r) => criLegacyHosts(r, mirrors, d.profile).endpoints).filter((e) => e.host === host);
+  return to.some((e) => e.kind === 'legacy-mirror') && to.every((e) => e.scheme === 'http');
 }
