@@ -13,6 +13,7 @@ import { lookupEntry } from '../containerd/node-snapshot.js';
 import { goPathClean } from '../containerd/go-url.js';
 import type { Facts } from './facts.js';
 import { criPluginErrors } from './config-cri-plugin.js';
+import { keyHasScheme } from './configs-key-not-a-host.js';
 import { configPosition, decisions, registryPath } from './config-locate.js';
 import { configPathFix, suggestedRoot } from './config-path.js';
 import type { Evidence } from './finding.js';
@@ -64,9 +65,9 @@ export const legacyMirrors: Check = {
     const names = (h: string) => conversion.files.some((f) => ['https', 'http'].some((sc) => f.text.includes(`"${sc}://${h}"`) || f.text.includes(`"${sc}://${h}/`)));
     const plainOnly = [...tls.keys()].filter((h) => reachedOnlyOverHttp(d, h));
     const carried = [...tls.keys()].filter((h) => names(h) && !plainOnly.includes(h));
-    const uncarried = [...tls.keys()].filter((h) => !names(h) && !plainOnly.includes(h) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(h));
+    const uncarried = [...tls.keys()].filter((h) => !names(h) && !plainOnly.includes(h) && !keyHasScheme(h));
     // keyed with a scheme, a table applied to no host at all (configs-key-not-a-host)
-    const schemeKeyed = [...tls.keys()].filter((h) => !plainOnly.includes(h) && /^[a-z][a-z0-9+.-]*:\/\//i.test(h));
+    const schemeKeyed = [...tls.keys()].filter((h) => !plainOnly.includes(h) && keyHasScheme(h));
     const at = configPosition(d, [...registryPath(d), 'mirrors']) ?? configPosition(d, ['plugins', 'io.containerd.grpc.v1.cri', 'registry', 'mirrors']);
     const conflict = decisions(d, 'config.mirrors-with-config-path').length > 0;
     // every file that writes registry.mirrors, also those an import's table hides now (1.x replaces whole plugin tables): left there, they come back beside config_path

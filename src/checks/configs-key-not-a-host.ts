@@ -25,6 +25,9 @@ interface KeyedTable {
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
+/** A registry.configs key written with a scheme, which no request's host ever equals. */
+export const keyHasScheme = (key: string): boolean => SCHEME.test(key);
+
 export const configsKeyNotAHost: Check = {
   id: 'configs-key-not-a-host',
   run(facts, d) {
