@@ -13,6 +13,7 @@ import { editDistance } from './edit-distance.js';
 import { REGISTRY_KEYS, registryTables } from './registry-tables.js';
 import { tlsLinesOf } from './legacy-tls.js';
 import { isTable } from '../containerd/go-value.js';
+import { invalidPluginId } from '../containerd/plugin-ids.js';
 import type { Facts } from './facts.js';
 import type { Evidence } from './finding.js';
 import type { Check } from './types.js';
@@ -105,6 +106,29 @@ function tlsLinesUnder(d: Derived, path: readonly string[]): { lines: Map<string
   return { lines: tlsLinesOf(tables.map((table) => ({ path: [...path], table }))), more };
 }
 
+/**
+ * 1.x, a file without `version` (read as version 1) with the registry under a full plugin id: either
+ * `version = 2` on top, which keeps the table as written but makes containerd refuse to start when
+ * any other plugin id in the file is short (ValidateV2), or the version-1 name, never both.
+ */
+function versionlessFix(facts: Facts, d: Derived, wrong: readonly string[] | undefined): string | null {
+  if (d.config.versionWritten !== undefined || d.profile.version.major >= 2) return null;
+  const file = facts.configFile;
+  const ids = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const keys = new Set<string>();
+  const disabled: string[] = [];
+  const required: string[] = [];
+  for (const f of d.configFiles) {
+    if (isTable(f.data.plugins)) for (const k of Object.keys(f.data.plugins)) keys.add(k);
+    disabled.push(...ids(f.data.disabled_plugins));
+    required.push(...ids(f.data.required_plugins));
+  }
+  const bad = invalidPluginId(d.profile.pluginIdValidation, { disabled, required, keys: [...keys] });
+  if (bad === null && wrong?.[1] === 'io.containerd.grpc.v1.cri') return `add \`version = 2\` as the first line of ${file}: [${dottedPath(wrong)}] is then read as written`;
+  if (bad === null) return `move the settings to ${criRegistryTable(1, 2)} in ${file} and add \`version = 2\` as its first line`;
+  return `move the settings to ${criRegistryTable(1, 1)} in ${file}, without adding a version line: with \`version = 2\` containerd would refuse to start on ${bad.kind === 'key' ? `[plugins.${JSON.stringify(bad.id)}]` : `${bad.key} ${JSON.stringify(bad.id)}`} (${bad.error})`;
+}
+
 export const configPathWrongSection: Check = {
   id: 'config-path-wrong-section',
   run(facts, d) {
@@ -118,7 +142,7 @@ export const configPathWrongSection: Check = {
         evidence: decisionEvidence(facts.snapshot, x),
         fix: [
           ...(under.more || tls.size === 0
-            ? [`move the settings to ${table} in ${x.at?.file ?? facts.configFile}${tls.size > 0 ? ' (all but the tls tables)' : ''}${d.config.versionWritten === undefined ? ` and add \`version = ${d.profile.version.major >= 2 ? 3 : 2}\` at the top` : ''}`]
+            ? [versionlessFix(facts, d, x.configPath) ?? `move the settings to ${table} in ${x.at?.file ?? facts.configFile}${tls.size > 0 ? ' (all but the tls tables)' : ''}${d.config.versionWritten === undefined ? ` and add \`version = 3\` at the top` : ''}`]
             : [`delete [${dottedPath(x.configPath ?? [])}] from ${x.at?.file ?? facts.configFile}: it holds only tls tables`]),
           ...[...tls].map(([h, lines]) => `in the hosts.toml of each registry that uses ${h}, under [host."https://${h}"]:\n${lines.map((l) => `  ${l}`).join('\n')}`),
           restartCommand(facts),

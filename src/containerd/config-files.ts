@@ -9,6 +9,7 @@ import type { SourcePosition } from './decision.js';
 import { serverTableTypeError } from './config-field-types.js';
 import { goPathClean, goPathIsAbs, goPathJoin } from './go-url.js';
 import { goTomlV1LexError } from './go-toml-v1-lex.js';
+import { goTomlRedefined, redefinedExitError } from './go-toml-redefined.js';
 import { isTable } from './go-value.js';
 import { lookupEntry, goPathError, type NodeSnapshot } from './node-snapshot.js';
 import { serverFieldTypeError } from './server-config-types.js';
@@ -73,14 +74,24 @@ export function resolveImports(file: string, data: Table, snapshot: NodeSnapshot
   return out;
 }
 
+/** A config file that could not be read or parsed; `containerdExit`: containerd's own error, where known. */
+export interface ConfigFileError {
+  path: string;
+  error: string;
+  missing?: boolean;
+  at?: SourcePosition;
+  typeError?: true;
+  containerdExit?: string;
+}
+
 /** Every config file containerd would read: the main file then imports, recursively, without repeats. */
 export function collectConfigFiles(
   file: string,
   snapshot: NodeSnapshot,
   profile: BehaviourProfile,
-): { files: LoadedConfigFile[]; errors: Array<{ path: string; error: string; missing?: boolean; at?: SourcePosition; typeError?: true }> } {
+): { files: LoadedConfigFile[]; errors: ConfigFileError[] } {
   const files: LoadedConfigFile[] = [];
-  const errors: Array<{ path: string; error: string; missing?: boolean; at?: SourcePosition; typeError?: true }> = [];
+  const errors: ConfigFileError[] = [];
   const seen = new Set<string>();
   const visit = (path: string) => {
     if (seen.has(path)) return;
@@ -110,10 +121,12 @@ export function collectConfigFiles(
       for (const imp of resolveImports(path, data, snapshot)) visit(imp);
     } catch (e) {
       if (e instanceof TomlError) {
+        const words = /redefine an already defined/.test(e.message) ? goTomlRedefined(scanToml(r.text), e.line, profile.version.major >= 2) : undefined;
         errors.push({
           path,
           error: `TOML syntax error: ${(e.message.split('\n')[0] ?? '').replace(/^Invalid TOML document: /, '')} at ${e.line}:${e.column}`,
           at: { file: path, line: e.line, column: e.column },
+          ...(words ? { containerdExit: redefinedExitError(path, e.line, e.column, words, profile.version.major >= 2) } : {}),
         });
         return;
       }

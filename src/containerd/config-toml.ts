@@ -112,9 +112,9 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
         message: e.error.startsWith('TOML syntax error') ? `${e.path} is not valid TOML (${e.error}); containerd refuses to start` : `${e.path}: ${e.error}; containerd refuses to start`,
         at: e.at,
         // 2.x reports a syntax error as it does a type: go-toml v2's DecodeError (v2.1.9 config.go loadConfigFile)
-        containerdExit: e.error.includes(GO_TOML_V2_BOM_ERROR)
+        containerdExit: e.containerdExit ?? (e.error.includes(GO_TOML_V2_BOM_ERROR)
           ? `failed to unmarshal TOML at row 1 column 1: ${GO_TOML_V2_BOM_ERROR}`
-          : profile.version.major >= 2 ? 'failed to unmarshal TOML at row …' : e.typeError ? 'failed to unmarshal TOML' : 'failed to load TOML',
+          : profile.version.major >= 2 ? 'failed to unmarshal TOML at row …' : e.typeError ? 'failed to unmarshal TOML' : 'failed to load TOML'),
         source: 'configLoadFile',
       });
     } else {
@@ -214,7 +214,7 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
   if (!v2) {
     if (version === 1) {
       registryPath = ['plugins', CRI_V1_SHORT, 'registry'];
-      wrongPlaces.push({ path: ['plugins', CRI_GRPC, 'registry'], why: 'a version-1 file names plugins by short id; add `version = 2` at the top' });
+      wrongPlaces.push({ path: ['plugins', CRI_GRPC, 'registry'], why: 'a version-1 file (no `version` line) names plugins by short id (`plugins.cri`)' });
     } else {
       registryPath = ['plugins', CRI_GRPC, 'registry'];
       wrongPlaces.push({ path: ['plugins', CRI_V1_SHORT, 'registry'], why: '`plugins.cri` is the version-1 name; in a version 2 file use plugins."io.containerd.grpc.v1.cri".registry' });

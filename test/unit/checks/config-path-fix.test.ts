@@ -1,7 +1,8 @@
 /**
  * The config_path fix is a file containerd reads, for the version and the file the node has. Each
  * was applied and checked with `containerd config dump` on 1.6.20, 1.7.24 and 2.1.9: the default
- * file with config_path set; `[plugins.cri.registry]` in a file without `version` on 1.x.
+ * file with config_path set; `[plugins.cri.registry]` in a file without `version` on 1.x; in such a
+ * file, `version = 2` above the full-id table, which 1.6.20 refuses with a short id elsewhere.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,5 +52,17 @@ describe('the config_path fix', () => {
   it('where the file has the table: under its header, never a second one (a TOML error)', async () => {
     const fix = await fixOf('checks/config-path-unset', '2.1.9', 'config-path-unset');
     expect(fix[0]).toBe('in /etc/containerd/config.toml, under [plugins."io.containerd.cri.v1.images".registry] (line 3), set:\n  config_path = "/etc/containerd/certs.d"');
+  });
+
+  it.each([
+    ['1.6.20', 'config-v2-registry-versionless', 'add `version = 2` as the first line of /etc/containerd/config.toml: [plugins."io.containerd.grpc.v1.cri".registry] is then read as written'],
+    [
+      '1.7.24',
+      'config-v2-registry-versionless-short-ids',
+      'move the settings to [plugins.cri.registry] in /etc/containerd/config.toml, without adding a version line: with `version = 2` containerd would refuse to start on [plugins."linux"] (invalid plugin key URI "linux" expect io.containerd.x.vx)',
+    ],
+  ])('the registry under its full id in a 1.x file without `version` (%s, %s): a version line or the short name, never both (containerd#5236)', async (v, node, text) => {
+    const fix = await fixOf(`nodes/${node}`, v, 'config-path-wrong-section');
+    expect(fix[0]).toBe(text);
   });
 });
