@@ -41,20 +41,25 @@ export const configsKeyNotAHost: Check = {
     if (d.profile.version.major < 2 && d.plans.cri.legacyMirrorsKey !== undefined) {
       for (const [key, t] of tlsTablesOf(registryTables(d.configFiles))) tables.push({ kind: 'tls', key, path: t.path });
     }
+    // k3s/RKE2 write config.toml from registries.yaml at every start: the key is fixed there
+    const dist = facts.distribution;
+    const k3s = (dist.kind === 'k3s' || dist.kind === 'rke2') && dist.generated ? dist.kind : null;
     const out: Finding[] = [];
     for (const { kind, key, path } of tables) {
       const scheme = SCHEME.exec(key);
       const bare = scheme ? key.slice(scheme[0].length).split('/')[0]! : key;
+      // `*` is a wildcard in registry.mirrors only: as a configs key it is meant for every pull (k3s#11352)
+      const wildcard = key === '*';
       // only keys meant for this pull: the registry's name, or a host it asks; a tls table by the registry's bare name is configs-tls-not-for-mirror
-      if (bare !== registry && !asked.includes(bare)) continue;
-      if (!scheme && (asked.includes(key) || kind === 'tls')) continue;
-      // the host the key meant: itself without the scheme, or the registry's own endpoint (registry-1.docker.io)
-      const to = scheme && asked.includes(bare) ? bare : endpoints.at(-1)!.host;
+      if (!wildcard && bare !== registry && !asked.includes(bare)) continue;
+      if (!wildcard && !scheme && (asked.includes(key) || kind === 'tls')) continue;
+      const mirrors = endpoints.filter((e) => e.kind === 'mirror' || e.kind === 'legacy-mirror');
+      // the host the key meant: itself without the scheme, the first mirror for `*`, or the registry's own endpoint (registry-1.docker.io)
+      const to = scheme && asked.includes(bare) ? bare : wildcard ? (mirrors[0] ?? endpoints.at(-1)!).host : endpoints.at(-1)!.host;
       const failedHere = (o: TraceAttempt['outcome']) => (kind === 'auth' ? o === 'unauthorized' : o.startsWith('tls-'));
       // ctr never reads config.toml: its 401 shows that the host wants credentials, its TLS failure that it needs these settings
       const failed = attemptsAt([d.trace.cri, d.trace.ctrHostsDir], to, failedHere);
       // the cause of a mirror's failure, or of the registry's own when there is no mirror to blame first
-      const mirrors = endpoints.filter((e) => e.kind === 'mirror' || e.kind === 'legacy-mirror');
       const proven = failed.length > 0 && (mirrors.length === 0 || mirrors.some((e) => e.host === to));
       const at = configPosition(d, path);
       const table = dottedPath(path.slice(0, -2));
@@ -65,17 +70,22 @@ export const configsKeyNotAHost: Check = {
           title: `registry.configs.${JSON.stringify(key)}.${kind} is keyed by a name no request goes to`,
           detail:
             `config.toml keys ${what} by ${JSON.stringify(key)}, but CRI looks them up by the host each request goes to (${asked.join(', ')} for ${registry}), ` +
-            `${scheme ? 'never with a scheme' : "never by the registry's name"}: they are never used` +
+            `${scheme ? 'never with a scheme' : wildcard ? 'never by a wildcard (`*` is one in registry.mirrors only)' : "never by the registry's name"}: they are never used` +
             (kind === 'auth' ? ', and the pull goes anonymous.' : `, and ${to} is checked against the system's CAs only.`) +
             (failed.length > 0
               ? ` ${to} ${kind === 'auth' ? 'answers 401 without credentials' : 'fails on TLS without them'} (${failed.map(({ p }) => (p.path === 'cri' ? 'the CRI pull' : 'ctr --hosts-dir, which never reads config.toml')).join(', ')}), so the CRI pull fails there too.`
               : ''),
           evidence: [...(at ? [fileEvidence(facts.snapshot, at, `keyed by ${key}`)] : []), ...failed.map(({ p, a }) => attemptEvidence(p, a))],
-          fix: [
-            `rename the table to [${table}.${JSON.stringify(to)}.${kind}] in ${at?.file ?? facts.configFile}`,
-            ...(kind === 'auth' ? mirrors.filter((e) => e.host !== to).map((e) => `if they are the credentials of the mirror ${e.host}: [${table}.${JSON.stringify(e.host)}.auth]`) : []),
-            restartCommand(facts),
-          ],
+          fix: k3s
+            ? [
+                `in /etc/rancher/${k3s}/registries.yaml, key the configs entry by ${JSON.stringify(to)} instead of ${JSON.stringify(key)}${kind === 'auth' && mirrors.some((e) => e.host !== to) ? ` (or by the mirror whose credentials they are: ${mirrors.filter((e) => e.host !== to).map((e) => e.host).join(', ')})` : ''}: ${k3s} writes ${at?.file ?? facts.configFile} from it when it starts`,
+                restartCommand(facts),
+              ]
+            : [
+                `rename the table to [${table}.${JSON.stringify(to)}.${kind}] in ${at?.file ?? facts.configFile}`,
+                ...(kind === 'auth' ? mirrors.filter((e) => e.host !== to).map((e) => `if they are the credentials of the mirror ${e.host}: [${table}.${JSON.stringify(e.host)}.auth]`) : []),
+                restartCommand(facts),
+              ],
         }),
       );
     }
