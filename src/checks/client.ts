@@ -8,12 +8,38 @@ import { parseContainerdVersion } from '../containerd/version.js';
 import type { Check } from './types.js';
 import { nerdctlIgnoresCriConfig } from './client-nerdctl.js';
 import { attemptEvidence, commandEvidence, finding, quote } from './make.js';
+import { credentialHosts } from './config-credentials.js';
+import type { Derived } from './derived.js';
+import { tlsTablesOf } from './legacy-tls.js';
+import { registryTables } from './registry-tables.js';
+
+/**
+ * ctr's own flags for CRI's registry.configs of `host` (ctr never reads config.toml): TLS settings
+ * as --skip-verify/--tlscacert/--tlscert/--tlskey (2.x: only with --local), credentials as --user.
+ */
+function ctrFlagsFor(d: Derived, host: string): string[] {
+  const tables = registryTables(d.configFiles);
+  const t = tlsTablesOf(tables).get(host)?.settings;
+  const flags: string[] = [];
+  if (t?.insecure_skip_verify === true) flags.push('--skip-verify');
+  if (typeof t?.ca_file === 'string' && t.ca_file !== '') flags.push(`--tlscacert ${t.ca_file}`);
+  if (typeof t?.cert_file === 'string' && t.cert_file !== '') flags.push(`--tlscert ${t.cert_file}`);
+  if (typeof t?.key_file === 'string' && t.key_file !== '') flags.push(`--tlskey ${t.key_file}`);
+  if (credentialHosts(d.configFiles).some((h) => h.host === host)) flags.push('--user USER:PASSWORD');
+  if (flags.length > 0 && d.profile.version.major >= 2 && flags.some((f) => f.startsWith('--skip') || f.startsWith('--tls'))) flags.unshift('--local');
+  return flags;
+}
 
 const ctrIgnoresConfigPath: Check = {
   id: 'ctr-ignores-config-path',
   run(facts, d) {
-    const hasHostsConfig = d.hostDirs.some((v) => v.dir) || d.config.cri.configPath !== '' || Object.keys(d.config.cri.mirrors).length > 0;
-    if (!hasHostsConfig || !d.registryHost) return [];
+    const registry = d.registryHost;
+    if (!registry) return [];
+    const folders = d.hostDirs.filter((v) => v.dir);
+    const legacyMirrors = Object.keys(d.config.cri.mirrors).length > 0;
+    // registry.configs of the registry or a host CRI asks for it: ctr uses none of them
+    const configsHosts = [...new Set([registry, ...d.plans.cri.endpoints.map((e) => e.host)])].filter((h) => ctrFlagsFor(d, h).length > 0);
+    if (folders.length === 0 && d.config.cri.configPath === '' && !legacyMirrors && configsHosts.length === 0) return [];
     // the user pulled with ctr and gave check no --hosts-dir: ctr read no hosts.toml, whatever the files say
     const pulledWithCtr = facts.client === 'ctr' && facts.hostsDirOption === undefined && !facts.hostRoots.some((r) => r.reason === 'hosts-dir-option');
     const evidence = [];
@@ -22,14 +48,27 @@ const ctrIgnoresConfigPath: Check = {
     if (ctr && first) evidence.push(attemptEvidence(ctr, first));
     const note = d.plans.ctr.decisions.find((x) => x.code === 'ctr.no-hosts-dir');
     if (note) evidence.push({ kind: 'command' as const, source: `ctr images pull ${d.ctrRef}`, text: note.message });
+    // what config.toml holds that ctr does not read
+    const unread = [
+      ...(d.config.cri.configPath !== '' ? ['config_path'] : []),
+      ...(legacyMirrors ? ['registry.mirrors'] : []),
+      ...(configsHosts.length > 0 ? [`registry.configs (${configsHosts.join(', ')})`] : []),
+    ];
+    // --hosts-dir helps only where a folder for the registry exists
+    const root = folders.find((v) => v.root === d.hostsDir)?.root ?? folders[0]?.root;
+    // as flags they reach the registry itself only: a plain ctr pull asks no mirror
+    const flags = configsHosts.includes(registry) ? ctrFlagsFor(d, registry) : [];
+    const ctrFix = root !== undefined ? `ctr images pull --hosts-dir ${root} ${d.ctrRef}` : flags.length > 0 ? `ctr images pull ${flags.join(' ')} ${d.ctrRef}   # the settings of registry.configs.${JSON.stringify(registry)}, as ctr's flags` : null;
+    const crictl = `crictl pull ${facts.ref.input}   # what kubelet does: CRI reads config.toml`;
     return [
       finding('ctr-ignores-config-path', {
         ...(pulledWithCtr ? { severity: 'error' as const } : {}),
         detail:
-          `\`ctr images pull\` without --hosts-dir reads no hosts.toml at all, in any version and mode; CRI's config_path is never read by ctr. ` +
-          `${pulledWithCtr ? 'You pulled with ctr (--client ctr) and gave no --hosts-dir, so that pull asked the registry itself and no mirror; if you did pass --hosts-dir to ctr, pass the same --hosts-dir to check. ' : ''}A ctr pull that goes to the upstream proves nothing about the mirror${ctr?.doc && !ctr.doc.mirrorUsed ? ` (the traced ctr pull went to ${first?.host ?? 'the upstream'})` : ''}.`,
+          `\`ctr images pull\` without --hosts-dir reads no hosts.toml at all, in any version and mode, and ctr never reads config.toml${unread.length > 0 ? ` (here: ${unread.join(', ')})` : ''}. ` +
+          `${pulledWithCtr ? 'You pulled with ctr (--client ctr) and gave no --hosts-dir, so that pull asked the registry itself and no mirror; if you did pass --hosts-dir to ctr, pass the same --hosts-dir to check. ' : ''}A ctr pull that goes to the upstream proves nothing about the mirror${ctr?.doc && !ctr.doc.mirrorUsed ? ` (the traced ctr pull went to ${first?.host ?? 'the upstream'})` : ''}.` +
+          (root === undefined && legacyMirrors ? ' No hosts folder exists for it, so --hosts-dir has nothing to read: the mirror is in registry.mirrors, which only CRI reads (legacy-mirrors converts it to a hosts.toml ctr can read).' : ''),
         evidence,
-        fix: [`ctr images pull --hosts-dir ${d.hostsDir} ${d.ctrRef}`, `crictl pull ${facts.ref.input}   # what kubelet does`],
+        fix: root !== undefined ? [ctrFix!, crictl] : [crictl, ...(ctrFix ? [ctrFix] : [])],
       }),
     ];
   },

@@ -123,6 +123,8 @@ function versionlessFix(facts: Facts, d: Derived, wrong: readonly string[] | und
     disabled.push(...ids(f.data.disabled_plugins));
     required.push(...ids(f.data.required_plugins));
   }
+  // before 1.3 there is no `version` field: the short name is the only one
+  if (d.profile.version.minor < 3) return `move the settings to ${criRegistryTable(1, 1)} in ${file}: ${d.profile.label} names plugins by short id only (the \`version\` field came in 1.3)`;
   const bad = invalidPluginId(d.profile.pluginIdValidation, { disabled, required, keys: [...keys] });
   if (bad === null && wrong?.[1] === 'io.containerd.grpc.v1.cri') return `add \`version = 2\` as the first line of ${file}: [${dottedPath(wrong)}] is then read as written`;
   if (bad === null) return `move the settings to ${criRegistryTable(1, 2)} in ${file} and add \`version = 2\` as its first line`;

@@ -46,11 +46,22 @@ function unknownIn(table: Record<string, unknown>, path: string[], known: readon
     .map((k) => ({ path: [...path, k], like: lookalike(k, known) }));
 }
 
+/** Registry keys younger than 1.3: the release that added each (vendored containerd/cri pkg/config/config.go at v1.3.0, v1.4.0). */
+const ADDED_IN: Readonly<Record<string, readonly [number, number]>> = { configs: [1, 3], headers: [1, 4] };
+
+/** The release that added `key`, when this containerd is older; else null. */
+function addedLater(d: Derived, key: string): string | null {
+  const at = ADDED_IN[key];
+  const v = d.profile.version;
+  return at && v.major === at[0] && v.minor < at[1] ? `${at[0]}.${at[1]}` : null;
+}
+
 function unknownKeys(d: Derived): Unknown[] {
   const out: Unknown[] = [];
   const v2 = d.profile.version.major >= 2;
+  const known = REGISTRY_KEYS.filter((k) => addedLater(d, k) === null);
   for (const { path, table } of registryTables(d.configFiles)) {
-    for (const u of unknownIn(table, path, REGISTRY_KEYS)) {
+    for (const u of unknownIn(table, path, known)) {
       // config_path lookalikes: config-path-unset
       if (u.like === 'config_path') continue;
       const key = u.path.at(-1)!;
@@ -67,7 +78,7 @@ function unknownKeys(d: Derived): Unknown[] {
     }
     for (const [name, known] of [['configs', ['auth', 'tls']], ['auths', AUTH]] as const) {
       const t = table[name];
-      if (!isTable(t)) continue;
+      if (!isTable(t) || addedLater(d, name)) continue;
       for (const [host, c] of Object.entries(t)) {
         if (!isTable(c)) continue;
         const p = [...path, name, host];
@@ -100,6 +111,7 @@ export const registryKeyUnknown: Check = {
       const at = configPosition(d, u.path, true) ?? configPosition(d, u.path);
       const name = keyName(u.path);
       const key = u.path.at(-1)!;
+      const since = u.path.length === 4 ? addedLater(d, key) : null;
       // the reference's registry (or every registry, "*") loses its mirrors: what CRI does then is certain
       const lost = u.losesMirrorsOf !== undefined && (u.losesMirrorsOf === ref || u.losesMirrorsOf === '*');
       const evidence = at ? [fileEvidence(facts.snapshot, at, 'containerd does not know this key')] : [];
@@ -110,12 +122,14 @@ export const registryKeyUnknown: Check = {
       out.push(
         finding('registry-key-unknown', {
           severity: lost ? 'error' : 'warning',
-          title: `${name} is not a key containerd knows: it is ignored`,
+          title: `${name} is not a key ${since ? d.profile.label : 'containerd'} knows: it is ignored`,
           detail:
-            `${d.profile.label} ${d.profile.version.major >= 2 ? 'ignores it and logs "Ignoring unknown key" at start' : 'ignores it without a word'}${u.like ? `; the key it knows here is ${u.like}` : ''}.` +
+            `${d.profile.label} ${d.profile.version.major >= 2 ? 'ignores it and logs "Ignoring unknown key" at start' : 'ignores it without a word'}${since ? `: registry.${key} came in containerd ${since}` : u.like ? `; the key it knows here is ${u.like}` : ''}.` +
             (lost ? ` So the mirror endpoints written for ${u.losesMirrorsOf} are not read, and CRI pulls ${u.losesMirrorsOf === '*' ? 'every registry without its own entry' : ref} from the registry itself.` : ''),
           evidence,
-          fix: [`${u.like ? `rename ${key} to ${u.like}` : `remove ${key}`}${at ? ` in ${at.file} line ${at.line}` : ''}, then: ${restartCommand(facts)}`],
+          fix: since
+            ? [`upgrade containerd to ${since} or later, which reads registry.${key}`]
+            : [`${u.like ? `rename ${key} to ${u.like}` : `remove ${key}`}${at ? ` in ${at.file} line ${at.line}` : ''}, then: ${restartCommand(facts)}`],
         }),
       );
     }

@@ -141,7 +141,9 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
   const written = typeof vRaw === 'number' ? vRaw : undefined;
   if (written !== undefined) analysis.versionWritten = written;
   let version = written ?? 1;
-  if (written === undefined && files.length > 0) {
+  // the `version` field came in v1.3.0 (services/server/config/config.go): before it there is nothing to write
+  const hasVersionField = profile.version.major > 1 || profile.version.minor >= 3;
+  if (written === undefined && files.length > 0 && hasVersionField) {
     decisions.push({
       code: 'config.no-version',
       severity: 'warning',

@@ -25,7 +25,7 @@ interface Expect {
 }
 
 const EXPECT: Record<string, Expect> = {
-  'ctr-ignores-config-path': { severity: 'info', evidence: { kind: 'trace', source: 'ctr (no --hosts-dir) output', line: 2, text: /registry-1\.docker\.io/ }, fix: /--hosts-dir \/tmp\/mirror-doctor-lab\/certs\.d/ },
+  'ctr-ignores-config-path': { severity: 'info', evidence: { kind: 'trace', source: 'ctr (no --hosts-dir) output', line: 2, text: /registry-1\.docker\.io/ }, fix: /--hosts-dir \/etc\/containerd\/certs\.d docker/ },
   'nerdctl-ignores-cri-config': {
     severity: 'error',
     evidence: { kind: 'file', source: '/var/lib/rancher/k3s/agent/etc/containerd/certs.d/docker.io', text: /CRI config_path/ },
