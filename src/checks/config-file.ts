@@ -54,10 +54,25 @@ function tableKeyFixAt(facts: Facts, file: string): string | null {
   return e.kind === 'file' && e.content?.kind === 'text' ? tableKeyFix(e.content.text) : null;
 }
 
+/** Where a config file the distribution writes at every start comes from, or null when it is the user's own. */
+function generatedSource(facts: Facts, file: string): string | null {
+  const dist = facts.distribution;
+  if (!dist.generated) return null;
+  // k0s writes containerd.toml and the CRI part of its drop-ins under /run/k0s (before k0s#3412 by
+  // concatenating them, so a table a drop-in repeats breaks the file: k0s#3283)
+  if (dist.kind === 'k0s' && (file === facts.configFile || file.startsWith('/run/k0s/')))
+    return `the drop-ins in /etc/k0s/containerd.d/ (k0s writes ${file} from them when it starts; releases before k0s#3412 join their CRI tables as written, so a table k0s also writes is declared twice)`;
+  if (file !== facts.configFile) return null;
+  if (dist.template) return `${dist.template} (${dist.kind} renders ${file} from it when it starts)`;
+  return dist.editInstead;
+}
+
 /** The fix for a config file containerd cannot load: exact where the emulation knows the cause. */
 function syntaxErrorFix(facts: Facts, x: Decision): string {
   const at = x.at;
   if (!at) return 'fix or remove the import, then: containerd config dump';
+  const source = generatedSource(facts, at.file);
+  if (source) return `${at.file} line ${at.line} is where containerd stops, but ${facts.distribution.kind} writes that file when it starts, so an edit there is lost: fix it in ${source}, then: ${restartCommand(facts)}`;
   if (x.containerdExit?.includes(GO_TOML_V2_BOM_ERROR)) return `${removeBomCommand(at.file)} && containerd config dump >/dev/null`;
   if (x.message.includes(NOT_UTF8_PROBLEM)) return `${notUtf8Fix(at.file, at)}\nthen check with: containerd config dump`;
   const inline = x.message.includes(TABLE_KEY_PROBLEM) ? tableKeyFixAt(facts, at.file) : null;

@@ -58,6 +58,8 @@ export interface DistributionFact {
   generated: boolean;
   /** what to edit instead (registries.yaml, containerd-template.toml, …) */
   editInstead: string | null;
+  /** the file config.toml is rendered from, where one exists (a k3s/RKE2 template, MicroK8s' containerd-template.toml) */
+  template?: string;
   /** k3s/RKE2: the keys of /etc/rancher/<dist>/registries.yaml when it exists (values are not kept) */
   registriesYaml?: RegistriesYamlFact;
 }

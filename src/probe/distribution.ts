@@ -142,7 +142,10 @@ export async function detectDistribution(probe: DistributionProbe, argv: string[
       fact.editInstead =
         `/etc/rancher/${name}/registries.yaml (mirrors and registry TLS/auth; ${name} rewrites config.toml and the certs.d hosts.toml files on every start, then restart ${name})` +
         (tmpl.length ? `; containerd settings: ${tmpl[0]}` : `; other containerd settings: ${wanted}`);
-      if (tmpl.length) evidence.push(`${tmpl[0]} exists (config.toml is rendered from it)`);
+      if (tmpl.length) {
+        evidence.push(`${tmpl[0]} exists (config.toml is rendered from it)`);
+        fact.template = tmpl[0]!;
+      }
       const registries = `/etc/rancher/${name}/registries.yaml`;
       const text = probe.readText ? await probe.readText(registries).catch(() => null) : null;
       if (text !== null) fact.registriesYaml = registriesYamlKeys(registries, text);
@@ -150,12 +153,15 @@ export async function detectDistribution(probe: DistributionProbe, argv: string[
     }
     case 'microk8s':
       fact.generated = true;
+      if (await exists(probe, `${SNAP}/current/args/containerd-template.toml`)) fact.template = `${SNAP}/current/args/containerd-template.toml`;
       fact.editInstead = `${SNAP}/current/args/containerd-template.toml (containerd.toml is rendered from it when MicroK8s starts; the certs.d hosts.toml files are yours to edit), then \`microk8s stop && microk8s start\``;
       break;
     case 'k0s': {
-      const first = await probe.firstLine(layout.configFile).catch(() => null);
-      const managed = !!first && /k0s_managed\s*=\s*true/.test(first);
-      if (managed) evidence.push(`${layout.configFile} starts with "${first!.trim()}"`);
+      // k0s looks for the marker on every line: before 1.30 it wrote an empty first line above it
+      const text = probe.readText ? await probe.readText(layout.configFile).catch(() => null) : await probe.firstLine(layout.configFile).catch(() => null);
+      const marker = text ? /^[ \t]*#[ \t]*k0s_managed\s*=\s*true.*$/m.exec(text)?.[0] : undefined;
+      const managed = marker !== undefined;
+      if (managed) evidence.push(`${layout.configFile} has "${marker.trim()}"`);
       fact.generated = managed;
       fact.editInstead = managed ? '/etc/k0s/containerd.d/*.toml (k0s imports these into the containerd.toml it manages), then restart k0s' : null;
       break;
