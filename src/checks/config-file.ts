@@ -130,17 +130,34 @@ export const configVersionUnsupported: Check = {
   run(facts, d) {
     const ds = decisions(d, 'config.version-unsupported');
     if (ds.length === 0) return [];
+    const x = ds[0]!;
+    const fatal = x.severity === 'error';
+    // an import above the root file's version (2.3): either file can change
+    const dropIn = x.at && x.at.file !== facts.configFile ? d.configFiles.find((f) => f.path === x.at!.file) : undefined;
+    if (dropIn) {
+      const root = d.configFiles.find((f) => typeof f.data.version === 'number')?.data.version;
+      return [
+        finding('config-version-unsupported', {
+          title: 'an imported config.toml has a higher version than the root file',
+          detail: `${x.message}.`,
+          evidence: [fileEvidence(facts.snapshot, x.at!), ...decisionEvidence(facts.snapshot, { ...x, at: undefined } as Decision)],
+          fix: [
+            `write ${dropIn.path} at \`version = ${String(root)}\`, with its tables named as that version names them`,
+            `or raise ${facts.configFile} to \`version = ${String(dropIn.data.version)}\`: \`containerd config migrate\` prints it migrated`,
+            restartCommand(facts),
+          ],
+        }),
+      ];
+    }
     const at = configPosition(d, ['version'], true);
-    const fatal = ds[0]!.severity === 'error';
+    const max = d.profile.maxConfigVersion;
     return [
       finding('config-version-unsupported', {
         severity: fatal ? 'error' : 'warning',
-        detail: `${ds[0]!.message}.`,
-        evidence: [...(at ? [fileEvidence(facts.snapshot, at)] : []), ...decisionEvidence(facts.snapshot, { ...ds[0]!, at: undefined } as Decision)],
+        detail: `${x.message}.`,
+        evidence: [...(at ? [fileEvidence(facts.snapshot, at)] : []), ...decisionEvidence(facts.snapshot, { ...x, at: undefined } as Decision)],
         fix: [
-          d.profile.version.major >= 2
-            ? `set \`version = 3\` in ${facts.configFile} and use ${criRegistryTable(2, 3)} for config_path (containerd ${d.profile.version.major}.x)`
-            : `set \`version = 2\` in ${facts.configFile} and use ${criRegistryTable(1, 2)} for config_path (containerd ${d.profile.version.major}.x)`,
+          `set \`version = ${max}\` in ${facts.configFile} and use ${criRegistryTable(d.profile.version.major, max)} for config_path (containerd ${d.profile.version.major}.${d.profile.version.minor})`,
           restartCommand(facts),
         ],
       }),

@@ -80,7 +80,19 @@ export const configPathUnset: Check = {
     const has = d.hostDirs.find((v) => v.root === root && v.dir);
     // nothing on the node names a mirror for the registry: no folder in any hosts root
     const none = d.registryHost !== null && !d.hostDirs.some((v) => v.dir) && d.misnamedDirs.length === 0;
+    // no mirror wanted, only the registry's TLS settings in a table 2.x ignores: configs-tls-ignored says where they go
+    const tlsOnly = none && decisions(d, 'config.configs-tls-ignored').some((x) => x.configPath?.at(-2) === d.registryHost);
     const misspelt = lookalikes.map((l) => `${quote(l.key)}${l.at ? ` (${l.at.file} line ${l.at.line})` : ''}`);
+    if (tlsOnly && lookalikes.length === 0) {
+      return [
+        finding('config-path-unset', {
+          severity: 'warning',
+          detail: `The CRI plugin's registry config_path is not set (its default is "" in ${d.profile.label}), so CRI pulls read no hosts.toml. No mirror is configured for ${d.registryHost}, and none is needed: its TLS settings, which ${d.profile.label} ignores in config.toml (configs-tls-ignored), go into a hosts.toml of its own, read once config_path is set.`,
+          evidence,
+          fix: configPathFix(facts, d, root),
+        }),
+      ];
+    }
     return [
       finding('config-path-unset', {
         detail:

@@ -10,6 +10,19 @@ import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
 import { attemptEvidence, attemptsAt, decisionEvidence, fileEvidence, finding } from './make.js';
 import { legacyTlsLines, mirrorsWithoutOwnTls, reachedOnlyOverHttp } from './legacy-tls.js';
+import { suggestedRoot } from './config-path.js';
+import type { Derived } from './derived.js';
+import { goPathJoin } from '../containerd/go-url.js';
+import { hostDirectoryName } from '../containerd/host-dirs.js';
+
+/** A hosts.toml for `host` itself, holding its TLS settings, and config_path when CRI reads no folder yet. */
+function ownFolderFix(d: Derived, host: string, lines: string[]): string[] {
+  const root = suggestedRoot(d);
+  const dir = goPathJoin(root, hostDirectoryName(host));
+  // top-level settings apply to `server`, the registry itself
+  const body = [`server = "https://${host}"`, ...(lines.length ? lines : ['ca = "<the ca_file of that table>"'])].join('\n');
+  return [`mkdir -p ${dir} && $EDITOR ${dir}/hosts.toml   # with:\n${body}`, ...(d.config.cri.configPath === '' ? [`then set config_path = "${root}" (see config-path-unset)`] : [])];
+}
 
 export const configsTlsIgnored: Check = {
   id: 'configs-tls-ignored',
@@ -27,6 +40,8 @@ export const configsTlsIgnored: Check = {
       const failedHost = failed[0]?.a.host ?? host;
       const evidence: Evidence[] = [...(at ? [fileEvidence(facts.snapshot, at)] : []), ...decisionEvidence(facts.snapshot, x), ...failed.map(({ p, a }) => attemptEvidence(p, a))];
       const legacy = decisions(d, 'config.mirrors-deprecated').length > 0;
+      // the registry itself, with no hosts.toml anywhere: the fix writes its folder (containerd#11624)
+      const ownFolder = mirrors.length === 0 && host === d.registryHost && !d.hostDirs.some((v) => v.dir) && !legacy;
       const deleteIt = `delete [${dottedPath(x.configPath ?? [])}] from config.toml${legacy ? '; the mirrors themselves must move to hosts.toml too (see legacy-mirrors), since config_path and registry.mirrors cannot be set together' : ''}`;
       if (reachedOnlyOverHttp(d, host)) {
         out.push(
@@ -47,7 +62,8 @@ export const configsTlsIgnored: Check = {
           detail: `${x.message}. containerd checks ${host}'s certificate as if the table were not there${mirrors.length > 0 ? ` (keyed by ${host}, it did not reach its mirror ${mirrors.join(', ')} on 1.x either: containerd 1.x took TLS settings from the table keyed by the host it connected to)` : ''}${failed.length > 0 ? `, and the trace shows the result: ${failedHost} failed on TLS (${failed[0]!.a.outcome})` : ''}. Since 2.0, TLS settings for a registry or mirror live only in hosts.toml.`,
           evidence,
           fix: [
-            ...(mirrors.length > 0 ? mirrors : [host]).map(
+            ...(ownFolder ? ownFolderFix(d, host, tls.get(host) ?? []) : []),
+            ...(ownFolder ? [] : mirrors.length > 0 ? mirrors : [host]).map(
               (h) => `in the hosts.toml of each registry that uses ${h}, under [host."https://${h}"]:\n${(tls.get(host) ?? ['ca = "<the ca_file of that table>"']).map((l) => `  ${l}`).join('\n')}`,
             ),
             deleteIt,

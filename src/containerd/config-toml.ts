@@ -157,10 +157,11 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
   // a version above the highest (ValidateV2 from 1.6.32/1.7.17, ValidateVersion in 2.x)
   if (version > profile.maxConfigVersion) {
     const v2 = profile.version.major >= 2;
-    const what = version === 3 ? 'version = 3 is a containerd 2.x config' : `version = ${version} does not exist (the highest is ${profile.maxConfigVersion})`;
+    const what =
+      version === 3 ? 'version = 3 is a containerd 2.x config' : version === 4 ? 'version = 4 is a containerd 2.3+ config' : `version = ${version} does not exist (the highest is ${profile.maxConfigVersion})`;
     if (v2 || profile.configVersion3 === 'fatal') {
       analysis.startupError = v2
-        ? `failed to load TOML from ${file}: expected containerd config version equal to or less than \`3\`, got \`${version}\``
+        ? `failed to load TOML from ${file}: expected containerd config version equal to or less than \`${profile.maxConfigVersion}\`, got \`${version}\``
         : `failed to load TOML from ${file}: unsupported config version \`${version}\``;
       const message = `${what}; ${profile.label} refuses to start with it`;
       decisions.push({ code: 'config.version-unsupported', severity: 'error', message, containerdError: analysis.startupError, source: 'configValidate' });
@@ -168,6 +169,27 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
       const message = `${what}; ${profile.label} ignores the number and reads plugins by full URI as in version 2 (io.containerd.cri.v1.images does not exist in 1.x)`;
       decisions.push({ code: 'config.version-unsupported', severity: 'warning', message, source: 'configValidate' });
       version = 2;
+    }
+  }
+  // 2.3: an import above the root file's version stops containerd (the root version is the first file's that has one)
+  if (profile.dropInVersionAboveRootFatal && !analysis.startupError) {
+    let root = 0;
+    for (const f of files) {
+      const v = typeof f.data.version === 'number' ? f.data.version : 0;
+      if (root === 0) root = v;
+      if (v <= root) continue;
+      analysis.startupError = `drop-in config version ${v} higher than root config version ${root}`;
+      const at = positionIn([f], ['version']);
+      decisions.push({
+        code: 'config.version-unsupported',
+        severity: 'error',
+        message: `${f.path} has \`version = ${v}\`, above the root config's version ${root}: ${profile.label} refuses to start with an import of a higher version (containerd#12891)`,
+        containerdError: analysis.startupError,
+        ...(at ? { at } : {}),
+        source: 'configValidate',
+        configPath: ['version'],
+      });
+      break;
     }
   }
   analysis.version = version;
@@ -227,15 +249,22 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
     // the 2.x CRI runtime plugin has no registry field (Bottlerocket 1.39.0 wrote it there: bottlerocket#4520)
     wrongPlaces.push({ path: ['plugins', CRI_RUNTIME, 'registry'], why: 'io.containerd.cri.v1.runtime has no registry settings, they belong to io.containerd.cri.v1.images (containerd warns "Ignoring unknown key in TOML for plugin" … plugin=io.containerd.cri.v1.runtime; config dump on 2.1.9)' });
     registryPath = ['plugins', CRI_IMAGES, 'registry'];
-    if (version === 3) {
-      wrongPlaces.push({ path: ['plugins', CRI_GRPC, 'registry'], why: 'the version 2 table name inside a version 3 file is not migrated (containerd warns "Ignoring unknown key in TOML for plugin")' });
+    // CRI's plugin migration runs for files below the highest version (2.3 migrates version 3 files too)
+    if (version >= profile.maxConfigVersion) {
+      const raisedBy = profile.dropInVersionAboveRootFatal ? undefined : files.find((f) => f.data.version === version && f.path !== file && files[0]?.data.version !== version);
+      wrongPlaces.push({
+        path: ['plugins', CRI_GRPC, 'registry'],
+        why: `the version 2 table name inside a version ${version} config is not migrated (containerd warns "Ignoring unknown key in TOML for plugin")${raisedBy ? `; ${file} says version ${String(files[0]?.data.version ?? 1)}, but the import ${raisedBy.path} has version ${version}, and the merged config takes the higher one: write the import at the root's version, or migrate the root file (containerd config migrate)` : ''}`,
+      });
       wrongPlaces.push({ path: ['plugins', CRI_V1_SHORT, 'registry'], why: '`plugins.cri` is the version-1 name' });
     } else if (version === 1 && !profile.versionlessConfigMigratesCri) {
       wrongPlaces.push({ path: ['plugins', CRI_V1_SHORT, 'registry'], why: `${profile.label} migrates a versionless config straight to version 3 without the CRI plugin migration (config dump on 2.1.9: "Ignoring unknown key in TOML for plugin" key=registry plugin=io.containerd.grpc.v1.cri); add \`version = 3\` and use plugins."io.containerd.cri.v1.images".registry` });
       wrongPlaces.push({ path: ['plugins', CRI_GRPC, 'registry'], why: 'not migrated in a versionless config (config dump on 2.1.9: "Ignoring unknown key in TOML for plugin" key=registry)' });
     }
   }
-  for (const w of wrongPlaces) {
+  // 2.3 refuses an import above the root's version before any table is read
+  const refusedDropIn = decisions.some((x) => x.code === 'config.version-unsupported' && x.configPath?.[0] === 'version' && x.at?.file !== file);
+  for (const w of refusedDropIn ? [] : wrongPlaces) {
     if (get(plugins, ...w.path.slice(1)) === undefined) continue;
     const at = positionIn(files, w.path);
     decisions.push({
@@ -251,7 +280,7 @@ export function analyzeConfig(file: string, snapshot: NodeSnapshot, profile: Beh
   // Effective images/registry config (2.x v2 files: migrated from the grpc.v1.cri table).
   let images: Table = isTable(get(plugins, registryPath[1]!)) ? (get(plugins, registryPath[1]!) as Table) : {};
   let registrySource = registryPath;
-  if (v2 && (version === 2 || (version === 1 && profile.versionlessConfigMigratesCri))) {
+  if (v2 && ((version >= 2 && version < profile.maxConfigVersion) || (version === 1 && profile.versionlessConfigMigratesCri))) {
     const grpcName = version === 1 ? CRI_V1_SHORT : CRI_GRPC;
     const grpc = get(plugins, grpcName);
     if (isTable(grpc)) {

@@ -114,8 +114,13 @@ export interface BehaviourProfile {
   criDefaultConfigPath: { value: string; form: 'none' | 'default-config' | 'plugin-init' };
   /** How a `version = 3` config.toml is handled (1.x ValidateV2 in the server config.go). */
   configVersion3: ConfigVersion3Handling;
-  /** Highest config.toml version understood. */
-  maxConfigVersion: 2 | 3;
+  /** Highest config.toml version understood (4 from 2.3.0: version/version.go ConfigVersion). */
+  maxConfigVersion: 2 | 3 | 4;
+  /**
+   * An imported config.toml with a higher `version` than the root file stops containerd (2.3.0–2.3.4
+   * LoadConfigWithPlugins, containerd#12891); before 2.3 the merged config takes the higher version.
+   */
+  dropInVersionAboveRootFatal: boolean;
   /** `imports` merge of plugin tables (server config.go mergeConfig): 1.x replaces whole plugin tables, 2.x deep-merges. */
   importsMerge: 'replace-plugin-table' | 'deep-merge';
   /** Versionless config.toml on 2.x: 2.0–2.2 skip the CRI plugin migration, 2.3+ migrate (LoadConfig). */
@@ -268,7 +273,8 @@ export function profileFor(version: ContainerdVersion, assumption?: string): Beh
     criConfigPath: atLeast(v, 1, 5, 0),
     criDefaultConfigPath,
     configVersion3: v2 ? 'native' : atLeast(v, 1, 7, 17) || inSeriesFrom(v, 1, 6, 32) ? 'fatal' : 'ignored',
-    maxConfigVersion: v2 ? 3 : 2,
+    maxConfigVersion: v2 ? (atLeast(v, 2, 3, 0) ? 4 : 3) : 2,
+    dropInVersionAboveRootFatal: atLeast(v, 2, 3, 0),
     importsMerge: v2 ? 'deep-merge' : 'replace-plugin-table',
     versionlessConfigMigratesCri: atLeast(v, 2, 3, 0),
     configUnknownKeysWarned: v2,
