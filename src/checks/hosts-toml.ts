@@ -63,7 +63,7 @@ const hostsTomlInvalid: Check = {
           evidence: [...(x ? decisionEvidence(facts.snapshot, x) : []), ...traced],
           fix: [
             ...invalidFileFix(facts, v, x),
-            `mirror-doctor explain ${d.ctrRef}   # re-check the file; no restart needed`,
+            `mirror-doctor explain ${d.ctrRef}   # re-check the file; ${(facts.distribution.kind === 'k3s' || facts.distribution.kind === 'rke2') && facts.distribution.generated ? `once ${facts.distribution.kind} has rewritten it` : 'no restart needed'}`,
           ],
         }),
       );

@@ -13,6 +13,7 @@ import { REDIRECT_CHECKS } from './redirect-target.js';
 import type { Facts, PullClient } from './facts.js';
 import { CRASH_ID, type Finding, type Severity } from './finding.js';
 import { HOST_DIR_CHECKS } from './host-dirs.js';
+import { withGeneratedNote } from './generated-fix-note.js';
 import { HOSTS_TOML_CHECKS } from './hosts-toml.js';
 import { CHECKS_DOC, LAYERS, checkIds, checkInfo, closestCheckId, isCheckId } from './registry.js';
 import { rootCause, SYMPTOMS, unexplainedSymptom } from './root-cause.js';
@@ -146,7 +147,7 @@ export function runChecks(facts: Facts, options: RunOptions = {}): CheckRun {
       }
     }
   }
-  findings = sortFindings(findings.filter((f) => !ignore.has(f.id)).map((f) => (derived ? withRenameNote(f, derived) : f)));
+  findings = sortFindings(findings.filter((f) => !ignore.has(f.id)).map((f) => withGeneratedNote(derived ? withRenameNote(f, derived) : f, facts)));
   const hasError = findings.some((f) => f.severity === 'error');
   const hasWarning = findings.some((f) => f.severity === 'warning');
   const exitCode: 0 | 1 = hasError || (options.strict === true && hasWarning) ? 1 : 0;

@@ -1,0 +1,31 @@
+/**
+ * k3s and RKE2 write config.toml and the certs.d hosts.toml files from registries.yaml at every
+ * start: a fix that edits one of them lasts until the next start. Such a finding gets a first fix
+ * line that says where the change belongs, unless its fix already says so.
+ */
+import { goPathClean } from '../containerd/go-url.js';
+import type { Facts } from './facts.js';
+import type { Finding } from './finding.js';
+
+/** The restart of the distribution, which rewrites the files. */
+function restart(kind: 'k3s' | 'rke2'): string {
+  return kind === 'k3s' ? 'systemctl restart k3s (k3s-agent on agents)' : 'systemctl restart rke2-server (rke2-agent on agents)';
+}
+
+export function withGeneratedNote(f: Finding, facts: Facts): Finding {
+  const dist = facts.distribution;
+  if ((dist.kind !== 'k3s' && dist.kind !== 'rke2') || !dist.generated || f.fix.length === 0) return f;
+  const text = f.fix.join('\n');
+  const yaml = `/etc/rancher/${dist.kind}/registries.yaml`;
+  if (text.includes('registries.yaml') || (dist.template && text.includes(dist.template))) return f;
+  const certs = dist.certsDir ? goPathClean(dist.certsDir) : null;
+  // a hosts.toml finding edits the file its evidence names, even where the fix shows only the lines
+  const hostsFile = certs !== null && (text.includes(`${certs}/`) || (f.layer === 'hosts-toml' && f.evidence.some((e) => e.kind === 'file' && e.source.startsWith(`${certs}/`))));
+  const configFile = text.includes(facts.configFile);
+  if (!hostsFile && !configFile) return f;
+  const what = hostsFile ? `the hosts.toml files under ${certs}` : facts.configFile;
+  const note =
+    `${what} ${hostsFile ? 'are' : 'is'} written by ${dist.kind} when it starts, so the edit below lasts until its next start: make the same change in ${yaml} ` +
+    `(mirror URLs under mirrors.<registry>.endpoint, TLS settings and credentials under configs.<host>)${!hostsFile && dist.template ? ` or in ${dist.template}` : ''}, then: ${restart(dist.kind)}`;
+  return { ...f, fix: [note, ...f.fix.map((l) => l.replace(/; no restart needed$|: no restart needed$/, ''))] };
+}
