@@ -71,6 +71,8 @@ export interface RegistriesYamlFact {
   keys: Array<{ path: string[]; line: number }>;
   /** the file is not valid YAML: the parser's first message */
   error?: string;
+  /** registries whose mirrors.<registry>.endpoint list ends with the registry itself (k3s#9341); no URL is kept */
+  endsWithOwnEndpoint?: string[];
 }
 
 export interface HostDirEntryFact {

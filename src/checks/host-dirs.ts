@@ -73,6 +73,15 @@ function generatedDirMissing(facts: Facts, d: Derived, root: string, looked: str
   const entry = y?.error === undefined ? y?.keys.find((k) => k.path.length === 2 && k.path[0] === 'mirrors' && (k.path[1] === host || k.path[1] === '*')) : undefined;
   const restart = `systemctl restart ${dist}   # ${dist}-agent on agents: ${dist} writes ${root} from registries.yaml when it starts`;
   const missing = looked.map((p) => wholeFileEvidence(p, 'does not exist'));
+  // some k3s releases (v1.28.7 among them) write no folder when the endpoint list ends with the registry itself
+  if (entry && y && y.endsWithOwnEndpoint?.includes(entry.path[1]!)) {
+    return finding('host-dir-missing', {
+      title: `${dist} wrote no folder for ${host}: its endpoint list ends with the registry itself`,
+      detail: `${y.path} line ${entry.line} lists endpoints for ${entry.path[1]} that end with the registry itself, and ${root} has no folder for ${host}. Some ${dist} releases (v1.28.7+k3s1 among them: k3s#9341, fixed in v1.28.8) then write no hosts.toml for it at all, so containerd never tries the listed mirrors and pulls ${host} from the registry directly; a restart writes the same nothing.`,
+      evidence: [{ kind: 'file', source: y.path, line: entry.line, text: `mirrors: ${entry.path[1]} (the last endpoint is the registry itself)` }, ...missing],
+      fix: [`in ${y.path}, remove the last endpoint (containerd falls back to the registry after the mirrors anyway), or upgrade ${dist}`, restart],
+    });
+  }
   if (entry && y) {
     return finding('host-dir-missing', {
       title: `registries.yaml has a mirror for ${entry.path[1]}, but ${dist} has not written it`,

@@ -32,5 +32,29 @@ export function registriesYamlKeys(path: string, text: string): RegistriesYamlFa
     }
   };
   walk(doc.contents as Node | null, []);
-  return { path, keys };
+  const endsWithOwn = endsWithOwnEndpoint(doc.toJS() as unknown);
+  return { path, keys, ...(endsWithOwn.length > 0 ? { endsWithOwnEndpoint: endsWithOwn } : {}) };
+}
+
+/** The registry's own API hosts: Docker Hub's by any of its names. */
+function ownHosts(registry: string): string[] {
+  return registry === 'docker.io' ? ['docker.io', 'registry-1.docker.io', 'index.docker.io'] : [registry];
+}
+
+/** The host of an endpoint as registries.yaml spells it (`https://h:5000/v2`, `h:5000`). */
+function endpointHost(endpoint: string): string {
+  return endpoint.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0]!.toLowerCase();
+}
+
+/** Registries whose endpoint list has a mirror first and ends with the registry itself. */
+function endsWithOwnEndpoint(data: unknown): string[] {
+  const mirrors = (data as { mirrors?: unknown } | null)?.mirrors;
+  if (!mirrors || typeof mirrors !== 'object') return [];
+  const out: string[] = [];
+  for (const [registry, m] of Object.entries(mirrors as Record<string, unknown>)) {
+    const list = (m as { endpoint?: unknown } | null)?.endpoint;
+    if (!Array.isArray(list) || list.length < 2 || typeof list.at(-1) !== 'string') continue;
+    if (ownHosts(registry).includes(endpointHost(list.at(-1) as string))) out.push(registry);
+  }
+  return out;
 }

@@ -24,4 +24,16 @@ describe('registriesYamlKeys', () => {
     expect(f.keys).toEqual([]);
     expect(f.error).toMatch(/line \d+/);
   });
+
+  it.each([
+    ['mirrors:\n  docker.io:\n    endpoint:\n      - registry.example.com\n      - docker.io\n', ['docker.io']],
+    ['mirrors:\n  docker.io:\n    endpoint:\n      - "https://mirror.local:5000"\n      - "https://registry-1.docker.io/v2"\n', ['docker.io']],
+    ['mirrors:\n  quay.io:\n    endpoint: ["https://mirror.local", "https://quay.io"]\n  docker.io:\n    endpoint: ["https://mirror.local"]\n', ['quay.io']],
+    ['mirrors:\n  docker.io:\n    endpoint:\n      - docker.io\n', undefined],
+    ['mirrors:\n  docker.io:\n    endpoint:\n      - docker.io\n      - registry.example.com\n', undefined],
+  ])('an endpoint list that ends with the registry itself, after a mirror (k3s#9341): %j', (text, want) => {
+    const f = registriesYamlKeys('/etc/rancher/k3s/registries.yaml', text);
+    expect(f.endsWithOwnEndpoint).toEqual(want);
+    expect(JSON.stringify(f)).not.toMatch(/mirror\.local|registry\.example/);
+  });
 });
