@@ -28,8 +28,10 @@ export const configsTlsNotForMirror: Check = {
     const mirrors = mirrorsWithoutOwnTls(d, registry, (h) => tls.has(h));
     if (mirrors.length === 0) return [];
     const failed = mirrors.flatMap((m) => attemptsAt([d.trace.cri], m.host, (o) => o.startsWith('tls-')));
-    // the table still serves the registry itself when CRI connects to it (its own upstream endpoint)
-    const servesRegistry = plan.endpoints.some((e) => e.host === registry);
+    // the table still serves the registry itself when the mirror list names it: then it may be meant for it (info).
+    // Reached only through the fallback CRI appends after the mirrors, it was meant for the mirror (containerd#3882)
+    const servesRegistry = plan.endpoints.some((e) => e.host === registry && e.kind !== 'upstream');
+    const fallbackOnly = !servesRegistry && plan.endpoints.some((e) => e.host === registry);
     const at = configPosition(d, own.path);
     const evidence: Evidence[] = [
       ...(at ? [fileEvidence(facts.snapshot, at, `TLS settings for ${registry} only`)] : []),
@@ -44,7 +46,7 @@ export const configsTlsNotForMirror: Check = {
         title: `registry.configs.${quote(registry)}.tls does not reach the mirror ${names.join(', ')}`,
         detail:
           `CRI pulls ${registry} through registry.mirrors (config_path is empty), and takes the TLS settings of each request from registry.configs."<host>".tls keyed by the host it connects to. ` +
-          `config.toml keys them by ${registry}, ${servesRegistry ? `which only CRI's requests to ${registry} itself use` : `a host CRI never connects to (${registry}'s requests go to ${plan.endpoints.map((e) => e.host).join(', ')})`}, so ${names.join(' and ')} ${names.length === 1 ? 'is' : 'are'} checked against the system's CAs only.` +
+          `config.toml keys them by ${registry}, ${servesRegistry ? `which only CRI's requests to ${registry} itself use` : fallbackOnly ? `which only the fallback CRI appends after the mirrors uses (${registry} itself)` : `a host CRI never connects to (${registry}'s requests go to ${plan.endpoints.map((e) => e.host).join(', ')})`}, so ${names.join(' and ')} ${names.length === 1 ? 'is' : 'are'} checked against the system's CAs only.` +
           (failed.length > 0 ? ` The trace shows the result: the mirror's TLS handshake failed, and CRI moved on to the next host.` : ''),
         evidence,
         fix: [
