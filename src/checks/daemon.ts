@@ -134,9 +134,24 @@ function noProxyCovers(noProxy: string, hostport: string): boolean {
   return false;
 }
 
+/**
+ * k3s and RKE2 pass CONTAINERD_HTTP_PROXY (…) from their unit to containerd without the prefix,
+ * after the plain variables, so they win (k3s pkg/agent/containerd). containerd's own environ has them applied.
+ */
+function withContainerdPrefixed(env: Record<string, string>): Record<string, string> {
+  const out = normalizeProxy(env);
+  for (const [k, v] of Object.entries(env)) {
+    const m = /^CONTAINERD_(HTTP_PROXY|HTTPS_PROXY|NO_PROXY)$/i.exec(k);
+    if (m) out[m[1]!.toUpperCase()] = v;
+  }
+  for (const k of PROXY_KEYS) if (out[k] === '') delete out[k];
+  return out;
+}
+
 function daemonProxy(facts: Facts): { env: Record<string, string>; source: string } | null {
   if (facts.daemon.process?.proxyEnv) return { env: normalizeProxy(facts.daemon.process.proxyEnv), source: `/proc/${facts.daemon.process.pid}/environ` };
-  if (facts.daemon.systemd) return { env: normalizeProxy(facts.daemon.systemd.proxyEnv), source: `systemd unit ${facts.daemon.systemd.unit}` };
+  const k3s = facts.distribution.kind === 'k3s' || facts.distribution.kind === 'rke2';
+  if (facts.daemon.systemd) return { env: k3s ? withContainerdPrefixed(facts.daemon.systemd.proxyEnv) : normalizeProxy(facts.daemon.systemd.proxyEnv), source: `systemd unit ${facts.daemon.systemd.unit}` };
   return null;
 }
 
@@ -161,13 +176,16 @@ const proxyEnvMismatch: Check = {
     // mirrors that go through the daemon's proxy (Go never proxies loopback hosts)
     const proxied: string[] = [];
     const proxyFor = (scheme: string) => (scheme === 'https' ? daemon.env.HTTPS_PROXY : daemon.env.HTTP_PROXY);
-    for (const v of selectedHostDirs(d)) {
-      for (const ep of v.configured?.endpoints ?? []) {
-        if (ep.kind !== 'mirror' && ep.kind !== 'server') continue;
-        if (!ep.host || isLocalhost(ep.host) || /^127\.|^\[?::1\]?/.test(ep.host)) continue;
-        const proxy = proxyFor(ep.scheme);
-        if (proxy && !noProxyCovers(daemon.env.NO_PROXY ?? '', ep.host)) proxied.push(`${ep.host} (via ${proxy})`);
-      }
+    // the registry's own API host is the public upstream: through the proxy is usually what is wanted
+    const upstream = new Set([d.registryHost, d.registryHost === 'docker.io' ? 'registry-1.docker.io' : null]);
+    // hosts.toml mirrors, and CRI's legacy registry.mirrors (config_path empty), which CRI also asks through the proxy
+    const endpoints = [...selectedHostDirs(d).flatMap((v) => v.configured?.endpoints ?? []), ...d.plans.cri.endpoints.filter((e) => e.kind === 'legacy-mirror')];
+    for (const ep of endpoints) {
+      if (ep.kind !== 'mirror' && ep.kind !== 'server' && ep.kind !== 'legacy-mirror') continue;
+      if (ep.kind === 'server' && upstream.has(ep.host)) continue;
+      if (!ep.host || isLocalhost(ep.host) || /^127\.|^\[?::1\]?/.test(ep.host)) continue;
+      const proxy = proxyFor(ep.scheme);
+      if (proxy && !noProxyCovers(daemon.env.NO_PROXY ?? '', ep.host)) proxied.push(`${ep.host} (via ${proxy})`);
     }
     if (proxied.length > 0) problems.push(`the daemon sends mirror traffic through its proxy: ${[...new Set(proxied)].join(', ')}; an internal mirror usually belongs in NO_PROXY`);
     if (problems.length === 0) return [];

@@ -130,7 +130,8 @@ export async function readSystemdUnit(files: UnitFiles, unit: string): Promise<S
         }
       } else if (key === 'EnvironmentFile') {
         for (const spec of splitEnvironmentValue(value)) {
-          const path = spec.replace(/^-/, '');
+          // %n: the unit's name, %N: without its suffix (the k3s and RKE2 units read /etc/default/%N)
+          const path = spec.replace(/^-/, '').replace(/%([nN%])/g, (_m, c: string) => (c === 'n' ? unit : c === 'N' ? unit.replace(/\.[a-z]+$/, '') : '%'));
           if (!path.startsWith('/')) continue;
           const text = await files.readText(path).catch(() => null);
           if (text === null) continue;
