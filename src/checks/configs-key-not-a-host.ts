@@ -72,6 +72,7 @@ export const configsKeyNotAHost: Check = {
             `config.toml keys ${what} by ${JSON.stringify(key)}, but CRI looks them up by the host each request goes to (${asked.join(', ')} for ${registry}), ` +
             `${scheme ? 'never with a scheme' : wildcard ? 'never by a wildcard (`*` is one in registry.mirrors only)' : "never by the registry's name"}: they are never used` +
             (kind === 'auth' ? ', and the pull goes anonymous.' : `, and ${to} is checked against the system's CAs only.`) +
+            (k3s && kind === 'auth' && key === 'docker.io' ? ` (${k3s}'s own containerd accepts docker.io here from k3s v1.31.11, v1.32.7 and v1.33.3 on, a k3s patch: k3s#12613; keyed by registry-1.docker.io it works with every release.)` : '') +
             (failed.length > 0
               ? ` ${to} ${kind === 'auth' ? 'answers 401 without credentials' : 'fails on TLS without them'} (${failed.map(({ p }) => (p.path === 'cri' ? 'the CRI pull' : 'ctr --hosts-dir, which never reads config.toml')).join(', ')}), so the CRI pull fails there too.`
               : ''),

@@ -101,6 +101,22 @@ function keyName(path: string[]): string {
   return dottedPath(path.slice(2));
 }
 
+/**
+ * Credentials written one level off: `configs.auths."https://host"` (registry.auths nested under
+ * configs: containerd#4862) or `configs."host".username` without `.auth`. Removing them would lose
+ * the credentials: they move to `configs."<host>".auth`. The host, or null when it is not that.
+ */
+function misplacedCredentialsHost(d: Derived, path: string[]): string | null {
+  const i = path.lastIndexOf('configs');
+  if (i < 0) return null;
+  const rest = path.slice(i + 1);
+  const value = d.configFiles.map((f) => path.reduce<unknown>((t, k) => (isTable(t) ? t[k] : undefined), f.data)).find((v) => v !== undefined);
+  const bare = (k: string) => k.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0]!;
+  if (rest.length === 2 && isTable(value) && Object.keys(value).some((k) => AUTH.includes(k))) return bare(rest[1]!);
+  if (rest.length === 2 && AUTH.includes(rest[1]!)) return bare(rest[0]!);
+  return null;
+}
+
 export const registryKeyUnknown: Check = {
   id: 'registry-key-unknown',
   run(facts, d) {
@@ -112,6 +128,8 @@ export const registryKeyUnknown: Check = {
       const name = keyName(u.path);
       const key = u.path.at(-1)!;
       const since = u.path.length === 4 ? addedLater(d, key) : null;
+      const credentialsFor = misplacedCredentialsHost(d, u.path);
+      const table = dottedPath(u.path.slice(0, u.path.lastIndexOf('configs') + 1));
       // the reference's registry (or every registry, "*") loses its mirrors: what CRI does then is certain
       const lost = u.losesMirrorsOf !== undefined && (u.losesMirrorsOf === ref || u.losesMirrorsOf === '*');
       const evidence = at ? [fileEvidence(facts.snapshot, at, 'containerd does not know this key')] : [];
@@ -129,6 +147,8 @@ export const registryKeyUnknown: Check = {
           evidence,
           fix: since
             ? [`upgrade containerd to ${since} or later, which reads registry.${key}`]
+            : credentialsFor
+              ? [`move these credentials to [${table}.${JSON.stringify(credentialsFor)}.auth]${at ? ` (now ${at.file} line ${at.line})` : ''}: CRI looks credentials up there, by the host each request goes to; then: ${restartCommand(facts)}`]
             : [`${u.like ? `rename ${key} to ${u.like}` : `remove ${key}`}${at ? ` in ${at.file} line ${at.line}` : ''}, then: ${restartCommand(facts)}`],
         }),
       );
