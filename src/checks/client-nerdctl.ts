@@ -45,6 +45,8 @@ export const nerdctlIgnoresCriConfig: Check = {
         fix: [
           from ? `nerdctl --hosts-dir ${from.root} pull ${d.ref.name}   # or set hosts_dir = [${JSON.stringify(from.root)}] in ${NERDCTL_TOML}` : `write ${goPathJoin(target, host, 'hosts.toml')} with the mirror (mirror-doctor checks legacy-mirrors shows the conversion)`,
           ...(from ? [`or copy ${from.dir} to ${goPathJoin(target, host)}`] : []),
+          // hosts dirs came in nerdctl v0.16.0 (dockerconfigresolver WithHostsDirs): an older one reads none (nerdctl#278)
+          `nerdctl before 0.16 reads no hosts dir at all (\`nerdctl --version\`): upgrade it, or pass what the mirror needs on the command line (--insecure-registry for TLS, the mirror's own reference)`,
         ],
       }),
     ];
