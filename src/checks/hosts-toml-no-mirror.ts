@@ -30,6 +30,24 @@ export const hostsTomlNoMirror: Check = {
       const paths = [d.trace.ctrHostsDir, d.trace.cri].filter((p) => !!p?.doc && p.doc.hostsDir === v.dir);
       const seen = paths.filter((p) => (sawResolver(p!) ? !p!.doc!.attempts.some((a) => a.mirror) : p!.evidence?.mirrorTried === false && p!.evidence.level !== 'unknown'));
       const hosts = [...new Set(eps.map((ep) => `${ep.scheme}://${ep.host}`))];
+      // k3s/RKE2 write a folder for a registries.yaml configs entry that names no mirror: nobody asked for one (k3s#12561)
+      const dist = facts.distribution;
+      const y = dist.registriesYaml;
+      const k3sConfigsOnly =
+        (dist.kind === 'k3s' || dist.kind === 'rke2') && dist.generated && dist.certsDir === v.root && y && y.error === undefined &&
+        y.keys.some((k) => k.path[0] === 'configs' && k.path[1] === registry) && !y.keys.some((k) => k.path[0] === 'mirrors' && (k.path[1] === registry || k.path[1] === '*'));
+      if (k3sConfigsOnly && seen.length === 0) {
+        out.push(
+          finding('hosts-toml-no-mirror', {
+            severity: 'info',
+            title: `${dist.kind} wrote this folder for registries.yaml's configs entry, which names no mirror`,
+            detail: `${hostsFile(v)} names no mirror: ${dist.kind} writes it from the configs.${JSON.stringify(registry)} entry of ${y.path} (its TLS settings or credentials for ${registry} itself), and registries.yaml has no mirror for ${registry}. Nothing to fix unless a mirror is wanted.`,
+            evidence: [wholeFileEvidence(hostsFile(v), `every host is ${registry}'s own`)],
+            fix: [`for a mirror: in ${y.path}:\nmirrors:\n  ${JSON.stringify(registry)}:\n    endpoint:\n      - "https://mirror.example.com"`],
+          }),
+        );
+        continue;
+      }
       out.push(
         finding('hosts-toml-no-mirror', {
           severity: seen.length > 0 ? 'error' : 'warning',
