@@ -12,7 +12,7 @@ import { loadHostDir, type LoadedHostDir } from '../containerd/load-host-dir.js'
 import { mirrorRoles, type MirrorRole } from '../containerd/mirror-roles.js';
 import type { Decision } from '../containerd/decision.js';
 import { lookupEntry, type NodeSnapshot } from '../containerd/node-snapshot.js';
-import { nerdctlReadDirs, nerdctlTomlOptions, planNerdctl, type NerdctlOptions } from '../containerd/nerdctl-plan.js';
+import { nerdctlHostsProfile, nerdctlReadDirs, nerdctlTomlOptions, planNerdctl, type NerdctlOptions } from '../containerd/nerdctl-plan.js';
 import { planCri, planCtr, planCtrHostsDir, requestPlans, type ClientPlan, type RequestPlan } from '../containerd/plan.js';
 import { parseCriReference, type ImageReference } from '../containerd/reference.js';
 import { resolveProfile, type BehaviourProfile } from '../containerd/version.js';
@@ -45,6 +45,8 @@ export interface HostDirView {
 
 export interface Derived {
   profile: BehaviourProfile;
+  /** the rules the hosts folders are read with: the daemon's, or with --client nerdctl on 1.x the library nerdctl resolves with */
+  hostsProfile: BehaviourProfile;
   config: ConfigAnalysis;
   /** config.toml and imports as read (main first) */
   configFiles: LoadedConfigFile[];
@@ -99,6 +101,7 @@ export function derive(facts: Facts): Derived {
     nerdctl: planNerdctl({ ...base, ref: facts.ref.input, nerdctl: nerdctlOptions }),
   };
 
+  const hostsProfile = facts.client === 'nerdctl' ? nerdctlHostsProfile(profile) : profile;
   const criRoots = plans.cri.hostRoots.length > 0 ? (config.cri.pullMode === 'transfer' ? plans.cri.hostRoots : splitConfigPath(config.cri.configPath)) : [];
   const roots = unique([...criRoots, hostsDir, ...facts.hostRoots.map((r) => goPathClean(r.root))].filter((r) => r !== '' && !r.includes(':')));
   const hostDirs: HostDirView[] = [];
@@ -110,13 +113,13 @@ export function derive(facts: Facts): Derived {
       if (criRoots.includes(root) && plans.cri.hostRoots.length > 0) usedBy.push('cri');
       if (root === hostsDir) usedBy.push('ctr-hosts-dir');
       const view: HostDirView = { root, lookup, decisions: [...lookup.decisions, ...shadowedCandidates(lookup, snapshot)], usedBy };
-      if (lookup.dir) analyseDir(view, lookup.dir, registryHost, ref, snapshot, profile);
+      if (lookup.dir) analyseDir(view, lookup.dir, registryHost, ref, snapshot, hostsProfile);
       hostDirs.push(view);
       // a folder named for the registry the wrong way is never read: its faults are shown now
       if ((!lookup.dir || lookup.dir.endsWith('/_default')) && !lookup.error) {
         for (const m of unreadFolders(facts, root, registryHost)) {
           const renamed: HostDirView = { root, lookup, decisions: [], usedBy: [], renameTo: goPathJoin(root, registryHost.includes(':') ? hostDirectoryName(registryHost) : registryHost) };
-          analyseDir(renamed, goPathJoin(root, m.name), registryHost, ref, snapshot, profile);
+          analyseDir(renamed, goPathJoin(root, m.name), registryHost, ref, snapshot, hostsProfile);
           misnamedDirs.push(renamed);
         }
       }
@@ -131,6 +134,7 @@ export function derive(facts: Facts): Derived {
   const roles = registryHost ? mirrorRoles(registryHost, roots, config.cri.mirrors, snapshot, profile) : [];
   return {
     profile,
+    hostsProfile,
     config,
     configFiles,
     ref,

@@ -43,16 +43,16 @@ export const mirrorPathNeedsOverride: Check = {
         const url = firstUrl(v, ep);
         const fixed = ep && url ? url.replace(`${ep.host}${ep.path}/`, `${ep.host}${ep.path.replace(/\/v2$/, '')}/`) : undefined;
         // before 1.6 there is no override_path: hosts.toml cannot keep such a path (containerd#5672)
-        if (!d.profile.overridePath && ep) {
+        if (!d.hostsProfile.overridePath && ep) {
           const root = `${ep.scheme}://${ep.host}${x.severity === 'error' ? ep.path : `/v2/${trimSlashes(ep.path.replace(/\/v2$/, ''))}`}`;
           out.push(
             finding('mirror-path-needs-override', {
               ...(x.severity === 'error' ? { severity: 'error' as const } : {}),
-              detail: `${x.message}${url ? `: containerd requests ${url}` : ''}. ${d.profile.label} has no override_path (it came in 1.6.0) and appends /v2 to any path that does not end in it, so hosts.toml cannot reach an API root under a path${x.severity === 'error' ? '' : ' such as a Harbor proxy-cache project\'s /v2/<project>'}.`,
+              detail: `${x.message}${url ? `: containerd requests ${url}` : ''}. ${d.hostsProfile.label} has no override_path (it came in 1.6.0) and appends /v2 to any path that does not end in it, so hosts.toml cannot reach an API root under a path${x.severity === 'error' ? '' : ' such as a Harbor proxy-cache project\'s /v2/<project>'}.`,
               evidence: decisionEvidence(facts.snapshot, x),
               fix: [
                 `${x.severity === 'error' ? '' : `if ${name} is a Harbor proxy-cache project (API root /v2/${trimSlashes(ep.path.replace(/\/v2$/, ''))}): `}upgrade containerd to 1.6 or later, then keep ${root} with override_path = true in ${hostsFile(v)}`,
-                `or, with config_path unset, name it in CRI's registry.mirrors, whose endpoint path ${d.profile.label} uses as written: endpoint = [${quote(root)}]`,
+                `or, with config_path unset, name it in CRI's registry.mirrors, whose endpoint path ${d.hostsProfile.label} uses as written: endpoint = [${quote(root)}]`,
               ],
             }),
           );

@@ -97,7 +97,7 @@ const hostsTomlNoHostTable: Check = {
         finding('hosts-toml-no-host-table', {
           ...(same ? { severity: 'info' as const } : {}),
           detail:
-            `${d.profile.label} rejects a hosts.toml without any [host."…"] table ("invalid \`host\` tree", fixed in 1.7.32 and 2.x), so \`server\` and every top-level setting in ${hostsFile(v)} are ignored.` +
+            `${d.hostsProfile.label} rejects a hosts.toml without any [host."…"] table ("invalid \`host\` tree", fixed in 1.7.32 and 2.x), so \`server\` and every top-level setting in ${hostsFile(v)} are ignored.` +
             (same ? ` The file names only ${same}, the host containerd uses for ${d.registryHost} anyway: nothing changes for pulls (as in minikube's stock docker.io folder).` : ''),
           evidence: [...(x ? decisionEvidence(facts.snapshot, x) : []), ...traced],
           fix: [noHostTableFix(v)],
@@ -150,7 +150,7 @@ const hostsTomlUnknownKey: Check = {
         const keyPath = /key `([^`]+)`/.exec(x.message)?.[1] ?? '';
         const parts = keyPath.split('.');
         const last = (parts[parts.length - 1] ?? '').replace(/^"|"$/g, '');
-        if (last === 'dial_timeout' && !d.profile.dialTimeout) continue; // dial-timeout-unsupported
+        if (last === 'dial_timeout' && !d.hostsProfile.dialTimeout) continue; // dial-timeout-unsupported
         const hinted = /did you mean|the key is|has no|belongs to|only exists|exists from/.test(x.message);
         const s = hinted ? null : suggestKey(last);
         const lost = LOST_MIRROR_KEYS.has(last.toLowerCase()) || LOST_MIRROR_KEYS.has((parts[0] ?? '').toLowerCase());
@@ -397,7 +397,7 @@ function tlsFileFinding(id: 'ca-file-missing' | 'ca-file-invalid' | 'client-cert
 const dialTimeoutUnsupported: Check = {
   id: 'dial-timeout-unsupported',
   run(facts, d) {
-    if (d.profile.dialTimeout) return [];
+    if (d.hostsProfile.dialTimeout) return [];
     const out: Finding[] = [];
     for (const v of selectedHostDirs(d)) {
       for (const x of viewDecisions(v, 'hosts-toml.key-ignored').filter((y) => /dial_timeout`/.test(y.message))) {

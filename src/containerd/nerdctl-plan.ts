@@ -47,6 +47,15 @@ function isDirectory(snapshot: NodeSnapshot, path: string): boolean {
 }
 
 /** nerdctl's client-side search: every hosts dir that is a directory, each with the keys in order. */
+/**
+ * The rules nerdctl reads hosts.toml with: on containerd 2.x the daemon's (transfer service); on 1.x
+ * its own process resolves, with the containerd 2.x library nerdctl 2.x is built with (nerdctl 0.16+
+ * vendors 1.6 or later, so override_path exists there: nerdctl#668).
+ */
+export function nerdctlHostsProfile(daemon: BehaviourProfile): BehaviourProfile {
+  return daemon.version.major >= 2 ? daemon : (resolveProfile('2.1.9', 'option') as Extract<ReturnType<typeof resolveProfile>, { ok: true }>).profile;
+}
+
 export function nerdctlLookup(dirs: readonly string[], refHost: string, snapshot: NodeSnapshot, profile: BehaviourProfile): HostDirLookup {
   const valid = dirs.filter((d) => isDirectory(snapshot, d));
   const result: HostDirLookup = { host: refHost, roots: valid, candidates: [], decisions: [] };
@@ -124,8 +133,7 @@ export function planNerdctl(req: PlanRequest & { nerdctl?: NerdctlOptions }): Cl
       });
     }
   }
-  // client-side resolution runs the containerd 2.x library nerdctl 2.x is built with
-  const clientProfile = transfer ? req.profile : (resolveProfile('2.1.9', 'option') as Extract<ReturnType<typeof resolveProfile>, { ok: true }>).profile;
+  const clientProfile = nerdctlHostsProfile(req.profile);
   const base = { client: 'nerdctl' as const, title, mode: transfer ? ('transfer' as const) : ('local' as const), refInput: req.ref, snapshot: req.snapshot, profile: clientProfile, decisions };
   const localScheme = (host: string) => (isLocalhost(host) ? { defaultScheme: 'http' as const } : {});
   const parsed = parseCriReference(req.ref);
