@@ -18,6 +18,7 @@ import type { PathRun } from '../trace/run-schema.js';
 import type { Facts } from './facts.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
+import { serverNotRegistryApi } from './hosts-toml-server-host.js';
 import { attemptEvidence, decisionEvidence, fileEvidence, finding, quote } from './make.js';
 import { mirrorClusterDnsName } from './mirror-cluster-dns.js';
 import { inlineHostDropped, inlineOrderRandom } from './hosts-toml-inline-hosts.js';
@@ -427,6 +428,7 @@ export const HOSTS_TOML_CHECKS: Check[] = [
   mirrorNoResolve,
   mirrorNoPull,
   serverNotDisablingUpstream,
+  serverNotRegistryApi,
   httpHostWithTls,
   skipVerifyEnabled,
   tlsFileFinding('ca-file-missing', /^unable to read CA cert/, 'ca'),

@@ -80,6 +80,8 @@ export const CAUSE_ORDER: readonly string[] = [
   'mirror-no-resolve',
   // 8
   'mirror-fallback',
+  // the fallback after the mirrors asked a host that is no registry API
+  'server-not-registry-api',
   'mirror-direct-pull-failed',
   'not-a-manifest',
   'redirect-target-failed',
