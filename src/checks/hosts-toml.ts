@@ -19,6 +19,7 @@ import type { Facts } from './facts.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
 import { serverNotRegistryApi } from './hosts-toml-server-host.js';
+import { defaultHostTlsOnly } from './hosts-toml-default-tls-host.js';
 import { attemptEvidence, decisionEvidence, fileEvidence, finding, quote } from './make.js';
 import { mirrorClusterDnsName } from './mirror-cluster-dns.js';
 import { inlineHostDropped, inlineOrderRandom } from './hosts-toml-inline-hosts.js';
@@ -429,6 +430,7 @@ export const HOSTS_TOML_CHECKS: Check[] = [
   mirrorNoPull,
   serverNotDisablingUpstream,
   serverNotRegistryApi,
+  defaultHostTlsOnly,
   httpHostWithTls,
   skipVerifyEnabled,
   tlsFileFinding('ca-file-missing', /^unable to read CA cert/, 'ca'),

@@ -90,6 +90,7 @@ const ROWS: Row[] = [
   ['mirror-no-resolve', 'hosts-toml', 'warning', 'mirror lacks the resolve capability', ['resolveCapabilities'], `${HOSTS_MD}#capabilities-field`],
   ['mirror-no-pull', 'hosts-toml', 'error', 'mirror lacks the pull capability', ['resolveCapabilities'], `${HOSTS_MD}#capabilities-field`],
   ['server-not-disabling-upstream', 'hosts-toml', 'info', 'the upstream is still tried after the mirrors', ['parseHostsFile', 'defaultHost'], `${HOSTS_MD}#server-field`],
+  ['default-host-tls-only', 'hosts-toml', 'warning', 'a host with only TLS settings in _default is a mirror of every registry', ['hostPaths', 'parseHostConfig']],
   ['server-not-registry-api', 'hosts-toml', 'warning', "server names Docker Hub's web name, not its registry API", ['defaultHost', 'parseHostConfig'], `${HOSTS_MD}#server-field`],
   ['http-host-with-tls', 'hosts-toml', 'warning', 'an http:// host with TLS options is tried over HTTPS first', ['httpsFirst']],
   ['skip-verify-enabled', 'hosts-toml', 'warning', 'TLS verification is disabled', ['tlsFiles'], `${HOSTS_MD}#skip_verify-field`],

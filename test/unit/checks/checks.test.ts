@@ -104,6 +104,7 @@ const EXPECT: Record<string, Expect> = {
   'mirror-no-resolve': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 4, text: /capabilities = \["pull"\]/ } },
   'mirror-no-pull': { severity: 'error', evidence: { kind: 'file', source: HOSTS, line: 4, text: /\["resolve"\]/ } },
   'server-not-disabling-upstream': { severity: 'info', evidence: { kind: 'file', source: HOSTS, text: /mirror\.example\.com → registry-1\.docker\.io/ }, fix: /server = "https:\/\/mirror\.example\.com"/ },
+  'default-host-tls-only': { severity: 'warning', evidence: { kind: 'file', source: '/etc/containerd/certs.d/_default/hosts.toml', line: 1 }, detail: /a mirror with pull, resolve and push for every registry/, fix: /\/etc\/containerd\/certs\.d\/myregistry\.com\/hosts\.toml/ },
   'server-not-registry-api': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 1 }, detail: /asks https:\/\/docker\.io\/v2\//, fix: /server = "https:\/\/registry-1\.docker\.io"/ },
   'http-host-with-tls': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 3 } },
   'skip-verify-enabled': { severity: 'warning', evidence: { kind: 'file', source: HOSTS, line: 5, text: /skip_verify = true/ } },
