@@ -3,6 +3,7 @@
  * per pull, with how often the pull logged it; a later step with the same error, and a final error
  * that ends with it, point back to it. Output is redacted.
  */
+import { tokenFailure } from '../trace/classify.js';
 import { hostDirLogged } from '../trace/finalise.js';
 import type { TraceAttempt, TraceDoc } from '../trace/schema.js';
 import { redact } from './redact.js';
@@ -26,7 +27,9 @@ export function renderTraceText(docs: TraceDoc[], startIndex = 0): string {
     res.forEach((a, n) => {
       const what = `${a.method ?? '?'} ${a.url ?? (a.path ? `//${a.host}${a.path}` : a.host)}`;
       const st = a.status !== null ? `${a.status} ` : '';
-      out.push(`  ${n + 1}. ${a.kind.padEnd(7)} ${a.host}${a.mirror ? ' (mirror)' : ''}: ${st}${a.outcome}${a.viaProxy ? ' via proxy' : ''}`);
+      // a 401 whose token could not be had: the failure is at the token server
+      const token = a.outcome === 'unauthorized' && a.error ? tokenFailure(a.error) : null;
+      out.push(`  ${n + 1}. ${a.kind.padEnd(7)} ${a.host}${a.mirror ? ' (mirror)' : ''}: ${st}${a.outcome}${token ? ` (its token server ${token.host}: ${token.outcome})` : ''}${a.viaProxy ? ' via proxy' : ''}`);
       out.push(`       ${what}`);
       if (a.error) out.push(`       ${errors.line(a.error, `step ${n + 1}`)}`);
       if (a.challenge) out.push(`       challenge: ${a.challenge}`);

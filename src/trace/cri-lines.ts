@@ -74,7 +74,22 @@ function criPull(s: ParseState, l: LogLine, msg: string, f: Record<string, strin
     s.touch(g, l);
     return;
   }
-  const g = openCriPull(s, ref);
+  let g = openCriPull(s, ref);
+  if (!g && rest.startsWith(' failed') && !s.groups.some((x) => x.cri && (x.criName === ref || x.ref === ref))) {
+    // its start line is not in the input (a cut log): the open daemon pull that names no image yet
+    // is this one (its resolver lines came first), else it is a pull of its own, seen by its end
+    const cur = s.cur;
+    if (cur && !cur.closed && !cur.cri && cur.ref === null && cur.daemon) g = cur;
+    else {
+      g = s.newGroup(l.format);
+      s.cur = g;
+      g.daemon = true;
+    }
+    g.cri = true;
+    g.mode = 'cri';
+    g.ref = ref;
+    g.criName = ref;
+  }
   if (!g) return;
   s.touch(g, l);
   if (rest.startsWith(' failed')) s.close(g, 'failure', f.error ?? null);

@@ -4,7 +4,7 @@
  * one-line verdict. Pure. Nothing here is redacted: every output does that at its edge
  * (report/redact-trace.ts).
  */
-import { challengeRealm, outcomeFromError, outcomeFromStatus, splitUrl, tokenFailure, tokenUnreadable } from './classify.js';
+import { challengeRealm, normalizeRef, outcomeFromError, outcomeFromStatus, registryOfHost, splitUrl, tokenFailure, tokenUnreadable } from './classify.js';
 import { lastOf, MAX_ATTEMPTS, MAX_TOML_ERRORS, MAX_WARNINGS, type Attempt, type Dropped, type Group } from './pull-group.js';
 import { TRACE_SCHEMA, type PullMode, type TraceDoc, type TraceResult } from './schema.js';
 import { dumpChains, errorChain, errorUrls, redirectSummary, withError } from './redirects.js';
@@ -52,6 +52,12 @@ export function finaliseGroup(g: Group, daemon: DaemonInfo): TraceDoc {
               : 'no response or error logged for this request';
       }
     }
+  }
+  // a host named without a URL (`trying next host`, `resolving`): a mirror when it is not the
+  // reference's registry, as containerd asks no other host (the ?ns= that marks one is in URLs only)
+  if (g.ref !== null) {
+    const registry = normalizeRef(g.ref).split('/')[0] as string;
+    for (const a of attempts) if (a.url === null && a.kind !== 'auth' && !a.mirror && a.host !== '' && registryOfHost(a.host) !== registry) a.mirror = true;
   }
   let result: TraceResult = g.result ?? 'incomplete';
   if (result === 'incomplete') {
@@ -273,7 +279,9 @@ export function hostsLogged(d: TraceDoc): boolean {
  * level, beside the resolver's own lines (a dump or an error alone does not show it).
  */
 export function hostDirLogged(d: TraceDoc): boolean {
-  return d.hostsDir !== null || d.attempts.some((a) => a.evidence === 'debug');
+  // a request line (`do request`, with its method) is logged at debug level, as `loading host directory` is;
+  // `trying next host` and `fetch failed` are info lines and say nothing of the folder
+  return d.hostsDir !== null || d.attempts.some((a) => a.evidence === 'debug' && a.method !== null);
 }
 
 export function verdictOf(d: TraceDoc): string {

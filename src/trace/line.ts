@@ -163,7 +163,8 @@ function scanTty(s: string, start: number, level: Level | null, stamp: string | 
     from = e;
   }
   if (at === rest.length) msg = msg.replace(/ +$/, '');
-  return { kind: 'log', format: 'logrus-tty', inner: 'logrus-tty', level, msg, time: stamp, client: true, src: rest, at, pre: null };
+  // ctr stamps seconds since it started (`INFO[0000]`); a full time (`INFO[2021-04-14T13:44:53…]`) is a daemon run in a terminal
+  return { kind: 'log', format: 'logrus-tty', inner: 'logrus-tty', level, msg, time: stamp, client: stamp === null || /^\d+$/.test(stamp), src: rest, at, pre: null };
 }
 
 function scanJson(line: string, depth: number): ScannedLine {

@@ -140,7 +140,7 @@ export function mayStartMessageAt(b: Uint8Array, at: number): boolean {
 }
 
 /** containerd's version in a User-Agent header. */
-export const UA_RE = /containerd\/([0-9][0-9A-Za-z.+~_-]{0,40})/;
+export const UA_RE = /containerd\/v?([0-9][0-9A-Za-z.+~_-]{0,40})/;
 
 /** INFO messages the parser reads that could otherwise pass for a line of a body. */
 export const BODY_LOOKALIKE = /^(trying next host|fetch failed|failed to|host will try|PullImage|Pulled image|Start cri|starting cri|Configuration migrated|Ignoring unknown|Found '|cancel pulling|resolving|loading host|resolved|request)/;

@@ -1,0 +1,86 @@
+/**
+ * Log excerpts posted in public threads (test/fixtures/public-logs/<slug>/input.log, as posted;
+ * about.json names the thread and what it says happened). The expectations come from the threads,
+ * not from the parser: the pull, its hosts in order, which of them are mirrors, how each ended, and
+ * nothing claimed that the lines cannot show.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseTraceLines } from '../../../src/trace/index.js';
+import { renderTraceText } from '../../../src/report/trace-text.js';
+
+const DIR = join(import.meta.dirname, '../../fixtures/public-logs');
+
+interface Expect {
+  ref: string | null;
+  result: 'success' | 'failure' | 'incomplete';
+  kind: 'ctr' | 'daemon-log';
+  version: string | null;
+  /** [host, mirror, outcome] of each resolve attempt, in order */
+  resolves: Array<[string, boolean, string]>;
+  /** text the rendering must hold */
+  text?: RegExp[];
+  /** text it must not hold */
+  notText?: RegExp[];
+}
+
+const EXPECT: Record<string, Expect> = {
+  // a Cloudflare proxy of Docker Hub as mirror; its token server auth.docker.io times out; info level only
+  'cfproxy-62-cri-auth-timeout': {
+    ref: 'docker.io/redis:latest',
+    result: 'failure',
+    kind: 'daemon-log',
+    version: null,
+    resolves: [['docker.eastcoal.tech', true, 'unauthorized']],
+    text: [/its token server auth\.docker\.io: timeout/, /host directory: not in the input/],
+    notText: [/no mirror was tried/],
+  },
+  // a daemon run in a terminal at debug level (full times in INFO[…]); two gcr.io mirrors, the first unreachable
+  'containerd-pr5351-mirror-no-route': {
+    ref: 'gcr.io/hello-world:latest',
+    result: 'incomplete',
+    kind: 'daemon-log',
+    version: '1.5.0-rc.0-5-g3bbd78b.m',
+    resolves: [
+      ['172.18.0.7:5000', true, 'no-route'],
+      ['172.18.0.30:5010', true, 'other'],
+    ],
+  },
+  // ctr --hosts-dir loads certs.d/docker.io and asks the mirror; the excerpt ends before its answer
+  'containerd-6285-ctr-hostsdir-mirror': {
+    ref: 'docker.io/bitnami/nginx:1.16',
+    result: 'incomplete',
+    kind: 'ctr',
+    version: '1.5.5-0ubuntu3~20.04.1',
+    resolves: [['192.168.0.190:5000', true, 'other']],
+    text: [/host directory: \/etc\/containerd\/certs\.d\/docker\.io/],
+  },
+  // ctr without --hosts-dir inside a kind node: localhost:5001 asked directly, HTTPS first, refused
+  'kind-3857-ctr-localhost-refused': {
+    ref: 'localhost:5001/airflow:2.9.3-python-3.11',
+    result: 'failure',
+    kind: 'ctr',
+    version: null,
+    resolves: [['localhost:5001', false, 'connection-refused']],
+  },
+};
+
+describe('log excerpts from public threads', () => {
+  for (const [slug, want] of Object.entries(EXPECT)) {
+    it(slug, () => {
+      const text = readFileSync(join(DIR, slug, 'input.log'), 'utf8');
+      const docs = parseTraceLines(text.split('\n'));
+      expect(docs).toHaveLength(1);
+      const d = docs[0]!;
+      expect(d.ref).toBe(want.ref);
+      expect(d.result).toBe(want.result);
+      expect(d.source.kind).toBe(want.kind);
+      expect(d.source.containerdVersion ?? null).toBe(want.version);
+      expect(d.attempts.filter((a) => a.kind === 'resolve').map((a) => [a.host, a.mirror, a.outcome])).toEqual(want.resolves);
+      const out = renderTraceText(docs);
+      for (const re of want.text ?? []) expect(out).toMatch(re);
+      for (const re of want.notText ?? []) expect(out).not.toMatch(re);
+    });
+  }
+});
