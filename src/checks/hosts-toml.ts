@@ -20,7 +20,8 @@ import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
 import { serverNotRegistryApi } from './hosts-toml-server-host.js';
 import { defaultHostTlsOnly } from './hosts-toml-default-tls-host.js';
-import { attemptEvidence, decisionEvidence, fileEvidence, finding, quote } from './make.js';
+import { attemptEvidence, decisionEvidence, fileEvidence, finding, quote, restartCommand } from './make.js';
+import { configPosition, registryPath } from './config-locate.js';
 import { mirrorClusterDnsName } from './mirror-cluster-dns.js';
 import { inlineHostDropped, inlineOrderRandom } from './hosts-toml-inline-hosts.js';
 import { capabilitiesFix, capsPosition } from './capabilities-fix.js';
@@ -230,10 +231,28 @@ const mirrorMissingScheme: Check = {
         );
       }
     }
+    // CRI's legacy registry.mirrors: an endpoint without a scheme is https unless it is loopback
+    // (v1.7.24 pkg/cri/server/image_pull.go defaultScheme/addDefaultScheme; kubespray#8340)
+    const mirrors = d.config.cri.mirrors;
+    const key = d.registryHost !== null && d.config.cri.configPath === '' ? (d.registryHost in mirrors ? d.registryHost : '*' in mirrors ? '*' : null) : null;
+    for (const written of key !== null ? (mirrors[key] ?? []) : []) {
+      if (written.includes('://')) continue;
+      const ep = d.plans.cri.endpoints.find((e) => e.kind === 'legacy-mirror' && e.written === `https://${written}`);
+      if (!ep) continue;
+      const seen = sawHttpResponse(d, ep.host);
+      const at = configPosition(d, [...registryPath(d), 'mirrors', key!, 'endpoint']);
+      out.push(
+        finding('mirror-missing-scheme', {
+          severity: seen.length ? 'error' : 'warning',
+          detail: `registry.mirrors.${JSON.stringify(key)} lists ${quote(written)} without a scheme, and CRI asks such an endpoint over HTTPS (plain HTTP only for loopback hosts; insecure_skip_verify does not change the scheme)${seen.length ? '; the traced pull got "http: server gave HTTP response to HTTPS client" from it' : '; if the mirror speaks plain HTTP every request fails and containerd falls back'}.`,
+          evidence: [...(at ? [fileEvidence(facts.snapshot, at, `endpoint ${quote(written)}`)] : []), ...seen],
+          fix: [`in ${at?.file ?? facts.configFile}${at ? ` line ${at.line}` : ''}: endpoint = [${quote(`http://${written}`)}] for a plain-HTTP mirror, [${quote(`https://${written}`)}] otherwise, then: ${restartCommand(facts)}`],
+        }),
+      );
+    }
     return out;
   },
 };
-
 
 /** A traced pull through this folder failed or was served without a mirror. */
 function tracedWithoutMirror(facts: Facts, d: Derived, v: HostDirView): boolean {
