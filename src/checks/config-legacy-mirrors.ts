@@ -11,6 +11,7 @@ import { registryTables } from './registry-tables.js';
 import { isTable } from '../containerd/go-value.js';
 import { lookupEntry } from '../containerd/node-snapshot.js';
 import { goPathClean } from '../containerd/go-url.js';
+import { hostDirectoryName } from '../containerd/host-dirs.js';
 import type { Facts } from './facts.js';
 import { criPluginErrors } from './config-cri-plugin.js';
 import { keyHasScheme } from './configs-key-not-a-host.js';
@@ -65,7 +66,11 @@ export const legacyMirrors: Check = {
     const names = (h: string) => conversion.files.some((f) => ['https', 'http'].some((sc) => f.text.includes(`"${sc}://${h}"`) || f.text.includes(`"${sc}://${h}/`)));
     const plainOnly = [...tls.keys()].filter((h) => reachedOnlyOverHttp(d, h));
     const carried = [...tls.keys()].filter((h) => names(h) && !plainOnly.includes(h));
-    const uncarried = [...tls.keys()].filter((h) => !names(h) && !plainOnly.includes(h) && !keyHasScheme(h));
+    const notCarried = [...tls.keys()].filter((h) => !names(h) && !plainOnly.includes(h) && !keyHasScheme(h));
+    // a registry with no mirrors entry of its own is pulled directly, and CRI 1.x applies the table to it:
+    // after the move its own folder carries the settings (kubekey#1268)
+    const direct = notCarried.filter((h) => !(h in d.config.cri.mirrors));
+    const uncarried = notCarried.filter((h) => !direct.includes(h));
     // keyed with a scheme, a table applied to no host at all (configs-key-not-a-host)
     const schemeKeyed = [...tls.keys()].filter((h) => !plainOnly.includes(h) && keyHasScheme(h));
     const at = configPosition(d, [...registryPath(d), 'mirrors']) ?? configPosition(d, ['plugins', 'io.containerd.grpc.v1.cri', 'registry', 'mirrors']);
@@ -90,11 +95,18 @@ export const legacyMirrors: Check = {
           ...(noConfigPath ? ['after upgrading containerd to 1.5 or later (until then, keep registry.mirrors):'] : []),
           ...generatedConfigNote(facts),
           ...files,
+          ...direct.map((h) => {
+            const dir = `${root}/${hostDirectoryName(h)}`;
+            const body = `server = "https://${h}"\n${(tls.get(h) ?? []).join('\n')}\n`;
+            return lookupEntry(facts.snapshot, `${dir}/hosts.toml`).kind === 'file'
+              ? `${dir}/hosts.toml exists: add registry.configs.${quote(h)}.tls to it as top-level settings (they apply to its server, ${h}):\n${body}`
+              : `# ${h} is pulled directly, with registry.configs.${quote(h)}.tls: its own hosts.toml (top-level settings apply to the server)\nmkdir -p ${dir} && cat > ${dir}/hosts.toml <<'EOF'\n${body}EOF`;
+          }),
           // beside config_path already set (mirrors-with-config-path), it stays as it is
           ...(d.config.cri.configPath === '' ? configPathFix(facts, d, root).slice(0, 1) : []),
           `delete the registry.mirrors tables from ${(mirrorFiles.length > 0 ? mirrorFiles : [setIn]).join(' and ')}`,
           // next to config_path 1.x refuses them (the CRI plugin does not load); their settings are in the files above
-          ...(carried.length > 0 ? [`delete the registry.configs.*.tls tables (${carried.map(quote).join(', ')}) from ${at?.file ?? facts.configFile}: the files above carry their settings`] : []),
+          ...(carried.length + direct.length > 0 ? [`delete the registry.configs.*.tls tables (${[...carried, ...direct].map(quote).join(', ')}) from ${at?.file ?? facts.configFile}: the files above carry their settings`] : []),
           ...(plainOnly.length > 0 ? [`delete the registry.configs.*.tls tables (${plainOnly.map(quote).join(', ')}) from ${at?.file ?? facts.configFile}: they change nothing, as ${plainOnly.length === 1 ? 'that host is' : 'those hosts are'} asked over plain HTTP only`] : []),
           ...schemeKeyed.map((h) => `registry.configs.${quote(h)}.tls applied to no host (keyed with a scheme, see configs-key-not-a-host): if it is meant for ${h}, put its settings with that host in the files above (under its [host."…"], or at the top of the file whose server it is), then delete it`),
           ...(uncarried.length > 0 ? [`registry.configs.*.tls for ${uncarried.map(quote).join(', ')} reaches no host the files above name (CRI used each table only for the host it is keyed by): put its settings under the [host."…"] of the mirror it was meant for (see configs-tls-not-for-mirror), then delete it`] : []),
