@@ -33,6 +33,12 @@ function entryLines(ep: RegistryEndpoint | undefined, url: string, overridePath:
   return `[host.${quote(url)}]\n  capabilities = [${(ep?.capabilities ?? ['pull', 'resolve']).map(quote).join(', ')}]${overridePath ? '\n  override_path = true' : ''}`;
 }
 
+/** Cloud registries that serve the registry API at /v2 and nowhere else (ECR, ACR, Artifact Registry, GCR, Quay, GHCR, Docker Hub). */
+export function apiAtV2Only(host: string): boolean {
+  const h = host.toLowerCase().replace(/:443$/, '');
+  return /\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(h) || /\.azurecr\.io$/.test(h) || /-docker\.pkg\.dev$/.test(h) || /(^|\.)gcr\.io$/.test(h) || ['quay.io', 'ghcr.io', 'registry-1.docker.io'].includes(h);
+}
+
 export const mirrorPathNeedsOverride: Check = {
   id: 'mirror-path-needs-override',
   run(facts, d) {
@@ -65,6 +71,19 @@ export const mirrorPathNeedsOverride: Check = {
               detail: `${x.message}${url ? `: containerd requests ${url}` : ''}. A path holding /v2 is the registry's API root (a Harbor proxy-cache project, a Nexus or Artifactory repository); containerd keeps it as written only with override_path = true.`,
               evidence: decisionEvidence(facts.snapshot, x),
               fix: [`in ${hostsFile(v)}${x.at ? ` line ${x.at.line}` : ''}, keep the URL and add override_path:\n${entryLines(ep, name, true)}${fixed ? `\nrequests then go to ${fixed}` : ''}`],
+            }),
+          );
+          continue;
+        }
+        // a cloud registry serves its API at /v2 only: a path there is a repository prefix under /v2 (an ECR pull-through cache)
+        if (ep && apiAtV2Only(ep.host)) {
+          const prefix = trimSlashes(ep.path.replace(/\/v2$/, ''));
+          out.push(
+            finding('mirror-path-needs-override', {
+              severity: 'error',
+              detail: `${x.message}${url ? `; requests go to ${url}` : ''}. ${ep.host} serves the registry API at /v2 only, so that URL misses it: a prefix there (an ECR pull-through cache, a repository path) belongs after /v2, kept as written with override_path.`,
+              evidence: decisionEvidence(facts.snapshot, x),
+              fix: [`in ${hostsFile(v)}${x.at ? ` line ${x.at.line}` : ''}:\n${entryLines(ep, `${ep.scheme}://${ep.host}/v2/${prefix}`, true)}${url ? `\nrequests then go to ${url.replace(`${ep.host}${ep.path}/`, `${ep.host}/v2/${prefix}/`)}` : ''}`],
             }),
           );
           continue;
@@ -102,6 +121,9 @@ export const mirrorOverridePathWithoutV2: Check = {
           const via = (to: string) => (url ? `\nrequests then go to ${url.replace(at, to)}` : '');
           if (prefix === '') {
             fixes.push(`in ${hostsFile(v)}${x.at ? ` line ${x.at.line}` : ''}, remove override_path (containerd then adds /v2):\n${entryLines(ep, name, false)}${via(`${ep.host}/v2/`)}`);
+          } else if (apiAtV2Only(ep.host)) {
+            // the API is at /v2 only: the prefix goes after it (an ECR pull-through cache)
+            fixes.push(`in ${hostsFile(v)}${x.at ? ` line ${x.at.line}` : ''}, put /v2 first and keep override_path (${ep.host} serves the API at /v2 only):\n${entryLines(ep, `${base}/v2/${prefix}`, true)}${via(`${ep.host}/v2/${prefix}/`)}`);
           } else {
             fixes.push(`a registry served under /${prefix} (Nexus, Artifactory): remove override_path, containerd then adds /v2:\n${entryLines(ep, name, false)}${via(`${ep.host}/${prefix}/v2/`)}`);
             // a Harbor project is one path segment
