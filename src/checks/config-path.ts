@@ -83,6 +83,22 @@ export const configPathUnset: Check = {
     // no mirror wanted, only the registry's TLS settings in a table 2.x ignores: configs-tls-ignored says where they go
     const tlsOnly = none && decisions(d, 'config.configs-tls-ignored').some((x) => x.configPath?.at(-2) === d.registryHost);
     const misspelt = lookalikes.map((l) => `${quote(l.key)}${l.at ? ` (${l.at.file} line ${l.at.line})` : ''}`);
+    // k3s/RKE2 render config.toml from a template that is a plain copy: registries.yaml never reaches it (rke2#5084)
+    const dist = facts.distribution;
+    const yamlMirrors = dist.registriesYaml?.keys.some((k) => k.path.length === 2 && k.path[0] === 'mirrors') ?? false;
+    if ((dist.kind === 'k3s' || dist.kind === 'rke2') && dist.generated && dist.template && dist.templateStatic && yamlMirrors && lookalikes.length === 0) {
+      return [
+        finding('config-path-unset', {
+          title: `${dist.template} is a copy of a config.toml, not a template: registries.yaml never reaches containerd`,
+          detail: `${dist.kind} renders ${facts.configFile} from ${dist.template} at every start, and that file has no {{ … }} action: it is rendered as it is, without the config_path (or mirrors) ${dist.kind} would write from ${dist.registriesYaml!.path}. So CRI reads no hosts.toml, and a restart renders the same file again.`,
+          evidence: [...evidence, wholeFileEvidence(dist.template, 'no {{ … }} action: a static copy')],
+          fix: [
+            `make ${dist.template} a template that writes the registry settings: the stock template of your ${dist.kind} release with your settings added (releases that have it: {{ template "base" . }} on the first line, your settings below), or delete it to use the stock one`,
+            restartCommand(facts),
+          ],
+        }),
+      ];
+    }
     if (tlsOnly && lookalikes.length === 0) {
       return [
         finding('config-path-unset', {

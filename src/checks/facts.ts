@@ -60,6 +60,8 @@ export interface DistributionFact {
   editInstead: string | null;
   /** the file config.toml is rendered from, where one exists (a k3s/RKE2 template, MicroK8s' containerd-template.toml) */
   template?: string;
+  /** k3s/RKE2: the template has no `{{ … }}` action, so registries.yaml never reaches config.toml (rke2#5084) */
+  templateStatic?: boolean;
   /** k3s/RKE2: the keys of /etc/rancher/<dist>/registries.yaml when it exists (values are not kept) */
   registriesYaml?: RegistriesYamlFact;
 }

@@ -145,6 +145,8 @@ export async function detectDistribution(probe: DistributionProbe, argv: string[
       if (tmpl.length) {
         evidence.push(`${tmpl[0]} exists (config.toml is rendered from it)`);
         fact.template = tmpl[0]!;
+        const text = probe.readText ? await probe.readText(tmpl[0]!).catch(() => null) : null;
+        if (text !== null && !text.includes('{{')) fact.templateStatic = true;
       }
       const registries = `/etc/rancher/${name}/registries.yaml`;
       const text = probe.readText ? await probe.readText(registries).catch(() => null) : null;
