@@ -67,7 +67,8 @@ export function buildProgram(): Command {
       `
 Input (auto-detected, may be mixed): ctr [--debug] images pull [--http-trace] [--http-dump] output of
 containerd 1.6, 1.7 and 2.x (local and transfer mode), containerd daemon logs as logrus text, behind
-journalctl prefixes (short, short-iso), journalctl -o json, and k3s/RKE2 containerd.log.
+journalctl prefixes (short, short-iso), journalctl -o json, k3s/RKE2 containerd.log, and k0s's log
+(containerd's lines inside k0s's own, component=containerd).
 Secrets (Authorization, cookies, tokens, passwords, user:pass@) are redacted; bodies are never shown.
 The text starts with a summary (pulls, verdicts, hosts), then each pull with its time and each error
 once. Input without a single log line (empty, prose) is unusable (exit 2); a log without a pull is not.

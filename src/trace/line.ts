@@ -15,6 +15,7 @@
  */
 import { readValue, readValueAt, skipValue, valueEnd } from './logfmt.js';
 import type { LineFormat } from './schema.js';
+import { K0S_NESTED } from './messages.js';
 
 export type Level = 'trace' | 'debug' | 'info' | 'warning' | 'error' | 'fatal' | 'panic';
 
@@ -81,7 +82,7 @@ export function scanLine(raw: string, depth = 0): ScannedLine {
   if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1); // CRLF
   const c0 = line.charCodeAt(0);
   // logrus text: the hot path
-  if (c0 === 116 /* t */ && line.startsWith('time=')) return scanLogrusText(line, 5, 'logrus-text');
+  if (c0 === 116 /* t */ && line.startsWith('time=')) return unwrapK0s(scanLogrusText(line, 5, 'logrus-text'), depth);
   if (c0 === 108 /* l */ && line.startsWith('level=')) return scanLogrusText(line, -1, 'logrus-text');
   if (c0 === 123 /* { */ && depth < 2) return scanJson(line, depth);
   if (c0 === 27 /* ESC */ || (c0 >= 65 && c0 <= 90)) {
@@ -104,6 +105,21 @@ export function scanLine(raw: string, depth = 0): ScannedLine {
     }
   }
   return { kind: 'plain', format: 'plain', text: line };
+}
+
+/**
+ * k0s runs containerd under its supervisor and logs each of its lines as the message of a line of
+ * its own: `time=… level=info msg="time=\"…\" level=info msg=\"PullImage …\"" component=containerd`.
+ * The inner line is containerd's.
+ */
+function unwrapK0s(l: LogLine, depth: number): ScannedLine {
+  if (depth >= 2 || l.msg.charCodeAt(0) !== 116 || !l.msg.startsWith(K0S_NESTED)) return l;
+  const fields = l.end === undefined ? l.src.slice(l.at) : l.src.slice(l.at, l.end);
+  if (!/(?:^| )component=containerd(?: |$)/.test(fields)) return l;
+  const inner = scanLine(l.msg, depth + 1);
+  if (inner.kind !== 'log') return l;
+  inner.client = false;
+  return inner;
 }
 
 function wrap(l: ScannedLine, format: LineFormat): ScannedLine {

@@ -45,7 +45,7 @@ export function interesting(msg: string): boolean {
   const c = msg.charCodeAt(0);
   // t(rying…) f(etch…/failed…) P(ullImage/Pulled) S(tart cri) h(ost will…) C(onfiguration) I(gnoring) F(ound) c(ancel) r(eference)
   switch (c) {
-    case 116: return msg.startsWith('trying next host after status: ');
+    case 116: return msg.startsWith('trying next host after status: ') || msg.startsWith(K0S_NESTED);
     case 102: return msg.startsWith('fetch failed after status: ') || msg.startsWith('failed to decode ') || msg.startsWith('failed to load plugin ');
     case 80: return msg.startsWith('PullImage ') || msg.startsWith('Pulled image ');
     case 83: return msg.startsWith('Start cri plugin with config ');
@@ -69,8 +69,12 @@ export const EXACT_MESSAGES: readonly string[] = [
   'remote host ignored content range, forcing parallelism to 1',
 ];
 
+/** k0s logs each line of the containerd it supervises as the message of its own line (component=containerd). */
+export const K0S_NESTED = 'time=';
+
 /** Every message start `interesting` accepts besides those. */
 export const MESSAGE_PREFIXES: readonly string[] = [
+  K0S_NESTED,
   'trying next host after status: ', 'fetch failed after status: ', 'failed to decode ', 'failed to load plugin ', 'PullImage ',
   'Pulled image ', 'Start cri plugin with config ', HTTPS_FIRST, 'Configuration migrated from version', 'Ignoring unknown key in TOML',
   "Found '", 'cancel pulling image', UNKNOWN_TYPE,

@@ -56,6 +56,18 @@ const EXPECT: Record<string, Expect> = {
     resolves: [['192.168.0.190:5000', true, 'other']],
     text: [/host directory: \/etc\/containerd\/certs\.d\/docker\.io/],
   },
+  // k0s logs containerd's lines inside its own (component=containerd), here behind journald: the mirror
+  // answers 404, then the hosts.toml's server https://docker.io fails DNS
+  'k0s-5478-wrapped-404-dns': {
+    ref: 'nginxinc/nginx-unprivileged:v1.25.1',
+    result: 'incomplete',
+    kind: 'daemon-log',
+    version: null,
+    resolves: [
+      ['registry.home.lab', true, 'not-found'],
+      ['docker.io', false, 'dns-failure'],
+    ],
+  },
   // ctr without --hosts-dir inside a kind node: localhost:5001 asked directly, HTTPS first, refused
   'kind-3857-ctr-localhost-refused': {
     ref: 'localhost:5001/airflow:2.9.3-python-3.11',
