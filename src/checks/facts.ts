@@ -44,7 +44,7 @@ export interface SystemdFact {
   proxyEnv: Record<string, string>;
 }
 
-export type Distribution = 'containerd' | 'k3s' | 'rke2' | 'microk8s' | 'k0s';
+export type Distribution = 'containerd' | 'k3s' | 'rke2' | 'microk8s' | 'k0s' | 'talos';
 
 export interface DistributionFact {
   kind: Distribution;

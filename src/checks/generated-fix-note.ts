@@ -14,6 +14,7 @@ function restart(kind: 'k3s' | 'rke2'): string {
 
 export function withGeneratedNote(f: Finding, facts: Facts): Finding {
   const dist = facts.distribution;
+  if (dist.kind === 'talos') return withTalosNote(f, facts);
   if ((dist.kind !== 'k3s' && dist.kind !== 'rke2') || !dist.generated || f.fix.length === 0) return f;
   const text = f.fix.join('\n');
   const yaml = `/etc/rancher/${dist.kind}/registries.yaml`;
@@ -28,4 +29,14 @@ export function withGeneratedNote(f: Finding, facts: Facts): Finding {
     `${what} ${hostsFile ? 'are' : 'is'} written by ${dist.kind} when it starts, so the edit below lasts until its next start: make the same change in ${yaml} ` +
     `(mirror URLs under mirrors.<registry>.endpoint, TLS settings and credentials under configs.<host>)${!hostsFile && dist.template ? ` or in ${dist.template}` : ''}, then: ${restart(dist.kind)}`;
   return { ...f, fix: [note, ...f.fix.map((l) => l.replace(/; no restart needed$|: no restart needed$/, ''))] };
+}
+
+/** Talos writes /etc/cri (config and hosts folders) from the machine config: the change goes there. */
+function withTalosNote(f: Finding, facts: Facts): Finding {
+  const text = f.fix.join('\n');
+  if (f.fix.length === 0 || /machine\.registries\.(mirrors|config)/.test(text) || !/\/etc\/cri\//.test(text + f.evidence.map((e) => e.source).join('\n'))) return f;
+  const note =
+    'Talos writes /etc/cri and its hosts folders from the machine config, so an edit there does not last: make the change in machine.registries ' +
+    '(mirrors.<registry>.endpoints for mirror URLs, config.<host>.tls and .auth for TLS settings and credentials), e.g. talosctl -n <node> patch machineconfig';
+  return { ...f, fix: [note, ...f.fix.filter((l) => !l.startsWith('systemctl '))] };
 }

@@ -15,6 +15,8 @@ import type { Facts } from './facts.js';
 import type { Finding } from './finding.js';
 import type { Check } from './types.js';
 import { decisionEvidence, finding, quote, wholeFileEvidence } from './make.js';
+import { registryTables } from './registry-tables.js';
+import { isTable } from '../containerd/go-value.js';
 
 function rootExists(facts: Facts, root: string): boolean {
   return lookupEntry(facts.snapshot, root).kind === 'directory' || rootNames(facts, root).length > 0;
@@ -165,6 +167,20 @@ const hostDirMissing: Check = {
       }
       const generated = generatedBy(facts, v.root);
       if (generated) return [generatedDirMissing(facts, d, v.root, looked, generated)];
+      // nothing configures a mirror anywhere, and config.toml has credentials or TLS settings for the
+      // registry: they are what was meant, not a mirror (talos#10617, containerd#11624)
+      const settingsOnly = !d.hostDirs.some((x) => x.dir) && d.misnamedDirs.length === 0 && Object.keys(d.config.cri.mirrors).length === 0 && registrySettingsKeys(d).length > 0;
+      if (settingsOnly) {
+        return [
+          finding('host-dir-missing', {
+            severity: 'info',
+            title: 'no mirror is configured for the registry',
+            detail: `No folder in ${v.root} matches ${d.registryHost}, and nothing else configures a mirror for it, so CRI pulls it from the registry itself. config.toml has settings for it (registry.configs ${registrySettingsKeys(d).map(quote).join(', ')}): the findings about them say whether they are used.`,
+            evidence: looked.map((p) => wholeFileEvidence(p, 'does not exist')),
+            fix: newHostsTomlFix(v.root, d.registryHost),
+          }),
+        ];
+      }
       // a loopback registry asked over HTTPS only: plain HTTP is lost (config_path set on 1.6.0–1.6.8, containerd#7392)
       const up = d.plans.cri.endpoints.at(-1);
       const httpsOnly = v.usedBy.includes('cri') && isLocalhost(d.registryHost) && up?.scheme === 'https' && !up.httpFallback;
@@ -181,6 +197,12 @@ const hostDirMissing: Check = {
     return [];
   },
 };
+
+/** registry.configs keys meant for the registry itself (its name, or Docker Hub's API host). */
+function registrySettingsKeys(d: Derived): string[] {
+  const own = new Set([d.registryHost, d.registryHost === 'docker.io' ? 'registry-1.docker.io' : null]);
+  return registryTables(d.configFiles).flatMap((t) => (isTable(t.table.configs) ? Object.keys(t.table.configs).filter((k) => own.has(k)) : []));
+}
 
 /** Writing the registry's first hosts.toml under `root`, with an example mirror. */
 export function newHostsTomlFix(root: string, registryHost: string): string[] {

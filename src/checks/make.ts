@@ -127,6 +127,8 @@ export function restartCommand(facts: Facts): string {
       return 'snap restart microk8s.daemon-containerd';
     case 'k0s':
       return 'systemctl restart k0sworker   # or k0scontroller';
+    case 'talos':
+      return 'talosctl -n <node> patch machineconfig --patch @patch.yaml   # the machine.registries change; Talos applies it itself, nothing to restart';
     default: {
       // a daemon whose cgroup names no service (started by hand, by a test harness): no unit restarts it
       const pid = facts.daemon.process?.pid;

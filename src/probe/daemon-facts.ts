@@ -77,6 +77,8 @@ const UNITS: Record<DistributionFact['kind'], string[]> = {
   rke2: ['rke2-server.service', 'rke2-agent.service'],
   microk8s: ['snap.microk8s.daemon-containerd.service'],
   k0s: ['k0sworker.service', 'k0scontroller.service'],
+  // Talos runs containerd as a service of its own (machined), not a systemd unit
+  talos: [],
 };
 
 /** The daemon's systemd unit and drop-ins: the process's own unit first, then the distribution's usual ones. */

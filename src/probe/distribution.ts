@@ -59,6 +59,15 @@ const LAYOUTS: Layout[] = [
     socket: `${SNAP}/common/run/containerd.sock`,
   },
   {
+    // Talos runs the CRI containerd with /etc/cri/containerd.toml, written from the machine config
+    kind: 'talos',
+    markers: ['/etc/cri/containerd.toml', '/etc/cri/conf.d/cri.toml', '/system/state'],
+    argvHints: ['/etc/cri/containerd.toml'],
+    configFile: '/etc/cri/containerd.toml',
+    certsDir: '/etc/cri/conf.d/hosts',
+    socket: '/run/containerd/containerd.sock',
+  },
+  {
     kind: 'k0s',
     markers: ['/etc/k0s/containerd.toml', '/etc/k0s/k0s.yaml', '/var/lib/k0s', '/etc/k0s/containerd.d'],
     argvHints: ['/etc/k0s', '/run/k0s', '/var/lib/k0s'],
@@ -105,7 +114,8 @@ export async function detectDistribution(probe: DistributionProbe, argv: string[
     for (const m of layout.markers) if (await exists(probe, m)) evidence.push(`${m} exists`);
     if (await exists(probe, layout.socket)) evidence.push(`${layout.socket} exists`);
     // the shared /run/k3s socket alone does not tell k3s from RKE2
-    const onlySharedSocket = evidence.length === 1 && evidence[0] === `${layout.socket} exists` && layout.socket.startsWith('/run/k3s/');
+    // nor does containerd's default socket, which Talos uses too
+    const onlySharedSocket = evidence.length === 1 && evidence[0] === `${layout.socket} exists` && (layout.socket.startsWith('/run/k3s/') || layout.kind === 'talos');
     if (evidence.length > 0 && !onlySharedSocket) found.push({ layout, evidence, fromProcess: !!hint });
   }
   const pick = found.find((f) => f.fromProcess) ?? found[0];
@@ -157,6 +167,10 @@ export async function detectDistribution(probe: DistributionProbe, argv: string[
       fact.generated = true;
       if (await exists(probe, `${SNAP}/current/args/containerd-template.toml`)) fact.template = `${SNAP}/current/args/containerd-template.toml`;
       fact.editInstead = `${SNAP}/current/args/containerd-template.toml (containerd.toml is rendered from it when MicroK8s starts; the certs.d hosts.toml files are yours to edit), then \`microk8s stop && microk8s start\``;
+      break;
+    case 'talos':
+      fact.generated = true;
+      fact.editInstead = 'the machine config: machine.registries.mirrors and machine.registries.config (talosctl patch machineconfig, or apply-config); Talos writes /etc/cri and its hosts folders from it';
       break;
     case 'k0s': {
       // k0s looks for the marker on every line: before 1.30 it wrote an empty first line above it

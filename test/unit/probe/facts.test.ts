@@ -181,6 +181,16 @@ describe('gatherFacts: distributions (offline, --root)', () => {
     expect(f.distribution.template).toBe(`${dir}/config-v3.toml.tmpl`);
   });
 
+  it('Talos: /etc/cri/containerd.toml and its hosts folder, written from the machine config', async () => {
+    const root = node({ '/etc/cri/containerd.toml': 'version = 3\nimports = ["/etc/cri/conf.d/cri.toml"]\n', '/etc/cri/conf.d/cri.toml': V2_CONFIG('/etc/cri/conf.d/hosts') });
+    const f = await gatherFacts({ root }, noDaemon);
+    expect(f.distribution.kind).toBe('talos');
+    expect(f.distribution.generated).toBe(true);
+    expect(f.configFile).toBe('/etc/cri/containerd.toml');
+    expect(f.distribution.certsDir).toBe('/etc/cri/conf.d/hosts');
+    expect(f.distribution.editInstead).toContain('machine.registries');
+  });
+
   it('plain containerd: /etc/containerd, default socket', async () => {
     const f = await gatherFacts({ root: resolve(__dirname, '../../fixtures/nodes/mirror-ok') }, noDaemon);
     expect(f.distribution.kind).toBe('containerd');
