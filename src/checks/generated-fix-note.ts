@@ -14,7 +14,7 @@ function restart(kind: 'k3s' | 'rke2'): string {
 
 export function withGeneratedNote(f: Finding, facts: Facts): Finding {
   const dist = facts.distribution;
-  if (dist.kind === 'talos') return withTalosNote(f, facts);
+  if (dist.kind === 'talos') return withTalosNote(f);
   if ((dist.kind !== 'k3s' && dist.kind !== 'rke2') || !dist.generated || f.fix.length === 0) return f;
   const text = f.fix.join('\n');
   const yaml = `/etc/rancher/${dist.kind}/registries.yaml`;
@@ -32,7 +32,7 @@ export function withGeneratedNote(f: Finding, facts: Facts): Finding {
 }
 
 /** Talos writes /etc/cri (config and hosts folders) from the machine config: the change goes there. */
-function withTalosNote(f: Finding, facts: Facts): Finding {
+function withTalosNote(f: Finding): Finding {
   const text = f.fix.join('\n');
   if (f.fix.length === 0 || /machine\.registries\.(mirrors|config)/.test(text) || !/\/etc\/cri\//.test(text + f.evidence.map((e) => e.source).join('\n'))) return f;
   const note =
