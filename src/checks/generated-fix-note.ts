@@ -15,6 +15,7 @@ function restart(kind: 'k3s' | 'rke2'): string {
 export function withGeneratedNote(f: Finding, facts: Facts): Finding {
   const dist = facts.distribution;
   if (dist.kind === 'talos') return withTalosNote(f);
+  if (dist.kind === 'microk8s') return withMicrok8sNote(f, facts);
   if ((dist.kind !== 'k3s' && dist.kind !== 'rke2') || !dist.generated || f.fix.length === 0) return f;
   const text = f.fix.join('\n');
   const yaml = `/etc/rancher/${dist.kind}/registries.yaml`;
@@ -39,4 +40,13 @@ function withTalosNote(f: Finding): Finding {
     'Talos writes /etc/cri and its hosts folders from the machine config, so an edit there does not last: make the change in machine.registries ' +
     '(mirrors.<registry>.endpoints for mirror URLs, config.<host>.tls and .auth for TLS settings and credentials), e.g. talosctl -n <node> patch machineconfig';
   return { ...f, fix: [note, ...f.fix.filter((l) => !l.startsWith('systemctl '))] };
+}
+
+/** MicroK8s renders containerd.toml from containerd-template.toml at start; its certs.d files are the user's. */
+function withMicrok8sNote(f: Finding, facts: Facts): Finding {
+  const dist = facts.distribution;
+  const text = f.fix.join('\n');
+  if (!dist.generated || !dist.template || f.fix.length === 0 || text.includes(dist.template) || !text.includes(facts.configFile)) return f;
+  const note = `${facts.configFile} is rendered from ${dist.template} when MicroK8s starts, so the edit below lasts until then: make it in ${dist.template}, then: microk8s stop && microk8s start`;
+  return { ...f, fix: [note, ...f.fix] };
 }
