@@ -5,7 +5,7 @@
  * from an empty folder with nothing of this checkout in reach.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -40,7 +40,9 @@ describe('npm package', () => {
     for (const f of files) {
       if (!existsSync(join(REPO, f))) continue; // deleted in the working tree
       mkdirSync(dirname(join(src, f)), { recursive: true });
-      copyFileSync(join(REPO, f), join(src, f));
+      // a tracked symlink (a fixture's `current -> 1109`) stays a symlink
+      if (lstatSync(join(REPO, f)).isSymbolicLink()) symlinkSync(readlinkSync(join(REPO, f)), join(src, f));
+      else copyFileSync(join(REPO, f), join(src, f));
     }
     expect(existsSync(join(src, 'dist'))).toBe(false);
     symlinkSync(join(REPO, 'node_modules'), join(src, 'node_modules'));
