@@ -49,6 +49,8 @@ function criPull(s: ParseState, l: LogLine, msg: string, f: Record<string, strin
         }
       }
       if (g && g.cri && !g.closed) g.ref = normalized;
+      // the PullImage line is not in the input (a cut log): this line starts the pull, or names the open one
+      else if (!s.groups.some((x) => x.cri && !x.closed && (x.ref === normalized || (x.criName !== null && normalizeRef(x.criName) === normalized)))) adoptCriPull(s, l, normalized);
     }
     return;
   }
@@ -75,25 +77,32 @@ function criPull(s: ParseState, l: LogLine, msg: string, f: Record<string, strin
     return;
   }
   let g = openCriPull(s, ref);
-  if (!g && rest.startsWith(' failed') && !s.groups.some((x) => x.cri && (x.criName === ref || x.ref === ref))) {
-    // its start line is not in the input (a cut log): the open daemon pull that names no image yet
-    // is this one (its resolver lines came first), else it is a pull of its own, seen by its end
-    const cur = s.cur;
-    if (cur && !cur.closed && !cur.cri && cur.ref === null && cur.daemon) g = cur;
-    else {
-      g = s.newGroup(l.format);
-      s.cur = g;
-      g.daemon = true;
-    }
-    g.cri = true;
-    g.mode = 'cri';
-    g.ref = ref;
-    g.criName = ref;
-  }
+  // its start line is not in the input (a cut log): a failure still ends a pull, seen by its end
+  if (!g && rest.startsWith(' failed') && !s.groups.some((x) => x.cri && (x.criName === ref || x.ref === ref))) g = adoptCriPull(s, l, ref);
   if (!g) return;
   s.touch(g, l);
   if (rest.startsWith(' failed')) s.close(g, 'failure', f.error ?? null);
   else if (rest.startsWith(' returns image reference')) s.close(g, 'success', null);
+}
+
+/**
+ * A CRI pull of `ref` whose PullImage line is not in the input: the open daemon pull that names no
+ * image yet is this one (its resolver lines came first), else a pull of its own.
+ */
+function adoptCriPull(s: ParseState, l: LogLine, ref: string): Group {
+  const cur = s.cur;
+  let g: Group;
+  if (cur && !cur.closed && !cur.cri && cur.ref === null && cur.daemon) g = cur;
+  else {
+    g = s.newGroup(l.format);
+    s.cur = g;
+    g.daemon = true;
+  }
+  g.cri = true;
+  g.mode = 'cri';
+  g.ref = ref;
+  g.criName = ref;
+  return g;
 }
 
 /** The newest CRI pull not ended yet of the image `name` (as PullImage or its normalised line named it). */
