@@ -67,6 +67,17 @@ function generatedSource(facts: Facts, file: string): string | null {
   return dist.editInstead;
 }
 
+/** The first header of the table that `line` of `file` declares again, or null. */
+function firstDeclaration(facts: Facts, file: string, line: number): { name: string; line: number } | null {
+  const e = lookupEntry(facts.snapshot, file);
+  if (e.kind !== 'file' || e.content?.kind !== 'text') return null;
+  const headers = scanToml(e.content.text).headers;
+  const again = headers.find((h) => h.line === line && h.kind === 'table');
+  const key = again ? JSON.stringify(again.path) : null;
+  const first = key ? headers.find((h) => h.kind === 'table' && JSON.stringify(h.path) === key && h.line < line) : undefined;
+  return again && first ? { name: again.path.map((p) => (/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p))).join('.'), line: first.line } : null;
+}
+
 /** The fix for a config file containerd cannot load: exact where the emulation knows the cause. */
 function syntaxErrorFix(facts: Facts, x: Decision): string {
   const at = x.at;
@@ -75,6 +86,8 @@ function syntaxErrorFix(facts: Facts, x: Decision): string {
   if (source) return `${at.file} line ${at.line} is where containerd stops, but ${facts.distribution.kind} writes that file when it starts, so an edit there is lost: fix it in ${source}, then: ${restartCommand(facts)}`;
   if (x.containerdExit?.includes(GO_TOML_V2_BOM_ERROR)) return `${removeBomCommand(at.file)} && containerd config dump >/dev/null`;
   if (x.message.includes(NOT_UTF8_PROBLEM)) return `${notUtf8Fix(at.file, at)}\nthen check with: containerd config dump`;
+  const twice = /duplicated tables|toml: table .* already exists/.test(x.containerdExit ?? '') ? firstDeclaration(facts, at.file, at.line) : null;
+  if (twice) return `${at.file} line ${at.line} declares [${twice.name}] a second time (first at line ${twice.line}): move the keys under it to the first and delete the second header, then check with: containerd config dump`;
   const inline = x.message.includes(TABLE_KEY_PROBLEM) ? tableKeyFixAt(facts, at.file) : null;
   if (inline) return `in ${at.file} line ${at.line}: ${inline}\nthen check with: containerd config dump`;
   return `fix ${at.file} line ${at.line}, then check with: containerd config dump`;
