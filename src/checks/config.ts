@@ -15,6 +15,7 @@ import { configsTlsNotForMirror } from './configs-tls-not-for-mirror.js';
 import { configsKeyNotAHost } from './configs-key-not-a-host.js';
 import { registryKeyUnknown } from './registry-key-unknown.js';
 import { registriesYamlUnknownKey } from './registries-yaml.js';
+import { hostsTomlInConfig } from './config-hosts-toml-lines.js';
 
 export const CONFIG_CHECKS: Check[] = [
   configMissing,
@@ -38,6 +39,7 @@ export const CONFIG_CHECKS: Check[] = [
   configsTlsNotForMirror,
   configsKeyNotAHost,
   registryKeyUnknown,
+  hostsTomlInConfig,
   configImportsReplace,
   restartRequired,
   registriesYamlUnknownKey,

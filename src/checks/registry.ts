@@ -60,6 +60,7 @@ const ROWS: Row[] = [
   ['transfer-config-path-unused', 'config', 'warning', 'the transfer plugin config_path is never read', ['transferConfigPath']],
   ['mirrors-with-config-path', 'config', 'error', 'registry.mirrors and config_path are both set', ['criRegistryValidation']],
   ['registry-key-unknown', 'config', 'warning', 'a key of the CRI registry tables that containerd does not know is ignored', ['criRegistryTypes']],
+  ['hosts-toml-in-config', 'config', 'warning', 'hosts.toml lines written into config.toml are ignored', ['configLoadFile']],
   ['configs-tls-ignored', 'config', 'warning', 'registry.configs.*.tls is ignored by containerd 2.x', ['configPluginKeys'], `${HOSTS_MD}#ca-field`],
   ['configs-tls-not-for-mirror', 'config', 'warning', "registry.configs.*.tls is keyed by the registry, not by its mirror", ['criLegacyTlsByHost']],
   ['configs-key-not-a-host', 'config', 'warning', 'a registry.configs table is keyed by a name no request goes to', ['criCredentialsByHost', 'authorizerCredentialsHost', 'criLegacyTlsByHost']],

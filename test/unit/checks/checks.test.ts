@@ -111,6 +111,7 @@ const EXPECT: Record<string, Expect> = {
   'ca-file-missing': { severity: 'error', evidence: { kind: 'file', source: HOSTS, line: 5, text: /ca = "mirror-ca\.crt"/ }, detail: /unable to read CA cert/ },
   'ca-file-invalid': { severity: 'error', evidence: { kind: 'log', text: /unable to load CA cert/ } },
   'client-cert-invalid': { severity: 'error', evidence: { kind: 'file', source: HOSTS, line: 5, text: /client = / }, detail: /failed to load X509 key pair/ },
+  'hosts-toml-in-config': { severity: 'warning', evidence: { kind: 'file', source: CONFIG, line: 2 }, detail: /logs "Ignoring unknown key in TOML"/, fix: /certs\.d\/docker\.io\/hosts\.toml/ },
   'registry-key-unknown': {
     severity: 'error',
     evidence: { kind: 'file', source: CONFIG, line: 4, text: /endpoints = \["https:\/\/mirror\.example\.com"\]  ← containerd does not know this key/ },
