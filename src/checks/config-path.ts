@@ -17,7 +17,7 @@ import { invalidPluginId } from '../containerd/plugin-ids.js';
 import type { Facts } from './facts.js';
 import type { Evidence } from './finding.js';
 import type { Check } from './types.js';
-import { apiEvidence, criRegistryTable, decisionEvidence, fileEvidence, finding, quote, restartCommand, wholeFileEvidence } from './make.js';
+import { apiEvidence, criRegistryTable, decisionEvidence, fileEvidence, finding, quote, restartCommand, rewritesFromRegistriesYaml, wholeFileEvidence } from './make.js';
 
 /** Where the user's hosts.toml files are: the first root holding a folder for the registry, else config_path, else the default. */
 export function suggestedRoot(d: Derived): string {
@@ -86,7 +86,7 @@ export const configPathUnset: Check = {
     // k3s/RKE2 render config.toml from a template that is a plain copy: registries.yaml never reaches it (rke2#5084)
     const dist = facts.distribution;
     const yamlMirrors = dist.registriesYaml?.keys.some((k) => k.path.length === 2 && k.path[0] === 'mirrors') ?? false;
-    if ((dist.kind === 'k3s' || dist.kind === 'rke2') && dist.generated && dist.template && dist.templateStatic && yamlMirrors && lookalikes.length === 0) {
+    if (rewritesFromRegistriesYaml(facts) && dist.template && dist.templateStatic && yamlMirrors && lookalikes.length === 0) {
       return [
         finding('config-path-unset', {
           title: `${dist.template} is a copy of a config.toml, not a template: registries.yaml never reaches containerd`,

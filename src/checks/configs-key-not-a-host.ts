@@ -14,7 +14,7 @@ import { tlsTablesOf } from './legacy-tls.js';
 import { registryTables } from './registry-tables.js';
 import type { Finding } from './finding.js';
 import type { Check } from './types.js';
-import { attemptEvidence, attemptsAt, fileEvidence, finding, restartCommand } from './make.js';
+import { attemptEvidence, attemptsAt, fileEvidence, finding, restartCommand, rewritesFromRegistriesYaml } from './make.js';
 
 interface KeyedTable {
   kind: 'auth' | 'tls';
@@ -42,8 +42,7 @@ export const configsKeyNotAHost: Check = {
       for (const [key, t] of tlsTablesOf(registryTables(d.configFiles))) tables.push({ kind: 'tls', key, path: t.path });
     }
     // k3s/RKE2 write config.toml from registries.yaml at every start: the key is fixed there
-    const dist = facts.distribution;
-    const k3s = (dist.kind === 'k3s' || dist.kind === 'rke2') && dist.generated ? dist.kind : null;
+    const k3s = rewritesFromRegistriesYaml(facts);
     const out: Finding[] = [];
     for (const { kind, key, path } of tables) {
       const scheme = SCHEME.exec(key);

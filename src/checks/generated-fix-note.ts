@@ -6,19 +6,16 @@
 import { goPathClean } from '../containerd/go-url.js';
 import type { Facts } from './facts.js';
 import type { Finding } from './finding.js';
-
-/** The restart of the distribution, which rewrites the files. */
-function restart(kind: 'k3s' | 'rke2'): string {
-  return kind === 'k3s' ? 'systemctl restart k3s (k3s-agent on agents)' : 'systemctl restart rke2-server (rke2-agent on agents)';
-}
+import { restartCommand, rewritesFromRegistriesYaml } from './make.js';
 
 export function withGeneratedNote(f: Finding, facts: Facts): Finding {
   const dist = facts.distribution;
   if (dist.kind === 'talos') return withTalosNote(f);
   if (dist.kind === 'microk8s') return withMicrok8sNote(f, facts);
-  if ((dist.kind !== 'k3s' && dist.kind !== 'rke2') || !dist.generated || f.fix.length === 0) return f;
+  const k3s = rewritesFromRegistriesYaml(facts);
+  if (!k3s || f.fix.length === 0) return f;
   const text = f.fix.join('\n');
-  const yaml = `/etc/rancher/${dist.kind}/registries.yaml`;
+  const yaml = `/etc/rancher/${k3s}/registries.yaml`;
   if (text.includes('registries.yaml') || (dist.template && text.includes(dist.template))) return f;
   const certs = dist.certsDir ? goPathClean(dist.certsDir) : null;
   // a hosts.toml finding edits the file its evidence names, even where the fix shows only the lines
@@ -27,8 +24,8 @@ export function withGeneratedNote(f: Finding, facts: Facts): Finding {
   if (!hostsFile && !configFile) return f;
   const what = hostsFile ? `the hosts.toml files under ${certs}` : facts.configFile;
   const note =
-    `${what} ${hostsFile ? 'are' : 'is'} written by ${dist.kind} when it starts, so the edit below lasts until its next start: make the same change in ${yaml} ` +
-    `(mirror URLs under mirrors.<registry>.endpoint, TLS settings and credentials under configs.<host>)${!hostsFile && dist.template ? ` or in ${dist.template}` : ''}, then: ${restart(dist.kind)}`;
+    `${what} ${hostsFile ? 'are' : 'is'} written by ${k3s} when it starts, so the edit below lasts until its next start: make the same change in ${yaml} ` +
+    `(mirror URLs under mirrors.<registry>.endpoint, TLS settings and credentials under configs.<host>)${!hostsFile && dist.template ? ` or in ${dist.template}` : ''}, then: ${restartCommand(facts)}`;
   return { ...f, fix: [note, ...f.fix.map((l) => l.replace(/; no restart needed$|: no restart needed$/, ''))] };
 }
 

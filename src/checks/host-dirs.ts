@@ -14,7 +14,7 @@ import { selectedHostDirs } from './derived.js';
 import type { Facts } from './facts.js';
 import type { Finding } from './finding.js';
 import type { Check } from './types.js';
-import { decisionEvidence, finding, quote, wholeFileEvidence } from './make.js';
+import { decisionEvidence, finding, quote, rewritesFromRegistriesYaml, wholeFileEvidence } from './make.js';
 import { registryTables } from './registry-tables.js';
 import { isTable } from '../containerd/go-value.js';
 
@@ -116,7 +116,7 @@ function legacyHttpMirrorAskedOverHttps(facts: Facts, d: Derived): Finding[] {
   if (d.config.cri.configPath !== '' || Object.keys(mirrors).length === 0 || d.registryHost! in mirrors) return [];
   if (httpRolesAskedOverHttps(d).length === 0) return [];
   const dist = facts.distribution;
-  const k3s = (dist.kind === 'k3s' || dist.kind === 'rke2') && dist.generated;
+  const k3s = rewritesFromRegistriesYaml(facts) !== null;
   return [
     finding('host-dir-missing', {
       severity: 'warning',

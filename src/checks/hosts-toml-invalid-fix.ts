@@ -9,6 +9,7 @@ import { NOT_UTF8_PROBLEM, notUtf8Fix } from '../containerd/not-utf8.js';
 import { GO_TOML_V2_BOM_ERROR, removeBomCommand } from '../containerd/utf8-bom.js';
 import { hostsFile, type HostDirView } from './derived.js';
 import type { Facts } from './facts.js';
+import { rewritesFromRegistriesYaml } from './make.js';
 
 /**
  * The parse error is a `[host."…"]` table written a second time (containerd drops the whole file):
@@ -21,7 +22,7 @@ function duplicateTableFix(facts: Facts, v: HostDirView, line: number): string[]
   const first = lines.findIndex((l, i) => i < line - 1 && l.trim() === header);
   if (first < 0) return null;
   const dist = facts.distribution;
-  const regen = (dist.kind === 'k3s' || dist.kind === 'rke2') && dist.generated;
+  const regen = rewritesFromRegistriesYaml(facts) !== null;
   return [
     `${header} is written twice in ${hostsFile(v)} (lines ${first + 1} and ${line}): ${regen ? `the endpoint is listed twice under mirrors in /etc/rancher/${dist.kind}/registries.yaml; list it once, and ${dist.kind} rewrites the file on its next start` : 'remove the second table'}`,
   ];
@@ -30,7 +31,7 @@ function duplicateTableFix(facts: Facts, v: HostDirView, line: number): string[]
 /** A `[host."…[…"]` header containerd 1.x cannot read: the fix in hosts.toml, or in registries.yaml where k3s/RKE2 write the file. */
 function ipv6HeaderFix(facts: Facts, v: HostDirView, line: number, text: string): string {
   const dist = facts.distribution;
-  if ((dist.kind === 'k3s' || dist.kind === 'rke2') && dist.generated) {
+  if (rewritesFromRegistriesYaml(facts)) {
     return `in /etc/rancher/${dist.kind}/registries.yaml, name the endpoint by a DNS name (or an /etc/hosts entry) instead of its IPv6 address: ${dist.kind} writes it into a [host."…"] header in ${hostsFile(v)} line ${line}, which containerd 1.x cannot read; then restart ${dist.kind}`;
   }
   return `in ${hostsFile(v)} line ${line}: ${tableKeyFix(text) ?? 'write the host without `[`'}`;

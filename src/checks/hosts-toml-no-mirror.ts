@@ -9,7 +9,7 @@ import { needsNamespace } from '../containerd/plan.js';
 import { hostsFile, selectedHostDirs } from './derived.js';
 import type { Finding } from './finding.js';
 import type { Check } from './types.js';
-import { attemptEvidence, finding, pathEvidence, sawResolver, wholeFileEvidence } from './make.js';
+import { attemptEvidence, finding, pathEvidence, rewritesFromRegistriesYaml, sawResolver, wholeFileEvidence } from './make.js';
 
 
 const plain = (ep: RegistryEndpoint) => ep.scheme === 'https' && !ep.httpFallback && !ep.tls.explicit && Object.keys(ep.header).length === 0;
@@ -34,7 +34,7 @@ export const hostsTomlNoMirror: Check = {
       const dist = facts.distribution;
       const y = dist.registriesYaml;
       const k3sConfigsOnly =
-        (dist.kind === 'k3s' || dist.kind === 'rke2') && dist.generated && dist.certsDir === v.root && y && y.error === undefined &&
+        rewritesFromRegistriesYaml(facts) !== null && dist.certsDir === v.root && y && y.error === undefined &&
         y.keys.some((k) => k.path[0] === 'configs' && k.path[1] === registry) && !y.keys.some((k) => k.path[0] === 'mirrors' && (k.path[1] === registry || k.path[1] === '*'));
       if (k3sConfigsOnly && seen.length === 0) {
         out.push(

@@ -20,7 +20,7 @@ import type { Evidence, Finding } from './finding.js';
 import type { Check } from './types.js';
 import { serverNotRegistryApi } from './hosts-toml-server-host.js';
 import { defaultHostTlsOnly } from './hosts-toml-default-tls-host.js';
-import { attemptEvidence, decisionEvidence, fileEvidence, finding, quote, restartCommand } from './make.js';
+import { attemptEvidence, decisionEvidence, fileEvidence, finding, quote, restartCommand, rewritesFromRegistriesYaml } from './make.js';
 import { configPosition, registryPath } from './config-locate.js';
 import { mirrorClusterDnsName } from './mirror-cluster-dns.js';
 import { inlineHostDropped, inlineOrderRandom } from './hosts-toml-inline-hosts.js';
@@ -66,7 +66,7 @@ const hostsTomlInvalid: Check = {
           evidence: [...(x ? decisionEvidence(facts.snapshot, x) : []), ...traced],
           fix: [
             ...invalidFileFix(facts, v, x),
-            `mirror-doctor explain ${d.ctrRef}   # re-check the file; ${(facts.distribution.kind === 'k3s' || facts.distribution.kind === 'rke2') && facts.distribution.generated ? `once ${facts.distribution.kind} has rewritten it` : 'no restart needed'}`,
+            `mirror-doctor explain ${d.ctrRef}   # re-check the file; ${rewritesFromRegistriesYaml(facts) ? `once ${facts.distribution.kind} has rewritten it` : 'no restart needed'}`,
           ],
         }),
       );
@@ -233,14 +233,13 @@ const mirrorMissingScheme: Check = {
     }
     // CRI's legacy registry.mirrors: an endpoint without a scheme is https unless it is loopback
     // (v1.7.24 pkg/cri/server/image_pull.go defaultScheme/addDefaultScheme; kubespray#8340)
-    const mirrors = d.config.cri.mirrors;
-    const key = d.registryHost !== null && d.config.cri.configPath === '' ? (d.registryHost in mirrors ? d.registryHost : '*' in mirrors ? '*' : null) : null;
-    for (const written of key !== null ? (mirrors[key] ?? []) : []) {
+    const key = d.plans.cri.legacyMirrorsKey ?? '';
+    for (const written of key !== '' ? (d.config.cri.mirrors[key] ?? []) : []) {
       if (written.includes('://')) continue;
       const ep = d.plans.cri.endpoints.find((e) => e.kind === 'legacy-mirror' && e.written === `https://${written}`);
       if (!ep) continue;
       const seen = sawHttpResponse(d, ep.host);
-      const at = configPosition(d, [...registryPath(d), 'mirrors', key!, 'endpoint']);
+      const at = configPosition(d, [...registryPath(d), 'mirrors', key, 'endpoint']);
       out.push(
         finding('mirror-missing-scheme', {
           severity: seen.length ? 'error' : 'warning',

@@ -117,6 +117,12 @@ export function apiEvidence(call: string, text: string): Evidence {
 }
 
 /** `systemctl restart <unit>` or the distribution's equivalent. */
+/** k3s or RKE2 when they write config.toml and the certs.d hosts.toml files from registries.yaml at start, else null. */
+export function rewritesFromRegistriesYaml(facts: Facts): 'k3s' | 'rke2' | null {
+  const dist = facts.distribution;
+  return (dist.kind === 'k3s' || dist.kind === 'rke2') && dist.generated ? dist.kind : null;
+}
+
 export function restartCommand(facts: Facts): string {
   switch (facts.distribution.kind) {
     case 'k3s':

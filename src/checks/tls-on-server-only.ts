@@ -8,7 +8,7 @@ import { scanToml } from '../containerd/toml-scan.js';
 import type { RegistryEndpoint } from '../containerd/configure-hosts.js';
 import type { Check } from './types.js';
 import { hostsFile, selectedHostDirs } from './derived.js';
-import { attemptEvidence, attemptsAt, fileEvidence, finding } from './make.js';
+import { attemptEvidence, attemptsAt, fileEvidence, finding, rewritesFromRegistriesYaml } from './make.js';
 import type { Finding } from './finding.js';
 
 const TLS_KEYS = new Set(['skip_verify', 'ca', 'client']);
@@ -33,7 +33,7 @@ export const tlsOnServerOnly: Check = {
       for (const ep of eps.filter((x) => x.kind === 'mirror' && x.scheme === 'https' && !hasTls(x))) {
         const failed = attemptsAt([d.trace.ctrHostsDir, d.trace.cri], ep.host, (o) => o.startsWith('tls-'));
         const dist = facts.distribution;
-        const regen = (dist.kind === 'k3s' || dist.kind === 'rke2') && dist.generated;
+        const regen = rewritesFromRegistriesYaml(facts) !== null;
         out.push(
           finding('tls-on-server-only', {
             // a public upstream needs no TLS settings: written for it, they were meant for the mirror
