@@ -171,6 +171,8 @@ export interface Facts {
   configFileSource?: 'option' | 'daemon-flag' | 'distribution' | 'default';
   /** mtime (ms since the epoch) of config.toml and of every import merged into it */
   configMtimes?: Record<string, number>;
+  /** k3s/RKE2/MicroK8s: mtime (ms since the epoch) of the files config.toml and hosts.toml are rendered from at start (registries.yaml, the template) */
+  sourceMtimes?: Record<string, number>;
   /** what gathering could not do or assumed, in plain words (e.g. --root without --address: offline) */
   notes?: string[];
 }

@@ -43,19 +43,32 @@ export async function configFileTimes(
   configFile: string,
   analysis: ConfigAnalysis | null,
 ): Promise<{ configMtime: number | null; configMtimes: Record<string, number> }> {
-  const mtime = async (p: string): Promise<number | null> => {
-    try {
-      const at = await resolveNodePath(root, p, statFs);
-      return at.ok ? (await statFs.stat(at.hostPath)).mtimeMs : null;
-    } catch {
-      return null;
-    }
-  };
-  const configMtime = await mtime(configFile);
-  const configMtimes: Record<string, number> = {};
-  for (const f of analysis?.files ?? [configFile]) {
-    const m = await mtime(f);
-    if (m !== null) configMtimes[f] = m;
-  }
+  const configMtime = await fileMtime(statFs, root, configFile);
+  const configMtimes = await fileMtimes(statFs, root, analysis?.files ?? [configFile]);
   return { configMtime, configMtimes };
+}
+
+/** The files a distribution renders containerd's config from when it starts: registries.yaml and the template (none for plain containerd). */
+export function renderSources(distribution: DistributionFact): string[] {
+  if (!distribution.generated) return [];
+  return [distribution.registriesYaml?.path, distribution.template].filter((p): p is string => typeof p === 'string');
+}
+
+/** mtime (ms since the epoch) of each node path that exists. */
+export async function fileMtimes(statFs: StatLike, root: string, paths: string[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const p of paths) {
+    const m = await fileMtime(statFs, root, p);
+    if (m !== null) out[p] = m;
+  }
+  return out;
+}
+
+async function fileMtime(statFs: StatLike, root: string, p: string): Promise<number | null> {
+  try {
+    const at = await resolveNodePath(root, p, statFs);
+    return at.ok ? (await statFs.stat(at.hostPath)).mtimeMs : null;
+  } catch {
+    return null;
+  }
 }

@@ -13,7 +13,7 @@ import { planCri, planMirrorHosts } from '../containerd/plan.js';
 import { mirroredRegistries } from '../containerd/mirror-roles.js';
 import { parseCriReference } from '../containerd/reference.js';
 import { chooseRef, hostsFolderRegistries, refHosts } from './checked-ref.js';
-import { analyseConfigFile, configFileTimes } from './config-file-facts.js';
+import { analyseConfigFile, configFileTimes, fileMtimes, renderSources } from './config-file-facts.js';
 import { askDaemon, gatherSystemdUnit, type DaemonClient } from './daemon-facts.js';
 import { defaultHostsDir, locateDaemon } from './daemon-location.js';
 import type { DaemonProcess } from './daemon-process.js';
@@ -136,6 +136,7 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
   const analysis = await analyseConfigFile(reader, configFile, profile, notes);
   const statFs = deps.statFs ?? fsp;
   const { configMtime, configMtimes } = await configFileTimes(statFs, root, configFile, analysis);
+  const sourceMtimes = await fileMtimes(statFs, root, renderSources(distribution));
 
   // 6. systemd unit and drop-ins
   step('systemd unit');
@@ -240,6 +241,7 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
     addressSource,
     configFileSource,
     configMtimes,
+    ...(Object.keys(sourceMtimes).length > 0 ? { sourceMtimes } : {}),
     notes,
     nodeName,
     ...(o.signal?.aborted ? { interrupted: true } : {}),

@@ -52,6 +52,8 @@ export interface FactsOverlay {
   configFile?: string;
   /** ms relative to the daemon start (e.g. 5000: edited 5 s after it started); null: missing */
   configMtimeAfterStart?: number | null;
+  /** node path → ms relative to the daemon start: mtimes of the files a distribution renders config from (Facts.sourceMtimes) */
+  sourceMtimesAfterStart?: Record<string, number>;
   daemon?: {
     reachable?: boolean;
     error?: string | null;
@@ -200,6 +202,7 @@ async function build({ overlay, reader, trace }: BuildInput): Promise<Facts> {
     },
     configFile,
     configMtime: configEntry && configEntry.kind !== 'missing' && mtimeAfter !== null ? DAEMON_START + mtimeAfter : null,
+    ...(overlay.sourceMtimesAfterStart ? { sourceMtimes: Object.fromEntries(Object.entries(overlay.sourceMtimesAfterStart).map(([p, ms]) => [p, DAEMON_START + ms])) } : {}),
     snapshot: reader.snapshot,
     hostRoots,
     hostDirEntries: overlay.hostDirEntries ?? [],

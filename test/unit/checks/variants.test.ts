@@ -55,6 +55,32 @@ describe('severity variants', () => {
     const facts = await factsFromFixture(join(DIR, '_healthy'), { configMtimeAfterStart: after });
     expect(runChecks(facts).findings.some((x) => x.id === 'restart-required')).toBe(expected);
   });
+  it.each([
+    ['registries.yaml', '/etc/rancher/k3s/registries.yaml', 5000, true, /k3s reads \/etc\/rancher\/k3s\/registries\.yaml only when it starts.*the running daemon and the hosts folder do not have the change yet/],
+    ['registries.yaml', '/etc/rancher/k3s/registries.yaml', 100, false, null],
+    ['registries.yaml', '/etc/rancher/k3s/registries.yaml', -3_600_000, false, null],
+    ['template', '/var/lib/rancher/k3s/agent/etc/containerd/config.toml.tmpl', 5000, true, /k3s renders \/var\/lib\/rancher\/k3s\/agent\/etc\/containerd\/config\.toml from .*config\.toml\.tmpl only when it starts: the running daemon does not/],
+  ])('k3s: %s (%s) changed %i ms after the daemon started: restart-required %s', async (_what, path, after, expected, detail) => {
+    const dir = join(DIR, 'registries-yaml-unknown-key');
+    const facts = await factsFromFixture(dir, { sourceMtimesAfterStart: { [path]: after } });
+    facts.distribution.template = '/var/lib/rancher/k3s/agent/etc/containerd/config.toml.tmpl';
+    const f = runChecks(facts).findings.find((x) => x.id === 'restart-required');
+    expect(f !== undefined).toBe(expected);
+    if (!f) return;
+    expect(f.severity).toBe('warning');
+    expect(f.detail).toMatch(detail!);
+    expect(f.evidence[0]).toMatchObject({ kind: 'command', source: `stat ${path}; /proc/4242/stat (start time)` });
+    expect(f.fix).toEqual(['systemctl restart k3s   # or k3s-agent on agents']);
+  });
+  it('restart-required: a registries.yaml newer than the daemon means nothing without a distribution that renders from it', async () => {
+    const facts = await factsFromFixture(join(DIR, 'registries-yaml-unknown-key'), { sourceMtimesAfterStart: { '/etc/rancher/k3s/registries.yaml': 5000 } });
+    facts.distribution.generated = false;
+    expect(runChecks(facts).findings.find((x) => x.id === 'restart-required')).toBeUndefined();
+  });
+  it('restart-required: the source mtime is not compared without a daemon process (a copied node)', async () => {
+    const facts = await factsFromFixture(join(DIR, 'registries-yaml-unknown-key'), { sourceMtimesAfterStart: { '/etc/rancher/k3s/registries.yaml': 5000 }, daemon: { process: false } });
+    expect(runChecks(facts).findings.find((x) => x.id === 'restart-required')).toBeUndefined();
+  });
   it('a live CRI config equal to the file needs no restart', async () => {
     const facts = await factsFromFixture(join(DIR, 'restart-required'), { liveCri: { exposed: true, configPath: '/etc/containerd/certs.d', hasMirrors: false } });
     expect(runChecks(facts).findings.find((x) => x.id === 'restart-required')).toBeUndefined();
