@@ -72,6 +72,14 @@ describe('severity variants', () => {
     expect(f.evidence[0]).toMatchObject({ kind: 'command', source: `stat ${path}; /proc/4242/stat (start time)` });
     expect(f.fix).toEqual(['systemctl restart k3s   # or k3s-agent on agents']);
   });
+  it('MicroK8s: containerd-template.toml changed after the daemon started: restart-required names containerd.toml and the snap restart', async () => {
+    const snap = '/var/snap/microk8s/current/args';
+    const facts = await factsFromFixture(join(DIR, '_healthy'), { sourceMtimesAfterStart: { [`${snap}/containerd-template.toml`]: 5000 } });
+    facts.distribution = { ...facts.distribution, kind: 'microk8s', generated: true, configFile: `${snap}/containerd.toml`, template: `${snap}/containerd-template.toml` };
+    const f = runChecks(facts).findings.find((x) => x.id === 'restart-required');
+    expect(f?.detail).toContain(`MicroK8s renders ${snap}/containerd.toml from ${snap}/containerd-template.toml only when it starts`);
+    expect(f?.fix).toEqual(['snap restart microk8s.daemon-containerd']);
+  });
   it('restart-required: a registries.yaml newer than the daemon means nothing without a distribution that renders from it', async () => {
     const facts = await factsFromFixture(join(DIR, 'registries-yaml-unknown-key'), { sourceMtimesAfterStart: { '/etc/rancher/k3s/registries.yaml': 5000 } });
     facts.distribution.generated = false;
