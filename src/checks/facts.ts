@@ -42,6 +42,8 @@ export interface SystemdFact {
   files: Array<{ path: string; text: string }>;
   /** Environment= / EnvironmentFile= values that set proxy variables */
   proxyEnv: Record<string, string>;
+  /** the command line of its (last) ExecStart=, variables expanded */
+  execStart?: string[];
 }
 
 export type Distribution = 'containerd' | 'k3s' | 'rke2' | 'microk8s' | 'k0s' | 'talos';
@@ -165,10 +167,10 @@ export interface Facts {
   // ---- optional additions (effects layer) ----
   /** the node's name: MIRROR_DOCTOR_NODE_NAME (set by the fleet manifest from spec.nodeName), else the host name */
   nodeName?: string | null;
-  /** where `address` came from: --address, the detected distribution's socket, or the default */
-  addressSource?: 'option' | 'distribution' | 'default';
-  /** where `configFile` came from: --config, the daemon's --config flag, the distribution, or the default */
-  configFileSource?: 'option' | 'daemon-flag' | 'distribution' | 'default';
+  /** where `address` came from: --address, the detected distribution's socket, --address in the ExecStart of containerd's unit (no process seen), or the default */
+  addressSource?: 'option' | 'distribution' | 'unit-flag' | 'default';
+  /** where `configFile` came from: --config, the daemon's --config flag, --config in the ExecStart of its unit (no process seen), the distribution, or the default */
+  configFileSource?: 'option' | 'daemon-flag' | 'unit-flag' | 'distribution' | 'default';
   /** mtime (ms since the epoch) of config.toml and of every import merged into it */
   configMtimes?: Record<string, number>;
   /** k3s/RKE2/MicroK8s: mtime (ms since the epoch) of the files config.toml and hosts.toml are rendered from at start (registries.yaml, the template) */

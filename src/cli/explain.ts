@@ -13,6 +13,7 @@ import { parseCriReference, parseCtrReference } from '../containerd/reference.js
 import { resolveProfile, type ProfileSource } from '../containerd/version.js';
 import { detectContainerdVersion } from '../probe/containerd-version.js';
 import { locateDaemon } from '../probe/daemon-location.js';
+import { unitFilesOf } from '../probe/daemon-facts.js';
 import { distributionProbe, textReader } from '../probe/environment-facts.js';
 import { NodeFileReader, type FsLike } from '../probe/node-files.js';
 import { readHostsFolders } from '../probe/hosts-folder-facts.js';
@@ -90,7 +91,7 @@ export async function runExplain(ref: string, opts: ExplainOptions, extraArgs: s
 
   // the config file as check finds it: --config, else the distribution's layout (k3s, RKE2, MicroK8s, k0s) under --root
   const aux = new NodeFileReader({ root, ...(io.fs ? { fs: io.fs } : {}) });
-  const located = await locateDaemon(distributionProbe(aux, textReader(aux)), { ...(opts.config !== undefined ? { config: opts.config } : {}), lookForProcess: false });
+  const located = await locateDaemon(distributionProbe(aux, textReader(aux)), { ...(opts.config !== undefined ? { config: opts.config } : {}), lookForProcess: false, unitFiles: unitFilesOf(aux, textReader(aux)) });
   const configFile = located.configFile;
   await reader.readConfig(configFile);
   const cfgEntry = lookupEntry(reader.snapshot, configFile);

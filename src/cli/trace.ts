@@ -12,6 +12,7 @@ import { readHostsFolders } from '../probe/hosts-folder-facts.js';
 import { resolveProfile } from '../containerd/version.js';
 import { NodeFileReader } from '../probe/node-files.js';
 import { defaultHostsDir, locateDaemon } from '../probe/daemon-location.js';
+import { unitFilesOf } from '../probe/daemon-facts.js';
 import { distributionProbe, textReader } from '../probe/environment-facts.js';
 import { ctrVersions, trace, TraceError, type TraceOptions } from '../probe/tracer.js';
 import type { TraceRun } from '../trace/run-schema.js';
@@ -53,7 +54,7 @@ export async function prepareTrace(ref: string, o: TraceCliOptions, extra: strin
   }
   // the socket and config.toml as check finds them: the distribution's, the daemon's --config
   const aux = new NodeFileReader({ root: '/' });
-  const located = await locateDaemon(distributionProbe(aux, textReader(aux)), { address: o.address, config: o.config, lookForProcess: true });
+  const located = await locateDaemon(distributionProbe(aux, textReader(aux)), { address: o.address, config: o.config, lookForProcess: true, unitFiles: unitFilesOf(aux, textReader(aux)) });
   const address = located.address;
   const ctr = o.ctr ?? 'ctr';
   const { timeoutMs, stallMs, responseStallMs } = pullTimings(o);

@@ -12,15 +12,17 @@ import type { NodeFileReader } from './node-files.js';
 import { nodePath } from './node-path.js';
 import { resolveNodePath } from './node-root.js';
 
-/** The config.toml the daemon reads, and what says so. */
+/** The config.toml the daemon reads, and what says so (`unitConfig`: --config in the ExecStart of its unit, when no process was seen). */
 export function chooseConfigFile(
   option: string | undefined,
   proc: DaemonProcess | null,
   distribution: DistributionFact,
   address: string,
+  unitConfig: string | null = null,
 ): { configFile: string; configFileSource: NonNullable<Facts['configFileSource']> } {
   if (option !== undefined) return { configFile: nodePath(option), configFileSource: 'option' };
   if (proc?.config) return { configFile: nodePath(proc.config), configFileSource: 'daemon-flag' };
+  if (unitConfig) return { configFile: nodePath(unitConfig), configFileSource: 'unit-flag' };
   if (distribution.kind !== 'containerd' && address === distribution.socket) return { configFile: distribution.configFile, configFileSource: 'distribution' };
   return { configFile: DEFAULT_CONFIG_FILE, configFileSource: 'default' };
 }

@@ -11,7 +11,8 @@ import { errorText, known, unknown } from './fact-values.js';
 import type { NodeFileReader } from './node-files.js';
 import { listPlugins, registryPlugins } from './plugins.js';
 import { readProcessProxyEnv, readProcessUnit } from './process-environ.js';
-import { readSystemdUnit, type UnitFiles } from './systemd-unit.js';
+import { readSystemdUnit, UNIT_DIRS, type UnitFiles } from './systemd-unit.js';
+import { runsContainerd } from './daemon-flags.js';
 
 /** The daemon calls gathering makes (tests replace them). */
 export interface DaemonClient {
@@ -81,22 +82,21 @@ const UNITS: Record<DistributionFact['kind'], string[]> = {
   talos: [],
 };
 
-/** The daemon's systemd unit and drop-ins: the process's own unit first, then the distribution's usual ones. */
-export async function gatherSystemdUnit(
-  reader: NodeFileReader,
-  readText: (p: string) => Promise<string | null>,
-  procUnit: string | null,
-  kind: DistributionFact['kind'],
-): Promise<SystemdFact | null> {
-  const unitFiles: UnitFiles = {
+/** The node's unit files as readSystemdUnit reads them. */
+export function unitFilesOf(reader: NodeFileReader, readText: (p: string) => Promise<string | null>): UnitFiles {
+  return {
     readText,
     list: async (p) => {
       const e = await reader.stat(p);
       return e.kind === 'directory' ? (e.entries ?? []).map((d) => d.name) : null;
     },
   };
+}
+
+/** The daemon's systemd unit and drop-ins: the process's own unit first (or the unit found for it), then the distribution's usual ones. */
+export async function gatherSystemdUnit(unitFiles: UnitFiles, procUnit: string | null, kind: DistributionFact['kind'], foundUnit: string | null = null): Promise<SystemdFact | null> {
   let systemd: SystemdFact | null = null;
-  for (const unit of [...new Set([...(procUnit ? [procUnit] : []), ...UNITS[kind]])]) {
+  for (const unit of [...new Set([...(procUnit ? [procUnit] : []), ...(foundUnit ? [foundUnit] : []), ...UNITS[kind]])]) {
     systemd = await readSystemdUnit(unitFiles, unit).catch(() => null);
     if (systemd) {
       systemd = { ...systemd, fromProcess: unit === procUnit };
@@ -104,6 +104,23 @@ export async function gatherSystemdUnit(
     }
   }
   return systemd;
+}
+
+/**
+ * With no daemon process to read: the unit that would run containerd. containerd.service, else a
+ * unit whose name holds "containerd" and whose ExecStart runs containerd (k8s-containerd.service).
+ */
+export async function findContainerdUnit(unitFiles: UnitFiles): Promise<SystemdFact | null> {
+  const runs = (u: SystemdFact | null) => (u?.execStart && runsContainerd(u.execStart) ? u : null);
+  const main = runs(await readSystemdUnit(unitFiles, 'containerd.service').catch(() => null));
+  if (main) return main;
+  const names = new Set<string>();
+  for (const dir of UNIT_DIRS) for (const n of (await unitFiles.list(dir).catch(() => null)) ?? []) if (/containerd.*\.service$/.test(n) && n !== 'containerd.service') names.add(n);
+  for (const n of [...names].sort()) {
+    const u = runs(await readSystemdUnit(unitFiles, n).catch(() => null));
+    if (u) return u;
+  }
+  return null;
 }
 
 export interface DaemonAnswers {

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { listeningInodes, parseProcNetUnix } from './proc-net-unix.js';
 import { socketInode } from './proc-net-tcp.js';
+import { addressFlag, configFlag, runsContainerd } from './daemon-flags.js';
 
 export const DEFAULT_ADDRESS = '/run/containerd/containerd.sock';
 
@@ -33,17 +34,6 @@ function bootTimeMs(): number | null {
   } catch {
     return null;
   }
-}
-
-function flag(argv: string[], names: string[]): string | null {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    for (const n of names) {
-      if (a === n && i + 1 < argv.length) return argv[i + 1]!;
-      if (a.startsWith(`${n}=`)) return a.slice(n.length + 1);
-    }
-  }
-  return null;
 }
 
 /**
@@ -99,8 +89,8 @@ export function findDaemonProcess(address: string, procDir = '/proc'): DaemonPro
     } catch {
       continue;
     }
-    if (!argv[0] || !/(^|\/)containerd$/.test(argv[0])) continue;
-    const flagged = flag(argv, ['--address', '-a']);
+    if (!runsContainerd(argv)) continue;
+    const flagged = addressFlag(argv);
     let addr: string;
     if (flagged !== null) {
       addr = flagged;
@@ -114,7 +104,7 @@ export function findDaemonProcess(address: string, procDir = '/proc'): DaemonPro
       pid: Number(p),
       argv,
       startedAt: boot !== null && Number.isFinite(ticks) ? boot + (ticks * 1000) / 100 : 0,
-      config: flag(argv, ['--config', '-c']),
+      config: configFlag(argv),
       address: addr,
     };
   }

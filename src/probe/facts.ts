@@ -14,7 +14,7 @@ import { mirroredRegistries } from '../containerd/mirror-roles.js';
 import { parseCriReference } from '../containerd/reference.js';
 import { chooseRef, hostsFolderRegistries, refHosts } from './checked-ref.js';
 import { analyseConfigFile, configFileTimes, fileMtimes, renderSources } from './config-file-facts.js';
-import { askDaemon, gatherSystemdUnit, type DaemonClient } from './daemon-facts.js';
+import { askDaemon, gatherSystemdUnit, unitFilesOf, type DaemonClient } from './daemon-facts.js';
 import { defaultHostsDir, locateDaemon } from './daemon-location.js';
 import type { DaemonProcess } from './daemon-process.js';
 import { distributionProbe, gatherNodeName, gatheringUser, shellProxyEnv, textReader } from './environment-facts.js';
@@ -111,13 +111,15 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
   const user = gatheringUser(env, deps.user);
 
   // 1-2. distribution (files), the address it implies, the daemon process (/proc: the live machine's)
-  const { distribution, address, addressSource, proc, processFact, procUnit, configFile, configFileSource } = await locateDaemon(probe, {
+  const unitFiles = unitFilesOf(aux, auxText);
+  const { distribution, address, addressSource, proc, processFact, procUnit, foundUnit, configFile, configFileSource } = await locateDaemon(probe, {
     address: o.address,
     config: o.config,
     lookForProcess: live || !offline,
     ...(deps.findDaemon ? { findDaemon: deps.findDaemon } : {}),
     ...(deps.procDir ? { procDir: deps.procDir } : {}),
     onStep: step,
+    unitFiles,
   });
 
   // 3. versions: the local binaries (live node only), the server over the API
@@ -140,7 +142,7 @@ export async function gatherFacts(o: GatherOptions = {}, deps: GatherDeps = {}):
 
   // 6. systemd unit and drop-ins
   step('systemd unit');
-  const systemd = await gatherSystemdUnit(aux, auxText, procUnit, distribution.kind);
+  const systemd = await gatherSystemdUnit(unitFiles, procUnit, distribution.kind, foundUnit);
 
   // 7. the hosts folders, and the reference: the argument, else one for the first registry folder with a mirror
   step('hosts folders');

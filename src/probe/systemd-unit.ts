@@ -117,9 +117,13 @@ export async function readSystemdUnit(files: UnitFiles, unit: string): Promise<S
   }
   if (read.length === 0) return null;
   const env: Record<string, string> = {};
+  // the last ExecStart= (an empty one clears those before it, as a drop-in does to replace it)
+  let execStart: string | null = null;
   for (const f of [...read]) {
     for (const { key, value } of directives(f.text)) {
-      if (key === 'Environment') {
+      if (key === 'ExecStart') {
+        execStart = value === '' ? null : value;
+      } else if (key === 'Environment') {
         if (value === '') {
           for (const k of Object.keys(env)) delete env[k];
           continue;
@@ -150,5 +154,26 @@ export async function readSystemdUnit(files: UnitFiles, unit: string): Promise<S
     const info = proxyUserinfo(v);
     if (info !== null) userinfo.push(info);
   }
-  return { unit, files: read.map((f) => ({ path: f.path, text: redact(scrubSecrets(f.text, userinfo)) })), proxyEnv };
+  const argv = execStart === null ? null : execStartArgv(execStart, env);
+  return {
+    unit,
+    files: read.map((f) => ({ path: f.path, text: redact(scrubSecrets(f.text, userinfo)) })),
+    proxyEnv,
+    ...(argv ? { execStart: argv.map((a) => redact(scrubSecrets(a, userinfo))) } : {}),
+  };
+}
+
+/**
+ * The command line of an ExecStart= value as systemd runs it: its prefixes (`-@:+!`) dropped,
+ * `${VAR}` replaced within a word and a lone `$VAR` split into words, from the unit's environment.
+ */
+export function execStartArgv(value: string, env: Record<string, string>): string[] {
+  const words = splitEnvironmentValue(value.replace(/^[-@:+!]+/, ''));
+  const out: string[] = [];
+  for (const w of words) {
+    const lone = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(w);
+    if (lone) out.push(...(env[lone[1]!] ?? '').split(/\s+/).filter(Boolean));
+    else out.push(w.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, k: string) => env[k] ?? ''));
+  }
+  return out;
 }

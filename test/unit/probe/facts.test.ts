@@ -322,6 +322,46 @@ describe('gatherFacts: systemd unit and proxy environments', () => {
     expect(f.shellProxyEnv).toEqual({ HTTP_PROXY: 'http://shell:8080', no_proxy: 'x' });
   });
 
+  it('no daemon process (a copied node): --config and --address from the ExecStart of a unit named otherwise (k8s-containerd.service, cybozu-go/neco#1281)', async () => {
+    const root = node({
+      '/etc/k8s-containerd/config.toml': V2_CONFIG('/etc/k8s-containerd/certs.d'),
+      '/etc/k8s-containerd/certs.d/docker.io/hosts.toml': HOSTS,
+      '/etc/systemd/system/k8s-containerd.service': '[Service]\nEnvironment="HTTPS_PROXY=http://proxy:3128"\nExecStart=/opt/sbin/containerd --config /etc/k8s-containerd/config.toml --address /run/k8s-containerd/containerd.sock\n',
+      '/etc/systemd/system/k8s-containerd-helper.service': '[Service]\nExecStart=/usr/bin/sleep infinity\n',
+    });
+    const f = await gatherFacts({ root }, noDaemon);
+    expect(f.configFile).toBe('/etc/k8s-containerd/config.toml');
+    expect(f.configFileSource).toBe('unit-flag');
+    expect(f.address).toBe('/run/k8s-containerd/containerd.sock');
+    expect(f.addressSource).toBe('unit-flag');
+    expect(f.hostRoots[0]).toEqual({ root: '/etc/k8s-containerd/certs.d', reason: 'config_path' });
+    expect(f.daemon.systemd).toMatchObject({ unit: 'k8s-containerd.service', fromProcess: false, proxyEnv: { HTTPS_PROXY: 'http://proxy:3128' } });
+    expect(f.daemon.process).toBeNull();
+  });
+
+  it.each([
+    ['containerd.service runs containerd without flags: the defaults', { '/lib/systemd/system/containerd.service': '[Service]\nExecStart=/usr/bin/containerd\n' }, '/etc/containerd/config.toml', 'default'],
+    ['no unit at all: the defaults', {}, '/etc/containerd/config.toml', 'default'],
+    [
+      'containerd.service first, even beside another unit that runs containerd',
+      { '/lib/systemd/system/containerd.service': '[Service]\nExecStart=/usr/bin/containerd -c /srv/a.toml\n', '/etc/systemd/system/containerd2.service': '[Service]\nExecStart=/usr/bin/containerd -c /srv/b.toml\n' },
+      '/srv/a.toml',
+      'unit-flag',
+    ],
+    ['a unit named containerd that runs something else is not taken', { '/etc/systemd/system/containerd-exporter.service': '[Service]\nExecStart=/usr/bin/exporter --config /srv/x.toml\n' }, '/etc/containerd/config.toml', 'default'],
+  ])('no daemon process: %s', async (_what, files, configFile, source) => {
+    const f = await gatherFacts({ root: node(files as Record<string, string>) }, noDaemon);
+    expect(f.configFile).toBe(configFile);
+    expect(f.configFileSource).toBe(source);
+    expect(f.address).toBe('/run/containerd/containerd.sock');
+  });
+
+  it('--config and --address given: the unit does not override them', async () => {
+    const root = node({ '/etc/systemd/system/k8s-containerd.service': '[Service]\nExecStart=/opt/sbin/containerd --config /etc/k8s-containerd/config.toml --address /run/k8s.sock\n' });
+    const f = await gatherFacts({ root, config: '/srv/mine.toml', address: '/run/mine.sock', offline: true }, noDaemon);
+    expect([f.configFile, f.configFileSource, f.address, f.addressSource]).toEqual(['/srv/mine.toml', 'option', '/run/mine.sock', 'option']);
+  });
+
   it('the daemon process: --config from its command line, proxy env and unit from /proc', async () => {
     const root = node({
       '/srv/containerd/config.toml': V2_CONFIG('/srv/hosts'),
