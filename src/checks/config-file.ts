@@ -11,6 +11,7 @@ import { tableKeyFix } from '../containerd/go-toml-v1-inline-table.js';
 import { TABLE_KEY_PROBLEM } from '../containerd/go-toml-v1-table-keys.js';
 import { NOT_UTF8_PROBLEM, notUtf8Fix } from '../containerd/not-utf8.js';
 import { lookupEntry } from '../containerd/node-snapshot.js';
+import { isTable } from '../containerd/go-value.js';
 import { configPosition, decisions } from './config-locate.js';
 import { configPathFix, suggestedRoot } from './config-path.js';
 import type { Facts } from './facts.js';
@@ -127,12 +128,40 @@ export const configVersionMissing: Check = {
   run(facts, d) {
     const ds = decisions(d, 'config.no-version');
     if (ds.length === 0) return [];
-    const want = d.profile.version.major >= 2 ? 3 : 2;
+    const major = d.profile.version.major;
+    const want = major >= 2 ? 3 : 2;
+    const evidence = [{ kind: 'file' as const, source: facts.configFile, line: 1, column: 1, text: 'no `version = …` line in the file' }];
+    const toFullIds = `add \`version = ${want}\` as the first line of ${facts.configFile} and name plugins by full id (${criRegistryTable(major, want)})`;
+    if (major < 2) {
+      // version 1 names plugins by short id: a table named by full id is what it does not read
+      const keys = new Set(d.configFiles.flatMap((f) => (isTable(f.data.plugins) ? Object.keys(f.data.plugins) : [])));
+      const full = [...keys].filter((k) => k.includes('.'));
+      const short = [...keys].filter((k) => !k.includes('.'));
+      if (full.length === 0) {
+        return [
+          finding('config-version-missing', {
+            severity: 'info',
+            detail: `${ds[0]!.message}. That is valid on ${d.profile.label}: ${short.length ? `its plugin tables are named by short id (${short.map((k) => `plugins.${k}`).join(', ')}), as version 1 wants` : 'it has no plugin table'}; only containerd 2.x will read it otherwise.`,
+            evidence,
+            fix: facts.distribution.generated ? [`nothing to change: ${facts.distribution.kind} writes this file`] : [`before moving to containerd 2.x: ${toFullIds}`],
+          }),
+        ];
+      }
+      return [
+        finding('config-version-missing', {
+          detail: `${ds[0]!.message}. Version 1 does not read the plugin tables named by full id: ${full.map((k) => `plugins.${quote(k)}`).join(', ')} ${full.length > 1 ? 'are' : 'is'} ignored${short.length ? `, while ${short.map((k) => `plugins.${k}`).join(', ')} ${short.length > 1 ? 'are' : 'is'} read` : ''}.`,
+          evidence,
+          fix: short.length
+            ? [`either move the settings of ${full.map((k) => `plugins.${quote(k)}`).join(', ')} into the short-id tables (plugins.cri for io.containerd.grpc.v1.cri), or ${toFullIds}, renaming ${short.map((k) => `plugins.${k}`).join(', ')} too: with \`version = 2\` a short id is no longer read`, restartCommand(facts)]
+            : [`add \`version = 2\` as the first line of ${facts.configFile}: its tables are then read as written`, restartCommand(facts)],
+        }),
+      ];
+    }
     return [
       finding('config-version-missing', {
         detail: `${ds[0]!.message}.`,
-        evidence: [{ kind: 'file', source: facts.configFile, line: 1, column: 1, text: 'no `version = …` line in the file' }],
-        fix: [`add \`version = ${want}\` as the first line of ${facts.configFile} and name plugins by full id (${criRegistryTable(d.profile.version.major, want)})`, ...(d.profile.version.major >= 2 ? ['containerd config migrate   # prints the migrated file'] : []), restartCommand(facts)],
+        evidence,
+        fix: [toFullIds, 'containerd config migrate   # prints the migrated file', restartCommand(facts)],
       }),
     ];
   },

@@ -8,7 +8,7 @@ import { dottedPath } from '../containerd/toml-scan.js';
 import { hostDirectoryName, splitConfigPath } from '../containerd/host-dirs.js';
 import { newHostsTomlFix } from './host-dirs.js';
 import { configPosition, decisions, registryPath, setInTable } from './config-locate.js';
-import type { Derived } from './derived.js';
+import { anyHostsToml, type Derived } from './derived.js';
 import { editDistance } from './edit-distance.js';
 import { REGISTRY_KEYS, registryTables } from './registry-tables.js';
 import { tlsLinesOf } from './legacy-tls.js';
@@ -81,7 +81,7 @@ export const configPathUnset: Check = {
     // nothing on the node names a mirror for the registry: no folder in any hosts root
     const none = d.registryHost !== null && !d.hostDirs.some((v) => v.dir) && d.misnamedDirs.length === 0;
     // no mirror wanted, only the registry's TLS settings in a table 2.x ignores: configs-tls-ignored says where they go
-    const tlsOnly = none && decisions(d, 'config.configs-tls-ignored').some((x) => x.configPath?.at(-2) === d.registryHost);
+    const tlsOnly = !anyHostsToml(d) && d.misnamedDirs.length === 0 && decisions(d, 'config.configs-tls-ignored').some((x) => x.configPath?.at(-2) === d.registryHost);
     const misspelt = lookalikes.map((l) => `${quote(l.key)}${l.at ? ` (${l.at.file} line ${l.at.line})` : ''}`);
     // k3s/RKE2 render config.toml from a template that is a plain copy: registries.yaml never reaches it (rke2#5084)
     const dist = facts.distribution;

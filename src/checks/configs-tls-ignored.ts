@@ -11,7 +11,7 @@ import type { Check } from './types.js';
 import { attemptEvidence, attemptsAt, decisionEvidence, fileEvidence, finding } from './make.js';
 import { legacyTlsLines, mirrorsWithoutOwnTls, reachedOnlyOverHttp } from './legacy-tls.js';
 import { suggestedRoot } from './config-path.js';
-import type { Derived } from './derived.js';
+import { anyHostsToml, type Derived } from './derived.js';
 import { goPathJoin } from '../containerd/go-url.js';
 import { hostDirectoryName } from '../containerd/host-dirs.js';
 
@@ -40,8 +40,8 @@ export const configsTlsIgnored: Check = {
       const failedHost = failed[0]?.a.host ?? host;
       const evidence: Evidence[] = [...(at ? [fileEvidence(facts.snapshot, at)] : []), ...decisionEvidence(facts.snapshot, x), ...failed.map(({ p, a }) => attemptEvidence(p, a))];
       const legacy = decisions(d, 'config.mirrors-deprecated').length > 0;
-      // the registry itself, with no hosts.toml anywhere: the fix writes its folder (containerd#11624)
-      const ownFolder = mirrors.length === 0 && host === d.registryHost && !d.hostDirs.some((v) => v.dir) && !legacy;
+      // the registry itself, with no hosts.toml anywhere (a folder of its certificate files at most): the fix writes its hosts.toml (containerd#11624, kind#3884)
+      const ownFolder = mirrors.length === 0 && host === d.registryHost && !anyHostsToml(d) && !legacy;
       const deleteIt = `delete [${dottedPath(x.configPath ?? [])}] from config.toml${legacy ? '; the mirrors themselves must move to hosts.toml too (see legacy-mirrors), since config_path and registry.mirrors cannot be set together' : ''}`;
       if (reachedOnlyOverHttp(d, host)) {
         out.push(

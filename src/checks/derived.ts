@@ -181,6 +181,11 @@ export function selectedHostDirs(d: Derived): HostDirView[] {
   });
 }
 
+/** Whether any hosts root has a hosts.toml for the registry (a folder of certificate files alone names no mirror). */
+export function anyHostsToml(d: Derived): boolean {
+  return d.hostDirs.some((v) => v.dir && v.loaded?.source === 'hosts-toml');
+}
+
 /** A view's decisions of one code. */
 export function viewDecisions(v: HostDirView, code: string): Decision[] {
   return v.decisions.filter((x) => x.code === code);

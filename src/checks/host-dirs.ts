@@ -302,16 +302,23 @@ const hostsTomlMissing: Check = {
       // a misnamed file that names no mirror asks for what the folder's certificate files give anyway (containerd#7896)
       const harmless = near.length > 0 ? mirrorsIn.length === 0 && files.some((f) => /\.(crt|cert|key|pem)$/.test(f)) : certsOnly;
       const shadows = !v.dir!.endsWith('/_default') && lookupEntry(facts.snapshot, goPathJoin(v.root, '_default')).kind === 'directory';
+      // a root no client of this node reads (config_path elsewhere or unset): the folder is not used at all
+      const used = v.usedBy.length > 0 || (facts.client === 'nerdctl' && d.nerdctl.readDirs.includes(v.root));
+      const registry = d.registryHost === 'docker.io' ? 'registry-1.docker.io' : d.registryHost;
+      // only certificate files for the registry itself, and no other folder to shadow: a valid layout for a private registry's CA or client certificate
+      const certificatesOnly = certsOnly && !shadows;
       out.push(
         finding('hosts-toml-missing', {
-          severity: harmless ? 'warning' : 'error',
-          detail:
-            `${v.dir} is the folder containerd uses for ${d.registryHost}, but it has no hosts.toml${near.length ? ` (it has ${near.join(', ')}: only the exact name hosts.toml is read)` : files.length ? ` (it holds ${files.join(', ')})` : ' (it is empty)'}. ` +
-            `containerd reads it as a Docker-style certificate folder (*.crt as CAs, *.cert with *.key as client certificates) for ${d.registryHost === 'docker.io' ? 'registry-1.docker.io' : d.registryHost} itself, with no mirror` +
-            (mirrorsIn.length ? `: the mirror in ${mirrorsIn.join(', ')} is never used` : near.length ? `; ${near.join(', ')} names no mirror either` : '') +
-            (shadows ? `, and the folder shadows ${goPathJoin(v.root, '_default')}.` : '.'),
+          severity: certificatesOnly ? 'info' : harmless ? 'warning' : 'error',
+          ...(certificatesOnly ? { title: `${v.dir} holds certificates for ${d.registryHost}, no hosts.toml` } : {}),
+          detail: certificatesOnly
+            ? `${v.dir} ${used ? 'is the folder containerd uses for' : 'is the folder for'} ${d.registryHost}${used ? '' : ` under ${v.root}, a root no client reads here (see config_path)`}; it holds only ${files.join(', ')} and no hosts.toml. containerd reads such a folder as Docker-style certificates (*.crt as CAs, *.cert with *.key as client certificates) for ${registry} itself: a valid layout for a private registry, with no mirror. A mirror for ${d.registryHost} needs a hosts.toml here.`
+            : `${v.dir} ${used ? 'is the folder containerd uses for' : 'is the folder for'} ${d.registryHost}${used ? '' : ` under ${v.root}, a root no client reads here (see config_path)`}, but it has no hosts.toml${near.length ? ` (it has ${near.join(', ')}: only the exact name hosts.toml is read)` : files.length ? ` (it holds ${files.join(', ')})` : ' (it is empty)'}. ` +
+              `containerd reads it as a Docker-style certificate folder (*.crt as CAs, *.cert with *.key as client certificates) for ${registry} itself, with no mirror` +
+              (mirrorsIn.length ? `: the mirror in ${mirrorsIn.join(', ')} is never used` : near.length ? `; ${near.join(', ')} names no mirror either` : '') +
+              (shadows ? `, and the folder shadows ${goPathJoin(v.root, '_default')}.` : '.'),
           evidence: [...near.map((n) => wholeFileEvidence(goPathJoin(v.dir!, n), 'not read: wrong name')), wholeFileEvidence(hostsToml, 'does not exist')],
-          fix: fix.length ? fix : [`$EDITOR ${hostsToml}`],
+          fix: fix.length ? fix : [`$EDITOR ${hostsToml}${certificatesOnly ? '   # only to add a mirror: the certificates work without it' : ''}`],
         }),
       );
     }

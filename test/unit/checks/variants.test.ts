@@ -1,5 +1,6 @@
 /** Variants of some checks (other severities, helpers) and the documentation of every id. */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { convertLegacyMirrors } from '../../../src/containerd/legacy-mirrors-hosts.js';
@@ -39,6 +40,31 @@ describe('helpers', () => {
 });
 
 describe('severity variants', () => {
+  it('config-version-missing on 1.x: a warning naming the full-id tables version 1 ignores, with both ways out', async () => {
+    const f = runChecks(await factsFromFixture(join(DIR, 'config-version-missing'))).findings.find((x) => x.id === 'config-version-missing');
+    expect(f?.severity).toBe('warning');
+    expect(f?.detail).toContain('plugins."io.containerd.grpc.v1.cri" is ignored, while plugins.cri is read');
+    expect(f?.fix[0]).toMatch(/^either move the settings of plugins."io.containerd.grpc.v1.cri" into the short-id tables .* or add `version = 2` .* renaming plugins.cri too/);
+  });
+  it.each([
+    ['a file of its own', {}, /^before moving to containerd 2\.x: add `version = 2`/],
+    ['a file k3s writes', { distribution: { kind: 'k3s' as const, generated: true } }, /^nothing to change: k3s writes this file$/],
+  ])('config-version-missing on 1.x with short plugin ids only (valid version 1, k3s#3937): info, %s', async (_what, dist, fix) => {
+    const dir = mkdtempSync(join(tmpdir(), 'md-v1-'));
+    try {
+      mkdirSync(join(dir, 'etc/containerd'), { recursive: true });
+      writeFileSync(join(dir, 'etc/containerd/config.toml'), '[plugins.cri.registry]\n  config_path = "/etc/containerd/certs.d"\n');
+      writeFileSync(join(dir, 'facts.json'), '{ "containerdVersion": "1.7.24" }\n');
+      const facts = await factsFromFixture(dir);
+      Object.assign(facts.distribution, dist.distribution ?? {});
+      const f = runChecks(facts).findings.find((x) => x.id === 'config-version-missing');
+      expect(f?.severity).toBe('info');
+      expect(f?.detail).toContain('That is valid on containerd 1.7.24: its plugin tables are named by short id (plugins.cri)');
+      expect(f?.fix[0]).toMatch(fix);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
   it('restart-required is only a warning when nothing but the mtime says so', async () => {
     const facts = await factsFromFixture(join(DIR, '_healthy'), { configMtimeAfterStart: 5000 });
     const f = runChecks(facts).findings.find((x) => x.id === 'restart-required');
