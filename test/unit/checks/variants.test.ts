@@ -48,7 +48,7 @@ describe('severity variants', () => {
   });
   it.each([
     ['a file of its own', {}, /^before moving to containerd 2\.x: add `version = 2`/],
-    ['a file k3s writes', { distribution: { kind: 'k3s' as const, generated: true } }, /^nothing to change: k3s writes this file$/],
+    ['a file k3s writes', { kind: 'k3s' as const, generated: true }, /^nothing to change: k3s writes this file$/],
   ])('config-version-missing on 1.x with short plugin ids only (valid version 1, k3s#3937): info, %s', async (_what, dist, fix) => {
     const dir = mkdtempSync(join(tmpdir(), 'md-v1-'));
     try {
@@ -56,7 +56,7 @@ describe('severity variants', () => {
       writeFileSync(join(dir, 'etc/containerd/config.toml'), '[plugins.cri.registry]\n  config_path = "/etc/containerd/certs.d"\n');
       writeFileSync(join(dir, 'facts.json'), '{ "containerdVersion": "1.7.24" }\n');
       const facts = await factsFromFixture(dir);
-      Object.assign(facts.distribution, dist.distribution ?? {});
+      Object.assign(facts.distribution, dist);
       const f = runChecks(facts).findings.find((x) => x.id === 'config-version-missing');
       expect(f?.severity).toBe('info');
       expect(f?.detail).toContain('That is valid on containerd 1.7.24: its plugin tables are named by short id (plugins.cri)');
