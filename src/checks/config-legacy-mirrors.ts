@@ -15,6 +15,7 @@ import { hostDirectoryName } from '../containerd/host-dirs.js';
 import type { Facts } from './facts.js';
 import { criPluginErrors } from './config-cri-plugin.js';
 import { keyHasScheme } from './configs-key-not-a-host.js';
+import { misnamedFolders } from './misnamed-folders.js';
 import { configPosition, decisions, registryPath } from './config-locate.js';
 import { configPathFix, suggestedRoot } from './config-path.js';
 import type { Evidence } from './finding.js';
@@ -51,7 +52,10 @@ export const legacyMirrors: Check = {
     const hosts = Object.keys(mirrors);
     if (hosts.length === 0) return [];
     const root = suggestedRoot(d);
-    const conversion = convertLegacyMirrors(mirrors, d.profile);
+    // a table keyed by a name CRI never looks up (mirrors-key-misnamed) moves to the folder it was meant for
+    const registry = d.registryHost;
+    const misnamed = registry && d.plans.cri.legacyMirrorsKey === null ? (misnamedFolders(registry, hosts, 'key')[0]?.name ?? null) : null;
+    const conversion = convertLegacyMirrors(misnamed ? Object.fromEntries(Object.entries(mirrors).map(([k, v]) => [k === misnamed ? registry! : k, v])) : mirrors, d.profile);
     // the hosts' TLS settings in registry.configs move with them
     const tls = legacyTlsLines(d.configFiles);
     // a hosts.toml the node already has (Spegel's, say) is never overwritten: the converted one goes beside it, to merge
@@ -94,6 +98,7 @@ export const legacyMirrors: Check = {
         fix: [
           ...(noConfigPath ? ['after upgrading containerd to 1.5 or later (until then, keep registry.mirrors):'] : []),
           ...generatedConfigNote(facts),
+          ...(misnamed ? [`registry.mirrors.${quote(misnamed)} goes to the folder of ${registry}, the registry it was meant for (CRI never looked it up: see mirrors-key-misnamed)`] : []),
           ...files,
           ...direct.map((h) => {
             const dir = `${root}/${hostDirectoryName(h)}`;

@@ -13,6 +13,7 @@ import { restartRequired } from './config-restart-required.js';
 import { configsTlsIgnored } from './configs-tls-ignored.js';
 import { configsTlsNotForMirror } from './configs-tls-not-for-mirror.js';
 import { configsKeyNotAHost } from './configs-key-not-a-host.js';
+import { mirrorsKeyMisnamed } from './mirrors-key-misnamed.js';
 import { registryKeyUnknown } from './registry-key-unknown.js';
 import { registriesYamlUnknownKey } from './registries-yaml.js';
 import { hostsTomlInConfig } from './config-hosts-toml-lines.js';
@@ -38,6 +39,7 @@ export const CONFIG_CHECKS: Check[] = [
   configsTlsIgnored,
   configsTlsNotForMirror,
   configsKeyNotAHost,
+  mirrorsKeyMisnamed,
   registryKeyUnknown,
   hostsTomlInConfig,
   configImportsReplace,

@@ -23,8 +23,8 @@ export function rootNames(facts: Facts, root: string): string[] {
   return [...names].sort();
 }
 
-/** Folder names that look meant for `host` but are not what containerd looks up . */
-export function misnamedFolders(host: string, names: string[]): Array<{ name: string; why: string }> {
+/** Folder names (or registry.mirrors keys: `noun`) that look meant for `host` but are not what containerd looks up. */
+export function misnamedFolders(host: string, names: string[], noun: 'folder' | 'key' = 'folder'): Array<{ name: string; why: string }> {
   const ok = new Set([hostDirectoryName(host), host, '_default']);
   const hp = goSplitHostPort(host);
   const bare = (hp?.host ?? host).toLowerCase();
@@ -37,15 +37,15 @@ export function misnamedFolders(host: string, names: string[]): Array<{ name: st
     if (host === 'docker.io' && ['registry-1.docker.io', 'index.docker.io', 'registry.hub.docker.com', 'hub.docker.com', 'docker.com', 'registry.docker.io'].includes(lower)) {
       why = 'Docker Hub images are looked up as docker.io (the reference host), never registry-1.docker.io or index.docker.io';
     } else if (lower === host.toLowerCase() || lower === hostDirectoryName(host).toLowerCase()) {
-      why = 'folder names are case-sensitive';
+      why = `${noun} names are case-sensitive`;
     } else if (port && (lower === bare || lower === `${bare}_${port}` || lower === `${bare}${port}` || lower === `${bare}-${port}` || lower === `_${bare}_${port}_`)) {
       why = `a registry with a port is looked up as ${hostDirectoryName(host)} or ${host} (the port must match exactly)`;
     } else if (!port && (lower.startsWith(`${bare}_`) || lower.startsWith(`${bare}:`)) && /^[_:]\d+_?$/.test(lower.slice(bare.length))) {
-      why = `the reference has no port, so containerd looks up ${host}; a folder with a port is for ${bare}:<port> references only`;
+      why = `the reference has no port, so containerd looks up ${host}; a ${noun} with a port is for ${bare}:<port> references only`;
     } else if (/^https?[_:]/.test(lower) && lower.includes(bare)) {
-      why = 'the folder name is the registry host, without a scheme';
+      why = `the ${noun} name is the registry host, without a scheme`;
     } else if (lower === `${bare}.d` || lower === `${bare}/`) {
-      why = `the folder must be named exactly ${host}`;
+      why = `the ${noun} must be named exactly ${host}`;
     }
     if (why) out.push({ name, why });
   }

@@ -44,6 +44,8 @@ export const CAUSE_ORDER: readonly string[] = [
   'config-imports-replace',
   // `mirror` for `mirrors`, `endpoints` for `endpoint`: the mirror the user wrote, lost (config_path unset follows)
   'registry-key-unknown',
+  // the mirror the user wrote, under a key CRI never looks up
+  'mirrors-key-misnamed',
   'config-path-unset',
   'config-path-list-transfer',
   'config-path-mismatch',

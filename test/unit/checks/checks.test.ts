@@ -73,6 +73,12 @@ const EXPECT: Record<string, Expect> = {
     detail: /never by the registry's name/,
     fix: /^rename the table to \[plugins\."io\.containerd\.grpc\.v1\.cri"\.registry\.configs\."registry-1\.docker\.io"\.auth\]/,
   },
+  'mirrors-key-misnamed': {
+    severity: 'error',
+    evidence: { kind: 'file', source: CONFIG, line: 3 },
+    detail: /registry\.mirrors\."registry-1\.docker\.io" is never used for docker\.io images: .*Docker Hub images are looked up as docker\.io/,
+    fix: /^in \/etc\/containerd\/config\.toml line 3, rename the table to \[plugins\."io\.containerd\.grpc\.v1\.cri"\.registry\.mirrors\."docker\.io"\]$/,
+  },
   'config-imports-replace': { severity: 'error', evidence: { kind: 'file', source: '/etc/containerd/conf.d/snapshotter.toml', line: 3 }, detail: /`sandbox_image`, `registry` are dropped/ },
   'registries-yaml-unknown-key': { severity: 'warning', evidence: { kind: 'file', source: '/etc/rancher/k3s/registries.yaml', line: 8, text: 'insecure-skip-verify:' }, detail: /Did you mean `insecure_skip_verify`\?/, fix: /line 8, write `insecure_skip_verify:`/ },
   'restart-required': { severity: 'error', evidence: { kind: 'api', text: '""' }, detail: /file "\/etc\/containerd\/certs\.d"/ },
