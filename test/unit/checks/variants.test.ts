@@ -65,6 +65,24 @@ describe('severity variants', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it.each([
+    ['a tag, with a mirror that may not resolve (containerd#7400)', 'docker.io/gotok8s/kube-apiserver:v1.25.1', '["pull"]', 'error', /the tag v1\.25\.1 is resolved at https:\/\/docker\.io\/v2\/… alone .* every pull of a tag fails there/],
+    ['a digest, with the same mirror (it serves it)', `docker.io/gotok8s/kube-apiserver@sha256:${'0'.repeat(64)}`, '["pull"]', 'warning', /the fallback after the mirrors asks https:\/\/docker\.io\/v2\//],
+    ['a tag, with a mirror that resolves', 'docker.io/gotok8s/kube-apiserver:v1.25.1', '["pull", "resolve"]', 'warning', /the fallback after the mirrors asks/],
+  ])('server-not-registry-api for %s', async (_what, ref, caps, severity, detail) => {
+    const dir = mkdtempSync(join(tmpdir(), 'md-server-'));
+    try {
+      mkdirSync(join(dir, 'etc/containerd/certs.d/docker.io'), { recursive: true });
+      writeFileSync(join(dir, 'etc/containerd/config.toml'), 'version = 2\n\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n');
+      writeFileSync(join(dir, 'etc/containerd/certs.d/docker.io/hosts.toml'), `server = "https://docker.io"\n\n[host."https://hub-mirror.c.163.com"]\n  capabilities = ${caps}\n`);
+      writeFileSync(join(dir, 'facts.json'), JSON.stringify({ containerdVersion: '1.6.20', ref }));
+      const f = runChecks(await factsFromFixture(dir)).findings.find((x) => x.id === 'server-not-registry-api');
+      expect(f?.severity).toBe(severity);
+      expect(f?.detail).toMatch(detail);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
   it('restart-required is only a warning when nothing but the mtime says so', async () => {
     const facts = await factsFromFixture(join(DIR, '_healthy'), { configMtimeAfterStart: 5000 });
     const f = runChecks(facts).findings.find((x) => x.id === 'restart-required');
