@@ -44,6 +44,8 @@ export class TraceSummary {
   /** by host: the pulls that asked it as a mirror / as an upstream (token servers are not counted) */
   readonly mirrors = new Map<string, HostCount>();
   readonly upstreams = new Map<string, HostCount>();
+  /** hosts named without a URL in a pull whose reference is not in the input: mirror or upstream cannot be told */
+  readonly unknownRole = new Map<string, HostCount>();
   /** by host: the pulls whose downloads a registry redirected there, and those it served */
   readonly redirectTargets = new Map<string, HostCount>();
   /** numbers (1-based, in output order) of the failed pulls */
@@ -69,10 +71,11 @@ export class TraceSummary {
     const seen = new Set<string>();
     for (const a of d.attempts) {
       if (a.kind === 'auth' || !a.host) continue;
-      const key = `${a.mirror ? 'm' : 'u'}${a.host}`;
+      const unknown = !a.mirror && a.url === null && d.ref === null;
+      const key = `${a.mirror ? 'm' : unknown ? 'x' : 'u'}${a.host}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const m = a.mirror ? this.mirrors : this.upstreams;
+      const m = a.mirror ? this.mirrors : unknown ? this.unknownRole : this.upstreams;
       const c = m.get(a.host) ?? { asked: 0, served: 0 };
       c.asked++;
       if (served.has(a.host)) c.served++;
@@ -103,9 +106,11 @@ export class TraceSummary {
     }
     hostLines(out, 'mirrors', this.mirrors);
     hostLines(out, 'upstreams', this.upstreams);
+    hostLines(out, 'hosts', this.unknownRole);
+    if (this.unknownRole.size > 0) out.push(`${' '.repeat(13)}(mirror or upstream: the log names no image for their pulls, so it cannot tell)`);
     // the hosts that really served the blobs when a registry redirected them (a CDN, object storage)
     hostLines(out, 'redirects', this.redirectTargets);
-    if (this.mirrors.size === 0 && this.upstreams.size === 0) out.push(`  hosts: none in the input (${NOT_LOGGED})`);
+    if (this.mirrors.size === 0 && this.upstreams.size === 0 && this.unknownRole.size === 0) out.push(`  hosts: none in the input (${NOT_LOGGED})`);
     out.push('');
     out.push('');
     return redact(out.join('\n'));

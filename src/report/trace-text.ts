@@ -3,7 +3,7 @@
  * per pull, with how often the pull logged it; a later step with the same error, and a final error
  * that ends with it, point back to it. Output is redacted.
  */
-import { tokenFailure } from '../trace/classify.js';
+import { tokenFailure, tokenStatusWithoutUrl } from '../trace/classify.js';
 import { hostDirLogged } from '../trace/finalise.js';
 import type { TraceAttempt, TraceDoc } from '../trace/schema.js';
 import { redact } from './redact.js';
@@ -29,7 +29,10 @@ export function renderTraceText(docs: TraceDoc[], startIndex = 0): string {
       const st = a.status !== null ? `${a.status} ` : '';
       // a 401 whose token could not be had: the failure is at the token server
       const token = a.outcome === 'unauthorized' && a.error ? tokenFailure(a.error) : null;
-      out.push(`  ${n + 1}. ${a.kind.padEnd(7)} ${a.host}${a.mirror ? ' (mirror)' : ''}: ${st}${a.outcome}${token ? ` (its token server ${token.host}: ${token.outcome})` : ''}${a.viaProxy ? ' via proxy' : ''}`);
+      // 1.6 and earlier name no token URL: `failed to fetch anonymous token: unexpected status: 403 Forbidden`
+      const tokenStatus = !token && a.outcome === 'unauthorized' && a.error ? tokenStatusWithoutUrl(a.error) : null;
+      const tokenText = token ? ` (its token server ${token.host}: ${token.outcome})` : tokenStatus ? ` (its token server: ${tokenStatus})` : '';
+      out.push(`  ${n + 1}. ${a.kind.padEnd(7)} ${a.host}${a.mirror ? ' (mirror)' : ''}: ${st}${a.outcome}${tokenText}${a.viaProxy ? ' via proxy' : ''}`);
       out.push(`       ${what}`);
       if (a.error) out.push(`       ${errors.line(a.error, `step ${n + 1}`)}`);
       if (a.challenge) out.push(`       challenge: ${a.challenge}`);

@@ -85,6 +85,12 @@ export function tokenFailure(e: string): { url: string; host: string; outcome: O
   return { url: m[1] as string, host, outcome, cause };
 }
 
+/** The status of a token request an error names without its URL (1.6: `failed to fetch anonymous token: unexpected status: 403 Forbidden`), or null. */
+export function tokenStatusWithoutUrl(e: string): Outcome | null {
+  const m = /failed to fetch (?:anonymous|oauth) token: unexpected status: ([1-5][0-9]{2})\b/.exec(e);
+  return m ? outcomeFromStatus(Number(m[1])) : null;
+}
+
 /**
  * What containerd's error says of a token answer it could not use: the token server answered
  * (2xx or 3xx) with something that is no token — JSON it cannot decode (a web page: `invalid
