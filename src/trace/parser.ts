@@ -21,6 +21,7 @@ import { criLine } from './cri-lines.js';
 import { routeConcurrent } from './cri-routing.js';
 import { daemonLine } from './daemon-lines.js';
 import { DumpAssembler } from './dump.js';
+import { HardWrap, startsRecordAt, type HeldRecord } from './hard-wrap.js';
 import { joinGroups } from './pull-join.js';
 import { withOwnAttempts } from './pull-group.js';
 import { MAX_SCAN, scanLine, wantedFields, wantedFieldsOf, type Level, type LogLine } from './line.js';
@@ -54,6 +55,7 @@ export class TraceParser {
   private readonly s: ParseState;
   /** lines a handler choked on (should stay 0; kept for diagnostics) */
   skipped = 0;
+  private readonly hardWrap = new HardWrap();
   /**
    * Lines recognised as log lines (logrus text or TTY, JSON, journald): whether the input is a
    * log at all. Counted where the line's shape is decided anyway (no extra scan).
@@ -118,14 +120,44 @@ export class TraceParser {
     const s = this.s;
     s.lineNo++;
     if (this.ended) return;
+    const line = typeof raw === 'string' ? raw : String(raw);
+    // a record hard-wrapped in a paste: the lines that continue it are joined to it (as feedText does)
+    if (this.hardWrap.holding && !startsRecordAt(line, 0)) return this.joinHeld(this.hardWrap.append(line, 0, line.length));
+    if (this.hardWrap.holding) this.releaseHeld();
     try {
-      if (!(s.dumpAsm.inBinaryBody && typeof raw === 'string' && this.binaryBodyLine(raw, 0, raw.length))) {
-        this.handle(typeof raw === 'string' ? (raw.length > MAX_SCAN ? raw.slice(0, MAX_SCAN) : raw) : String(raw));
+      if (!(s.dumpAsm.inBinaryBody && this.binaryBodyLine(line, 0, line.length))) {
+        // held only where feedText would hold it: not a line it passes over as unrelated
+        this.nextHttp = -1;
+        const held = (s.dumpAsm.active || !this.unrelated(line, 0, line.length)) && this.hardWrap.hold(line, 0, line.length, s.lineNo);
+        if (!held) this.handle(line.length > MAX_SCAN ? line.slice(0, MAX_SCAN) : line);
       } else this.logLines++;
     } catch {
       this.skipped++;
     }
     s.time = null;
+  }
+
+  /** Reads the held record: a record starts after it. Always true (for use in conditions). */
+  private releaseHeld(): true {
+    this.joinHeld(this.hardWrap.release());
+    return true;
+  }
+
+  /** Reads a record that was held for its continuation lines (null: still held, or none). */
+  private joinHeld(h: HeldRecord | null): void {
+    if (!h) return;
+    const s = this.s;
+    const at = s.lineNo;
+    s.lineNo = h.lineNo;
+    try {
+      this.handle(h.text.length > MAX_SCAN ? h.text.slice(0, MAX_SCAN) : h.text);
+    } catch {
+      this.skipped++;
+    }
+    s.lineNo = at;
+    s.time = null;
+    s.timeA = -1;
+    s.timeSrc = '';
   }
 
   /**
@@ -171,7 +203,13 @@ export class TraceParser {
         continue;
       }
       // the lines that cannot matter, in a loop of their own (passing one over changes no state)
+      let dumpStarted = false;
       while (skip.test(b, i, e)) {
+        // a record ends the one held for its continuation lines, which may start a dump: then this line is read again
+        if (this.hardWrap.holding && this.releaseHeld() && s.dumpAsm.active) {
+          dumpStarted = true;
+          break;
+        }
         line++;
         logs++;
         i = e + 1;
@@ -179,6 +217,7 @@ export class TraceParser {
         e = b.indexOf(10, i);
         if (e < 0 || e > end) e = end;
       }
+      if (dumpStarted) continue;
       if (i > end) break;
       // a run of lines that may matter, up to the next that cannot (tested again after the run,
       // when a dump may have started)
@@ -212,22 +251,33 @@ export class TraceParser {
       line++;
       if (this.ended) {
         /* nothing to read */
-      } else if (check && !s.dumpAsm.active && this.unrelated(text, i, end)) {
-        logs++;
       } else {
-        s.lineNo = line;
-        try {
-          // a line of a dumped blob body: nothing to read (it can be hundreds of MB of them)
-          if (s.dumpAsm.inBinaryBody && this.binaryBodyLine(text, i, end)) logs++;
-          // logrus text, scanned in place; anything else takes the full path
-          else if (this.fastLogrus(text, i, end)) logs++;
-          else this.handle(end - i > MAX_SCAN ? text.slice(i, i + MAX_SCAN) : text.slice(i, end));
-        } catch {
-          this.skipped++;
+        // a record after a held one ends it (which may start a dump, and that changes how this line is read)
+        let holding = this.hardWrap.holding;
+        if (holding && startsRecordAt(text, i)) holding = !this.releaseHeld();
+        if (!holding && check && !s.dumpAsm.active && this.unrelated(text, i, end)) {
+          logs++;
+        } else {
+          s.lineNo = line;
+          try {
+            // a record hard-wrapped in a paste: the lines that continue it are joined to it
+            if (holding) this.joinHeld(this.hardWrap.append(text, i, end));
+            // a line of a dumped blob body: nothing to read (it can be hundreds of MB of them)
+            else if (s.dumpAsm.inBinaryBody && this.binaryBodyLine(text, i, end)) logs++;
+            // held when it looks cut and the next line, if in this text, starts no record: read once that line shows where it ends
+            else if ((nl < 0 || !startsRecordAt(text, nl + 1)) && this.hardWrap.hold(text, i, end, line)) {
+              /* held */
+            }
+            // logrus text, scanned in place; anything else takes the full path
+            else if (this.fastLogrus(text, i, end)) logs++;
+            else this.handle(end - i > MAX_SCAN ? text.slice(i, i + MAX_SCAN) : text.slice(i, end));
+          } catch {
+            this.skipped++;
+          }
+          s.time = null;
+          s.timeA = -1;
+          s.timeSrc = '';
         }
-        s.time = null;
-        s.timeA = -1;
-        s.timeSrc = '';
       }
       if (nl < 0) break;
       i = nl + 1;
@@ -274,6 +324,7 @@ export class TraceParser {
   end(): TraceDoc[] {
     if (this.ended) return this.ended;
     try {
+      this.joinHeld(this.hardWrap.release());
       this.s.dumpAsm.flush();
       const out = this.drain();
       for (const g of joinGroups(this.s.groups)) {

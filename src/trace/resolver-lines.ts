@@ -67,10 +67,17 @@ export function resolverLine(s: ParseState, l: LogLine, msg: string, f: Record<s
       return true;
     }
     case 'Unauthorized': {
-      const g = s.cur;
+      // the first line of a pull in the input (its request cut off): the 401 starts it
+      const g = s.cur ?? (f.host ? s.open(l.format) : null);
       if (!g) return true;
       s.touch(g, l);
-      const a = findAttempt(g, null, f.host ?? null, f.digest ?? null, () => true);
+      if (!l.client) g.daemon = true;
+      let a = findAttempt(g, null, f.host ?? null, f.digest ?? null, () => true);
+      if (!a && f.host && g.debug.length === 0 && g.dump.length === 0) {
+        a = newAttempt({ host: f.host, url: null, path: null, method: null, kind: f.digest ? 'fetch' : 'resolve', mirror: false, evidence: 'debug', line: s.lineNo });
+        a.inferred = 'no "do request" logged before this 401; implied by "Unauthorized"';
+        s.addAttempt(g, g.debug, a);
+      }
       if (a) {
         if (f.header) a.challenge = challengeSummary(f.header);
         if (a.status === null) {

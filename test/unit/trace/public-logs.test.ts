@@ -100,6 +100,29 @@ const EXPECT: Record<string, Expect> = {
     resolves: [['swr.cn-east-3.myhuaweicloud.com', true, 'other']],
     text: [/host directory: \/var\/lib\/rancher\/k3s\/agent\/etc\/containerd\/certs\.d\/docker\.io/],
   },
+  // k3s's containerd 2.0.2 at debug level, pasted hard-wrapped at 195 columns: the "*" mirror localhost:5000 answers 404
+  // (the url= and response.status= fields are on the continuation lines)
+  'k3s-11857-wildcard-containerd2-404-wrapped': {
+    ref: 'docker.io/rancher/mirrored-pause:3.6',
+    result: 'incomplete',
+    kind: 'daemon-log',
+    version: '2.0.2-k3s2',
+    resolves: [['localhost:5000', true, 'not-found']],
+    text: [/HEAD http:\/\/localhost:5000\/v2\/rancher\/mirrored-pause\/manifests\/3\.6\?ns=docker\.io/],
+  },
+  // containerd 1.4.3 on AKS, journald, wrapped at 279 columns: the excerpt starts with Docker Hub's 401 (its request cut
+  // off), then the request retried with a token, in flight
+  'containerd-4950-dockerhub-401-wrapped': {
+    ref: 'docker.io/operator/appconnect-operator:1.2.1-20210118-172556-amd64',
+    result: 'incomplete',
+    kind: 'daemon-log',
+    version: '1.4.3+azure',
+    resolves: [
+      ['registry-1.docker.io', false, 'unauthorized'],
+      ['registry-1.docker.io', false, 'other'],
+    ],
+    text: [/challenge: Bearer realm="https:\/\/auth\.docker\.io\/token"/],
+  },
   // ctr without --hosts-dir inside a kind node: localhost:5001 asked directly, HTTPS first, refused
   'kind-3857-ctr-localhost-refused': {
     ref: 'localhost:5001/airflow:2.9.3-python-3.11',
