@@ -26,11 +26,12 @@ import { joinGroups } from './pull-join.js';
 import { withOwnAttempts } from './pull-group.js';
 import { MAX_SCAN, scanLine, wantedFields, wantedFieldsOf, type Level, type LogLine } from './line.js';
 import { closingQuote, readValue, skipValue, unquoteGo } from './logfmt.js';
-import { BODY_LOOKALIKE, interesting, mayStartMessage, UA_RE } from './messages.js';
+import { BODY_LOOKALIKE, interesting, UA_RE } from './messages.js';
 import { ParseState } from './parse-state.js';
 import { resolverLine } from './resolver-lines.js';
 import type { TraceDoc } from './schema.js';
 import { UnrelatedBytes } from './unrelated-bytes.js';
+import { UnrelatedText } from './unrelated-text.js';
 
 /** The most bytes of lines feedBytes decodes at once (more lines are more strings alive at once). */
 const RUN_BYTES = 1 << 16;
@@ -80,7 +81,7 @@ export class TraceParser {
   };
 
   /** Where httpAt found `HTTP/` in the block feedText reads (-1: not searched yet). */
-  private nextHttp = -1;
+  private readonly unrelatedText = new UnrelatedText();
   private readonly unrelatedBytes = new UnrelatedBytes();
 
   constructor(opts: TraceParserOptions = {}) {
@@ -127,8 +128,8 @@ export class TraceParser {
     try {
       if (!(s.dumpAsm.inBinaryBody && this.binaryBodyLine(line, 0, line.length))) {
         // held only where feedText would hold it: not a line it passes over as unrelated
-        this.nextHttp = -1;
-        const held = (s.dumpAsm.active || !this.unrelated(line, 0, line.length)) && this.hardWrap.hold(line, 0, line.length, s.lineNo);
+        this.unrelatedText.reset();
+        const held = (s.dumpAsm.active || !this.unrelatedText.test(line, 0, line.length)) && this.hardWrap.hold(line, 0, line.length, s.lineNo);
         if (!held) this.handle(line.length > MAX_SCAN ? line.slice(0, MAX_SCAN) : line);
       } else this.logLines++;
     } catch {
@@ -241,7 +242,7 @@ export class TraceParser {
   private feedLines(text: string, check: boolean): void {
     const s = this.s;
     const n = text.length;
-    this.nextHttp = -1;
+    this.unrelatedText.reset();
     let line = s.lineNo;
     // log lines recognised here (handle counts its own)
     let logs = 0;
@@ -255,7 +256,7 @@ export class TraceParser {
         // a record after a held one ends it (which may start a dump, and that changes how this line is read)
         let holding = this.hardWrap.holding;
         if (holding && startsRecordAt(text, i)) holding = !this.releaseHeld();
-        if (!holding && check && !s.dumpAsm.active && this.unrelated(text, i, end)) {
+        if (!holding && check && !s.dumpAsm.active && this.unrelatedText.test(text, i, end)) {
           logs++;
         } else {
           s.lineNo = line;
@@ -284,40 +285,6 @@ export class TraceParser {
     }
     s.lineNo = line;
     this.logLines += logs;
-  }
-
-  /**
-   * A `time="…" … msg=…` line that cannot matter while no dump is being read: its message starts
-   * like no message the parser reads, and it holds no `HTTP/` (no dump starts). Decided from a
-   * few characters in the line itself, without reading its fields; most lines of a node's log
-   * (sandboxes, containers, shims) end here. Both readings of a logrus line (fastLogrus and
-   * scanLine) take the message only right after the time and the level, so the first ` msg=`
-   * after the time is it, unless a quoted value comes between (then this says nothing); a line
-   * without one has no message. The message is compared as written: logrus never writes a
-   * printable character of it as an escape.
-   */
-  private unrelated(s: string, i: number, end: number): boolean {
-    if (s.charCodeAt(i) !== 116 /* t */ || !s.startsWith('time="', i)) return false;
-    const tq = s.indexOf('"', i + 6);
-    if (tq < 0 || tq >= end || s.charCodeAt(tq - 1) === 92) return false;
-    const k = s.indexOf(' msg=', tq + 1);
-    if (k < 0 || k >= end) return true;
-    if (s.indexOf('"', tq + 1) < k) return false;
-    if (mayStartMessage(s, s.charCodeAt(k + 5) === 34 ? k + 6 : k + 5)) return false;
-    return this.httpAt(s, k) >= end;
-  }
-
-  /**
-   * The first `HTTP/` (a status or request line; a redirect's request says `HTTP/0.0`) at or after
-   * `from` in the block being fed. Remembered: lines come in order, so the block is searched about
-   * once, however many lines ask.
-   */
-  private httpAt(s: string, from: number): number {
-    if (this.nextHttp < from) {
-      const k = s.indexOf('HTTP/', from);
-      this.nextHttp = k < 0 ? Infinity : k;
-    }
-    return this.nextHttp;
   }
 
   /** Ends the input; returns one document per pull (filtered by `ref` if given). Idempotent. */

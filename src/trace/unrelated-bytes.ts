@@ -1,5 +1,5 @@
 /**
- * TraceParser.unrelated on bytes: whether a UTF-8 line is a logrus-text line that cannot matter
+ * UnrelatedText on bytes: whether a UTF-8 line is a logrus-text line that cannot matter
  * while no dump is being read, decided before any of it is decoded. The same tests on the same
  * characters: every one compares ASCII characters, and in UTF-8 a byte below 0x80 is always that
  * ASCII character (those of other characters are all 0x80 or more).

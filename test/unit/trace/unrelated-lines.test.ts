@@ -1,6 +1,6 @@
 /**
  * Lines about other things than pulls (a busy node logs mostly sandboxes, containers, shims and
- * probes) are passed over from a few characters (TraceParser.unrelated): the documents are the
+ * probes) are passed over from a few characters (UnrelatedText): the documents are the
  * same as when each line is read in full (`feed`, line by line through scanLine), and the same as
  * when those lines were not there at all.
  */
