@@ -25,14 +25,16 @@ export function renderTraceText(docs: TraceDoc[], startIndex = 0): string {
     const res = d.attempts.filter((a) => a.kind !== 'fetch');
     const fetches = d.attempts.filter((a) => a.kind === 'fetch');
     res.forEach((a, n) => {
-      const what = `${a.method ?? '?'} ${a.url ?? (a.path ? `//${a.host}${a.path}` : a.host)}`;
+      // containerd before 1.4 logs `resolving` without the host
+      const host = a.host || '(host not logged)';
+      const what = `${a.method ?? '?'} ${a.url ?? (a.path ? `//${a.host}${a.path}` : host)}`;
       const st = a.status !== null ? `${a.status} ` : '';
       // a 401 whose token could not be had: the failure is at the token server
       const token = a.outcome === 'unauthorized' && a.error ? tokenFailure(a.error) : null;
       // 1.6 and earlier name no token URL: `failed to fetch anonymous token: unexpected status: 403 Forbidden`
       const tokenStatus = !token && a.outcome === 'unauthorized' && a.error ? tokenStatusWithoutUrl(a.error) : null;
       const tokenText = token ? ` (its token server ${token.host}: ${token.outcome})` : tokenStatus ? ` (its token server: ${tokenStatus})` : '';
-      out.push(`  ${n + 1}. ${a.kind.padEnd(7)} ${a.host}${a.mirror ? ' (mirror)' : ''}: ${st}${a.outcome}${tokenText}${a.viaProxy ? ' via proxy' : ''}`);
+      out.push(`  ${n + 1}. ${a.kind.padEnd(7)} ${host}${a.mirror ? ' (mirror)' : ''}: ${st}${a.outcome}${tokenText}${a.viaProxy ? ' via proxy' : ''}`);
       out.push(`       ${what}`);
       if (a.error) out.push(`       ${errors.line(a.error, `step ${n + 1}`)}`);
       if (a.challenge) out.push(`       challenge: ${a.challenge}`);

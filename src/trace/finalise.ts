@@ -325,6 +325,6 @@ export function verdictOf(d: TraceDoc): string {
   const cut = d.warnings.find((w) => w.startsWith(RESTARTED));
   const waiting = redirects.find((r) => r.unanswered > 0);
   const head = `${cut ? `incomplete, ${cut}` : 'incomplete'}${waiting ? ` (${waiting.from} redirected the blob download to ${waiting.to}, which has not answered)` : ''}`;
-  if (first) return `${head}: ${res.length} resolve attempt(s), last ${res[res.length - 1]?.host} ${res[res.length - 1]?.outcome}`;
+  if (first) return `${head}: ${res.length} resolve attempt(s), last ${res[res.length - 1]?.host || '(host not logged)'} ${res[res.length - 1]?.outcome}`;
   return `${head}: no resolver activity in the input`;
 }

@@ -74,3 +74,11 @@ describe('each error once per pull', () => {
     expect(text).toContain('[as step 1]');
   });
 });
+
+describe('a resolve without a host', () => {
+  it('says the host was not logged (containerd before 1.4 logs `resolving` without it) instead of leaving a blank', () => {
+    const text = renderTraceText(parseTraceText('time="2019-04-12T21:40:24.527550346Z" level=debug msg=resolving\n'));
+    expect(text).toMatch(/^ {2}1\. resolve +\(host not logged\): other$/m);
+    expect(text).toContain('last (host not logged) other');
+  });
+});
