@@ -71,7 +71,8 @@ export class TraceSummary {
     const seen = new Set<string>();
     for (const a of d.attempts) {
       if (a.kind === 'auth' || !a.host) continue;
-      const unknown = !a.mirror && a.url === null && d.ref === null;
+      // no image to tell a mirror from the registry by, or a host only the final error names
+      const unknown = !a.mirror && ((a.url === null && d.ref === null) || a.evidence === 'error');
       const key = `${a.mirror ? 'm' : unknown ? 'x' : 'u'}${a.host}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -107,7 +108,7 @@ export class TraceSummary {
     hostLines(out, 'mirrors', this.mirrors);
     hostLines(out, 'upstreams', this.upstreams);
     hostLines(out, 'hosts', this.unknownRole);
-    if (this.unknownRole.size > 0) out.push(`${' '.repeat(13)}(mirror or upstream: the log names no image for their pulls, so it cannot tell)`);
+    if (this.unknownRole.size > 0) out.push(`${' '.repeat(13)}(mirror or upstream: the log names no image for their pulls, or only a final error names them, so it cannot tell)`);
     // the hosts that really served the blobs when a registry redirected them (a CDN, object storage)
     hostLines(out, 'redirects', this.redirectTargets);
     if (this.mirrors.size === 0 && this.upstreams.size === 0 && this.unknownRole.size === 0) out.push(`  hosts: none in the input (${NOT_LOGGED})`);

@@ -5,7 +5,7 @@
  * (report/redact-trace.ts).
  */
 import { challengeRealm, normalizeRef, outcomeFromError, outcomeFromStatus, registryOfHost, splitUrl, tokenFailure, tokenUnreadable } from './classify.js';
-import { lastOf, MAX_ATTEMPTS, MAX_TOML_ERRORS, MAX_WARNINGS, type Attempt, type Dropped, type Group } from './pull-group.js';
+import { lastOf, MAX_ATTEMPTS, MAX_TOML_ERRORS, MAX_WARNINGS, newAttempt, type Attempt, type Dropped, type Group } from './pull-group.js';
 import { TRACE_SCHEMA, type PullMode, type TraceDoc, type TraceResult } from './schema.js';
 import { dumpChains, errorChain, errorUrls, redirectSummary, withError } from './redirects.js';
 import { servedBy } from './blob-requests.js';
@@ -35,6 +35,7 @@ export function finaliseGroup(g: Group, daemon: DaemonInfo): TraceDoc {
     applyFinalErrorToDump(g, attempts);
   }
   applyTokenErrors(attempts, g.error);
+  if (attempts.length === 0 && g.result === 'failure' && g.client) attempts = requestOfFinalError(g);
   attempts = followRedirects(g, attempts, debugMain.length > 0);
   attempts.sort((a, b) => a.line - b.line);
   // settle the last placeholder / silent attempts
@@ -314,6 +315,8 @@ export function verdictOf(d: TraceDoc): string {
     return `failed at a redirect target: ${broken.from} redirected the blob download to ${broken.to}, which failed (${broken.failure ?? 'other'})${why}`;
   }
   if (d.result === 'failure') {
+    // only the final error names a host: the hosts before and after it are not in the input
+    if (first && res.every((a) => a.evidence === 'error')) return `failed at ${first.host}${first.mirror ? ' (mirror)' : ''} (${first.outcome}), the pull's first error; the input shows no other request (a mirror, the registry, or where it redirected: only the error names it)${why}`;
     if (mirrors.length) {
       const m = res.filter((a) => a.mirror).map((a) => `${a.host} ${a.outcome}`).join(', ');
       return `failed; mirror tried first (${m}), then ${[...new Set(res.filter((a) => !a.mirror).map((a) => a.host))].join(', ') || 'nothing else'}${why}`;
@@ -327,4 +330,21 @@ export function verdictOf(d: TraceDoc): string {
   const head = `${cut ? `incomplete, ${cut}` : 'incomplete'}${waiting ? ` (${waiting.from} redirected the blob download to ${waiting.to}, which has not answered)` : ''}`;
   if (first) return `${head}: ${res.length} resolve attempt(s), last ${res[res.length - 1]?.host || '(host not logged)'} ${res[res.length - 1]?.outcome}`;
   return `${head}: no resolver activity in the input`;
+}
+
+/**
+ * A failed client pull whose input logs no request (ctr, nerdctl or crictl without --debug): the
+ * request its final error names, which is the first that failed other than with a 404 (the
+ * resolver returns its first error), with how it failed. A mirror only by its ?ns= (1.5+): the host
+ * may also be one a registry redirected to, which nothing here can tell.
+ */
+function requestOfFinalError(g: Group): Attempt[] {
+  const m = g.error ? /failed to do request: (Head|Get|Post) "?([a-z][a-z0-9+.-]*:\/\/[^"\s]{1,2048}?)"?: (.{1,2000})$/.exec(g.error) : null;
+  const u = m ? splitUrl(m[2] as string) : null;
+  if (!m || !u || !u.host) return [];
+  const a = newAttempt({ host: u.host, url: m[2] as string, path: u.path, method: m[1] === 'Head' ? 'HEAD' : 'GET', kind: /\/blobs\//.test(u.path) ? 'fetch' : 'resolve', mirror: u.ns !== null, evidence: 'error', line: g.last });
+  a.error = m[3] as string;
+  a.outcome = outcomeFromError(a.error);
+  a.inferred = 'no request logged: the final error names it, the first to fail other than with a 404 (the input shows no other request)';
+  return [a];
 }

@@ -16,7 +16,7 @@
  * Never throws: every `feed` is guarded, and a line that breaks a handler is counted and skipped.
  * Documents are not redacted: every output does that at its edge (report/redact-trace.ts).
  */
-import { ctrLogLine, ctrPlainLine, dumpLine, dumpRequest } from './ctr-lines.js';
+import { clientFatalLine, ctrLogLine, ctrPlainLine, dumpLine, dumpRequest } from './ctr-lines.js';
 import { criLine } from './cri-lines.js';
 import { routeConcurrent } from './cri-routing.js';
 import { daemonLine } from './daemon-lines.js';
@@ -451,6 +451,8 @@ export class TraceParser {
     const s = this.s;
     // --http-dump text (INFO): only when it looks like dump text or a dump is in progress
     if ((l.level === 'info' || l.level === null) && !isInteresting && (s.dumpAsm.active || DumpAssembler.looksLikeStart(l.msg)) && dumpLine(s, l)) return;
+    // nerdctl's and crictl's final error
+    if (l.level === 'fatal' && clientFatalLine(s, l)) return;
     if (isInteresting) this.logLine(l);
   }
 

@@ -80,7 +80,7 @@ const EXPECT: Record<string, Expect> = {
     version: null,
     resolves: [['registry.example2.com', false, 'unauthorized']],
     text: [/1\. resolve +registry\.example2\.com: unauthorized \(its token server: forbidden\)/],
-    summary: [/^ {2}hosts: +registry\.example2\.com +asked by 1 pull, served 0\n {13}\(mirror or upstream: the log names no image for their pulls, so it cannot tell\)$/m],
+    summary: [/^ {2}hosts: +registry\.example2\.com +asked by 1 pull, served 0\n {13}\(mirror or upstream: the log names no image for their pulls, or only a final error names them, so it cannot tell\)$/m],
     notText: [/upstreams:/],
   },
   // ctr --http-dump --hosts-dir: the first HEAD goes to the gcr.io mirror (?ns=docker.io) and gets 401; the dump is cut there
@@ -122,6 +122,35 @@ const EXPECT: Record<string, Expect> = {
       ['registry-1.docker.io', false, 'other'],
     ],
     text: [/challenge: Bearer realm="https:\/\/auth\.docker\.io\/token"/],
+  },
+  // crictl's FATA line alone (containerd 1.3): its final error names the docker.io mirror localhost:1234, refused; 1.3
+  // tried the next host only after a 404 (containerd#3850). Nothing tells a mirror here: no ?ns= before 1.5
+  'cri-1336-mirror-refused-no-fallback': {
+    ref: 'docker.io/library/ubuntu:18.04',
+    result: 'failure',
+    kind: 'ctr',
+    version: null,
+    resolves: [['localhost:1234', false, 'connection-refused']],
+    text: [/Verdict: FAILURE — failed at localhost:1234 \(connection-refused\), the pull's first error; the input shows no other request/],
+    summary: [/^ {2}hosts: +localhost:1234 +asked by 1 pull, served 0$/m],
+    notText: [/no mirror was tried/, /upstreams:/],
+  },
+  // nerdctl's FATA line: it read no CRI config, so it asked reg.xxx.cn itself, whose CA it did not trust
+  'nerdctl-278-x509-cri-mirror-ignored': {
+    ref: 'reg.xxx.cn/quay.io/coreos/etcd:v3.4.14',
+    result: 'failure',
+    kind: 'ctr',
+    version: null,
+    resolves: [['reg.xxx.cn', false, 'tls-unknown-authority']],
+  },
+  // crictl's FATA line with a full time: the registry's own endpoint (the mirror key lacked the port) had an expired certificate
+  'containerd-3800-port-key-mismatch-x509-expired': {
+    ref: 'docker.xxx.cn:5000/maxfaith/miop_ui:development',
+    result: 'failure',
+    kind: 'ctr',
+    version: null,
+    resolves: [['docker.xxx.cn:5000', false, 'tls-other']],
+    text: [/x509: certificate has expired or is not yet valid/],
   },
   // ctr without --hosts-dir inside a kind node: localhost:5001 asked directly, HTTPS first, refused
   'kind-3857-ctr-localhost-refused': {
