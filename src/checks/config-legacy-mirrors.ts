@@ -20,7 +20,9 @@ import { configPosition, decisions, registryPath } from './config-locate.js';
 import { configPathFix, suggestedRoot } from './config-path.js';
 import type { Evidence } from './finding.js';
 import type { Check } from './types.js';
-import { apiEvidence, decisionEvidence, fileEvidence, finding, quote, restartCommand } from './make.js';
+import { apiEvidence, criRegistryTable, decisionEvidence, fileEvidence, finding, quote, restartCommand } from './make.js';
+import type { Derived } from './derived.js';
+import { splitConfigPath } from '../containerd/host-dirs.js';
 
 export const mirrorsWithConfigPath: Check = {
   id: 'mirrors-with-config-path',
@@ -39,7 +41,7 @@ export const mirrorsWithConfigPath: Check = {
       finding('mirrors-with-config-path', {
         detail: `${x.message}. kubelet cannot pull (or start pods) until one of the two is removed.`,
         evidence,
-        fix: [...generatedConfigNote(facts), `delete the registry.mirrors tables from ${m?.file ?? facts.configFile} (see legacy-mirrors for the equivalent hosts.toml files), keep config_path`, restartCommand(facts)],
+        fix: [...generatedConfigNote(facts), `delete the registry.mirrors tables from ${m?.file ?? facts.configFile} (see legacy-mirrors for the equivalent hosts.toml files), keep config_path`, ...oneRootOnceTransfer(d), restartCommand(facts)],
       }),
     ];
   },
@@ -108,7 +110,7 @@ export const legacyMirrors: Check = {
               : `# ${h} is pulled directly, with registry.configs.${quote(h)}.tls: its own hosts.toml (top-level settings apply to the server)\nmkdir -p ${dir} && cat > ${dir}/hosts.toml <<'EOF'\n${body}EOF`;
           }),
           // beside config_path already set (mirrors-with-config-path), it stays as it is
-          ...(d.config.cri.configPath === '' ? configPathFix(facts, d, root).slice(0, 1) : []),
+          ...(d.config.cri.configPath === '' ? configPathFix(facts, d, root).slice(0, 1) : oneRootOnceTransfer(d)),
           `delete the registry.mirrors tables from ${(mirrorFiles.length > 0 ? mirrorFiles : [setIn]).join(' and ')}`,
           // next to config_path 1.x refuses them (the CRI plugin does not load); their settings are in the files above
           ...(carried.length + direct.length > 0 ? [`delete the registry.configs.*.tls tables (${[...carried, ...direct].map(quote).join(', ')}) from ${at?.file ?? facts.configFile}: the files above carry their settings`] : []),
@@ -121,6 +123,19 @@ export const legacyMirrors: Check = {
     ];
   },
 };
+
+/**
+ * registry.mirrors alone keeps CRI on local pulls (2.1+); without them it pulls through the transfer
+ * service, which reads a colon-separated config_path as one path (config-path-list-transfer): the
+ * fix that deletes them sets config_path to one folder (kind's 2.2.0 default list), in the table the
+ * file's version names (a version 2 file: the one its registry.mirrors are in).
+ */
+function oneRootOnceTransfer(d: Derived): string[] {
+  const cri = d.config.cri;
+  if (d.profile.criDefaultPullMode !== 'transfer' || cri.pullModeReason !== 'forced local by registry.mirrors' || !cri.configPath.includes(':')) return [];
+  const root = splitConfigPath(cri.configPath)[0] ?? '/etc/containerd/certs.d';
+  return [`set config_path = ${quote(root)} (one folder) under ${d.config.versionWritten === 2 ? criRegistryTable(1, 2) : criRegistryTable(d.profile.version.major, 3)}: without registry.mirrors CRI pulls through the transfer service, which reads ${quote(cri.configPath)} as one path (see config-path-list-transfer)`];
+}
 
 /** For a config.toml a distribution writes when it starts (k3s, RKE2 with a template): where the change goes instead (spegel#212). */
 function generatedConfigNote(facts: Facts): string[] {

@@ -83,6 +83,29 @@ describe('severity variants', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it.each([
+    ['nothing else keeps local pulls: the fixes set config_path to one folder', 'false', true],
+    ['discard_unpacked_layers keeps local pulls: config_path stays as it is', 'true', false],
+  ])('2.2.0 with the default colon-separated config_path and registry.mirrors (kind v0.31): %s', async (_what, discard, oneFolder) => {
+    const dir = mkdtempSync(join(tmpdir(), 'md-mirrors-'));
+    try {
+      mkdirSync(join(dir, 'etc/containerd'), { recursive: true });
+      writeFileSync(
+        join(dir, 'etc/containerd/config.toml'),
+        `version = 2\n\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  discard_unpacked_layers = ${discard}\n\n[plugins."io.containerd.grpc.v1.cri".registry.mirrors."localhost:5000"]\n  endpoint = ["http://kind-registry:5000"]\n`,
+      );
+      writeFileSync(join(dir, 'facts.json'), JSON.stringify({ containerdVersion: '2.2.0', ref: 'localhost:5000/app:1' }));
+      const findings = runChecks(await factsFromFixture(dir)).findings;
+      const line = 'set config_path = "/etc/containerd/certs.d" (one folder) under [plugins."io.containerd.grpc.v1.cri".registry]';
+      for (const id of ['mirrors-with-config-path', 'legacy-mirrors']) {
+        const f = findings.find((x) => x.id === id);
+        expect(f, id).toBeDefined();
+        expect(f!.fix.some((x) => x.startsWith(line)), id).toBe(oneFolder);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
   it('restart-required is only a warning when nothing but the mtime says so', async () => {
     const facts = await factsFromFixture(join(DIR, '_healthy'), { configMtimeAfterStart: 5000 });
     const f = runChecks(facts).findings.find((x) => x.id === 'restart-required');
