@@ -12,6 +12,7 @@ import { configPosition } from './config-locate.js';
 import { credentialHosts } from './config-credentials.js';
 import { tlsTablesOf } from './legacy-tls.js';
 import { registryTables } from './registry-tables.js';
+import { DOCKER_HUB_OTHER_NAMES } from './misnamed-folders.js';
 import type { Finding } from './finding.js';
 import type { Check } from './types.js';
 import { attemptEvidence, attemptsAt, fileEvidence, finding, restartCommand, rewritesFromRegistriesYaml } from './make.js';
@@ -50,7 +51,9 @@ export const configsKeyNotAHost: Check = {
       // `*` is a wildcard in registry.mirrors only: as a configs key it is meant for every pull (k3s#11352)
       const wildcard = key === '*';
       // only keys meant for this pull: the registry's name, or a host it asks; a tls table by the registry's bare name is configs-tls-not-for-mirror
-      if (!wildcard && bare !== registry && !asked.includes(bare)) continue;
+      // Docker Hub's other names (`https://index.docker.io/v1/`, as docker login writes it: k3s#12438)
+      const alias = registry === 'docker.io' && DOCKER_HUB_OTHER_NAMES.includes(bare.toLowerCase());
+      if (!wildcard && !alias && bare !== registry && !asked.includes(bare)) continue;
       if (!wildcard && !scheme && (asked.includes(key) || kind === 'tls')) continue;
       const mirrors = endpoints.filter((e) => e.kind === 'mirror' || e.kind === 'legacy-mirror');
       // the host the key meant: itself without the scheme, the first mirror for `*`, or the registry's own endpoint (registry-1.docker.io)
@@ -69,7 +72,7 @@ export const configsKeyNotAHost: Check = {
           title: `registry.configs.${JSON.stringify(key)}.${kind} is keyed by a name no request goes to`,
           detail:
             `config.toml keys ${what} by ${JSON.stringify(key)}, but CRI looks them up by the host each request goes to (${asked.join(', ')} for ${registry}), ` +
-            `${scheme ? 'never with a scheme' : wildcard ? 'never by a wildcard (`*` is one in registry.mirrors only)' : "never by the registry's name"}: they are never used` +
+            `${scheme ? 'never with a scheme' : wildcard ? 'never by a wildcard (`*` is one in registry.mirrors only)' : alias ? `never by ${bare}, a name of Docker Hub no request goes to` : "never by the registry's name"}: they are never used` +
             (kind === 'auth' ? ', and the pull goes anonymous.' : `, and ${to} is checked against the system's CAs only.`) +
             (k3s && kind === 'auth' && key === 'docker.io' ? ` (${k3s}'s own containerd accepts docker.io here from k3s v1.31.11, v1.32.7 and v1.33.3 on, a k3s patch: k3s#12613; keyed by registry-1.docker.io it works with every release.)` : '') +
             (failed.length > 0

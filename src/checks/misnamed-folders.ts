@@ -7,6 +7,9 @@ import { hostDirectoryName } from '../containerd/host-dirs.js';
 import { lookupEntry } from '../containerd/node-snapshot.js';
 import type { Facts } from './facts.js';
 
+/** Names of Docker Hub that no pull request goes to (requests go to registry-1.docker.io). */
+export const DOCKER_HUB_OTHER_NAMES: readonly string[] = ['index.docker.io', 'registry.hub.docker.com', 'hub.docker.com', 'docker.com', 'registry.docker.io'];
+
 /** Names in a hosts root (snapshot listing, plus the entries the probe stat'ed). */
 export function rootNames(facts: Facts, root: string): string[] {
   const names = new Set<string>();
@@ -34,7 +37,7 @@ export function misnamedFolders(host: string, names: string[], noun: 'folder' | 
     if (ok.has(name)) continue;
     const lower = name.toLowerCase();
     let why: string | undefined;
-    if (host === 'docker.io' && ['registry-1.docker.io', 'index.docker.io', 'registry.hub.docker.com', 'hub.docker.com', 'docker.com', 'registry.docker.io'].includes(lower)) {
+    if (host === 'docker.io' && (lower === 'registry-1.docker.io' || DOCKER_HUB_OTHER_NAMES.includes(lower))) {
       why = 'Docker Hub images are looked up as docker.io (the reference host), never registry-1.docker.io or index.docker.io';
     } else if (lower === host.toLowerCase() || lower === hostDirectoryName(host).toLowerCase()) {
       why = `${noun} names are case-sensitive`;

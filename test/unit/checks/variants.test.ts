@@ -106,6 +106,19 @@ describe('severity variants', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it.each(['https://index.docker.io/v1/', 'index.docker.io', 'https://registry-1.docker.io'])('configs-key-not-a-host: credentials keyed %s (docker login writes the first) are never used for docker.io', async (key) => {
+    const dir = mkdtempSync(join(tmpdir(), 'md-configs-'));
+    try {
+      mkdirSync(join(dir, 'etc/containerd'), { recursive: true });
+      writeFileSync(join(dir, 'etc/containerd/config.toml'), `version = 2\n\n[plugins."io.containerd.grpc.v1.cri".registry.configs."${key}".auth]\n  username = "user"\n  password = "pass"\n`);
+      writeFileSync(join(dir, 'facts.json'), JSON.stringify({ containerdVersion: '1.7.24', ref: 'docker.io/library/busybox:latest' }));
+      const f = runChecks(await factsFromFixture(dir)).findings.filter((x) => x.id === 'configs-key-not-a-host');
+      expect(f.map((x) => x.title)).toEqual([`registry.configs.${JSON.stringify(key)}.auth is keyed by a name no request goes to`]);
+      expect(f[0]!.fix.join('\n')).toContain('registry-1.docker.io');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
   it('restart-required is only a warning when nothing but the mtime says so', async () => {
     const facts = await factsFromFixture(join(DIR, '_healthy'), { configMtimeAfterStart: 5000 });
     const f = runChecks(facts).findings.find((x) => x.id === 'restart-required');
