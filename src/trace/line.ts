@@ -15,7 +15,7 @@
  */
 import { readValue, readValueAt, skipValue, valueEnd } from './logfmt.js';
 import type { LineFormat } from './schema.js';
-import { K0S_NESTED } from './messages.js';
+import { interesting, K0S_NESTED } from './messages.js';
 
 export type Level = 'trace' | 'debug' | 'info' | 'warning' | 'error' | 'fatal' | 'panic';
 
@@ -178,9 +178,25 @@ function scanTty(s: string, start: number, level: Level | null, stamp: string | 
     }
     from = e;
   }
-  if (at === rest.length) msg = msg.replace(/ +$/, '');
+  if (at === rest.length) {
+    // no padding (a paste whose spaces were collapsed, a web page): a message the parser reads, then ` key=`
+    const k = singleSpaceFields(rest);
+    if (k > 0) {
+      msg = rest.slice(0, k);
+      at = k + 1;
+    } else msg = msg.replace(/ +$/, '');
+  }
   // ctr stamps seconds since it started (`INFO[0000]`); a full time (`INFO[2021-04-14T13:44:53…]`) is a daemon run in a terminal
   return { kind: 'log', format: 'logrus-tty', inner: 'logrus-tty', level, msg, time: stamp, client: stamp === null || /^\d+$/.test(stamp), src: rest, at, pre: null };
+}
+
+/** Where the fields start after one space (` key=`) behind a message the parser reads, or -1: the first few candidates only. */
+function singleSpaceFields(rest: string): number {
+  const re = / [A-Za-z_][A-Za-z0-9_.-]*=/g;
+  for (let n = 0, m = re.exec(rest); m !== null && n < 8; n++, m = re.exec(rest)) {
+    if (interesting(rest.slice(0, m.index))) return m.index;
+  }
+  return -1;
 }
 
 function scanJson(line: string, depth: number): ScannedLine {

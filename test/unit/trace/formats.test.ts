@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTraceParser, parseTraceLines, validateTraceDoc, type TraceDoc } from '../../../src/trace/index.js';
 import { parseLogfmt } from '../../../src/trace/logfmt.js';
-import { scanLine } from '../../../src/trace/line.js';
+import { scanLine, wantedFields, wantedFieldsOf } from '../../../src/trace/line.js';
 
 const LAB = join(import.meta.dirname, '../../fixtures/lab');
 const read = (p: string) => readFileSync(join(LAB, p), 'utf8').split('\n').filter((l) => l.length > 0);
@@ -124,5 +124,23 @@ describe('streaming', () => {
   it('two sequential CRI pulls in one daemon log are two documents', () => {
     const docs = parseTraceLines([...read('1.7/mirror-404/cri/daemon.log'), ...read('1.7/mirror-ok/cri/daemon.log')]);
     expect(docs.map((d) => d.result)).toEqual(['failure', 'success']);
+  });
+});
+
+describe('ctr lines whose padding was collapsed (a paste through a web page)', () => {
+  it.each([
+    ['INFO[0030] trying next host error="failed to do request: Head \\"https://registry.k8s.io/v2/pause/manifests/3.7\\": dial tcp 1.2.3.4:443: i/o timeout" host=registry.k8s.io', 'trying next host', 'registry.k8s.io'],
+    ['DEBU[0000] resolving host=registry.k8s.io', 'resolving', 'registry.k8s.io'],
+    ['DEBU[0000] do request host=registry.k8s.io request.method=HEAD url="https://registry.k8s.io/v2/pause/manifests/3.7"', 'do request', 'registry.k8s.io'],
+  ])('%s: the message the parser reads, then its fields', (line, msg, host) => {
+    const l = scanLine(line);
+    expect(l.kind).toBe('log');
+    if (l.kind !== 'log') return;
+    expect(l.msg).toBe(msg);
+    expect(wantedFieldsOf(l, wantedFields()).host).toBe(host);
+  });
+  it('a message the parser does not read keeps the whole text (nothing to split it at)', () => {
+    const l = scanLine('INFO[0000] some message with a=b in it');
+    expect(l.kind === 'log' && l.msg).toBe('some message with a=b in it');
   });
 });
