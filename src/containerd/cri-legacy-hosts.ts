@@ -16,8 +16,10 @@ export interface CriLegacyHosts {
   decisions: Decision[];
   /** `get registry endpoints: …`: the RegistryHosts function fails, so the pull fails before any request. */
   error?: string;
-  /** The `registry.mirrors` key whose endpoints are used (`null`: neither the host nor `*` is set). */
+  /** The `registry.mirrors` key whose endpoints are used (`null`: neither the host nor `*` is set, or `*` is hidden). */
   mirrorsKey: string | null;
+  /** before 1.5: `*` is set, but CRI's built-in `docker.io` entry (registry-1.docker.io) is what a docker.io image uses */
+  wildcardHidden?: boolean;
 }
 
 /** CRI `defaultScheme`: `http` for the hosts the version treats as local, else `https`. */
@@ -42,7 +44,10 @@ function defaultHost(host: string): string {
 
 export function criLegacyHosts(refHost: string, mirrors: Record<string, string[]>, profile: BehaviourProfile): CriLegacyHosts {
   const decisions: Decision[] = [];
-  const mirrorsKey = Object.hasOwn(mirrors, refHost) ? refHost : Object.hasOwn(mirrors, '*') ? '*' : null;
+  // before 1.5 CRI's default config has registry.mirrors."docker.io" = registry-1.docker.io, merged
+  // with the file's: a docker.io image never reaches `*` (cri pkg/config DefaultConfig, v1.4.13)
+  const wildcardHidden = !profile.criConfigPath && refHost === 'docker.io' && !Object.hasOwn(mirrors, refHost) && Object.hasOwn(mirrors, '*');
+  const mirrorsKey = Object.hasOwn(mirrors, refHost) ? refHost : Object.hasOwn(mirrors, '*') && !wildcardHidden ? '*' : null;
   const written = mirrorsKey === null ? [] : (mirrors[mirrorsKey] ?? []);
   const fail = (error: string): CriLegacyHosts => ({ endpoints: [], decisions, error: `get registry endpoints: parse endpoint url: ${error}`, mirrorsKey });
 
@@ -110,5 +115,5 @@ export function criLegacyHosts(refHost: string, mirrors: Record<string, string[]
     }
     return ep;
   });
-  return { endpoints: result, decisions, mirrorsKey };
+  return { endpoints: result, decisions, mirrorsKey, ...(wildcardHidden ? { wildcardHidden } : {}) };
 }

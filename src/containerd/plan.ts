@@ -200,7 +200,14 @@ function legacyDecisions(legacy: CriLegacyHosts, resolve: RequestPlan, ref: Imag
   const upstream = eps[eps.length - 1];
   const list = eps.filter((e) => e.kind === 'legacy-mirror').map((e) => e.written);
   out.push(
-    legacy.mirrorsKey === null
+    legacy.wildcardHidden
+      ? {
+          code: 'cri.legacy-wildcard-hidden',
+          severity: 'error',
+          message: `config_path is empty, and registry.mirrors."*" is never used for docker.io images: the CRI plugin of this version has a built-in registry.mirrors."docker.io" entry (https://registry-1.docker.io), merged with the file's, which it takes before "*"; CRI asks registry-1.docker.io only`,
+          source: 'criRegistryEndpoints',
+        }
+      : legacy.mirrorsKey === null
       ? {
           code: 'cri.legacy-default-host',
           severity: 'info',
