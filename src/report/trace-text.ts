@@ -86,9 +86,10 @@ class ErrorsOnce {
   constructor(d: TraceDoc) {
     const all: (string | null)[] = [...d.attempts.map((a: TraceAttempt) => a.error), d.error];
     for (const e of all) if (e) this.counts.set(e, (this.counts.get(e) ?? 0) + 1);
-    // a final error that ends with an attempt's error logged that one once more
+    // a final error that ends with an attempt's error logged that one once more (not when the attempt was read from it)
     if (d.error) {
-      for (const e of this.counts.keys()) if (e !== d.error && d.error.endsWith(`: ${e}`)) this.counts.set(e, (this.counts.get(e) ?? 0) + 1);
+      const fromFinal = new Set(d.attempts.filter((a) => a.evidence === 'error').map((a) => a.error));
+      for (const e of this.counts.keys()) if (e !== d.error && !fromFinal.has(e) && d.error.endsWith(`: ${e}`)) this.counts.set(e, (this.counts.get(e) ?? 0) + 1);
     }
   }
 

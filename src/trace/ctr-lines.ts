@@ -113,12 +113,13 @@ export function dumpRequest(s: ParseState, r: DumpRequest): void {
 /** ctr's logrus lines about a local pull: its start, unpacking, and a transfer-mode stream. True when handled. */
 /**
  * A client's final error as a fatal line: nerdctl `FATA[0000] failed to resolve reference "R": …`,
- * crictl `FATA[…] pulling image failed: rpc error: … failed to pull and unpack image "R": …` (ctr
+ * crictl `FATA[…] pulling image: …` (`pulling image failed: rpc error: …` before 1.26) with
+ * `failed to pull and unpack image "R": …` in it (ctr
  * prints `ctr: …` instead). The pull failed. True when the line was one.
  */
 export function clientFatalLine(s: ParseState, l: LogLine): boolean {
   const msg = l.msg;
-  if (!/^(?:pulling image|failed to (?:resolve reference|resolve image|pull and unpack image|pull image)) /.test(msg)) return false;
+  if (!/^(?:pulling image(?: failed)?: |failed to (?:resolve reference|resolve image|pull and unpack image|pull image) )/.test(msg)) return false;
   const g = s.open(l.format);
   g.client = true;
   s.touch(g, l);

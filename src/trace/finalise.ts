@@ -316,7 +316,11 @@ export function verdictOf(d: TraceDoc): string {
   }
   if (d.result === 'failure') {
     // only the final error names a host: the hosts before and after it are not in the input
-    if (first && res.every((a) => a.evidence === 'error')) return `failed at ${first.host}${first.mirror ? ' (mirror)' : ''} (${first.outcome}), the pull's first error; the input shows no other request (a mirror, the registry, or where it redirected: only the error names it)${why}`;
+    if (first && res.every((a) => a.evidence === 'error')) {
+      // a URL may be where a host redirected to; `pulling from host H` names a host containerd asked
+      const role = first.mirror ? ' (mirror)' : '';
+      return `failed at ${first.host}${role} (${first.outcome}), the pull's first error; the input shows no other request${first.url !== null && !first.mirror ? ' (a mirror, the registry, or where it redirected: only the error names it)' : ''}${why}`;
+    }
     if (mirrors.length) {
       const m = res.filter((a) => a.mirror).map((a) => `${a.host} ${a.outcome}`).join(', ');
       return `failed; mirror tried first (${m}), then ${[...new Set(res.filter((a) => !a.mirror).map((a) => a.host))].join(', ') || 'nothing else'}${why}`;
@@ -339,12 +343,28 @@ export function verdictOf(d: TraceDoc): string {
  * may also be one a registry redirected to, which nothing here can tell.
  */
 function requestOfFinalError(g: Group): Attempt[] {
-  const m = g.error ? /failed to do request: (Head|Get|Post) "?([a-z][a-z0-9+.-]*:\/\/[^"\s]{1,2048}?)"?: (.{1,2000})$/.exec(g.error) : null;
-  const u = m ? splitUrl(m[2] as string) : null;
-  if (!m || !u || !u.host) return [];
-  const a = newAttempt({ host: u.host, url: m[2] as string, path: u.path, method: m[1] === 'Head' ? 'HEAD' : 'GET', kind: /\/blobs\//.test(u.path) ? 'fetch' : 'resolve', mirror: u.ns !== null, evidence: 'error', line: g.last });
-  a.error = m[3] as string;
-  a.outcome = outcomeFromError(a.error);
+  const e = g.error ?? '';
+  // `failed to do request: Head "URL": cause`; a status: 1.7+ `unexpected status from HEAD request to URL: 500 …`, 1.6 `pulling from host H failed with status code [manifests T]: 500 …`
+  const req = /failed to do request: (Head|Get|Post) "?([a-z][a-z0-9+.-]*:\/\/[^"\s]{1,2048}?)"?: (.{1,2000})$/.exec(e);
+  const status = req ? null : /unexpected status from (HEAD|GET) request to ([a-z][a-z0-9+.-]*:\/\/\S{1,2048}?):? ([1-5][0-9]{2}\b.{0,200})$/.exec(e);
+  const host16 = req || status ? null : /pulling from host (\S{1,256}) failed with status code \[(manifests|blobs) [^\]]{0,200}\]: ([1-5][0-9]{2}\b.{0,200})$/.exec(e);
+  let a: Attempt;
+  if (host16) {
+    a = newAttempt({ host: host16[1] as string, url: null, path: null, method: null, kind: host16[2] === 'blobs' ? 'fetch' : 'resolve', mirror: false, evidence: 'error', line: g.last });
+    a.status = Number((host16[3] as string).slice(0, 3));
+    a.error = host16[3] as string;
+    a.outcome = outcomeFromStatus(a.status);
+  } else {
+    const m = req ?? status;
+    const u = m ? splitUrl(m[2] as string) : null;
+    if (!m || !u || !u.host) return [];
+    // a manifest by digest, or a body open (`failed to copy: httpReadSeeker`) after the tag resolved: a fetch
+    const fetch = /\/blobs\//.test(u.path) || /\/manifests\/sha256:/.test(u.path) || /httpReadSeeker|failed to copy: /.test(e);
+    a = newAttempt({ host: u.host, url: m[2] as string, path: u.path, method: /^(Head|HEAD)$/.test(m[1] as string) ? 'HEAD' : 'GET', kind: fetch ? 'fetch' : 'resolve', mirror: u.ns !== null, evidence: 'error', line: g.last });
+    a.error = m[3] as string;
+    if (status) a.status = Number((m[3] as string).slice(0, 3));
+    a.outcome = a.status !== null ? outcomeFromStatus(a.status) : outcomeFromError(a.error);
+  }
   a.inferred = 'no request logged: the final error names it, the first to fail other than with a 404 (the input shows no other request)';
   return [a];
 }

@@ -144,3 +144,20 @@ describe('ctr lines whose padding was collapsed (a paste through a web page)', (
     expect(l.kind === 'log' && l.msg).toBe('some message with a=b in it');
   });
 });
+
+describe('a failed client pull that logged no request: the request its final error names', () => {
+  const ref = 'harbor.example.com/base/nginx:1';
+  it.each([
+    [`FATA[0000] pulling image: failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": unexpected status from HEAD request to http://127.0.0.1:65001/v2/base/nginx/manifests/1?ns=harbor.example.com: 500 Internal Server Error`, ['resolve', '127.0.0.1:65001', true, 'server-error', 500]],
+    [`FATA[0000] pulling image: failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": pulling from host mirror.example.com failed with status code [manifests 1]: 503 Service Unavailable`, ['resolve', 'mirror.example.com', true, 'server-error', 503]],
+    [`ctr: failed to resolve reference "${ref}": failed to do request: Head "https://harbor.example.com/v2/base/nginx/manifests/1": dial tcp 10.0.0.1:443: connect: connection refused`, ['resolve', 'harbor.example.com', false, 'connection-refused', null]],
+    [`FATA[0000] pulling image: failed to pull and unpack image "${ref}": failed to copy: httpReadSeeker: failed open: failed to do request: Get "http://mirror.example.com/v2/base/nginx/manifests/sha256:${'a'.repeat(64)}?ns=harbor.example.com": dial tcp: lookup mirror.example.com: no such host`, ['fetch', 'mirror.example.com', true, 'dns-failure', null]],
+  ])('%s', (line, [kind, host, mirror, outcome, status]) => {
+    const docs = parseTraceLines([line]);
+    expect(docs).toHaveLength(1);
+    expect(docs[0]!.result).toBe('failure');
+    expect(docs[0]!.ref).toBe(ref);
+    expect(docs[0]!.attempts.map((a) => [a.kind, a.host, a.mirror, a.outcome, a.status, a.evidence])).toEqual([[kind, host, mirror, outcome, status, 'error']]);
+    expect(validateTraceDoc(docs[0]!)).toEqual([]);
+  });
+});

@@ -152,6 +152,16 @@ const EXPECT: Record<string, Expect> = {
     resolves: [['docker.xxx.cn:5000', false, 'tls-other']],
     text: [/x509: certificate has expired or is not yet valid/],
   },
+  // crictl's FATA line (`pulling image: …`) through Dragonfly's local proxy, a hosts.toml mirror: containerd 1.6's first
+  // error names the host and its 500 (the proxy could not resolve its own upstream, the reporter's dfdaemon log shows)
+  'dragonfly-3582-crictl-first-err-500': {
+    ref: 'harbor.nebula.com/base/df/nginx:0911',
+    result: 'failure',
+    kind: 'ctr',
+    version: null,
+    resolves: [['127.0.0.1:65001', true, 'server-error']],
+    text: [/Verdict: FAILURE — failed at 127\.0\.0\.1:65001 \(mirror\) \(server-error\), the pull's first error; the input shows no other request \(error above\)/, /^ {7}error: 500 Internal Server Error$/m],
+  },
   // ctr without --hosts-dir inside a kind node: localhost:5001 asked directly, HTTPS first, refused
   'kind-3857-ctr-localhost-refused': {
     ref: 'localhost:5001/airflow:2.9.3-python-3.11',
