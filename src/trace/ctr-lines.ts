@@ -28,6 +28,20 @@ export function ctrPlainLine(s: ParseState, text: string, format: LineFormat): v
     s.close(g, 'failure', err);
     return;
   }
+  // kubelet's event, as `kubectl describe` prints it: `Warning  Failed  … kubelet  Failed to pull image "R": <containerd's error>`
+  const ev = text.indexOf('Failed to pull image "');
+  if (ev >= 0) {
+    const m = /^Failed to pull image "([^"]{1,512})": (.{1,8000})$/.exec(text.slice(ev).trimEnd());
+    if (m) {
+      const err = (m[2] as string).replace(/^rpc error: code = \w+ desc = /, '');
+      const g = s.open(format);
+      g.client = true;
+      s.touch(g, { format });
+      g.ref ??= /failed to (?:pull and unpack image|resolve reference) "([^"]{1,512})"/.exec(err)?.[1] ?? (m[1] as string);
+      s.close(g, 'failure', err);
+      return;
+    }
+  }
   if (c === 100 /* d */ && /^done: [0-9.]+[a-zµ]*s\s*$/.test(text)) {
     if (s.cur && !s.cur.closed && s.cur.client) {
       s.touch(s.cur, { format });

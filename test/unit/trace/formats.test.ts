@@ -161,3 +161,15 @@ describe('a failed client pull that logged no request: the request its final err
     expect(validateTraceDoc(docs[0]!)).toEqual([]);
   });
 });
+
+describe("kubelet's event, as kubectl describe prints it", () => {
+  it('is a failed pull: the reference CRI normalised, and the request its error names', () => {
+    const line =
+      '  Warning  Failed     12s (x2 over 30s)  kubelet            Failed to pull image "nginx:1.25": rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/library/nginx:1.25": failed to resolve reference "docker.io/library/nginx:1.25": failed to do request: Head "https://mirror.example.com/v2/library/nginx/manifests/1.25?ns=docker.io": x509: certificate signed by unknown authority';
+    const docs = parseTraceLines([line]);
+    expect(docs).toHaveLength(1);
+    expect(docs[0]).toMatchObject({ ref: 'docker.io/library/nginx:1.25', result: 'failure' });
+    expect(docs[0]!.error).toMatch(/^failed to pull and unpack image "docker\.io\/library\/nginx:1\.25"/);
+    expect(docs[0]!.attempts.map((a) => [a.host, a.mirror, a.outcome])).toEqual([['mirror.example.com', true, 'tls-unknown-authority']]);
+  });
+});
