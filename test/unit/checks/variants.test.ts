@@ -1,17 +1,32 @@
 /** Variants of some checks (other severities, helpers) and the documentation of every id. */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { convertLegacyMirrors } from '../../../src/containerd/legacy-mirrors-hosts.js';
 import { misnamedFolders } from '../../../src/checks/misnamed-folders.js';
 import { suggestKey } from '../../../src/checks/hosts-toml.js';
 import { checkIds } from '../../../src/checks/registry.js';
 import { runChecks } from '../../../src/checks/run.js';
+import type { Facts } from '../../../src/checks/facts.js';
 import { FIXTURES, factsFromFixture } from '../../helpers/facts-fixture.js';
 import { profile } from '../containerd/helpers.js';
 
 const DIR = join(FIXTURES, 'checks');
+
+/** The facts of a node made of `files` (node path → text) and a facts.json overlay, from a temporary folder. */
+async function factsOfFiles(files: Record<string, string>, overlay: Record<string, unknown>): Promise<Facts> {
+  const dir = mkdtempSync(join(tmpdir(), 'md-variant-'));
+  try {
+    for (const [p, text] of Object.entries({ ...files, '/facts.json': JSON.stringify(overlay) })) {
+      mkdirSync(dirname(join(dir, p)), { recursive: true });
+      writeFileSync(join(dir, p), text);
+    }
+    return await factsFromFixture(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('helpers', () => {
   it('misnamedFolders knows the usual wrong names', () => {
@@ -50,74 +65,48 @@ describe('severity variants', () => {
     ['a file of its own', {}, /^before moving to containerd 2\.x: add `version = 2`/],
     ['a file k3s writes', { kind: 'k3s' as const, generated: true }, /^nothing to change: k3s writes this file$/],
   ])('config-version-missing on 1.x with short plugin ids only (valid version 1, k3s#3937): info, %s', async (_what, dist, fix) => {
-    const dir = mkdtempSync(join(tmpdir(), 'md-v1-'));
-    try {
-      mkdirSync(join(dir, 'etc/containerd'), { recursive: true });
-      writeFileSync(join(dir, 'etc/containerd/config.toml'), '[plugins.cri.registry]\n  config_path = "/etc/containerd/certs.d"\n');
-      writeFileSync(join(dir, 'facts.json'), '{ "containerdVersion": "1.7.24" }\n');
-      const facts = await factsFromFixture(dir);
-      Object.assign(facts.distribution, dist);
-      const f = runChecks(facts).findings.find((x) => x.id === 'config-version-missing');
-      expect(f?.severity).toBe('info');
-      expect(f?.detail).toContain('That is valid on containerd 1.7.24: its plugin tables are named by short id (plugins.cri)');
-      expect(f?.fix[0]).toMatch(fix);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const facts = await factsOfFiles({ '/etc/containerd/config.toml': '[plugins.cri.registry]\n  config_path = "/etc/containerd/certs.d"\n' }, { containerdVersion: '1.7.24' });
+    Object.assign(facts.distribution, dist);
+    const f = runChecks(facts).findings.find((x) => x.id === 'config-version-missing');
+    expect(f?.severity).toBe('info');
+    expect(f?.detail).toContain('That is valid on containerd 1.7.24: its plugin tables are named by short id (plugins.cri)');
+    expect(f?.fix[0]).toMatch(fix);
   });
   it.each([
     ['a tag, with a mirror that may not resolve (containerd#7400)', 'docker.io/gotok8s/kube-apiserver:v1.25.1', '["pull"]', 'error', /the tag v1\.25\.1 is resolved at https:\/\/docker\.io\/v2\/… alone .* every pull of a tag fails there/],
     ['a digest, with the same mirror (it serves it)', `docker.io/gotok8s/kube-apiserver@sha256:${'0'.repeat(64)}`, '["pull"]', 'warning', /the fallback after the mirrors asks https:\/\/docker\.io\/v2\//],
     ['a tag, with a mirror that resolves', 'docker.io/gotok8s/kube-apiserver:v1.25.1', '["pull", "resolve"]', 'warning', /the fallback after the mirrors asks/],
   ])('server-not-registry-api for %s', async (_what, ref, caps, severity, detail) => {
-    const dir = mkdtempSync(join(tmpdir(), 'md-server-'));
-    try {
-      mkdirSync(join(dir, 'etc/containerd/certs.d/docker.io'), { recursive: true });
-      writeFileSync(join(dir, 'etc/containerd/config.toml'), 'version = 2\n\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n');
-      writeFileSync(join(dir, 'etc/containerd/certs.d/docker.io/hosts.toml'), `server = "https://docker.io"\n\n[host."https://hub-mirror.c.163.com"]\n  capabilities = ${caps}\n`);
-      writeFileSync(join(dir, 'facts.json'), JSON.stringify({ containerdVersion: '1.6.20', ref }));
-      const f = runChecks(await factsFromFixture(dir)).findings.find((x) => x.id === 'server-not-registry-api');
-      expect(f?.severity).toBe(severity);
-      expect(f?.detail).toMatch(detail);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const facts = await factsOfFiles(
+      {
+        '/etc/containerd/config.toml': 'version = 2\n\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
+        '/etc/containerd/certs.d/docker.io/hosts.toml': `server = "https://docker.io"\n\n[host."https://hub-mirror.c.163.com"]\n  capabilities = ${caps}\n`,
+      },
+      { containerdVersion: '1.6.20', ref },
+    );
+    const f = runChecks(facts).findings.find((x) => x.id === 'server-not-registry-api');
+    expect(f?.severity).toBe(severity);
+    expect(f?.detail).toMatch(detail);
   });
   it.each([
     ['nothing else keeps local pulls: the fixes set config_path to one folder', 'false', true],
     ['discard_unpacked_layers keeps local pulls: config_path stays as it is', 'true', false],
   ])('2.2.0 with the default colon-separated config_path and registry.mirrors (kind v0.31): %s', async (_what, discard, oneFolder) => {
-    const dir = mkdtempSync(join(tmpdir(), 'md-mirrors-'));
-    try {
-      mkdirSync(join(dir, 'etc/containerd'), { recursive: true });
-      writeFileSync(
-        join(dir, 'etc/containerd/config.toml'),
-        `version = 2\n\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  discard_unpacked_layers = ${discard}\n\n[plugins."io.containerd.grpc.v1.cri".registry.mirrors."localhost:5000"]\n  endpoint = ["http://kind-registry:5000"]\n`,
-      );
-      writeFileSync(join(dir, 'facts.json'), JSON.stringify({ containerdVersion: '2.2.0', ref: 'localhost:5000/app:1' }));
-      const findings = runChecks(await factsFromFixture(dir)).findings;
-      const line = 'set config_path = "/etc/containerd/certs.d" (one folder) under [plugins."io.containerd.grpc.v1.cri".registry]';
-      for (const id of ['mirrors-with-config-path', 'legacy-mirrors']) {
-        const f = findings.find((x) => x.id === id);
-        expect(f, id).toBeDefined();
-        expect(f!.fix.some((x) => x.startsWith(line)), id).toBe(oneFolder);
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    const config = `version = 2\n\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  discard_unpacked_layers = ${discard}\n\n[plugins."io.containerd.grpc.v1.cri".registry.mirrors."localhost:5000"]\n  endpoint = ["http://kind-registry:5000"]\n`;
+    const findings = runChecks(await factsOfFiles({ '/etc/containerd/config.toml': config }, { containerdVersion: '2.2.0', ref: 'localhost:5000/app:1' })).findings;
+    const line = 'set config_path = "/etc/containerd/certs.d" (one folder) under [plugins."io.containerd.grpc.v1.cri".registry]';
+    for (const id of ['mirrors-with-config-path', 'legacy-mirrors']) {
+      const f = findings.find((x) => x.id === id);
+      expect(f, id).toBeDefined();
+      expect(f!.fix.some((x) => x.startsWith(line)), id).toBe(oneFolder);
     }
   });
   it.each(['https://index.docker.io/v1/', 'index.docker.io', 'https://registry-1.docker.io'])('configs-key-not-a-host: credentials keyed %s (docker login writes the first) are never used for docker.io', async (key) => {
-    const dir = mkdtempSync(join(tmpdir(), 'md-configs-'));
-    try {
-      mkdirSync(join(dir, 'etc/containerd'), { recursive: true });
-      writeFileSync(join(dir, 'etc/containerd/config.toml'), `version = 2\n\n[plugins."io.containerd.grpc.v1.cri".registry.configs."${key}".auth]\n  username = "user"\n  password = "pass"\n`);
-      writeFileSync(join(dir, 'facts.json'), JSON.stringify({ containerdVersion: '1.7.24', ref: 'docker.io/library/busybox:latest' }));
-      const f = runChecks(await factsFromFixture(dir)).findings.filter((x) => x.id === 'configs-key-not-a-host');
-      expect(f.map((x) => x.title)).toEqual([`registry.configs.${JSON.stringify(key)}.auth is keyed by a name no request goes to`]);
-      expect(f[0]!.fix.join('\n')).toContain('registry-1.docker.io');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const config = `version = 2\n\n[plugins."io.containerd.grpc.v1.cri".registry.configs."${key}".auth]\n  username = "user"\n  password = "pass"\n`;
+    const facts = await factsOfFiles({ '/etc/containerd/config.toml': config }, { containerdVersion: '1.7.24', ref: 'docker.io/library/busybox:latest' });
+    const f = runChecks(facts).findings.filter((x) => x.id === 'configs-key-not-a-host');
+    expect(f.map((x) => x.title)).toEqual([`registry.configs.${JSON.stringify(key)}.auth is keyed by a name no request goes to`]);
+    expect(f[0]!.fix.join('\n')).toContain('registry-1.docker.io');
   });
   it('restart-required is only a warning when nothing but the mtime says so', async () => {
     const facts = await factsFromFixture(join(DIR, '_healthy'), { configMtimeAfterStart: 5000 });
