@@ -5,6 +5,7 @@
  * (dragonfly#1344). The registry.mirrors counterpart of host-dir-misnamed. Before 1.5, `*` itself is
  * never used for docker.io: CRI's default config has a `docker.io` entry that comes first (k3s#2088).
  */
+import { dottedPath } from '../containerd/toml-scan.js';
 import { configPosition, registryPath } from './config-locate.js';
 import { misnamedFolders } from './misnamed-folders.js';
 import type { Check } from './types.js';
@@ -18,7 +19,7 @@ export const mirrorsKeyMisnamed: Check = {
     if (!registry || d.plans.cri.legacyMirrorsKey !== null) return [];
     const keys = Object.keys(d.config.cri.mirrors);
     const k3s = rewritesFromRegistriesYaml(facts);
-    const tablePath = (key: string) => [...registryPath(d), 'mirrors'].map((k) => (/^[A-Za-z0-9_-]+$/.test(k) ? k : quote(k))).join('.') + `.${quote(key)}`;
+    const tablePath = (key: string) => dottedPath([...registryPath(d), 'mirrors', key]);
     const hidden = d.plans.cri.decisions.find((x) => x.code === 'cri.legacy-wildcard-hidden');
     if (hidden) {
       // before 1.5: CRI's built-in docker.io entry comes before `*` (k3s#2088)
