@@ -93,17 +93,14 @@ export function unitFilesOf(reader: NodeFileReader, readText: (p: string) => Pro
   };
 }
 
-/** The daemon's systemd unit and drop-ins: the process's own unit first (or the unit found for it), then the distribution's usual ones. */
-export async function gatherSystemdUnit(unitFiles: UnitFiles, procUnit: string | null, kind: DistributionFact['kind'], foundUnit: string | null = null): Promise<SystemdFact | null> {
-  let systemd: SystemdFact | null = null;
-  for (const unit of [...new Set([...(procUnit ? [procUnit] : []), ...(foundUnit ? [foundUnit] : []), ...UNITS[kind]])]) {
-    systemd = await readSystemdUnit(unitFiles, unit).catch(() => null);
-    if (systemd) {
-      systemd = { ...systemd, fromProcess: unit === procUnit };
-      break;
-    }
+/** The daemon's systemd unit and drop-ins: the process's own unit (or the one found for it when no process was seen), else the distribution's usual ones. */
+export async function gatherSystemdUnit(unitFiles: UnitFiles, procUnit: string | null, kind: DistributionFact['kind'], found: SystemdFact | null = null): Promise<SystemdFact | null> {
+  if (found) return { ...found, fromProcess: false };
+  for (const unit of [...new Set([...(procUnit ? [procUnit] : []), ...UNITS[kind]])]) {
+    const systemd = await readSystemdUnit(unitFiles, unit).catch(() => null);
+    if (systemd) return { ...systemd, fromProcess: unit === procUnit };
   }
-  return systemd;
+  return null;
 }
 
 /**

@@ -2,7 +2,7 @@
  * Where the daemon is and what it reads, found the same way by `check` and `trace`: the distribution,
  * the socket, the daemon process serving it, its config.toml and the default hosts folder.
  */
-import type { DaemonProcessFact, DistributionFact, Facts } from '../checks/facts.js';
+import type { DaemonProcessFact, DistributionFact, Facts, SystemdFact } from '../checks/facts.js';
 import { splitConfigPath } from '../containerd/host-dirs.js';
 import { chooseConfigFile } from './config-file-facts.js';
 import { findContainerdUnit, gatherDaemonProcess } from './daemon-facts.js';
@@ -21,7 +21,7 @@ export interface DaemonLocation {
   /** the systemd unit from the process's cgroup */
   procUnit: string | null;
   /** no process seen: the unit that would run containerd, whose ExecStart flags were used */
-  foundUnit: string | null;
+  foundUnit: SystemdFact | null;
   configFile: string;
   configFileSource: NonNullable<Facts['configFileSource']>;
 }
@@ -49,11 +49,11 @@ export async function locateDaemon(probe: DistributionProbe, o: LocateOptions): 
   let { proc, fact: processFact, unit: procUnit } = look(address);
   // no process to read (not running, a copied node): the flags its unit would start it with
   let unitConfig: string | null = null;
-  let foundUnit: string | null = null;
+  let foundUnit: SystemdFact | null = null;
   if (!proc && (!distribution || distribution.kind === 'containerd') && o.unitFiles && (o.address === undefined || o.config === undefined)) {
     const unit = await findContainerdUnit(o.unitFiles).catch(() => null);
     if (unit?.execStart) {
-      foundUnit = unit.unit;
+      foundUnit = unit;
       unitConfig = configFlag(unit.execStart);
       const flagged = addressFlag(unit.execStart);
       if (o.address === undefined && flagged !== null && flagged !== address) {
