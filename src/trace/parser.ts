@@ -181,7 +181,7 @@ export class TraceParser {
     const s = this.s;
     const enc = ascii ? 'latin1' : 'utf8';
     const skip = this.unrelatedBytes;
-    skip.reset();
+    skip.start(end);
     let line = s.lineNo;
     let logs = 0;
     for (let i = start; i <= end; ) {

@@ -19,9 +19,11 @@ const WARN = word('warn');
 const ERRO = word('erro');
 
 export class UnrelatedBytes {
-  /** Where `HTTP/` is at or after the last position asked about in `buf` (Infinity: nowhere). */
+  /** Where `HTTP/` is at or after the last position asked about in `buf` (Infinity: not before `limit`). */
   private nextHttp = -1;
   private buf: Buffer | null = null;
+  /** Where the lines asked about end: `HTTP/` is searched no further (not to the end of the buffer for each piece of it). */
+  private limit = 0;
   /** `buf` as a DataView, to read four bytes at a time at any offset */
   private view: DataView = new DataView(new ArrayBuffer(0));
 
@@ -92,18 +94,19 @@ export class UnrelatedBytes {
     this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   }
 
-  /** The first `HTTP/` at or after `from` in `b`: searched about once per buffer, as lines come in order. */
+  /** The first `HTTP/` at or after `from` in `b` before `limit` (else Infinity): searched about once per call of `start`, as lines come in order. */
   private httpAt(b: Buffer, from: number): number {
     if (this.nextHttp < from) {
-      const k = b.indexOf(HTTP, from);
-      this.nextHttp = k < 0 ? Infinity : k;
+      const k = from < this.limit ? b.subarray(from, this.limit).indexOf(HTTP) : -1;
+      this.nextHttp = k < 0 ? Infinity : from + k;
     }
     return this.nextHttp;
   }
 
-  /** Forgets the buffer (its bytes change when it is reused). */
-  reset(): void {
+  /** Asks from now on about lines that end at `limit` or before, of a buffer whose bytes may have changed since (it is reused). */
+  start(limit: number): void {
     this.buf = null;
     this.nextHttp = -1;
+    this.limit = limit;
   }
 }
