@@ -117,7 +117,7 @@ export const mirrorOverridePathWithoutV2: Check = {
         if (ep) {
           const base = `${ep.scheme}://${ep.host}`;
           const prefix = trimSlashes(ep.path);
-          const at = `${ep.host}${ep.path === '' ? '' : `/${prefix}`}/`;
+          const at = `${ep.host}${prefix === '' ? '' : `/${prefix}`}/`;
           const via = (to: string) => (url ? `\nrequests then go to ${url.replace(at, to)}` : '');
           if (prefix === '') {
             fixes.push(`in ${hostsFile(v)}${x.at ? ` line ${x.at.line}` : ''}, remove override_path (containerd then adds /v2):\n${entryLines(ep, name, false)}${via(`${ep.host}/v2/`)}`);

@@ -129,7 +129,7 @@ export function parseHostConfig(
       notes.push({
         code: 'hosts-toml.override-path-without-v2',
         severity: 'error',
-        message: `${label}: override_path = true and the path ${p === '' ? '(none)' : p} has no /v2, so requests go to ${p === '' ? '/' : `${p}/`}<repository>/manifests/… outside the registry API (under /v2/); only a registry that serves its API without /v2 answers there`,
+        message: `${label}: override_path = true and the path ${p === '' ? '(none)' : p} has no /v2, so requests go to ${p.replace(/\/+$/, '')}/<repository>/manifests/… outside the registry API (under /v2/); only a registry that serves its API without /v2 answers there`,
         ...(entryAt ? { at: entryAt } : {}),
         source: 'parseHostConfig',
       });

@@ -25,3 +25,14 @@ it('the server\'s /v2 is appended, the mirror\'s override_path has none: two fin
   expect(mirror.detail).toMatch(/containerd requests https:\/\/123456789012\.dkr\.ecr\.us-west-2\.amazonaws\.com\/myproject\/library\/busybox\/manifests\/latest\?ns=docker\.io\.$/);
   expect(mirror.fix.join('\n')).toMatch(/\[host\."https:\/\/[^"]+\/v2\/myproject"\]\n  capabilities = \["pull", "resolve"\]\n  override_path = true/);
 });
+
+it('a mirror URL of path / with override_path (k3s#9322: a bare endpoint written as https://HOST/): the fix\'s URL gains /v2, the detail names no //', async () => {
+  const dir = join(tmp, 'slash');
+  cpSync(join(FIXTURES, 'checks', 'mirror-path-needs-override'), dir, { recursive: true });
+  writeFileSync(join(dir, 'etc/containerd/certs.d/docker.io/hosts.toml'), `server = "https://registry-1.docker.io"\n[host."https://mirror.example.com/"]\n  capabilities = ["pull", "resolve"]\n  override_path = true\n`);
+  const findings = runChecks(await factsFromFixture(dir, { offline: true })).findings;
+  const mirror = findings.find((f) => f.id === 'mirror-override-path-without-v2')!;
+  expect(mirror.detail).toMatch(/requests go to \/<repository>\/manifests/);
+  expect(mirror.detail).toMatch(/containerd requests https:\/\/mirror\.example\.com\/library\/busybox\/manifests\/latest\?ns=docker\.io\.$/);
+  expect(mirror.fix[0]).toMatch(/remove override_path .*\n\[host\."https:\/\/mirror\.example\.com\/"\]\n  capabilities = \["pull", "resolve"\]\nrequests then go to https:\/\/mirror\.example\.com\/v2\/library\/busybox\/manifests\/latest\?ns=docker\.io$/);
+});
