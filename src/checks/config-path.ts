@@ -207,12 +207,19 @@ export const configPathMissingDir: Check = {
     const ev: Evidence[] = cri.configPathAt ? [fileEvidence(facts.snapshot, cri.configPathAt)] : [];
     for (const m of missing) ev.push(wholeFileEvidence(m, 'does not exist'));
     const existing = d.hostDirs.find((v) => v.dir && !roots.includes(v.root));
+    // CRI skips a root that does not exist (HostDirFromRoot: not found) and asks the next one
+    const used = all ? null : (d.plans.cri.lookup?.dir ?? null);
+    const folder = d.registryHost ? hostDirectoryName(d.registryHost) : '<registry>';
     return [
       finding('config-path-missing-dir', {
-        severity: all ? 'error' : 'warning',
-        detail: `config_path ${quote(cri.configPath)} names ${missing.map(quote).join(', ')}, which ${missing.length === 1 ? 'does' : 'do'} not exist${all ? ': CRI finds no hosts folder and uses the upstream' : ''}.${existing ? ` The registry folder is under ${existing.root}.` : ''}`,
+        severity: all ? 'error' : 'info',
+        detail: `config_path ${quote(cri.configPath)} names ${missing.map(quote).join(', ')}, which ${missing.length === 1 ? 'does' : 'do'} not exist${all ? ': CRI finds no hosts folder and uses the upstream' : ': CRI skips it and asks the other roots'}.${used ? ` It reads ${used}.` : existing ? ` The registry folder is under ${existing.root}.` : ''}`,
         evidence: ev,
-        fix: existing ? configPathFix(facts, d, existing.root) : [`mkdir -p ${missing[0]}/${d.registryHost ? hostDirectoryName(d.registryHost) : '<registry>'} and write hosts.toml there`],
+        fix: used
+          ? [`nothing to change for ${d.registryHost}: CRI reads ${used}`]
+          : existing
+            ? configPathFix(facts, d, existing.root)
+            : [`mkdir -p ${(all ? missing[0] : roots.find((r) => !missing.includes(r))) ?? missing[0]}/${folder} and write hosts.toml there`],
       }),
     ];
   },

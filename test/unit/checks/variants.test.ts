@@ -55,6 +55,20 @@ describe('helpers', () => {
 });
 
 describe('severity variants', () => {
+  it.each([
+    ['holds the registry folder: nothing to change', true, 'nothing to change for docker.io: CRI reads /etc/containerd/certs.d/docker.io'],
+    ['holds no registry folder: write it in the root that exists', false, 'mkdir -p /etc/containerd/certs.d/docker.io and write hosts.toml there'],
+  ])('config-path-missing-dir with one of two roots missing (EKS AL2023 local pulls, amazon-eks-ami#2494): info, CRI skips it; the other %s', async (_what, folder, fix) => {
+    const files: Record<string, string> = {
+      '/etc/containerd/config.toml': 'version = 3\n[plugins."io.containerd.cri.v1.images"]\n  discard_unpacked_layers = true\n[plugins."io.containerd.cri.v1.images".registry]\n  config_path = "/etc/containerd/certs.d:/etc/docker/certs.d"\n',
+      '/etc/containerd/certs.d/quay.io/hosts.toml': 'server = "https://quay.io"\n',
+    };
+    if (folder) files['/etc/containerd/certs.d/docker.io/hosts.toml'] = '[host."https://mirror.example.com"]\n  capabilities = ["pull", "resolve"]\n';
+    const f = runChecks(await factsOfFiles(files, { containerdVersion: '2.1.4', ref: 'docker.io/library/nginx:latest' })).findings.find((x) => x.id === 'config-path-missing-dir');
+    expect(f?.severity).toBe('info');
+    expect(f?.detail).toContain('names "/etc/docker/certs.d", which does not exist: CRI skips it and asks the other roots');
+    expect(f?.fix).toEqual([fix]);
+  });
   it('config-version-missing on 1.x: a warning naming the full-id tables version 1 ignores, with both ways out', async () => {
     const f = runChecks(await factsFromFixture(join(DIR, 'config-version-missing'))).findings.find((x) => x.id === 'config-version-missing');
     expect(f?.severity).toBe('warning');
