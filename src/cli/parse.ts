@@ -195,7 +195,7 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
   const lines = parser.lines;
   const facts = parser.daemonFacts();
   addText(docs);
-  const recognised = textCount > 0 || facts.pluginErrors.length > 0 || facts.criConfigPath !== null;
+  const recognised = textCount > 0 || facts.pluginErrors.length > 0 || facts.criConfigPath !== null || facts.hostsTomlErrors.length > 0;
   if (textCount > 0) {
     write(summary.render());
     await details.drainTo(write, settle);
@@ -205,6 +205,8 @@ export async function runParse(file: string, opts: ParseCliOptions, io: ParseIo 
   if (recognised) {
     const extra: string[] = [];
     for (const e of facts.pluginErrors) extra.push(`! plugin ${e.plugin} failed to load: ${e.error}`);
+    // containerd then reads only the folder's certificate files: the next pull through it asks no mirror
+    for (const e of facts.hostsTomlErrors) extra.push(`! hosts.toml not parsed${e.dir ? ` (${e.dir})` : ''}: ${e.error}: containerd ignores it, so pulls of that registry ask no mirror`);
     if (facts.criConfigPath !== null) extra.push(`· CRI registry config_path: ${facts.criConfigPath || '(empty)'}`);
     text += extra.join('\n') + '\n';
   }

@@ -50,6 +50,8 @@ export interface DaemonFacts {
   criConfigPath: string | null;
   pluginErrors: { plugin: string; error: string }[];
   containerdVersion: string | null;
+  /** hosts.toml errors no pull in the input came after (kept for the next pull, which never came) */
+  hostsTomlErrors: { dir: string | null; error: string }[];
 }
 
 export class TraceParser {
@@ -91,7 +93,7 @@ export class TraceParser {
   /** Daemon-wide facts of the current daemon run (CRI config_path, CRI plugin load failures), and the version. */
   daemonFacts(): DaemonFacts {
     const d = this.s.daemon;
-    return { criConfigPath: d.criConfigPath, pluginErrors: d.pluginErrors.map((e) => ({ ...e })), containerdVersion: d.version };
+    return { criConfigPath: d.criConfigPath, pluginErrors: d.pluginErrors.map((e) => ({ ...e })), containerdVersion: d.version, hostsTomlErrors: this.s.pendingToml.map((e) => ({ ...e })) };
   }
 
   /** Pulls retired so far: beyond the window of recent ones (see drain). */

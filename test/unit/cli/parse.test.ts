@@ -166,6 +166,21 @@ describe('mirror-doctor parse', () => {
     expect(cli.out).toMatch(/^No image pull found/);
   });
 
+  it('a hosts.toml error with no pull after it is named, not dropped (containerd#10144 posted that one line)', async () => {
+    // containerd 1.7.15's line as the thread posted it (journald), and 2.1's from the lab's daemon log
+    const v17 = 'Apr 29 09:40:50 guettli-1-28-v0-sha containerd[9471]: time="2024-04-29T09:40:50.644139847Z" level=error msg="failed to decode hosts.toml" error="failed to parse TOML: (4, 3): was expecting token =, but got \\"[\\" instead"\n';
+    const v21 = readFileSync(join(LAB, '2.1/toml-syntax-error/cri/daemon.log'), 'utf8').split('\n').find((l) => l.includes('msg="failed to decode /'))!;
+    expect(v21).toBeTruthy();
+    for (const [text, dir, error] of [
+      [v17, '', 'failed to parse TOML: (4, 3): was expecting token =, but got "[" instead'],
+      [`${v21}\n`, ' (/tmp/mirror-doctor-lab/certs.d/docker.io)', "toml: expected ']' to close table name"],
+    ]) {
+      cli.out = '';
+      expect(await run(file('toml-error.log', text as string))).toBe(0);
+      expect(cli.out).toBe(`No image pull found in the input (no resolver, --http-dump, ctr or CRI pull lines).\n! hosts.toml not parsed${dir}: ${error}: containerd ignores it, so pulls of that registry ask no mirror\n`);
+    }
+  });
+
   // the file is read in 1 MiB chunks and fed in 64 KiB pieces, each followed by a drain: the output
   // is the same as from one feed of the whole text
   it('a log of many chunks: the same documents as one feed, and a blank line between every two pulls', async () => {
