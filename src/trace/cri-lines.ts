@@ -1,9 +1,11 @@
 /**
  * CRI's lines about an image pull (kubelet, crictl): `PullImage "…"` starts one, its normalised
- * reference, and `PullImage … returns/failed` or `Pulled image …` end it.
+ * reference, and `PullImage … returns/failed` or `Pulled image …` end it; a pod's sandbox image
+ * pulled by CRI itself shows only when it failed (`RunPodSandbox for … failed`).
  */
 import { normalizeRef } from './classify.js';
 import type { LogLine } from './line.js';
+import { SANDBOX_FAILED_START } from './messages.js';
 import type { ParseState } from './parse-state.js';
 import { addWarning, type Group } from './pull-group.js';
 
@@ -27,8 +29,36 @@ export function criLine(s: ParseState, l: LogLine, msg: string, f: Record<string
   } else if (msg.startsWith('cancel pulling image')) {
     const g = s.cur;
     if (g && g.cri && !g.closed) addWarning(g, msg);
+  } else if (msg.startsWith(SANDBOX_FAILED_START)) {
+    const p = l.level === 'error' ? sandboxPullError(f.error ?? '') : null;
+    if (!p) return false;
+    // its resolver lines (debug level) may have come first, in a pull that names no image yet
+    const g = adoptCriPull(s, l, p.ref);
+    g.criName = p.name;
+    markSandbox(g);
+    s.touch(g, l);
+    s.close(g, 'failure', p.error);
   } else return false;
   return true;
+}
+
+/**
+ * A failed pull of a pod's sandbox image in CRI's error (`failed to get sandbox image "N": failed
+ * to pull image "N": <the pull's error>`, 1.6–2.x ensureImageExists): the image, as named and as
+ * normalised, and the pull's own error.
+ */
+export function sandboxPullError(e: string): { name: string; ref: string; error: string } | null {
+  const m = /^failed to get sandbox image "([^"]{1,512})": failed to pull image "[^"]{1,512}": (.{1,8000})$/s.exec(e);
+  if (!m) return null;
+  const name = m[1] as string;
+  const error = m[2] as string;
+  return { name, ref: /^failed to pull and unpack image "([^"]{1,512})"/.exec(error)?.[1] ?? normalizeRef(name), error };
+}
+
+/** Marks `g` as a pull of a pod's sandbox image, which CRI makes itself. */
+export function markSandbox(g: Group): void {
+  g.sandbox = true;
+  addWarning(g, 'the sandbox image of a pod: CRI pulled it itself to start the pod (RunPodSandbox), so no PullImage line is logged for it');
 }
 
 function criPull(s: ParseState, l: LogLine, msg: string, f: Record<string, string>): void {

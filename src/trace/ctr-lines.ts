@@ -4,6 +4,7 @@
  */
 import type { DumpRequest } from './dump.js';
 import { DIGEST_RE, kindFromPath, refFromPath } from './classify.js';
+import { markSandbox, sandboxPullError } from './cri-lines.js';
 import type { LogLine } from './line.js';
 import { UA_RE } from './messages.js';
 import type { ParseState } from './parse-state.js';
@@ -39,6 +40,20 @@ export function ctrPlainLine(s: ParseState, text: string, format: LineFormat): v
       s.touch(g, { format });
       g.ref ??= /failed to (?:pull and unpack image|resolve reference) "([^"]{1,512})"/.exec(err)?.[1] ?? (m[1] as string);
       s.close(g, 'failure', err);
+      return;
+    }
+  }
+  // the same for a pod's sandbox image: `Warning  FailedCreatePodSandBox  … kubelet  Failed to create pod sandbox: <CRI's error>`
+  const sb = text.indexOf('Failed to create pod sandbox: ');
+  if (sb >= 0) {
+    const p = sandboxPullError(text.slice(sb + 30).trimEnd().replace(/^rpc error: code = \w+ desc = /, ''));
+    if (p) {
+      const g = s.open(format);
+      g.client = true;
+      s.touch(g, { format });
+      g.ref ??= p.ref;
+      markSandbox(g);
+      s.close(g, 'failure', p.error);
       return;
     }
   }

@@ -18,6 +18,15 @@ export interface DaemonInfo {
   version: string | null;
 }
 
+/** Daemon-wide facts of the current daemon run, as `TraceParser.daemonFacts()` reports them. */
+export interface DaemonFacts {
+  criConfigPath: string | null;
+  pluginErrors: { plugin: string; error: string }[];
+  containerdVersion: string | null;
+  /** hosts.toml errors no pull in the input came after (kept for the next pull, which never came) */
+  hostsTomlErrors: { dir: string | null; error: string }[];
+}
+
 /** How the warning of a pull cut off by a daemon restart starts. */
 export const RESTARTED = 'containerd restarted';
 
@@ -35,7 +44,7 @@ export function finaliseGroup(g: Group, daemon: DaemonInfo): TraceDoc {
     applyFinalErrorToDump(g, attempts);
   }
   applyTokenErrors(attempts, g.error);
-  if (attempts.length === 0 && g.result === 'failure' && g.client) attempts = requestOfFinalError(g);
+  if (attempts.length === 0 && g.result === 'failure' && (g.client || g.sandbox)) attempts = requestOfFinalError(g);
   attempts = followRedirects(g, attempts, debugMain.length > 0);
   attempts.sort((a, b) => a.line - b.line);
   // settle the last placeholder / silent attempts

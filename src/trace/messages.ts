@@ -43,7 +43,7 @@ export function isResolverMsg(msg: string): boolean {
 export function interesting(msg: string): boolean {
   if (isResolverMsg(msg)) return true;
   const c = msg.charCodeAt(0);
-  // t(rying…) f(etch…/failed…) P(ullImage/Pulled) S(tart cri) h(ost will…) C(onfiguration) I(gnoring) F(ound) c(ancel) r(eference)
+  // t(rying…) f(etch…/failed…) P(ullImage/Pulled) S(tart cri) h(ost will…) C(onfiguration) I(gnoring) F(ound) c(ancel) r(eference) R(unPodSandbox … failed)
   switch (c) {
     case 116: return msg.startsWith('trying next host after status: ') || msg.startsWith(K0S_NESTED);
     case 102: return msg.startsWith('fetch failed after status: ') || msg.startsWith('failed to decode ') || msg.startsWith('failed to load plugin ');
@@ -55,6 +55,7 @@ export function interesting(msg: string): boolean {
     case 70: return msg.startsWith("Found '");
     case 99: return msg.startsWith('cancel pulling image');
     case 114: return msg.startsWith(UNKNOWN_TYPE);
+    case 82: return msg.startsWith(SANDBOX_FAILED_START) && msg.endsWith(SANDBOX_FAILED_END);
     default: return false;
   }
 }
@@ -68,6 +69,15 @@ export const EXACT_MESSAGES: readonly string[] = [
   'trying next host - response was http.StatusNotFound', 'no Docker-Content-Digest header, fetching manifest instead',
   'remote host ignored content range, forcing parallelism to 1',
 ];
+
+/**
+ * CRI's error when a pod could not start (`RunPodSandbox for &PodSandboxMetadata{…} failed, error`, at
+ * level error): the one line of a failed pull of the pod's sandbox image, which CRI pulls itself. Not
+ * a message start: most lines of a node's log start so, and the byte and text filters keep only
+ * those at level error (or of another shape) for it.
+ */
+export const SANDBOX_FAILED_START = 'RunPodSandbox for ';
+export const SANDBOX_FAILED_END = ' failed, error';
 
 /** k0s logs each line of the containerd it supervises as the message of its own line (component=containerd). */
 export const K0S_NESTED = 'time=';

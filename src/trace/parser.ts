@@ -21,6 +21,7 @@ import { criLine } from './cri-lines.js';
 import { routeConcurrent } from './cri-routing.js';
 import { daemonLine } from './daemon-lines.js';
 import { DumpAssembler } from './dump.js';
+import type { DaemonFacts } from './finalise.js';
 import { HardWrap, startsRecordAt, type HeldRecord } from './hard-wrap.js';
 import { joinGroups } from './pull-join.js';
 import { withOwnAttempts } from './pull-group.js';
@@ -43,15 +44,6 @@ export { pullImageRef } from './cri-lines.js';
 export interface TraceParserOptions {
   /** Keep only pulls of this image (normalised like containerd does). */
   ref?: string | null;
-}
-
-/** Daemon-wide facts of the current daemon run, as `daemonFacts()` reports them. */
-export interface DaemonFacts {
-  criConfigPath: string | null;
-  pluginErrors: { plugin: string; error: string }[];
-  containerdVersion: string | null;
-  /** hosts.toml errors no pull in the input came after (kept for the next pull, which never came) */
-  hostsTomlErrors: { dir: string | null; error: string }[];
 }
 
 export class TraceParser {

@@ -45,6 +45,8 @@ export interface Group {
   client: boolean;
   daemon: boolean;
   cri: boolean;
+  /** a pod's sandbox image, which CRI pulled itself for RunPodSandbox (no PullImage line is logged for it) */
+  sandbox: boolean;
   /** the image name exactly as CRI's PullImage logged it (matches its failed/returns lines) */
   criName: string | null;
   ctrStart: boolean;
@@ -87,6 +89,7 @@ export function emptyGroup(ordinal: number, line: number, format: LineFormat): G
     client: false,
     daemon: false,
     cri: false,
+    sandbox: false,
     criName: null,
     ctrStart: false,
     mode: null,

@@ -4,9 +4,10 @@
  * characters: every one compares ASCII characters, and in UTF-8 a byte below 0x80 is always that
  * ASCII character (those of other characters are all 0x80 or more).
  */
-import { mayStartMessageAt } from './messages.js';
+import { mayStartMessageAt, SANDBOX_FAILED_START } from './messages.js';
 
 const HTTP = Buffer.from('HTTP/', 'latin1');
+const SANDBOX = Buffer.from(SANDBOX_FAILED_START, 'latin1');
 
 /** Four ASCII characters as the little-endian 32-bit word DataView.getInt32(p, true) reads. */
 const word = (s: string): number => s.charCodeAt(0) | (s.charCodeAt(1) << 8) | (s.charCodeAt(2) << 16) | (s.charCodeAt(3) << 24);
@@ -26,6 +27,8 @@ export class UnrelatedBytes {
   private limit = 0;
   /** `buf` as a DataView, to read four bytes at a time at any offset */
   private view: DataView = new DataView(new ArrayBuffer(0));
+  /** whether the level msgAfterLevel read last is error */
+  private levelError = false;
 
   /** The UTF-8 line `b[i, end)` (`b[end]` is its newline or past the end) cannot matter. */
   test(b: Buffer, i: number, end: number): boolean {
@@ -37,7 +40,8 @@ export class UnrelatedBytes {
     // the first ` msg=` after the time: where containerd writes it (` level=info msg=`), or searched
     const k = this.msgAfterLevel(b, tq, end);
     if (k < 0) return this.msgSearched(b, tq, end);
-    if (mayStartMessageAt(b, b[k + 5] === 34 ? k + 6 : k + 5)) return false;
+    const m = b[k + 5] === 34 ? k + 6 : k + 5;
+    if (mayStartMessageAt(b, m) || (this.levelError && b[m] === 82 && startsAt(b, m, SANDBOX))) return false;
     return this.httpAt(b, k) >= end;
   }
 
@@ -56,6 +60,7 @@ export class UnrelatedBytes {
     else if (w === ERRO && b[tq + 12] === 114) k = tq + 13;
     else if (w === WARN && b[tq + 12] === 105 && b[tq + 13] === 110 && b[tq + 14] === 103) k = tq + 15;
     else return -1;
+    this.levelError = w === ERRO;
     return k + 5 <= end && v.getInt32(k, true) === SP_MSG && b[k + 4] === 61 ? k : -1;
   }
 
@@ -70,7 +75,9 @@ export class UnrelatedBytes {
       } else if (c === 34) quoted = true;
     }
     if (k >= end) return true;
-    if (quoted || mayStartMessageAt(b, b[k + 5] === 34 ? k + 6 : k + 5)) return false;
+    const m = b[k + 5] === 34 ? k + 6 : k + 5;
+    // a sandbox failure at any level: the level is not where containerd writes it
+    if (quoted || mayStartMessageAt(b, m) || startsAt(b, m, SANDBOX)) return false;
     return this.httpAt(b, k) >= end;
   }
 
@@ -109,4 +116,11 @@ export class UnrelatedBytes {
     this.nextHttp = -1;
     this.limit = limit;
   }
+}
+
+/** Whether `b` holds the bytes of `w` at `at`. */
+function startsAt(b: Buffer, at: number, w: Buffer): boolean {
+  if (at + w.length > b.length) return false;
+  for (let j = 0; j < w.length; j++) if (b[at + j] !== w[j]) return false;
+  return true;
 }

@@ -8,7 +8,7 @@
  * has no message. The message is compared as written: logrus never writes a printable character
  * of it as an escape. UnrelatedBytes decides the same on bytes.
  */
-import { mayStartMessage } from './messages.js';
+import { mayStartMessage, SANDBOX_FAILED_START } from './messages.js';
 
 export class UnrelatedText {
   /** Where `HTTP/` is at or after the last position asked about in the text (Infinity: nowhere). */
@@ -22,7 +22,10 @@ export class UnrelatedText {
     const k = s.indexOf(' msg=', tq + 1);
     if (k < 0 || k >= end) return true;
     if (s.indexOf('"', tq + 1) < k) return false;
-    if (mayStartMessage(s, s.charCodeAt(k + 5) === 34 ? k + 6 : k + 5)) return false;
+    const m = s.charCodeAt(k + 5) === 34 ? k + 6 : k + 5;
+    if (mayStartMessage(s, m)) return false;
+    // a sandbox failure is logged at level error: kept unless the level written before the message is another
+    if (s.charCodeAt(m) === 82 && s.startsWith(SANDBOX_FAILED_START, m) && !otherLevel(s, tq + 1, k)) return false;
     return this.httpAt(s, k) >= end;
   }
 
@@ -42,5 +45,15 @@ export class UnrelatedText {
       this.nextHttp = k < 0 ? Infinity : k;
     }
     return this.nextHttp;
+  }
+}
+
+/** Whether `s[a, k)` is ` level=L` for a level other than error that containerd writes there (info, debug, warning). */
+function otherLevel(s: string, a: number, k: number): boolean {
+  switch (k - a) {
+    case 11: return s.startsWith(' level=info', a);
+    case 12: return s.startsWith(' level=debug', a);
+    case 14: return s.startsWith(' level=warning', a);
+    default: return false;
   }
 }

@@ -53,6 +53,12 @@ const BUSY = [
   `level=info msg="loading plugin \\"io.containerd.event.v1.publisher\\"..." runtime=io.containerd.runc.v2`,
   `level=error msg="ContainerStatus for \\"${ID}\\" failed" error="not found"`,
   'level=info msg="RunPodSandbox for &PodSandboxMetadata{Name:café-1,Uid:1234,Namespace:日本,Attempt:0,}"',
+  // a pod's sandbox image that CRI failed to pull (the one line of that pull, level error), the same message at other
+  // levels and shapes (read only at level error), and a sandbox failure that is no pull
+  `level=error msg="RunPodSandbox for &PodSandboxMetadata{Name:web-2,Uid:5678,Namespace:default,Attempt:0,} failed, error" error="failed to get sandbox image \\"registry.k8s.io/pause:3.9\\": failed to pull image \\"registry.k8s.io/pause:3.9\\": failed to pull and unpack image \\"registry.k8s.io/pause:3.9\\": failed to resolve reference \\"registry.k8s.io/pause:3.9\\": unexpected status from HEAD request to https://mirror.example:5000/v2/pause/manifests/3.9?ns=registry.k8s.io: 500 Internal Server Error"`,
+  `level=info msg="RunPodSandbox for &PodSandboxMetadata{Name:web-2,Uid:5678,Namespace:default,Attempt:0,} failed, error" error="failed to get sandbox image \\"registry.k8s.io/pause:3.9\\": failed to pull image \\"registry.k8s.io/pause:3.9\\": failed to pull and unpack image \\"registry.k8s.io/pause:3.9\\": failed to resolve reference \\"registry.k8s.io/pause:3.9\\": unexpected status from HEAD request to https://mirror.example:5000/v2/pause/manifests/3.9?ns=registry.k8s.io: 500 Internal Server Error"`,
+  `level=warn msg="RunPodSandbox for &PodSandboxMetadata{Name:web-2,Uid:5678,Namespace:default,Attempt:0,} failed, error" error="failed to get sandbox image \\"registry.k8s.io/pause:3.9\\": failed to pull image \\"registry.k8s.io/pause:3.9\\": failed to pull and unpack image \\"registry.k8s.io/pause:3.9\\": failed to resolve reference \\"registry.k8s.io/pause:3.9\\": unexpected status from HEAD request to https://mirror.example:5000/v2/pause/manifests/3.9?ns=registry.k8s.io: 500 Internal Server Error"`,
+  `level=error msg="RunPodSandbox for &PodSandboxMetadata{Name:web-3,Uid:9abc,Namespace:default,Attempt:1,} failed, error" error="failed to setup network for sandbox \\"${ID}\\": plugin type=\\"flannel\\" failed (add): open /run/flannel/subnet.env: no such file or directory"`,
   'level=info msg=shutdown',
   'level=info id=abc msg="not right after the level"',
   'level="info msg=resolving" msg=shutdown',

@@ -173,3 +173,21 @@ describe("kubelet's event, as kubectl describe prints it", () => {
     expect(docs[0]!.attempts.map((a) => [a.host, a.mirror, a.outcome])).toEqual([['mirror.example.com', true, 'tls-unknown-authority']]);
   });
 });
+
+describe("a pod's sandbox image CRI failed to pull: no PullImage line, only the pod's failure", () => {
+  // k3s#10926's event (kubectl describe): Docker Hub out of reach, no mirror
+  const event =
+    '  Warning  FailedCreatePodSandBox  11m (x2 over 12m)      kubelet            Failed to create pod sandbox: rpc error: code = DeadlineExceeded desc = failed to get sandbox image "rancher/mirrored-pause:3.6": failed to pull image "rancher/mirrored-pause:3.6": failed to pull and unpack image "docker.io/rancher/mirrored-pause:3.6": failed to resolve reference "docker.io/rancher/mirrored-pause:3.6": failed to do request: Head "https://registry-1.docker.io/v2/rancher/mirrored-pause/manifests/3.6": dial tcp 116.89.243.8:443: i/o timeout';
+  it("kubelet's FailedCreatePodSandBox event is a failed pull of the sandbox image, with the request its error names", () => {
+    const docs = parseTraceLines([event]);
+    expect(docs).toHaveLength(1);
+    expect(docs[0]).toMatchObject({ ref: 'docker.io/rancher/mirrored-pause:3.6', result: 'failure' });
+    expect(docs[0]!.error).toMatch(/^failed to pull and unpack image "docker\.io\/rancher\/mirrored-pause:3\.6"/);
+    expect(docs[0]!.warnings.join('\n')).toMatch(/sandbox image of a pod/);
+    expect(docs[0]!.attempts.map((a) => [a.host, a.mirror, a.outcome, a.evidence])).toEqual([['registry-1.docker.io', false, 'timeout', 'error']]);
+    expect(validateTraceDoc(docs[0]!)).toEqual([]);
+  });
+  it('a sandbox failure that is no pull (network setup), and the event of one, start no pull', () => {
+    expect(parseTraceLines(['  Warning  FailedCreatePodSandBox  3s  kubelet  Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "abc": plugin type="flannel" failed (add): open /run/flannel/subnet.env: no such file or directory'])).toEqual([]);
+  });
+});

@@ -91,6 +91,16 @@ const EXPECT: Record<string, Expect> = {
     version: '1.6.17-d2iq.1',
     resolves: [['gcr.io', true, 'unauthorized']],
   },
+  // k3s at info level: CRI's own pull of a pod's sandbox image fails at the embedded "*" mirror (127.0.0.1:6443, ?ns=docker.io)
+  // with 500; the RunPodSandbox error is the only line of that pull
+  'k3s-10351-sandbox-image-mirror-500': {
+    ref: 'docker.io/rancher/mirrored-pause:3.6',
+    result: 'failure',
+    kind: 'daemon-log',
+    version: null,
+    resolves: [['127.0.0.1:6443', true, 'server-error']],
+    text: [/sandbox image of a pod/, /Verdict: FAILURE — failed at 127\.0\.0\.1:6443 \(mirror\) \(server-error\)/],
+  },
   // a k3s debug log: certs.d/docker.io loaded, the SWR mirror asked first; the excerpt ends with that request in flight
   'k3s-11191-rewrite-mirror-swr': {
     ref: 'docker.io/rabbitmqoperator/cluster-operator:2.7.0',
