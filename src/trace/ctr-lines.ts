@@ -18,14 +18,16 @@ export function ctrPlainLine(s: ParseState, text: string, format: LineFormat): v
   const c = text.charCodeAt(0);
   if (c === 99 /* c */ && text.startsWith('ctr: ')) {
     const err = text.slice(5).trimEnd();
+    // the transfer service's error reaches ctr 1.7-2.1.2 as gRPC's (`rpc error: code = … desc = …`; decoded from 2.1.3)
+    const inner = err.replace(/^rpc error: code = \w+ desc = /, '');
     const g = s.open(format);
     g.client = true;
     s.touch(g, { format });
-    const m = /^failed to resolve reference "([^"]{1,512})": /.exec(err);
+    const m = /^failed to resolve reference "([^"]{1,512})": /.exec(inner);
     if (m) {
       g.ref ??= m[1] as string;
       g.mode ??= 'local';
-    } else if (err.startsWith('failed to resolve image: ')) g.mode = 'transfer';
+    } else if (inner.startsWith('failed to resolve image: ')) g.mode = 'transfer';
     s.close(g, 'failure', err);
     return;
   }

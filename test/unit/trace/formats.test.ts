@@ -191,3 +191,17 @@ describe("a pod's sandbox image CRI failed to pull: no PullImage line, only the 
     expect(parseTraceLines(['  Warning  FailedCreatePodSandBox  3s  kubelet  Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "abc": plugin type="flannel" failed (add): open /run/flannel/subnet.env: no such file or directory'])).toEqual([]);
   });
 });
+
+describe("ctr's final error from the transfer service, as gRPC's on 1.7-2.1.2", () => {
+  it.each([
+    // containerd#8564 (ctr --local=false --plain-http, main in May 2023) and nerdctl#3671 (ctr 2.0.0)
+    ['ctr: rpc error: code = Unknown desc = failed to resolve image: failed to do request: Head "https://localhost:5000/v2/test-image/manifests/latest": http: server gave HTTP response to HTTPS client', 'localhost:5000', 'http-response-to-https'],
+    ['ctr: rpc error: code = DeadlineExceeded desc = failed to resolve image: failed to do request: Head "https://registry-1.docker.io/v2/library/ubuntu/manifests/latest": dial tcp 108.160.165.173:443: i/o timeout', 'registry-1.docker.io', 'timeout'],
+  ])('is a transfer pull: %s', (line, host, outcome) => {
+    const [d, ...rest] = parseTraceLines([line]);
+    expect(rest).toEqual([]);
+    expect(d?.source).toMatchObject({ kind: 'ctr', mode: 'transfer' });
+    expect(d?.error).toBe(line.slice(5));
+    expect(d?.attempts.map((a) => [a.host, a.outcome])).toEqual([[host, outcome]]);
+  });
+});
