@@ -6,7 +6,8 @@
  */
 import type { RegistryEndpoint } from '../containerd/configure-hosts.js';
 import { needsNamespace } from '../containerd/plan.js';
-import { hostsFile, selectedHostDirs } from './derived.js';
+import { hostsFile, selectedHostDirs, viewDecisions } from './derived.js';
+import { onlyDefaultServer } from './hosts-toml-server-only.js';
 import type { Finding } from './finding.js';
 import type { Check } from './types.js';
 import { attemptEvidence, finding, pathEvidence, rewritesFromRegistriesYaml, sawResolver, wholeFileEvidence } from './make.js';
@@ -22,7 +23,10 @@ export const hostsTomlNoMirror: Check = {
     if (!registry || d.mirrorRoles.length > 0) return [];
     const out: Finding[] = [];
     for (const v of selectedHostDirs(d)) {
-      if (v.renameTo || v.loaded?.source !== 'hosts-toml' || v.loaded.error !== undefined || !v.configured || v.configured.error !== undefined) continue;
+      // 1.x before 1.7.32 discards a file with no [host] table for its certificate files (hosts-toml-no-host-table): one that
+      // names only the registry's own server names no mirror either way
+      const noHostTable = viewDecisions(v, 'hosts-toml.discarded').some((y) => y.containerdError === 'invalid `host` tree') && onlyDefaultServer(v.hostsTomlText, registry) !== null;
+      if (v.renameTo || (v.loaded?.source !== 'hosts-toml' && !noHostTable) || v.loaded?.error !== undefined || !v.configured || v.configured.error !== undefined) continue;
       const eps = v.configured.endpoints;
       // a host containerd asks without ?ns= is the registry itself (needsNamespace: docker.io ↔ registry-1.docker.io)
       if (eps.length === 0 || !eps.every((ep) => !needsNamespace(registry, ep.host) && plain(ep))) continue;

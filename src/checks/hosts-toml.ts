@@ -9,6 +9,7 @@ import { isInlineHost } from '../containerd/hosts-toml-host-table.js';
 import { scanToml } from '../containerd/toml-scan.js';
 import type { Derived, HostDirView } from './derived.js';
 import { invalidFileFix } from './hosts-toml-invalid-fix.js';
+import { onlyDefaultServer } from './hosts-toml-server-only.js';
 import { hostsFile, selectedHostDirs, viewDecisions } from './derived.js';
 import { caFileUnused } from './ca-file-unused.js';
 import { tlsOnServerOnly } from './tls-on-server-only.js';
@@ -111,18 +112,6 @@ const hostsTomlNoHostTable: Check = {
   },
 };
 
-/** The file holds only `server`, naming the registry's default endpoint (what a discarded file falls back to), or null. */
-function onlyDefaultServer(text: string | undefined, registryHost: string | null): string | null {
-  if (!text || !registryHost) return null;
-  try {
-    const data = parseToml(text) as Record<string, unknown>;
-    const keys = Object.keys(data);
-    const want = `https://${registryHost === 'docker.io' ? 'registry-1.docker.io' : registryHost}`;
-    return keys.length === 1 && typeof data.server === 'string' && data.server.replace(/\/+$/, '') === want ? want : null;
-  } catch {
-    return null;
-  }
-}
 
 const KNOWN = ['capabilities', 'ca', 'client', 'skip_verify', 'header', 'override_path', 'dial_timeout', 'server', 'host'];
 

@@ -55,6 +55,15 @@ describe('helpers', () => {
 });
 
 describe('severity variants', () => {
+  it.each(['1.6.28', '1.7.31', '1.7.32', '2.1.9'])('hosts-toml-no-mirror on %s for a folder that names only the registry (minikube#18361: --registry-mirror never reached containerd): a warning, whether or not the version discards a file without [host]', async (v) => {
+    const facts = await factsOfFiles(
+      { '/etc/containerd/config.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n', '/etc/containerd/certs.d/docker.io/hosts.toml': 'server = "https://registry-1.docker.io"\n' },
+      { containerdVersion: v, ref: 'docker.io/library/nginx:latest' },
+    );
+    const f = runChecks(facts).findings.find((x) => x.id === 'hosts-toml-no-mirror');
+    expect(f?.severity).toBe('warning');
+    expect(f?.detail).toContain('its only host is https://registry-1.docker.io');
+  });
   it.each([
     ['holds the registry folder: nothing to change', true, 'nothing to change for docker.io: CRI reads /etc/containerd/certs.d/docker.io'],
     ['holds no registry folder: write it in the root that exists', false, 'mkdir -p /etc/containerd/certs.d/docker.io and write hosts.toml there'],
