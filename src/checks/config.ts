@@ -12,6 +12,7 @@ import { configPathListTransfer, configPathMismatch, configPathMissingDir, confi
 import { restartRequired } from './config-restart-required.js';
 import { configsTlsIgnored } from './configs-tls-ignored.js';
 import { configsTlsNotForMirror } from './configs-tls-not-for-mirror.js';
+import { configsAuthNotForMirror } from './configs-auth-not-for-mirror.js';
 import { configsKeyNotAHost } from './configs-key-not-a-host.js';
 import { mirrorsKeyMisnamed } from './mirrors-key-misnamed.js';
 import { registryKeyUnknown } from './registry-key-unknown.js';
@@ -38,6 +39,7 @@ export const CONFIG_CHECKS: Check[] = [
   legacyMirrorPathWithoutV2,
   configsTlsIgnored,
   configsTlsNotForMirror,
+  configsAuthNotForMirror,
   configsKeyNotAHost,
   mirrorsKeyMisnamed,
   registryKeyUnknown,

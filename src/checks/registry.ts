@@ -63,6 +63,7 @@ const ROWS: Row[] = [
   ['hosts-toml-in-config', 'config', 'warning', 'hosts.toml lines written into config.toml are ignored', ['configLoadFile']],
   ['configs-tls-ignored', 'config', 'warning', 'registry.configs.*.tls is ignored by containerd 2.x', ['configPluginKeys'], `${HOSTS_MD}#ca-field`],
   ['configs-tls-not-for-mirror', 'config', 'warning', "registry.configs.*.tls is keyed by the registry, not by its mirror", ['criLegacyTlsByHost']],
+  ['configs-auth-not-for-mirror', 'config', 'info', 'registry.configs.*.auth is keyed by the registry, not by its mirror', ['criCredentialsByHost']],
   ['mirrors-key-misnamed', 'config', 'error', 'a registry.mirrors table is keyed by a name CRI never looks up', ['criRegistryEndpoints']],
   ['configs-key-not-a-host', 'config', 'warning', 'a registry.configs table is keyed by a name no request goes to', ['criCredentialsByHost', 'authorizerCredentialsHost', 'criLegacyTlsByHost']],
   ['legacy-mirrors', 'config', 'warning', 'deprecated registry.mirrors in config.toml', ['criRegistryValidation']],

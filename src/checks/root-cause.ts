@@ -72,6 +72,7 @@ export const CAUSE_ORDER: readonly string[] = [
   'tls-on-server-only',
   'configs-tls-ignored',
   'configs-tls-not-for-mirror',
+  'configs-auth-not-for-mirror',
   // explains a mirror's 401 (mirror-fallback), or the registry's own when no mirror is configured
   'configs-key-not-a-host',
   'mirror-missing-scheme',

@@ -132,6 +132,13 @@ const EXPECT: Record<string, Expect> = {
     detail: /no longer exists in containerd 2\.1\.9 .*failed on TLS \(tls-unknown-authority\)/,
     fix: /under \[host\."https:\/\/127\.0\.0\.1:5104"\]:\n  ca = "\/etc\/containerd\/certs\.d\/mirror-ca\.crt"/,
   },
+  'configs-auth-not-for-mirror': {
+    severity: 'info',
+    evidence: { kind: 'file', source: CONFIG, line: 6, text: /registry\.configs\."public\.ecr\.aws"\.auth\]  ← credentials for public\.ecr\.aws only/ },
+    title: /^registry\.configs\."public\.ecr\.aws"\.auth does not reach the mirror 198\.18\.34\.118:443$/,
+    detail: /those keyed by public\.ecr\.aws are sent to public\.ecr\.aws only, never to 198\.18\.34\.118:443/,
+    fix: /^if the mirror needs them: in \/etc\/containerd\/config\.toml, key the same credentials by the mirror host too:\n\[plugins\."io\.containerd\.grpc\.v1\.cri"\.registry\.configs\."198\.18\.34\.118:443"\.auth\]/,
+  },
   'configs-tls-not-for-mirror': {
     severity: 'warning',
     evidence: { kind: 'file', source: CONFIG, line: 6, text: /registry\.configs\."docker\.io"\.tls\]  ← TLS settings for docker\.io only/ },
