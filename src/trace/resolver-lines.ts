@@ -3,9 +3,9 @@
  * hosts it tries in order, each request and answer, why it moves on to the next host, and the
  * host that resolved the tag.
  */
-import { kindFromPath, outcomeFromError, outcomeFromStatus, parseStatus, refFromPath, splitUrl } from './classify.js';
+import { kindFromPath, nsParam, outcomeFromError, outcomeFromStatus, parseStatus, refFromPath, splitUrl } from './classify.js';
 import { challengeSummary } from './dump.js';
-import { urlInError } from './concurrent.js';
+import { repositoryOfUrl, sameRepository, urlInError } from './concurrent.js';
 import type { LogLine } from './line.js';
 import { HTTPS_FIRST, UA_RE, UNKNOWN_TYPE } from './messages.js';
 import type { ParseState } from './parse-state.js';
@@ -220,7 +220,13 @@ function beforeNextHost(g: Group, host: string): void {
 
 /** The resolver gave up on `host` (`trying next host`), or on the last one (`fetch failed`). */
 function nextHost(s: ParseState, l: LogLine, host: string, error: string | null, status: number | null, last: boolean): void {
-  const g = s.open(l.format);
+  const url = urlInError(error ?? undefined);
+  let g = s.open(l.format);
+  // another image than the open pull's (lines grepped out of a busy log, spegel#258): a pull of its own
+  if (url !== null && ofAnotherImage(g, url)) {
+    g = s.newGroup(l.format);
+    s.cur = g;
+  }
   s.touch(g, l);
   if (!l.client) g.daemon = true;
   let a = findAttempt(g, null, host, null, (x) => x.kind === 'resolve' && !x.nextLogged);
@@ -228,7 +234,6 @@ function nextHost(s: ParseState, l: LogLine, host: string, error: string | null,
     a = newAttempt({ host, url: null, path: null, method: null, kind: 'resolve', mirror: false, evidence: 'debug', line: s.lineNo });
     a.inferred = 'no "do request" logged for this host; implied by "' + (last ? 'fetch failed' : 'trying next host') + '"';
     s.addAttempt(g, g.debug, a);
-    const url = urlInError(error ?? undefined);
     const u = url !== null ? splitUrl(url) : null;
     if (u && u.host === host) {
       a.url = url;
@@ -246,4 +251,23 @@ function nextHost(s: ParseState, l: LogLine, host: string, error: string | null,
   if (a.status !== null) a.outcome = outcomeFromStatus(a.status);
   else if (error !== null) a.outcome = outcomeFromError(error);
   if (last) g.resolveFailed = true;
+}
+
+/**
+ * `url` asks for another image than the URLs of the open pull `g`, which names none yet: another
+ * registry (`?ns=`) or a repository neither ends the other (a mirror's path prefix keeps the end).
+ */
+function ofAnotherImage(g: Group, url: string): boolean {
+  if (g.ref !== null || g.cri) return false;
+  const repo = repositoryOfUrl(url);
+  if (repo === null) return false;
+  const ns = nsParam(url);
+  for (const a of g.debug) {
+    if (a.url === null) continue;
+    const other = repositoryOfUrl(a.url);
+    if (other === null) continue;
+    const ons = nsParam(a.url);
+    if ((ns !== null && ons !== null && ns !== ons) || !(sameRepository(repo, other) || sameRepository(other, repo))) return true;
+  }
+  return false;
 }

@@ -159,3 +159,33 @@ describe('what the parser routes interleaved lines by', () => {
     expect(urlInError(undefined)).toBeNull();
   });
 });
+
+describe('info-level lines of several images with no PullImage line (grepped out of a log)', () => {
+  // spegel#258: `journalctl -r -u containerd | grep 30021` (newest first), three images through the node-port mirror
+  const spegel = [
+    'Nov 01 00:29:36 myhostname containerd[2413588]: time="2023-11-01T00:29:36.775166395Z" level=info msg="trying next host" error="failed to do request: Head \\"http://127.0.0.1:30021/v2/rtl/marketing-promocode/be-1301/manifests/49ad4e18?ns=gitlab-registry.mycomp.ru\\": dial tcp 127.0.0.1:30021: i/o timeout" host="127.0.0.1:30021"',
+    'Nov 01 00:29:33 myhostname containerd[2413588]: time="2023-11-01T00:29:33.774039526Z" level=info msg="trying next host" error="failed to do request: Head \\"http://127.0.0.1:30021/v2/mkk/loan/feature-mkk-3870/manifests/bf6460d0?ns=gitlab-registry.mycomp.ru\\": dial tcp 127.0.0.1:30021: i/o timeout" host="127.0.0.1:30021"',
+    'Nov 01 00:29:26 myhostname containerd[2413588]: time="2023-11-01T00:29:26.775053471Z" level=info msg="trying next host" error="failed to do request: Head \\"http://127.0.0.1:30021/v2/opendatacollecting/eparser/odc-2259/manifests/ee2d26a6?ns=gitlab-registry.mycomp.ru\\": dial tcp 127.0.0.1:30021: i/o timeout" host="127.0.0.1:30021"',
+  ];
+  it('a repository the open pull did not ask for is a pull of its own (one resolve asks each host once)', () => {
+    const docs = parseTraceText(spegel.join('\n'));
+    expect(docs.map((d) => d.attempts.map((a) => [repositoryOfUrl(a.url ?? ''), a.mirror, a.outcome]))).toEqual([
+      [['rtl/marketing-promocode/be-1301', true, 'timeout']],
+      [['mkk/loan/feature-mkk-3870', true, 'timeout']],
+      [['opendatacollecting/eparser/odc-2259', true, 'timeout']],
+    ]);
+  });
+  it("the same image at a mirror's path prefix and then upstream stays one pull", () => {
+    const lines = [
+      'time="2024-01-02T03:04:05.000000001Z" level=info msg="trying next host" error="failed to do request: Head \\"https://harbor.example.com/v2/proxy/library/nginx/manifests/1.25?ns=docker.io\\": dial tcp 10.0.0.5:443: connect: connection refused" host=harbor.example.com',
+      'time="2024-01-02T03:04:06.000000001Z" level=info msg="trying next host" error="failed to do request: Head \\"https://registry-1.docker.io/v2/library/nginx/manifests/1.25\\": dial tcp: lookup registry-1.docker.io: no such host" host=registry-1.docker.io',
+    ];
+    const docs = parseTraceText(lines.join('\n'));
+    expect(docs.map((d) => d.attempts.map((a) => [a.host, a.outcome]))).toEqual([
+      [
+        ['harbor.example.com', 'connection-refused'],
+        ['registry-1.docker.io', 'dns-failure'],
+      ],
+    ]);
+  });
+});
