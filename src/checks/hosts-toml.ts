@@ -325,10 +325,12 @@ const httpHostWithTls: Check = {
         const host = /^(\S+) is http:\/\//.exec(x.message)?.[1] ?? '';
         const written = /has TLS options \(([^)]+)\)|despite its TLS options \(([^)]+)\)/.exec(x.message);
         const keys = (written?.[1] ?? written?.[2] ?? '').split(', ').filter(Boolean);
+        // nerdctl on a 1.x daemon resolves with its own library, taken as 2.x: nerdctl 1.x's (1.x before 1.7.24) keeps a host without a port on HTTP
+        const nerdctl1 = x.code === 'hosts.https-first' && facts.client === 'nerdctl' && d.profile.version.major < 2 && !/:\d+$/.test(host);
         out.push(
           finding('http-host-with-tls', {
-            severity: x.code === 'hosts.https-first' ? 'warning' : 'info',
-            detail: `${x.message}.`,
+            severity: x.code === 'hosts.https-first' && !nerdctl1 ? 'warning' : 'info',
+            detail: `${x.message}.${nerdctl1 ? ` That is nerdctl 2.x, built with the containerd 2.x library; nerdctl 1.x resolves with the 1.x library it was built with, which before 1.7.24 keeps a host without a port on plain HTTP: \`nerdctl --version\` tells which.` : ''}`,
             evidence: decisionEvidence(facts.snapshot, x),
             fix: [`remove ${keys.length ? keys.join(' and ') : 'the TLS settings'} from the http://${host} host in ${hostsFile(v)}${x.at ? ` (line ${x.at.line})` : ''}, or change it to https://${host}`],
           }),

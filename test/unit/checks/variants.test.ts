@@ -55,6 +55,22 @@ describe('helpers', () => {
 });
 
 describe('severity variants', () => {
+  it.each([
+    ['1.7.22', 'http://mirror.example.com', 'info'],
+    ['1.7.22', 'http://mirror.example.com:5000', 'warning'],
+    ['2.1.9', 'http://mirror.example.com', 'warning'],
+  ])('http-host-with-tls for --client nerdctl on a %s daemon, %s with skip_verify (containerd#10922: nerdctl 1.7.5 kept it on HTTP): %s', async (version, url, severity) => {
+    const facts = await factsOfFiles(
+      {
+        '/etc/containerd/config.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
+        '/etc/containerd/certs.d/_default/hosts.toml': `server = "http://hub.example.com"\n\n[host."${url}"]\n  capabilities = ["pull", "resolve"]\n  skip_verify = true\n`,
+      },
+      { containerdVersion: version, ref: 'hub.example.com/team/app:1.0', client: 'nerdctl' },
+    );
+    const f = runChecks(facts).findings.find((x) => x.id === 'http-host-with-tls');
+    expect(f?.severity).toBe(severity);
+    if (severity === 'info') expect(f?.detail).toContain('nerdctl 1.x resolves with the 1.x library it was built with, which before 1.7.24 keeps a host without a port on plain HTTP');
+  });
   it.each(['1.6.28', '1.7.31', '1.7.32', '2.1.9'])('hosts-toml-no-mirror on %s for a folder that names only the registry (minikube#18361: --registry-mirror never reached containerd): a warning, whether or not the version discards a file without [host]', async (v) => {
     const facts = await factsOfFiles(
       { '/etc/containerd/config.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n', '/etc/containerd/certs.d/docker.io/hosts.toml': 'server = "https://registry-1.docker.io"\n' },
