@@ -46,6 +46,9 @@ export function parseStatus(s: string | undefined): number | null {
 export function outcomeFromError(e: string): Outcome {
   // the registry answered 401 and no token could be had: its token server failed (tokenFailure)
   if (e.includes('failed to authorize: ')) return 'unauthorized';
+  // nerdctl 1.x's credentials callback refusing another host (the mirror) the registry's credentials:
+  // containerd's authorizer asks it only for a 401 (AddResponses)
+  if (e.startsWith('expected credFuncExpectedHostname=')) return 'unauthorized';
   // look at the cause, after the quoted URL if any
   const q = e.lastIndexOf('": ');
   const s = q >= 0 ? e.slice(q + 3) : e;

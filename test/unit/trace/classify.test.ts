@@ -20,3 +20,9 @@ describe('a blob error with the status at its end', () => {
     expect(outcomeFromError(e)).toBe('forbidden');
   });
 });
+
+describe('outcomeFromError: nerdctl refusing the mirror the registry credentials', () => {
+  it("is the mirror's 401 (containerd's authorizer asks the credentials callback only for one; containerd#10922, nerdctl 1.7.5)", () => {
+    expect(outcomeFromError('expected credFuncExpectedHostname="hub.xxx.com" (refHostname="hub.xxx.com"), got credFuncArg="mirror.xxx.com"')).toBe('unauthorized');
+  });
+});
