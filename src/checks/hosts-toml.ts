@@ -112,7 +112,6 @@ const hostsTomlNoHostTable: Check = {
   },
 };
 
-
 const KNOWN = ['capabilities', 'ca', 'client', 'skip_verify', 'header', 'override_path', 'dial_timeout', 'server', 'host'];
 
 /** "did you mean" for a hosts.toml key. */
