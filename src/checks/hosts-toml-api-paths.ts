@@ -33,6 +33,19 @@ function entryLines(ep: RegistryEndpoint | undefined, url: string, overridePath:
   return `[host.${quote(url)}]\n  capabilities = [${(ep?.capabilities ?? ['pull', 'resolve']).map(quote).join(', ')}]${overridePath ? '\n  override_path = true' : ''}`;
 }
 
+/** For a finding about the server entry: the first mirror containerd asks before it that resolves and whose path no decision faults; else null. */
+function mirrorAskedFirst(v: HostDirView, ep: RegistryEndpoint | undefined): RegistryEndpoint | null {
+  if (ep?.kind !== 'server' || !v.configured) return null;
+  const faulted = [...viewDecisions(v, 'hosts-toml.v2-appended'), ...viewDecisions(v, 'hosts-toml.override-path-without-v2')].map((x) => decisionEndpoint(v, x).ep);
+  return v.configured.endpoints.find((e) => e.kind === 'mirror' && e.index < ep.index && e.capabilities.includes('resolve') && !faulted.includes(e)) ?? null;
+}
+
+/** A finding about the server entry behind a mirror asked first: the fallback, at most a warning (containerd#8415: the mirror entry was right). */
+function asFallback(f: Finding, m: RegistryEndpoint | null): Finding {
+  if (!m) return f;
+  return { ...f, severity: f.severity === 'error' ? 'warning' : f.severity, detail: `${f.detail} This is the fallback after ${m.written}, which containerd asks first: it matters only when that mirror fails.` };
+}
+
 /** Cloud registries that serve the registry API at /v2 and nowhere else (ECR, ACR, Artifact Registry, GCR, Quay, GHCR, Docker Hub). */
 export function apiAtV2Only(host: string): boolean {
   const h = host.toLowerCase().replace(/:443$/, '');
@@ -46,12 +59,14 @@ export const mirrorPathNeedsOverride: Check = {
     for (const v of selectedHostDirs(d)) {
       for (const x of viewDecisions(v, 'hosts-toml.v2-appended')) {
         const { name, ep } = decisionEndpoint(v, x);
+        const first = mirrorAskedFirst(v, ep);
+        const push = (f: Finding) => out.push(asFallback(f, first));
         const url = firstUrl(v, ep);
         const fixed = ep && url ? url.replace(`${ep.host}${ep.path}/`, `${ep.host}${ep.path.replace(/\/v2$/, '')}/`) : undefined;
         // before 1.6 there is no override_path: hosts.toml cannot keep such a path (containerd#5672)
         if (!d.hostsProfile.overridePath && ep) {
           const root = `${ep.scheme}://${ep.host}${x.severity === 'error' ? ep.path : `/v2/${trimSlashes(ep.path.replace(/\/v2$/, ''))}`}`;
-          out.push(
+          push(
             finding('mirror-path-needs-override', {
               ...(x.severity === 'error' ? { severity: 'error' as const } : {}),
               detail: `${x.message}${url ? `: containerd requests ${url}` : ''}. ${d.hostsProfile.label} has no override_path (it came in 1.6.0) and appends /v2 to any path that does not end in it, so hosts.toml cannot reach an API root under a path${x.severity === 'error' ? '' : ' such as a Harbor proxy-cache project\'s /v2/<project>'}.`,
@@ -65,7 +80,7 @@ export const mirrorPathNeedsOverride: Check = {
           continue;
         }
         if (x.severity === 'error') {
-          out.push(
+          push(
             finding('mirror-path-needs-override', {
               severity: 'error',
               detail: `${x.message}${url ? `: containerd requests ${url}` : ''}. A path holding /v2 is the registry's API root (a Harbor proxy-cache project, a Nexus or Artifactory repository); containerd keeps it as written only with override_path = true.`,
@@ -78,7 +93,7 @@ export const mirrorPathNeedsOverride: Check = {
         // a cloud registry serves its API at /v2 only: a path there is a repository prefix under /v2 (an ECR pull-through cache)
         if (ep && apiAtV2Only(ep.host)) {
           const prefix = trimSlashes(ep.path.replace(/\/v2$/, ''));
-          out.push(
+          push(
             finding('mirror-path-needs-override', {
               severity: 'error',
               detail: `${x.message}${url ? `; requests go to ${url}` : ''}. ${ep.host} serves the registry API at /v2 only, so that URL misses it: a prefix there (an ECR pull-through cache, a repository path) belongs after /v2, kept as written with override_path.`,
@@ -88,7 +103,7 @@ export const mirrorPathNeedsOverride: Check = {
           );
           continue;
         }
-        out.push(
+        push(
           finding('mirror-path-needs-override', {
             detail: `${x.message}${url ? `; requests go to ${url}` : ''}. Right for a registry served under that prefix (Nexus, Artifactory path routing); a Harbor proxy-cache project needs /v2/<project> with override_path instead.`,
             evidence: decisionEvidence(facts.snapshot, x),
@@ -112,6 +127,7 @@ export const mirrorOverridePathWithoutV2: Check = {
     for (const v of selectedHostDirs(d)) {
       for (const x of viewDecisions(v, 'hosts-toml.override-path-without-v2')) {
         const { name, ep } = decisionEndpoint(v, x);
+        const first = mirrorAskedFirst(v, ep);
         const url = firstUrl(v, ep);
         const fixes: string[] = [];
         if (ep) {
@@ -130,13 +146,12 @@ export const mirrorOverridePathWithoutV2: Check = {
             if (!prefix.includes('/')) fixes.push(`a Harbor proxy-cache project ${prefix}: put /v2 first and keep override_path:\n${entryLines(ep, `${base}/v2/${prefix}`, true)}${via(`${ep.host}/v2/${prefix}/`)}`);
           }
         }
-        out.push(
-          finding('mirror-override-path-without-v2', {
-            detail: `${x.message}.${url ? ` containerd requests ${url}.` : ''}`,
-            evidence: decisionEvidence(facts.snapshot, x),
-            fix: fixes,
-          }),
-        );
+        const f = finding('mirror-override-path-without-v2', {
+          detail: `${x.message}.${url ? ` containerd requests ${url}.` : ''}`,
+          evidence: decisionEvidence(facts.snapshot, x),
+          fix: fixes,
+        });
+        out.push(asFallback(f, first));
       }
     }
     return out;

@@ -36,3 +36,15 @@ it('a mirror URL of path / with override_path (k3s#9322: a bare endpoint written
   expect(mirror.detail).toMatch(/containerd requests https:\/\/mirror\.example\.com\/library\/busybox\/manifests\/latest\?ns=docker\.io\.$/);
   expect(mirror.fix[0]).toMatch(/remove override_path .*\n\[host\."https:\/\/mirror\.example\.com\/"\]\n  capabilities = \["pull", "resolve"\]\nrequests then go to https:\/\/mirror\.example\.com\/v2\/library\/busybox\/manifests\/latest\?ns=docker\.io$/);
 });
+
+it("the server's path is wrong but the same URL as a mirror with override_path is asked first (containerd#8415): the server finding is the fallback's, a warning", async () => {
+  const dir = join(tmp, 'fallback');
+  cpSync(join(FIXTURES, 'checks', 'mirror-path-needs-override'), dir, { recursive: true });
+  const url = 'https://gcr.io/v2/my-project';
+  writeFileSync(join(dir, 'etc/containerd/certs.d/docker.io/hosts.toml'), `server = "${url}"\n\n[host."${url}"]\n  capabilities = ["pull", "resolve"]\n  override_path = true\n`);
+  const r = runChecks(await factsFromFixture(dir, { offline: true }));
+  const server = r.findings.filter((f) => f.id === 'mirror-path-needs-override');
+  expect(server.map((f) => f.severity)).toEqual(['warning']);
+  expect(server[0]!.detail).toMatch(/^server "https:\/\/gcr\.io\/v2\/my-project": .* This is the fallback after https:\/\/gcr\.io\/v2\/my-project, which containerd asks first: it matters only when that mirror fails\.$/);
+  expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+});
