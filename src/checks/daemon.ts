@@ -4,7 +4,8 @@
  * DefaultHTTPTransport, core/transfer/registry/registry.go).
  */
 import { sudoAgain } from './run-as-root.js';
-import { isLocalhost, goSplitHostPort } from '../containerd/go-url.js';
+import { isLocalhost } from '../containerd/go-url.js';
+import { noProxyCovers } from './no-proxy.js';
 import { parseContainerdVersion } from '../containerd/version.js';
 import type { Facts } from './facts.js';
 import type { Evidence } from './finding.js';
@@ -110,30 +111,6 @@ function normalizeProxy(env: Record<string, string> | null | undefined): Record<
   return out;
 }
 
-/** Go's httpproxy NO_PROXY matching, simplified: `*`, exact host, domain suffix, IP/CIDR prefix. */
-function noProxyCovers(noProxy: string, hostport: string): boolean {
-  const host = (goSplitHostPort(hostport)?.host ?? hostport).toLowerCase();
-  for (const raw of noProxy.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
-    if (raw === '*') return true;
-    const entry = raw.replace(/:\d+$/, '');
-    if (entry.includes('/')) {
-      const [net, bits] = entry.split('/');
-      const n = Number(bits);
-      const a = net!.split('.').map(Number);
-      const b = host.split('.').map(Number);
-      if (a.length === 4 && b.length === 4 && b.every((x) => Number.isInteger(x)) && n >= 0 && n <= 32) {
-        const toInt = (p: number[]) => ((p[0]! << 24) | (p[1]! << 16) | (p[2]! << 8) | p[3]!) >>> 0;
-        const mask = n === 0 ? 0 : (~0 << (32 - n)) >>> 0;
-        if ((toInt(a) & mask) === (toInt(b) & mask)) return true;
-      }
-      continue;
-    }
-    const e = entry.replace(/^\*?\./, '');
-    if (host === e || host.endsWith(`.${e}`)) return true;
-  }
-  return false;
-}
-
 /**
  * k3s and RKE2 pass CONTAINERD_HTTP_PROXY (…) from their unit to containerd without the prefix,
  * after the plain variables, so they win (k3s pkg/agent/containerd). containerd's own environ has them applied.
@@ -182,10 +159,11 @@ const proxyEnvMismatch: Check = {
     const endpoints = [...selectedHostDirs(d).flatMap((v) => v.configured?.endpoints ?? []), ...d.plans.cri.endpoints.filter((e) => e.kind === 'legacy-mirror')];
     for (const ep of endpoints) {
       if (ep.kind !== 'mirror' && ep.kind !== 'server' && ep.kind !== 'legacy-mirror') continue;
-      if (ep.kind === 'server' && upstream.has(ep.host)) continue;
+      // also as a mirror entry (a [host] table, a registry.mirrors endpoint): cybozu-go/neco#1281 lists quay.io after its mirror
+      if (upstream.has(ep.host)) continue;
       if (!ep.host || isLocalhost(ep.host) || /^127\.|^\[?::1\]?/.test(ep.host)) continue;
       const proxy = proxyFor(ep.scheme);
-      if (proxy && !noProxyCovers(daemon.env.NO_PROXY ?? '', ep.host)) proxied.push(`${ep.host} (via ${proxy})`);
+      if (proxy && !noProxyCovers(daemon.env.NO_PROXY ?? '', ep.host, ep.scheme)) proxied.push(`${ep.host} (via ${proxy})`);
     }
     if (proxied.length > 0) problems.push(`the daemon sends mirror traffic through its proxy: ${[...new Set(proxied)].join(', ')}; an internal mirror usually belongs in NO_PROXY`);
     if (problems.length === 0) return [];
@@ -194,6 +172,7 @@ const proxyEnvMismatch: Check = {
     const exported = PROXY_KEYS.filter((k) => daemon.env[k] !== undefined);
     return [
       finding('proxy-env-mismatch', {
+        ...(differs ? {} : { title: 'the daemon sends mirror traffic through its proxy' }),
         detail: problems.join('; ') + '.',
         evidence,
         fix: [

@@ -56,6 +56,15 @@ describe('helpers', () => {
 
 describe('severity variants', () => {
   it.each([
+    ['registry.mirrors (cybozu-go/neco#1281, 1.4.3)', '1.4.3', { '/etc/containerd/config.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry.mirrors."quay.io"]\n  endpoint = ["https://quay.registry.example.internal", "https://quay.io"]\n' }],
+    ['a [host] table', '1.7.24', { '/etc/containerd/config.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n', '/etc/containerd/certs.d/quay.io/hosts.toml': '[host."https://quay.registry.example.internal"]\n  capabilities = ["pull", "resolve"]\n\n[host."https://quay.io"]\n  capabilities = ["pull", "resolve"]\n' }],
+  ])('proxy-env-mismatch with the registry itself listed after its mirror in %s: the mirror is named, the upstream is not', async (_what, version, files) => {
+    const facts = await factsOfFiles(files, { containerdVersion: version, ref: 'quay.io/cybozu/ubuntu:20.04', daemon: { process: { proxyEnv: { HTTPS_PROXY: 'http://10.69.0.4:30128', NO_PROXY: '10.0.0.0/8' } } }, shellProxyEnv: {} });
+    const f = runChecks(facts).findings.find((x) => x.id === 'proxy-env-mismatch');
+    expect(f?.detail).toBe('the daemon sends mirror traffic through its proxy: quay.registry.example.internal (via http://10.69.0.4:30128); an internal mirror usually belongs in NO_PROXY.');
+    expect(f?.title).toBe('the daemon sends mirror traffic through its proxy');
+  });
+  it.each([
     ['1.7.22', 'http://mirror.example.com', 'info'],
     ['1.7.22', 'http://mirror.example.com:5000', 'warning'],
     ['2.1.9', 'http://mirror.example.com', 'warning'],
