@@ -95,6 +95,8 @@ export const mirrorClusterDnsName: Check = {
       ];
       out.push(
         finding('mirror-cluster-dns-name', {
+          // proven only by a failed lookup; else the node may resolve it (neco#1302: a resolver that serves the cluster zone)
+          ...(failed.length > 0 ? { title: 'mirror named by a cluster DNS name the node does not resolve' } : {}),
           detail:
             `${n.written} names the mirror by a cluster DNS name (${clusterDnsSuffix(n.host)}). containerd runs in the node's network namespace and resolves names with the node's resolver (/etc/hosts, /etc/resolv.conf), not the cluster DNS, so such a name usually does not resolve there: each request to it fails with "no such host" and containerd moves on to the next host.` +
             (failed.length > 0

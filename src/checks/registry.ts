@@ -102,7 +102,7 @@ const ROWS: Row[] = [
   ['client-cert-invalid', 'hosts-toml', 'error', 'a client certificate or key cannot be used: every pull fails', ['tlsFiles'], `${HOSTS_MD}#client-field`],
   ['ca-file-unused', 'hosts-toml', 'warning', 'a CA certificate in a hosts folder is not used for the host that needs it', ['loadHostDir', 'hostDirFromRoot', 'tlsFiles'], `${HOSTS_MD}#ca-field`],
   ['tls-on-server-only', 'hosts-toml', 'warning', 'TLS settings at the top of hosts.toml apply to the server only, not to the mirror', ['parseHostsFile', 'tlsFiles'], `${HOSTS_MD}#server-field`],
-  ['mirror-cluster-dns-name', 'hosts-toml', 'warning', 'mirror named by a cluster DNS name the node does not resolve', ['defaultTransport']],
+  ['mirror-cluster-dns-name', 'hosts-toml', 'warning', 'mirror named by a cluster DNS name the node may not resolve', ['defaultTransport']],
   ['dial-timeout-unsupported', 'hosts-toml', 'warning', 'dial_timeout is not supported by this containerd', ['hostFileKeys'], `${HOSTS_MD}#dial_timeout-field`],
   // ---- evidence from the traces
   ['mirror-used', 'evidence', 'ok', 'the mirror served the pull', ['nsParameter']],
