@@ -5,6 +5,8 @@
  * (dragonfly#1344). The registry.mirrors counterpart of host-dir-misnamed. Before 1.5, `*` itself is
  * never used for docker.io: CRI's default config has a `docker.io` entry that comes first (k3s#2088).
  */
+import type { RegistryEndpoint } from '../containerd/configure-hosts.js';
+import { criLegacyHosts } from '../containerd/cri-legacy-hosts.js';
 import { dottedPath } from '../containerd/toml-scan.js';
 import { configPosition, registryPath } from './config-locate.js';
 import { misnamedFolders } from './misnamed-folders.js';
@@ -42,6 +44,18 @@ export const mirrorsKeyMisnamed: Check = {
     }
     return misnamedFolders(registry, keys, 'key').map(({ name, why }) => {
       const at = configPosition(d, [...registryPath(d), 'mirrors', name]) ?? configPosition(d, ['plugins', 'io.containerd.grpc.v1.cri', 'registry', 'mirrors', name]);
+      // keyed right, would CRI ask other hosts? Not when the entry names only the registry itself (k3s#2429: traefik.local → https://traefik.local:5000)
+      const keyedRight = criLegacyHosts(registry, { ...d.config.cri.mirrors, [registry]: d.config.cri.mirrors[name] ?? [] }, d.profile);
+      const urls = (eps: readonly RegistryEndpoint[]) => eps.map((e) => `${e.scheme}://${e.host}${e.path}`).join(' ');
+      if (keyedRight.error === undefined && urls(keyedRight.endpoints) === urls(d.plans.cri.endpoints)) {
+        return finding('mirrors-key-misnamed', {
+          severity: 'info',
+          title: `registry.mirrors.${quote(name)} is never used for ${registry} images, and changes nothing`,
+          detail: `registry.mirrors.${quote(name)} is never used for ${registry} images (CRI looks the entry up as ${quote(registry)}, then ${quote('*')}, and ${why}), but it names only ${urls(d.plans.cri.endpoints)}, the endpoint CRI asks for ${registry} anyway: keyed right, it would ask the same hosts.`,
+          evidence: at ? [fileEvidence(facts.snapshot, at)] : [],
+          fix: [`nothing to change for pulls; to tidy, ${k3s ? `key it as ${quote(registry)} in ${facts.distribution.registriesYaml?.path ?? 'registries.yaml'}` : `rename the table to [${tablePath(registry)}]`}`],
+        });
+      }
       return finding('mirrors-key-misnamed', {
         detail: `registry.mirrors.${quote(name)} is never used for ${registry} images: CRI looks registry.mirrors up by the registry as the image reference names it (${quote(registry)}), then ${quote('*')}, and ${why}. No entry matches, so CRI pulls ${registry} from the registry itself and the mirror is never asked.`,
         evidence: at ? [fileEvidence(facts.snapshot, at)] : [],

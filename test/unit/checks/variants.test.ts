@@ -56,6 +56,18 @@ describe('helpers', () => {
 
 describe('severity variants', () => {
   it.each([
+    ['only the registry itself (k3s#2429: the working master had it too)', '["https://traefik.local:5000"]', 'info'],
+    ['a mirror', '["https://mirror.example.com"]', 'error'],
+  ])('mirrors-key-misnamed for a key without the port whose endpoints are %s', async (_what, endpoints, severity) => {
+    const facts = await factsOfFiles(
+      { '/etc/containerd/config.toml': `[plugins.cri.registry.mirrors."traefik.local"]\n  endpoint = ${endpoints}\n` },
+      { containerdVersion: '1.4.1', ref: 'traefik.local:5000/busybox:latest' },
+    );
+    const f = runChecks(facts).findings.find((x) => x.id === 'mirrors-key-misnamed');
+    expect(f?.severity).toBe(severity);
+    if (severity === 'info') expect(f?.fix).toEqual(['nothing to change for pulls; to tidy, rename the table to [plugins.cri.registry.mirrors."traefik.local:5000"]']);
+  });
+  it.each([
     ['registry.mirrors (cybozu-go/neco#1281, 1.4.3)', '1.4.3', { '/etc/containerd/config.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry.mirrors."quay.io"]\n  endpoint = ["https://quay.registry.example.internal", "https://quay.io"]\n' }],
     ['a [host] table', '1.7.24', { '/etc/containerd/config.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n', '/etc/containerd/certs.d/quay.io/hosts.toml': '[host."https://quay.registry.example.internal"]\n  capabilities = ["pull", "resolve"]\n\n[host."https://quay.io"]\n  capabilities = ["pull", "resolve"]\n' }],
   ])('proxy-env-mismatch with the registry itself listed after its mirror in %s: the mirror is named, the upstream is not', async (_what, version, files) => {
