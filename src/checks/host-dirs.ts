@@ -5,7 +5,7 @@
 import { goPathClean, goPathJoin, isLocalhost } from '../containerd/go-url.js';
 import { hostDirectoryName } from '../containerd/host-dirs.js';
 import { lookupEntry } from '../containerd/node-snapshot.js';
-import { scanToml } from '../containerd/toml-scan.js';
+import { dottedPath, scanToml } from '../containerd/toml-scan.js';
 import { rootNames, unreadFolders } from './misnamed-folders.js';
 import { httpOwnEntryFix, httpRolesAskedOverHttps, mirrorRoleEvidence, mirrorRoleFix, mirrorRoleText } from './mirror-role-text.js';
 import type { ClientPlan } from '../containerd/plan.js';
@@ -14,7 +14,8 @@ import { selectedHostDirs } from './derived.js';
 import type { Facts } from './facts.js';
 import type { Finding } from './finding.js';
 import type { Check } from './types.js';
-import { decisionEvidence, finding, quote, rewritesFromRegistriesYaml, wholeFileEvidence } from './make.js';
+import { decisionEvidence, finding, quote, restartCommand, rewritesFromRegistriesYaml, wholeFileEvidence } from './make.js';
+import { registryPath } from './config-locate.js';
 import { registryTables } from './registry-tables.js';
 import { isTable } from '../containerd/go-value.js';
 
@@ -307,18 +308,30 @@ const hostsTomlMissing: Check = {
       const registry = d.registryHost === 'docker.io' ? 'registry-1.docker.io' : d.registryHost;
       // only certificate files for the registry itself, and no other folder to shadow: a valid layout for a private registry's CA or client certificate
       const certificatesOnly = certsOnly && !shadows;
+      // CRI before 1.5 reads no hosts folder: the certificates serve ctr --hosts-dir only (gitpod-eks-guide#27, containerd 1.4.6)
+      const criReadsNone = certificatesOnly && (facts.client ?? 'cri') === 'cri' && !d.profile.criConfigPath;
+      const crt = files.find((f) => f.endsWith('.crt'));
       out.push(
         finding('hosts-toml-missing', {
-          severity: certificatesOnly ? 'info' : harmless ? 'warning' : 'error',
-          ...(certificatesOnly ? { title: `${v.dir} holds certificates for ${d.registryHost}, no hosts.toml` } : {}),
+          severity: criReadsNone ? 'warning' : certificatesOnly ? 'info' : harmless ? 'warning' : 'error',
+          ...(criReadsNone
+            ? { title: `${v.dir} holds certificates for ${d.registryHost}, which CRI before 1.5 never reads` }
+            : certificatesOnly
+              ? { title: `${v.dir} holds certificates for ${d.registryHost}, no hosts.toml` }
+              : {}),
           detail: certificatesOnly
-            ? `${v.dir} ${used ? 'is the folder containerd uses for' : 'is the folder for'} ${d.registryHost}${used ? '' : ` under ${v.root}, a root no client reads here (see config_path)`}; it holds only ${files.join(', ')} and no hosts.toml. containerd reads such a folder as Docker-style certificates (*.crt as CAs, *.cert with *.key as client certificates) for ${registry} itself: a valid layout for a private registry, with no mirror. A mirror for ${d.registryHost} needs a hosts.toml here.`
+            ? `${v.dir} ${used ? 'is the folder containerd uses for' : 'is the folder for'} ${d.registryHost}${used ? '' : ` under ${v.root}, a root no client reads here (see config_path)`}; it holds only ${files.join(', ')} and no hosts.toml. containerd reads such a folder as Docker-style certificates (*.crt as CAs, *.cert with *.key as client certificates) for ${registry} itself: a valid layout for a private registry, with no mirror. A mirror for ${d.registryHost} needs a hosts.toml here.` +
+              (criReadsNone ? ` But CRI (kubelet, crictl) reads no hosts folder before containerd 1.5: on ${d.profile.label} these certificates serve \`ctr --hosts-dir\` only.` : '')
             : `${v.dir} ${used ? 'is the folder containerd uses for' : 'is the folder for'} ${d.registryHost}${used ? '' : ` under ${v.root}, a root no client reads here (see config_path)`}, but it has no hosts.toml${near.length ? ` (it has ${near.join(', ')}: only the exact name hosts.toml is read)` : files.length ? ` (it holds ${files.join(', ')})` : ' (it is empty)'}. ` +
               `containerd reads it as a Docker-style certificate folder (*.crt as CAs, *.cert with *.key as client certificates) for ${registry} itself, with no mirror` +
               (mirrorsIn.length ? `: the mirror in ${mirrorsIn.join(', ')} is never used` : near.length ? `; ${near.join(', ')} names no mirror either` : '') +
               (shadows ? `, and the folder shadows ${goPathJoin(v.root, '_default')}.` : '.'),
           evidence: [...near.map((n) => wholeFileEvidence(goPathJoin(v.dir!, n), 'not read: wrong name')), wholeFileEvidence(hostsToml, 'does not exist')],
-          fix: fix.length ? fix : [`$EDITOR ${hostsToml}${certificatesOnly ? '   # only to add a mirror: the certificates work without it' : ''}`],
+          fix: fix.length
+            ? fix
+            : criReadsNone
+              ? [`for CRI on ${d.profile.label}: in ${facts.configFile}, [${dottedPath([...registryPath(d), 'configs', d.registryHost!, 'tls'])}] with ${crt ? `ca_file = ${quote(goPathJoin(v.dir!, crt))}` : 'ca_file, cert_file and key_file'}, then: ${restartCommand(facts)}`, 'or upgrade containerd to 1.5 or later, whose CRI reads this folder through config_path']
+              : [`$EDITOR ${hostsToml}${certificatesOnly ? '   # only to add a mirror: the certificates work without it' : ''}`],
         }),
       );
     }

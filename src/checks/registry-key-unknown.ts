@@ -46,8 +46,8 @@ function unknownIn(table: Record<string, unknown>, path: string[], known: readon
     .map((k) => ({ path: [...path, k], like: lookalike(k, known) }));
 }
 
-/** Registry keys younger than 1.3: the release that added each (vendored containerd/cri pkg/config/config.go at v1.3.0, v1.4.0). */
-const ADDED_IN: Readonly<Record<string, readonly [number, number]>> = { configs: [1, 3], headers: [1, 4] };
+/** Registry keys younger than 1.3: the release that added each (vendored containerd/cri pkg/config/config.go at v1.3.0, v1.4.0; pkg/cri/config/config.go at v1.5.0). */
+const ADDED_IN: Readonly<Record<string, readonly [number, number]>> = { configs: [1, 3], headers: [1, 4], config_path: [1, 5] };
 
 /** The release that added `key`, when this containerd is older; else null. */
 function addedLater(d: Derived, key: string): string | null {
@@ -146,7 +146,10 @@ export const registryKeyUnknown: Check = {
             (lost ? ` So the mirror endpoints written for ${u.losesMirrorsOf} are not read, and CRI pulls ${u.losesMirrorsOf === '*' ? 'every registry without its own entry' : ref} from the registry itself.` : ''),
           evidence,
           fix: since
-            ? [`upgrade containerd to ${since} or later, which reads registry.${key}`]
+            ? [
+                `upgrade containerd to ${since} or later, which reads registry.${key}`,
+                ...(key === 'config_path' ? [`or, on ${d.profile.label}, write the mirrors in registry.mirrors and a registry's TLS settings in registry.configs."<host>".tls: CRI reads no hosts folder before 1.5`] : []),
+              ]
             : credentialsFor
               ? [`move these credentials to [${table}.${JSON.stringify(credentialsFor)}.auth]${at ? ` (now ${at.file} line ${at.line})` : ''}: CRI looks credentials up there, by the host each request goes to; then: ${restartCommand(facts)}`]
             : [`${u.like ? `rename ${key} to ${u.like}` : `remove ${key}`}${at ? ` in ${at.file} line ${at.line}` : ''}, then: ${restartCommand(facts)}`],

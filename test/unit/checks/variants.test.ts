@@ -55,6 +55,28 @@ describe('helpers', () => {
 });
 
 describe('severity variants', () => {
+  it('registry-key-unknown for config_path on 1.4 (it came in 1.5): a warning, with the 1.4 way beside the upgrade', async () => {
+    const facts = await factsOfFiles({ '/etc/containerd/config.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n' }, { containerdVersion: '1.4.6' });
+    const f = runChecks(facts).findings.find((x) => x.id === 'registry-key-unknown');
+    expect(f?.severity).toBe('warning');
+    expect(f?.detail).toBe('containerd 1.4.6 ignores it without a word: registry.config_path came in containerd 1.5.');
+    expect(f?.fix).toEqual(['upgrade containerd to 1.5 or later, which reads registry.config_path', 'or, on containerd 1.4.6, write the mirrors in registry.mirrors and a registry\'s TLS settings in registry.configs."<host>".tls: CRI reads no hosts folder before 1.5']);
+  });
+  it.each([
+    ['1.4.6', 'warning'],
+    ['1.6.20', 'info'],
+  ])('hosts-toml-missing for a folder of only ca.crt on %s (gitpod-eks-guide#27: CRI before 1.5 reads no hosts folder): %s', async (version, severity) => {
+    const facts = await factsOfFiles(
+      { '/etc/containerd/config.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n', '/etc/containerd/certs.d/reg.example.com/ca.crt': '-----BEGIN CERTIFICATE-----\n' },
+      { containerdVersion: version, ref: 'reg.example.com/team/app:1.0' },
+    );
+    const f = runChecks(facts).findings.find((x) => x.id === 'hosts-toml-missing');
+    expect(f?.severity).toBe(severity);
+    if (severity === 'warning') {
+      expect(f?.detail).toContain('But CRI (kubelet, crictl) reads no hosts folder before containerd 1.5');
+      expect(f?.fix[0]).toMatch(/^for CRI on containerd 1\.4\.6: in \/etc\/containerd\/config\.toml, \[plugins\."io\.containerd\.grpc\.v1\.cri"\.registry\.configs\."reg\.example\.com"\.tls\] with ca_file = "\/etc\/containerd\/certs\.d\/reg\.example\.com\/ca\.crt", then: /);
+    }
+  });
   it.each([
     ['only the registry itself (k3s#2429: the working master had it too)', '["https://traefik.local:5000"]', 'info'],
     ['a mirror', '["https://mirror.example.com"]', 'error'],
