@@ -12,14 +12,17 @@ import { newAttempt } from './pull-group.js';
 import { ctrRootLine } from './root-type.js';
 import type { LineFormat } from './schema.js';
 
+/** An error as gRPC carried it (`rpc error: code = … desc = <error>`), without that wrapper. */
+const withoutGrpcPrefix = (e: string): string => e.replace(/^rpc error: code = \w+ desc = /, '');
+
 /** A plain (not logrus) line: ctr's final error and progress. */
 export function ctrPlainLine(s: ParseState, text: string, format: LineFormat): void {
   if (text.length === 0) return;
   const c = text.charCodeAt(0);
   if (c === 99 /* c */ && text.startsWith('ctr: ')) {
     const err = text.slice(5).trimEnd();
-    // the transfer service's error reaches ctr 1.7-2.1.2 as gRPC's (`rpc error: code = … desc = …`; decoded from 2.1.3)
-    const inner = err.replace(/^rpc error: code = \w+ desc = /, '');
+    // the transfer service's error reaches ctr 1.7-2.1.2 as gRPC's (decoded from 2.1.3)
+    const inner = withoutGrpcPrefix(err);
     const g = s.open(format);
     g.client = true;
     s.touch(g, { format });
@@ -36,7 +39,7 @@ export function ctrPlainLine(s: ParseState, text: string, format: LineFormat): v
   if (ev >= 0) {
     const m = /^Failed to pull image "([^"]{1,512})": (.{1,8000})$/.exec(text.slice(ev).trimEnd());
     if (m) {
-      const err = (m[2] as string).replace(/^rpc error: code = \w+ desc = /, '');
+      const err = withoutGrpcPrefix(m[2] as string);
       const g = s.open(format);
       g.client = true;
       s.touch(g, { format });
@@ -48,7 +51,7 @@ export function ctrPlainLine(s: ParseState, text: string, format: LineFormat): v
   // the same for a pod's sandbox image: `Warning  FailedCreatePodSandBox  … kubelet  Failed to create pod sandbox: <CRI's error>`
   const sb = text.indexOf('Failed to create pod sandbox: ');
   if (sb >= 0) {
-    const p = sandboxPullError(text.slice(sb + 30).trimEnd().replace(/^rpc error: code = \w+ desc = /, ''));
+    const p = sandboxPullError(withoutGrpcPrefix(text.slice(sb + 30).trimEnd()));
     if (p) {
       const g = s.open(format);
       g.client = true;
