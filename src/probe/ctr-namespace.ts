@@ -49,7 +49,9 @@ export async function removeThrowAwayNamespace(t: CtrTarget, namespace: string):
       if (!(e instanceof GrpcCallError && e.code === 'NOT_FOUND')) throw e;
     };
     for (const i of images) await api.deleteImage(namespace, i, true).catch(gone);
-    for (const l of leases) await api.deleteLease(namespace, l).catch(gone);
+    // synchronously: the call returns once the garbage collector has freed what the lease held (the
+    // snapshots an unpack made: asynchronously, they could outlast the retries below under load)
+    for (const l of leases) await api.deleteLease(namespace, l, true).catch(gone);
     let last = '';
     for (let attempt = 0; attempt < 4; attempt++) {
       try {
