@@ -291,11 +291,26 @@ export function runStreamed(command: string, o: StreamedRunOptions): Promise<Str
   const log = new BoundedLog();
   const dir = mkdtempSync(join(runFilesRoot(), 'mirror-doctor-run-'));
   const files = { stdout: join(dir, 'stdout'), stderr: join(dir, 'stderr') };
-  const writeFds = { stdout: openSync(files.stdout, 'w', 0o600), stderr: openSync(files.stderr, 'w', 0o600) };
-  const readFds = { stdout: openSync(files.stdout, 'r'), stderr: openSync(files.stderr, 'r') };
-  // the open descriptors keep the files; their names are not needed: nothing is left behind even
-  // if this process is killed, and the memory goes with the last descriptor
-  rmSync(dir, { recursive: true, force: true });
+  const opened: number[] = [];
+  const open = (path: string, flags: string) => {
+    const fd = openSync(path, flags, 0o600);
+    opened.push(fd);
+    return fd;
+  };
+  let writeFds: { stdout: number; stderr: number };
+  let readFds: { stdout: number; stderr: number };
+  try {
+    writeFds = { stdout: open(files.stdout, 'w'), stderr: open(files.stderr, 'w') };
+    readFds = { stdout: open(files.stdout, 'r'), stderr: open(files.stderr, 'r') };
+  } catch (e) {
+    // out of descriptors, say: none of them, nor the folder, outlives the failure
+    for (const fd of opened) closeSync(fd);
+    throw e;
+  } finally {
+    // the open descriptors keep the files; their names are not needed: nothing is left behind even
+    // if this process is killed, and the memory goes with the last descriptor
+    rmSync(dir, { recursive: true, force: true });
+  }
   return new Promise((resolve) => {
     let stoppedBy: StreamedRun['stoppedBy'] = null;
     let settled = false;
